@@ -1,0 +1,26 @@
+# The two entry points: `make demo` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+PORT ?= 8080
+
+.PHONY: demo test setup pkg bench fmt clean
+
+setup:
+	@./scripts/setup.sh
+
+pkg: setup
+	@./scripts/build.sh
+
+demo: pkg
+	@node www/serve.mjs $(PORT)
+
+test: pkg
+	@./scripts/test.sh
+
+bench: pkg
+	@node bench/run.mjs
+
+fmt:
+	cargo fmt
+
+clean:
+	rm -rf target pkg build node_modules

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every test: formatting, lints (native and wasm), native unit and integration tests, wasm
+# tests in Node and headless Chromium, the package's JS tests, the TypeScript consumer check,
+# and the playground page tests. Assumes `make pkg` ran (the Makefile does that).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+export CARGO_TERM_COLOR=never
+
+step "rustfmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native, all targets, warnings denied)"
+cargo clippy --all-targets --quiet -- -D warnings
+
+step "clippy (wasm32, warnings denied)"
+cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+
+step "native unit, integration and doc tests"
+cargo test --quiet
+
+step "wasm tests in Node"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --quiet --target wasm32-unknown-unknown --test wasm_node
+
+step "wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --quiet --target wasm32-unknown-unknown --test wasm_browser
+
+step "package tests in Node (API, README example, native/wasm parity)"
+cargo build --quiet --release --example fixtures
+node --test tests/js/
+
+step "TypeScript consumer check (tsc --noEmit)"
+node_modules/.bin/tsc -p tests/ts/tsconfig.json
+
+step "playground page tests in Chromium"
+node tests/page/run.mjs
+
+printf '\nall tests passed\n'

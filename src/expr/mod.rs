@@ -1,0 +1,385 @@
+//! The rule language: a CEL-compatible expression subset for rule conditions such as
+//! `usage.seats.ratio >= 0.8 && account.lifecycle != 'onboarding'`.
+//!
+//! This module owns the syntax, the typing rules and the evaluation semantics. The pipeline is
+//! lexer (characters → tokens with character spans) → parser (tokens → syntax tree, nesting
+//! bounded by [`Limits`]) → checker (types against an abstract [`Schema`], paths resolved to
+//! [`Slot`]s, host-function ids to numbers) → [`Program`] (an immutable, compact tree of
+//! operations that knows nothing of the surface syntax) → evaluation against an [`Env`],
+//! optionally traced step by step.
+//!
+//! Evaluation never fails: a value the context does not provide is [`Value::Missing`], and any
+//! comparison, `in` or predicate call that meets it is false.
+
+mod check;
+mod eval;
+mod lexer;
+mod parser;
+mod program;
+#[doc(hidden)]
+pub mod testing;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::rc::Rc;
+
+use serde::Serialize;
+
+pub use program::{Program, TraceStep};
+
+/// A range of characters (Unicode scalar values, not bytes) in an expression; `end` is exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Offset of the first character.
+    pub start: u32,
+    /// Offset one past the last character.
+    pub end: u32,
+}
+
+impl Span {
+    /// The span from `start` to `end`.
+    pub fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering `self` and `other`.
+    pub(crate) fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// The static type of an expression or of a schema leaf.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// `true` or `false`.
+    Bool,
+    /// A number (integers and decimals alike).
+    Number,
+    /// A string.
+    String,
+    /// A list of values of any type.
+    List,
+    /// The `null` literal.
+    Null,
+    /// Unknown until run time, such as the values of `account.traits`; checked when evaluated.
+    Dyn,
+}
+
+impl Type {
+    /// The name used in messages: `bool`, `number`, `string`, `list`, `null` or `dyn`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Bool => "bool",
+            Type::Number => "number",
+            Type::String => "string",
+            Type::List => "list",
+            Type::Null => "null",
+            Type::Dyn => "dyn",
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A run-time value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// An optional input the context did not provide, or the result of an operation that could
+    /// not be carried out (a division by zero, a type mismatch found at run time).
+    Missing,
+    /// Known to be null, such as the limit of an unlimited metric.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A finite number.
+    Number(f64),
+    /// A string.
+    String(Rc<str>),
+    /// A list.
+    List(Rc<[Value]>),
+}
+
+impl fmt::Display for Value {
+    /// Numbers print without a trailing `.0` (`18`), strings in single quotes with `\` and `'`
+    /// escaped, lists as `[a, b]`, and `missing` / `null` as words.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        match self {
+            Value::Missing => f.write_str("missing"),
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            // Rust prints the shortest round-trip form and no `.0` for integers; `-0` reads as `0`.
+            Value::Number(n) if *n == 0.0 => f.write_str("0"),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::String(s) => {
+                f.write_char('\'')?;
+                for c in s.chars() {
+                    match c {
+                        '\'' | '\\' => {
+                            f.write_char('\\')?;
+                            f.write_char(c)?;
+                        }
+                        '\n' => f.write_str("\\n")?,
+                        '\t' => f.write_str("\\t")?,
+                        _ => f.write_char(c)?,
+                    }
+                }
+                f.write_char('\'')
+            }
+            Value::List(items) => {
+                f.write_char('[')?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_char(']')
+            }
+        }
+    }
+}
+
+/// Where a program reads a value: an index the schema chose, plus the map key for dynamic maps
+/// (`account.traits.industry` has the slot of `account.traits` and the key `industry`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Slot {
+    /// Schema-defined index of the leaf (or of the map, for dynamic maps).
+    pub id: u32,
+    /// The key within a dynamic map.
+    pub key: Option<Box<str>>,
+}
+
+/// A path the schema resolved to a leaf.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    /// Where the value is read from.
+    pub slot: Slot,
+    /// Its type ([`Type::Dyn`] when only known at run time).
+    pub ty: Type,
+    /// Whether the value may be [`Value::Null`]; operations on a nullable leaf are allowed and
+    /// evaluate like any other null at run time.
+    pub nullable: bool,
+}
+
+/// Why the schema could not resolve a path or an id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathError {
+    /// Lowercase message without final period, such as "unknown path `usage.seat.ratio`".
+    pub message: String,
+    /// The full name of the closest valid path or id, shown as "did you mean `...`?".
+    pub suggestion: Option<String>,
+}
+
+/// A host function whose argument is an id from the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostFn {
+    /// `hasFeature('sso')`: the account has the feature (plan, add-on or trial).
+    HasFeature,
+    /// `hasAddon('reports_plus')`: the account has the add-on.
+    HasAddon,
+    /// `planAtLeast('team')`: the account's plan ranks at or above the given plan.
+    PlanAtLeast,
+}
+
+impl HostFn {
+    /// The function's name in the rule language, such as `hasFeature`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HostFn::HasFeature => "hasFeature",
+            HostFn::HasAddon => "hasAddon",
+            HostFn::PlanAtLeast => "planAtLeast",
+        }
+    }
+}
+
+/// The names and types a program may read, consulted once at compile time.
+pub trait Schema {
+    /// Resolve a dotted path to a leaf slot.
+    ///
+    /// # Errors
+    /// A [`PathError`] for non-leaf or unknown paths.
+    fn resolve(&self, path: &[&str]) -> Result<Resolved, PathError>;
+
+    /// Resolve the literal string argument of a host function (`hasFeature('sso')`) to an index.
+    ///
+    /// # Errors
+    /// A [`PathError`] when the id is unknown.
+    fn resolve_id(&self, func: HostFn, id: &str) -> Result<u32, PathError>;
+}
+
+/// The values a program reads, consulted at every evaluation.
+pub trait Env {
+    /// The value in `slot`, or [`Value::Missing`] when the context does not provide it.
+    fn get(&self, slot: &Slot) -> Value;
+
+    /// The result of a host function for the id index given by [`Schema::resolve_id`].
+    fn call(&self, func: HostFn, id: u32) -> bool;
+}
+
+/// Size bounds on an expression, checked before anything else is done with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest accepted source, in characters.
+    pub max_len: usize,
+    /// Deepest accepted nesting (parentheses, operators, calls, lists). Values above
+    /// [`MAX_DEPTH`] are treated as [`MAX_DEPTH`], so the recursive parser, checker and
+    /// evaluator stay well within a WebAssembly stack.
+    pub max_depth: usize,
+}
+
+/// The hard ceiling on [`Limits::max_depth`].
+pub const MAX_DEPTH: usize = 100;
+
+impl Default for Limits {
+    /// 2000 characters, 32 levels of nesting.
+    fn default() -> Self {
+        Limits {
+            max_len: 2000,
+            max_depth: 32,
+        }
+    }
+}
+
+/// A problem in an expression, found at compile time.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExprError {
+    /// Stable code: `syntax_error`, `unterminated_string`, `invalid_number`, `unknown_path`,
+    /// `type_mismatch`, `unknown_function`, `wrong_arity`, `unknown_id`, `not_literal`,
+    /// `too_long`, `too_deep` or `not_boolean`.
+    pub code: &'static str,
+    /// Lowercase message without final period, user values in backticks.
+    pub message: String,
+    /// The offending characters (empty at the end of the source for an unexpected end).
+    pub span: Span,
+    /// A hint, such as "did you mean `usage.seats.ratio`?".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl ExprError {
+    pub(crate) fn new(code: &'static str, message: String, span: Span) -> Self {
+        ExprError {
+            code,
+            message,
+            span,
+            help: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+}
+
+impl fmt::Display for ExprError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ExprError {}
+
+/// Compiles a condition: the expression must have type `bool` (or a type only known at run
+/// time), and the program then evaluates to [`Value::Bool`] or [`Value::Missing`].
+///
+/// # Errors
+/// The syntax error, or every checking error found (codes listed on [`ExprError::code`]);
+/// `not_boolean` when the expression has another type.
+pub fn compile(
+    source: &str,
+    schema: &dyn Schema,
+    limits: &Limits,
+) -> Result<Program, Vec<ExprError>> {
+    build(source, schema, limits, true).map(|(p, _)| p)
+}
+
+/// Compiles an expression of any type, returning the program and its static type.
+///
+/// # Errors
+/// As [`compile`], without `not_boolean`.
+pub fn compile_value(
+    source: &str,
+    schema: &dyn Schema,
+    limits: &Limits,
+) -> Result<(Program, Type), Vec<ExprError>> {
+    build(source, schema, limits, false)
+}
+
+fn build(
+    source: &str,
+    schema: &dyn Schema,
+    limits: &Limits,
+    boolean: bool,
+) -> Result<(Program, Type), Vec<ExprError>> {
+    let ast = parser::parse(source, limits).map_err(|e| vec![e])?;
+    let mut ck = check::Checker::new(schema);
+    let (root, ty) = if boolean {
+        (
+            ck.condition(&ast, "not_boolean", "the expression"),
+            Type::Bool,
+        )
+    } else {
+        ck.check(&ast)
+    };
+    if ck.errors.is_empty() {
+        Ok((Program::new(source, root, ck.slots, boolean), ty))
+    } else {
+        Err(ck.errors)
+    }
+}
+
+/// The closest of `candidates` to `name`, if one is close enough to be a likely typo.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let max = (name.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = distance(name, c);
+        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// "did you mean `s`?"
+pub(crate) fn quote_help(s: &str) -> String {
+    format!("did you mean `{s}`?")
+}
+
+/// Levenshtein distance, ignoring ASCII case.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let up = row.get(j + 1).copied().unwrap_or(0);
+            let left = row.get(j).copied().unwrap_or(0);
+            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
+            let v = (up + 1).min(left + 1).min(diag + cost);
+            diag = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = v;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// A character count as a span offset.
+pub(crate) fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

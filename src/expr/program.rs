@@ -1,0 +1,170 @@
+//! The compiled form: a small tree of typed operations with paths already resolved to slots and
+//! host-function ids to numbers. Nothing here refers to the surface syntax except the spans kept
+//! for tracing, so another front-end (JSON conditions, say) can lower to the same operations.
+
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use super::{Env, HostFn, Slot, Span, Value};
+
+/// A binary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+}
+
+impl Op {
+    pub(crate) fn symbol(self) -> &'static str {
+        match self {
+            Op::Add => "+",
+            Op::Sub => "-",
+            Op::Mul => "*",
+            Op::Div => "/",
+            Op::Rem => "%",
+            Op::Eq => "==",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::In => "in",
+        }
+    }
+
+    pub(crate) fn is_arith(self) -> bool {
+        matches!(self, Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem)
+    }
+}
+
+/// A string or list predicate taking the receiver and one argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+impl Method {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Method::StartsWith => "startsWith",
+            Method::EndsWith => "endsWith",
+            Method::Contains => "contains",
+        }
+    }
+}
+
+/// One operation. Nodes that produce a trace step carry the span of their source text.
+#[derive(Clone, Debug)]
+pub(crate) enum Node {
+    Const(Value),
+    /// Reads `Program::slots[index]`.
+    Load(u32),
+    List(Vec<Node>),
+    Not(Box<Node>),
+    Neg(Box<Node>),
+    Arith(Op, Box<Node>, Box<Node>),
+    /// A comparison or `in` (traced).
+    Cmp(Op, Box<Node>, Box<Node>, Span),
+    /// Short-circuit conjunction (`false`) or disjunction (`true`) of any number of operands.
+    Logic(bool, Vec<Node>),
+    Cond(Box<Node>, Box<Node>, Box<Node>),
+    /// Length of a string (in characters) or list.
+    Size(Box<Node>),
+    /// A predicate call on a receiver (traced).
+    Call(Method, Box<Node>, Box<Node>, Span),
+    /// A host function call (traced).
+    Host(HostFn, u32, Span),
+    /// A value used directly as a condition, such as a boolean path (traced).
+    Test(Box<Node>, Span),
+}
+
+/// A compiled expression: immutable, cheap to evaluate, never panics.
+#[derive(Clone, Debug)]
+pub struct Program {
+    src: Rc<str>,
+    pub(crate) root: Node,
+    pub(crate) slots: Vec<Slot>,
+    boolean: bool,
+}
+
+/// One evaluated condition of a traced evaluation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceStep {
+    /// The source text of the condition, such as `usage.seats.ratio >= 0.8`.
+    pub expr: String,
+    /// The condition with its operands evaluated, such as `0.45 >= 0.8`.
+    pub actual: String,
+    /// The outcome: `true`, `false` or `missing`.
+    pub result: String,
+    /// Whether the step was decided by a missing value (or a value of the wrong type at run
+    /// time) rather than by the data.
+    pub missing: bool,
+}
+
+impl Program {
+    pub(crate) fn new(src: &str, root: Node, slots: Vec<Slot>, boolean: bool) -> Self {
+        Program {
+            src: src.into(),
+            root,
+            slots,
+            boolean,
+        }
+    }
+
+    /// The source text the program was compiled from.
+    pub fn source(&self) -> &str {
+        &self.src
+    }
+
+    /// Evaluates the program. A condition (from [`super::compile`]) yields [`Value::Bool`] or
+    /// [`Value::Missing`]; callers treat anything but `true` as not matched.
+    pub fn eval(&self, env: &dyn Env) -> Value {
+        let v = super::eval::Eval::new(self, env, false).run(&self.root);
+        self.finish(v)
+    }
+
+    /// Evaluates the program and records one [`TraceStep`] per comparison, `in`, predicate call
+    /// and condition value actually evaluated, in evaluation order.
+    pub fn eval_traced(&self, env: &dyn Env) -> (Value, Vec<TraceStep>) {
+        let mut ev = super::eval::Eval::new(self, env, true);
+        let v = ev.run(&self.root);
+        (self.finish(v), ev.trace.unwrap_or_default())
+    }
+
+    /// Every distinct slot the program reads, in order of first appearance.
+    pub fn slots(&self) -> Vec<Slot> {
+        self.slots.clone()
+    }
+
+    /// The source text of `span`.
+    pub(crate) fn text(&self, span: Span) -> String {
+        let len = span.end.saturating_sub(span.start) as usize;
+        self.src
+            .chars()
+            .skip(span.start as usize)
+            .take(len)
+            .collect()
+    }
+
+    fn finish(&self, v: Value) -> Value {
+        match v {
+            Value::Bool(_) => v,
+            _ if self.boolean => Value::Missing,
+            _ => v,
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! Localized message templates: built-in English and Japanese texts for every built-in callout,
+//! catalog overrides, `{path}` placeholders checked at load time, locale fallback
+//! (`ja-JP` → `ja` → `en`), number and money formatting, and the CTA URL check.
+//!
+//! Output is plain text: templates are never interpreted as markup and placeholders are filled
+//! with plain values.
+
+use std::collections::HashMap;
+
+use serde_json::Value as Json;
+
+use crate::callout::Target;
+use crate::config::read::Reader;
+use crate::config::Catalog;
+use crate::context::FactsEnv;
+use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
+use crate::expr::{Env, Schema, Slot, Span, Value};
+use crate::schema::{split, tag, tf, CatalogSchema, Locals};
+
+/// A text with placeholders resolved to slots.
+#[derive(Clone, Debug)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Clone, Debug)]
+enum Part {
+    Text(String),
+    Slot { slot: Slot, money: bool },
+}
+
+/// Longest template accepted, in characters.
+pub const MAX_TEMPLATE_CHARS: usize = 2000;
+
+/// A template problem: code, message, span, help.
+pub type TemplateError = (&'static str, String, Span, Option<String>);
+
+impl Template {
+    /// Parses `text`, resolving every `{path}` against `schema`. `{{` and `}}` are literal braces.
+    ///
+    /// # Errors
+    /// Every unknown placeholder, unclosed `{` and stray `}`, with its character span.
+    pub fn parse(text: &str, schema: &dyn Schema) -> Result<Template, Vec<TemplateError>> {
+        let mut parts = Vec::new();
+        let mut errors = Vec::new();
+        let mut buf = String::new();
+        let chars: Vec<char> = text.chars().collect();
+        if chars.len() > MAX_TEMPLATE_CHARS {
+            let span = Span { start: 0, end: chars.len() as u32 };
+            return Err(vec![("too_long", format!("text must be at most {MAX_TEMPLATE_CHARS} characters"), span, None)]);
+        }
+        let mut i = 0;
+        while let Some(&c) = chars.get(i) {
+            match c {
+                '{' if chars.get(i + 1) == Some(&'{') => {
+                    buf.push('{');
+                    i += 2;
+                }
+                '}' if chars.get(i + 1) == Some(&'}') => {
+                    buf.push('}');
+                    i += 2;
+                }
+                '{' => {
+                    let start = i;
+                    let Some(len) = chars.iter().skip(i + 1).position(|&c| c == '}' || c == '{') else {
+                        let span = Span { start: start as u32, end: chars.len() as u32 };
+                        errors.push(("unclosed_placeholder", "`{` has no closing `}`".to_owned(), span, Some("write `{{` for a literal brace".to_owned())));
+                        break;
+                    };
+                    let end = i + 1 + len;
+                    let span = Span { start: start as u32, end: end as u32 + 1 };
+                    if chars.get(end) == Some(&'{') {
+                        errors.push(("unclosed_placeholder", "`{` has no closing `}`".to_owned(), span, Some("write `{{` for a literal brace".to_owned())));
+                        i = end;
+                        continue;
+                    }
+                    let name: String = chars.iter().skip(i + 1).take(len).collect::<String>().trim().to_owned();
+                    let segs: Vec<&str> = name.split('.').collect();
+                    match schema.resolve(&segs) {
+                        Ok(r) => {
+                            if !buf.is_empty() {
+                                parts.push(Part::Text(std::mem::take(&mut buf)));
+                            }
+                            let (t, _, f) = split(r.slot.id);
+                            let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA) || (t == tag::PLAN && f == 3);
+                            parts.push(Part::Slot { slot: r.slot, money });
+                        }
+                        Err(e) => errors.push((
+                            "unknown_placeholder",
+                            format!("unknown placeholder `{{{name}}}`: {}", e.message),
+                            span,
+                            e.suggestion.map(|s| format!("did you mean `{{{s}}}`?")),
+                        )),
+                    }
+                    i = end + 1;
+                }
+                '}' => {
+                    let span = Span { start: i as u32, end: i as u32 + 1 };
+                    errors.push(("unmatched_brace", "`}` without an opening `{`".to_owned(), span, Some("write `}}` for a literal brace".to_owned())));
+                    i += 1;
+                }
+                c => {
+                    buf.push(c);
+                    i += 1;
+                }
+            }
+        }
+        if !buf.is_empty() {
+            parts.push(Part::Text(buf));
+        }
+        if errors.is_empty() {
+            Ok(Template { parts })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Fills the placeholders.
+    pub fn render(&self, env: &FactsEnv, currency: &str) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Slot { slot, money } => match env.get(slot) {
+                    Value::Number(n) if *money => out.push_str(&format_money(n, currency)),
+                    Value::Number(n) => out.push_str(&format_number(n)),
+                    Value::String(s) => out.push_str(&s),
+                    Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                    Value::List(items) => {
+                        let texts: Vec<String> = items.iter().map(|v| match v {
+                            Value::String(s) => s.to_string(),
+                            Value::Number(n) => format_number(*n),
+                            other => other.to_string(),
+                        }).collect();
+                        out.push_str(&texts.join(", "));
+                    }
+                    Value::Null | Value::Missing => out.push('—'),
+                },
+            }
+        }
+        out
+    }
+}
+
+/// Formats a number with thousands separators and at most two decimals: `41,000`, `0.95`.
+pub fn format_number(n: f64) -> String {
+    let neg = n < 0.0;
+    let cents = (n.abs() * 100.0).round();
+    let whole = (cents / 100.0).trunc();
+    let frac = (cents - whole * 100.0) as u64;
+    let digits = format!("{}", whole as u64);
+    let mut out = String::new();
+    if neg && cents > 0.0 {
+        out.push('-');
+    }
+    let len = digits.len();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac > 0 {
+        if frac.is_multiple_of(10) {
+            out.push_str(&format!(".{}", frac / 10));
+        } else {
+            out.push_str(&format!(".{frac:02}"));
+        }
+    }
+    out
+}
+
+/// Formats an amount of money: `$12`, `$12.50`, `¥1,200`, `CHF 40`.
+pub fn format_money(n: f64, currency: &str) -> String {
+    let (symbol, space) = match currency {
+        "USD" => ("$", false),
+        "EUR" => ("€", false),
+        "GBP" => ("£", false),
+        "JPY" => ("¥", false),
+        "CNY" => ("CN¥", false),
+        "INR" => ("₹", false),
+        "KRW" => ("₩", false),
+        other => (other, true),
+    };
+    let sign = if n < 0.0 { "-" } else { "" };
+    let mut num = format_number(n.abs());
+    if num.contains('.') && num.rsplit('.').next().is_some_and(|d| d.len() == 1) {
+        num.push('0');
+    }
+    if space {
+        format!("{sign}{symbol} {num}")
+    } else {
+        format!("{sign}{symbol}{num}")
+    }
+}
+
+/// Checks a CTA URL: relative (`/billing`, `billing?x=1`, `#plans`) or absolute `http(s)`.
+///
+/// # Errors
+/// A message naming the problem (`javascript:` and other schemes, protocol-relative URLs,
+/// whitespace or control characters).
+pub fn check_url(url: &str) -> Result<(), String> {
+    if url.is_empty() {
+        return Err("URL must not be empty".into());
+    }
+    if url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+        return Err(format!("`{url}` contains whitespace, a backslash or a control character"));
+    }
+    if url.starts_with("//") {
+        return Err(format!("`{url}` is protocol-relative; write `https://…` or a path starting with `/`"));
+    }
+    let first_delim = url.find(['/', '?', '#']).unwrap_or(url.len());
+    if let Some(colon) = url.find(':').filter(|c| *c < first_delim) {
+        let scheme = url.get(..colon).unwrap_or("").to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("URL scheme `{scheme}:` is not allowed; use a relative URL or `http(s)`"));
+        }
+        if !url.get(colon..).unwrap_or("").starts_with("://") || url.len() <= colon + 3 {
+            return Err(format!("`{url}` is not a valid absolute URL"));
+        }
+    }
+    Ok(())
+}
+
+/// Texts of one message in one locale.
+#[derive(Clone, Debug, Default)]
+pub struct Fields {
+    /// Headline.
+    pub title: Option<Template>,
+    /// Body text.
+    pub body: Option<Template>,
+    /// Body text used instead of `body` when a forecast (`daysLeft`) is known.
+    pub body_forecast: Option<Template>,
+    /// CTA label.
+    pub cta: Option<Template>,
+}
+
+/// A message in several locales (lowercase tags such as `en`, `ja`, `pt-br`).
+pub type Localized = Vec<(String, Fields)>;
+
+/// Which text of a message.
+#[derive(Clone, Copy, Debug)]
+pub enum Field {
+    /// Headline.
+    Title,
+    /// Body.
+    Body,
+    /// Body with forecast.
+    BodyForecast,
+    /// CTA label.
+    Cta,
+}
+
+fn pick(f: &Fields, which: Field) -> Option<&Template> {
+    match which {
+        Field::Title => f.title.as_ref(),
+        Field::Body => f.body.as_ref(),
+        Field::BodyForecast => f.body_forecast.as_ref(),
+        Field::Cta => f.cta.as_ref(),
+    }
+}
+
+/// The locale fallback chain: `ja-JP` → [`ja-jp`, `ja`, `en`].
+pub fn locale_chain(locale: &str) -> Vec<String> {
+    let mut chain = Vec::new();
+    let mut cur = locale.to_ascii_lowercase();
+    while !cur.is_empty() {
+        chain.push(cur.clone());
+        match cur.rfind('-') {
+            Some(i) => cur.truncate(i),
+            None => break,
+        }
+    }
+    if !chain.iter().any(|c| c == "en") {
+        chain.push("en".into());
+    }
+    chain
+}
+
+/// Looks a text up through message layers (most specific first) and the locale chain: the
+/// locale is preferred over the layer, so a Japanese user sees a base Japanese text rather
+/// than an English override.
+pub fn lookup<'a>(layers: &[&'a Localized], chain: &[String], which: Field) -> Option<&'a Template> {
+    chain.iter().find_map(|loc| {
+        layers.iter().find_map(|layer| layer.iter().find(|(l, _)| l == loc).and_then(|(_, f)| pick(f, which)))
+    })
+}
+
+/// Built-in and overridden texts of the built-in callouts and CTA labels.
+#[derive(Clone, Debug, Default)]
+pub struct MessageSet {
+    overrides: HashMap<&'static str, Localized>,
+    defaults: HashMap<&'static str, Localized>,
+}
+
+impl MessageSet {
+    /// Layers for a message key: override first, then the built-in default.
+    pub fn layers(&self, key: &str) -> Vec<&Localized> {
+        self.overrides.get(key).into_iter().chain(self.defaults.get(key)).collect()
+    }
+}
+
+/// Message keys, each with the locals its templates may use.
+const KEYS: &[(&str, Locals)] = &[
+    ("featureGate", Locals { feature: true, metric: false, target: true }),
+    ("usageLimit.approaching", Locals { feature: false, metric: true, target: true }),
+    ("usageLimit.critical", Locals { feature: false, metric: true, target: true }),
+    ("usageLimit.atLimit", Locals { feature: false, metric: true, target: true }),
+    ("usageLimit.over", Locals { feature: false, metric: true, target: true }),
+];
+
+/// CTA actions, each with a default label key `cta.<action>`.
+pub const ACTIONS: &[&str] = &["upgrade", "add_addon", "add_seats", "start_trial", "contact_sales", "ask_admin", "downgrade"];
+
+const TARGET_ONLY: Locals = Locals { feature: false, metric: false, target: true };
+
+/// (key, locale, title, body, bodyForecast, cta)
+type DefaultText = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+
+const DEFAULTS: &[DefaultText] = &[
+    ("featureGate", "en", "{feature.label} is not in your plan", "{feature.label} is not included in the {plan.label} plan. It is available with {target.label}.", "", ""),
+    ("featureGate", "ja", "{feature.label}は現在のプランに含まれていません", "{feature.label}は{plan.label}プランではご利用いただけません。{target.label}でご利用いただけます。", "", ""),
+    ("usageLimit.approaching", "en", "{metric.label}: {metric.percent}% used", "You have used {metric.used} of {metric.limit}.", "You have used {metric.used} of {metric.limit}. At the current pace you will reach the limit in {metric.daysLeft} days.", ""),
+    ("usageLimit.approaching", "ja", "{metric.label}の{metric.percent}%を使用中です", "{metric.limit}のうち{metric.used}を使用しています。", "{metric.limit}のうち{metric.used}を使用しています。現在のペースでは{metric.daysLeft}日後に上限に達します。", ""),
+    ("usageLimit.critical", "en", "{metric.label} is almost used up", "You have used {metric.used} of {metric.limit}.", "You have used {metric.used} of {metric.limit}. At the current pace you will reach the limit in {metric.daysLeft} days.", ""),
+    ("usageLimit.critical", "ja", "{metric.label}の上限が迫っています", "{metric.limit}のうち{metric.used}を使用しています。", "{metric.limit}のうち{metric.used}を使用しています。現在のペースでは{metric.daysLeft}日後に上限に達します。", ""),
+    ("usageLimit.atLimit", "en", "{metric.label} limit reached", "You have used all {metric.limit}. Raise the limit to keep going.", "", ""),
+    ("usageLimit.atLimit", "ja", "{metric.label}が上限に達しました", "上限の{metric.limit}をすべて使用しました。続けるには上限を引き上げてください。", "", ""),
+    ("usageLimit.over", "en", "{metric.label} is over the limit", "You have used {metric.used} of {metric.limit}. Raise the limit to keep going.", "", ""),
+    ("usageLimit.over", "ja", "{metric.label}が上限を超えています", "{metric.limit}のうち{metric.used}を使用しています。続けるには上限を引き上げてください。", "", ""),
+    ("cta.upgrade", "en", "", "", "", "Upgrade to {target.label}"),
+    ("cta.upgrade", "ja", "", "", "", "{target.label}にアップグレード"),
+    ("cta.add_addon", "en", "", "", "", "Add {target.label}"),
+    ("cta.add_addon", "ja", "", "", "", "{target.label}を追加"),
+    ("cta.add_seats", "en", "", "", "", "Add seats"),
+    ("cta.add_seats", "ja", "", "", "", "席を追加"),
+    ("cta.start_trial", "en", "", "", "", "Start a free trial"),
+    ("cta.start_trial", "ja", "", "", "", "無料トライアルを開始"),
+    ("cta.contact_sales", "en", "", "", "", "Contact sales"),
+    ("cta.contact_sales", "ja", "", "", "", "営業担当に問い合わせる"),
+    ("cta.ask_admin", "en", "", "", "", "Ask your admin"),
+    ("cta.ask_admin", "ja", "", "", "", "管理者に依頼する"),
+    ("cta.downgrade", "en", "", "", "", "Switch to {target.label}"),
+    ("cta.downgrade", "ja", "", "", "", "{target.label}に変更"),
+];
+
+fn key_locals(key: &str) -> Locals {
+    KEYS.iter().find(|(k, _)| *k == key).map_or(TARGET_ONLY, |(_, l)| *l)
+}
+
+fn static_key(key: &str) -> Option<&'static str> {
+    KEYS.iter().map(|(k, _)| *k).chain(DEFAULTS.iter().map(|d| d.0)).find(|k| *k == key)
+}
+
+/// Compiles the built-in texts and reads `messages` overrides from the config.
+pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog) -> MessageSet {
+    let mut set = MessageSet::default();
+    for (key, loc, title, body, forecast, cta) in DEFAULTS {
+        let schema = CatalogSchema { catalog, locals: key_locals(key) };
+        let t = |s: &str| if s.is_empty() { None } else { Template::parse(s, &schema).ok() };
+        let fields = Fields { title: t(title), body: t(body), body_forecast: t(forecast), cta: t(cta) };
+        set.defaults.entry(key).or_default().push(((*loc).to_owned(), fields));
+    }
+    let Some(v) = v else { return set };
+    let path = join(&[], "messages");
+    let Some(o) = r.object(v, &path, &["featureGate", "usageLimit", "cta"]) else { return set };
+    if let Some(fg) = o.get("featureGate") {
+        let p = join(&path, "featureGate");
+        let schema = CatalogSchema { catalog, locals: key_locals("featureGate") };
+        set.overrides.insert("featureGate", read_localized(r, fg, &p, &schema, &["title", "body", "cta"]));
+    }
+    if let Some(ul) = o.get("usageLimit") {
+        let p = join(&path, "usageLimit");
+        let states = ["approaching", "critical", "atLimit", "over"];
+        if let Some(so) = r.object(ul, &p, &states) {
+            for (state, mv) in so {
+                let key = format!("usageLimit.{state}");
+                let Some(k) = static_key(&key) else { continue };
+                let schema = CatalogSchema { catalog, locals: key_locals(k) };
+                set.overrides.insert(k, read_localized(r, mv, &join(&p, state.as_str()), &schema, &["title", "body", "bodyForecast", "cta"]));
+            }
+        }
+    }
+    if let Some(c) = o.get("cta") {
+        let p = join(&path, "cta");
+        if let Some(co) = r.object(c, &p, ACTIONS) {
+            for (action, mv) in co {
+                let Some(k) = static_key(&format!("cta.{action}")) else { continue };
+                let ap = join(&p, action.as_str());
+                let schema = CatalogSchema { catalog, locals: TARGET_ONLY };
+                let mut loc = Localized::new();
+                for (l, text) in r.map(mv, &ap).into_iter().flatten() {
+                    let lp = join(&ap, l.as_str());
+                    if !valid_locale(l) {
+                        r.error("invalid_locale", format!("`{l}` is not a locale tag such as `en` or `ja-JP`"), &lp);
+                        continue;
+                    }
+                    if let Some(t) = template(r, text, &lp, &schema) {
+                        loc.push((l.to_ascii_lowercase(), Fields { cta: Some(t), ..Fields::default() }));
+                    }
+                }
+                set.overrides.insert(k, loc);
+            }
+        }
+    }
+    set
+}
+
+/// Whether `tag` looks like a BCP 47 language tag (`en`, `ja-JP`, `zh-Hant-TW`).
+pub fn valid_locale(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']);
+    let lang_ok = parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
+    lang_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Reads and compiles one template string at `path`.
+pub(crate) fn template(r: &mut Reader, v: &Json, path: &[PathSeg], schema: &dyn Schema) -> Option<Template> {
+    let s = r.string(v, path)?;
+    match Template::parse(&s, schema) {
+        Ok(t) => Some(t),
+        Err(errs) => {
+            for (code, message, span, help) in errs {
+                r.errors.push(Diagnostic { code, message, path: path.to_vec(), help, span: Some(span) });
+            }
+            None
+        }
+    }
+}
+
+/// Reads `{ "<locale>": { title?, body?, … } }`.
+pub(crate) fn read_localized(r: &mut Reader, v: &Json, path: &[PathSeg], schema: &dyn Schema, fields: &[&str]) -> Localized {
+    let mut out = Localized::new();
+    for (l, fv) in r.map(v, path).into_iter().flatten() {
+        let lp = join(path, l.as_str());
+        if !valid_locale(l) {
+            let help = did_you_mean(l, ["en", "ja"]);
+            r.error_help("invalid_locale", format!("`{l}` is not a locale tag such as `en` or `ja-JP`"), &lp, help);
+            continue;
+        }
+        let Some(o) = r.object(fv, &lp, fields) else { continue };
+        let mut f = Fields::default();
+        for (name, tv) in o {
+            let t = template(r, tv, &join(&lp, name.as_str()), schema);
+            match name.as_str() {
+                "title" => f.title = t,
+                "body" => f.body = t,
+                "bodyForecast" => f.body_forecast = t,
+                "cta" => f.cta = t,
+                _ => {}
+            }
+        }
+        out.push((l.to_ascii_lowercase().replace('_', "-"), f));
+    }
+    out
+}
+
+/// Values of the callout-local names `feature.*`, `metric.*` and `target.*`.
+#[derive(Clone, Debug, Default)]
+pub struct LocalValues {
+    /// The gated feature.
+    pub feature: Option<usize>,
+    /// The limited metric.
+    pub metric: Option<usize>,
+    /// The offered plan or add-on.
+    pub target: Option<Target>,
+}
+
+impl LocalValues {
+    pub(crate) fn get(&self, env: &FactsEnv, tag_: u32, field: u32) -> Value {
+        match tag_ {
+            tag::L_FEATURE => self.feature.map_or(Value::Missing, |f| env.feature_local(f, field)),
+            tag::L_METRIC => self.metric.map_or(Value::Missing, |m| env.metric_field(m, field)),
+            tag::L_TARGET => {
+                let Some(t) = &self.target else { return Value::Missing };
+                match field {
+                    tf::ID => Value::String(t.id.as_str().into()),
+                    tf::LABEL => Value::String(t.label.as_str().into()),
+                    tf::TYPE => Value::String(t.kind.into()),
+                    tf::MONTHLY_DELTA => t.monthly_delta.map_or(Value::Null, Value::Number),
+                    tf::QUANTITY => t.quantity.map_or(Value::Null, |q| Value::Number(f64::from(q))),
+                    _ => Value::Missing,
+                }
+            }
+            _ => Value::Missing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_money() {
+        assert_eq!(format_number(41000.0), "41,000");
+        assert_eq!(format_number(1234567.891), "1,234,567.89");
+        assert_eq!(format_number(0.5), "0.5");
+        assert_eq!(format_number(18.0), "18");
+        assert_eq!(format_number(-1500.0), "-1,500");
+        assert_eq!(format_money(12.5, "USD"), "$12.50");
+        assert_eq!(format_money(1200.0, "JPY"), "¥1,200");
+        assert_eq!(format_money(40.0, "CHF"), "CHF 40");
+    }
+
+    #[test]
+    fn urls() {
+        for ok in ["/billing", "billing?plan=team", "#plans", "https://example.com/buy", "HTTP://x.io", "./a", "?x=1"] {
+            assert_eq!(check_url(ok), Ok(()), "{ok}");
+        }
+        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,hi", "//evil.com", "", "/a b", "https:", "vbscript:x", "\u{0}javascript:x", "java\tscript:x", "https:evil.com", "/\\evil.com"] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn locale_fallback() {
+        assert_eq!(locale_chain("ja-JP"), vec!["ja-jp", "ja", "en"]);
+        assert_eq!(locale_chain("en"), vec!["en"]);
+        assert!(valid_locale("zh-Hant-TW"));
+        assert!(!valid_locale("english!"));
+    }
+}

@@ -1,0 +1,125 @@
+//! Fixture loading shared by the native scenario test and the `fixtures` example, which prints
+//! every result so the wasm build can be compared with the native one.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use upgrade_prompts::engine::to_json;
+use upgrade_prompts::Engine;
+
+/// Fixed host clock for fixtures without `now` (2026-11-24T09:00:00Z).
+pub const HOST_NOW: f64 = 1_795_510_800_000.0;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// RFC 7386 JSON merge patch.
+pub fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    b.remove(k);
+                } else {
+                    merge(b.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A fixture's config and context after applying bases and patches.
+pub fn inputs(fx: &Value) -> (Value, Value) {
+    let mut config = match &fx["config"] {
+        Value::String(name) => read(&root().join("www/samples").join(format!("{name}.json"))),
+        other => other.clone(),
+    };
+    if let Some(p) = fx.get("configPatch") {
+        merge(&mut config, p);
+    }
+    let mut context = match fx.get("contextBase") {
+        Some(Value::String(name)) => read(&root().join("tests/fixtures/contexts").join(format!("{name}.json"))),
+        _ => json!({}),
+    };
+    if let Some(c) = fx.get("context") {
+        merge(&mut context, c);
+    }
+    (config, context)
+}
+
+/// Every scenario fixture, by file name.
+pub fn scenarios() -> Vec<(String, Value)> {
+    let dir = root().join("tests/fixtures/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read(&p)))
+        .collect()
+}
+
+/// Runs one check of a fixture and returns the full result as JSON.
+pub fn run_check(engine: &Engine, context: &str, check: &Value) -> Value {
+    let text = if let Some(f) = check.get("checkFeature").and_then(Value::as_str) {
+        to_json(&engine.check_feature(f, context, HOST_NOW))
+    } else if let Some(m) = check.get("checkUsage").and_then(Value::as_str) {
+        to_json(&engine.check_usage(m, context, HOST_NOW))
+    } else {
+        panic!("unknown check {check}")
+    };
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Full results of every check of every fixture: `{ file: [result, …] }`.
+pub fn all_results() -> Value {
+    let mut out = serde_json::Map::new();
+    for (name, fx) in scenarios() {
+        let (config, context) = inputs(&fx);
+        let engine = Engine::new(&config.to_string()).unwrap_or_else(|e| panic!("{name}: config invalid: {e:?}"));
+        let ctx = context.to_string();
+        let results: Vec<Value> = fx["checks"].as_array().unwrap().iter().map(|c| run_check(&engine, &ctx, c)).collect();
+        out.insert(name, Value::Array(results));
+    }
+    Value::Object(out)
+}
+
+/// Subset match: every key of `expected` must match in `actual`; arrays match element-wise with
+/// equal length; numbers compare with a 1e-9 tolerance. Mismatches are appended to `errs`.
+pub fn subset(actual: &Value, expected: &Value, path: &str, errs: &mut Vec<String>) {
+    match (actual, expected) {
+        (Value::Object(a), Value::Object(e)) => {
+            for (k, ev) in e {
+                match a.get(k) {
+                    Some(av) => subset(av, ev, &format!("{path}.{k}"), errs),
+                    None => errs.push(format!("{path}.{k}: missing, expected {ev}")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(e)) => {
+            if a.len() != e.len() {
+                errs.push(format!("{path}: expected {} items, got {}: {actual}", e.len(), a.len()));
+                return;
+            }
+            for (i, (av, ev)) in a.iter().zip(e).enumerate() {
+                subset(av, ev, &format!("{path}[{i}]"), errs);
+            }
+        }
+        (Value::Number(a), Value::Number(e)) => {
+            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
+            if (a - e).abs() > 1e-9 {
+                errs.push(format!("{path}: expected {e}, got {a}"));
+            }
+        }
+        (a, e) if a == e => {}
+        (a, e) => errs.push(format!("{path}: expected {e}, got {a}")),
+    }
+}

@@ -1,0 +1,136 @@
+/** A path into the config or the context, such as `["rules", 3, "when"]`. */
+export type Path = (string | number)[];
+
+/** A coded problem with a path. */
+export interface Diagnostic {
+  code: string;
+  message: string;
+  path: Path;
+  help?: string;
+  /** Character range in a rule expression or message template. */
+  span?: { start: number; end: number };
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/** The error thrown by `new PromptEngine(config)` for an invalid config. */
+export interface ConfigError extends Error {
+  name: "ConfigError";
+  errors: Diagnostic[];
+}
+
+export type Limit = number | null;
+export interface Price { monthly?: number; perSeat?: number }
+export type LocalizedText = Record<string, { title?: string; body?: string; bodyForecast?: string; cta?: string }>;
+
+export interface Config {
+  version?: 1;
+  currency?: string;
+  metrics?: Record<string, { label?: string; period?: "day" | "week" | "month" | "year" | null; description?: string }>;
+  features?: Record<string, { label?: string; description?: string }>;
+  plans: {
+    id: string; label?: string; price?: Price; contactSales?: boolean;
+    features?: string[]; limits?: Record<string, Limit>; url?: string; description?: string;
+  }[];
+  addons?: {
+    id: string; label?: string; price: Price; features?: string[]; limits?: Record<string, number>;
+    availableOn?: string[]; stackable?: boolean; maxQuantity?: number; url?: string; description?: string;
+  }[];
+  thresholds?: { approaching?: number; critical?: number };
+  purchaseRoles?: string[];
+  seatMetric?: string;
+  messages?: {
+    featureGate?: LocalizedText;
+    usageLimit?: { approaching?: LocalizedText; critical?: LocalizedText; atLimit?: LocalizedText; over?: LocalizedText };
+    cta?: Partial<Record<CtaAction, Record<string, string>>>;
+  };
+  [key: string]: unknown;
+}
+
+export interface UsageReport {
+  used?: number | null;
+  periodStart?: string;
+  periodEnd?: string;
+  history?: { at: string; value: number }[];
+}
+
+export interface Context {
+  now?: string;
+  locale?: string;
+  account: {
+    id?: string; plan: string; addons?: (string | { id: string; quantity?: number })[];
+    trials?: Record<string, string>; createdAt?: string; renewalAt?: string; healthScore?: number;
+    lifecycle?: string; openEscalations?: number; traits?: Record<string, unknown>;
+  };
+  user?: { id?: string; role?: string; traits?: Record<string, unknown> };
+  usage?: Record<string, UsageReport | number>;
+  features?: Record<string, { uses30d?: number }>;
+  page?: { route?: string; feature?: string };
+  signals?: Record<string, unknown>;
+}
+
+export interface EngineOptions { state?: unknown }
+
+export type CtaAction = "upgrade" | "add_addon" | "add_seats" | "start_trial" | "contact_sales" | "ask_admin" | "downgrade";
+export type UsageState = "ok" | "approaching" | "critical" | "at_limit" | "over";
+export type CalloutKind = "feature_gate" | "upsell" | "usage_limit" | "seat_expansion" | "cross_sell" | "trial" | "downsell";
+
+export interface UnlockOption {
+  type: "plan" | "addon";
+  id: string;
+  label: string;
+  /** Add-ons: how many units to buy; plans: null. */
+  quantity: number | null;
+  /** Change of the monthly bill; null for contact-sales plans. */
+  monthlyDelta: number | null;
+  contactSales: boolean;
+  url?: string;
+}
+
+export interface Callout {
+  id: string;
+  rule: string;
+  kind: CalloutKind;
+  placement: string;
+  severity: "info" | "warning" | "blocking";
+  target: { type: "plan" | "addon"; id: string; label: string; monthlyDelta: number | null; quantity?: number; contactSales: boolean } | null;
+  title: string;
+  body: string;
+  cta: { label: string; action: CtaAction; url?: string };
+  priority: number;
+  experiment: { key: string; variant: string | null; holdout: boolean } | null;
+  reasons: string[];
+}
+
+export interface FeatureCheck {
+  feature: string;
+  allowed: boolean;
+  source: "plan" | "addon" | "trial" | null;
+  reason: "included_in_plan" | "included_in_addon" | "trial_active" | "not_in_plan" | "trial_expired" | "unknown_feature" | "invalid_context";
+  trialEndsAt: string | null;
+  unlock: UnlockOption[];
+  callout: Callout | null;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export interface UsageCheck {
+  metric: string;
+  used: number | null;
+  limit: number | null;
+  unlimited: boolean;
+  remaining: number | null;
+  ratio: number | null;
+  state: UsageState | null;
+  projected: number | null;
+  daysLeft: number | null;
+  period: { start: string; end: string } | null;
+  unlock: UnlockOption[];
+  callout: Callout | null;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
