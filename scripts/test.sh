@@ -14,19 +14,19 @@ step "clippy (native, all targets, warnings denied)"
 cargo clippy --all-targets --quiet -- -D warnings
 
 step "clippy (wasm32, warnings denied)"
-cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --test wasm_node --test wasm_browser --quiet -- -D warnings
 
 step "native unit, integration and doc tests"
 cargo test --quiet
 
 step "wasm tests in Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --quiet --target wasm32-unknown-unknown --test wasm_node
+  cargo test --target wasm32-unknown-unknown --test wasm_node
 
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --quiet --target wasm32-unknown-unknown --test wasm_browser
+  cargo test --target wasm32-unknown-unknown --test wasm_browser
 
 step "package tests in Node (API, README example, native/wasm parity)"
 cargo build --quiet --release --example fixtures

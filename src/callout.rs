@@ -149,10 +149,16 @@ pub(crate) fn render(
     locals: &LocalValues,
     forecast: bool,
 ) -> Texts {
-    let env = FactsEnv { catalog, facts, locals: Some(locals) };
+    let env = FactsEnv {
+        catalog,
+        facts,
+        locals: Some(locals),
+    };
     let chain = message::locale_chain(&facts.locale);
     let text = |which: Field| {
-        message::lookup(layers, &chain, which).map(|t| t.render(&env, &catalog.currency)).unwrap_or_default()
+        message::lookup(layers, &chain, which)
+            .map(|t| t.render(&env, &catalog.currency))
+            .unwrap_or_default()
     };
     let body = if forecast {
         message::lookup(layers, &chain, Field::BodyForecast)
@@ -168,7 +174,13 @@ pub(crate) fn render(
     } else {
         message::lookup(layers, &chain, Field::Cta).map(|t| t.render(&env, &catalog.currency))
     }
-    .or_else(|| message::lookup(&cta_layers, &chain, Field::Cta).map(|t| t.render(&env, &catalog.currency)))
+    .or_else(|| {
+        message::lookup(&cta_layers, &chain, Field::Cta).map(|t| t.render(&env, &catalog.currency))
+    })
     .unwrap_or_default();
-    Texts { title: text(Field::Title), body, cta }
+    Texts {
+        title: text(Field::Title),
+        body,
+        cta,
+    }
 }

@@ -101,25 +101,63 @@ pub struct Facts {
     pub(crate) seats: f64,
 }
 
-const ROOT_FIELDS: &[&str] = &["now", "locale", "account", "user", "usage", "features", "page", "signals"];
+const ROOT_FIELDS: &[&str] = &[
+    "now", "locale", "account", "user", "usage", "features", "page", "signals",
+];
 const ACCOUNT_FIELDS: &[&str] = &[
-    "id", "plan", "addons", "trials", "createdAt", "renewalAt", "healthScore", "lifecycle",
-    "openEscalations", "traits",
+    "id",
+    "plan",
+    "addons",
+    "trials",
+    "createdAt",
+    "renewalAt",
+    "healthScore",
+    "lifecycle",
+    "openEscalations",
+    "traits",
 ];
 
 /// Reads a context given as JSON text. `host_now` (ms since epoch) is used when `now` is absent.
 pub fn read_str(catalog: &Catalog, json: &str, host_now: f64) -> Facts {
     if json.len() > MAX_CONTEXT_BYTES {
-        return broken(catalog, host_now, Diagnostic::new("too_large", format!("context is {} bytes; the limit is {MAX_CONTEXT_BYTES}", json.len()), Vec::new()));
+        return broken(
+            catalog,
+            host_now,
+            Diagnostic::new(
+                "too_large",
+                format!(
+                    "context is {} bytes; the limit is {MAX_CONTEXT_BYTES}",
+                    json.len()
+                ),
+                Vec::new(),
+            ),
+        );
     }
     match serde_json::from_str::<Json>(json) {
         Ok(v) => read(catalog, &v, host_now),
-        Err(e) => broken(catalog, host_now, Diagnostic::new("invalid_json", format!("context is not valid JSON: {e}"), Vec::new())),
+        Err(e) => broken(
+            catalog,
+            host_now,
+            Diagnostic::new(
+                "invalid_json",
+                format!("context is not valid JSON: {e}"),
+                Vec::new(),
+            ),
+        ),
     }
 }
 
+/// Facts for a context that could not be read at all: `problem` says why.
+pub fn unreadable(catalog: &Catalog, now: f64, problem: Diagnostic) -> Facts {
+    broken(catalog, now, problem)
+}
+
 fn broken(catalog: &Catalog, now: f64, d: Diagnostic) -> Facts {
-    let mut f = Facts { now, locale: "en".into(), ..Facts::default() };
+    let mut f = Facts {
+        now,
+        locale: "en".into(),
+        ..Facts::default()
+    };
     f.errors.push(d);
     derive(catalog, &mut f);
     f
@@ -139,7 +177,11 @@ pub fn read(catalog: &Catalog, v: &Json, host_now: f64) -> Facts {
     if let Some(obj) = r.map(v, &root) {
         for key in obj.keys() {
             if !ROOT_FIELDS.contains(&key.as_str()) {
-                r.warn("unknown_field", format!("unknown context field `{key}` is ignored"), &join(&root, key.as_str()));
+                r.warn(
+                    "unknown_field",
+                    format!("unknown context field `{key}` is ignored"),
+                    &join(&root, key.as_str()),
+                );
             }
         }
         if let Some(now) = obj.get("now").filter(|n| !n.is_null()) {
@@ -173,7 +215,10 @@ pub fn read(catalog: &Catalog, v: &Json, host_now: f64) -> Facts {
                     continue;
                 };
                 if let Some(o) = r.object(fv, &fp, &["uses30d"]) {
-                    if let Some(n) = o.get("uses30d").and_then(|n| r.non_negative(n, &join(&fp, "uses30d"))) {
+                    if let Some(n) = o
+                        .get("uses30d")
+                        .and_then(|n| r.non_negative(n, &join(&fp, "uses30d")))
+                    {
                         if let Some(slot) = f.feature_uses.get_mut(i) {
                             *slot = Some(n);
                         }
@@ -218,7 +263,11 @@ fn time(r: &mut Reader, v: &Json, path: &[PathSeg]) -> Option<f64> {
     let s = r.string(v, path)?;
     let t = date::parse(&s);
     if t.is_none() {
-        r.error("invalid_date", format!("`{s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`"), path);
+        r.error(
+            "invalid_date",
+            format!("`{s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`"),
+            path,
+        );
     }
     t
 }
@@ -228,7 +277,11 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
     let Some(o) = r.map(v, &p) else { return };
     for key in o.keys() {
         if !ACCOUNT_FIELDS.contains(&key.as_str()) {
-            r.warn("unknown_field", format!("unknown account field `{key}` is ignored"), &join(&p, key.as_str()));
+            r.warn(
+                "unknown_field",
+                format!("unknown account field `{key}` is ignored"),
+                &join(&p, key.as_str()),
+            );
         }
     }
     let a = &mut f.account;
@@ -251,7 +304,9 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
             let ip = join(&ap, i);
             let (id, qty) = match item {
                 Json::Object(_) => {
-                    let Some(obj) = r.object(item, &ip, &["id", "quantity"]) else { continue };
+                    let Some(obj) = r.object(item, &ip, &["id", "quantity"]) else {
+                        continue;
+                    };
                     let Some(id) = obj.get("id").and_then(|v| r.string(v, &join(&ip, "id"))) else {
                         if !obj.contains_key("id") {
                             r.error("missing_field", "missing field `id`", &ip);
@@ -283,7 +338,11 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
             };
             let max = catalog.addons.get(idx).map_or(1, |ad| ad.max_quantity);
             if qty > max {
-                r.warn("quantity_above_max", format!("quantity `{qty}` is above the add-on's maximum of {max}"), &ip);
+                r.warn(
+                    "quantity_above_max",
+                    format!("quantity `{qty}` is above the add-on's maximum of {max}"),
+                    &ip,
+                );
             }
             match a.addons.iter_mut().find(|(x, _)| *x == idx) {
                 Some((_, q)) => *q += qty,
@@ -325,7 +384,9 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
 
 fn read_user(r: &mut Reader, v: &Json, f: &mut Facts) {
     let p = join(&[], "user");
-    let Some(o) = r.object(v, &p, &["id", "role", "traits"]) else { return };
+    let Some(o) = r.object(v, &p, &["id", "role", "traits"]) else {
+        return;
+    };
     f.user.id = opt_str(r, o.get("id"), &join(&p, "id")).map(|s| s.to_string());
     f.user.role = opt_str(r, o.get("role"), &join(&p, "role"));
     if let Some(t) = o.get("traits").filter(|n| !n.is_null()) {
@@ -369,16 +430,28 @@ fn read_usage(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
         }
         if let (Some(s), Some(e)) = (u.period_start, u.period_end) {
             if e <= s {
-                r.error("invalid_period", "`periodEnd` must be after `periodStart`", &join(&mp, "periodEnd"));
+                r.error(
+                    "invalid_period",
+                    "`periodEnd` must be after `periodStart`",
+                    &join(&mp, "periodEnd"),
+                );
                 u.period_start = None;
                 u.period_end = None;
             }
         }
         if let Some(h) = o.get("history").filter(|n| !n.is_null()) {
             let hp = join(&mp, "history");
-            for (i, item) in r.array(h, &hp).into_iter().flatten().enumerate().take(10_000) {
+            for (i, item) in r
+                .array(h, &hp)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .take(10_000)
+            {
                 let ip = join(&hp, i);
-                let Some(ho) = r.object(item, &ip, &["at", "value"]) else { continue };
+                let Some(ho) = r.object(item, &ip, &["at", "value"]) else {
+                    continue;
+                };
                 let at = match ho.get("at") {
                     Some(t) => time(r, t, &join(&ip, "at")),
                     None => {
@@ -406,42 +479,63 @@ fn read_usage(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
 
 /// Computes the derived values after reading.
 fn derive(catalog: &Catalog, f: &mut Facts) {
-    f.usage_input.resize(catalog.metrics.len(), UsageInput::default());
+    f.usage_input
+        .resize(catalog.metrics.len(), UsageInput::default());
     f.feature_uses.resize(catalog.features.len(), None);
-    f.plan_ids = catalog.plans.iter().map(|p| Rc::from(p.id.as_str())).collect();
+    f.plan_ids = catalog
+        .plans
+        .iter()
+        .map(|p| Rc::from(p.id.as_str()))
+        .collect();
     f.seats = catalog
         .seat_metric
         .and_then(|m| f.usage_input.get(m))
         .and_then(|u| u.used)
         .unwrap_or(0.0);
-    f.usage = (0..catalog.metrics.len()).map(|m| usage::derive(catalog, f, m)).collect();
+    f.usage = (0..catalog.metrics.len())
+        .map(|m| usage::derive(catalog, f, m))
+        .collect();
 }
 
 impl Facts {
     /// Whole days since the account was created (floor); `None` without `createdAt`.
     pub fn tenure_days(&self) -> Option<f64> {
-        self.account.created_at.map(|c| ((self.now - c) / DAY_MS).floor())
+        self.account
+            .created_at
+            .map(|c| ((self.now - c) / DAY_MS).floor())
     }
 
     /// Days until renewal (rounded up; negative when past); `None` without `renewalAt`.
     pub fn days_to_renewal(&self) -> Option<f64> {
-        self.account.renewal_at.map(|r| ((r - self.now) / DAY_MS).ceil())
+        self.account
+            .renewal_at
+            .map(|r| ((r - self.now) / DAY_MS).ceil())
     }
 
     /// Quantity of an add-on the account holds.
     pub fn addon_quantity(&self, addon: usize) -> u32 {
-        self.account.addons.iter().find(|(a, _)| *a == addon).map_or(0, |(_, q)| *q)
+        self.account
+            .addons
+            .iter()
+            .find(|(a, _)| *a == addon)
+            .map_or(0, |(_, q)| *q)
     }
 
     /// Whether the user may buy (role in the catalog's purchase roles). Without a role, no.
     pub fn can_purchase(&self, catalog: &Catalog) -> bool {
-        self.user.role.as_deref().is_some_and(|r| catalog.purchase_roles.iter().any(|p| p == r))
+        self.user
+            .role
+            .as_deref()
+            .is_some_and(|r| catalog.purchase_roles.iter().any(|p| p == r))
     }
 
     /// Errors whose path starts with `prefix`.
     pub fn has_error_under(&self, prefix: &[&str]) -> bool {
         self.errors.iter().any(|e| {
-            prefix.iter().enumerate().all(|(i, seg)| matches!(e.path.get(i), Some(PathSeg::Key(k)) if k == seg))
+            prefix
+                .iter()
+                .enumerate()
+                .all(|(i, seg)| matches!(e.path.get(i), Some(PathSeg::Key(k)) if k == seg))
         })
     }
 }
@@ -482,22 +576,39 @@ pub struct FactsEnv<'a> {
 
 impl FactsEnv<'_> {
     fn usage_field(&self, m: usize, field: u32) -> Value {
-        let Some(u) = self.facts.usage.get(m) else { return Value::Missing };
+        let Some(u) = self.facts.usage.get(m) else {
+            return Value::Missing;
+        };
         match field {
             uf::USED => num(u.used),
-            uf::LIMIT => u.limit.map_or(Value::Missing, |l| l.map_or(Value::Null, Value::Number)),
+            uf::LIMIT => u
+                .limit
+                .map_or(Value::Missing, |l| l.map_or(Value::Null, Value::Number)),
             uf::REMAINING => u.limit.map_or(Value::Missing, |l| match (l, u.used) {
                 (None, _) => Value::Null,
                 (Some(l), Some(used)) => Value::Number((l - used).max(0.0)),
                 (Some(_), None) => Value::Missing,
             }),
             uf::RATIO => opt_null(u.ratio, u.used.is_some() && u.limit.is_some()),
-            uf::PERCENT => opt_null(u.ratio.map(|r| (r * 100.0).round()), u.used.is_some() && u.limit.is_some()),
-            uf::STATE => u.state.map_or(Value::Missing, |s| Value::String(s.as_str().into())),
+            uf::PERCENT => opt_null(
+                u.ratio.map(|r| (r * 100.0).round()),
+                u.used.is_some() && u.limit.is_some(),
+            ),
+            uf::STATE => u
+                .state
+                .map_or(Value::Missing, |s| Value::String(s.as_str().into())),
             uf::PROJECTED => opt_null(u.projected, u.used.is_some()),
             uf::DAYS_LEFT => opt_null(u.days_left, u.used.is_some() && u.limit.is_some()),
-            uf::LABEL => self.catalog.metrics.get(m).map_or(Value::Missing, |x| Value::String(x.label.as_str().into())),
-            uf::ID => self.catalog.metrics.get(m).map_or(Value::Missing, |x| Value::String(x.id.as_str().into())),
+            uf::LABEL => self
+                .catalog
+                .metrics
+                .get(m)
+                .map_or(Value::Missing, |x| Value::String(x.label.as_str().into())),
+            uf::ID => self
+                .catalog
+                .metrics
+                .get(m)
+                .map_or(Value::Missing, |x| Value::String(x.id.as_str().into())),
             _ => Value::Missing,
         }
     }
@@ -506,8 +617,16 @@ impl FactsEnv<'_> {
         match field {
             ff::USES30D => num(self.facts.feature_uses.get(i).copied().flatten()),
             ff::ALLOWED => Value::Bool(crate::gate::access(self.catalog, self.facts, i).is_some()),
-            ff::LABEL => self.catalog.features.get(i).map_or(Value::Missing, |x| Value::String(x.label.as_str().into())),
-            ff::ID => self.catalog.features.get(i).map_or(Value::Missing, |x| Value::String(x.id.as_str().into())),
+            ff::LABEL => self
+                .catalog
+                .features
+                .get(i)
+                .map_or(Value::Missing, |x| Value::String(x.label.as_str().into())),
+            ff::ID => self
+                .catalog
+                .features
+                .get(i)
+                .map_or(Value::Missing, |x| Value::String(x.id.as_str().into())),
             _ => Value::Missing,
         }
     }
@@ -515,8 +634,16 @@ impl FactsEnv<'_> {
     fn account_field(&self, field: u32) -> Value {
         let f = self.facts;
         match field {
-            af::ID => f.account.id.as_deref().map_or(Value::Missing, |s| Value::String(s.into())),
-            af::PLAN => f.account.plan.and_then(|p| f.plan_ids.get(p)).map_or(Value::Missing, |s| Value::String(s.clone())),
+            af::ID => f
+                .account
+                .id
+                .as_deref()
+                .map_or(Value::Missing, |s| Value::String(s.into())),
+            af::PLAN => f
+                .account
+                .plan
+                .and_then(|p| f.plan_ids.get(p))
+                .map_or(Value::Missing, |s| Value::String(s.clone())),
             af::TENURE_DAYS => num(f.tenure_days()),
             af::DAYS_TO_RENEWAL => num(f.days_to_renewal()),
             af::HEALTH_SCORE => num(f.account.health_score),
@@ -526,7 +653,11 @@ impl FactsEnv<'_> {
                 None => Value::Missing,
                 Some(p) if p.features.is_empty() => Value::Null,
                 Some(p) => {
-                    let used = p.features.iter().filter(|i| f.feature_uses.get(**i).copied().flatten().unwrap_or(0.0) > 0.0).count();
+                    let used = p
+                        .features
+                        .iter()
+                        .filter(|i| f.feature_uses.get(**i).copied().flatten().unwrap_or(0.0) > 0.0)
+                        .count();
                     Value::Number(used as f64 / p.features.len() as f64)
                 }
             },
@@ -539,12 +670,24 @@ impl FactsEnv<'_> {
                 }
                 num(best)
             }
-            af::RIGHT_SIZE_PLAN => match crate::usage::right_size_plan(self.catalog, f, 0.2) {
-                Some(p) => self.catalog.plans.get(p).map_or(Value::Missing, |p| Value::String(p.id.as_str().into())),
-                None => Value::Missing,
-            },
+            af::RIGHT_SIZE_PLAN => {
+                match crate::usage::right_size_plan(self.catalog, f, self.catalog.policy.headroom) {
+                    Some(p) => self
+                        .catalog
+                        .plans
+                        .get(p)
+                        .map_or(Value::Missing, |p| Value::String(p.id.as_str().into())),
+                    None => Value::Missing,
+                }
+            }
             af::ADDONS => {
-                let ids: Vec<Value> = f.account.addons.iter().filter_map(|(a, _)| self.catalog.addons.get(*a)).map(|a| Value::String(a.id.as_str().into())).collect();
+                let ids: Vec<Value> = f
+                    .account
+                    .addons
+                    .iter()
+                    .filter_map(|(a, _)| self.catalog.addons.get(*a))
+                    .map(|a| Value::String(a.id.as_str().into()))
+                    .collect();
                 Value::List(ids.into())
             }
             _ => Value::Missing,
@@ -569,20 +712,30 @@ impl Env for FactsEnv<'_> {
             tag::USAGE => self.usage_field(index, field),
             tag::FEATURE => self.feature_field(index, field),
             tag::PLAN => {
-                let Some(pi) = f.account.plan else { return Value::Missing };
-                let Some(p) = self.catalog.plans.get(pi) else { return Value::Missing };
+                let Some(pi) = f.account.plan else {
+                    return Value::Missing;
+                };
+                let Some(p) = self.catalog.plans.get(pi) else {
+                    return Value::Missing;
+                };
                 match field {
                     0 => Value::String(p.id.as_str().into()),
                     1 => Value::String(p.label.as_str().into()),
                     2 => Value::Number(pi as f64),
-                    3 => p.price.map_or(Value::Null, |pr| Value::Number(pr.at(f.seats))),
+                    3 => p
+                        .price
+                        .map_or(Value::Null, |pr| Value::Number(pr.at(f.seats))),
                     _ => Value::Missing,
                 }
             }
             tag::ACCOUNT => self.account_field(field),
             tag::ACCOUNT_TRAIT => json_value(f.account.traits.get(key)),
             tag::USER => match field {
-                0 => f.user.id.as_deref().map_or(Value::Missing, |s| Value::String(s.into())),
+                0 => f
+                    .user
+                    .id
+                    .as_deref()
+                    .map_or(Value::Missing, |s| Value::String(s.into())),
                 1 => text(f.user.role.as_ref()),
                 2 => Value::Bool(f.can_purchase(self.catalog)),
                 _ => Value::Missing,

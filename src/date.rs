@@ -28,7 +28,11 @@ pub fn parse(s: &str) -> Option<f64> {
     }
     let hour = num(b, 11, 2)?;
     let minute = num(b, 14, 2)?;
-    let (second, mut i) = if b.get(16) == Some(&b':') { (num(b, 17, 2)?, 19) } else { (0, 16) };
+    let (second, mut i) = if b.get(16) == Some(&b':') {
+        (num(b, 17, 2)?, 19)
+    } else {
+        (0, 16)
+    };
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
@@ -73,7 +77,12 @@ pub fn format(ms: f64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// The UTC calendar window (start, end) of `period` that contains `now`: a day, a week from
@@ -100,7 +109,9 @@ pub fn period_window(period: crate::config::Period, now: f64) -> (f64, f64) {
 
 fn num(b: &[u8], start: usize, len: usize) -> Option<i64> {
     let digits = b.get(start..start + len)?;
-    digits.iter().try_fold(0i64, |acc, c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+    digits.iter().try_fold(0i64, |acc, c| {
+        c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+    })
 }
 
 fn is_leap(y: i64) -> bool {
@@ -136,7 +147,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 #[cfg(test)]
@@ -148,11 +167,26 @@ mod tests {
         assert_eq!(parse("1970-01-01T00:00:00Z"), Some(0.0));
         assert_eq!(parse("1970-01-02"), Some(DAY_MS));
         assert_eq!(parse("2026-11-24T09:00:00Z"), Some(1_795_510_800_000.0));
-        assert_eq!(parse("2026-11-24T18:00:00+09:00"), parse("2026-11-24T09:00:00Z"));
+        assert_eq!(
+            parse("2026-11-24T18:00:00+09:00"),
+            parse("2026-11-24T09:00:00Z")
+        );
         assert_eq!(parse("2026-11-24T09:00:00.250Z"), Some(1_795_510_800_250.0));
-        assert_eq!(parse("2024-02-29T00:00:00Z").map(format), Some("2024-02-29T00:00:00Z".into()));
-        for bad in ["", "2026-13-01", "2026-02-30", "2026-11-24T25:00:00Z", "2026-11-24T09:00:00",
-            "tomorrow", "2026-11-24T09:00:00Zjunk", "2026-11-24T09:00:00.Z", "２０２６-11-24"] {
+        assert_eq!(
+            parse("2024-02-29T00:00:00Z").map(format),
+            Some("2024-02-29T00:00:00Z".into())
+        );
+        for bad in [
+            "",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-11-24T25:00:00Z",
+            "2026-11-24T09:00:00",
+            "tomorrow",
+            "2026-11-24T09:00:00Zjunk",
+            "2026-11-24T09:00:00.Z",
+            "２０２６-11-24",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }
@@ -165,12 +199,27 @@ mod tests {
             let (s, e) = period_window(p, now);
             (format(s), format(e))
         };
-        assert_eq!(w(Period::Month), ("2026-11-01T00:00:00Z".into(), "2026-12-01T00:00:00Z".into()));
-        assert_eq!(w(Period::Week), ("2026-11-23T00:00:00Z".into(), "2026-11-30T00:00:00Z".into()));
-        assert_eq!(w(Period::Day), ("2026-11-24T00:00:00Z".into(), "2026-11-25T00:00:00Z".into()));
-        assert_eq!(w(Period::Year), ("2026-01-01T00:00:00Z".into(), "2027-01-01T00:00:00Z".into()));
+        assert_eq!(
+            w(Period::Month),
+            ("2026-11-01T00:00:00Z".into(), "2026-12-01T00:00:00Z".into())
+        );
+        assert_eq!(
+            w(Period::Week),
+            ("2026-11-23T00:00:00Z".into(), "2026-11-30T00:00:00Z".into())
+        );
+        assert_eq!(
+            w(Period::Day),
+            ("2026-11-24T00:00:00Z".into(), "2026-11-25T00:00:00Z".into())
+        );
+        assert_eq!(
+            w(Period::Year),
+            ("2026-01-01T00:00:00Z".into(), "2027-01-01T00:00:00Z".into())
+        );
         let dec = parse("2026-12-31T23:59:59Z").unwrap();
-        assert_eq!(format(period_window(Period::Month, dec).1), "2027-01-01T00:00:00Z");
+        assert_eq!(
+            format(period_window(Period::Month, dec).1),
+            "2027-01-01T00:00:00Z"
+        );
     }
 
     #[test]

@@ -61,7 +61,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic without help or span.
     pub fn new(code: &'static str, message: impl Into<String>, path: Path) -> Self {
-        Diagnostic { code, message: message.into(), path, help: None, span: None }
+        Diagnostic {
+            code,
+            message: message.into(),
+            path,
+            help: None,
+            span: None,
+        }
     }
 
     /// Adds a hint.

@@ -32,13 +32,21 @@ pub fn access_on(catalog: &Catalog, facts: &Facts, plan: usize, feature: usize) 
     if catalog.plans.get(plan)?.features.contains(&feature) {
         return Some(Source::Plan);
     }
-    let by_addon = facts.account.addons.iter().filter_map(|(a, _)| catalog.addons.get(*a)).any(|ad| {
-        ad.available_on(plan) && ad.features.contains(&feature)
-    });
+    let by_addon = facts
+        .account
+        .addons
+        .iter()
+        .filter_map(|(a, _)| catalog.addons.get(*a))
+        .any(|ad| ad.available_on(plan) && ad.features.contains(&feature));
     if by_addon {
         return Some(Source::Addon);
     }
-    facts.account.trials.iter().any(|(f, end)| *f == feature && *end > facts.now).then_some(Source::Trial)
+    facts
+        .account
+        .trials
+        .iter()
+        .any(|(f, end)| *f == feature && *end > facts.now)
+        .then_some(Source::Trial)
 }
 
 /// The answer to "may this user use this feature?".
@@ -82,10 +90,17 @@ pub fn check_feature(catalog: &Catalog, facts: &Facts, feature: &str) -> Feature
     };
     let Some(fi) = catalog.find(Kind::Feature, feature) else {
         check.reason = "unknown_feature";
-        check.errors.push(catalog.unknown(Kind::Feature, feature, join(&[], "feature")));
+        check
+            .errors
+            .push(catalog.unknown(Kind::Feature, feature, join(&[], "feature")));
         return check;
     };
-    let trial = facts.account.trials.iter().find(|(f, _)| *f == fi).map(|(_, end)| *end);
+    let trial = facts
+        .account
+        .trials
+        .iter()
+        .find(|(f, _)| *f == fi)
+        .map(|(_, end)| *end);
     check.trial_ends_at = trial.map(crate::date::format);
     // Fail open: a context we cannot read must never put up a paywall.
     if facts.has_error_under(&["account", "plan"])
@@ -110,7 +125,14 @@ pub fn check_feature(catalog: &Catalog, facts: &Facts, feature: &str) -> Feature
     if trial.is_some() {
         check.reason = "trial_expired";
     }
-    check.unlock = unlock::options(catalog, facts, Need { feature: Some(fi), metric: None });
+    check.unlock = unlock::options(
+        catalog,
+        facts,
+        Need {
+            feature: Some(fi),
+            metric: None,
+        },
+    );
     check.callout = gate_callout(catalog, facts, fi, &check.unlock, check.reason);
     if check.callout.is_none() {
         check.warnings.push(Diagnostic::new(
@@ -135,9 +157,24 @@ pub(crate) fn gate_callout(
     let target = Target::from(option);
     let can_purchase = facts.can_purchase(catalog);
     let action = action_for(Some(&target), can_purchase, false);
-    let locals = LocalValues { feature: Some(feature), metric: None, target: Some(target.clone()) };
-    let texts = render(catalog, facts, &catalog.messages.layers("featureGate"), action, &locals, false);
-    let plan_label = facts.account.plan.and_then(|p| catalog.plans.get(p)).map_or("", |p| p.label.as_str());
+    let locals = LocalValues {
+        feature: Some(feature),
+        metric: None,
+        target: Some(target.clone()),
+    };
+    let texts = render(
+        catalog,
+        facts,
+        &catalog.messages.layers("featureGate"),
+        action,
+        &locals,
+        false,
+    );
+    let plan_label = facts
+        .account
+        .plan
+        .and_then(|p| catalog.plans.get(p))
+        .map_or("", |p| p.label.as_str());
     let mut reasons = vec![if reason == "trial_expired" {
         format!("the trial of `{}` has ended", f.id)
     } else {
@@ -153,7 +190,15 @@ pub(crate) fn gate_callout(
         kind: "feature_gate",
         placement: "modal".into(),
         severity: "blocking",
-        cta: Cta { label: texts.cta, action, url: if can_purchase { target.url.clone() } else { None } },
+        cta: Cta {
+            label: texts.cta,
+            action,
+            url: if can_purchase {
+                target.url.clone()
+            } else {
+                None
+            },
+        },
         target: Some(target),
         title: texts.title,
         body: texts.body,

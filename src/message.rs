@@ -46,8 +46,16 @@ impl Template {
         let mut buf = String::new();
         let chars: Vec<char> = text.chars().collect();
         if chars.len() > MAX_TEMPLATE_CHARS {
-            let span = Span { start: 0, end: chars.len() as u32 };
-            return Err(vec![("too_long", format!("text must be at most {MAX_TEMPLATE_CHARS} characters"), span, None)]);
+            let span = Span {
+                start: 0,
+                end: chars.len() as u32,
+            };
+            return Err(vec![(
+                "too_long",
+                format!("text must be at most {MAX_TEMPLATE_CHARS} characters"),
+                span,
+                None,
+            )]);
         }
         let mut i = 0;
         while let Some(&c) = chars.get(i) {
@@ -62,19 +70,42 @@ impl Template {
                 }
                 '{' => {
                     let start = i;
-                    let Some(len) = chars.iter().skip(i + 1).position(|&c| c == '}' || c == '{') else {
-                        let span = Span { start: start as u32, end: chars.len() as u32 };
-                        errors.push(("unclosed_placeholder", "`{` has no closing `}`".to_owned(), span, Some("write `{{` for a literal brace".to_owned())));
+                    let Some(len) = chars.iter().skip(i + 1).position(|&c| c == '}' || c == '{')
+                    else {
+                        let span = Span {
+                            start: start as u32,
+                            end: chars.len() as u32,
+                        };
+                        errors.push((
+                            "unclosed_placeholder",
+                            "`{` has no closing `}`".to_owned(),
+                            span,
+                            Some("write `{{` for a literal brace".to_owned()),
+                        ));
                         break;
                     };
                     let end = i + 1 + len;
-                    let span = Span { start: start as u32, end: end as u32 + 1 };
+                    let span = Span {
+                        start: start as u32,
+                        end: end as u32 + 1,
+                    };
                     if chars.get(end) == Some(&'{') {
-                        errors.push(("unclosed_placeholder", "`{` has no closing `}`".to_owned(), span, Some("write `{{` for a literal brace".to_owned())));
+                        errors.push((
+                            "unclosed_placeholder",
+                            "`{` has no closing `}`".to_owned(),
+                            span,
+                            Some("write `{{` for a literal brace".to_owned()),
+                        ));
                         i = end;
                         continue;
                     }
-                    let name: String = chars.iter().skip(i + 1).take(len).collect::<String>().trim().to_owned();
+                    let name: String = chars
+                        .iter()
+                        .skip(i + 1)
+                        .take(len)
+                        .collect::<String>()
+                        .trim()
+                        .to_owned();
                     let segs: Vec<&str> = name.split('.').collect();
                     match schema.resolve(&segs) {
                         Ok(r) => {
@@ -82,8 +113,12 @@ impl Template {
                                 parts.push(Part::Text(std::mem::take(&mut buf)));
                             }
                             let (t, _, f) = split(r.slot.id);
-                            let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA) || (t == tag::PLAN && f == 3);
-                            parts.push(Part::Slot { slot: r.slot, money });
+                            let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA)
+                                || (t == tag::PLAN && f == 3);
+                            parts.push(Part::Slot {
+                                slot: r.slot,
+                                money,
+                            });
                         }
                         Err(e) => errors.push((
                             "unknown_placeholder",
@@ -95,8 +130,16 @@ impl Template {
                     i = end + 1;
                 }
                 '}' => {
-                    let span = Span { start: i as u32, end: i as u32 + 1 };
-                    errors.push(("unmatched_brace", "`}` without an opening `{`".to_owned(), span, Some("write `}}` for a literal brace".to_owned())));
+                    let span = Span {
+                        start: i as u32,
+                        end: i as u32 + 1,
+                    };
+                    errors.push((
+                        "unmatched_brace",
+                        "`}` without an opening `{`".to_owned(),
+                        span,
+                        Some("write `}}` for a literal brace".to_owned()),
+                    ));
                     i += 1;
                 }
                 c => {
@@ -127,11 +170,14 @@ impl Template {
                     Value::String(s) => out.push_str(&s),
                     Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
                     Value::List(items) => {
-                        let texts: Vec<String> = items.iter().map(|v| match v {
-                            Value::String(s) => s.to_string(),
-                            Value::Number(n) => format_number(*n),
-                            other => other.to_string(),
-                        }).collect();
+                        let texts: Vec<String> = items
+                            .iter()
+                            .map(|v| match v {
+                                Value::String(s) => s.to_string(),
+                                Value::Number(n) => format_number(*n),
+                                other => other.to_string(),
+                            })
+                            .collect();
                         out.push_str(&texts.join(", "));
                     }
                     Value::Null | Value::Missing => out.push('—'),
@@ -203,17 +249,26 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if url.is_empty() {
         return Err("URL must not be empty".into());
     }
-    if url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
-        return Err(format!("`{url}` contains whitespace, a backslash or a control character"));
+    if url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return Err(format!(
+            "`{url}` contains whitespace, a backslash or a control character"
+        ));
     }
     if url.starts_with("//") {
-        return Err(format!("`{url}` is protocol-relative; write `https://…` or a path starting with `/`"));
+        return Err(format!(
+            "`{url}` is protocol-relative; write `https://…` or a path starting with `/`"
+        ));
     }
     let first_delim = url.find(['/', '?', '#']).unwrap_or(url.len());
     if let Some(colon) = url.find(':').filter(|c| *c < first_delim) {
         let scheme = url.get(..colon).unwrap_or("").to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
-            return Err(format!("URL scheme `{scheme}:` is not allowed; use a relative URL or `http(s)`"));
+            return Err(format!(
+                "URL scheme `{scheme}:` is not allowed; use a relative URL or `http(s)`"
+            ));
         }
         if !url.get(colon..).unwrap_or("").starts_with("://") || url.len() <= colon + 3 {
             return Err(format!("`{url}` is not a valid absolute URL"));
@@ -280,9 +335,18 @@ pub fn locale_chain(locale: &str) -> Vec<String> {
 /// Looks a text up through message layers (most specific first) and the locale chain: the
 /// locale is preferred over the layer, so a Japanese user sees a base Japanese text rather
 /// than an English override.
-pub fn lookup<'a>(layers: &[&'a Localized], chain: &[String], which: Field) -> Option<&'a Template> {
+pub fn lookup<'a>(
+    layers: &[&'a Localized],
+    chain: &[String],
+    which: Field,
+) -> Option<&'a Template> {
     chain.iter().find_map(|loc| {
-        layers.iter().find_map(|layer| layer.iter().find(|(l, _)| l == loc).and_then(|(_, f)| pick(f, which)))
+        layers.iter().find_map(|layer| {
+            layer
+                .iter()
+                .find(|(l, _)| l == loc)
+                .and_then(|(_, f)| pick(f, which))
+        })
     })
 }
 
@@ -296,26 +360,84 @@ pub struct MessageSet {
 impl MessageSet {
     /// Layers for a message key: override first, then the built-in default.
     pub fn layers(&self, key: &str) -> Vec<&Localized> {
-        self.overrides.get(key).into_iter().chain(self.defaults.get(key)).collect()
+        self.overrides
+            .get(key)
+            .into_iter()
+            .chain(self.defaults.get(key))
+            .collect()
     }
 }
 
 /// Message keys, each with the locals its templates may use.
 const KEYS: &[(&str, Locals)] = &[
-    ("featureGate", Locals { feature: true, metric: false, target: true }),
-    ("usageLimit.approaching", Locals { feature: false, metric: true, target: true }),
-    ("usageLimit.critical", Locals { feature: false, metric: true, target: true }),
-    ("usageLimit.atLimit", Locals { feature: false, metric: true, target: true }),
-    ("usageLimit.over", Locals { feature: false, metric: true, target: true }),
+    (
+        "featureGate",
+        Locals {
+            feature: true,
+            metric: false,
+            target: true,
+        },
+    ),
+    (
+        "usageLimit.approaching",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
+    (
+        "usageLimit.critical",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
+    (
+        "usageLimit.atLimit",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
+    (
+        "usageLimit.over",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
 ];
 
 /// CTA actions, each with a default label key `cta.<action>`.
-pub const ACTIONS: &[&str] = &["upgrade", "add_addon", "add_seats", "start_trial", "contact_sales", "ask_admin", "downgrade"];
+pub const ACTIONS: &[&str] = &[
+    "upgrade",
+    "add_addon",
+    "add_seats",
+    "start_trial",
+    "contact_sales",
+    "ask_admin",
+    "downgrade",
+];
 
-const TARGET_ONLY: Locals = Locals { feature: false, metric: false, target: true };
+const TARGET_ONLY: Locals = Locals {
+    feature: false,
+    metric: false,
+    target: true,
+};
 
 /// (key, locale, title, body, bodyForecast, cta)
-type DefaultText = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+type DefaultText = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 const DEFAULTS: &[DefaultText] = &[
     ("featureGate", "en", "{feature.label} is not in your plan", "{feature.label} is not included in the {plan.label} plan. It is available with {target.label}.", "", ""),
@@ -345,29 +467,59 @@ const DEFAULTS: &[DefaultText] = &[
 ];
 
 fn key_locals(key: &str) -> Locals {
-    KEYS.iter().find(|(k, _)| *k == key).map_or(TARGET_ONLY, |(_, l)| *l)
+    KEYS.iter()
+        .find(|(k, _)| *k == key)
+        .map_or(TARGET_ONLY, |(_, l)| *l)
 }
 
 fn static_key(key: &str) -> Option<&'static str> {
-    KEYS.iter().map(|(k, _)| *k).chain(DEFAULTS.iter().map(|d| d.0)).find(|k| *k == key)
+    KEYS.iter()
+        .map(|(k, _)| *k)
+        .chain(DEFAULTS.iter().map(|d| d.0))
+        .find(|k| *k == key)
 }
 
 /// Compiles the built-in texts and reads `messages` overrides from the config.
 pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog) -> MessageSet {
     let mut set = MessageSet::default();
     for (key, loc, title, body, forecast, cta) in DEFAULTS {
-        let schema = CatalogSchema { catalog, locals: key_locals(key) };
-        let t = |s: &str| if s.is_empty() { None } else { Template::parse(s, &schema).ok() };
-        let fields = Fields { title: t(title), body: t(body), body_forecast: t(forecast), cta: t(cta) };
-        set.defaults.entry(key).or_default().push(((*loc).to_owned(), fields));
+        let schema = CatalogSchema {
+            catalog,
+            locals: key_locals(key),
+        };
+        let t = |s: &str| {
+            if s.is_empty() {
+                None
+            } else {
+                Template::parse(s, &schema).ok()
+            }
+        };
+        let fields = Fields {
+            title: t(title),
+            body: t(body),
+            body_forecast: t(forecast),
+            cta: t(cta),
+        };
+        set.defaults
+            .entry(key)
+            .or_default()
+            .push(((*loc).to_owned(), fields));
     }
     let Some(v) = v else { return set };
     let path = join(&[], "messages");
-    let Some(o) = r.object(v, &path, &["featureGate", "usageLimit", "cta"]) else { return set };
+    let Some(o) = r.object(v, &path, &["featureGate", "usageLimit", "cta"]) else {
+        return set;
+    };
     if let Some(fg) = o.get("featureGate") {
         let p = join(&path, "featureGate");
-        let schema = CatalogSchema { catalog, locals: key_locals("featureGate") };
-        set.overrides.insert("featureGate", read_localized(r, fg, &p, &schema, &["title", "body", "cta"]));
+        let schema = CatalogSchema {
+            catalog,
+            locals: key_locals("featureGate"),
+        };
+        set.overrides.insert(
+            "featureGate",
+            read_localized(r, fg, &p, &schema, &["title", "body", "cta"]),
+        );
     }
     if let Some(ul) = o.get("usageLimit") {
         let p = join(&path, "usageLimit");
@@ -376,8 +528,20 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
             for (state, mv) in so {
                 let key = format!("usageLimit.{state}");
                 let Some(k) = static_key(&key) else { continue };
-                let schema = CatalogSchema { catalog, locals: key_locals(k) };
-                set.overrides.insert(k, read_localized(r, mv, &join(&p, state.as_str()), &schema, &["title", "body", "bodyForecast", "cta"]));
+                let schema = CatalogSchema {
+                    catalog,
+                    locals: key_locals(k),
+                };
+                set.overrides.insert(
+                    k,
+                    read_localized(
+                        r,
+                        mv,
+                        &join(&p, state.as_str()),
+                        &schema,
+                        &["title", "body", "bodyForecast", "cta"],
+                    ),
+                );
             }
         }
     }
@@ -385,18 +549,33 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
         let p = join(&path, "cta");
         if let Some(co) = r.object(c, &p, ACTIONS) {
             for (action, mv) in co {
-                let Some(k) = static_key(&format!("cta.{action}")) else { continue };
+                let Some(k) = static_key(&format!("cta.{action}")) else {
+                    continue;
+                };
                 let ap = join(&p, action.as_str());
-                let schema = CatalogSchema { catalog, locals: TARGET_ONLY };
+                let schema = CatalogSchema {
+                    catalog,
+                    locals: TARGET_ONLY,
+                };
                 let mut loc = Localized::new();
                 for (l, text) in r.map(mv, &ap).into_iter().flatten() {
                     let lp = join(&ap, l.as_str());
                     if !valid_locale(l) {
-                        r.error("invalid_locale", format!("`{l}` is not a locale tag such as `en` or `ja-JP`"), &lp);
+                        r.error(
+                            "invalid_locale",
+                            format!("`{l}` is not a locale tag such as `en` or `ja-JP`"),
+                            &lp,
+                        );
                         continue;
                     }
                     if let Some(t) = template(r, text, &lp, &schema) {
-                        loc.push((l.to_ascii_lowercase(), Fields { cta: Some(t), ..Fields::default() }));
+                        loc.push((
+                            l.to_ascii_lowercase(),
+                            Fields {
+                                cta: Some(t),
+                                ..Fields::default()
+                            },
+                        ));
                     }
                 }
                 set.overrides.insert(k, loc);
@@ -409,18 +588,32 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
 /// Whether `tag` looks like a BCP 47 language tag (`en`, `ja-JP`, `zh-Hant-TW`).
 pub fn valid_locale(tag: &str) -> bool {
     let mut parts = tag.split(['-', '_']);
-    let lang_ok = parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    lang_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    let lang_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
+    lang_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Reads and compiles one template string at `path`.
-pub(crate) fn template(r: &mut Reader, v: &Json, path: &[PathSeg], schema: &dyn Schema) -> Option<Template> {
+pub(crate) fn template(
+    r: &mut Reader,
+    v: &Json,
+    path: &[PathSeg],
+    schema: &dyn Schema,
+) -> Option<Template> {
     let s = r.string(v, path)?;
     match Template::parse(&s, schema) {
         Ok(t) => Some(t),
         Err(errs) => {
             for (code, message, span, help) in errs {
-                r.errors.push(Diagnostic { code, message, path: path.to_vec(), help, span: Some(span) });
+                r.errors.push(Diagnostic {
+                    code,
+                    message,
+                    path: path.to_vec(),
+                    help,
+                    span: Some(span),
+                });
             }
             None
         }
@@ -428,16 +621,29 @@ pub(crate) fn template(r: &mut Reader, v: &Json, path: &[PathSeg], schema: &dyn 
 }
 
 /// Reads `{ "<locale>": { title?, body?, … } }`.
-pub(crate) fn read_localized(r: &mut Reader, v: &Json, path: &[PathSeg], schema: &dyn Schema, fields: &[&str]) -> Localized {
+pub(crate) fn read_localized(
+    r: &mut Reader,
+    v: &Json,
+    path: &[PathSeg],
+    schema: &dyn Schema,
+    fields: &[&str],
+) -> Localized {
     let mut out = Localized::new();
     for (l, fv) in r.map(v, path).into_iter().flatten() {
         let lp = join(path, l.as_str());
         if !valid_locale(l) {
             let help = did_you_mean(l, ["en", "ja"]);
-            r.error_help("invalid_locale", format!("`{l}` is not a locale tag such as `en` or `ja-JP`"), &lp, help);
+            r.error_help(
+                "invalid_locale",
+                format!("`{l}` is not a locale tag such as `en` or `ja-JP`"),
+                &lp,
+                help,
+            );
             continue;
         }
-        let Some(o) = r.object(fv, &lp, fields) else { continue };
+        let Some(o) = r.object(fv, &lp, fields) else {
+            continue;
+        };
         let mut f = Fields::default();
         for (name, tv) in o {
             let t = template(r, tv, &join(&lp, name.as_str()), schema);
@@ -468,16 +674,24 @@ pub struct LocalValues {
 impl LocalValues {
     pub(crate) fn get(&self, env: &FactsEnv, tag_: u32, field: u32) -> Value {
         match tag_ {
-            tag::L_FEATURE => self.feature.map_or(Value::Missing, |f| env.feature_local(f, field)),
-            tag::L_METRIC => self.metric.map_or(Value::Missing, |m| env.metric_field(m, field)),
+            tag::L_FEATURE => self
+                .feature
+                .map_or(Value::Missing, |f| env.feature_local(f, field)),
+            tag::L_METRIC => self
+                .metric
+                .map_or(Value::Missing, |m| env.metric_field(m, field)),
             tag::L_TARGET => {
-                let Some(t) = &self.target else { return Value::Missing };
+                let Some(t) = &self.target else {
+                    return Value::Missing;
+                };
                 match field {
                     tf::ID => Value::String(t.id.as_str().into()),
                     tf::LABEL => Value::String(t.label.as_str().into()),
                     tf::TYPE => Value::String(t.kind.into()),
                     tf::MONTHLY_DELTA => t.monthly_delta.map_or(Value::Null, Value::Number),
-                    tf::QUANTITY => t.quantity.map_or(Value::Null, |q| Value::Number(f64::from(q))),
+                    tf::QUANTITY => t
+                        .quantity
+                        .map_or(Value::Null, |q| Value::Number(f64::from(q))),
                     _ => Value::Missing,
                 }
             }
@@ -504,10 +718,31 @@ mod tests {
 
     #[test]
     fn urls() {
-        for ok in ["/billing", "billing?plan=team", "#plans", "https://example.com/buy", "HTTP://x.io", "./a", "?x=1"] {
+        for ok in [
+            "/billing",
+            "billing?plan=team",
+            "#plans",
+            "https://example.com/buy",
+            "HTTP://x.io",
+            "./a",
+            "?x=1",
+        ] {
             assert_eq!(check_url(ok), Ok(()), "{ok}");
         }
-        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,hi", "//evil.com", "", "/a b", "https:", "vbscript:x", "\u{0}javascript:x", "java\tscript:x", "https:evil.com", "/\\evil.com"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,hi",
+            "//evil.com",
+            "",
+            "/a b",
+            "https:",
+            "vbscript:x",
+            "\u{0}javascript:x",
+            "java\tscript:x",
+            "https:evil.com",
+            "/\\evil.com",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }

@@ -55,8 +55,12 @@ pub(crate) mod uf {
 }
 
 /// `features.<feature>.*` and `feature.*`.
-pub(crate) const FEATURE_FIELDS: FieldList =
-    &[("uses30d", Number, true), ("allowed", Bool, false), ("label", Str, false), ("id", Str, false)];
+pub(crate) const FEATURE_FIELDS: FieldList = &[
+    ("uses30d", Number, true),
+    ("allowed", Bool, false),
+    ("label", Str, false),
+    ("id", Str, false),
+];
 /// Field codes of [`FEATURE_FIELDS`].
 pub(crate) mod ff {
     pub const USES30D: u32 = 0;
@@ -66,8 +70,12 @@ pub(crate) mod ff {
 }
 
 /// `plan.*`.
-pub(crate) const PLAN_FIELDS: FieldList =
-    &[("id", Str, true), ("label", Str, true), ("rank", Number, true), ("price", Number, true)];
+pub(crate) const PLAN_FIELDS: FieldList = &[
+    ("id", Str, true),
+    ("label", Str, true),
+    ("rank", Number, true),
+    ("price", Number, true),
+];
 
 /// `account.*` (besides `traits`).
 pub(crate) const ACCOUNT_FIELDS: FieldList = &[
@@ -99,7 +107,11 @@ pub(crate) mod af {
 }
 
 /// `user.*` (besides `traits`).
-pub(crate) const USER_FIELDS: FieldList = &[("id", Str, true), ("role", Str, true), ("canPurchase", Bool, false)];
+pub(crate) const USER_FIELDS: FieldList = &[
+    ("id", Str, true),
+    ("role", Str, true),
+    ("canPurchase", Bool, false),
+];
 /// `page.*`.
 pub(crate) const PAGE_FIELDS: FieldList = &[("route", Str, true), ("feature", Str, true)];
 /// `target.*` (the plan or add-on a callout pushes).
@@ -148,40 +160,91 @@ pub struct CatalogSchema<'a> {
     pub locals: Locals,
 }
 
-fn field(list: FieldList, tag: u32, index: usize, name: &str, prefix: &str) -> Result<Resolved, PathError> {
+fn field(
+    list: FieldList,
+    tag: u32,
+    index: usize,
+    name: &str,
+    prefix: &str,
+) -> Result<Resolved, PathError> {
     match list.iter().position(|(n, _, _)| *n == name) {
         Some(code) => {
             let (_, ty, nullable) = list.get(code).copied().unwrap_or(("", Type::Dyn, true));
-            Ok(Resolved { slot: Slot { id: slot_id(tag, index, code as u32), key: None }, ty, nullable })
+            Ok(Resolved {
+                slot: Slot {
+                    id: slot_id(tag, index, code as u32),
+                    key: None,
+                },
+                ty,
+                nullable,
+            })
         }
-        None => Err(unknown(&format!("{prefix}.{name}"), list.iter().map(|(n, _, _)| format!("{prefix}.{n}")), name)),
+        None => Err(unknown(
+            &format!("{prefix}.{name}"),
+            list.iter().map(|(n, _, _)| format!("{prefix}.{n}")),
+            name,
+        )),
     }
 }
 
 fn unknown(path: &str, candidates: impl Iterator<Item = String>, last: &str) -> PathError {
     let all: Vec<String> = candidates.collect();
-    let lasts: Vec<&str> = all.iter().map(|c| c.rsplit('.').next().unwrap_or(c)).collect();
+    let lasts: Vec<&str> = all
+        .iter()
+        .map(|c| c.rsplit('.').next().unwrap_or(c))
+        .collect();
     let suggestion = suggest(last, lasts.iter().copied())
-        .and_then(|s| all.iter().find(|c| c.rsplit('.').next() == Some(s)).cloned())
+        .and_then(|s| {
+            all.iter()
+                .find(|c| c.rsplit('.').next() == Some(s))
+                .cloned()
+        })
         .or_else(|| suggest(path, all.iter().map(String::as_str)).map(str::to_owned));
-    PathError { message: format!("unknown path `{path}`"), suggestion }
+    PathError {
+        message: format!("unknown path `{path}`"),
+        suggestion,
+    }
 }
 
 fn dynamic(tag: u32, key: &str) -> Resolved {
-    Resolved { slot: Slot { id: slot_id(tag, 0, 0), key: Some(key.into()) }, ty: Type::Dyn, nullable: true }
+    Resolved {
+        slot: Slot {
+            id: slot_id(tag, 0, 0),
+            key: Some(key.into()),
+        },
+        ty: Type::Dyn,
+        nullable: true,
+    }
 }
 
-const ROOTS: &[&str] = &["usage", "features", "plan", "account", "user", "page", "signals", "locale"];
+const ROOTS: &[&str] = &[
+    "usage", "features", "plan", "account", "user", "page", "signals", "locale",
+];
 
 impl CatalogSchema<'_> {
-    fn indexed(&self, kind: Kind, tag: u32, root: &str, rest: &[&str], fields: FieldList) -> Result<Resolved, PathError> {
-        let full = || std::iter::once(root).chain(rest.iter().copied()).collect::<Vec<_>>().join(".");
+    fn indexed(
+        &self,
+        kind: Kind,
+        tag: u32,
+        root: &str,
+        rest: &[&str],
+        fields: FieldList,
+    ) -> Result<Resolved, PathError> {
+        let full = || {
+            std::iter::once(root)
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
         match rest {
             [id, name] => match self.catalog.find(kind, id) {
                 Some(i) => field(fields, tag, i, name, &format!("{root}.{id}")),
                 None => Err(unknown(
                     &full(),
-                    self.catalog.ids(kind).into_iter().map(|m| format!("{root}.{m}.{name}")),
+                    self.catalog
+                        .ids(kind)
+                        .into_iter()
+                        .map(|m| format!("{root}.{m}.{name}")),
                     id,
                 )),
             },
@@ -191,19 +254,37 @@ impl CatalogSchema<'_> {
             }),
             _ => Err(PathError {
                 message: format!("unknown path `{}`", full()),
-                suggestion: self.catalog.ids(kind).first().and_then(|m| fields.first().map(|(n, _, _)| format!("{root}.{m}.{n}"))),
+                suggestion: self
+                    .catalog
+                    .ids(kind)
+                    .first()
+                    .and_then(|m| fields.first().map(|(n, _, _)| format!("{root}.{m}.{n}"))),
             }),
         }
     }
 
-    fn flat(&self, tag: u32, root: &str, rest: &[&str], fields: FieldList, traits: Option<u32>) -> Result<Resolved, PathError> {
+    fn flat(
+        &self,
+        tag: u32,
+        root: &str,
+        rest: &[&str],
+        fields: FieldList,
+        traits: Option<u32>,
+    ) -> Result<Resolved, PathError> {
         match (rest, traits) {
             ([name], _) => field(fields, tag, 0, name, root),
             (["traits", key], Some(t)) => Ok(dynamic(t, key)),
             _ => {
-                let path = std::iter::once(root).chain(rest.iter().copied()).collect::<Vec<_>>().join(".");
+                let path = std::iter::once(root)
+                    .chain(rest.iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(".");
                 let last = rest.first().copied().unwrap_or("");
-                Err(unknown(&path, fields.iter().map(|(n, _, _)| format!("{root}.{n}")), last))
+                Err(unknown(
+                    &path,
+                    fields.iter().map(|(n, _, _)| format!("{root}.{n}")),
+                    last,
+                ))
             }
         }
     }
@@ -212,23 +293,54 @@ impl CatalogSchema<'_> {
 impl Schema for CatalogSchema<'_> {
     fn resolve(&self, path: &[&str]) -> Result<Resolved, PathError> {
         let Some((root, rest)) = path.split_first() else {
-            return Err(PathError { message: "empty path".into(), suggestion: None });
+            return Err(PathError {
+                message: "empty path".into(),
+                suggestion: None,
+            });
         };
         match *root {
             "usage" => self.indexed(Kind::Metric, tag::USAGE, "usage", rest, USAGE_FIELDS),
-            "features" => self.indexed(Kind::Feature, tag::FEATURE, "features", rest, FEATURE_FIELDS),
+            "features" => self.indexed(
+                Kind::Feature,
+                tag::FEATURE,
+                "features",
+                rest,
+                FEATURE_FIELDS,
+            ),
             "plan" => self.flat(tag::PLAN, "plan", rest, PLAN_FIELDS, None),
-            "account" => self.flat(tag::ACCOUNT, "account", rest, ACCOUNT_FIELDS, Some(tag::ACCOUNT_TRAIT)),
+            "account" => self.flat(
+                tag::ACCOUNT,
+                "account",
+                rest,
+                ACCOUNT_FIELDS,
+                Some(tag::ACCOUNT_TRAIT),
+            ),
             "user" => self.flat(tag::USER, "user", rest, USER_FIELDS, Some(tag::USER_TRAIT)),
             "page" => self.flat(tag::PAGE, "page", rest, PAGE_FIELDS, None),
             "signals" => match rest {
                 [key] => Ok(dynamic(tag::SIGNAL, key)),
-                _ => Err(PathError { message: format!("unknown path `{}`", path.join(".")), suggestion: Some("signals.pendingInvites".into()) }),
+                _ => Err(PathError {
+                    message: format!("unknown path `{}`", path.join(".")),
+                    suggestion: Some("signals.pendingInvites".into()),
+                }),
             },
-            "locale" if rest.is_empty() => Ok(Resolved { slot: Slot { id: slot_id(tag::LOCALE, 0, 0), key: None }, ty: Str, nullable: false }),
-            "feature" if self.locals.feature => self.flat(tag::L_FEATURE, "feature", rest, FEATURE_FIELDS, None),
-            "metric" if self.locals.metric => self.flat(tag::L_METRIC, "metric", rest, USAGE_FIELDS, None),
-            "target" if self.locals.target => self.flat(tag::L_TARGET, "target", rest, TARGET_FIELDS, None),
+            "locale" if rest.is_empty() => Ok(Resolved {
+                slot: Slot {
+                    id: slot_id(tag::LOCALE, 0, 0),
+                    key: None,
+                },
+                ty: Str,
+                nullable: false,
+            }),
+            "feature" if self.locals.feature => {
+                self.flat(tag::L_FEATURE, "feature", rest, FEATURE_FIELDS, None)
+            }
+            "metric" if self.locals.metric => {
+                self.flat(tag::L_METRIC, "metric", rest, USAGE_FIELDS, None)
+            }
+            "target" if self.locals.target => {
+                self.flat(tag::L_TARGET, "target", rest, TARGET_FIELDS, None)
+            }
             other => {
                 let mut roots: Vec<&str> = ROOTS.to_vec();
                 if self.locals.feature {
@@ -241,9 +353,15 @@ impl Schema for CatalogSchema<'_> {
                     roots.push("target");
                 }
                 let suggestion = suggest(other, roots.iter().copied()).map(|r| {
-                    std::iter::once(r).chain(rest.iter().copied()).collect::<Vec<_>>().join(".")
+                    std::iter::once(r)
+                        .chain(rest.iter().copied())
+                        .collect::<Vec<_>>()
+                        .join(".")
                 });
-                Err(PathError { message: format!("unknown path `{}`", path.join(".")), suggestion })
+                Err(PathError {
+                    message: format!("unknown path `{}`", path.join(".")),
+                    suggestion,
+                })
             }
         }
     }
@@ -254,13 +372,19 @@ impl Schema for CatalogSchema<'_> {
             HostFn::HasAddon => Kind::Addon,
             HostFn::PlanAtLeast => Kind::Plan,
         };
-        self.catalog.find(kind, id).map(|i| i as u32).ok_or_else(|| PathError {
-            message: format!("unknown {} `{id}`", match kind {
-                Kind::Feature => "feature",
-                Kind::Addon => "add-on",
-                _ => "plan",
-            }),
-            suggestion: suggest(id, self.catalog.ids(kind)).map(str::to_owned),
-        })
+        self.catalog
+            .find(kind, id)
+            .map(|i| i as u32)
+            .ok_or_else(|| PathError {
+                message: format!(
+                    "unknown {} `{id}`",
+                    match kind {
+                        Kind::Feature => "feature",
+                        Kind::Addon => "add-on",
+                        _ => "plan",
+                    }
+                ),
+                suggestion: suggest(id, self.catalog.ids(kind)).map(str::to_owned),
+            })
     }
 }

@@ -58,24 +58,44 @@ pub struct UsageFacts {
 /// Effective limit of `metric` on plan `plan` with the account's add-ons that can be held on
 /// that plan. `None` = unlimited.
 pub fn limit_on(catalog: &Catalog, facts: &Facts, plan: usize, metric: usize) -> Option<f64> {
-    let base = catalog.plans.get(plan)?.limits.get(metric).copied().flatten()?;
+    let base = catalog
+        .plans
+        .get(plan)?
+        .limits
+        .get(metric)
+        .copied()
+        .flatten()?;
     let extra: f64 = facts
         .account
         .addons
         .iter()
         .filter_map(|(a, q)| catalog.addons.get(*a).map(|ad| (ad, *q)))
         .filter(|(ad, _)| ad.available_on(plan))
-        .flat_map(|(ad, q)| ad.limits.iter().filter(|(m, _)| *m == metric).map(move |(_, n)| n * f64::from(q)))
+        .flat_map(|(ad, q)| {
+            ad.limits
+                .iter()
+                .filter(|(m, _)| *m == metric)
+                .map(move |(_, n)| n * f64::from(q))
+        })
         .sum();
     Some(base + extra)
 }
 
 /// Derives the usage facts of one metric.
 pub fn derive(catalog: &Catalog, facts: &Facts, metric: usize) -> UsageFacts {
-    let Some(input) = facts.usage_input.get(metric) else { return UsageFacts::default() };
-    let limit = facts.account.plan.map(|p| limit_on(catalog, facts, p, metric));
+    let Some(input) = facts.usage_input.get(metric) else {
+        return UsageFacts::default();
+    };
+    let limit = facts
+        .account
+        .plan
+        .map(|p| limit_on(catalog, facts, p, metric));
     let used = input.used;
-    let mut u = UsageFacts { used, limit, ..UsageFacts::default() };
+    let mut u = UsageFacts {
+        used,
+        limit,
+        ..UsageFacts::default()
+    };
     if let (Some(used), Some(limit)) = (used, limit) {
         u.state = Some(match limit {
             None => State::Ok,
@@ -101,7 +121,11 @@ pub fn derive(catalog: &Catalog, facts: &Facts, metric: usize) -> UsageFacts {
     let Some(used) = used else { return u };
     let window = match (input.period_start, input.period_end) {
         (Some(s), Some(e)) => Some((s, e)),
-        _ => catalog.metrics.get(metric).and_then(|m| m.period).map(|p| date::period_window(p, facts.now)),
+        _ => catalog
+            .metrics
+            .get(metric)
+            .and_then(|m| m.period)
+            .map(|p| date::period_window(p, facts.now)),
     };
     let now = facts.now;
     let mut points: Vec<(f64, f64)> = input
@@ -165,9 +189,11 @@ pub fn right_size_plan(catalog: &Catalog, facts: &Facts, headroom: f64) -> Optio
     let mut best: Option<(f64, usize)> = None;
     for (pi, plan) in catalog.plans.iter().enumerate() {
         let Some(price) = plan.price else { continue };
-        let covers = facts.usage.iter().enumerate().all(|(m, u)| match (u.used, limit_on(catalog, facts, pi, m)) {
-            (Some(used), Some(l)) => used * (1.0 + headroom) <= l || used == 0.0,
-            _ => true,
+        let covers = facts.usage.iter().enumerate().all(|(m, u)| {
+            match (u.used, limit_on(catalog, facts, pi, m)) {
+                (Some(used), Some(l)) => used * (1.0 + headroom) <= l || used == 0.0,
+                _ => true,
+            }
         });
         let features = facts.feature_uses.iter().enumerate().all(|(fi, uses)| {
             uses.unwrap_or(0.0) <= 0.0 || crate::gate::access_on(catalog, facts, pi, fi).is_some()
@@ -262,10 +288,14 @@ pub fn check_usage(catalog: &Catalog, facts: &Facts, metric: &str) -> UsageCheck
         warnings: facts.warnings.clone(),
     };
     let Some(mi) = catalog.find(Kind::Metric, metric) else {
-        check.errors.push(catalog.unknown(Kind::Metric, metric, join(&[], "metric")));
+        check
+            .errors
+            .push(catalog.unknown(Kind::Metric, metric, join(&[], "metric")));
         return check;
     };
-    let Some(u) = facts.usage.get(mi) else { return check };
+    let Some(u) = facts.usage.get(mi) else {
+        return check;
+    };
     check.used = u.used;
     check.limit = u.limit.flatten();
     check.unlimited = u.limit == Some(None);
@@ -280,15 +310,35 @@ pub fn check_usage(catalog: &Catalog, facts: &Facts, metric: &str) -> UsageCheck
     let input = facts.usage_input.get(mi);
     let window = match input.map(|i| (i.period_start, i.period_end)) {
         Some((Some(s), Some(e))) => Some((s, e)),
-        _ => catalog.metrics.get(mi).and_then(|m| m.period).map(|p| date::period_window(p, facts.now)),
+        _ => catalog
+            .metrics
+            .get(mi)
+            .and_then(|m| m.period)
+            .map(|p| date::period_window(p, facts.now)),
     };
-    check.period = window.map(|(s, e)| Period { start: date::format(s), end: date::format(e) });
+    check.period = window.map(|(s, e)| Period {
+        start: date::format(s),
+        end: date::format(e),
+    });
     if u.used.is_none() && u.limit.is_some() {
-        check.warnings.push(Diagnostic::new("missing_usage", format!("the context reports no usage for `{metric}`"), join(&join(&[], "usage"), metric)));
+        check.warnings.push(Diagnostic::new(
+            "missing_usage",
+            format!("the context reports no usage for `{metric}`"),
+            join(&join(&[], "usage"), metric),
+        ));
     }
-    let (Some(used), Some(Some(_))) = (u.used, u.limit) else { return check };
+    let (Some(used), Some(Some(_))) = (u.used, u.limit) else {
+        return check;
+    };
     let need = used.max(u.projected.unwrap_or(0.0));
-    check.unlock = unlock::options(catalog, facts, Need { feature: None, metric: Some((mi, need)) });
+    check.unlock = unlock::options(
+        catalog,
+        facts,
+        Need {
+            feature: None,
+            metric: Some((mi, need)),
+        },
+    );
     check.callout = usage_callout(catalog, facts, mi, u, &check.unlock);
     check
 }
@@ -305,15 +355,30 @@ pub(crate) fn usage_callout(
     let m = catalog.metrics.get(metric)?;
     let target = unlock.first().map(Target::from);
     let can_purchase = facts.can_purchase(catalog);
-    let action = action_for(target.as_ref(), can_purchase, catalog.seat_metric == Some(metric));
+    let action = action_for(
+        target.as_ref(),
+        can_purchase,
+        catalog.seat_metric == Some(metric),
+    );
     let key = match state {
         State::Approaching => "usageLimit.approaching",
         State::Critical => "usageLimit.critical",
         State::AtLimit => "usageLimit.atLimit",
         _ => "usageLimit.over",
     };
-    let locals = LocalValues { feature: None, metric: Some(metric), target: target.clone() };
-    let texts = render(catalog, facts, &catalog.messages.layers(key), action, &locals, u.days_left.is_some_and(|d| d >= 2.0));
+    let locals = LocalValues {
+        feature: None,
+        metric: Some(metric),
+        target: target.clone(),
+    };
+    let texts = render(
+        catalog,
+        facts,
+        &catalog.messages.layers(key),
+        action,
+        &locals,
+        u.days_left.is_some_and(|d| d >= 2.0),
+    );
     let (severity, priority) = match state {
         State::Approaching => ("info", 10.0),
         State::Critical => ("warning", 20.0),
@@ -324,10 +389,14 @@ pub(crate) fn usage_callout(
         m.id,
         state.as_str(),
         crate::message::format_number(u.used.unwrap_or(0.0)),
-        u.limit.flatten().map_or_else(|| "unlimited".to_owned(), crate::message::format_number)
+        u.limit
+            .flatten()
+            .map_or_else(|| "unlimited".to_owned(), crate::message::format_number)
     )];
     if let Some(d) = u.days_left {
-        reasons.push(format!("at the current pace the limit is reached in {d} days"));
+        reasons.push(format!(
+            "at the current pace the limit is reached in {d} days"
+        ));
     }
     if let Some(t) = &target {
         reasons.push(format!("cheapest option: {} `{}`", t.kind, t.id));
@@ -341,7 +410,15 @@ pub(crate) fn usage_callout(
         kind: "usage_limit",
         placement: "banner".into(),
         severity,
-        cta: Cta { label: texts.cta, action, url: if can_purchase { target.as_ref().and_then(|t| t.url.clone()) } else { None } },
+        cta: Cta {
+            label: texts.cta,
+            action,
+            url: if can_purchase {
+                target.as_ref().and_then(|t| t.url.clone())
+            } else {
+                None
+            },
+        },
         target,
         title: texts.title,
         body: texts.body,

@@ -1,5 +1,11 @@
 //! Every kind of config problem gives a coded error with a path into the config, and all
 //! problems are reported in one pass.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -28,7 +34,11 @@ fn expect_error(config: Value, code: &str, path: Value) -> Value {
     let report = validate_config(&config.to_string());
     assert!(!report.valid, "config unexpectedly valid");
     let errors = serde_json::to_value(&report.errors).unwrap();
-    let found = errors.as_array().unwrap().iter().find(|e| e["code"] == code && e["path"] == path);
+    let found = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == code && e["path"] == path);
     assert!(found.is_some(), "no `{code}` at {path}; errors: {errors:#}");
     found.unwrap().clone()
 }
@@ -42,69 +52,185 @@ fn sample_and_product_example_load() {
 
 #[test]
 fn unknown_field_with_suggestion() {
-    let e = expect_error(with(|c| c["plans"][1]["lables"] = json!("x")), "unknown_field", json!(["plans", 1, "lables"]));
+    let e = expect_error(
+        with(|c| c["plans"][1]["lables"] = json!("x")),
+        "unknown_field",
+        json!(["plans", 1, "lables"]),
+    );
     assert_eq!(e["help"], "did you mean `label`?");
-    let e = expect_error(patched(json!({"treshold": {}})), "unknown_field", json!(["treshold"]));
+    let e = expect_error(
+        patched(json!({"treshold": {}})),
+        "unknown_field",
+        json!(["treshold"]),
+    );
     assert_eq!(e["help"], "did you mean `thresholds`?");
-    let e = expect_error(with(|c| c["addons"][0]["price"]["perseat"] = json!(1)), "unknown_field", json!(["addons", 0, "price", "perseat"]));
+    let e = expect_error(
+        with(|c| c["addons"][0]["price"]["perseat"] = json!(1)),
+        "unknown_field",
+        json!(["addons", 0, "price", "perseat"]),
+    );
     assert_eq!(e["help"], "did you mean `perSeat`?");
-    let e = expect_error(patched(json!({"metrics": {"seats": {"lable": "S"}}})), "unknown_field", json!(["metrics", "seats", "lable"]));
+    let e = expect_error(
+        patched(json!({"metrics": {"seats": {"lable": "S"}}})),
+        "unknown_field",
+        json!(["metrics", "seats", "lable"]),
+    );
     assert_eq!(e["help"], "did you mean `label`?");
 }
 
 #[test]
 fn unknown_ids_everywhere() {
-    let e = expect_error(with(|c| c["plans"][1]["features"] = json!(["reprots"])), "unknown_feature", json!(["plans", 1, "features", 0]));
+    let e = expect_error(
+        with(|c| c["plans"][1]["features"] = json!(["reprots"])),
+        "unknown_feature",
+        json!(["plans", 1, "features", 0]),
+    );
     assert_eq!(e["help"], "did you mean `reports`?");
-    expect_error(with(|c| c["plans"][0]["limits"]["seat"] = json!(3)), "unknown_metric", json!(["plans", 0, "limits", "seat"]));
-    expect_error(with(|c| c["addons"][0]["availableOn"] = json!(["fre"])), "unknown_plan", json!(["addons", 0, "availableOn", 0]));
-    expect_error(with(|c| c["addons"][1]["limits"] = json!({"api": 5})), "unknown_metric", json!(["addons", 1, "limits", "api"]));
-    expect_error(with(|c| c["addons"][0]["features"] = json!(["sso", "nope"])), "unknown_feature", json!(["addons", 0, "features", 1]));
-    expect_error(patched(json!({"seatMetric": "users"})), "unknown_metric", json!(["seatMetric"]));
+    expect_error(
+        with(|c| c["plans"][0]["limits"]["seat"] = json!(3)),
+        "unknown_metric",
+        json!(["plans", 0, "limits", "seat"]),
+    );
+    expect_error(
+        with(|c| c["addons"][0]["availableOn"] = json!(["fre"])),
+        "unknown_plan",
+        json!(["addons", 0, "availableOn", 0]),
+    );
+    expect_error(
+        with(|c| c["addons"][1]["limits"] = json!({"api": 5})),
+        "unknown_metric",
+        json!(["addons", 1, "limits", "api"]),
+    );
+    expect_error(
+        with(|c| c["addons"][0]["features"] = json!(["sso", "nope"])),
+        "unknown_feature",
+        json!(["addons", 0, "features", 1]),
+    );
+    expect_error(
+        patched(json!({"seatMetric": "users"})),
+        "unknown_metric",
+        json!(["seatMetric"]),
+    );
 }
 
 #[test]
 fn duplicate_ids() {
-    expect_error(with(|c| c["plans"][2]["id"] = json!("free")), "duplicate_id", json!(["plans", 2, "id"]));
-    expect_error(with(|c| c["addons"][1]["id"] = json!("reports_plus")), "duplicate_id", json!(["addons", 1, "id"]));
-    expect_error(with(|c| c["addons"][1]["id"] = json!("team")), "duplicate_id", json!(["addons", 1, "id"]));
+    expect_error(
+        with(|c| c["plans"][2]["id"] = json!("free")),
+        "duplicate_id",
+        json!(["plans", 2, "id"]),
+    );
+    expect_error(
+        with(|c| c["addons"][1]["id"] = json!("reports_plus")),
+        "duplicate_id",
+        json!(["addons", 1, "id"]),
+    );
+    expect_error(
+        with(|c| c["addons"][1]["id"] = json!("team")),
+        "duplicate_id",
+        json!(["addons", 1, "id"]),
+    );
 }
 
 #[test]
 fn negative_and_non_finite_numbers() {
-    expect_error(with(|c| c["plans"][0]["limits"]["seats"] = json!(-1)), "negative_value", json!(["plans", 0, "limits", "seats"]));
-    expect_error(with(|c| c["plans"][1]["price"]["perSeat"] = json!(-12)), "negative_value", json!(["plans", 1, "price", "perSeat"]));
-    expect_error(with(|c| c["addons"][0]["price"]["monthly"] = json!(-29)), "negative_value", json!(["addons", 0, "price", "monthly"]));
+    expect_error(
+        with(|c| c["plans"][0]["limits"]["seats"] = json!(-1)),
+        "negative_value",
+        json!(["plans", 0, "limits", "seats"]),
+    );
+    expect_error(
+        with(|c| c["plans"][1]["price"]["perSeat"] = json!(-12)),
+        "negative_value",
+        json!(["plans", 1, "price", "perSeat"]),
+    );
+    expect_error(
+        with(|c| c["addons"][0]["price"]["monthly"] = json!(-29)),
+        "negative_value",
+        json!(["addons", 0, "price", "monthly"]),
+    );
     // NaN cannot be written in JSON; the JS boundary marks it so it is reported, not read as null.
-    let e = expect_error(with(|c| c["plans"][0]["limits"]["seats"] = json!("\u{0}nonfinite:NaN")), "not_finite", json!(["plans", 0, "limits", "seats"]));
+    let e = expect_error(
+        with(|c| c["plans"][0]["limits"]["seats"] = json!("\u{0}nonfinite:NaN")),
+        "not_finite",
+        json!(["plans", 0, "limits", "seats"]),
+    );
     assert_eq!(e["message"], "expected a number, found `NaN`");
-    expect_error(with(|c| c["plans"][0]["price"]["monthly"] = json!("\u{0}nonfinite:Infinity")), "not_finite", json!(["plans", 0, "price", "monthly"]));
+    expect_error(
+        with(|c| c["plans"][0]["price"]["monthly"] = json!("\u{0}nonfinite:Infinity")),
+        "not_finite",
+        json!(["plans", 0, "price", "monthly"]),
+    );
 }
 
 #[test]
 fn thresholds() {
-    expect_error(patched(json!({"thresholds": {"approaching": 0}})), "out_of_range", json!(["thresholds", "approaching"]));
-    expect_error(patched(json!({"thresholds": {"critical": 1.5}})), "out_of_range", json!(["thresholds", "critical"]));
-    expect_error(patched(json!({"thresholds": {"approaching": 0.9, "critical": 0.85}})), "not_increasing", json!(["thresholds", "critical"]));
+    expect_error(
+        patched(json!({"thresholds": {"approaching": 0}})),
+        "out_of_range",
+        json!(["thresholds", "approaching"]),
+    );
+    expect_error(
+        patched(json!({"thresholds": {"critical": 1.5}})),
+        "out_of_range",
+        json!(["thresholds", "critical"]),
+    );
+    expect_error(
+        patched(json!({"thresholds": {"approaching": 0.9, "critical": 0.85}})),
+        "not_increasing",
+        json!(["thresholds", "critical"]),
+    );
 }
 
 #[test]
 fn plans_list() {
-    expect_error(patched(json!({"plans": []})), "empty_plans", json!(["plans"]));
-    expect_error(with(|c| {
-        c.as_object_mut().unwrap().remove("plans");
-    }), "missing_field", json!([]));
+    expect_error(
+        patched(json!({"plans": []})),
+        "empty_plans",
+        json!(["plans"]),
+    );
+    expect_error(
+        with(|c| {
+            c.as_object_mut().unwrap().remove("plans");
+        }),
+        "missing_field",
+        json!([]),
+    );
 }
 
 #[test]
 fn wrong_types() {
-    let e = expect_error(with(|c| c["plans"][0]["limits"]["seats"] = json!("3")), "invalid_type", json!(["plans", 0, "limits", "seats"]));
+    let e = expect_error(
+        with(|c| c["plans"][0]["limits"]["seats"] = json!("3")),
+        "invalid_type",
+        json!(["plans", 0, "limits", "seats"]),
+    );
     assert_eq!(e["message"], "expected a number, found string");
-    expect_error(with(|c| c["plans"][0]["features"] = json!("reports")), "invalid_type", json!(["plans", 0, "features"]));
-    expect_error(with(|c| c["addons"][1]["stackable"] = json!("yes")), "invalid_type", json!(["addons", 1, "stackable"]));
-    expect_error(patched(json!({"metrics": []})), "invalid_type", json!(["metrics"]));
-    expect_error(patched(json!({"currency": "usd"})), "invalid_currency", json!(["currency"]));
-    expect_error(patched(json!({"version": 2})), "unsupported_version", json!(["version"]));
+    expect_error(
+        with(|c| c["plans"][0]["features"] = json!("reports")),
+        "invalid_type",
+        json!(["plans", 0, "features"]),
+    );
+    expect_error(
+        with(|c| c["addons"][1]["stackable"] = json!("yes")),
+        "invalid_type",
+        json!(["addons", 1, "stackable"]),
+    );
+    expect_error(
+        patched(json!({"metrics": []})),
+        "invalid_type",
+        json!(["metrics"]),
+    );
+    expect_error(
+        patched(json!({"currency": "usd"})),
+        "invalid_currency",
+        json!(["currency"]),
+    );
+    expect_error(
+        patched(json!({"version": 2})),
+        "unsupported_version",
+        json!(["version"]),
+    );
     for root in [json!(null), json!(42), json!("x"), json!([])] {
         expect_error(root, "invalid_type", json!([]));
     }
@@ -112,7 +238,11 @@ fn wrong_types() {
 
 #[test]
 fn urls_and_messages() {
-    expect_error(with(|c| c["plans"][1]["url"] = json!("javascript:alert(1)")), "invalid_url", json!(["plans", 1, "url"]));
+    expect_error(
+        with(|c| c["plans"][1]["url"] = json!("javascript:alert(1)")),
+        "invalid_url",
+        json!(["plans", 1, "url"]),
+    );
     let e = expect_error(
         patched(json!({"messages": {"featureGate": {"en": {"title": "Get {feature.lable} now"}}}})),
         "unknown_placeholder",
@@ -121,11 +251,17 @@ fn urls_and_messages() {
     assert_eq!(e["span"], json!({"start": 4, "end": 19}));
     assert_eq!(e["help"], "did you mean `{feature.label}`?");
     expect_error(
-        patched(json!({"messages": {"usageLimit": {"over": {"ja": {"body": "{usage.seat.used}席"}}}}})),
+        patched(
+            json!({"messages": {"usageLimit": {"over": {"ja": {"body": "{usage.seat.used}席"}}}}}),
+        ),
         "unknown_placeholder",
         json!(["messages", "usageLimit", "over", "ja", "body"]),
     );
-    expect_error(patched(json!({"messages": {"cta": {"upgrade": {"en": "Go {target.label"}}}})), "unclosed_placeholder", json!(["messages", "cta", "upgrade", "en"]));
+    expect_error(
+        patched(json!({"messages": {"cta": {"upgrade": {"en": "Go {target.label"}}}})),
+        "unclosed_placeholder",
+        json!(["messages", "cta", "upgrade", "en"]),
+    );
 }
 
 #[test]
@@ -139,21 +275,38 @@ fn all_problems_at_once() {
     });
     let report = validate_config(&config.to_string());
     let codes: Vec<&str> = report.errors.iter().map(|e| e.code).collect();
-    for code in ["unknown_field", "unknown_feature", "duplicate_id", "negative_value", "out_of_range"] {
+    for code in [
+        "unknown_field",
+        "unknown_feature",
+        "duplicate_id",
+        "negative_value",
+        "out_of_range",
+    ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
 }
 
 #[test]
 fn never_panics_on_odd_input() {
-    for text in ["", "{", "null", "[1,2", "\"\u{0}\"", "{\"plans\": [null, 1, \"x\", {}]}", "{\"metrics\": {\"\": {}}}"] {
+    for text in [
+        "",
+        "{",
+        "null",
+        "[1,2",
+        "\"\u{0}\"",
+        "{\"plans\": [null, 1, \"x\", {}]}",
+        "{\"metrics\": {\"\": {}}}",
+    ] {
         let r = validate_config(text);
         assert!(!r.valid, "{text}");
         assert!(!r.errors.is_empty());
     }
     let deep = "[".repeat(100_000);
     assert!(!validate_config(&deep).valid);
-    let huge = format!("{{\"plans\": [{}]}}", vec!["{\"id\": \"p\"}"; 400_000].join(","));
+    let huge = format!(
+        "{{\"plans\": [{}]}}",
+        vec!["{\"id\": \"p\"}"; 400_000].join(",")
+    );
     let r = validate_config(&huge);
     assert_eq!(r.errors.first().map(|e| e.code), Some("too_large"));
 }

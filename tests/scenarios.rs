@@ -1,5 +1,11 @@
 //! Table tests: every fixture in `tests/fixtures/scenarios/` is run natively and each check's
 //! result is compared with the fixture's expectation (a subset of the full result).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -11,17 +17,17 @@ fn scenario_fixtures() {
     let mut checks = 0;
     for (name, fx) in common::scenarios() {
         let (config, context) = common::inputs(&fx);
-        let engine = match Engine::new(&config.to_string()) {
+        let config = config.to_string();
+        let mut engine = match Engine::new(&config) {
             Ok(e) => e,
             Err(e) => {
                 failures.push(format!("{name}: config does not load: {e:?}"));
                 continue;
             }
         };
-        let ctx = context.to_string();
         for (i, check) in fx["checks"].as_array().unwrap().iter().enumerate() {
             checks += 1;
-            let actual = common::run_check(&engine, &ctx, check);
+            let actual = common::run_check(&mut engine, &config, &context, check);
             let mut errs = Vec::new();
             common::subset(&actual, &check["expect"], "", &mut errs);
             for e in errs {
@@ -29,6 +35,14 @@ fn scenario_fixtures() {
             }
         }
     }
-    assert!(checks >= 12, "expected at least 12 scenario checks, found {checks}");
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        checks >= 12,
+        "expected at least 12 scenario checks, found {checks}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

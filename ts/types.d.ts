@@ -43,12 +43,39 @@ export interface Config {
   thresholds?: { approaching?: number; critical?: number };
   purchaseRoles?: string[];
   seatMetric?: string;
+  readiness?: { minTenureDays?: number; minHealthScore?: number; blockOnOpenEscalations?: boolean;
+                onboarding?: "cross_sell_only" | "block" | "allow"; minFeatureAdoption?: number };
+  frequency?: { maxPerDay?: number; minMinutesBetween?: number; dismissCooldownDays?: number };
+  placements?: Record<string, { max?: number }>;
+  builtins?: { featureGate?: false | { placement?: string; priority?: number };
+               usageLimit?: false | { placement?: string; priority?: number; priorities?: { approaching?: number; critical?: number; atLimit?: number } } };
+  rightSizing?: { headroom?: number };
+  rules?: Rule[];
   messages?: {
     featureGate?: LocalizedText;
     usageLimit?: { approaching?: LocalizedText; critical?: LocalizedText; atLimit?: LocalizedText; over?: LocalizedText };
     cta?: Partial<Record<CtaAction, Record<string, string>>>;
   };
   [key: string]: unknown;
+}
+
+export interface Rule {
+  id: string;
+  kind: CalloutKind;
+  when: string;
+  placement?: string;
+  priority?: number;
+  severity?: "info" | "warning" | "blocking";
+  message: Record<string, { title?: string; body?: string; cta?: string }>;
+  target?: string;
+  cta?: { url?: string };
+  cap?: { maxImpressions: number; perDays?: number };
+  experiment?: { key: string; seed?: string; unit?: "account" | "user"; holdout?: number;
+                 variants: { id: string; weight?: number; message?: Record<string, { title?: string; body?: string; cta?: string }>; placement?: string; priority?: number }[] };
+  activeFrom?: string;
+  activeUntil?: string;
+  ignoreReadiness?: boolean;
+  description?: string;
 }
 
 export interface UsageReport {
@@ -73,7 +100,7 @@ export interface Context {
   signals?: Record<string, unknown>;
 }
 
-export interface EngineOptions { state?: unknown }
+export interface EngineOptions { state?: EngineState | unknown }
 
 export type CtaAction = "upgrade" | "add_addon" | "add_seats" | "start_trial" | "contact_sales" | "ask_admin" | "downgrade";
 export type UsageState = "ok" | "approaching" | "critical" | "at_limit" | "over";
@@ -133,4 +160,48 @@ export interface UsageCheck {
   callout: Callout | null;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+}
+
+export interface EvaluateOptions { placement?: string; trace?: boolean }
+
+export interface TraceStep { expr: string; actual: string; result: string; missing: boolean }
+
+export interface RuleTrace {
+  rule: string;
+  callout: string | null;
+  status: "shown" | "suppressed" | "not_matched" | "other_placement";
+  reason: string | null;
+  steps: TraceStep[];
+}
+
+export interface Suppressed {
+  rule: string;
+  callout: string;
+  /** `readiness:health`, `readiness:tenure`, `readiness:onboarding`, `readiness:escalations`,
+   * `readiness:adoption`, `cap:rule`, `cap:global`, `cooldown:dismissed`, `converted`, `holdout`,
+   * `placement_full`, `duplicate_target`, `schedule`, `no_target`. */
+  reason: string;
+  experiment?: { key: string; variant: string | null; holdout: boolean };
+}
+
+export interface Evaluation {
+  callouts: Callout[];
+  suppressed: Suppressed[];
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  trace?: RuleTrace[];
+}
+
+export interface CalloutEvent {
+  type: "impression" | "click" | "dismiss" | "convert";
+  callout: string;
+  /** RFC 3339 text, ms since the epoch, or a Date; default now. */
+  at?: string | number | Date;
+}
+
+export interface RecordResult { recorded: boolean; error: Diagnostic | null }
+
+export interface EngineState {
+  version: 1;
+  callouts: Record<string, { impressions: number[]; clickedAt?: number; dismissedAt?: number; convertedAt?: number }>;
 }

@@ -5,6 +5,7 @@
 //! into the config, so a designer fixes a broken catalog in one pass.
 
 pub(crate) mod read;
+pub mod rules;
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use serde_json::Value;
 use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
 use crate::message::{self, MessageSet};
 use read::{list, valid_id, Reader};
+use rules::Policy;
 
 /// Most errors (and warnings) listed in one report; the rest are counted.
 pub const MAX_REPORTED: usize = 500;
@@ -148,6 +150,8 @@ pub struct Catalog {
     pub seat_metric: Option<usize>,
     /// Built-in and overridden message texts.
     pub messages: MessageSet,
+    /// Rules, readiness, frequency, placements and built-in settings.
+    pub policy: Policy,
     index: HashMap<(Kind, String), usize>,
 }
 
@@ -193,8 +197,12 @@ impl Catalog {
 
     /// "unknown plan `x`" with a suggestion, as a diagnostic at `path`.
     pub fn unknown(&self, kind: Kind, id: &str, path: Path) -> Diagnostic {
-        Diagnostic::new(unknown_code(kind), format!("unknown {} `{id}`", kind.noun()), path)
-            .with_help(did_you_mean(id, self.ids(kind)))
+        Diagnostic::new(
+            unknown_code(kind),
+            format!("unknown {} `{id}`", kind.noun()),
+            path,
+        )
+        .with_help(did_you_mean(id, self.ids(kind)))
     }
 }
 
@@ -220,9 +228,23 @@ pub struct Loaded {
 }
 
 const ROOT_FIELDS: &[&str] = &[
-    "version", "currency", "metrics", "features", "plans", "addons", "thresholds", "purchaseRoles",
-    "seatMetric", "messages", "rules", "readiness", "frequency", "placements", "builtins",
-    "rightSizing", "$schema",
+    "version",
+    "currency",
+    "metrics",
+    "features",
+    "plans",
+    "addons",
+    "thresholds",
+    "purchaseRoles",
+    "seatMetric",
+    "messages",
+    "rules",
+    "readiness",
+    "frequency",
+    "placements",
+    "builtins",
+    "rightSizing",
+    "$schema",
 ];
 
 /// Parses and validates a config given as JSON text.
@@ -230,18 +252,29 @@ pub fn load_str(json: &str) -> Loaded {
     if json.len() > MAX_CONFIG_BYTES {
         return failed(Diagnostic::new(
             "too_large",
-            format!("config is {} bytes; the limit is {MAX_CONFIG_BYTES}", json.len()),
+            format!(
+                "config is {} bytes; the limit is {MAX_CONFIG_BYTES}",
+                json.len()
+            ),
             Vec::new(),
         ));
     }
     match serde_json::from_str::<Value>(json) {
         Ok(v) => load(&v),
-        Err(e) => failed(Diagnostic::new("invalid_json", format!("config is not valid JSON: {e}"), Vec::new())),
+        Err(e) => failed(Diagnostic::new(
+            "invalid_json",
+            format!("config is not valid JSON: {e}"),
+            Vec::new(),
+        )),
     }
 }
 
 fn failed(d: Diagnostic) -> Loaded {
-    Loaded { catalog: None, errors: vec![d], warnings: Vec::new() }
+    Loaded {
+        catalog: None,
+        errors: vec![d],
+        warnings: Vec::new(),
+    }
 }
 
 /// Validates a parsed config.
@@ -253,10 +286,18 @@ pub fn load(v: &Value) -> Loaded {
         if list.len() > MAX_REPORTED {
             let more = list.len() - MAX_REPORTED;
             list.truncate(MAX_REPORTED);
-            list.push(Diagnostic::new("too_many_problems", format!("{more} more problems not listed"), Vec::new()));
+            list.push(Diagnostic::new(
+                "too_many_problems",
+                format!("{more} more problems not listed"),
+                Vec::new(),
+            ));
         }
     }
-    Loaded { catalog, errors: r.errors, warnings: r.warnings }
+    Loaded {
+        catalog,
+        errors: r.errors,
+        warnings: r.warnings,
+    }
 }
 
 fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
@@ -266,12 +307,11 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
 
     if let Some(ver) = obj.get("version") {
         if ver.as_f64() != Some(1.0) {
-            r.error("unsupported_version", format!("unsupported config version `{ver}`; this engine reads version 1"), &at("version"));
-        }
-    }
-    for key in ["rules", "readiness", "frequency", "placements", "builtins", "rightSizing"] {
-        if obj.contains_key(key) {
-            r.error("not_supported", format!("`{key}` is not supported by this version of the engine"), &at(key));
+            r.error(
+                "unsupported_version",
+                format!("unsupported config version `{ver}`; this engine reads version 1"),
+                &at("version"),
+            );
         }
     }
     let currency = match obj.get("currency") {
@@ -279,7 +319,11 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
         Some(c) => match r.string(c, &at("currency")) {
             Some(s) if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) => s,
             Some(s) => {
-                r.error("invalid_currency", format!("`{s}` is not a three-letter currency code such as `USD`"), &at("currency"));
+                r.error(
+                    "invalid_currency",
+                    format!("`{s}` is not a three-letter currency code such as `USD`"),
+                    &at("currency"),
+                );
                 String::new()
             }
             None => String::new(),
@@ -290,15 +334,28 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
     let metrics = read_metrics(r, obj.get("metrics"), &mut index);
     let features = read_features(r, obj.get("features"), &mut index);
     let plan_ids = collect_ids(r, obj.get("plans"), "plans", Kind::Plan, &mut index);
-    let ctx = Ids { index: &index, metrics: &metrics, features: &features, plan_ids: &plan_ids };
+    let ctx = Ids {
+        index: &index,
+        metrics: &metrics,
+        features: &features,
+        plan_ids: &plan_ids,
+    };
     let plans = read_plans(r, obj.get("plans"), &ctx);
     let addons = read_addons(r, obj.get("addons"), &ctx);
     for (i, a) in addons.iter().enumerate() {
         if index.insert((Kind::Addon, a.id.clone()), i).is_some() {
-            r.error("duplicate_id", format!("duplicate add-on id `{}`", a.id), &[PathSeg::from("addons"), i.into(), "id".into()]);
+            r.error(
+                "duplicate_id",
+                format!("duplicate add-on id `{}`", a.id),
+                &[PathSeg::from("addons"), i.into(), "id".into()],
+            );
         }
         if plan_ids.contains(&a.id) {
-            r.error("duplicate_id", format!("add-on id `{}` is also a plan id", a.id), &[PathSeg::from("addons"), i.into(), "id".into()]);
+            r.error(
+                "duplicate_id",
+                format!("add-on id `{}` is also a plan id", a.id),
+                &[PathSeg::from("addons"), i.into(), "id".into()],
+            );
         }
     }
     let thresholds = read_thresholds(r, obj.get("thresholds"));
@@ -321,19 +378,40 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
             r.string(v, &path).and_then(|id| {
                 let found = metrics.iter().position(|m| m.id == id);
                 if found.is_none() {
-                    r.error_help("unknown_metric", format!("unknown metric `{id}`"), &path, did_you_mean(&id, metrics.iter().map(|m| m.id.as_str())));
+                    r.error_help(
+                        "unknown_metric",
+                        format!("unknown metric `{id}`"),
+                        &path,
+                        did_you_mean(&id, metrics.iter().map(|m| m.id.as_str())),
+                    );
                 }
                 found
             })
         }
         None => metrics.iter().position(|m| m.id == "seats"),
     };
-    let per_seat = plans.iter().filter_map(|p| p.price).chain(addons.iter().map(|a| a.price)).any(|p| p.per_seat > 0.0);
+    let per_seat = plans
+        .iter()
+        .filter_map(|p| p.price)
+        .chain(addons.iter().map(|a| a.price))
+        .any(|p| p.per_seat > 0.0);
     if per_seat && seat_metric.is_none() {
-        r.error("missing_seat_metric", "a `perSeat` price needs a metric named `seats` or a `seatMetric`", &at("seatMetric"));
+        r.error(
+            "missing_seat_metric",
+            "a `perSeat` price needs a metric named `seats` or a `seatMetric`",
+            &at("seatMetric"),
+        );
     }
-    if plans.is_empty() && obj.get("plans").is_some_and(|p| p.as_array().is_some_and(|a| a.is_empty())) {
-        r.error("empty_plans", "`plans` must list at least one plan", &at("plans"));
+    if plans.is_empty()
+        && obj
+            .get("plans")
+            .is_some_and(|p| p.as_array().is_some_and(|a| a.is_empty()))
+    {
+        r.error(
+            "empty_plans",
+            "`plans` must list at least one plan",
+            &at("plans"),
+        );
     } else if !obj.contains_key("plans") {
         r.error("missing_field", "missing field `plans`", &root);
     }
@@ -348,10 +426,12 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
         purchase_roles,
         seat_metric,
         messages: MessageSet::default(),
+        policy: Policy::default(),
         index,
     };
     let messages = message::load_overrides(r, obj.get("messages"), &catalog);
     catalog.messages = messages;
+    catalog.policy = rules::read_policy(r, obj, &catalog);
     Some(catalog)
 }
 
@@ -375,23 +455,39 @@ impl Ids<'_> {
             Kind::Plan => self.plan_ids.iter().map(String::as_str).collect(),
             Kind::Addon => Vec::new(),
         };
-        r.error_help(unknown_code(kind), format!("unknown {} `{id}`", kind.noun()), path, did_you_mean(&id, names));
+        r.error_help(
+            unknown_code(kind),
+            format!("unknown {} `{id}`", kind.noun()),
+            path,
+            did_you_mean(&id, names),
+        );
         None
     }
 }
 
-fn read_metrics(r: &mut Reader, v: Option<&Value>, index: &mut HashMap<(Kind, String), usize>) -> Vec<Metric> {
+fn read_metrics(
+    r: &mut Reader,
+    v: Option<&Value>,
+    index: &mut HashMap<(Kind, String), usize>,
+) -> Vec<Metric> {
     let mut out = Vec::new();
     let path = join(&[], "metrics");
-    let Some(map) = v.and_then(|v| r.map(v, &path)) else { return out };
+    let Some(map) = v.and_then(|v| r.map(v, &path)) else {
+        return out;
+    };
     for (id, m) in map {
         let p = join(&path, id.as_str());
         if !valid_id(id, true) {
             r.id_error(id, &p, true);
             continue;
         }
-        let Some(o) = r.object(m, &p, &["label", "period", "description"]) else { continue };
-        let label = o.get("label").and_then(|l| r.text(l, &join(&p, "label"), 200)).unwrap_or_else(|| id.clone());
+        let Some(o) = r.object(m, &p, &["label", "period", "description"]) else {
+            continue;
+        };
+        let label = o
+            .get("label")
+            .and_then(|l| r.text(l, &join(&p, "label"), 200))
+            .unwrap_or_else(|| id.clone());
         let period = match o.get("period") {
             None | Some(Value::Null) => None,
             Some(pv) => match r.string(pv, &join(&p, "period")).as_deref() {
@@ -401,7 +497,13 @@ fn read_metrics(r: &mut Reader, v: Option<&Value>, index: &mut HashMap<(Kind, St
                 Some("year") => Some(Period::Year),
                 Some(other) => {
                     let opts = ["day", "week", "month", "year"];
-                    r.error_help("invalid_value", format!("unknown period `{other}`"), &join(&p, "period"), did_you_mean(other, opts).or_else(|| Some(format!("expected one of {}", list(&opts)))));
+                    r.error_help(
+                        "invalid_value",
+                        format!("unknown period `{other}`"),
+                        &join(&p, "period"),
+                        did_you_mean(other, opts)
+                            .or_else(|| Some(format!("expected one of {}", list(&opts)))),
+                    );
                     None
                 }
                 None => None,
@@ -411,40 +513,75 @@ fn read_metrics(r: &mut Reader, v: Option<&Value>, index: &mut HashMap<(Kind, St
             r.string(d, &join(&p, "description"));
         }
         index.insert((Kind::Metric, id.clone()), out.len());
-        out.push(Metric { id: id.clone(), label, period });
+        out.push(Metric {
+            id: id.clone(),
+            label,
+            period,
+        });
     }
     out
 }
 
-fn read_features(r: &mut Reader, v: Option<&Value>, index: &mut HashMap<(Kind, String), usize>) -> Vec<Feature> {
+fn read_features(
+    r: &mut Reader,
+    v: Option<&Value>,
+    index: &mut HashMap<(Kind, String), usize>,
+) -> Vec<Feature> {
     let mut out = Vec::new();
     let path = join(&[], "features");
-    let Some(map) = v.and_then(|v| r.map(v, &path)) else { return out };
+    let Some(map) = v.and_then(|v| r.map(v, &path)) else {
+        return out;
+    };
     for (id, f) in map {
         let p = join(&path, id.as_str());
         if !valid_id(id, false) {
             r.id_error(id, &p, false);
             continue;
         }
-        let Some(o) = r.object(f, &p, &["label", "description"]) else { continue };
-        let label = o.get("label").and_then(|l| r.text(l, &join(&p, "label"), 200)).unwrap_or_else(|| id.clone());
+        let Some(o) = r.object(f, &p, &["label", "description"]) else {
+            continue;
+        };
+        let label = o
+            .get("label")
+            .and_then(|l| r.text(l, &join(&p, "label"), 200))
+            .unwrap_or_else(|| id.clone());
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
         index.insert((Kind::Feature, id.clone()), out.len());
-        out.push(Feature { id: id.clone(), label });
+        out.push(Feature {
+            id: id.clone(),
+            label,
+        });
     }
     out
 }
 
 /// First pass over plans: ids in order (so add-ons and plans can refer to plans), duplicates reported.
-fn collect_ids(r: &mut Reader, v: Option<&Value>, key: &str, kind: Kind, index: &mut HashMap<(Kind, String), usize>) -> Vec<String> {
+fn collect_ids(
+    r: &mut Reader,
+    v: Option<&Value>,
+    key: &str,
+    kind: Kind,
+    index: &mut HashMap<(Kind, String), usize>,
+) -> Vec<String> {
     let mut ids = Vec::new();
-    let Some(Value::Array(items)) = v else { return ids };
+    let Some(Value::Array(items)) = v else {
+        return ids;
+    };
     for (i, item) in items.iter().enumerate() {
-        let id = item.get("id").and_then(Value::as_str).filter(|s| valid_id(s, false)).unwrap_or("").to_owned();
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|s| valid_id(s, false))
+            .unwrap_or("")
+            .to_owned();
         if !id.is_empty() && index.insert((kind, id.clone()), i).is_some() {
-            r.error("duplicate_id", format!("duplicate {} id `{id}`", kind.noun()), &[PathSeg::from(key), i.into(), "id".into()]);
+            r.error(
+                "duplicate_id",
+                format!("duplicate {} id `{id}`", kind.noun()),
+                &[PathSeg::from(key), i.into(), "id".into()],
+            );
         }
         ids.push(id);
     }
@@ -498,10 +635,27 @@ fn read_url(r: &mut Reader, v: Option<&Value>, path: &[PathSeg]) -> Option<Strin
 fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
     let mut out = Vec::new();
     let path = join(&[], "plans");
-    let Some(items) = v.and_then(|v| r.array(v, &path)) else { return out };
+    let Some(items) = v.and_then(|v| r.array(v, &path)) else {
+        return out;
+    };
     for (i, item) in items.iter().enumerate() {
         let p = join(&path, i);
-        let Some(o) = r.object(item, &p, &["id", "label", "price", "contactSales", "features", "limits", "url", "description"]) else { continue };
+        let Some(o) = r.object(
+            item,
+            &p,
+            &[
+                "id",
+                "label",
+                "price",
+                "contactSales",
+                "features",
+                "limits",
+                "url",
+                "description",
+            ],
+        ) else {
+            continue;
+        };
         let id = match o.get("id") {
             Some(idv) => r.id(idv, &join(&p, "id"), false),
             None => {
@@ -509,18 +663,32 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
                 None
             }
         };
-        let label = o.get("label").and_then(|l| r.text(l, &join(&p, "label"), 200));
-        let contact_sales = o.get("contactSales").and_then(|c| r.bool(c, &join(&p, "contactSales"))).unwrap_or(false);
+        let label = o
+            .get("label")
+            .and_then(|l| r.text(l, &join(&p, "label"), 200));
+        let contact_sales = o
+            .get("contactSales")
+            .and_then(|c| r.bool(c, &join(&p, "contactSales")))
+            .unwrap_or(false);
         let price = match o.get("price") {
             Some(pv) if contact_sales => {
                 let _ = read_price(r, pv, &join(&p, "price"));
-                r.error("conflicting_fields", "a `contactSales` plan has no price", &join(&p, "price"));
+                r.error(
+                    "conflicting_fields",
+                    "a `contactSales` plan has no price",
+                    &join(&p, "price"),
+                );
                 None
             }
             Some(pv) => read_price(r, pv, &join(&p, "price")),
             None if contact_sales => None,
             None => {
-                r.error_help("missing_field", "missing field `price`", &p, Some("give a `price` or set `contactSales: true`".into()));
+                r.error_help(
+                    "missing_field",
+                    "missing field `price`",
+                    &p,
+                    Some("give a `price` or set `contactSales: true`".into()),
+                );
                 None
             }
         };
@@ -531,7 +699,9 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
             let lp = join(&p, "limits");
             for (mid, val) in r.map(lv, &lp).into_iter().flatten() {
                 let mp = join(&lp, mid.as_str());
-                let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) else { continue };
+                let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) else {
+                    continue;
+                };
                 let lim = match val {
                     Value::Null => None,
                     other => match r.non_negative(other, &mp) {
@@ -558,7 +728,15 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
         }
         if let Some(id) = id {
             let label = label.unwrap_or_else(|| id.clone());
-            out.push(Plan { id, label, price, contact_sales, features, limits, url });
+            out.push(Plan {
+                id,
+                label,
+                price,
+                contact_sales,
+                features,
+                limits,
+                url,
+            });
         }
     }
     // A contact-sales plan below a priced plan is allowed; nothing else to check in the order.
@@ -568,10 +746,29 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
 fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
     let mut out = Vec::new();
     let path = join(&[], "addons");
-    let Some(items) = v.and_then(|v| r.array(v, &path)) else { return out };
+    let Some(items) = v.and_then(|v| r.array(v, &path)) else {
+        return out;
+    };
     for (i, item) in items.iter().enumerate() {
         let p = join(&path, i);
-        let Some(o) = r.object(item, &p, &["id", "label", "price", "features", "limits", "availableOn", "stackable", "maxQuantity", "url", "description"]) else { continue };
+        let Some(o) = r.object(
+            item,
+            &p,
+            &[
+                "id",
+                "label",
+                "price",
+                "features",
+                "limits",
+                "availableOn",
+                "stackable",
+                "maxQuantity",
+                "url",
+                "description",
+            ],
+        ) else {
+            continue;
+        };
         let id = match o.get("id") {
             Some(idv) => r.id(idv, &join(&p, "id"), false),
             None => {
@@ -579,7 +776,9 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
                 None
             }
         };
-        let label = o.get("label").and_then(|l| r.text(l, &join(&p, "label"), 200));
+        let label = o
+            .get("label")
+            .and_then(|l| r.text(l, &join(&p, "label"), 200));
         let price = match o.get("price") {
             Some(pv) => read_price(r, pv, &join(&p, "price")),
             None => {
@@ -593,10 +792,16 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
             let lp = join(&p, "limits");
             for (mid, val) in r.map(lv, &lp).into_iter().flatten() {
                 let mp = join(&lp, mid.as_str());
-                let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) else { continue };
+                let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) else {
+                    continue;
+                };
                 if let Some(n) = r.non_negative(val, &mp) {
                     if n == 0.0 {
-                        r.error("invalid_value", "an add-on limit increment must be greater than zero", &mp);
+                        r.error(
+                            "invalid_value",
+                            "an add-on limit increment must be greater than zero",
+                            &mp,
+                        );
                     } else {
                         limits.push((m, n));
                     }
@@ -613,14 +818,21 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
             }
             plans
         });
-        let stackable = o.get("stackable").and_then(|s| r.bool(s, &join(&p, "stackable"))).unwrap_or(false);
+        let stackable = o
+            .get("stackable")
+            .and_then(|s| r.bool(s, &join(&p, "stackable")))
+            .unwrap_or(false);
         let max_quantity = match o.get("maxQuantity") {
             Some(mv) => {
                 let mp = join(&p, "maxQuantity");
                 match r.number(mv, &mp) {
                     Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1_000_000.0 => {
                         if !stackable && n > 1.0 {
-                            r.error("conflicting_fields", "`maxQuantity` above 1 needs `stackable: true`", &mp);
+                            r.error(
+                                "conflicting_fields",
+                                "`maxQuantity` above 1 needs `stackable: true`",
+                                &mp,
+                            );
                         }
                         n as u32
                     }
@@ -635,7 +847,11 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
             None => 1,
         };
         if features.is_empty() && limits.is_empty() {
-            r.warn("empty_addon", "add-on unlocks no feature and raises no limit", &p);
+            r.warn(
+                "empty_addon",
+                "add-on unlocks no feature and raises no limit",
+                &p,
+            );
         }
         let url = read_url(r, o.get("url"), &join(&p, "url"));
         if let Some(d) = o.get("description") {
@@ -643,31 +859,60 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
         }
         if let (Some(id), Some(price)) = (id, price) {
             let label = label.unwrap_or_else(|| id.clone());
-            out.push(Addon { id, label, price, features, limits, available_on, stackable, max_quantity, url });
+            out.push(Addon {
+                id,
+                label,
+                price,
+                features,
+                limits,
+                available_on,
+                stackable,
+                max_quantity,
+                url,
+            });
         }
     }
     out
 }
 
 fn read_thresholds(r: &mut Reader, v: Option<&Value>) -> Thresholds {
-    let mut t = Thresholds { approaching: 0.8, critical: 0.95 };
+    let mut t = Thresholds {
+        approaching: 0.8,
+        critical: 0.95,
+    };
     let path = join(&[], "thresholds");
-    let Some(o) = v.and_then(|v| r.object(v, &path, &["approaching", "critical"])) else { return t };
+    let Some(o) = v.and_then(|v| r.object(v, &path, &["approaching", "critical"])) else {
+        return t;
+    };
     let mut ok = true;
-    for (key, slot) in [("approaching", &mut t.approaching), ("critical", &mut t.critical)] {
+    for (key, slot) in [
+        ("approaching", &mut t.approaching),
+        ("critical", &mut t.critical),
+    ] {
         let Some(val) = o.get(key) else { continue };
         let p = join(&path, key);
         match r.number(val, &p) {
             Some(n) if n > 0.0 && n <= 1.0 => *slot = n,
             Some(n) => {
-                r.error("out_of_range", format!("`{key}` must be greater than 0 and at most 1, found `{n}`"), &p);
+                r.error(
+                    "out_of_range",
+                    format!("`{key}` must be greater than 0 and at most 1, found `{n}`"),
+                    &p,
+                );
                 ok = false;
             }
             None => ok = false,
         }
     }
     if ok && t.approaching >= t.critical {
-        r.error("not_increasing", format!("`approaching` ({}) must be below `critical` ({})", t.approaching, t.critical), &join(&path, "critical"));
+        r.error(
+            "not_increasing",
+            format!(
+                "`approaching` ({}) must be below `critical` ({})",
+                t.approaching, t.critical
+            ),
+            &join(&path, "critical"),
+        );
     }
     t
 }

@@ -31,7 +31,8 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
 
 impl Reader {
     pub fn error(&mut self, code: &'static str, message: impl Into<String>, path: &[PathSeg]) {
-        self.errors.push(Diagnostic::new(code, message, path.to_vec()));
+        self.errors
+            .push(Diagnostic::new(code, message, path.to_vec()));
     }
 
     pub fn error_help(
@@ -41,21 +42,31 @@ impl Reader {
         path: &[PathSeg],
         help: Option<String>,
     ) {
-        self.errors.push(Diagnostic::new(code, message, path.to_vec()).with_help(help));
+        self.errors
+            .push(Diagnostic::new(code, message, path.to_vec()).with_help(help));
     }
 
     pub fn warn(&mut self, code: &'static str, message: impl Into<String>, path: &[PathSeg]) {
-        self.warnings.push(Diagnostic::new(code, message, path.to_vec()));
+        self.warnings
+            .push(Diagnostic::new(code, message, path.to_vec()));
     }
 
     pub fn wrong_type(&mut self, expected: &str, v: &Value, path: &[PathSeg]) {
         if let Value::String(s) = v {
             if let Some(rest) = s.strip_prefix(NON_FINITE_PREFIX) {
-                self.error("not_finite", format!("expected {expected}, found `{rest}`"), path);
+                self.error(
+                    "not_finite",
+                    format!("expected {expected}, found `{rest}`"),
+                    path,
+                );
                 return;
             }
         }
-        self.error("invalid_type", format!("expected {expected}, found {}", type_name(v)), path);
+        self.error(
+            "invalid_type",
+            format!("expected {expected}, found {}", type_name(v)),
+            path,
+        );
     }
 
     /// An object whose keys must all be in `known`; unknown keys are reported with a suggestion.
@@ -73,7 +84,12 @@ impl Reader {
             if !known.contains(&key.as_str()) {
                 let help = did_you_mean(key, known.iter().copied())
                     .or_else(|| Some(format!("expected one of {}", list(known))));
-                self.error_help("unknown_field", format!("unknown field `{key}`"), &join(path, key.as_str()), help);
+                self.error_help(
+                    "unknown_field",
+                    format!("unknown field `{key}`"),
+                    &join(path, key.as_str()),
+                    help,
+                );
             }
         }
         Some(map)
@@ -118,7 +134,11 @@ impl Reader {
             return None;
         }
         if s.chars().count() > max {
-            self.error("too_long", format!("must be at most {max} characters"), path);
+            self.error(
+                "too_long",
+                format!("must be at most {max} characters"),
+                path,
+            );
             return None;
         }
         Some(s)
@@ -138,7 +158,11 @@ impl Reader {
     pub fn non_negative(&mut self, v: &Value, path: &[PathSeg]) -> Option<f64> {
         let n = self.number(v, path)?;
         if n < 0.0 {
-            self.error("negative_value", format!("must not be negative, found `{n}`"), path);
+            self.error(
+                "negative_value",
+                format!("must not be negative, found `{n}`"),
+                path,
+            );
             return None;
         }
         Some(n)
@@ -167,7 +191,11 @@ impl Reader {
     }
 
     pub fn id_error(&mut self, s: &str, path: &[PathSeg], strict: bool) {
-        let allowed = if strict { "letters, digits and `_`" } else { "letters, digits, `_` and `-`" };
+        let allowed = if strict {
+            "letters, digits and `_`"
+        } else {
+            "letters, digits, `_` and `-`"
+        };
         self.error(
             "invalid_id",
             format!("`{s}` is not a valid id: use 1 to 64 {allowed}, starting with a letter"),

@@ -23,6 +23,18 @@ fn poisoned() -> (Node, Type) {
     (Node::Const(Value::Missing), Type::Dyn)
 }
 
+/// Marks the values a condition uses directly (a path, or a path as a `?:` branch) as traced
+/// tests.
+fn as_test(e: &Expr<'_>, node: Node) -> Node {
+    match (&e.kind, node) {
+        (Kind::Path(_), n) => Node::Test(Box::new(n), e.span),
+        (Kind::Cond(_, te, fe), Node::Cond(c, t, f)) => {
+            Node::Cond(c, Box::new(as_test(te, *t)), Box::new(as_test(fe, *f)))
+        }
+        (_, n) => n,
+    }
+}
+
 impl<'s> Checker<'s> {
     pub fn new(schema: &'s dyn Schema) -> Self {
         Checker {
@@ -51,10 +63,7 @@ impl<'s> Checker<'s> {
                 e.span,
             );
         }
-        match e.kind {
-            Kind::Path(_) => Node::Test(Box::new(node), e.span),
-            _ => node,
-        }
+        as_test(e, node)
     }
 
     pub fn check(&mut self, e: &Expr<'_>) -> (Node, Type) {

@@ -1,4 +1,4 @@
-//! Recursive-descent parser producing a syntax tree with character spans.
+//! Parser producing a syntax tree with character spans.
 //!
 //! Grammar, lowest precedence first (as in CEL):
 //! `expr = or ["?" expr ":" expr]`, `or = and {"||" and}`, `and = rel {"&&" rel}`,
@@ -7,9 +7,11 @@
 //! `member = primary {"." IDENT ["(" args ")"]}`,
 //! `primary = literal | IDENT ["(" args ")"] | "(" expr ")" | "[" [expr {"," expr} [","]] "]"`.
 //!
-//! Nesting is bounded twice: the recursion through `expr` (parentheses, lists, arguments,
-//! `?:` branches) and the depth of the tree built by operator chains both stop at
-//! `Limits::max_depth`, so neither this parser nor the later recursive passes can overflow.
+//! The parser does not recurse: it is an operator-precedence (shunting-yard) parser with an
+//! explicit stack of pending operators and open groups (parentheses, lists, calls, `?:`), so
+//! its stack use is constant whatever the input. Nesting is still bounded, twice: open groups
+//! and runs of prefix operators, as soon as they exceed `Limits::max_depth`, and the height of
+//! every tree node built, so the recursive checker and evaluator stay shallow too.
 
 use std::rc::Rc;
 
@@ -21,6 +23,8 @@ use super::{offset, quote_help, ExprError, Limits, Span, MAX_DEPTH};
 pub(crate) struct Expr<'a> {
     pub kind: Kind<'a>,
     pub span: Span,
+    /// The span including any enclosing parentheses.
+    outer: Span,
     /// Height of the tree rooted here (a leaf is 1).
     depth: usize,
 }
@@ -63,21 +67,49 @@ pub(crate) fn parse<'a>(src: &'a str, limits: &Limits) -> Result<Expr<'a>, ExprE
     let mut p = Parser {
         lexer,
         tok,
-        level: 0,
-        max: limits.max_depth.min(MAX_DEPTH),
+        ops: Vec::new(),
+        out: Vec::new(),
+        open: 0,
+        run: 0,
+        max: limits.max_depth.clamp(1, MAX_DEPTH),
     };
-    let e = p.expr()?;
-    if p.tok.tok != Tok::Eof {
-        return Err(p.unexpected("an operator or the end of the expression"));
-    }
-    Ok(e)
+    p.run()
+}
+
+/// A pending operator or an open group on the parser's stack.
+enum Frame<'a> {
+    /// `!` (true) or unary `-` (false), applied once its operand is complete.
+    Prefix(bool, Span),
+    /// A binary operator (`None` for `||` at precedence 0 and `&&` at 1) whose left operand is
+    /// on the output stack.
+    Bin(u8, Option<Op>),
+    Paren(Span),
+    /// An open list and the number of items completed so far.
+    List(Span, usize),
+    /// An open call: its name, where its span starts, whether a receiver sits on the output
+    /// stack below the arguments, and the number of arguments completed so far.
+    Call {
+        name: &'a str,
+        name_span: Span,
+        start: u32,
+        method: bool,
+        args: usize,
+    },
+    /// After `?`, waiting for `:`.
+    Question,
+    /// After `:`, the else branch in progress.
+    Colon,
 }
 
 struct Parser<'a> {
     lexer: Lexer<'a>,
     tok: Token<'a>,
-    /// Current recursion through `expr`.
-    level: usize,
+    ops: Vec<Frame<'a>>,
+    out: Vec<Expr<'a>>,
+    /// Open groups on `ops`.
+    open: usize,
+    /// Consecutive prefix operators just read.
+    run: usize,
     max: usize,
 }
 
@@ -85,22 +117,6 @@ impl<'a> Parser<'a> {
     fn advance(&mut self) -> Result<Token<'a>, ExprError> {
         let next = self.lexer.next()?;
         Ok(std::mem::replace(&mut self.tok, next))
-    }
-
-    fn eat(&mut self, t: &Tok<'_>) -> Result<bool, ExprError> {
-        let hit = self.tok.tok == *t;
-        if hit {
-            self.advance()?;
-        }
-        Ok(hit)
-    }
-
-    fn expect(&mut self, t: &Tok<'_>, what: &str) -> Result<Token<'a>, ExprError> {
-        if self.tok.tok == *t {
-            self.advance()
-        } else {
-            Err(self.unexpected(what))
-        }
     }
 
     fn unexpected(&self, expected: &str) -> ExprError {
@@ -122,6 +138,20 @@ impl<'a> Parser<'a> {
         .help(help)
     }
 
+    /// What may follow a complete operand, given the innermost open group.
+    fn expected(&self) -> &'static str {
+        for f in self.ops.iter().rev() {
+            match f {
+                Frame::Paren(_) => return "`)`",
+                Frame::List(..) => return "`,` or `]`",
+                Frame::Call { .. } => return "`,` or `)`",
+                Frame::Question => return "`:`",
+                _ => {}
+            }
+        }
+        "an operator or the end of the expression"
+    }
+
     fn too_deep(&self, span: Span) -> ExprError {
         ExprError::new(
             "too_deep",
@@ -130,231 +160,382 @@ impl<'a> Parser<'a> {
         )
     }
 
-    /// A node over children of the given depths, refused when the tree gets too deep.
+    /// A node over children of the given depth, refused when the tree gets too deep.
     fn node(&self, kind: Kind<'a>, span: Span, child_depth: usize) -> Result<Expr<'a>, ExprError> {
         let depth = child_depth + 1;
         if depth > self.max {
             return Err(self.too_deep(span));
         }
-        Ok(Expr { kind, span, depth })
-    }
-
-    fn expr(&mut self) -> Result<Expr<'a>, ExprError> {
-        if self.level >= self.max {
-            return Err(self.too_deep(self.tok.span));
-        }
-        self.level += 1;
-        let e = self.ternary();
-        self.level -= 1;
-        e
-    }
-
-    fn ternary(&mut self) -> Result<Expr<'a>, ExprError> {
-        let c = self.logic(true)?;
-        if !self.eat(&Tok::Question)? {
-            return Ok(c);
-        }
-        let t = self.expr()?;
-        self.expect(&Tok::Colon, "`:`")?;
-        let f = self.expr()?;
-        let span = c.span.to(f.span);
-        let d = c.depth.max(t.depth).max(f.depth);
-        self.node(Kind::Cond(Box::new(c), Box::new(t), Box::new(f)), span, d)
-    }
-
-    /// `||` chains (`or`) over `&&` chains over relations, each chain one node.
-    fn logic(&mut self, or: bool) -> Result<Expr<'a>, ExprError> {
-        let sub = |p: &mut Self| if or { p.logic(false) } else { p.binary(0) };
-        let first = sub(self)?;
-        let op = if or { Tok::Or } else { Tok::And };
-        if self.tok.tok != op {
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        while self.eat(&op)? {
-            items.push(sub(self)?);
-        }
-        let (mut span, mut d) = (self.tok.span, 0);
-        if let (Some(a), Some(b)) = (items.first(), items.last()) {
-            span = a.span.to(b.span);
-        }
-        for it in &items {
-            d = d.max(it.depth);
-        }
-        self.node(Kind::Logic(or, items), span, d)
-    }
-
-    /// Left-associative binary levels: 0 relations, 1 additive, 2 multiplicative.
-    fn binary(&mut self, level: u8) -> Result<Expr<'a>, ExprError> {
-        if level > 2 {
-            return self.unary();
-        }
-        let mut l = self.binary(level + 1)?;
-        loop {
-            let op = match (level, &self.tok.tok) {
-                (0, Tok::Lt) => Op::Lt,
-                (0, Tok::Le) => Op::Le,
-                (0, Tok::Gt) => Op::Gt,
-                (0, Tok::Ge) => Op::Ge,
-                (0, Tok::EqEq) => Op::Eq,
-                (0, Tok::Ne) => Op::Ne,
-                (0, Tok::In) => Op::In,
-                (1, Tok::Plus) => Op::Add,
-                (1, Tok::Minus) => Op::Sub,
-                (2, Tok::Star) => Op::Mul,
-                (2, Tok::Slash) => Op::Div,
-                (2, Tok::Percent) => Op::Rem,
-                _ => return Ok(l),
-            };
-            self.advance()?;
-            let r = self.binary(level + 1)?;
-            let span = l.span.to(r.span);
-            let d = l.depth.max(r.depth);
-            l = self.node(Kind::Binary(op, Box::new(l), Box::new(r)), span, d)?;
-        }
-    }
-
-    fn unary(&mut self) -> Result<Expr<'a>, ExprError> {
-        let mut ops = Vec::new();
-        while matches!(self.tok.tok, Tok::Not | Tok::Minus) {
-            if ops.len() >= self.max {
-                return Err(self.too_deep(self.tok.span));
-            }
-            ops.push(self.advance()?);
-        }
-        let mut e = self.member()?;
-        for op in ops.into_iter().rev() {
-            let span = op.span.to(e.span);
-            e = match (op.tok, e.kind) {
-                // Fold negative literals, so `-1` is a constant like `1`.
-                (Tok::Minus, Kind::Num(n)) => Expr {
-                    kind: Kind::Num(-n),
-                    span,
-                    depth: e.depth,
-                },
-                (Tok::Minus, kind) => {
-                    let inner = Expr { kind, ..e };
-                    let d = inner.depth;
-                    self.node(Kind::Neg(Box::new(inner)), span, d)?
-                }
-                (_, kind) => {
-                    let inner = Expr { kind, ..e };
-                    let d = inner.depth;
-                    self.node(Kind::Not(Box::new(inner)), span, d)?
-                }
-            };
-        }
-        Ok(e)
-    }
-
-    /// A primary followed by field selections (paths only) and method calls.
-    fn member(&mut self) -> Result<Expr<'a>, ExprError> {
-        let mut is_path = matches!(self.tok.tok, Tok::Ident(_));
-        let mut e = self.primary()?;
-        is_path &= matches!(e.kind, Kind::Path(_));
-        while self.eat(&Tok::Dot)? {
-            let Tok::Ident(name) = self.tok.tok else {
-                return Err(self.unexpected("a field or method name"));
-            };
-            let name_span = self.advance()?.span;
-            if self.tok.tok == Tok::LParen {
-                let (args, end, d) = self.args()?;
-                let span = e.span.to(end);
-                let d = d.max(e.depth);
-                let target = Some(Box::new(e));
-                e = self.node(
-                    Kind::Call {
-                        name,
-                        name_span,
-                        target,
-                        args,
-                    },
-                    span,
-                    d,
-                )?;
-                is_path = false;
-            } else if let (true, Kind::Path(segs)) = (is_path, &mut e.kind) {
-                segs.push(name);
-                e.span = e.span.to(name_span);
-            } else {
-                return Err(self.unexpected("`(`"));
-            }
-        }
-        Ok(e)
-    }
-
-    fn primary(&mut self) -> Result<Expr<'a>, ExprError> {
-        let leaf = |kind, span| Expr {
+        Ok(Expr {
             kind,
             span,
+            outer: span,
+            depth,
+        })
+    }
+
+    fn leaf(&mut self, kind: Kind<'a>, span: Span) {
+        self.out.push(Expr {
+            kind,
+            span,
+            outer: span,
             depth: 1,
-        };
+        });
+    }
+
+    fn pop(&mut self) -> Result<Expr<'a>, ExprError> {
+        match self.out.pop() {
+            Some(e) => Ok(e),
+            None => Err(self.unexpected("an expression")),
+        }
+    }
+
+    /// Opens a group; the whole expression counts as the first level.
+    fn open(&mut self, f: Frame<'a>) -> Result<(), ExprError> {
+        if self.open + 1 >= self.max {
+            return Err(self.too_deep(self.tok.span));
+        }
+        self.open += 1;
+        self.run = 0;
+        self.ops.push(f);
+        Ok(())
+    }
+
+    fn run(&mut self) -> Result<Expr<'a>, ExprError> {
+        // Alternates between expecting an operand and expecting what follows one.
+        let mut want = true;
+        // The operand just read is a bare identifier path that `.name` may extend.
+        let mut bare = false;
+        loop {
+            if want {
+                want = self.operand(&mut bare)?;
+                continue;
+            }
+            if self.tok.tok == Tok::Dot {
+                want = self.select(&mut bare)?;
+                continue;
+            }
+            bare = false;
+            self.prefixes()?;
+            let span = self.tok.span;
+            let (prec, op) = match self.tok.tok {
+                Tok::Or => (0, None),
+                Tok::And => (1, None),
+                Tok::Lt => (2, Some(Op::Lt)),
+                Tok::Le => (2, Some(Op::Le)),
+                Tok::Gt => (2, Some(Op::Gt)),
+                Tok::Ge => (2, Some(Op::Ge)),
+                Tok::EqEq => (2, Some(Op::Eq)),
+                Tok::Ne => (2, Some(Op::Ne)),
+                Tok::In => (2, Some(Op::In)),
+                Tok::Plus => (3, Some(Op::Add)),
+                Tok::Minus => (3, Some(Op::Sub)),
+                Tok::Star => (4, Some(Op::Mul)),
+                Tok::Slash => (4, Some(Op::Div)),
+                Tok::Percent => (4, Some(Op::Rem)),
+                Tok::Question => {
+                    self.reduce(0)?;
+                    self.open(Frame::Question)?;
+                    self.advance()?;
+                    want = true;
+                    continue;
+                }
+                Tok::Colon => {
+                    self.close()?;
+                    if !matches!(self.ops.last(), Some(Frame::Question)) {
+                        return Err(self.unexpected(self.expected()));
+                    }
+                    self.ops.pop();
+                    self.ops.push(Frame::Colon);
+                    self.advance()?;
+                    want = true;
+                    continue;
+                }
+                Tok::Comma => {
+                    self.close()?;
+                    match self.ops.last_mut() {
+                        Some(Frame::List(_, n) | Frame::Call { args: n, .. }) => *n += 1,
+                        _ => return Err(self.unexpected(self.expected())),
+                    }
+                    self.advance()?;
+                    // A list may end with a trailing comma.
+                    want = !(self.tok.tok == Tok::RBrack
+                        && matches!(self.ops.last(), Some(Frame::List(..))));
+                    if !want {
+                        self.end_list(0)?;
+                    }
+                    continue;
+                }
+                Tok::RParen => {
+                    self.close()?;
+                    match self.ops.last() {
+                        Some(Frame::Paren(open)) => {
+                            let open = *open;
+                            self.ops.pop();
+                            self.open = self.open.saturating_sub(1);
+                            if let Some(e) = self.out.last_mut() {
+                                e.outer = open.to(span);
+                            }
+                            self.advance()?;
+                        }
+                        Some(Frame::Call { .. }) => self.end_call(1)?,
+                        _ => return Err(self.unexpected(self.expected())),
+                    }
+                    continue;
+                }
+                Tok::RBrack => {
+                    self.close()?;
+                    self.end_list(1)?;
+                    continue;
+                }
+                Tok::Eof => {
+                    self.close()?;
+                    if !self.ops.is_empty() {
+                        return Err(self.unexpected(self.expected()));
+                    }
+                    return self.pop();
+                }
+                _ => return Err(self.unexpected(self.expected())),
+            };
+            // Left-associative: first reduce what binds at least as tightly.
+            self.reduce(prec)?;
+            self.ops.push(Frame::Bin(prec, op));
+            self.advance()?;
+            want = true;
+        }
+    }
+
+    /// One step while expecting an operand: a prefix operator, an opening bracket, or a
+    /// complete primary. Returns whether an operand is still expected.
+    fn operand(&mut self, bare: &mut bool) -> Result<bool, ExprError> {
         let span = self.tok.span;
         let kind = match &self.tok.tok {
+            Tok::Not | Tok::Minus => {
+                if self.run + 1 >= self.max {
+                    return Err(self.too_deep(span));
+                }
+                self.run += 1;
+                self.ops.push(Frame::Prefix(self.tok.tok == Tok::Not, span));
+                self.advance()?;
+                return Ok(true);
+            }
+            Tok::LParen => {
+                self.open(Frame::Paren(span))?;
+                self.advance()?;
+                return Ok(true);
+            }
+            Tok::LBrack => {
+                self.open(Frame::List(span, 0))?;
+                self.advance()?;
+                if self.tok.tok == Tok::RBrack {
+                    self.end_list(0)?;
+                    return Ok(false);
+                }
+                return Ok(true);
+            }
+            Tok::Ident(name) => {
+                let name = *name;
+                self.advance()?;
+                if self.tok.tok == Tok::LParen {
+                    return self.call(name, span, span.start, false);
+                }
+                Kind::Path(vec![name])
+            }
             Tok::Num(n) => Kind::Num(*n),
             Tok::Str(s) => Kind::Str(s.clone()),
             Tok::True => Kind::Bool(true),
             Tok::False => Kind::Bool(false),
             Tok::Null => Kind::Null,
-            Tok::Ident(name) => {
-                let name = *name;
-                self.advance()?;
-                if self.tok.tok != Tok::LParen {
-                    return Ok(leaf(Kind::Path(vec![name]), span));
-                }
-                let (args, end, d) = self.args()?;
-                let call = Kind::Call {
-                    name,
-                    name_span: span,
-                    target: None,
-                    args,
-                };
-                return self.node(call, span.to(end), d);
-            }
-            Tok::LParen => {
-                self.advance()?;
-                let e = self.expr()?;
-                self.expect(&Tok::RParen, "`)`")?;
-                return Ok(e);
-            }
-            Tok::LBrack => {
-                self.advance()?;
-                let mut items = Vec::new();
-                let mut d = 0;
-                while self.tok.tok != Tok::RBrack {
-                    let item = self.expr()?;
-                    d = d.max(item.depth);
-                    items.push(item);
-                    if !self.eat(&Tok::Comma)? {
-                        break;
-                    }
-                }
-                let end = self.expect(&Tok::RBrack, "`,` or `]`")?.span;
-                return self.node(Kind::List(items), span.to(end), d);
-            }
             _ => return Err(self.unexpected("an expression")),
         };
-        self.advance()?;
-        Ok(leaf(kind, span))
+        *bare = matches!(kind, Kind::Path(_));
+        if !*bare {
+            self.advance()?;
+        }
+        self.run = 0;
+        self.leaf(kind, span);
+        Ok(false)
     }
 
-    /// `( [expr {, expr}] )` after a function name: the arguments, the closing span and the
-    /// deepest argument.
-    fn args(&mut self) -> Result<(Vec<Expr<'a>>, Span, usize), ExprError> {
-        self.expect(&Tok::LParen, "`(`")?;
-        let mut args = Vec::new();
-        let mut d = 0;
-        if self.tok.tok != Tok::RParen {
-            loop {
-                let a = self.expr()?;
-                d = d.max(a.depth);
-                args.push(a);
-                if !self.eat(&Tok::Comma)? {
-                    break;
-                }
-            }
+    /// `.name` after an operand: extends a bare path or starts a method call. Returns whether
+    /// an operand is expected next.
+    fn select(&mut self, bare: &mut bool) -> Result<bool, ExprError> {
+        self.advance()?;
+        let Tok::Ident(name) = self.tok.tok else {
+            return Err(self.unexpected("a field or method name"));
+        };
+        let name_span = self.advance()?.span;
+        if self.tok.tok == Tok::LParen {
+            *bare = false;
+            let start = self.out.last().map_or(name_span.start, |e| e.outer.start);
+            return self.call(name, name_span, start, true);
         }
-        let end = self.expect(&Tok::RParen, "`,` or `)`")?.span;
-        Ok((args, end, d))
+        match self.out.last_mut() {
+            Some(Expr {
+                kind: Kind::Path(segs),
+                span,
+                outer,
+                ..
+            }) if *bare => {
+                segs.push(name);
+                *span = span.to(name_span);
+                *outer = *span;
+                Ok(false)
+            }
+            _ => Err(self.unexpected("`(`")),
+        }
+    }
+
+    /// At the `(` of a call: opens it, or completes it at once when it has no arguments.
+    fn call(
+        &mut self,
+        name: &'a str,
+        name_span: Span,
+        start: u32,
+        method: bool,
+    ) -> Result<bool, ExprError> {
+        self.open(Frame::Call {
+            name,
+            name_span,
+            start,
+            method,
+            args: 0,
+        })?;
+        self.advance()?;
+        if self.tok.tok == Tok::RParen {
+            self.end_call(0)?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// At the `)` of the call on top of the stack, `extra` arguments after the last comma.
+    fn end_call(&mut self, extra: usize) -> Result<(), ExprError> {
+        let Some(Frame::Call {
+            name,
+            name_span,
+            start,
+            method,
+            args,
+        }) = self.ops.pop()
+        else {
+            return Err(self.unexpected(self.expected()));
+        };
+        self.open = self.open.saturating_sub(1);
+        let end = self.advance()?.span;
+        let args = self
+            .out
+            .split_off(self.out.len().saturating_sub(args + extra));
+        let target = if method {
+            Some(Box::new(self.pop()?))
+        } else {
+            None
+        };
+        let d = args
+            .iter()
+            .chain(target.as_deref())
+            .map(|e| e.depth)
+            .max()
+            .unwrap_or(0);
+        let span = Span::new(start, end.end);
+        let call = Kind::Call {
+            name,
+            name_span,
+            target,
+            args,
+        };
+        let e = self.node(call, span, d)?;
+        self.out.push(e);
+        Ok(())
+    }
+
+    /// At the `]` of a list, `extra` items after the last comma.
+    fn end_list(&mut self, extra: usize) -> Result<(), ExprError> {
+        let Some(Frame::List(open, n)) = self.ops.last() else {
+            return Err(self.unexpected(self.expected()));
+        };
+        let (open, n) = (*open, *n);
+        self.ops.pop();
+        self.open = self.open.saturating_sub(1);
+        let end = self.advance()?.span;
+        let items = self.out.split_off(self.out.len().saturating_sub(n + extra));
+        let d = items.iter().map(|e| e.depth).max().unwrap_or(0);
+        let e = self.node(Kind::List(items), open.to(end), d)?;
+        self.out.push(e);
+        Ok(())
+    }
+
+    /// Applies the prefix operators waiting for the operand just completed.
+    fn prefixes(&mut self) -> Result<(), ExprError> {
+        while let Some(&Frame::Prefix(not, op_span)) = self.ops.last() {
+            self.ops.pop();
+            let e = self.pop()?;
+            let span = op_span.to(e.outer);
+            let d = e.depth;
+            let e = match (not, e.kind) {
+                // Fold negative literals, so `-1` is a constant like `1`.
+                (false, Kind::Num(n)) => Expr {
+                    kind: Kind::Num(-n),
+                    span,
+                    outer: span,
+                    depth: d,
+                },
+                (false, kind) => self.node(Kind::Neg(Box::new(Expr { kind, ..e })), span, d)?,
+                (true, kind) => self.node(Kind::Not(Box::new(Expr { kind, ..e })), span, d)?,
+            };
+            self.out.push(e);
+        }
+        Ok(())
+    }
+
+    /// Reduces the binary operators on top of the stack binding at least as tightly as `min`.
+    fn reduce(&mut self, min: u8) -> Result<(), ExprError> {
+        while let Some(&Frame::Bin(prec, op)) = self.ops.last() {
+            if prec < min {
+                break;
+            }
+            self.ops.pop();
+            let r = self.pop()?;
+            let l = self.pop()?;
+            let span = l.outer.to(r.outer);
+            let (d, r_depth) = (l.depth.max(r.depth), r.depth);
+            let e = match (op, l.kind) {
+                (Some(op), kind) => {
+                    let l = Box::new(Expr { kind, ..l });
+                    self.node(Kind::Binary(op, l, Box::new(r)), span, d)?
+                }
+                // Extend a chain of the same operator (`&&` and `||` are associative).
+                (None, Kind::Logic(or, mut items)) if or == (prec == 0) => {
+                    items.push(r);
+                    self.node(Kind::Logic(or, items), span, r_depth.max(l.depth - 1))?
+                }
+                (None, kind) => {
+                    let items = vec![Expr { kind, ..l }, r];
+                    self.node(Kind::Logic(prec == 0, items), span, d)?
+                }
+            };
+            self.out.push(e);
+        }
+        Ok(())
+    }
+
+    /// Completes everything up to the innermost open bracket or `?`: binary operators and
+    /// finished `?:` expressions.
+    fn close(&mut self) -> Result<(), ExprError> {
+        loop {
+            self.reduce(0)?;
+            if !matches!(self.ops.last(), Some(Frame::Colon)) {
+                return Ok(());
+            }
+            self.ops.pop();
+            self.open = self.open.saturating_sub(1);
+            let f = self.pop()?;
+            let t = self.pop()?;
+            let c = self.pop()?;
+            let span = c.outer.to(f.outer);
+            let d = c.depth.max(t.depth).max(f.depth);
+            let e = self.node(Kind::Cond(Box::new(c), Box::new(t), Box::new(f)), span, d)?;
+            self.out.push(e);
+        }
     }
 }

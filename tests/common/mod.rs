@@ -1,6 +1,12 @@
 //! Fixture loading shared by the native scenario test and the `fixtures` example, which prints
 //! every result so the wasm build can be compared with the native one.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -32,8 +38,10 @@ pub fn merge(base: &mut Value, patch: &Value) {
 }
 
 fn read(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_str(
+        &std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A fixture's config and context after applying bases and patches.
@@ -46,7 +54,11 @@ pub fn inputs(fx: &Value) -> (Value, Value) {
         merge(&mut config, p);
     }
     let mut context = match fx.get("contextBase") {
-        Some(Value::String(name)) => read(&root().join("tests/fixtures/contexts").join(format!("{name}.json"))),
+        Some(Value::String(name)) => read(
+            &root()
+                .join("tests/fixtures/contexts")
+                .join(format!("{name}.json")),
+        ),
         _ => json!({}),
     };
     if let Some(c) = fx.get("context") {
@@ -58,21 +70,62 @@ pub fn inputs(fx: &Value) -> (Value, Value) {
 /// Every scenario fixture, by file name.
 pub fn scenarios() -> Vec<(String, Value)> {
     let dir = root().join("tests/fixtures/scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read(&p)))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read(&p),
+            )
+        })
         .collect()
 }
 
-/// Runs one check of a fixture and returns the full result as JSON.
-pub fn run_check(engine: &Engine, context: &str, check: &Value) -> Value {
+/// Runs one step of a fixture and returns the full result as JSON. Steps: `checkFeature`,
+/// `checkUsage`, `evaluate` (options; `context` patches the fixture context for this step),
+/// `record` (an event with `at`), `exportRestore` (export the state and continue with a new
+/// engine restored from it; the result is the exported state).
+pub fn run_check(engine: &mut Engine, config: &str, context: &Value, check: &Value) -> Value {
+    let mut ctx = context.clone();
+    if let Some(p) = check.get("context") {
+        merge(&mut ctx, p);
+    }
+    let ctx = ctx.to_string();
     let text = if let Some(f) = check.get("checkFeature").and_then(Value::as_str) {
-        to_json(&engine.check_feature(f, context, HOST_NOW))
+        to_json(&engine.check_feature(f, &ctx, HOST_NOW))
     } else if let Some(m) = check.get("checkUsage").and_then(Value::as_str) {
-        to_json(&engine.check_usage(m, context, HOST_NOW))
+        to_json(&engine.check_usage(m, &ctx, HOST_NOW))
+    } else if let Some(o) = check.get("evaluate") {
+        let opts = upgrade_prompts::recommend::EvalOptions {
+            placement: o
+                .get("placement")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            trace: o.get("trace").and_then(Value::as_bool).unwrap_or(false),
+        };
+        to_json(&engine.evaluate(&ctx, &opts, HOST_NOW))
+    } else if let Some(e) = check.get("record") {
+        let at = e["at"]
+            .as_str()
+            .and_then(upgrade_prompts::date::parse)
+            .unwrap_or(f64::NAN);
+        to_json(&engine.record(
+            e["type"].as_str().unwrap_or(""),
+            e["callout"].as_str().unwrap_or(""),
+            at,
+        ))
+    } else if check.get("exportRestore").is_some() {
+        let state = to_json(&engine.export_state());
+        let mut fresh = Engine::new(config).unwrap();
+        fresh.restore_state(&state);
+        *engine = fresh;
+        state
     } else {
         panic!("unknown check {check}")
     };
@@ -84,9 +137,15 @@ pub fn all_results() -> Value {
     let mut out = serde_json::Map::new();
     for (name, fx) in scenarios() {
         let (config, context) = inputs(&fx);
-        let engine = Engine::new(&config.to_string()).unwrap_or_else(|e| panic!("{name}: config invalid: {e:?}"));
-        let ctx = context.to_string();
-        let results: Vec<Value> = fx["checks"].as_array().unwrap().iter().map(|c| run_check(&engine, &ctx, c)).collect();
+        let config = config.to_string();
+        let mut engine =
+            Engine::new(&config).unwrap_or_else(|e| panic!("{name}: config invalid: {e:?}"));
+        let results: Vec<Value> = fx["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| run_check(&mut engine, &config, &context, c))
+            .collect();
         out.insert(name, Value::Array(results));
     }
     Value::Object(out)
@@ -106,7 +165,11 @@ pub fn subset(actual: &Value, expected: &Value, path: &str, errs: &mut Vec<Strin
         }
         (Value::Array(a), Value::Array(e)) => {
             if a.len() != e.len() {
-                errs.push(format!("{path}: expected {} items, got {}: {actual}", e.len(), a.len()));
+                errs.push(format!(
+                    "{path}: expected {} items, got {}: {actual}",
+                    e.len(),
+                    a.len()
+                ));
                 return;
             }
             for (i, (av, ev)) in a.iter().zip(e).enumerate() {

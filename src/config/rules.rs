@@ -1,0 +1,804 @@
+//! Designer rules and the policies around them: readiness guards, frequency caps, placements,
+//! built-in callout settings and right-sizing headroom.
+
+use serde_json::{Map, Value};
+
+use super::read::{list, valid_id, Reader};
+use super::{Catalog, Kind};
+use crate::date;
+use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
+use crate::expr::{self, Limits, Program};
+use crate::message::{check_url, read_localized, Localized};
+use crate::schema::{CatalogSchema, Locals};
+
+/// Callout kinds.
+pub const KINDS: &[&str] = &[
+    "feature_gate",
+    "upsell",
+    "usage_limit",
+    "seat_expansion",
+    "cross_sell",
+    "trial",
+    "downsell",
+];
+
+/// What a rule's callout pushes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleTarget {
+    /// A plan by index.
+    Plan(usize),
+    /// An add-on by index.
+    Addon(usize),
+    /// The right-size plan (downsell).
+    RightSize,
+    /// The default of the kind: the next plan or add-on that fixes the situation.
+    Auto,
+}
+
+/// A per-rule impression cap.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cap {
+    /// Most impressions in the window.
+    pub max_impressions: u32,
+    /// Window length in days (rolling, ending at `now`).
+    pub per_days: f64,
+}
+
+/// A variant of a rule's experiment.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    /// Variant id.
+    pub id: String,
+    /// Relative weight.
+    pub weight: f64,
+    /// Message overrides (field by field).
+    pub message: Localized,
+    /// Placement override.
+    pub placement: Option<String>,
+    /// Priority override.
+    pub priority: Option<f64>,
+}
+
+/// A rule's experiment.
+#[derive(Clone, Debug)]
+pub struct Experiment {
+    /// Experiment key (reported with exposures).
+    pub key: String,
+    /// Hash seed (default: the key).
+    pub seed: String,
+    /// Whether the unit is the user (else the account).
+    pub unit_user: bool,
+    /// Share of units held out.
+    pub holdout: f64,
+    /// Variants, in order.
+    pub variants: Vec<Variant>,
+}
+
+/// A designer rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Id (also the callout id).
+    pub id: String,
+    /// Callout kind.
+    pub kind: &'static str,
+    /// Placement.
+    pub placement: String,
+    /// Priority (higher first).
+    pub priority: f64,
+    /// Severity of its callout.
+    pub severity: &'static str,
+    /// Condition.
+    pub when: Program,
+    /// Message per locale.
+    pub message: Localized,
+    /// Target.
+    pub target: RuleTarget,
+    /// CTA URL (relative or http(s)).
+    pub cta_url: Option<String>,
+    /// Per-rule cap.
+    pub cap: Option<Cap>,
+    /// Experiment.
+    pub experiment: Option<Experiment>,
+    /// Active from (ms since epoch).
+    pub active_from: Option<f64>,
+    /// Active until (exclusive).
+    pub active_until: Option<f64>,
+    /// Skip readiness guards.
+    pub ignore_readiness: bool,
+}
+
+/// How onboarding accounts are treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Onboarding {
+    /// Only cross-sells get through.
+    CrossSellOnly,
+    /// Nothing gets through.
+    Block,
+    /// No special treatment.
+    Allow,
+}
+
+/// Readiness guards.
+#[derive(Clone, Copy, Debug)]
+pub struct Readiness {
+    /// Minimum account age in days.
+    pub min_tenure_days: Option<f64>,
+    /// Minimum health score.
+    pub min_health_score: Option<f64>,
+    /// Block while support escalations are open.
+    pub block_on_open_escalations: bool,
+    /// Onboarding policy.
+    pub onboarding: Onboarding,
+    /// Minimum share of plan features in use.
+    pub min_feature_adoption: Option<f64>,
+}
+
+impl Default for Readiness {
+    fn default() -> Self {
+        Readiness {
+            min_tenure_days: None,
+            min_health_score: None,
+            block_on_open_escalations: false,
+            onboarding: Onboarding::Allow,
+            min_feature_adoption: None,
+        }
+    }
+}
+
+/// Global frequency caps.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Frequency {
+    /// Most distinct callouts shown in 24 hours.
+    pub max_per_day: Option<u32>,
+    /// Minutes between two different callouts.
+    pub min_minutes_between: Option<f64>,
+    /// Days a dismissed callout stays hidden.
+    pub dismiss_cooldown_days: Option<f64>,
+}
+
+/// Settings of one built-in callout.
+#[derive(Clone, Debug)]
+pub struct Builtin {
+    /// Whether it takes part in `evaluate`.
+    pub enabled: bool,
+    /// Placement.
+    pub placement: String,
+    /// Priorities: feature gate uses `[0]`; usage limit uses approaching, critical, at/over.
+    pub priorities: [f64; 3],
+}
+
+/// Everything around the catalog that `evaluate` needs.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Rules in config order.
+    pub rules: Vec<Rule>,
+    /// Readiness guards.
+    pub readiness: Readiness,
+    /// Frequency caps.
+    pub frequency: Frequency,
+    /// Placements with their maximum number of callouts (`None` = no maximum).
+    pub placements: Vec<(String, Option<u32>)>,
+    /// Built-in feature gate.
+    pub feature_gate: Builtin,
+    /// Built-in usage limit.
+    pub usage_limit: Builtin,
+    /// Right-sizing headroom (0.2 = 20% spare).
+    pub headroom: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            rules: Vec::new(),
+            readiness: Readiness::default(),
+            frequency: Frequency::default(),
+            placements: vec![
+                ("banner".into(), Some(1)),
+                ("inline".into(), Some(3)),
+                ("modal".into(), Some(1)),
+            ],
+            feature_gate: Builtin {
+                enabled: true,
+                placement: "modal".into(),
+                priorities: [100.0; 3],
+            },
+            usage_limit: Builtin {
+                enabled: true,
+                placement: "banner".into(),
+                priorities: [10.0, 20.0, 100.0],
+            },
+            headroom: 0.2,
+        }
+    }
+}
+
+fn opt_number(
+    r: &mut Reader,
+    o: &Map<String, Value>,
+    key: &str,
+    path: &[PathSeg],
+    min: f64,
+    max: f64,
+) -> Option<f64> {
+    let v = o.get(key)?;
+    let p = join(path, key);
+    let n = r.number(v, &p)?;
+    if n < min || n > max {
+        r.error(
+            "out_of_range",
+            format!("`{key}` must be from {min} to {max}, found `{n}`"),
+            &p,
+        );
+        return None;
+    }
+    Some(n)
+}
+
+/// Reads the policy keys of the config root.
+pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &Catalog) -> Policy {
+    let mut policy = Policy::default();
+    let at = |k: &str| join(&[], k);
+    if let Some(v) = root.get("placements") {
+        let p = at("placements");
+        if let Some(m) = r.map(v, &p) {
+            policy.placements.clear();
+            for (name, pv) in m {
+                let pp = join(&p, name.as_str());
+                if !valid_id(name, false) {
+                    r.id_error(name, &pp, false);
+                    continue;
+                }
+                let Some(o) = r.object(pv, &pp, &["max"]) else {
+                    continue;
+                };
+                let max = opt_number(r, o, "max", &pp, 0.0, 1000.0).map(|n| n as u32);
+                policy.placements.push((name.clone(), max));
+            }
+        }
+    }
+    if let Some(v) = root.get("readiness") {
+        let p = at("readiness");
+        let fields = [
+            "minTenureDays",
+            "minHealthScore",
+            "blockOnOpenEscalations",
+            "onboarding",
+            "minFeatureAdoption",
+        ];
+        if let Some(o) = r.object(v, &p, &fields) {
+            let rd = &mut policy.readiness;
+            rd.min_tenure_days = opt_number(r, o, "minTenureDays", &p, 0.0, 36500.0);
+            rd.min_health_score = opt_number(r, o, "minHealthScore", &p, f64::MIN, f64::MAX);
+            rd.min_feature_adoption = opt_number(r, o, "minFeatureAdoption", &p, 0.0, 1.0);
+            if let Some(b) = o.get("blockOnOpenEscalations") {
+                rd.block_on_open_escalations = r
+                    .bool(b, &join(&p, "blockOnOpenEscalations"))
+                    .unwrap_or(false);
+            }
+            if let Some(ov) = o.get("onboarding") {
+                let op = join(&p, "onboarding");
+                let opts = ["cross_sell_only", "block", "allow"];
+                rd.onboarding = match r.string(ov, &op).as_deref() {
+                    Some("cross_sell_only") => Onboarding::CrossSellOnly,
+                    Some("block") => Onboarding::Block,
+                    Some("allow") => Onboarding::Allow,
+                    Some(other) => {
+                        r.error_help(
+                            "invalid_value",
+                            format!("unknown onboarding policy `{other}`"),
+                            &op,
+                            did_you_mean(other, opts)
+                                .or_else(|| Some(format!("expected one of {}", list(&opts)))),
+                        );
+                        Onboarding::Allow
+                    }
+                    None => Onboarding::Allow,
+                };
+            }
+        }
+    }
+    if let Some(v) = root.get("frequency") {
+        let p = at("frequency");
+        if let Some(o) = r.object(
+            v,
+            &p,
+            &["maxPerDay", "minMinutesBetween", "dismissCooldownDays"],
+        ) {
+            let f = &mut policy.frequency;
+            f.max_per_day = opt_number(r, o, "maxPerDay", &p, 0.0, 1000.0).map(|n| n as u32);
+            f.min_minutes_between = opt_number(r, o, "minMinutesBetween", &p, 0.0, 525_600.0);
+            f.dismiss_cooldown_days = opt_number(r, o, "dismissCooldownDays", &p, 0.0, 3650.0);
+        }
+    }
+    if let Some(v) = root.get("rightSizing") {
+        let p = at("rightSizing");
+        if let Some(o) = r.object(v, &p, &["headroom"]) {
+            if let Some(h) = opt_number(r, o, "headroom", &p, 0.0, 10.0) {
+                policy.headroom = h;
+            }
+        }
+    }
+    if let Some(v) = root.get("builtins") {
+        let p = at("builtins");
+        if let Some(o) = r.object(v, &p, &["featureGate", "usageLimit"]) {
+            let placements = policy.placements.clone();
+            if let Some(b) = o.get("featureGate") {
+                read_builtin(
+                    r,
+                    b,
+                    &join(&p, "featureGate"),
+                    &mut policy.feature_gate,
+                    &placements,
+                    &["placement", "priority"],
+                );
+            }
+            if let Some(b) = o.get("usageLimit") {
+                read_builtin(
+                    r,
+                    b,
+                    &join(&p, "usageLimit"),
+                    &mut policy.usage_limit,
+                    &placements,
+                    &["placement", "priorities"],
+                );
+            }
+        }
+    }
+    if let Some(v) = root.get("rules") {
+        let p = at("rules");
+        let mut seen: Vec<String> = Vec::new();
+        for (i, rv) in r.array(v, &p).into_iter().flatten().enumerate() {
+            let rp = join(&p, i);
+            if let Some(rule) = read_rule(r, rv, &rp, catalog, &policy.placements) {
+                if seen.contains(&rule.id) {
+                    r.error(
+                        "duplicate_id",
+                        format!("duplicate rule id `{}`", rule.id),
+                        &join(&rp, "id"),
+                    );
+                    continue;
+                }
+                seen.push(rule.id.clone());
+                policy.rules.push(rule);
+            }
+        }
+    }
+    policy
+}
+
+fn check_placement(
+    r: &mut Reader,
+    name: &str,
+    path: &[PathSeg],
+    placements: &[(String, Option<u32>)],
+) -> bool {
+    if placements.iter().any(|(p, _)| p == name) {
+        return true;
+    }
+    let names: Vec<&str> = placements.iter().map(|(p, _)| p.as_str()).collect();
+    let help = did_you_mean(name, names.iter().copied())
+        .or_else(|| Some(format!("expected one of {}", list(&names))));
+    r.error_help(
+        "unknown_placement",
+        format!("unknown placement `{name}`"),
+        path,
+        help,
+    );
+    false
+}
+
+fn read_builtin(
+    r: &mut Reader,
+    v: &Value,
+    p: &[PathSeg],
+    b: &mut Builtin,
+    placements: &[(String, Option<u32>)],
+    fields: &[&str],
+) {
+    if let Value::Bool(on) = v {
+        b.enabled = *on;
+        return;
+    }
+    let Some(o) = r.object(v, p, fields) else {
+        return;
+    };
+    if let Some(pl) = o
+        .get("placement")
+        .and_then(|x| r.string(x, &join(p, "placement")))
+    {
+        if check_placement(r, &pl, &join(p, "placement"), placements) {
+            b.placement = pl;
+        }
+    }
+    if let Some(n) = opt_number(r, o, "priority", p, -1e9, 1e9) {
+        b.priorities = [n; 3];
+    }
+    if let Some(pv) = o.get("priorities") {
+        let pp = join(p, "priorities");
+        if let Some(po) = r.object(pv, &pp, &["approaching", "critical", "atLimit"]) {
+            for (i, key) in ["approaching", "critical", "atLimit"].iter().enumerate() {
+                if let (Some(n), Some(slot)) = (
+                    opt_number(r, po, key, &pp, -1e9, 1e9),
+                    b.priorities.get_mut(i),
+                ) {
+                    *slot = n;
+                }
+            }
+        }
+    }
+}
+
+const RULE_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "when",
+    "placement",
+    "priority",
+    "severity",
+    "message",
+    "target",
+    "cta",
+    "cap",
+    "experiment",
+    "activeFrom",
+    "activeUntil",
+    "ignoreReadiness",
+    "description",
+];
+
+fn read_rule(
+    r: &mut Reader,
+    v: &Value,
+    rp: &[PathSeg],
+    catalog: &Catalog,
+    placements: &[(String, Option<u32>)],
+) -> Option<Rule> {
+    let o = r.object(v, rp, RULE_FIELDS)?;
+    let before = r.errors.len();
+    let id = match o.get("id") {
+        Some(x) => r.id(x, &join(rp, "id"), false),
+        None => {
+            r.error("missing_field", "missing field `id`", rp);
+            None
+        }
+    };
+    let kind = match o.get("kind") {
+        Some(k) => {
+            let kp = join(rp, "kind");
+            r.string(k, &kp).and_then(|s| {
+                let found = KINDS.iter().find(|x| **x == s).copied();
+                if found.is_none() {
+                    r.error_help(
+                        "unknown_kind",
+                        format!("unknown rule kind `{s}`"),
+                        &kp,
+                        did_you_mean(&s, KINDS.iter().copied())
+                            .or_else(|| Some(format!("expected one of {}", list(KINDS)))),
+                    );
+                }
+                found
+            })
+        }
+        None => {
+            r.error("missing_field", "missing field `kind`", rp);
+            None
+        }
+    };
+    let placement = match o.get("placement") {
+        Some(pv) => {
+            let pp = join(rp, "placement");
+            r.string(pv, &pp)
+                .filter(|s| check_placement(r, s, &pp, placements))
+        }
+        None => Some("banner".to_owned()).filter(|s| check_placement(r, s, rp, placements)),
+    };
+    let priority = opt_number(r, o, "priority", rp, -1e9, 1e9).unwrap_or(0.0);
+    let severity = match o.get("severity") {
+        None => "info",
+        Some(sv) => {
+            let sp = join(rp, "severity");
+            match r.string(sv, &sp).as_deref() {
+                Some("info") => "info",
+                Some("warning") => "warning",
+                Some("blocking") => "blocking",
+                Some(other) => {
+                    r.error(
+                        "invalid_value",
+                        format!(
+                            "unknown severity `{other}`; expected `info`, `warning` or `blocking`"
+                        ),
+                        &sp,
+                    );
+                    "info"
+                }
+                None => "info",
+            }
+        }
+    };
+    let schema = CatalogSchema {
+        catalog,
+        locals: Locals {
+            feature: false,
+            metric: false,
+            target: true,
+        },
+    };
+    let when = match o.get("when") {
+        Some(w) => {
+            let wp = join(rp, "when");
+            let when_schema = CatalogSchema {
+                catalog,
+                locals: Locals::default(),
+            };
+            r.string(w, &wp).and_then(|src| {
+                match expr::compile(&src, &when_schema, &Limits::default()) {
+                    Ok(p) => Some(p),
+                    Err(errs) => {
+                        for e in errs {
+                            r.errors.push(Diagnostic {
+                                code: e.code,
+                                message: e.message,
+                                path: wp.clone(),
+                                help: e.help,
+                                span: Some(e.span),
+                            });
+                        }
+                        None
+                    }
+                }
+            })
+        }
+        None => {
+            r.error("missing_field", "missing field `when`", rp);
+            None
+        }
+    };
+    let msg_fields = &["title", "body", "cta"];
+    let message = match o.get("message") {
+        Some(m) => {
+            let mp = join(rp, "message");
+            let loc = read_localized(r, m, &mp, &schema, msg_fields);
+            if loc.iter().all(|(_, f)| f.title.is_none()) && r.errors.len() == before {
+                r.error(
+                    "missing_title",
+                    "the message needs a `title` in at least one locale",
+                    &mp,
+                );
+            }
+            loc
+        }
+        None => {
+            r.error("missing_field", "missing field `message`", rp);
+            Localized::new()
+        }
+    };
+    let target = match o.get("target") {
+        None => RuleTarget::Auto,
+        Some(tv) => {
+            let tp = join(rp, "target");
+            match r.string(tv, &tp).as_deref() {
+                Some("rightSize") => RuleTarget::RightSize,
+                Some(t) => match (catalog.find(Kind::Plan, t), catalog.find(Kind::Addon, t)) {
+                    (Some(p), _) => RuleTarget::Plan(p),
+                    (None, Some(a)) => RuleTarget::Addon(a),
+                    _ => {
+                        let mut names = catalog.ids(Kind::Plan);
+                        names.extend(catalog.ids(Kind::Addon));
+                        names.push("rightSize");
+                        r.error_help(
+                            "unknown_target",
+                            format!("unknown target `{t}`: not a plan, an add-on or `rightSize`"),
+                            &tp,
+                            did_you_mean(t, names),
+                        );
+                        RuleTarget::Auto
+                    }
+                },
+                None => RuleTarget::Auto,
+            }
+        }
+    };
+    if kind == Some("cross_sell")
+        && !matches!(target, RuleTarget::Addon(_))
+        && o.get("target").is_none()
+    {
+        r.error_help(
+            "missing_target",
+            "a `cross_sell` rule needs a `target` add-on",
+            rp,
+            Some("add `\"target\": \"<add-on id>\"`".into()),
+        );
+    }
+    let cta_url = o.get("cta").and_then(|c| {
+        let cp = join(rp, "cta");
+        let co = r.object(c, &cp, &["url"])?;
+        let up = join(&cp, "url");
+        let url = r.string(co.get("url")?, &up)?;
+        match check_url(&url) {
+            Ok(()) => Some(url),
+            Err(msg) => {
+                r.error("invalid_url", msg, &up);
+                None
+            }
+        }
+    });
+    let cap = o.get("cap").and_then(|c| {
+        let cp = join(rp, "cap");
+        let co = r.object(c, &cp, &["maxImpressions", "perDays"])?;
+        let max = opt_number(r, co, "maxImpressions", &cp, 0.0, 1e6);
+        let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
+        if max.is_none() && !co.contains_key("maxImpressions") {
+            r.error("missing_field", "missing field `maxImpressions`", &cp);
+        }
+        Some(Cap {
+            max_impressions: max? as u32,
+            per_days: per.unwrap_or(3650.0),
+        })
+    });
+    let experiment = o
+        .get("experiment")
+        .and_then(|e| read_experiment(r, e, &join(rp, "experiment"), &schema, placements));
+    let active_from = date_field(r, o, "activeFrom", rp);
+    let active_until = date_field(r, o, "activeUntil", rp);
+    if let (Some(f), Some(u)) = (active_from, active_until) {
+        if u <= f {
+            r.error(
+                "invalid_period",
+                "`activeUntil` must be after `activeFrom`",
+                &join(rp, "activeUntil"),
+            );
+        }
+    }
+    let ignore_readiness = o
+        .get("ignoreReadiness")
+        .and_then(|b| r.bool(b, &join(rp, "ignoreReadiness")))
+        .unwrap_or(false);
+    if let Some(d) = o.get("description") {
+        r.string(d, &join(rp, "description"));
+    }
+    if r.errors.len() != before {
+        return None;
+    }
+    Some(Rule {
+        id: id?,
+        kind: kind?,
+        placement: placement?,
+        priority,
+        severity,
+        when: when?,
+        message,
+        target,
+        cta_url,
+        cap,
+        experiment,
+        active_from,
+        active_until,
+        ignore_readiness,
+    })
+}
+
+fn date_field(r: &mut Reader, o: &Map<String, Value>, key: &str, rp: &[PathSeg]) -> Option<f64> {
+    let v = o.get(key)?;
+    let p = join(rp, key);
+    let s = r.string(v, &p)?;
+    let t = date::parse(&s);
+    if t.is_none() {
+        r.error(
+            "invalid_date",
+            format!("`{s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`"),
+            &p,
+        );
+    }
+    t
+}
+
+fn read_experiment(
+    r: &mut Reader,
+    v: &Value,
+    p: &[PathSeg],
+    schema: &CatalogSchema,
+    placements: &[(String, Option<u32>)],
+) -> Option<Experiment> {
+    let o = r.object(v, p, &["key", "seed", "unit", "holdout", "variants"])?;
+    let key = match o.get("key") {
+        Some(k) => r.text(k, &join(p, "key"), 200)?,
+        None => {
+            r.error("missing_field", "missing field `key`", p);
+            return None;
+        }
+    };
+    let seed = match o.get("seed") {
+        Some(s) => r.string(s, &join(p, "seed"))?,
+        None => key.clone(),
+    };
+    let unit_user = match o.get("unit") {
+        None => false,
+        Some(u) => match r.string(u, &join(p, "unit")).as_deref() {
+            Some("account") => false,
+            Some("user") => true,
+            Some(other) => {
+                r.error(
+                    "invalid_value",
+                    format!("unknown unit `{other}`; expected `account` or `user`"),
+                    &join(p, "unit"),
+                );
+                false
+            }
+            None => false,
+        },
+    };
+    let holdout = opt_number(r, o, "holdout", p, 0.0, 0.99).unwrap_or(0.0);
+    let mut variants = Vec::new();
+    let vp = join(p, "variants");
+    for (i, item) in o
+        .get("variants")
+        .and_then(|v| r.array(v, &vp))
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let ip = join(&vp, i);
+        let Some(vo) = r.object(
+            item,
+            &ip,
+            &["id", "weight", "message", "placement", "priority"],
+        ) else {
+            continue;
+        };
+        let Some(id) = vo.get("id").and_then(|x| r.text(x, &join(&ip, "id"), 64)) else {
+            if !vo.contains_key("id") {
+                r.error("missing_field", "missing field `id`", &ip);
+            }
+            continue;
+        };
+        if variants.iter().any(|x: &Variant| x.id == id) {
+            r.error(
+                "duplicate_id",
+                format!("duplicate variant id `{id}`"),
+                &join(&ip, "id"),
+            );
+        }
+        let weight = opt_number(r, vo, "weight", &ip, 0.0, 1e6).unwrap_or(1.0);
+        let message = vo
+            .get("message")
+            .map(|m| {
+                read_localized(
+                    r,
+                    m,
+                    &join(&ip, "message"),
+                    schema,
+                    &["title", "body", "cta"],
+                )
+            })
+            .unwrap_or_default();
+        let placement = vo.get("placement").and_then(|x| {
+            let pp = join(&ip, "placement");
+            r.string(x, &pp)
+                .filter(|s| check_placement(r, s, &pp, placements))
+        });
+        let priority = opt_number(r, vo, "priority", &ip, -1e9, 1e9);
+        variants.push(Variant {
+            id,
+            weight,
+            message,
+            placement,
+            priority,
+        });
+    }
+    if variants.is_empty() {
+        r.error(
+            "missing_variants",
+            "an experiment needs at least one variant",
+            &vp,
+        );
+    } else if variants.iter().map(|v| v.weight).sum::<f64>() <= 0.0 {
+        r.error("invalid_value", "variant weights must not all be zero", &vp);
+    }
+    Some(Experiment {
+        key,
+        seed,
+        unit_user,
+        holdout,
+        variants,
+    })
+}

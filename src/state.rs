@@ -1,0 +1,257 @@
+//! What the user has seen and done: impressions, dismissals and conversions per callout, kept
+//! only as far back as any cap or cooldown can look, exported as versioned JSON the host
+//! persists and restored on the next page load.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Catalog;
+use crate::date::DAY_MS;
+use crate::diag::{join, Diagnostic};
+
+/// Version of the exported state format.
+pub const STATE_VERSION: u32 = 1;
+
+/// History of one callout.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalloutHistory {
+    /// Most recent impressions (ms since epoch), oldest first.
+    pub impressions: Vec<f64>,
+    /// Last click.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clicked_at: Option<f64>,
+    /// Last dismissal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dismissed_at: Option<f64>,
+    /// Conversion (never shown again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_at: Option<f64>,
+}
+
+/// The engine's memory of events.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineState {
+    /// Format version.
+    pub version: u32,
+    /// By callout id.
+    pub callouts: BTreeMap<String, CalloutHistory>,
+}
+
+/// An event the host records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventType {
+    /// The callout was shown.
+    Impression,
+    /// Its CTA was clicked.
+    Click,
+    /// The user dismissed it.
+    Dismiss,
+    /// The user bought what it offered.
+    Convert,
+}
+
+/// The callout ids a catalog can produce: rule ids, `feature_gate:<feature>`, `usage_limit:<metric>`.
+pub fn known_callout(catalog: &Catalog, id: &str) -> bool {
+    catalog.policy.rules.iter().any(|r| r.id == id)
+        || id
+            .strip_prefix("feature_gate:")
+            .is_some_and(|f| catalog.features.iter().any(|x| x.id == f))
+        || id
+            .strip_prefix("usage_limit:")
+            .is_some_and(|m| catalog.metrics.iter().any(|x| x.id == m))
+}
+
+/// The rule id behind a callout id.
+pub fn rule_of(id: &str) -> &str {
+    if id.starts_with("feature_gate:") {
+        "builtin:feature_gate"
+    } else if id.starts_with("usage_limit:") {
+        "builtin:usage_limit"
+    } else {
+        id
+    }
+}
+
+/// How many impressions per callout are worth keeping: enough for the largest per-rule cap.
+fn keep_impressions(catalog: &Catalog) -> usize {
+    catalog
+        .policy
+        .rules
+        .iter()
+        .filter_map(|r| r.cap)
+        .map(|c| c.max_impressions as usize)
+        .max()
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// The longest window any cap or cooldown looks back, in ms.
+fn horizon(catalog: &Catalog) -> f64 {
+    let p = &catalog.policy;
+    let rule_days = p
+        .rules
+        .iter()
+        .filter_map(|r| r.cap)
+        .map(|c| c.per_days)
+        .fold(1.0, f64::max);
+    let cooldown = p.frequency.dismiss_cooldown_days.unwrap_or(0.0);
+    rule_days.max(cooldown).max(1.0) * DAY_MS
+}
+
+impl EngineState {
+    /// An empty state.
+    pub fn new() -> Self {
+        EngineState {
+            version: STATE_VERSION,
+            callouts: BTreeMap::new(),
+        }
+    }
+
+    /// Restores an exported state. A corrupt, foreign or future-version state gives an empty
+    /// state and a warning, never an error.
+    pub fn restore(catalog: &Catalog, v: &Value) -> (EngineState, Vec<Diagnostic>) {
+        let mut warnings = Vec::new();
+        let path = join(&[], "state");
+        let mut warn =
+            |msg: String| warnings.push(Diagnostic::new("state_ignored", msg, path.clone()));
+        let Some(o) = v.as_object() else {
+            warn("state is not an object; starting fresh".into());
+            return (EngineState::new(), warnings);
+        };
+        match o.get("version").and_then(Value::as_f64) {
+            Some(x) if x == f64::from(STATE_VERSION) => {}
+            Some(x) => {
+                warn(format!("state version `{x}` is not supported (this engine writes {STATE_VERSION}); starting fresh"));
+                return (EngineState::new(), warnings);
+            }
+            None => {
+                warn("state has no version; starting fresh".into());
+                return (EngineState::new(), warnings);
+            }
+        }
+        let mut state = EngineState::new();
+        let Some(callouts) = o.get("callouts").and_then(Value::as_object) else {
+            warn("state has no `callouts` object; starting fresh".into());
+            return (state, warnings);
+        };
+        let time = |x: Option<&Value>| x.and_then(Value::as_f64).filter(|t| t.is_finite());
+        for (id, h) in callouts {
+            if !known_callout(catalog, id) {
+                continue; // a rule removed since the state was saved
+            }
+            let Some(ho) = h.as_object() else {
+                warn(format!("history of `{id}` is not an object; skipped"));
+                continue;
+            };
+            let mut impressions: Vec<f64> = ho
+                .get("impressions")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|t| time(Some(t))).collect())
+                .unwrap_or_default();
+            impressions.sort_by(f64::total_cmp);
+            let hist = CalloutHistory {
+                impressions,
+                clicked_at: time(ho.get("clickedAt")),
+                dismissed_at: time(ho.get("dismissedAt")),
+                converted_at: time(ho.get("convertedAt")),
+            };
+            state.callouts.insert(id.clone(), hist);
+        }
+        (state, warnings)
+    }
+
+    /// Records an event. Unknown callout ids are refused (so the state stays bounded by the config).
+    ///
+    /// # Errors
+    /// A diagnostic when the callout id is not one the config can produce.
+    pub fn record(
+        &mut self,
+        catalog: &Catalog,
+        kind: EventType,
+        callout: &str,
+        at: f64,
+    ) -> Result<(), Diagnostic> {
+        if !known_callout(catalog, callout) {
+            return Err(Diagnostic::new(
+                "unknown_callout",
+                format!("unknown callout `{callout}`"),
+                join(&[], "callout"),
+            ));
+        }
+        let keep = keep_impressions(catalog);
+        let h = self.callouts.entry(callout.to_owned()).or_default();
+        match kind {
+            EventType::Impression => {
+                let pos = h.impressions.partition_point(|t| *t <= at);
+                h.impressions.insert(pos, at);
+                let extra = h.impressions.len().saturating_sub(keep);
+                h.impressions.drain(..extra);
+            }
+            EventType::Click => h.clicked_at = Some(h.clicked_at.map_or(at, |t| t.max(at))),
+            EventType::Dismiss => h.dismissed_at = Some(h.dismissed_at.map_or(at, |t| t.max(at))),
+            EventType::Convert => h.converted_at = Some(h.converted_at.map_or(at, |t| t.min(at))),
+        }
+        Ok(())
+    }
+
+    /// Drops what no window can need any more, as seen from `now`.
+    pub fn prune(&mut self, catalog: &Catalog, now: f64) {
+        let oldest = now - horizon(catalog);
+        for h in self.callouts.values_mut() {
+            h.impressions.retain(|t| *t >= oldest);
+            if h.dismissed_at.is_some_and(|t| t < oldest) {
+                h.dismissed_at = None;
+            }
+            if h.clicked_at.is_some_and(|t| t < oldest) {
+                h.clicked_at = None;
+            }
+        }
+        self.callouts.retain(|_, h| {
+            !h.impressions.is_empty()
+                || h.dismissed_at.is_some()
+                || h.converted_at.is_some()
+                || h.clicked_at.is_some()
+        });
+    }
+
+    /// Impressions of a callout in (now - window, now].
+    pub fn impressions_within(&self, callout: &str, now: f64, window: f64) -> usize {
+        self.callouts.get(callout).map_or(0, |h| {
+            h.impressions
+                .iter()
+                .filter(|t| **t > now - window && **t <= now)
+                .count()
+        })
+    }
+
+    /// Impressions of every callout of a rule in (now - window, now].
+    pub fn rule_impressions_within(&self, rule: &str, now: f64, window: f64) -> usize {
+        self.callouts
+            .iter()
+            .filter(|(id, _)| rule_of(id) == rule)
+            .map(|(id, _)| self.impressions_within(id, now, window))
+            .sum()
+    }
+
+    /// Distinct callouts with an impression in (now - window, now], and the latest such time.
+    pub fn shown_within(&self, now: f64, window: f64) -> (usize, Option<f64>, Vec<&str>) {
+        let mut ids = Vec::new();
+        let mut latest: Option<f64> = None;
+        for (id, h) in &self.callouts {
+            if let Some(t) = h
+                .impressions
+                .iter()
+                .rev()
+                .find(|t| **t > now - window && **t <= now)
+            {
+                ids.push(id.as_str());
+                latest = Some(latest.map_or(*t, |l| l.max(*t)));
+            }
+        }
+        (ids.len(), latest, ids)
+    }
+}

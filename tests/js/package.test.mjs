@@ -1,0 +1,93 @@
+// The npm package as consumers load it: the Node entry, the web entry with explicit bytes,
+// the scenario fixtures through wasm, and byte-for-byte parity with the native build.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { root, readJson, scenarios, subset, canonical, merge } from "./helpers.mjs";
+
+const pkg = await import(path.join(root, "pkg/node.js"));
+const HOST_NOW_ISO = "2026-11-24T09:00:00Z";
+
+// Same steps as tests/common/mod.rs; `box.engine` is replaced by `exportRestore`.
+function runCheck(box, config, context, check) {
+  const ctx = check.context ? merge(context, check.context) : context;
+  if ("checkFeature" in check) return box.engine.checkFeature(check.checkFeature, ctx);
+  if ("checkUsage" in check) return box.engine.checkUsage(check.checkUsage, ctx);
+  if ("evaluate" in check) return box.engine.evaluate(ctx, check.evaluate);
+  if ("record" in check) return box.engine.record(check.record);
+  if ("exportRestore" in check) {
+    const state = JSON.parse(JSON.stringify(box.engine.exportState()));
+    box.engine = new pkg.PromptEngine(config, { state });
+    return state;
+  }
+  throw new Error(`unknown check ${JSON.stringify(check)}`);
+}
+
+// Fixtures without `now` would use the host clock; the native runner pins it, so pin it here.
+const pinned = (ctx) => ("now" in ctx ? ctx : { ...ctx, now: HOST_NOW_ISO });
+
+test("package.json points at the generated files", () => {
+  const meta = readJson("pkg/package.json");
+  assert.equal(meta.name, "upgrade-prompts");
+  assert.equal(meta.type, "module");
+  assert.equal(meta.exports["."].node, "./node.js");
+  for (const f of meta.files.filter((f) => f !== "snippets")) readFileSync(path.join(root, "pkg", f));
+});
+
+test("scenario fixtures pass through wasm", () => {
+  let checks = 0;
+  for (const { name, fx, config, context } of scenarios()) {
+    const box = { engine: new pkg.PromptEngine(config) };
+    fx.checks.forEach((check, i) => {
+      checks++;
+      const errs = subset(runCheck(box, config, pinned(context), check), check.expect);
+      assert.deepEqual(errs, [], `${name} check ${i}`);
+    });
+  }
+  assert.ok(checks >= 12, `only ${checks} checks found`);
+});
+
+test("wasm results equal native results on every fixture", () => {
+  const exe = path.join(root, "target/release/examples/fixtures");
+  const native = JSON.parse(execFileSync(exe, { maxBuffer: 64 << 20 }).toString());
+  for (const { name, fx, config, context } of scenarios()) {
+    const box = { engine: new pkg.PromptEngine(JSON.stringify(config)) };
+    const wasm = fx.checks.map((c) => runCheck(box, config, pinned(context), c));
+    assert.equal(canonical(wasm), canonical(native[name]), name);
+  }
+});
+
+test("web entry initialises from bytes and gives the same answers", async () => {
+  const web = await import(path.join(root, "pkg/upgrade_prompts.js"));
+  const bytes = readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm"));
+  await web.default({ module_or_path: bytes });
+  const config = readJson("www/samples/team.json");
+  const ctx = readJson("tests/fixtures/contexts/product.json");
+  const a = new web.PromptEngine(config).checkUsage("api_calls", ctx);
+  const b = new pkg.PromptEngine(config).checkUsage("api_calls", ctx);
+  assert.deepEqual(a, b);
+});
+
+test("constructor throws ConfigError listing every problem", () => {
+  const config = readJson("www/samples/team.json");
+  config.plans[0].lables = "x";
+  config.plans[1].features = ["nope"];
+  assert.throws(() => new pkg.PromptEngine(config), (e) => {
+    assert.equal(e.name, "ConfigError");
+    assert.ok(e instanceof Error);
+    assert.deepEqual(e.errors.map((x) => x.code).sort(), ["unknown_feature", "unknown_field"]);
+    assert.deepEqual(e.errors.find((x) => x.code === "unknown_field").path, ["plans", 0, "lables"]);
+    return true;
+  });
+});
+
+test("validateConfig never throws", () => {
+  const cyclic = {}; cyclic.self = cyclic;
+  for (const input of [undefined, null, 42, NaN, "", "{", cyclic, [], () => 1, Symbol("x"), 10n, "x".repeat(5 << 20)]) {
+    const r = pkg.validateConfig(input);
+    assert.equal(r.valid, false);
+    assert.ok(r.errors.length >= 1 && typeof r.errors[0].code === "string");
+  }
+});

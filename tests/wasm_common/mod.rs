@@ -1,0 +1,165 @@
+//! wasm-bindgen tests of the JS boundary, run in Node (`wasm_node.rs`) and in headless
+//! Chromium (`wasm_browser.rs`): inputs as objects or JSON text, plain-object results, the
+//! ConfigError shape, and that `validateConfig` and the checks never throw on odd input.
+
+use js_sys::{Array, Object, Reflect, JSON};
+use upgrade_prompts::engine::to_json;
+use upgrade_prompts::wasm::{validate_config, PromptEngine};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const TEAM: &str = include_str!("../../www/samples/team.json");
+const PRODUCT_CONTEXT: &str = include_str!("../fixtures/contexts/product.json");
+
+fn parse(s: &str) -> JsValue {
+    JSON::parse(s).unwrap()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+fn stringify(v: &JsValue) -> String {
+    JSON::stringify(v).unwrap().as_string().unwrap()
+}
+
+/// Sorted-key JSON text, to compare with the native result.
+fn canonical(text: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    serde_json::to_string(&v).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn validate_config_never_throws() {
+    let cyclic = Object::new();
+    Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let huge = "x".repeat(5 << 20);
+    let inputs: Vec<JsValue> = vec![
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::from_f64(42.0),
+        JsValue::from_f64(f64::NAN),
+        JsValue::from_str("{not json"),
+        cyclic.into(),
+        JsValue::from_str(&huge),
+        Array::new().into(),
+        js_sys::Function::new_no_args("return 1").into(),
+    ];
+    for input in inputs {
+        let report = validate_config(input);
+        assert_eq!(get(&report, "valid"), JsValue::FALSE);
+        let errors: Array = get(&report, "errors").dyn_into().unwrap();
+        assert!(errors.length() >= 1);
+        let first = errors.get(0);
+        assert!(get(&first, "code").is_string());
+        assert!(Array::is_array(&get(&first, "path")));
+    }
+}
+
+#[wasm_bindgen_test]
+fn valid_config_as_object_or_text() {
+    for input in [parse(TEAM), JsValue::from_str(TEAM)] {
+        let report = validate_config(input);
+        assert_eq!(
+            get(&report, "valid"),
+            JsValue::TRUE,
+            "{}",
+            stringify(&report)
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn nan_limit_is_reported_not_read_as_null() {
+    let config = parse(TEAM);
+    let plan0 = Array::from(&get(&config, "plans")).get(0);
+    Reflect::set(
+        &get(&plan0, "limits"),
+        &"seats".into(),
+        &JsValue::from_f64(f64::NAN),
+    )
+    .unwrap();
+    let report = validate_config(config);
+    let text = stringify(&report);
+    assert!(text.contains("\"code\":\"not_finite\""), "{text}");
+    assert!(
+        text.contains("[\"plans\",0,\"limits\",\"seats\"]"),
+        "{text}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn constructor_throws_config_error_with_errors() {
+    let bad = TEAM.replace("\"reports\"]", "\"reprots\"]");
+    let err = match PromptEngine::new(JsValue::from_str(&bad), None) {
+        Ok(_) => panic!("invalid config accepted"),
+        Err(e) => e,
+    };
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get(&err, "name"), JsValue::from_str("ConfigError"));
+    let errors: Array = get(&err, "errors").dyn_into().unwrap();
+    assert!(errors.length() >= 1);
+    assert_eq!(
+        get(&errors.get(0), "code"),
+        JsValue::from_str("unknown_feature")
+    );
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .starts_with("invalid config: unknown feature `reprots`"));
+}
+
+#[wasm_bindgen_test]
+fn results_are_plain_objects_equal_to_native() {
+    let engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    let native = upgrade_prompts::Engine::new(TEAM).unwrap();
+    let ctx_text = PRODUCT_CONTEXT;
+    for (feature, metric) in [("sso", "seats"), ("reports", "api_calls"), ("nope", "nope")] {
+        let f = engine.check_feature(feature.into(), parse(ctx_text));
+        assert_eq!(
+            Object::get_prototype_of(&f),
+            Object::get_prototype_of(&Object::new())
+        );
+        let now = 0.0; // the context has `now`, so the host clock is not used
+        assert_eq!(
+            canonical(&stringify(&f)),
+            canonical(&to_json(&native.check_feature(feature, ctx_text, now)))
+        );
+        let u = engine.check_usage(metric.into(), JsValue::from_str(ctx_text));
+        assert_eq!(
+            canonical(&stringify(&u)),
+            canonical(&to_json(&native.check_usage(metric, ctx_text, now)))
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn checks_never_throw_on_bad_context() {
+    let engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    let cyclic = Object::new();
+    Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let contexts: Vec<JsValue> = vec![
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::from_f64(1.0),
+        "{".into(),
+        cyclic.into(),
+        parse("{\"account\": {\"plan\": 5}}"),
+    ];
+    for ctx in contexts {
+        let f = engine.check_feature("reports".into(), ctx.clone());
+        assert_eq!(
+            get(&f, "allowed"),
+            JsValue::TRUE,
+            "a broken context must not gate: {}",
+            stringify(&f)
+        );
+        assert_eq!(get(&f, "callout"), JsValue::NULL);
+        assert!(Array::from(&get(&f, "errors")).length() >= 1);
+        let u = engine.check_usage("seats".into(), ctx);
+        assert_eq!(get(&u, "callout"), JsValue::NULL);
+    }
+    // A non-string feature name is an error entry, not an exception.
+    let f = engine.check_feature(JsValue::from_f64(3.0), parse(PRODUCT_CONTEXT));
+    assert_eq!(get(&f, "reason"), JsValue::from_str("unknown_feature"));
+}

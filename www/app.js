@@ -1,0 +1,341 @@
+// upgrade-prompts playground: catalog editor | context controls | live preview.
+import init, { PromptEngine, validateConfig } from "upgrade-prompts";
+import { debounce, toast } from "./js/dom.js";
+import {
+  buildContext, decodeShare, defaultState, encodeShare, fmtDate, reconcileState, stateFromContext,
+} from "./js/model.js";
+import { renderControls, shiftedNow, syncControls, updateTrial, updateUsage } from "./js/controls.js";
+import { renderDiagnostics, rangeFor, selectInEditor } from "./js/editor.js";
+import { renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
+
+const SAMPLES = { team: "/samples/team.json", api: "/samples/api.json", features: "/samples/features.json" };
+const $ = (id) => document.getElementById(id);
+const editor = $("config-editor");
+const form = $("context-form");
+
+const app = {
+  engine: null,
+  config: null, // last valid config (parsed)
+  canonical: "", // its JSON, to skip rebuilding on no-op edits
+  state: null,
+  sample: "team",
+  lastCallouts: "",
+};
+
+// ---------- boot ----------
+
+const t0 = performance.now();
+await init();
+const loadMs = performance.now() - t0;
+showBuildInfo(loadMs);
+$("engine-mode").textContent = typeof PromptEngine.prototype.evaluate === "function" ? "evaluate()" : "checks";
+$("engine-mode").title = typeof PromptEngine.prototype.evaluate === "function"
+  ? "This engine build has evaluate(): rules, readiness, caps and placements apply"
+  : "This engine build has checkFeature() and checkUsage(); evaluate() is not available yet";
+
+const shared = await readShareLink();
+if (shared) {
+  editor.value = shared.configText;
+  app.sample = shared.sample ?? "";
+  $("sample-select").value = app.sample in SAMPLES ? app.sample : "team";
+  applyConfigText(shared.context);
+} else {
+  await loadSample("team");
+}
+$("boot-status").hidden = true;
+$("main").hidden = false;
+document.documentElement.dataset.ready = "true";
+
+// ---------- catalog ----------
+
+async function loadSample(name) {
+  const res = await fetch(SAMPLES[name]);
+  if (!res.ok) throw new Error(`could not load sample ${name}: HTTP ${res.status}`);
+  editor.value = await res.text();
+  app.sample = name;
+  app.state = null; // a new catalog starts from its own default context
+  app.canonical = "";
+  applyConfigText();
+}
+
+/** Validates the editor text; a valid, changed config replaces the engine and the controls. */
+function applyConfigText(sharedContext) {
+  const text = editor.value;
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const report = validateConfig(parsed === undefined ? text : parsed);
+  renderDiagnostics($("config-errors"), report, text, parsed, (d) => selectInEditor(editor, rangeFor(editor.value, d)));
+  setStatus(report, parsed);
+  if (!report.valid) {
+    setStale(app.config != null);
+    if (!app.config) showEmpty();
+    return;
+  }
+  const canonical = JSON.stringify(parsed);
+  if (canonical !== app.canonical || sharedContext) {
+    let engine;
+    try {
+      engine = new PromptEngine(parsed, {});
+    } catch (err) {
+      renderDiagnostics($("config-errors"), { errors: err.errors ?? [{ code: err.name, message: err.message, path: [] }] }, text, parsed, () => {});
+      setStale(app.config != null);
+      return;
+    }
+    app.engine?.free?.();
+    app.engine = engine;
+    app.config = parsed;
+    app.canonical = canonical;
+    app.state = sharedContext ? stateFromContext(sharedContext, parsed)
+      : app.state ? reconcileState(app.state, parsed) : defaultState(parsed);
+    renderControls(form, parsed, app.state, { onChange, shiftNow });
+    refresh({ rescale: true });
+  }
+  setStale(false);
+  saveLink();
+}
+
+function setStatus(report, parsed) {
+  const status = $("config-status");
+  status.classList.toggle("is-error", !report.valid);
+  if (!report.valid) {
+    const n = report.errors.length;
+    status.textContent = `${n} problem${n === 1 ? "" : "s"} — fix ${n === 1 ? "it" : "them"} to update the preview`;
+    return;
+  }
+  const count = (x) => (Array.isArray(x) ? x.length : Object.keys(x ?? {}).length);
+  const parts = [`${count(parsed.plans)} plans`, `${count(parsed.addons)} add-ons`, `${count(parsed.metrics)} metrics`,
+    `${count(parsed.features)} features`];
+  if (parsed.rules) parts.push(`${count(parsed.rules)} rules`);
+  const w = report.warnings.length;
+  status.textContent = `Valid · ${parts.join(" · ")}${w ? ` · ${w} warning${w === 1 ? "" : "s"}` : ""}`;
+}
+
+function setStale(stale) {
+  $("stale-note").hidden = !stale;
+  $("app-frame").classList.toggle("is-stale", stale);
+}
+
+function showEmpty() {
+  $("why-body").textContent = "Fix the catalog to see a preview.";
+}
+
+const validateSoon = debounce(() => applyConfigText(), 250);
+editor.addEventListener("input", () => {
+  app.sample = "";
+  validateSoon();
+});
+editor.addEventListener("keydown", (e) => {
+  // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
+  if (e.key === "Escape") editor.dataset.escaped = "true";
+  if (e.key === "Tab" && !e.shiftKey && editor.dataset.escaped !== "true") {
+    e.preventDefault();
+    editor.setRangeText("  ", editor.selectionStart, editor.selectionEnd, "end");
+    validateSoon();
+  }
+});
+editor.addEventListener("blur", () => delete editor.dataset.escaped);
+
+$("sample-select").addEventListener("change", (e) => loadSample(e.target.value));
+$("reset-config").addEventListener("click", () => loadSample($("sample-select").value));
+$("format-config").addEventListener("click", () => {
+  try {
+    editor.value = `${JSON.stringify(JSON.parse(editor.value), null, 2)}\n`;
+    validateSoon.flush();
+  } catch {
+    toast("The catalog is not valid JSON yet, so it cannot be formatted.");
+  }
+});
+$("reset-context").addEventListener("click", () => {
+  app.state = defaultState(app.config);
+  syncControls(form, app.state);
+  refresh({ rescale: true });
+});
+
+// ---------- context → engine → preview ----------
+
+function onChange(key) {
+  refresh({ rescale: key === "plan" || key.startsWith("addons.") });
+}
+
+function shiftNow(days) {
+  app.state.now = shiftedNow(app.state, days);
+  syncControls(form, app.state);
+  refresh({ rescale: false });
+}
+
+function refresh({ rescale = false } = {}) {
+  const { config, engine, state } = app;
+  if (!engine) return;
+  const context = buildContext(state, config);
+  const featureChecks = {};
+  for (const id of Object.keys(config.features ?? {})) featureChecks[id] = engine.checkFeature(id, context);
+  const usageChecks = {};
+  for (const id of Object.keys(config.metrics ?? {})) usageChecks[id] = engine.checkUsage(id, context);
+
+  let evaluation;
+  let mode;
+  if (typeof engine.evaluate === "function") {
+    mode = "evaluate";
+    evaluation = engine.evaluate(context, { trace: true });
+  } else {
+    mode = "checks";
+    const page = state.pageFeature;
+    const pageCheck = page ? featureChecks[page] ?? engine.checkFeature(page, context) : null;
+    const checks = [pageCheck, ...Object.values(usageChecks)].filter(Boolean);
+    evaluation = {
+      callouts: sortCallouts(checks.map((c) => c.callout).filter(Boolean)),
+      suppressed: [],
+      errors: checks.flatMap((c) => c.errors ?? []),
+      warnings: checks.flatMap((c) => c.warnings ?? []),
+    };
+  }
+  // Problems reported by the per-feature and per-metric checks too, once each.
+  const all = [...Object.values(featureChecks), ...Object.values(usageChecks)];
+  evaluation = {
+    ...evaluation,
+    errors: dedupe([...(evaluation.errors ?? []), ...all.flatMap((c) => c.errors ?? [])]),
+    warnings: dedupe([...(evaluation.warnings ?? []), ...all.flatMap((c) => c.warnings ?? [])]),
+  };
+
+  const locale = state.locale;
+  const view = { config, callouts: evaluation.callouts ?? [], featureChecks, usageChecks, evaluation, mode, pageFeature: state.pageFeature };
+  const ctx = {
+    locale,
+    currency: config.currency ?? "USD",
+    handlers: { openFeature, onCta, onDismiss },
+    canDismiss: (c) => c.placement === "modal" || typeof engine.record === "function",
+  };
+  const signature = JSON.stringify([view.callouts, featureChecks, state.pageFeature, locale]);
+  if (signature !== app.lastCallouts) {
+    app.lastCallouts = signature;
+    renderCallouts(view, ctx);
+  }
+  renderMeters(view, ctx);
+  renderWhy(view, ctx);
+  updateUsage(form, config, usageChecks, locale, rescale);
+  updateTrial(form, trialText(featureChecks[state.trialFeature], locale));
+  renderAppBar(config, state);
+  $("context-json").textContent = JSON.stringify(context, null, 2);
+  saveLink();
+}
+
+/** Deterministic order, as the engine documents: priority, revenue delta, rule id. */
+function sortCallouts(list) {
+  return list.sort((a, b) =>
+    (b.priority ?? 0) - (a.priority ?? 0) ||
+    (b.target?.monthlyDelta ?? -Infinity) - (a.target?.monthlyDelta ?? -Infinity) ||
+    String(a.rule).localeCompare(String(b.rule)) ||
+    String(a.id).localeCompare(String(b.id)));
+}
+
+function dedupe(diags) {
+  const seen = new Set();
+  return diags.filter((d) => {
+    const key = `${d.code}|${JSON.stringify(d.path)}|${d.message}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+function trialText(check, locale) {
+  if (!check?.trialEndsAt) return "";
+  const end = fmtDate(check.trialEndsAt, locale);
+  if (check.reason === "trial_active") return `Trial active — ends ${end}.`;
+  if (check.reason === "trial_expired") return `Trial ended ${end}; the feature is locked again.`;
+  return `Trial ends ${end} (the plan already includes it).`;
+}
+
+function renderAppBar(config, state) {
+  const plan = config.plans?.find((p) => p.id === state.plan);
+  $("app-plan").textContent = `${plan?.label || state.plan} plan`;
+  $("app-user").textContent = `${state.role} · ${state.locale}`;
+}
+
+function openFeature(id) {
+  app.state.pageFeature = id;
+  syncControls(form, app.state);
+  refresh();
+}
+
+function onCta(callout, url) {
+  if (typeof app.engine.record === "function") record("click", callout);
+  if (!url) toast(`The host would run “${callout.cta.action}”${callout.target ? ` for ${callout.target.label}` : ""}.`);
+}
+
+function onDismiss(callout) {
+  if (typeof app.engine.record === "function") record("dismiss", callout);
+  // Closing a feature gate means leaving the gated feature.
+  if (callout.kind === "feature_gate" && callout.placement === "modal") app.state.pageFeature = "";
+  syncControls(form, app.state);
+  refresh();
+}
+
+function record(type, callout) {
+  const at = buildContext(app.state, app.config).now;
+  try {
+    app.engine.record({ type, callout: callout.id, ...(at ? { at } : {}) });
+  } catch (err) {
+    toast(`record() failed: ${err.message}`);
+  }
+}
+
+// ---------- share links ----------
+
+const writeLink = debounce(async () => {
+  if (!app.state) return;
+  const token = await encodeShare({ v: 1, sample: app.sample || undefined, config: editor.value, context: buildContext(app.state, app.config) });
+  history.replaceState(null, "", `#s=${token}`);
+}, 300);
+
+function saveLink() {
+  writeLink();
+}
+
+async function readShareLink() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("s");
+  if (!token) return null;
+  try {
+    const payload = await decodeShare(token);
+    if (typeof payload?.config !== "string") throw new Error("no config in link");
+    return { configText: payload.config, context: payload.context, sample: payload.sample };
+  } catch (err) {
+    toast(`This link could not be read (${err.message}); loading the default sample.`);
+    return null;
+  }
+}
+
+$("copy-link").addEventListener("click", async () => {
+  await writeLink.flush();
+  const url = location.href;
+  try {
+    await navigator.clipboard.writeText(url);
+    toast("Link copied — it opens this catalog and context.");
+  } catch {
+    toast("Copy the link from the address bar — clipboard access was not allowed.");
+  }
+});
+
+window.addEventListener("hashchange", async () => {
+  const link = await readShareLink();
+  if (!link) return;
+  editor.value = link.configText;
+  app.sample = link.sample ?? "";
+  applyConfigText(link.context);
+});
+
+// ---------- footer ----------
+
+async function showBuildInfo(ms) {
+  let version = "";
+  try {
+    version = (await (await fetch("/pkg/package.json")).json()).version;
+  } catch {
+    // the version is decoration only
+  }
+  const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
+  const size = wasm?.decodedBodySize ? ` · ${Math.round(wasm.decodedBodySize / 1024)} KB wasm` : "";
+  $("build-info").textContent = `upgrade-prompts ${version ? `v${version}` : ""}${size} · ready in ${Math.round(ms)} ms`;
+}
