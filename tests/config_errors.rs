@@ -310,3 +310,113 @@ fn never_panics_on_odd_input() {
     let r = validate_config(&huge);
     assert_eq!(r.errors.first().map(|e| e.code), Some("too_large"));
 }
+
+fn rule(when: &str) -> Value {
+    with(|c| c["rules"][2]["when"] = json!(when))
+}
+
+#[test]
+fn rule_expression_errors_have_path_span_and_help() {
+    let e = expect_error(
+        rule("usage.seat.ratio >= 0.8"),
+        "unknown_path",
+        json!(["rules", 2, "when"]),
+    );
+    assert_eq!(e["help"], "did you mean `usage.seats.ratio`?");
+    assert_eq!(e["span"], json!({"start": 0, "end": 16}));
+    let e = expect_error(
+        rule("usage.seats.ratio == 'high'"),
+        "type_mismatch",
+        json!(["rules", 2, "when"]),
+    );
+    assert!(e["span"]["start"].as_u64().is_some(), "{e}");
+    let e = expect_error(
+        rule("hasFeatur('sso')"),
+        "unknown_function",
+        json!(["rules", 2, "when"]),
+    );
+    assert_eq!(e["help"], "did you mean `hasFeature`?");
+    expect_error(
+        rule("hasFeature('sso', 'reports')"),
+        "wrong_arity",
+        json!(["rules", 2, "when"]),
+    );
+    expect_error(
+        rule("page.route == 'unterminated"),
+        "unterminated_string",
+        json!(["rules", 2, "when"]),
+    );
+    expect_error(
+        rule(&format!("{}true{}", "(".repeat(200), ")".repeat(200))),
+        "too_deep",
+        json!(["rules", 2, "when"]),
+    );
+    expect_error(
+        rule(&format!("true{}", " && true".repeat(400))),
+        "too_long",
+        json!(["rules", 2, "when"]),
+    );
+    let e = expect_error(
+        rule("hasFeature('ssso')"),
+        "unknown_id",
+        json!(["rules", 2, "when"]),
+    );
+    assert!(e["help"].as_str().unwrap_or("").contains("sso"), "{e}");
+    expect_error(
+        rule("usage.seats.used + 1"),
+        "not_boolean",
+        json!(["rules", 2, "when"]),
+    );
+}
+
+#[test]
+fn rule_definition_errors() {
+    let e = expect_error(
+        with(|c| c["rules"][0]["kind"] = json!("upsel")),
+        "unknown_kind",
+        json!(["rules", 0, "kind"]),
+    );
+    assert_eq!(e["help"], "did you mean `upsell`?");
+    let e = expect_error(
+        with(|c| c["rules"][1]["target"] = json!("reports_pluss")),
+        "unknown_target",
+        json!(["rules", 1, "target"]),
+    );
+    assert_eq!(e["help"], "did you mean `reports_plus`?");
+    expect_error(
+        with(|c| c["rules"][1]["cta"] = json!({"url": "javascript:alert(1)"})),
+        "invalid_url",
+        json!(["rules", 1, "cta", "url"]),
+    );
+    expect_error(
+        with(|c| c["rules"][3]["id"] = json!("seats-near-limit")),
+        "duplicate_id",
+        json!(["rules", 3, "id"]),
+    );
+    expect_error(
+        with(|c| c["rules"][0]["placement"] = json!("sidebar")),
+        "unknown_placement",
+        json!(["rules", 0, "placement"]),
+    );
+    let e = expect_error(
+        with(|c| c["rules"][0]["message"]["en"]["body"] = json!("{usage.seats.usd} used")),
+        "unknown_placeholder",
+        json!(["rules", 0, "message", "en", "body"]),
+    );
+    assert_eq!(e["help"], "did you mean `{usage.seats.used}`?");
+    expect_error(
+        with(|c| c["rules"][0]["experiment"]["holdout"] = json!(1.5)),
+        "out_of_range",
+        json!(["rules", 0, "experiment", "holdout"]),
+    );
+    expect_error(
+        patched(json!({"readiness": {"onboarding": "cross_sell"}})),
+        "invalid_value",
+        json!(["readiness", "onboarding"]),
+    );
+    expect_error(
+        patched(json!({"frequency": {"maxPerDy": 3}})),
+        "unknown_field",
+        json!(["frequency", "maxPerDy"]),
+    );
+}

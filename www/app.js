@@ -1,6 +1,6 @@
 // upgrade-prompts playground: catalog editor | context controls | live preview.
 import init, { PromptEngine, validateConfig } from "upgrade-prompts";
-import { debounce, toast } from "./js/dom.js";
+import { debounce, h, toast } from "./js/dom.js";
 import {
   buildContext, decodeShare, defaultState, encodeShare, fmtDate, reconcileState, stateFromContext,
 } from "./js/model.js";
@@ -22,30 +22,6 @@ const app = {
   lastCallouts: "",
 };
 
-// ---------- boot ----------
-
-const t0 = performance.now();
-await init();
-const loadMs = performance.now() - t0;
-showBuildInfo(loadMs);
-$("engine-mode").textContent = typeof PromptEngine.prototype.evaluate === "function" ? "evaluate()" : "checks";
-$("engine-mode").title = typeof PromptEngine.prototype.evaluate === "function"
-  ? "This engine build has evaluate(): rules, readiness, caps and placements apply"
-  : "This engine build has checkFeature() and checkUsage(); evaluate() is not available yet";
-
-const shared = await readShareLink();
-if (shared) {
-  editor.value = shared.configText;
-  app.sample = shared.sample ?? "";
-  $("sample-select").value = app.sample in SAMPLES ? app.sample : "team";
-  applyConfigText(shared.context);
-} else {
-  await loadSample("team");
-}
-$("boot-status").hidden = true;
-$("main").hidden = false;
-document.documentElement.dataset.ready = "true";
-
 // ---------- catalog ----------
 
 async function loadSample(name) {
@@ -53,13 +29,16 @@ async function loadSample(name) {
   if (!res.ok) throw new Error(`could not load sample ${name}: HTTP ${res.status}`);
   editor.value = await res.text();
   app.sample = name;
-  app.state = null; // a new catalog starts from its own default context
+  app.state = null; // a new catalog starts from its own default context and an empty history
   app.canonical = "";
-  applyConfigText();
+  applyConfigText({ freshHistory: true });
 }
 
-/** Validates the editor text; a valid, changed config replaces the engine and the controls. */
-function applyConfigText(sharedContext) {
+/**
+ * Validates the editor text; a valid, changed config replaces the engine (keeping the recorded
+ * history unless told otherwise) and the controls.
+ */
+function applyConfigText({ sharedContext, sharedState, freshHistory = false } = {}) {
   const text = editor.value;
   let parsed;
   try {
@@ -78,12 +57,19 @@ function applyConfigText(sharedContext) {
   const canonical = JSON.stringify(parsed);
   if (canonical !== app.canonical || sharedContext) {
     let engine;
+    const state = sharedContext ? sharedState : freshHistory ? undefined : exportState();
     try {
-      engine = new PromptEngine(parsed, {});
+      engine = new PromptEngine(parsed, state ? { state } : {});
     } catch (err) {
       renderDiagnostics($("config-errors"), { errors: err.errors ?? [{ code: err.name, message: err.message, path: [] }] }, text, parsed, () => {});
       setStale(app.config != null);
       return;
+    }
+    const known = new Set(report.warnings.map((w) => `${w.code}|${JSON.stringify(w.path)}`));
+    const extra = (engine.warnings ?? []).filter((w) => !known.has(`${w.code}|${JSON.stringify(w.path)}`));
+    if (extra.length) {
+      renderDiagnostics($("config-errors"), { errors: [], warnings: [...report.warnings, ...extra] }, text, parsed,
+        (d) => selectInEditor(editor, rangeFor(editor.value, d)));
     }
     app.engine?.free?.();
     app.engine = engine;
@@ -203,11 +189,14 @@ function refresh({ rescale = false } = {}) {
 
   const locale = state.locale;
   const view = { config, callouts: evaluation.callouts ?? [], featureChecks, usageChecks, evaluation, mode, pageFeature: state.pageFeature };
+  const canRecord = typeof engine.record === "function";
   const ctx = {
     locale,
     currency: config.currency ?? "USD",
-    handlers: { openFeature, onCta, onDismiss },
-    canDismiss: (c) => c.placement === "modal" || typeof engine.record === "function",
+    handlers: { openFeature, onCta, onDismiss, onEvent },
+    canDismiss: (c) => c.placement === "modal" || canRecord,
+    canRecord,
+    history: canRecord ? historyBlock() : null,
   };
   const signature = JSON.stringify([view.callouts, featureChecks, state.pageFeature, locale]);
   if (signature !== app.lastCallouts) {
@@ -261,8 +250,12 @@ function openFeature(id) {
 }
 
 function onCta(callout, url) {
-  if (typeof app.engine.record === "function") record("click", callout);
-  if (!url) toast(`The host would run “${callout.cta.action}”${callout.target ? ` for ${callout.target.label}` : ""}.`);
+  const recorded = typeof app.engine.record === "function" && record("click", callout, { quiet: true });
+  if (!url) {
+    const what = `“${callout.cta.action}”${callout.target ? ` for ${callout.target.label}` : ""}`;
+    toast(`The host would run ${what}${recorded ? " (click recorded)" : ""}.`);
+  }
+  if (recorded) refresh();
 }
 
 function onDismiss(callout) {
@@ -273,20 +266,59 @@ function onDismiss(callout) {
   refresh();
 }
 
-function record(type, callout) {
+function onEvent(type, callout) {
+  record(type, callout);
+  refresh();
+}
+
+/** Records a host event at the context's `now`, so caps and cooldowns follow the time travel. */
+function record(type, callout, { quiet = false } = {}) {
   const at = buildContext(app.state, app.config).now;
-  try {
-    app.engine.record({ type, callout: callout.id, ...(at ? { at } : {}) });
-  } catch (err) {
-    toast(`record() failed: ${err.message}`);
-  }
+  const result = app.engine.record({ type, callout: callout.id, ...(at ? { at } : {}) });
+  if (result?.error) toast(`Not recorded: ${result.error.message}`);
+  else if (!quiet) toast(`Recorded ${type} of “${callout.title}”.`);
+  return !result?.error;
+}
+
+function exportState() {
+  return typeof app.engine?.exportState === "function" ? app.engine.exportState() : undefined;
+}
+
+/** Summary of the engine's recorded history, with a way to clear it. */
+function historyBlock() {
+  const entries = Object.entries(exportState()?.callouts ?? {});
+  const events = entries.flatMap(([id, e]) => [
+    ...(e.impressions ?? []).map(() => `${id}: impression`),
+    ...["clickedAt", "dismissedAt", "convertedAt"].filter((k) => e[k] != null).map((k) => `${id}: ${k.replace("At", "")}`),
+  ]);
+  if (!events.length) return null;
+  return h("div", { class: "why-block", "data-testid": "why-history" },
+    h("h3", {}, `Recorded events (${events.length})`),
+    h("p", { class: "hint" }, "Caps, cooldowns and conversions use these. They travel with the share link."),
+    h("ul", { class: "suppressed" }, events.map((e) => h("li", {}, h("code", {}, e)))),
+    h("button", { type: "button", class: "btn btn-quiet", onclick: clearHistory }, "Clear history"));
+}
+
+function clearHistory() {
+  const engine = new PromptEngine(app.config, {});
+  app.engine.free?.();
+  app.engine = engine;
+  toast("History cleared.");
+  refresh();
 }
 
 // ---------- share links ----------
 
 const writeLink = debounce(async () => {
   if (!app.state) return;
-  const token = await encodeShare({ v: 1, sample: app.sample || undefined, config: editor.value, context: buildContext(app.state, app.config) });
+  const state = exportState();
+  const token = await encodeShare({
+    v: 1,
+    sample: app.sample || undefined,
+    config: editor.value,
+    context: buildContext(app.state, app.config),
+    state: Object.keys(state?.callouts ?? {}).length ? state : undefined,
+  });
   history.replaceState(null, "", `#s=${token}`);
 }, 300);
 
@@ -300,7 +332,7 @@ async function readShareLink() {
   try {
     const payload = await decodeShare(token);
     if (typeof payload?.config !== "string") throw new Error("no config in link");
-    return { configText: payload.config, context: payload.context, sample: payload.sample };
+    return { configText: payload.config, context: payload.context, state: payload.state, sample: payload.sample };
   } catch (err) {
     toast(`This link could not be read (${err.message}); loading the default sample.`);
     return null;
@@ -323,7 +355,7 @@ window.addEventListener("hashchange", async () => {
   if (!link) return;
   editor.value = link.configText;
   app.sample = link.sample ?? "";
-  applyConfigText(link.context);
+  applyConfigText({ sharedContext: link.context ?? {}, sharedState: link.state });
 });
 
 // ---------- footer ----------
@@ -339,3 +371,31 @@ async function showBuildInfo(ms) {
   const size = wasm?.decodedBodySize ? ` · ${Math.round(wasm.decodedBodySize / 1024)} KB wasm` : "";
   $("build-info").textContent = `upgrade-prompts ${version ? `v${version}` : ""}${size} · ready in ${Math.round(ms)} ms`;
 }
+
+// ---------- boot ----------
+
+async function main() {
+  const t0 = performance.now();
+  await init();
+  const loadMs = performance.now() - t0;
+  showBuildInfo(loadMs);
+  $("engine-mode").textContent = typeof PromptEngine.prototype.evaluate === "function" ? "evaluate()" : "checks";
+  $("engine-mode").title = typeof PromptEngine.prototype.evaluate === "function"
+    ? "This engine build has evaluate(): rules, readiness, caps and placements apply"
+    : "This engine build has checkFeature() and checkUsage(); evaluate() is not available yet";
+
+  const shared = await readShareLink();
+  if (shared) {
+    editor.value = shared.configText;
+    app.sample = shared.sample ?? "";
+    $("sample-select").value = app.sample in SAMPLES ? app.sample : "team";
+    applyConfigText({ sharedContext: shared.context ?? {}, sharedState: shared.state });
+  } else {
+    await loadSample("team");
+  }
+  $("boot-status").hidden = true;
+  $("main").hidden = false;
+  document.documentElement.dataset.ready = "true";
+}
+
+await main();

@@ -5,7 +5,8 @@
 use super::eval::arith;
 use super::parser::{Expr, Kind};
 use super::program::{Method, Node, Op};
-use super::{closest, quote_help, ExprError, HostFn, Schema, Slot, Span, Type, Value};
+use super::{quote_help, ExprError, HostFn, Schema, Slot, Span, Type, Value};
+use crate::diag::suggest;
 
 const FUNCTIONS: [&str; 4] = ["size", "hasFeature", "hasAddon", "planAtLeast"];
 const METHODS: [&str; 4] = ["startsWith", "endsWith", "contains", "size"];
@@ -264,8 +265,8 @@ impl<'s> Checker<'s> {
                     "function",
                     Some(format!("`{name}` is a method: write `x.{name}(…)`")),
                 ),
-                None => ("function", closest(name, FUNCTIONS).map(quote_help)),
-                Some(_) => ("method", closest(name, METHODS).map(quote_help)),
+                None => ("function", suggest(name, FUNCTIONS).map(quote_help)),
+                Some(_) => ("method", suggest(name, METHODS).map(quote_help)),
             };
             self.errors.push(
                 ExprError::new(

@@ -335,48 +335,9 @@ fn build(
     }
 }
 
-/// The closest of `candidates` to `name`, if one is close enough to be a likely typo.
-pub(crate) fn closest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let max = (name.chars().count() / 3).max(1);
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = distance(name, c);
-        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
 /// "did you mean `s`?"
 pub(crate) fn quote_help(s: &str) -> String {
     format!("did you mean `{s}`?")
-}
-
-/// Levenshtein distance, ignoring ASCII case.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let up = row.get(j + 1).copied().unwrap_or(0);
-            let left = row.get(j).copied().unwrap_or(0);
-            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
-            let v = (up + 1).min(left + 1).min(diag + cost);
-            diag = up;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = v;
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
 }
 
 /// A character count as a span offset.

@@ -1,7 +1,9 @@
 //! A small schema and environment for tests, property tests and the fuzz target. Not part of
 //! the supported API.
 
-use super::{closest, Env, HostFn, PathError, Resolved, Schema, Slot, Type, Value};
+use crate::diag::suggest;
+
+use super::{Env, HostFn, PathError, Resolved, Schema, Slot, Type, Value};
 
 /// Paths of the mock schema: name, type, nullable. Slot ids are indexes into this table.
 pub const PATHS: &[(&str, Type, bool)] = &[
@@ -72,7 +74,7 @@ impl Schema for MockSchema {
                 nullable: PATHS.get(i).is_some_and(|p| p.2),
             }),
             None => Err(PathError {
-                suggestion: suggest(&name, PATHS.iter().map(|p| p.0)),
+                suggestion: suggest(&name, PATHS.iter().map(|p| p.0)).map(str::to_owned),
                 message: format!("unknown path `{name}`"),
             }),
         }
@@ -83,15 +85,11 @@ impl Schema for MockSchema {
         match known.iter().position(|k| *k == id) {
             Some(i) => Ok(super::offset(i)),
             None => Err(PathError {
-                suggestion: suggest(id, known.iter().copied()),
+                suggestion: suggest(id, known.iter().copied()).map(str::to_owned),
                 message: format!("unknown id `{id}` for `{}`", func.name()),
             }),
         }
     }
-}
-
-fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    closest(name, candidates).map(str::to_owned)
 }
 
 /// Values by slot and the host calls that return true.

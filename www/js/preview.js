@@ -196,11 +196,43 @@ function diagList(items, kind) {
       d.help ? h("span", { class: "diag-help" }, ` — ${d.help}`) : null, " ", chip(d.code))));
 }
 
+const TRACE_STATUS = { shown: "shown", suppressed: "suppressed", not_matched: "not matched", other_placement: "other placement" };
+
+/** Metrics a callout is about: its own usage check, or the usage paths its rule's trace read. */
+function metricsOf(c, check, trace) {
+  if (check && "metric" in check) return [check.metric];
+  const exprs = (trace ?? []).filter((t) => t.rule === c.rule).flatMap((t) => t.steps.map((s) => s.expr));
+  return [...new Set(exprs.flatMap((e) => [...e.matchAll(/usage\.([A-Za-z_]\w*)\./g)].map((m) => m[1])))];
+}
+
+function metricLine(u, def, ctx) {
+  return h("p", { class: "why-metric" },
+    h("strong", {}, def?.label || u.metric), ` (${u.metric}) is `,
+    h("strong", { class: `state-text state-${u.state}` }, STATE_LABELS[u.state] ?? u.state ?? "unknown"),
+    u.limit != null ? `: ${fmtNumber(u.used, ctx.locale)} of ${fmtNumber(u.limit, ctx.locale)} (${Math.round((u.ratio ?? 0) * 100)}%)` : ", no limit",
+    u.daysLeft != null ? `, runs out in ${u.daysLeft} days` : "");
+}
+
+function traceBlock(trace) {
+  return h("details", { class: "why-block trace", "data-testid": "why-trace" },
+    h("summary", {}, `Rule trace (${trace.length})`),
+    h("ol", { class: "trace-list" }, trace.map((t) =>
+      h("li", { class: `trace-${t.status}` },
+        h("div", { class: "trace-head" },
+          h("code", {}, t.rule),
+          chip(TRACE_STATUS[t.status] ?? t.status, `status-${t.status}`),
+          t.reason ? chip(t.reason, "mono") : null),
+        t.steps?.length ? h("ul", { class: "trace-steps" }, t.steps.map((s) =>
+          h("li", { class: s.result === "true" ? "is-true" : "is-false" },
+            h("code", {}, s.expr), h("span", { class: "arrow" }, " → "), h("code", {}, s.actual),
+            h("span", { class: "arrow" }, " → "), h("strong", {}, s.result),
+            s.missing ? chip("missing value", "warn") : null))) : null))));
+}
+
 /** The "why" panel: reasons and unlock options per callout, suppressions, trace, context problems. */
 export function renderWhy(view, ctx) {
   const { callouts, featureChecks, usageChecks, evaluation, mode, config } = view;
   const checks = [...Object.values(featureChecks), ...Object.values(usageChecks)];
-  const checkFor = (c) => checks.find((k) => k.callout?.id === c.id);
   const sections = [];
 
   sections.push(h("p", { class: "why-mode" }, mode === "evaluate"
@@ -209,46 +241,55 @@ export function renderWhy(view, ctx) {
 
   if (!callouts.length) {
     sections.push(h("p", { class: "why-empty" }, icon("check", "icon icon-sm"),
-      "No callouts right now: the page's feature is available and every metric is below its thresholds."));
+      evaluation.suppressed?.length
+        ? "No callouts shown: every candidate was suppressed (see below)."
+        : "No callouts right now: the page's feature is available and every metric is below its thresholds."));
   }
   for (const c of callouts) {
-    const check = checkFor(c);
-    const metric = check && "metric" in check ? check : null;
-    const def = metric ? config.metrics?.[metric.metric] : null;
+    const check = checks.find((k) => k.callout?.id === c.id);
+    const metrics = metricsOf(c, check, evaluation.trace).filter((m) => usageChecks[m]);
+    const unlock = check?.unlock ?? (metrics.length ? usageChecks[metrics[0]].unlock : null);
     sections.push(h("article", { class: `why-item sev-${c.severity}`, "data-testid": `why-${c.id}` },
       h("h3", {}, c.title),
       h("div", { class: "chip-row" },
         chip(KIND_LABELS[c.kind] ?? c.kind, `kind-${c.kind}`), chip(c.placement), chip(c.severity),
         chip(`priority ${c.priority}`), chip(c.rule, "mono"),
-        c.experiment ? chip(c.experiment.holdout ? `${c.experiment.key}: holdout` : `${c.experiment.key}: ${c.experiment.variant}`) : null),
-      metric ? h("p", { class: "why-metric" },
-        h("strong", {}, def?.label || metric.metric), ` (${metric.metric}) is `,
-        h("strong", { class: `state-text state-${metric.state}` }, STATE_LABELS[metric.state] ?? metric.state),
-        metric.limit != null ? `: ${fmtNumber(metric.used, ctx.locale)} of ${fmtNumber(metric.limit, ctx.locale)} (${Math.round((metric.ratio ?? 0) * 100)}%)` : "",
-        metric.daysLeft != null ? `, runs out in ${metric.daysLeft} days` : "") : null,
+        c.experiment ? chip(c.experiment.holdout ? `${c.experiment.key}: holdout` : `${c.experiment.key}: ${c.experiment.variant ?? "base"}`) : null),
+      metrics.map((m) => metricLine(usageChecks[m], config.metrics?.[m], ctx)),
       h("ul", { class: "reasons" }, (c.reasons ?? []).map((r) => h("li", {}, richText(r)))),
-      check ? unlockList(check.unlock, ctx)
-        : c.target ? h("p", { class: "why-sub" }, "Target: ", c.target.label, " · ", price(c.target.monthlyDelta, ctx.currency, ctx.locale)) : null));
+      c.target && !check ? h("p", { class: "why-target" }, "Target: ", h("strong", {}, c.target.label),
+        c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ", price(c.target.monthlyDelta, ctx.currency, ctx.locale)) : null,
+      unlockList(unlock, ctx),
+      ctx.canRecord ? h("div", { class: "chip-row event-row" },
+        h("span", { class: "why-sub" }, "Simulate host event:"),
+        ["impression", "click", "dismiss", "convert"].map((type) =>
+          h("button", { type: "button", class: "chip", "data-focus-key": `event:${type}:${c.id}`,
+            "aria-label": `Record ${type} of “${c.title}”`, onclick: () => ctx.handlers.onEvent(type, c) }, type))) : null));
   }
 
   if (evaluation.suppressed?.length) {
-    sections.push(h("div", { class: "why-block" },
+    sections.push(h("div", { class: "why-block", "data-testid": "why-suppressed" },
       h("h3", {}, `Suppressed (${evaluation.suppressed.length})`),
       h("ul", { class: "suppressed" }, evaluation.suppressed.map((s) =>
-        h("li", {}, h("code", {}, s.rule), " — ", SUPPRESSION[s.reason] ?? s.reason, " ", chip(s.reason, "mono"))))));
+        h("li", {}, h("code", {}, s.callout ?? s.rule), " — ", SUPPRESSION[s.reason] ?? s.reason, " ", chip(s.reason, "mono"),
+          s.experiment ? [" ", chip(s.experiment.holdout ? `${s.experiment.key}: holdout` : `${s.experiment.key}: ${s.experiment.variant}`)] : null)))));
   }
-  if (evaluation.trace != null) {
-    sections.push(h("details", { class: "why-block trace" },
-      h("summary", {}, "Evaluation trace"),
+  if (Array.isArray(evaluation.trace) && evaluation.trace.length) sections.push(traceBlock(evaluation.trace));
+  else if (evaluation.trace != null) {
+    sections.push(h("details", { class: "why-block trace" }, h("summary", {}, "Evaluation trace"),
       h("pre", { tabindex: 0 }, JSON.stringify(evaluation.trace, null, 2))));
   }
+  if (ctx.history) sections.push(ctx.history);
   const errors = evaluation.errors ?? [];
   const warnings = evaluation.warnings ?? [];
   if (errors.length || warnings.length) {
-    sections.push(h("div", { class: "why-block" },
+    sections.push(h("div", { class: "why-block", "data-testid": "why-problems" },
       h("h3", {}, "Context problems"),
       errors.length ? diagList(errors, "error") : null,
       warnings.length ? diagList(warnings, "warning") : null));
   }
-  fill(document.getElementById("why-body"), sections);
+  const body = document.getElementById("why-body");
+  const openTrace = body.querySelector(".trace")?.open;
+  keepFocus(body, () => fill(body, sections));
+  if (openTrace) body.querySelector(".trace")?.setAttribute("open", "");
 }
