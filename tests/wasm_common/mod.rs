@@ -90,7 +90,9 @@ fn nan_limit_is_reported_not_read_as_null() {
 
 #[wasm_bindgen_test]
 fn constructor_throws_config_error_with_errors() {
-    let bad = TEAM.replace("\"reports\"]", "\"reprots\"]");
+    let mut config: serde_json::Value = serde_json::from_str(TEAM).unwrap();
+    config["plans"][1]["features"] = serde_json::json!(["reprots"]);
+    let bad = config.to_string();
     let err = match PromptEngine::new(JsValue::from_str(&bad), None) {
         Ok(_) => panic!("invalid config accepted"),
         Err(e) => e,
@@ -162,4 +164,77 @@ fn checks_never_throw_on_bad_context() {
     // A non-string feature name is an error entry, not an exception.
     let f = engine.check_feature(JsValue::from_f64(3.0), parse(PRODUCT_CONTEXT));
     assert_eq!(get(&f, "reason"), JsValue::from_str("unknown_feature"));
+}
+
+#[wasm_bindgen_test]
+fn evaluate_record_and_state_have_documented_shapes() {
+    let mut engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    let ctx = PRODUCT_CONTEXT
+        .replace("\"used\": 18", "\"used\": 22")
+        .replace("\"role\": \"member\"", "\"role\": \"owner\"");
+    let opts: Object = parse("{\"trace\": true}").unchecked_into();
+    let ev = engine.evaluate(parse(&ctx), Some(opts.unchecked_into()));
+    for key in ["callouts", "suppressed", "errors", "warnings", "trace"] {
+        assert!(Array::is_array(&get(&ev, key)), "{key}: {}", stringify(&ev));
+    }
+    let callouts = Array::from(&get(&ev, "callouts"));
+    assert!(callouts.length() >= 1, "{}", stringify(&ev));
+    let first = callouts.get(0);
+    for key in [
+        "id",
+        "rule",
+        "kind",
+        "placement",
+        "severity",
+        "target",
+        "title",
+        "body",
+        "cta",
+        "priority",
+        "experiment",
+        "reasons",
+    ] {
+        assert!(
+            Reflect::has(&first, &key.into()).unwrap(),
+            "callout lacks {key}"
+        );
+    }
+    let native = upgrade_prompts::Engine::new(TEAM).unwrap();
+    let opts = upgrade_prompts::recommend::EvalOptions {
+        placement: None,
+        trace: true,
+    };
+    assert_eq!(
+        canonical(&stringify(&ev)),
+        canonical(&to_json(&native.evaluate(&ctx, &opts, 0.0)))
+    );
+
+    let id = get(&first, "id");
+    let event = parse(&format!(
+        "{{\"type\": \"dismiss\", \"callout\": {}, \"at\": \"2026-11-24T09:00:00Z\"}}",
+        stringify(&id)
+    ));
+    let rec = engine.record(event);
+    assert_eq!(get(&rec, "recorded"), JsValue::TRUE, "{}", stringify(&rec));
+    let bad = engine.record(parse("{\"type\": \"explode\", \"callout\": \"x\"}"));
+    assert_eq!(get(&rec, "error"), JsValue::NULL);
+    assert_eq!(get(&bad, "recorded"), JsValue::FALSE);
+    let state = engine.export_state();
+    assert_eq!(get(&state, "version"), JsValue::from_f64(1.0));
+    // Restored from the exported state, the dismissed callout stays hidden.
+    let opts = Object::new();
+    Reflect::set(&opts, &"state".into(), &state).unwrap();
+    let restored = PromptEngine::new(parse(TEAM), Some(opts.unchecked_into())).unwrap();
+    let again = restored.evaluate(parse(&ctx), None);
+    assert!(!stringify(&get(&again, "callouts")).contains(&format!("\"id\":{}", stringify(&id))));
+    // A future-version state is ignored with a warning, not an exception.
+    let opts = Object::new();
+    Reflect::set(
+        &opts,
+        &"state".into(),
+        &parse("{\"version\": 99, \"callouts\": {}}"),
+    )
+    .unwrap();
+    let fresh = PromptEngine::new(parse(TEAM), Some(opts.unchecked_into())).unwrap();
+    assert!(stringify(&fresh.warnings()).contains("state_ignored"));
 }

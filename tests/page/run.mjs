@@ -1,0 +1,341 @@
+// Playground page tests in headless Chromium: `node tests/page/run.mjs` from the repo root.
+// Starts www/serve.mjs on a free port, runs each case in a fresh browser context, fails on any
+// console error or page error, and saves screenshots to build/screenshots/.
+import { mkdirSync } from "node:fs";
+import { request } from "node:http";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { start } from "../../www/serve.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SHOTS = resolve(ROOT, "build/screenshots");
+mkdirSync(SHOTS, { recursive: true });
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Polls `fn` until it returns a truthy value. */
+async function until(fn, message, timeout = 5000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out: ${message}${last instanceof Error ? ` (${last.message})` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const byId = (page, id) => page.locator(`[data-testid="${id}"]`);
+const text = async (page, id) => (await byId(page, id).textContent()) ?? "";
+const shot = (page, name) => page.screenshot({ path: resolve(SHOTS, `${name}.png`) });
+
+/** Opens the playground and waits until the engine has rendered the preview. */
+async function open(ctx, hash = "") {
+  const page = await ctx.browserContext.newPage();
+  page.on("console", (msg) => {
+    if (msg.type() === "error") ctx.errors.push(`console: ${msg.text()} (${msg.location()?.url ?? ""})`);
+  });
+  page.on("pageerror", (err) => ctx.errors.push(`page error: ${err.message}`));
+  page.on("response", (res) => ctx.responses.push(res));
+  await page.goto(`${ctx.base}/${hash}`);
+  await page.waitForSelector("html[data-ready]", { timeout: 15000 });
+  await page.locator('[data-testid="meters"] .meter').first().waitFor();
+  return page;
+}
+
+/** Fixed dates so results do not depend on the machine's clock. */
+async function pinDates(page) {
+  await byId(page, "now-input").fill("2026-11-24T09:00");
+  await byId(page, "created-at").fill("2025-01-15");
+  await byId(page, "renewal-at").fill("2027-06-01");
+}
+
+const calloutIn = (page, selector) => page.locator(`[data-testid="callouts"] ${selector}`);
+
+// ---------------------------------------------------------------------------
+
+test("page loads the wasm and the team sample, and shows usage meters", async (ctx) => {
+  const page = await open(ctx);
+  assert((await byId(page, "sample-select").inputValue()) === "team", "default sample should be team");
+  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  assert(config.plans.some((p) => p.id === "team"), "editor should hold the team catalog");
+  const wasm = ctx.responses.find((r) => r.url().endsWith(".wasm"));
+  assert(wasm && wasm.ok(), "the .wasm should load");
+  assert(wasm.headers()["content-type"] === "application/wasm", `wasm content type: ${wasm.headers()["content-type"]}`);
+  assert(await byId(page, "meter-seats").isVisible(), "seats meter visible");
+  assert(await byId(page, "meter-api_calls").isVisible(), "api_calls meter visible");
+  assert(/of 25/.test(await text(page, "meter-seats")), "seats meter shows the Team limit");
+  assert(/v\d+\.\d+\.\d+.*ms/.test(await text(page, "build-info")), "build info shows version and load time");
+  assert(/valid/i.test(await text(page, "config-status")), "config status says valid");
+  assert((await byId(page, "config-errors").locator("li").count()) === 0, "no config errors");
+  assert((await page.locator('[data-testid="callouts"]').getAttribute("aria-live")) === "polite", "callouts is a live region");
+  await shot(page, "01-default");
+});
+
+test("seats past 80% of the limit show a seat callout, explained in the why panel", async (ctx) => {
+  const page = await open(ctx);
+  await pinDates(page);
+  await byId(page, "usage-seats").fill("22"); // 88% of Team's 25
+  const seat = calloutIn(page, '[data-kind="usage_limit"][data-testid$="seats"], [data-kind="seat_expansion"]');
+  await seat.first().waitFor();
+  const why = byId(page, "why-panel");
+  await until(async () => /Seats/.test(await why.textContent()) && /approaching/i.test(await why.textContent()),
+    "why panel names the metric and its state");
+  assert((await byId(page, "meter-seats").getAttribute("data-state")) === "approaching", "seats meter is approaching");
+  await shot(page, "02-seats-approaching");
+
+  await byId(page, "usage-seats").fill("25"); // at the limit: the blocking built-in notice wins
+  await page.locator('[data-testid="callout-usage_limit:seats"][data-kind="usage_limit"]').waitFor();
+  assert((await byId(page, "meter-seats").getAttribute("data-state")) === "at_limit", "seats meter is at_limit");
+  await until(async () => /at limit/i.test(await why.textContent()), "why panel says at limit");
+  await shot(page, "02-seats-at-limit");
+});
+
+test("a member gets the “Ask your admin” CTA", async (ctx) => {
+  const page = await open(ctx);
+  await pinDates(page);
+  await byId(page, "usage-seats").fill("25");
+  const cta = page.locator('[data-testid="cta-usage_limit:seats"]');
+  await until(async () => (await cta.getAttribute("data-action")) !== "ask_admin", "owner gets a purchase action");
+  await byId(page, "role-select").selectOption("member");
+  await until(async () => (await cta.getAttribute("data-action")) === "ask_admin", "member gets ask_admin");
+  assert(/ask your admin/i.test(await cta.textContent()), `CTA label: ${await cta.textContent()}`);
+  assert((await cta.evaluate((el) => el.tagName)) === "BUTTON", "ask_admin has no URL to follow");
+  await shot(page, "03-member-ask-admin");
+});
+
+test("a broken config lists the error with its path and keeps the last good preview", async (ctx) => {
+  const page = await open(ctx);
+  await byId(page, "usage-seats").fill("22");
+  await calloutIn(page, "[data-kind]").first().waitFor();
+  const calloutsBefore = await text(page, "callouts");
+  const metersBefore = await text(page, "meters");
+
+  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  config.plans[1].features.push("reportz");
+  config.rules[0].message.en.body = "You are using {usage.seats.usd} seats.";
+  await byId(page, "config-editor").fill(JSON.stringify(config, null, 2));
+
+  const errors = byId(page, "config-errors");
+  await until(async () => /plans\[1\]\.features\[1\]/.test(await errors.textContent()), "error path plans[1].features[1]");
+  const all = await errors.textContent();
+  assert(/unknown_feature/.test(all) && /reportz/.test(all), "unknown feature code and id");
+  assert(/did you mean/i.test(all), "help text shown");
+  assert(/rules\[0\]\.message\.en\.body/.test(all), "placeholder error path");
+  const mark = await errors.locator("mark").first().textContent();
+  assert(mark.includes("usage.seats.usd"), `span highlighted: ${mark}`);
+  assert(await byId(page, "stale-note").isVisible(), "stale note shown");
+  assert((await text(page, "callouts")) === calloutsBefore, "callouts unchanged");
+  assert((await text(page, "meters")) === metersBefore, "meters unchanged");
+
+  // "Show in editor" selects the offending value.
+  await errors.locator('li[data-code="unknown_feature"] button').click();
+  const selected = await byId(page, "config-editor").evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  assert(selected.includes("reportz"), `editor selection: ${selected}`);
+
+  // The context still drives the last good engine.
+  await byId(page, "usage-seats").fill("25");
+  await page.locator('[data-testid="callout-usage_limit:seats"]').waitFor();
+  await shot(page, "04-broken-config");
+
+  await page.locator("#reset-config").click();
+  await until(async () => !(await byId(page, "stale-note").isVisible()), "stale note cleared after reset");
+});
+
+test("locale ja shows Japanese callout text", async (ctx) => {
+  const page = await open(ctx);
+  await pinDates(page);
+  await byId(page, "usage-seats").fill("22");
+  await calloutIn(page, "[data-kind]").first().waitFor();
+  await byId(page, "locale-select").selectOption("ja");
+  await until(async () => /[\u3040-\u30ff\u4e00-\u9fff]/.test(await calloutIn(page, ".callout-title").first().textContent()),
+    "Japanese title");
+  await shot(page, "05-locale-ja");
+});
+
+test("the share link round-trips config and context", async (ctx) => {
+  await ctx.browserContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ctx.base });
+  const page = await open(ctx);
+  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  config.plans[1].label = "Team Pro";
+  await byId(page, "config-editor").fill(JSON.stringify(config, null, 2));
+  await until(async () => /Team Pro/.test(await text(page, "app-plan")), "edited label in the preview");
+  await byId(page, "role-select").selectOption("admin");
+  await byId(page, "locale-select").selectOption("ja");
+  await byId(page, "usage-seats").fill("21");
+  await byId(page, "addon-api_boost").fill("2");
+  await byId(page, "health-score").fill("35");
+  await byId(page, "now-input").fill("2026-12-03T10:30");
+  await byId(page, "page-feature").selectOption("sso");
+
+  await byId(page, "copy-link").click();
+  await until(async () => /link/i.test(await text(page, "toast")), "copy confirmation");
+  const url = await page.evaluate(() => navigator.clipboard.readText().catch(() => location.href));
+  assert(url.includes("#s="), `link carries the state: ${url.slice(0, 80)}`);
+
+  const values = async (p) => ({
+    editor: JSON.parse(await byId(p, "config-editor").inputValue()),
+    plan: await byId(p, "plan-select").inputValue(),
+    role: await byId(p, "role-select").inputValue(),
+    locale: await byId(p, "locale-select").inputValue(),
+    seats: await byId(p, "usage-seats-value").inputValue(),
+    boost: await byId(p, "addon-api_boost").inputValue(),
+    health: await byId(p, "health-score-value").inputValue(),
+    now: await byId(p, "now-input").inputValue(),
+    feature: await byId(p, "page-feature").inputValue(),
+    callouts: await text(p, "callouts"),
+  });
+  const before = await values(page);
+  const copy = await open(ctx, url.slice(url.indexOf("#")));
+  const after = await values(copy);
+  for (const key of Object.keys(before)) {
+    assert(JSON.stringify(before[key]) === JSON.stringify(after[key]), `${key}: ${JSON.stringify(before[key])} vs ${JSON.stringify(after[key])}`);
+  }
+  assert(after.editor.plans[1].label === "Team Pro", "edited config restored");
+  await shot(copy, "06-shared-link");
+});
+
+test("time travel past a trial end locks the feature", async (ctx) => {
+  const page = await open(ctx);
+  await pinDates(page);
+  await byId(page, "trial-feature").selectOption("sso");
+  await byId(page, "trial-ends").fill("2026-12-01T00:00");
+  await byId(page, "feature-sso").click(); // the user opens SSO: page.feature = sso
+  assert((await byId(page, "page-feature").inputValue()) === "sso", "feature button sets page.feature");
+  await until(async () => /trial active/i.test(await text(page, "trial-status")), "trial active");
+  assert((await page.locator('[data-testid="callout-feature_gate:sso"]').count()) === 0, "no gate during the trial");
+  assert((await byId(page, "lock-sso").count()) === 0, "no lock badge during the trial");
+
+  await byId(page, "now-input").fill("2026-12-05T09:00");
+  const gate = page.locator('[data-testid="callout-feature_gate:sso"]');
+  await gate.waitFor();
+  assert((await gate.getAttribute("data-kind")) === "feature_gate", "gate kind");
+  assert((await gate.getAttribute("role")) === "dialog", "gate renders as a modal");
+  assert(await byId(page, "lock-sso").isVisible(), "lock badge on the SSO button");
+  assert(/trial ended/i.test(await text(page, "trial-status")), "trial ended");
+  assert(/trial of .*sso.* has ended/i.test(await text(page, "why-panel")), "why panel gives the trial reason");
+  await shot(page, "07-trial-ended");
+});
+
+test("without evaluate() the page builds callouts from checkFeature + checkUsage", async (ctx) => {
+  // Serve a package build that lacks evaluate/record/exportState, as before the rules landed.
+  await ctx.browserContext.route("**/pkg/upgrade_prompts.js", async (route) => {
+    const res = await route.fetch();
+    const body = `${await res.text()}\nfor (const m of ["evaluate", "record", "exportState"]) delete PromptEngine.prototype[m];\n`;
+    await route.fulfill({ response: res, body });
+  });
+  const page = await open(ctx);
+  assert((await text(page, "engine-mode")).trim() === "checks", "engine mode shows checks");
+  await pinDates(page);
+  await byId(page, "trial-feature").selectOption("");
+  await byId(page, "usage-seats").fill("22");
+  await page.locator('[data-testid="callout-usage_limit:seats"][data-kind="usage_limit"]').waitFor();
+  await byId(page, "feature-sso").click();
+  await page.locator('[data-testid="callout-feature_gate:sso"][data-kind="feature_gate"]').waitFor();
+  assert(/checkFeature/.test(await text(page, "why-panel")), "why panel names the fallback");
+  assert(/approaching/i.test(await text(page, "why-panel")), "why panel explains the seat state");
+  await shot(page, "08-fallback-checks");
+});
+
+test("the feature-tier sample: modal gate, prices in EUR, dismiss is recorded", async (ctx) => {
+  const page = await open(ctx);
+  await byId(page, "sample-select").selectOption("features");
+  await byId(page, "meter-ai_replies").waitFor();
+  assert((await byId(page, "config-errors").locator("li").count()) === 0, "features sample is valid");
+  await pinDates(page);
+  await byId(page, "trial-feature").selectOption("");
+  await byId(page, "feature-ai_assist").click();
+  const gate = page.locator('[data-testid="callout-feature_gate:ai_assist"]');
+  await gate.waitFor();
+  assert(/€/.test(await text(page, "why-panel")), "unlock prices formatted in EUR");
+  await shot(page, "09-features-gate");
+  const canRecord = await page.evaluate(() => document.querySelector("[data-testid=engine-mode]").textContent.includes("evaluate"));
+  await gate.getByRole("button", { name: /dismiss/i }).click();
+  await until(async () => (await gate.count()) === 0, "modal closes");
+  if (canRecord) {
+    await byId(page, "feature-ai_assist").click();
+    await until(async () => /cooldown:dismissed/.test(await text(page, "why-panel")), "dismissal cooldown suppresses the gate");
+  }
+});
+
+test("controls are labelled and keyboard reachable", async (ctx) => {
+  const page = await open(ctx);
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("main input, main select, main textarea")]
+      .filter((el) => !el.labels?.length && !el.getAttribute("aria-label"))
+      .map((el) => el.id || el.outerHTML.slice(0, 60)));
+  assert(unlabelled.length === 0, `unlabelled controls: ${unlabelled.join(", ")}`);
+  await byId(page, "feature-reports").focus();
+  await page.keyboard.press("Enter");
+  await until(async () => (await byId(page, "feature-reports").getAttribute("aria-pressed")) === "true", "Enter activates a feature button");
+  const focused = await page.evaluate(() => document.activeElement?.dataset.testid);
+  assert(focused === "feature-reports", `focus kept on the button after re-render (got ${focused})`);
+});
+
+test("the server serves the right types and refuses paths outside www/ and pkg/", async (ctx) => {
+  const get = (path) => new Promise((resolveGet, reject) => {
+    const req = request({ host: "127.0.0.1", port: ctx.port, path, method: "GET" }, (res) => {
+      res.resume();
+      resolveGet({ status: res.statusCode, type: res.headers["content-type"] });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  assert((await get("/")).type.startsWith("text/html"), "index is html");
+  assert((await get("/app.js")).type.startsWith("text/javascript"), "app.js is javascript");
+  assert((await get("/pkg/upgrade_prompts_bg.wasm")).type === "application/wasm", "wasm type");
+  assert((await get("/samples/team.json")).type.startsWith("application/json"), "json type");
+  for (const path of ["/../Cargo.toml", "/..%2fCargo.toml", "/pkg/..%2f..%2fCargo.toml", "/%2e%2e/src/lib.rs", "/www/..%2f..%2fCargo.toml"]) {
+    const { status } = await get(path);
+    assert(status === 403 || status === 404, `${path} → ${status}`);
+  }
+});
+
+// ---------------------------------------------------------------------------
+
+const started = Date.now();
+const server = start(0, { quiet: true });
+await new Promise((r) => server.once("listening", r));
+const port = server.address().port;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+});
+
+let failed = 0;
+for (const { name, fn } of tests) {
+  const t0 = Date.now();
+  const browserContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const ctx = { browserContext, base: `http://127.0.0.1:${port}`, port, errors: [], responses: [] };
+  let error = null;
+  try {
+    await fn(ctx);
+    if (ctx.errors.length) error = new Error(`console/page errors:\n    ${ctx.errors.join("\n    ")}`);
+  } catch (err) {
+    error = err;
+  }
+  await browserContext.close();
+  const ms = Date.now() - t0;
+  if (error) {
+    failed++;
+    console.log(`✗ ${name} (${ms} ms)\n    ${error.message}`);
+  } else {
+    console.log(`✓ ${name} (${ms} ms)`);
+  }
+}
+await browser.close();
+server.close();
+const secs = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`\npage tests: ${tests.length - failed} passed, ${failed} failed (${secs} s); screenshots in build/screenshots/`);
+process.exit(failed ? 1 : 0);
