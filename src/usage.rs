@@ -393,7 +393,7 @@ pub(crate) fn usage_callout(
             .flatten()
             .map_or_else(|| "unlimited".to_owned(), crate::message::format_number)
     )];
-    if let Some(d) = u.days_left {
+    if let Some(d) = u.days_left.filter(|d| *d > 0.0) {
         reasons.push(format!(
             "at the current pace the limit is reached in {d} days"
         ));

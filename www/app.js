@@ -1,6 +1,6 @@
 // upgrade-prompts playground: catalog editor | context controls | live preview.
 import init, { PromptEngine, validateConfig } from "upgrade-prompts";
-import { debounce, h, toast } from "./js/dom.js";
+import { debounce, fill, h, toast } from "./js/dom.js";
 import {
   buildContext, decodeShare, defaultState, encodeShare, fmtDate, reconcileState, stateFromContext,
 } from "./js/model.js";
@@ -18,8 +18,9 @@ const app = {
   config: null, // last valid config (parsed)
   canonical: "", // its JSON, to skip rebuilding on no-op edits
   state: null,
-  sample: "team",
-  lastCallouts: "",
+  sample: "team", // the sample last loaded
+  edited: false, // whether the editor differs from it
+  rendered: {}, // signature of what each preview region last showed
 };
 
 // ---------- catalog ----------
@@ -29,6 +30,8 @@ async function loadSample(name) {
   if (!res.ok) throw new Error(`could not load sample ${name}: HTTP ${res.status}`);
   editor.value = await res.text();
   app.sample = name;
+  app.edited = false;
+  $("sample-select").value = name;
   app.state = null; // a new catalog starts from its own default context and an empty history
   app.canonical = "";
   applyConfigText({ freshHistory: true });
@@ -47,7 +50,7 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
     parsed = undefined;
   }
   const report = validateConfig(parsed === undefined ? text : parsed);
-  renderDiagnostics($("config-errors"), report, text, parsed, (d) => selectInEditor(editor, rangeFor(editor.value, d)));
+  showDiagnostics(report, text, parsed);
   setStatus(report, parsed);
   if (!report.valid) {
     setStale(app.config != null);
@@ -61,15 +64,14 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
     try {
       engine = new PromptEngine(parsed, state ? { state } : {});
     } catch (err) {
-      renderDiagnostics($("config-errors"), { errors: err.errors ?? [{ code: err.name, message: err.message, path: [] }] }, text, parsed, () => {});
+      showDiagnostics({ errors: err.errors ?? [{ code: err.name, message: err.message, path: [] }] }, text, parsed);
       setStale(app.config != null);
       return;
     }
     const known = new Set(report.warnings.map((w) => `${w.code}|${JSON.stringify(w.path)}`));
     const extra = (engine.warnings ?? []).filter((w) => !known.has(`${w.code}|${JSON.stringify(w.path)}`));
     if (extra.length) {
-      renderDiagnostics($("config-errors"), { errors: [], warnings: [...report.warnings, ...extra] }, text, parsed,
-        (d) => selectInEditor(editor, rangeFor(editor.value, d)));
+      showDiagnostics({ errors: [], warnings: [...report.warnings, ...extra] }, text, parsed);
     }
     app.engine?.free?.();
     app.engine = engine;
@@ -78,10 +80,24 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
     app.state = sharedContext ? stateFromContext(sharedContext, parsed)
       : app.state ? reconcileState(app.state, parsed) : defaultState(parsed);
     renderControls(form, parsed, app.state, { onChange, shiftNow });
+    fillPlacements(parsed);
     refresh({ rescale: true });
   }
   setStale(false);
   saveLink();
+}
+
+function showDiagnostics(report, text, parsed) {
+  renderDiagnostics($("config-errors"), report, text, parsed, (d) => selectInEditor(editor, rangeFor(editor.value, d)));
+}
+
+/** The placement filter lists the built-in placements and any the catalog configures. */
+function fillPlacements(config) {
+  const select = $("placement-filter");
+  const names = [...new Set(["banner", "inline", "modal", ...Object.keys(config.placements ?? {})])];
+  const current = select.value;
+  fill(select, h("option", { value: "" }, "All"), names.map((n) => h("option", { value: n }, n)));
+  select.value = names.includes(current) ? current : "";
 }
 
 function setStatus(report, parsed) {
@@ -111,7 +127,8 @@ function showEmpty() {
 
 const validateSoon = debounce(() => applyConfigText(), 250);
 editor.addEventListener("input", () => {
-  app.sample = "";
+  app.edited = true;
+  $("sample-select").value = "custom";
   validateSoon();
 });
 editor.addEventListener("keydown", (e) => {
@@ -126,7 +143,7 @@ editor.addEventListener("keydown", (e) => {
 editor.addEventListener("blur", () => delete editor.dataset.escaped);
 
 $("sample-select").addEventListener("change", (e) => loadSample(e.target.value));
-$("reset-config").addEventListener("click", () => loadSample($("sample-select").value));
+$("reset-config").addEventListener("click", () => loadSample(app.sample in SAMPLES ? app.sample : "team"));
 $("format-config").addEventListener("click", () => {
   try {
     editor.value = `${JSON.stringify(JSON.parse(editor.value), null, 2)}\n`;
@@ -135,6 +152,7 @@ $("format-config").addEventListener("click", () => {
     toast("The catalog is not valid JSON yet, so it cannot be formatted.");
   }
 });
+$("placement-filter").addEventListener("change", () => refresh());
 $("reset-context").addEventListener("click", () => {
   app.state = defaultState(app.config);
   syncControls(form, app.state);
@@ -144,6 +162,10 @@ $("reset-context").addEventListener("click", () => {
 // ---------- context → engine → preview ----------
 
 function onChange(key) {
+  if (key === "trialFeature" && app.state.trialFeature && !app.state.trialEndsAt) {
+    app.state.trialEndsAt = shiftedNow(app.state, 7); // a new trial runs a week from "now"
+    syncControls(form, app.state);
+  }
   refresh({ rescale: key === "plan" || key.startsWith("addons.") });
 }
 
@@ -162,18 +184,19 @@ function refresh({ rescale = false } = {}) {
   const usageChecks = {};
   for (const id of Object.keys(config.metrics ?? {})) usageChecks[id] = engine.checkUsage(id, context);
 
+  const placement = $("placement-filter").value || undefined;
   let evaluation;
   let mode;
   if (typeof engine.evaluate === "function") {
     mode = "evaluate";
-    evaluation = engine.evaluate(context, { trace: true });
+    evaluation = engine.evaluate(context, { trace: true, ...(placement ? { placement } : {}) });
   } else {
     mode = "checks";
     const page = state.pageFeature;
     const pageCheck = page ? featureChecks[page] ?? engine.checkFeature(page, context) : null;
     const checks = [pageCheck, ...Object.values(usageChecks)].filter(Boolean);
     evaluation = {
-      callouts: sortCallouts(checks.map((c) => c.callout).filter(Boolean)),
+      callouts: sortCallouts(checks.map((c) => c.callout).filter((c) => c && (!placement || c.placement === placement))),
       suppressed: [],
       errors: checks.flatMap((c) => c.errors ?? []),
       warnings: checks.flatMap((c) => c.warnings ?? []),
@@ -196,20 +219,26 @@ function refresh({ rescale = false } = {}) {
     handlers: { openFeature, onCta, onDismiss, onEvent },
     canDismiss: (c) => c.placement === "modal" || canRecord,
     canRecord,
-    history: canRecord ? historyBlock() : null,
+    history: () => (canRecord ? historyBlock() : null),
   };
-  const signature = JSON.stringify([view.callouts, featureChecks, state.pageFeature, locale]);
-  if (signature !== app.lastCallouts) {
-    app.lastCallouts = signature;
-    renderCallouts(view, ctx);
-  }
-  renderMeters(view, ctx);
-  renderWhy(view, ctx);
+  // Regions are rebuilt only when their content changes: no flicker, no lost focus or open
+  // <details>, and the live region announces real changes only.
+  const base = [app.canonical, locale];
+  renderIfChanged("callouts", [base, view.callouts, featureChecks, state.pageFeature, canRecord], () => renderCallouts(view, ctx));
+  renderIfChanged("meters", [base, usageChecks], () => renderMeters(view, ctx));
+  renderIfChanged("why", [base, evaluation, usageChecks, featureChecks, mode, exportState()], () => renderWhy(view, ctx));
   updateUsage(form, config, usageChecks, locale, rescale);
-  updateTrial(form, trialText(featureChecks[state.trialFeature], locale));
+  updateTrial(form, trialText(featureChecks[state.trialFeature], locale), !!state.trialFeature);
   renderAppBar(config, state);
   $("context-json").textContent = JSON.stringify(context, null, 2);
   saveLink();
+}
+
+function renderIfChanged(region, inputs, render) {
+  const signature = JSON.stringify(inputs);
+  if (app.rendered[region] === signature) return;
+  app.rendered[region] = signature;
+  render();
 }
 
 /** Deterministic order, as the engine documents: priority, revenue delta, rule id. */
@@ -314,13 +343,21 @@ const writeLink = debounce(async () => {
   const state = exportState();
   const token = await encodeShare({
     v: 1,
-    sample: app.sample || undefined,
+    sample: app.sample,
+    edited: app.edited || undefined,
     config: editor.value,
     context: buildContext(app.state, app.config),
     state: Object.keys(state?.callouts ?? {}).length ? state : undefined,
   });
   history.replaceState(null, "", `#s=${token}`);
 }, 300);
+
+function showSharedCatalog(link) {
+  editor.value = link.configText;
+  app.sample = link.sample in SAMPLES ? link.sample : "team";
+  app.edited = link.edited || !(link.sample in SAMPLES);
+  $("sample-select").value = app.edited ? "custom" : app.sample;
+}
 
 function saveLink() {
   writeLink();
@@ -332,7 +369,7 @@ async function readShareLink() {
   try {
     const payload = await decodeShare(token);
     if (typeof payload?.config !== "string") throw new Error("no config in link");
-    return { configText: payload.config, context: payload.context, state: payload.state, sample: payload.sample };
+    return { configText: payload.config, context: payload.context, state: payload.state, sample: payload.sample, edited: !!payload.edited };
   } catch (err) {
     toast(`This link could not be read (${err.message}); loading the default sample.`);
     return null;
@@ -353,8 +390,7 @@ $("copy-link").addEventListener("click", async () => {
 window.addEventListener("hashchange", async () => {
   const link = await readShareLink();
   if (!link) return;
-  editor.value = link.configText;
-  app.sample = link.sample ?? "";
+  showSharedCatalog(link);
   applyConfigText({ sharedContext: link.context ?? {}, sharedState: link.state });
 });
 
@@ -386,9 +422,7 @@ async function main() {
 
   const shared = await readShareLink();
   if (shared) {
-    editor.value = shared.configText;
-    app.sample = shared.sample ?? "";
-    $("sample-select").value = app.sample in SAMPLES ? app.sample : "team";
+    showSharedCatalog(shared);
     applyConfigText({ sharedContext: shared.context ?? {}, sharedState: shared.state });
   } else {
     await loadSample("team");

@@ -656,13 +656,9 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
         ) else {
             continue;
         };
-        let id = match o.get("id") {
-            Some(idv) => r.id(idv, &join(&p, "id"), false),
-            None => {
-                r.error("missing_field", "missing field `id`", &p);
-                None
-            }
-        };
+        let id = r
+            .required(o, "id", &p)
+            .and_then(|x| r.id(x, &join(&p, "id"), false));
         let label = o
             .get("label")
             .and_then(|l| r.text(l, &join(&p, "label"), 200));
@@ -769,13 +765,9 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
         ) else {
             continue;
         };
-        let id = match o.get("id") {
-            Some(idv) => r.id(idv, &join(&p, "id"), false),
-            None => {
-                r.error("missing_field", "missing field `id`", &p);
-                None
-            }
-        };
+        let id = r
+            .required(o, "id", &p)
+            .and_then(|x| r.id(x, &join(&p, "id"), false));
         let label = o
             .get("label")
             .and_then(|l| r.text(l, &join(&p, "label"), 200));

@@ -116,6 +116,20 @@ impl Reader {
         }
     }
 
+    /// A field that must be present; its absence is reported as `missing_field` at `path`.
+    pub fn required<'a>(
+        &mut self,
+        o: &'a Map<String, Value>,
+        key: &str,
+        path: &[PathSeg],
+    ) -> Option<&'a Value> {
+        let v = o.get(key);
+        if v.is_none() {
+            self.error("missing_field", format!("missing field `{key}`"), path);
+        }
+        v
+    }
+
     pub fn string(&mut self, v: &Value, path: &[PathSeg]) -> Option<String> {
         match v {
             Value::String(s) if !s.starts_with(NON_FINITE_PREFIX) => Some(s.clone()),

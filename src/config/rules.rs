@@ -455,13 +455,9 @@ fn read_rule(
 ) -> Option<Rule> {
     let o = r.object(v, rp, RULE_FIELDS)?;
     let before = r.errors.len();
-    let id = match o.get("id") {
-        Some(x) => r.id(x, &join(rp, "id"), false),
-        None => {
-            r.error("missing_field", "missing field `id`", rp);
-            None
-        }
-    };
+    let id = r
+        .required(o, "id", rp)
+        .and_then(|x| r.id(x, &join(rp, "id"), false));
     let kind = match o.get("kind") {
         Some(k) => {
             let kp = join(rp, "kind");

@@ -1,7 +1,7 @@
 // Playground page tests in headless Chromium: `node tests/page/run.mjs` from the repo root.
 // Starts www/serve.mjs on a free port, runs each case in a fresh browser context, fails on any
 // console error or page error, and saves screenshots to build/screenshots/.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,12 @@ test("seats past 80% of the limit show a seat callout, explained in the why pane
     "why panel names the metric and its state");
   assert((await byId(page, "meter-seats").getAttribute("data-state")) === "approaching", "seats meter is approaching");
   await shot(page, "02-seats-approaching");
+
+  // The placement filter asks the engine for one slot only.
+  await byId(page, "placement-filter").selectOption("modal");
+  await until(async () => (await seat.count()) === 0, "banner callouts hidden when only modals are asked for");
+  await byId(page, "placement-filter").selectOption("");
+  await seat.first().waitFor();
 
   await byId(page, "usage-seats").fill("25"); // at the limit: the blocking built-in notice wins
   await page.locator('[data-testid="callout-usage_limit:seats"][data-kind="usage_limit"]').waitFor();
@@ -193,6 +199,7 @@ test("the share link round-trips config and context", async (ctx) => {
     health: await byId(p, "health-score-value").inputValue(),
     now: await byId(p, "now-input").inputValue(),
     feature: await byId(p, "page-feature").inputValue(),
+    sample: await byId(p, "sample-select").inputValue(),
     callouts: await text(p, "callouts"),
   });
   const before = await values(page);
@@ -268,6 +275,22 @@ test("the feature-tier sample: modal gate, prices in EUR, dismiss is recorded", 
   }
 });
 
+test("every sample catalog is valid and renders its meters and feature buttons", async (ctx) => {
+  const page = await open(ctx);
+  for (const sample of ["api", "features", "team"]) {
+    await byId(page, "sample-select").selectOption(sample);
+    const file = readFileSync(resolve(ROOT, `www/samples/${sample}.json`), "utf8");
+    await until(async () => (await byId(page, "config-editor").inputValue()) === file, `${sample} in the editor`);
+    const config = JSON.parse(file);
+    await until(async () => (await page.locator('[data-testid="meters"] .meter').count()) === Object.keys(config.metrics).length,
+      `${sample}: one meter per metric`);
+    await until(async () => (await page.locator("#feature-bar .feature-btn").count()) === Object.keys(config.features).length,
+      `${sample}: one button per feature`);
+    assert((await byId(page, "config-errors").locator("li").count()) === 0, `${sample}: no config errors`);
+    assert((await page.locator("#plan-select option").count()) === config.plans.length, `${sample}: plan options`);
+  }
+});
+
 test("controls are labelled and keyboard reachable", async (ctx) => {
   const page = await open(ctx);
   const unlabelled = await page.evaluate(() =>
@@ -275,6 +298,11 @@ test("controls are labelled and keyboard reachable", async (ctx) => {
       .filter((el) => !el.labels?.length && !el.getAttribute("aria-label"))
       .map((el) => el.id || el.outerHTML.slice(0, 60)));
   assert(unlabelled.length === 0, `unlabelled controls: ${unlabelled.join(", ")}`);
+  const duplicateIds = await page.evaluate(() => {
+    const ids = [...document.querySelectorAll("[id]")].map((el) => el.id);
+    return ids.filter((id, i) => ids.indexOf(id) !== i);
+  });
+  assert(duplicateIds.length === 0, `duplicate ids: ${duplicateIds.join(", ")}`);
   await byId(page, "feature-reports").focus();
   await page.keyboard.press("Enter");
   await until(async () => (await byId(page, "feature-reports").getAttribute("aria-pressed")) === "true", "Enter activates a feature button");

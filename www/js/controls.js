@@ -96,9 +96,8 @@ export function renderControls(form, config, state, handlers) {
         [["−1 day", -1], ["+1 day", 1], ["+1 week", 7], ["+30 days", 30]].map(([text, days]) =>
           h("button", { type: "button", class: "chip", "data-shift": days, onclick: () => handlers.shiftNow(days) }, text)),
         h("button", { type: "button", class: "chip", onclick: () => handlers.shiftNow(null) }, icon("clock", "icon icon-sm"), "Today")),
-      h("div", { class: "grid-2" },
-        field("trial-feature", "Trial of", select("trial-feature", "trialFeature", featureOptions, "trial-feature")),
-        field("trial-ends", "Trial ends (UTC)", input("trial-ends", "trialEndsAt", "datetime-local", { step: 60, "data-testid": "trial-ends" }))),
+      field("trial-feature", "Trial of", select("trial-feature", "trialFeature", featureOptions, "trial-feature")),
+      field("trial-ends", "Trial ends (UTC)", input("trial-ends", "trialEndsAt", "datetime-local", { step: 60, "data-testid": "trial-ends" })),
       h("p", { class: "hint", id: "trial-status", "data-testid": "trial-status" })),
 
     h("details", { class: "fieldset-details" },
@@ -150,10 +149,12 @@ export function updateUsage(form, config, usageChecks, locale, rescale) {
   }
 }
 
-/** Updates the trial line under the trial controls. */
-export function updateTrial(form, text) {
+/** Updates the trial line under the trial controls; the end date only applies with a trial. */
+export function updateTrial(form, text, hasTrial) {
   const el = document.getElementById("trial-status");
   if (el) el.textContent = text;
+  const end = document.getElementById("trial-ends");
+  if (end) end.disabled = !hasTrial;
 }
 
 export function shiftedNow(state, days) {

@@ -173,6 +173,7 @@ export function stateFromContext(ctx, config) {
   const uses = { ...base.uses };
   for (const [f, v] of Object.entries(ctx.features ?? {})) uses[f] = Number(v?.uses30d ?? 0);
   const [trialFeature, trialEnd] = Object.entries(a.trials ?? {})[0] ?? ["", null];
+  const oneOf = (value, list, fallback) => (list.includes(value) ? value : fallback);
   const local = (iso, fallback) => (Number.isFinite(isoToMs(iso)) ? toLocalInput(isoToMs(iso)) : fallback);
   const date = (iso, fallback) => (Number.isFinite(isoToMs(iso)) ? toDateInput(isoToMs(iso)) : fallback);
   return reconcileState({
@@ -180,11 +181,11 @@ export function stateFromContext(ctx, config) {
     userId: ctx.user?.id ?? "",
     plan: a.plan ?? base.plan,
     addons,
-    role: ctx.user?.role ?? base.role,
-    locale: String(ctx.locale ?? base.locale).slice(0, 2),
+    role: oneOf(ctx.user?.role, ROLES, base.role),
+    locale: oneOf(String(ctx.locale ?? "").slice(0, 2).toLowerCase(), LOCALES.map(([l]) => l), base.locale),
     usage,
     healthScore: a.healthScore ?? base.healthScore,
-    lifecycle: a.lifecycle ?? base.lifecycle,
+    lifecycle: oneOf(a.lifecycle, LIFECYCLES, base.lifecycle),
     openEscalations: a.openEscalations ?? 0,
     createdAt: date(a.createdAt, base.createdAt),
     renewalAt: date(a.renewalAt, base.renewalAt),

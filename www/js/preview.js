@@ -210,7 +210,7 @@ function metricLine(u, def, ctx) {
     h("strong", {}, def?.label || u.metric), ` (${u.metric}) is `,
     h("strong", { class: `state-text state-${u.state}` }, STATE_LABELS[u.state] ?? u.state ?? "unknown"),
     u.limit != null ? `: ${fmtNumber(u.used, ctx.locale)} of ${fmtNumber(u.limit, ctx.locale)} (${Math.round((u.ratio ?? 0) * 100)}%)` : ", no limit",
-    u.daysLeft != null ? `, runs out in ${u.daysLeft} days` : "");
+    u.daysLeft > 0 ? `, runs out in ${u.daysLeft} day${u.daysLeft === 1 ? "" : "s"} at the current pace` : "");
 }
 
 function traceBlock(trace) {
@@ -240,8 +240,9 @@ export function renderWhy(view, ctx) {
     : "From engine.checkFeature() for the page feature and engine.checkUsage() for every metric (this engine build has no evaluate())."));
 
   if (!callouts.length) {
-    sections.push(h("p", { class: "why-empty" }, icon("check", "icon icon-sm"),
-      evaluation.suppressed?.length
+    const suppressed = evaluation.suppressed?.length > 0;
+    sections.push(h("p", { class: `why-empty${suppressed ? " is-suppressed" : ""}` }, icon(suppressed ? "info" : "check", "icon icon-sm"),
+      suppressed
         ? "No callouts shown: every candidate was suppressed (see below)."
         : "No callouts right now: the page's feature is available and every metric is below its thresholds."));
   }
@@ -279,7 +280,8 @@ export function renderWhy(view, ctx) {
     sections.push(h("details", { class: "why-block trace" }, h("summary", {}, "Evaluation trace"),
       h("pre", { tabindex: 0 }, JSON.stringify(evaluation.trace, null, 2))));
   }
-  if (ctx.history) sections.push(ctx.history);
+  const history = ctx.history?.();
+  if (history) sections.push(history);
   const errors = evaluation.errors ?? [];
   const warnings = evaluation.warnings ?? [];
   if (errors.length || warnings.length) {
