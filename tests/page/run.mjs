@@ -254,7 +254,7 @@ test("without evaluate() the page builds callouts from checkFeature + checkUsage
   await shot(page, "08-fallback-checks");
 });
 
-test("the feature-tier sample: modal gate, prices in EUR, dismiss is recorded", async (ctx) => {
+test("the feature-tier sample: modal gate, prices in EUR, dismiss hides it until the cooldown passes under time travel", async (ctx) => {
   const page = await open(ctx);
   await byId(page, "sample-select").selectOption("features");
   await byId(page, "meter-ai_replies").waitFor();
@@ -266,13 +266,20 @@ test("the feature-tier sample: modal gate, prices in EUR, dismiss is recorded", 
   await gate.waitFor();
   assert(/€/.test(await text(page, "why-panel")), "unlock prices formatted in EUR");
   await shot(page, "09-features-gate");
-  const canRecord = await page.evaluate(() => document.querySelector("[data-testid=engine-mode]").textContent.includes("evaluate"));
+  assert((await text(page, "engine-mode")).includes("evaluate"), "the page records events through evaluate()");
   await gate.getByRole("button", { name: /dismiss/i }).click();
   await until(async () => (await gate.count()) === 0, "modal closes");
-  if (canRecord) {
-    await byId(page, "feature-ai_assist").click();
-    await until(async () => /cooldown:dismissed/.test(await text(page, "why-panel")), "dismissal cooldown suppresses the gate");
-  }
+  await byId(page, "feature-ai_assist").click();
+  await until(async () => /cooldown:dismissed/.test(await text(page, "why-panel")), "dismissal cooldown suppresses the gate");
+  assert((await gate.count()) === 0, "the dismissed gate stays hidden inside the cooldown");
+  // The sample's cooldown is 14 days: 13 days later it is still hidden, 15 days later it is back.
+  await byId(page, "now-input").fill("2026-12-07T09:00");
+  await until(async () => /cooldown:dismissed/.test(await text(page, "why-panel")), "still in the cooldown after 13 days");
+  assert((await gate.count()) === 0, "hidden after 13 days");
+  await byId(page, "now-input").fill("2026-12-09T09:01");
+  await until(async () => (await gate.count()) === 1, "the gate returns once the cooldown has passed");
+  assert(!/cooldown:dismissed/.test(await text(page, "why-panel")), "no cooldown suppression after 15 days");
+  await shot(page, "10-cooldown-passed");
 });
 
 test("every sample catalog is valid and renders its meters and feature buttons", async (ctx) => {
