@@ -36,6 +36,14 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# A Japanese font, so screenshots of Japanese callouts are readable (the tests check text, not pixels).
+if ! fc-list 2>/dev/null | grep -qi "IPAGothic"; then
+  log "installing fonts-ipafont-gothic"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq fonts-ipafont-gothic >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -qq fonts-ipafont-gothic >/dev/null; }
+fi
+
 # 4. Node tools (wasm-opt via binaryen, playwright-core, typescript), pinned by package-lock.json.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
    || [ package.json -nt node_modules/.package-lock.json ]; then
