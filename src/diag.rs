@@ -84,10 +84,10 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let max = (name.chars().count() / 3).max(1);
-    let lower = name.to_lowercase();
+    let lower = name.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates.into_iter().take(2000) {
-        let d = distance(&lower, &c.to_lowercase());
+        let d = distance(&lower, &c.to_ascii_lowercase());
         if d <= max && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }

@@ -307,9 +307,12 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
 
     if let Some(ver) = obj.get("version") {
         if ver.as_f64() != Some(1.0) {
+            let shown = ver
+                .as_f64()
+                .map_or_else(|| read::type_name(ver).to_owned(), |n| format!("`{n}`"));
             r.error(
                 "unsupported_version",
-                format!("unsupported config version `{ver}`; this engine reads version 1"),
+                format!("unsupported config version {shown}; this engine reads version 1"),
                 &at("version"),
             );
         }
