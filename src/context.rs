@@ -99,6 +99,7 @@ pub struct Facts {
     pub now_given: bool,
     pub(crate) plan_ids: Vec<Rc<str>>,
     pub(crate) seats: f64,
+    pub(crate) seats_known: bool,
 }
 
 const ROOT_FIELDS: &[&str] = &[
@@ -211,7 +212,7 @@ pub fn read(catalog: &Catalog, v: &Json, host_now: f64) -> Facts {
             for (id, fv) in r.map(fs, &p).into_iter().flatten() {
                 let fp = join(&p, id.as_str());
                 let Some(i) = catalog.find(Kind::Feature, id) else {
-                    r.warnings.push(catalog.unknown(Kind::Feature, id, fp));
+                    unknown(&mut r, catalog, Kind::Feature, id, fp, false);
                     continue;
                 };
                 if let Some(o) = r.object(fv, &fp, &["uses30d"]) {
@@ -241,8 +242,36 @@ pub fn read(catalog: &Catalog, v: &Json, host_now: f64) -> Facts {
     }
     f.errors.append(&mut r.errors);
     f.warnings.append(&mut r.warnings);
+    crate::diag::truncate(&mut f.errors);
+    crate::diag::truncate(&mut f.warnings);
     derive(catalog, &mut f);
     f
+}
+
+/// Diagnostics after which "did you mean" suggestions are no longer computed, so a context
+/// full of unknown keys costs linear time.
+const SUGGEST_LIMIT: usize = 50;
+
+/// Reports an unknown id (as an error or a warning), with a suggestion while few problems
+/// have been found.
+fn unknown(
+    r: &mut Reader,
+    catalog: &Catalog,
+    kind: Kind,
+    id: &str,
+    path: Vec<PathSeg>,
+    error: bool,
+) {
+    let d = if r.errors.len() + r.warnings.len() < SUGGEST_LIMIT {
+        catalog.unknown(kind, id, path)
+    } else {
+        catalog.unknown_plain(kind, id, path)
+    };
+    if error {
+        r.errors.push(d);
+    } else {
+        r.warnings.push(d);
+    }
 }
 
 fn opt_str(r: &mut Reader, v: Option<&Json>, path: &[PathSeg]) -> Option<Rc<str>> {
@@ -293,7 +322,7 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
             if let Some(id) = r.string(pv, &pp) {
                 a.plan = catalog.find(Kind::Plan, &id);
                 if a.plan.is_none() {
-                    r.errors.push(catalog.unknown(Kind::Plan, &id, pp));
+                    unknown(r, catalog, Kind::Plan, &id, pp, true);
                 }
             }
         }
@@ -333,7 +362,7 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
                 },
             };
             let Some(idx) = catalog.find(Kind::Addon, &id) else {
-                r.errors.push(catalog.unknown(Kind::Addon, &id, ip));
+                unknown(r, catalog, Kind::Addon, &id, ip, true);
                 continue;
             };
             let max = catalog.addons.get(idx).map_or(1, |ad| ad.max_quantity);
@@ -345,7 +374,7 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
                 );
             }
             match a.addons.iter_mut().find(|(x, _)| *x == idx) {
-                Some((_, q)) => *q += qty,
+                Some((_, q)) => *q = q.saturating_add(qty).min(1_000_000),
                 None => a.addons.push((idx, qty)),
             }
         }
@@ -355,7 +384,7 @@ fn read_account(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
         for (fid, end) in r.map(tr, &tp).into_iter().flatten() {
             let fp = join(&tp, fid.as_str());
             let Some(fi) = catalog.find(Kind::Feature, fid) else {
-                r.errors.push(catalog.unknown(Kind::Feature, fid, fp));
+                unknown(r, catalog, Kind::Feature, fid, fp, true);
                 continue;
             };
             if let Some(t) = time(r, end, &fp) {
@@ -401,7 +430,7 @@ fn read_usage(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
     for (mid, uv) in r.map(v, &p).into_iter().flatten() {
         let mp = join(&p, mid.as_str());
         let Some(mi) = catalog.find(Kind::Metric, mid) else {
-            r.warnings.push(catalog.unknown(Kind::Metric, mid, mp));
+            unknown(r, catalog, Kind::Metric, mid, mp, false);
             continue;
         };
         let mut u = UsageInput::default();
@@ -427,6 +456,15 @@ fn read_usage(r: &mut Reader, catalog: &Catalog, v: &Json, f: &mut Facts) {
         }
         if let Some(t) = o.get("periodEnd").filter(|n| !n.is_null()) {
             u.period_end = time(r, t, &join(&mp, "periodEnd"));
+        }
+        if u.period_start.is_some() != u.period_end.is_some() {
+            r.warn(
+                "incomplete_period",
+                "give both `periodStart` and `periodEnd`; the calendar period of the metric is used instead",
+                &mp,
+            );
+            u.period_start = None;
+            u.period_end = None;
         }
         if let (Some(s), Some(e)) = (u.period_start, u.period_end) {
             if e <= s {
@@ -487,17 +525,31 @@ fn derive(catalog: &Catalog, f: &mut Facts) {
         .iter()
         .map(|p| Rc::from(p.id.as_str()))
         .collect();
-    f.seats = catalog
+    let seats = catalog
         .seat_metric
         .and_then(|m| f.usage_input.get(m))
-        .and_then(|u| u.used)
-        .unwrap_or(0.0);
+        .and_then(|u| u.used);
+    f.seats = seats.unwrap_or(0.0);
+    f.seats_known = seats.is_some();
+    let limits = f.account.plan.map(|p| usage::limits_on(catalog, f, p));
     f.usage = (0..catalog.metrics.len())
-        .map(|m| usage::derive(catalog, f, m))
+        .map(|m| {
+            usage::derive(
+                catalog,
+                f,
+                m,
+                limits.as_ref().map(|l| l.get(m).copied().flatten()),
+            )
+        })
         .collect();
 }
 
 impl Facts {
+    /// Whether the context reports the seats per-seat prices multiply by.
+    pub fn seats_known(&self) -> bool {
+        self.seats_known
+    }
+
     /// Whole days since the account was created (floor); `None` without `createdAt`.
     pub fn tenure_days(&self) -> Option<f64> {
         self.account
@@ -652,6 +704,14 @@ impl FactsEnv<'_> {
             af::FEATURE_ADOPTION => match f.account.plan.and_then(|p| self.catalog.plans.get(p)) {
                 None => Value::Missing,
                 Some(p) if p.features.is_empty() => Value::Null,
+                // Adoption is unknown until the context reports the use of a plan feature.
+                Some(p)
+                    if p.features
+                        .iter()
+                        .all(|i| f.feature_uses.get(*i).copied().flatten().is_none()) =>
+                {
+                    Value::Missing
+                }
                 Some(p) => {
                     let used = p
                         .features
@@ -722,9 +782,12 @@ impl Env for FactsEnv<'_> {
                     0 => Value::String(p.id.as_str().into()),
                     1 => Value::String(p.label.as_str().into()),
                     2 => Value::Number(pi as f64),
-                    3 => p
-                        .price
-                        .map_or(Value::Null, |pr| Value::Number(pr.at(f.seats))),
+                    3 => match p.price {
+                        None => Value::Null,
+                        Some(pr) => crate::unlock::Pricing::new(self.catalog, f, None)
+                            .price(pr)
+                            .map_or(Value::Missing, Value::Number),
+                    },
                     _ => Value::Missing,
                 }
             }

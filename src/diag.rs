@@ -78,6 +78,22 @@ impl Diagnostic {
     }
 }
 
+/// Most errors (and warnings) listed in one report; the rest are counted.
+pub const MAX_REPORTED: usize = 500;
+
+/// Cuts a list of diagnostics to [`MAX_REPORTED`], counting the rest in a last entry.
+pub fn truncate(list: &mut Vec<Diagnostic>) {
+    if list.len() > MAX_REPORTED {
+        let more = list.len() - MAX_REPORTED;
+        list.truncate(MAX_REPORTED);
+        list.push(Diagnostic::new(
+            "too_many_problems",
+            format!("{more} more problems not listed"),
+            Vec::new(),
+        ));
+    }
+}
+
 /// The closest candidate to `name` by edit distance, if it is close enough to be a likely typo.
 pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where

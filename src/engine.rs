@@ -114,13 +114,10 @@ impl Engine {
             };
         }
         match self.state.record(&self.catalog, kind, callout, at) {
-            Ok(()) => {
-                self.state.prune(&self.catalog, at.max(self.latest_event()));
-                RecordResult {
-                    recorded: true,
-                    error: None,
-                }
-            }
+            Ok(()) => RecordResult {
+                recorded: true,
+                error: None,
+            },
             Err(d) => RecordResult {
                 recorded: false,
                 error: Some(d),
@@ -128,26 +125,9 @@ impl Engine {
         }
     }
 
-    fn latest_event(&self) -> f64 {
-        self.state
-            .callouts
-            .values()
-            .flat_map(|h| {
-                h.impressions.iter().copied().chain(
-                    [h.clicked_at, h.dismissed_at, h.converted_at]
-                        .into_iter()
-                        .flatten(),
-                )
-            })
-            .fold(f64::NEG_INFINITY, f64::max)
-    }
-
     /// The state to persist: versioned, JSON-serializable and bounded in size.
     pub fn export_state(&mut self) -> EngineState {
-        let latest = self.latest_event();
-        if latest.is_finite() {
-            self.state.prune(&self.catalog, latest);
-        }
+        self.state.prune(&self.catalog);
         self.state.clone()
     }
 

@@ -194,7 +194,8 @@ pub fn format_number(n: f64) -> String {
     let cents = (n.abs() * 100.0).round();
     let whole = (cents / 100.0).trunc();
     let frac = (cents - whole * 100.0) as u64;
-    let digits = format!("{}", whole as u64);
+    // `{:.0}` writes every digit of large values (no exponent, no saturation at u64::MAX).
+    let digits = format!("{whole:.0}");
     let mut out = String::new();
     if neg && cents > 0.0 {
         out.push('-');
@@ -340,14 +341,22 @@ pub fn lookup<'a>(
     chain: &[String],
     which: Field,
 ) -> Option<&'a Template> {
-    chain.iter().find_map(|loc| {
-        layers.iter().find_map(|layer| {
-            layer
-                .iter()
-                .find(|(l, _)| l == loc)
-                .and_then(|(_, f)| pick(f, which))
+    chain
+        .iter()
+        .find_map(|loc| {
+            layers.iter().find_map(|layer| {
+                layer
+                    .iter()
+                    .find(|(l, _)| l == loc)
+                    .and_then(|(_, f)| pick(f, which))
+            })
         })
-    })
+        // A text in some other language beats an empty callout.
+        .or_else(|| {
+            layers
+                .iter()
+                .find_map(|layer| layer.iter().find_map(|(_, f)| pick(f, which)))
+        })
 }
 
 /// Built-in and overridden texts of the built-in callouts and CTA labels.
@@ -570,7 +579,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
                     }
                     if let Some(t) = template(r, text, &lp, &schema) {
                         loc.push((
-                            l.to_ascii_lowercase(),
+                            l.to_ascii_lowercase().replace('_', "-"),
                             Fields {
                                 cta: Some(t),
                                 ..Fields::default()

@@ -77,6 +77,8 @@ pub struct Evaluation {
 
 struct Candidate {
     callout: Callout,
+    /// In its experiment's holdout: suppressed `holdout` once every other guard has passed.
+    holdout: bool,
     /// Readiness guards apply.
     guarded: bool,
     cap: Option<crate::config::rules::Cap>,
@@ -128,6 +130,7 @@ pub fn evaluate(
                 c.priority = policy.feature_gate.priorities[0];
                 candidates.push(Candidate {
                     callout: c,
+                    holdout: false,
                     guarded: true,
                     cap: None,
                     trace: t,
@@ -176,6 +179,7 @@ pub fn evaluate(
             );
             candidates.push(Candidate {
                 callout: c,
+                holdout: false,
                 guarded: state_ < State::AtLimit,
                 cap: None,
                 trace: t,
@@ -230,27 +234,17 @@ pub fn evaluate(
             );
             continue;
         };
-        let (experiment, variant) = match assign_experiment(facts, rule) {
-            Some((exp, None)) => {
-                suppress(
-                    &mut suppressed,
-                    &mut traces,
-                    t,
-                    &rule.id,
-                    &rule.id,
-                    "holdout",
-                    Some(exp),
-                );
-                continue;
-            }
-            Some((exp, Some(v))) => (Some(exp), Some(v)),
-            None => (None, None),
+        let (experiment, variant, holdout) = match assign_experiment(facts, rule) {
+            Some((exp, None)) => (Some(exp), None, true),
+            Some((exp, Some(v))) => (Some(exp), Some(v), false),
+            None => (None, None, false),
         };
         let callout = rule_callout(catalog, facts, rule, target, experiment, variant);
         let guarded =
             rule.kind != "downsell" && !(rule.kind == "usage_limit" && rule.severity == "blocking");
         candidates.push(Candidate {
             callout,
+            holdout,
             guarded: guarded && !rule.ignore_readiness,
             cap: rule.cap,
             trace: t,
@@ -260,7 +254,7 @@ pub fn evaluate(
     // Per-callout guards.
     let mut eligible: Vec<Candidate> = Vec::new();
     for c in candidates {
-        match guard(catalog, facts, state, &c) {
+        match guard(catalog, facts, state, &c).or_else(|| c.holdout.then(|| "holdout".to_owned())) {
             Some(reason) => {
                 let (rule, id, exp) = (
                     c.callout.rule.clone(),
@@ -281,10 +275,13 @@ pub fn evaluate(
         }
     }
 
-    // Rank, then dedupe by target, placement filter, placement maximum and global caps.
+    // Rank, then dedupe by target, placement maximum and global caps. The whole decision is
+    // made before a placement filter is applied, so asking per placement gives the same answer.
     eligible.sort_by(|a, b| rank(&a.callout, &b.callout));
     let day = crate::date::DAY_MS;
-    let (mut shown_today, latest, recent_ids) = state.shown_within(facts.now, day);
+    let (mut shown_today, recent_ids) = state.shown_within(facts.now, day);
+    let mut latest = state.latest_impression(facts.now);
+    let mut placed: Vec<usize> = Vec::new();
     let mut out: Vec<Callout> = Vec::new();
     let mut per_placement: Vec<(String, u32)> = Vec::new();
     // Targets of higher-ranked callouts, shown or not: a rule replaces the built-in for its
@@ -301,11 +298,6 @@ pub fn evaluate(
         });
         let reason = if dup {
             Some("duplicate_target")
-        } else if opts.placement.as_ref().is_some_and(|p| *p != co.placement) {
-            if let Some(tr) = traces.get_mut(c.trace) {
-                tr.status = "other_placement";
-            }
-            continue;
         } else {
             let max = policy
                 .placements
@@ -339,13 +331,28 @@ pub fn evaluate(
                 }
                 if !recent_ids.contains(&co.id.as_str()) {
                     shown_today += 1;
+                    if co.severity != "blocking" {
+                        latest = Some(facts.now);
+                    }
                 }
                 if let Some(tr) = traces.get_mut(c.trace) {
                     tr.status = "shown";
                 }
+                placed.push(c.trace);
                 out.push(c.callout);
             }
         }
+    }
+
+    if let Some(p) = &opts.placement {
+        for (c, t) in out.iter().zip(&placed) {
+            if c.placement != *p {
+                if let Some(tr) = traces.get_mut(*t) {
+                    tr.status = "other_placement";
+                }
+            }
+        }
+        out.retain(|c| c.placement == *p);
     }
 
     Evaluation {
@@ -478,8 +485,20 @@ fn readiness(catalog: &Catalog, facts: &Facts, kind: &str) -> Option<&'static st
 fn rule_target(catalog: &Catalog, facts: &Facts, rule: &Rule) -> Option<UnlockOption> {
     let current = facts.account.plan?;
     match &rule.target {
+        // Never "upgrade" to the plan the account is on.
+        RuleTarget::Plan(p) if *p == current => None,
         RuleTarget::Plan(p) => unlock::plan_option(catalog, facts, *p),
-        RuleTarget::Addon(a) => unlock::addon_option(catalog, facts, *a, 1),
+        // Only an add-on the account can buy now: available on its plan, and not one it
+        // already holds unless it stacks.
+        RuleTarget::Addon(a) => {
+            let addon = catalog.addons.get(*a)?;
+            let owned = facts.addon_quantity(*a);
+            let buyable = addon.available_on(current)
+                && (owned == 0 || (addon.stackable && owned < addon.max_quantity));
+            buyable
+                .then(|| unlock::addon_option(catalog, facts, *a, 1))
+                .flatten()
+        }
         RuleTarget::RightSize => right_size(catalog, facts, current),
         RuleTarget::Auto => match rule.kind {
             "downsell" => right_size(catalog, facts, current),
@@ -557,9 +576,11 @@ fn rule_target(catalog: &Catalog, facts: &Facts, rule: &Rule) -> Option<UnlockOp
 
 fn right_size(catalog: &Catalog, facts: &Facts, current: usize) -> Option<UnlockOption> {
     let p = usage::right_size_plan(catalog, facts, catalog.policy.headroom)?;
+    // A downsell must save money: the right-size plan has to be strictly cheaper.
     (p != current)
         .then(|| unlock::plan_option(catalog, facts, p))
         .flatten()
+        .filter(|o| o.monthly_delta.is_some_and(|d| d < 0.0))
 }
 
 /// Experiment assignment: `None` when the rule has no experiment or the unit has no id;
@@ -570,7 +591,8 @@ fn assign_experiment(facts: &Facts, rule: &Rule) -> Option<(ExperimentRef, Optio
         facts.user.id.as_deref()
     } else {
         facts.account.id.as_deref()
-    }?;
+    }
+    .filter(|id| !id.is_empty())?;
     let weights: Vec<f64> = exp.variants.iter().map(|v| v.weight).collect();
     match assign(bucket(&exp.seed, unit), exp.holdout, &weights) {
         Assignment::Holdout => Some((

@@ -8,7 +8,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Catalog;
-use crate::date::DAY_MS;
 use crate::diag::{join, Diagnostic};
 
 /// Version of the exported state format.
@@ -89,19 +88,6 @@ fn keep_impressions(catalog: &Catalog) -> usize {
         .max(1)
 }
 
-/// The longest window any cap or cooldown looks back, in ms.
-fn horizon(catalog: &Catalog) -> f64 {
-    let p = &catalog.policy;
-    let rule_days = p
-        .rules
-        .iter()
-        .filter_map(|r| r.cap)
-        .map(|c| c.per_days)
-        .fold(1.0, f64::max);
-    let cooldown = p.frequency.dismiss_cooldown_days.unwrap_or(0.0);
-    rule_days.max(cooldown).max(1.0) * DAY_MS
-}
-
 impl EngineState {
     /// An empty state.
     pub fn new() -> Self {
@@ -161,6 +147,7 @@ impl EngineState {
             };
             state.callouts.insert(id.clone(), hist);
         }
+        state.prune(catalog);
         (state, warnings)
     }
 
@@ -198,17 +185,15 @@ impl EngineState {
         Ok(())
     }
 
-    /// Drops what no window can need any more, as seen from `now`.
-    pub fn prune(&mut self, catalog: &Catalog, now: f64) {
-        let oldest = now - horizon(catalog);
+    /// Drops what no cap can need: per callout only the latest impressions up to the largest
+    /// `maxImpressions` of any rule. The state is then bounded by the config (its rules,
+    /// features and metrics), however long it is used and whatever the clock says.
+    pub fn prune(&mut self, catalog: &Catalog) {
+        let keep = keep_impressions(catalog);
+        self.callouts.retain(|id, _| known_callout(catalog, id));
         for h in self.callouts.values_mut() {
-            h.impressions.retain(|t| *t >= oldest);
-            if h.dismissed_at.is_some_and(|t| t < oldest) {
-                h.dismissed_at = None;
-            }
-            if h.clicked_at.is_some_and(|t| t < oldest) {
-                h.clicked_at = None;
-            }
+            let extra = h.impressions.len().saturating_sub(keep);
+            h.impressions.drain(..extra);
         }
         self.callouts.retain(|_, h| {
             !h.impressions.is_empty()
@@ -237,21 +222,25 @@ impl EngineState {
             .sum()
     }
 
-    /// Distinct callouts with an impression in (now - window, now], and the latest such time.
-    pub fn shown_within(&self, now: f64, window: f64) -> (usize, Option<f64>, Vec<&str>) {
-        let mut ids = Vec::new();
-        let mut latest: Option<f64> = None;
-        for (id, h) in &self.callouts {
-            if let Some(t) = h
-                .impressions
-                .iter()
-                .rev()
-                .find(|t| **t > now - window && **t <= now)
-            {
-                ids.push(id.as_str());
-                latest = Some(latest.map_or(*t, |l| l.max(*t)));
-            }
-        }
-        (ids.len(), latest, ids)
+    /// Distinct callouts with an impression in (now - window, now], and their ids.
+    pub fn shown_within(&self, now: f64, window: f64) -> (usize, Vec<&str>) {
+        let ids: Vec<&str> = self
+            .callouts
+            .iter()
+            .filter(|(_, h)| h.impressions.iter().any(|t| *t > now - window && *t <= now))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        (ids.len(), ids)
+    }
+
+    /// The latest impression of any callout at or before `now`.
+    pub fn latest_impression(&self, now: f64) -> Option<f64> {
+        self.callouts
+            .values()
+            .flat_map(|h| h.impressions.iter().copied())
+            .filter(|t| *t <= now)
+            .fold(None, |acc: Option<f64>, t| {
+                Some(acc.map_or(t, |a| a.max(t)))
+            })
     }
 }

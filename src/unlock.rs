@@ -2,9 +2,9 @@
 //! sorted cheapest first.
 
 use crate::callout::UnlockOption;
-use crate::config::Catalog;
+use crate::config::{Catalog, Price};
 use crate::context::Facts;
-use crate::usage::{addon_cost, limit_on, round};
+use crate::usage::{limits_on, round};
 
 /// What the account needs.
 #[derive(Clone, Copy, Debug, Default)]
@@ -15,7 +15,73 @@ pub struct Need {
     pub metric: Option<(usize, f64)>,
 }
 
-/// Every plan and add-on that meets `need`, cheapest first; contact-sales plans last.
+/// Prices for one account: plans and add-ons at its seat count, with its add-ons.
+pub struct Pricing<'a> {
+    catalog: &'a Catalog,
+    /// Seats that per-seat prices multiply by; `None` when unknown.
+    seats: Option<f64>,
+    /// Quantity held, by add-on index.
+    owned: Vec<u32>,
+}
+
+impl<'a> Pricing<'a> {
+    /// Pricing at the account's seats, or at `seats` when given (a seat need).
+    pub fn new(catalog: &'a Catalog, facts: &Facts, seats: Option<f64>) -> Self {
+        let mut owned = vec![0u32; catalog.addons.len()];
+        for (a, q) in &facts.account.addons {
+            if let Some(slot) = owned.get_mut(*a) {
+                *slot = slot.saturating_add(*q);
+            }
+        }
+        let known = facts.seats_known().then_some(facts.seats);
+        let seats = match (known, seats) {
+            (Some(k), Some(s)) => Some(k.max(s)),
+            (k, s) => k.or(s),
+        };
+        Pricing {
+            catalog,
+            seats,
+            owned,
+        }
+    }
+
+    /// Units of an add-on the account holds.
+    pub fn owned(&self, addon: usize) -> u32 {
+        self.owned.get(addon).copied().unwrap_or(0)
+    }
+
+    /// A monthly price; `None` for a per-seat price when the seats are unknown.
+    pub fn price(&self, p: Price) -> Option<f64> {
+        if p.per_seat > 0.0 {
+            self.seats.map(|s| p.at(s))
+        } else {
+            Some(p.monthly)
+        }
+    }
+
+    /// The monthly bill on `plan` with the owned add-ons that can be held there; `None` for a
+    /// contact-sales plan or an unknown per-seat price.
+    pub fn bill(&self, plan: usize) -> Option<f64> {
+        let mut total = self.price(self.catalog.plans.get(plan)?.price?)?;
+        for (a, q) in self.owned.iter().enumerate().filter(|(_, q)| **q > 0) {
+            let Some(addon) = self.catalog.addons.get(a) else {
+                continue;
+            };
+            if addon.available_on(plan) {
+                total += self.price(addon.price)? * f64::from(*q);
+            }
+        }
+        Some(total)
+    }
+
+    /// Change of the bill when moving from `from` to `to`.
+    pub fn delta(&self, from: usize, to: usize) -> Option<f64> {
+        Some(round(self.bill(to)? - self.bill(from)?, 2))
+    }
+}
+
+/// Every plan and add-on that meets `need`, cheapest first; options without a computable
+/// price (contact sales, per-seat prices with unknown seats) last.
 ///
 /// A plan qualifies when it is above the current one, includes the feature, raises the limit
 /// to the amount, still covers the current use of every other metric, and keeps every feature
@@ -26,36 +92,34 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
     let Some(current) = facts.account.plan else {
         return out;
     };
-    let Some(cur_plan) = catalog.plans.get(current) else {
-        return out;
-    };
     let seat_need = need
         .metric
         .filter(|(m, _)| Some(*m) == catalog.seat_metric)
         .map(|(_, n)| n);
-    let seats = facts.seats.max(seat_need.unwrap_or(0.0));
-    let current_cost = cur_plan
-        .price
-        .map(|p| p.at(seats) + addon_cost(catalog, facts, current));
+    let pricing = Pricing::new(catalog, facts, seat_need);
+    let current_limits = limits_on(catalog, facts, current);
 
     for (pi, plan) in catalog.plans.iter().enumerate().skip(current + 1) {
         if need.feature.is_some_and(|f| !plan.features.contains(&f)) {
             continue;
         }
-        let covers = facts.usage.iter().enumerate().all(|(m, u)| {
-            let want = match need.metric {
-                Some((nm, amount)) if nm == m => amount.max(u.used.unwrap_or(0.0)),
-                _ => u.used.unwrap_or(0.0),
-            };
-            match limit_on(catalog, facts, pi, m) {
-                None => true,
-                Some(l) => l >= want,
-            }
-        });
+        let limits = limits_on(catalog, facts, pi);
+        let covers = facts
+            .usage
+            .iter()
+            .zip(&limits)
+            .enumerate()
+            .all(|(m, (u, limit))| {
+                let want = match need.metric {
+                    Some((nm, amount)) if nm == m => amount.max(u.used.unwrap_or(0.0)),
+                    _ => u.used.unwrap_or(0.0),
+                };
+                limit.is_none_or(|l| l >= want)
+            });
         let raises = need.metric.is_none_or(|(m, _)| {
             match (
-                limit_on(catalog, facts, pi, m),
-                limit_on(catalog, facts, current, m),
+                limits.get(m).copied().flatten(),
+                current_limits.get(m).copied().flatten(),
             ) {
                 (None, Some(_)) => true,
                 (Some(new), Some(old)) => new > old,
@@ -68,31 +132,16 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
             .iter()
             .filter_map(|(a, _)| catalog.addons.get(*a))
             .all(|ad| ad.available_on(pi) || ad.features.iter().all(|f| plan.features.contains(f)));
-        if !(covers && raises && keeps_features) {
-            continue;
+        if covers && raises && keeps_features {
+            out.extend(plan_option_with(catalog, &pricing, current, pi));
         }
-        let delta = match (plan.price, current_cost) {
-            (Some(p), Some(cur)) => {
-                Some(round(p.at(seats) + addon_cost(catalog, facts, pi) - cur, 2))
-            }
-            _ => None,
-        };
-        out.push(UnlockOption {
-            kind: "plan",
-            id: plan.id.clone(),
-            label: plan.label.clone(),
-            quantity: None,
-            monthly_delta: delta,
-            contact_sales: plan.contact_sales,
-            url: plan.url.clone(),
-        });
     }
 
     for (ai, addon) in catalog.addons.iter().enumerate() {
         if !addon.available_on(current) {
             continue;
         }
-        let owned = facts.addon_quantity(ai);
+        let owned = pricing.owned(ai);
         let quantity = match (need.feature, need.metric) {
             (Some(f), _) => (addon.features.contains(&f) && owned == 0).then_some(1),
             (None, Some((m, amount))) => {
@@ -104,7 +153,7 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
                 else {
                     continue;
                 };
-                let Some(limit) = limit_on(catalog, facts, current, m) else {
+                let Some(limit) = current_limits.get(m).copied().flatten() else {
                     continue;
                 };
                 let q = ((amount - limit) / inc).ceil().max(1.0);
@@ -118,78 +167,79 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
             }
             (None, None) => None,
         };
-        let Some(quantity) = quantity else { continue };
-        out.push(UnlockOption {
-            kind: "addon",
-            id: addon.id.clone(),
-            label: addon.label.clone(),
-            quantity: Some(quantity),
-            monthly_delta: Some(round(addon.price.at(seats) * f64::from(quantity), 2)),
-            contact_sales: false,
-            url: addon.url.clone(),
-        });
+        if let Some(q) = quantity {
+            out.push(addon_option_with(catalog, &pricing, ai, q));
+        }
     }
 
+    let rank = |o: &UnlockOption| {
+        let list: Vec<&str> = if o.kind == "plan" {
+            catalog.plans.iter().map(|p| p.id.as_str()).collect()
+        } else {
+            catalog.addons.iter().map(|p| p.id.as_str()).collect()
+        };
+        list.iter().position(|id| *id == o.id).unwrap_or(usize::MAX)
+    };
     out.sort_by(|a, b| {
-        a.contact_sales
-            .cmp(&b.contact_sales)
+        a.monthly_delta
+            .is_none()
+            .cmp(&b.monthly_delta.is_none())
+            .then(a.contact_sales.cmp(&b.contact_sales))
             .then(
                 a.monthly_delta
-                    .unwrap_or(f64::MAX)
-                    .total_cmp(&b.monthly_delta.unwrap_or(f64::MAX)),
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.monthly_delta.unwrap_or(0.0)),
             )
             .then(a.quantity.unwrap_or(0).cmp(&b.quantity.unwrap_or(0)))
             .then(a.kind.cmp(b.kind).reverse())
-            .then_with(|| rank(catalog, a).cmp(&rank(catalog, b)))
+            .then_with(|| rank(a).cmp(&rank(b)))
     });
     out
 }
 
-fn rank(catalog: &Catalog, o: &UnlockOption) -> usize {
-    if o.kind == "plan" {
-        catalog
-            .plans
-            .iter()
-            .position(|p| p.id == o.id)
-            .unwrap_or(usize::MAX)
-    } else {
-        catalog
-            .addons
-            .iter()
-            .position(|p| p.id == o.id)
-            .unwrap_or(usize::MAX)
+fn plan_option_with(
+    catalog: &Catalog,
+    pricing: &Pricing,
+    current: usize,
+    plan: usize,
+) -> Option<UnlockOption> {
+    let p = catalog.plans.get(plan)?;
+    Some(UnlockOption {
+        kind: "plan",
+        id: p.id.clone(),
+        label: p.label.clone(),
+        quantity: None,
+        monthly_delta: pricing.delta(current, plan),
+        contact_sales: p.contact_sales,
+        url: p.url.clone(),
+    })
+}
+
+fn addon_option_with(
+    catalog: &Catalog,
+    pricing: &Pricing,
+    addon: usize,
+    quantity: u32,
+) -> UnlockOption {
+    let a = catalog.addons.get(addon);
+    UnlockOption {
+        kind: "addon",
+        id: a.map(|a| a.id.clone()).unwrap_or_default(),
+        label: a.map(|a| a.label.clone()).unwrap_or_default(),
+        quantity: Some(quantity),
+        monthly_delta: a
+            .and_then(|a| pricing.price(a.price))
+            .map(|p| round(p * f64::from(quantity), 2)),
+        contact_sales: false,
+        url: a.and_then(|a| a.url.clone()),
     }
 }
 
 /// A specific plan as an option, priced against the current bill (whether or not it is above
 /// the current plan: downsell targets are cheaper ones).
 pub fn plan_option(catalog: &Catalog, facts: &Facts, plan: usize) -> Option<UnlockOption> {
-    let p = catalog.plans.get(plan)?;
-    let current = facts
-        .account
-        .plan
-        .and_then(|c| catalog.plans.get(c).map(|cp| (c, cp)));
-    let delta = match (
-        p.price,
-        current.and_then(|(c, cp)| cp.price.map(|pr| (c, pr))),
-    ) {
-        (Some(new), Some((c, cur))) => Some(round(
-            new.at(facts.seats) + addon_cost(catalog, facts, plan)
-                - cur.at(facts.seats)
-                - addon_cost(catalog, facts, c),
-            2,
-        )),
-        _ => None,
-    };
-    Some(UnlockOption {
-        kind: "plan",
-        id: p.id.clone(),
-        label: p.label.clone(),
-        quantity: None,
-        monthly_delta: delta,
-        contact_sales: p.contact_sales,
-        url: p.url.clone(),
-    })
+    let current = facts.account.plan?;
+    plan_option_with(catalog, &Pricing::new(catalog, facts, None), current, plan)
 }
 
 /// A specific add-on as an option, `quantity` units.
@@ -199,14 +249,11 @@ pub fn addon_option(
     addon: usize,
     quantity: u32,
 ) -> Option<UnlockOption> {
-    let a = catalog.addons.get(addon)?;
-    Some(UnlockOption {
-        kind: "addon",
-        id: a.id.clone(),
-        label: a.label.clone(),
-        quantity: Some(quantity),
-        monthly_delta: Some(round(a.price.at(facts.seats) * f64::from(quantity), 2)),
-        contact_sales: false,
-        url: a.url.clone(),
-    })
+    catalog.addons.get(addon)?;
+    Some(addon_option_with(
+        catalog,
+        &Pricing::new(catalog, facts, None),
+        addon,
+        quantity,
+    ))
 }

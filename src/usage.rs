@@ -55,41 +55,17 @@ pub struct UsageFacts {
     pub slope: Option<f64>,
 }
 
-/// Effective limit of `metric` on plan `plan` with the account's add-ons that can be held on
-/// that plan. `None` = unlimited.
-pub fn limit_on(catalog: &Catalog, facts: &Facts, plan: usize, metric: usize) -> Option<f64> {
-    let base = catalog
-        .plans
-        .get(plan)?
-        .limits
-        .get(metric)
-        .copied()
-        .flatten()?;
-    let extra: f64 = facts
-        .account
-        .addons
-        .iter()
-        .filter_map(|(a, q)| catalog.addons.get(*a).map(|ad| (ad, *q)))
-        .filter(|(ad, _)| ad.available_on(plan))
-        .flat_map(|(ad, q)| {
-            ad.limits
-                .iter()
-                .filter(|(m, _)| *m == metric)
-                .map(move |(_, n)| n * f64::from(q))
-        })
-        .sum();
-    Some(base + extra)
-}
-
-/// Derives the usage facts of one metric.
-pub fn derive(catalog: &Catalog, facts: &Facts, metric: usize) -> UsageFacts {
+/// Derives the usage facts of one metric; `limit` is its effective limit on the current plan
+/// (`None` when the plan is unknown, `Some(None)` when unlimited).
+pub fn derive(
+    catalog: &Catalog,
+    facts: &Facts,
+    metric: usize,
+    limit: Option<Option<f64>>,
+) -> UsageFacts {
     let Some(input) = facts.usage_input.get(metric) else {
         return UsageFacts::default();
     };
-    let limit = facts
-        .account
-        .plan
-        .map(|p| limit_on(catalog, facts, p, metric));
     let used = input.used;
     let mut u = UsageFacts {
         used,
@@ -101,7 +77,7 @@ pub fn derive(catalog: &Catalog, facts: &Facts, metric: usize) -> UsageFacts {
             None => State::Ok,
             Some(l) => {
                 if l > 0.0 {
-                    u.ratio = Some(round(used / l, 4));
+                    u.ratio = Some(used / l);
                 }
                 let ratio = if l > 0.0 { used / l } else { f64::INFINITY };
                 if used > l {
@@ -183,41 +159,67 @@ pub(crate) fn round(x: f64, digits: i32) -> f64 {
 }
 
 /// The cheapest plan whose limits cover current use with `headroom` (0.2 = 20% spare) and that
-/// gives every feature used in the last 30 days. Contact-sales plans are not candidates.
+/// gives every feature in use. A metric with a limit whose use the context does not report, or
+/// a feature the account has whose use is not reported, cannot be shown to fit, so only plans
+/// that keep them qualify. Contact-sales plans and plans without a computable price are not
+/// candidates.
 pub fn right_size_plan(catalog: &Catalog, facts: &Facts, headroom: f64) -> Option<usize> {
-    facts.account.plan?;
+    let current = facts.account.plan?;
+    let pricing = crate::unlock::Pricing::new(catalog, facts, None);
+    let current_limits = limits_on(catalog, facts, current);
     let mut best: Option<(f64, usize)> = None;
-    for (pi, plan) in catalog.plans.iter().enumerate() {
-        let Some(price) = plan.price else { continue };
-        let covers = facts.usage.iter().enumerate().all(|(m, u)| {
-            match (u.used, limit_on(catalog, facts, pi, m)) {
-                (Some(used), Some(l)) => used * (1.0 + headroom) <= l || used == 0.0,
-                _ => true,
-            }
-        });
-        let features = facts.feature_uses.iter().enumerate().all(|(fi, uses)| {
-            uses.unwrap_or(0.0) <= 0.0 || crate::gate::access_on(catalog, facts, pi, fi).is_some()
+    for pi in 0..catalog.plans.len() {
+        let limits = limits_on(catalog, facts, pi);
+        let covers = facts
+            .usage
+            .iter()
+            .zip(limits.iter().zip(&current_limits))
+            .all(|(u, (limit, cur))| {
+                match (u.used, limit) {
+                    (_, None) => true,
+                    (Some(used), Some(l)) => used * (1.0 + headroom) <= *l || used == 0.0,
+                    // Unknown use: only a plan at least as generous as the current one is safe.
+                    (None, Some(l)) => cur.is_some_and(|c| *l >= c),
+                }
+            });
+        let features = (0..catalog.features.len()).all(|fi| {
+            let has_now = crate::gate::access_on(catalog, facts, current, fi).is_some();
+            let in_use = facts
+                .feature_uses
+                .get(fi)
+                .copied()
+                .flatten()
+                .is_none_or(|n| n > 0.0);
+            !(has_now && in_use) || crate::gate::access_on(catalog, facts, pi, fi).is_some()
         });
         if covers && features {
-            let cost = price.at(facts.seats) + addon_cost(catalog, facts, pi);
-            if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, pi));
+            if let Some(cost) = pricing.bill(pi) {
+                if best.is_none_or(|(c, _)| cost < c) {
+                    best = Some((cost, pi));
+                }
             }
         }
     }
     best.map(|(_, p)| p)
 }
 
-/// Monthly cost of the owned add-ons that can be held on `plan`.
-pub(crate) fn addon_cost(catalog: &Catalog, facts: &Facts, plan: usize) -> f64 {
-    facts
-        .account
-        .addons
-        .iter()
-        .filter_map(|(a, q)| catalog.addons.get(*a).map(|ad| (ad, *q)))
-        .filter(|(ad, _)| ad.available_on(plan))
-        .map(|(ad, q)| ad.price.at(facts.seats) * f64::from(q))
-        .sum()
+/// Effective limits of every metric on `plan` (with the add-ons holdable there).
+pub fn limits_on(catalog: &Catalog, facts: &Facts, plan: usize) -> Vec<Option<f64>> {
+    let Some(p) = catalog.plans.get(plan) else {
+        return vec![None; catalog.metrics.len()];
+    };
+    let mut limits = p.limits.clone();
+    for (a, q) in &facts.account.addons {
+        let Some(ad) = catalog.addons.get(*a).filter(|ad| ad.available_on(plan)) else {
+            continue;
+        };
+        for (m, n) in &ad.limits {
+            if let Some(Some(l)) = limits.get_mut(*m) {
+                *l += n * f64::from(*q);
+            }
+        }
+    }
+    limits
 }
 
 /// The answer to "how close is this account to its limit on this metric?".

@@ -14,7 +14,7 @@ export function toJsonText(v) {
   try {
     const s = JSON.stringify(v, (k, x) =>
       typeof x === "number" && !Number.isFinite(x) ? "\u0000nonfinite:" + String(x)
-      : typeof x === "bigint" ? Number(x) : x);
+      : typeof x === "bigint" ? "\u0000nonfinite:" + String(x) + "n" : x);
     return s === undefined ? { error: typeof v } : s;
   } catch (e) {
     return { error: String(e && e.message || e) };

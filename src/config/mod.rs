@@ -6,6 +6,7 @@
 
 pub(crate) mod read;
 pub mod rules;
+mod strict;
 
 use std::collections::HashMap;
 
@@ -16,8 +17,8 @@ use crate::message::{self, MessageSet};
 use read::{list, valid_id, Reader};
 use rules::Policy;
 
-/// Most errors (and warnings) listed in one report; the rest are counted.
-pub const MAX_REPORTED: usize = 500;
+/// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
+pub const MAX_IDS: usize = 65_535;
 
 /// Largest config accepted, in bytes of JSON.
 pub const MAX_CONFIG_BYTES: usize = 4 << 20;
@@ -195,6 +196,15 @@ impl Catalog {
         }
     }
 
+    /// "unknown plan `x`" without a suggestion (cheap), as a diagnostic at `path`.
+    pub fn unknown_plain(&self, kind: Kind, id: &str, path: Path) -> Diagnostic {
+        Diagnostic::new(
+            unknown_code(kind),
+            format!("unknown {} `{id}`", kind.noun()),
+            path,
+        )
+    }
+
     /// "unknown plan `x`" with a suggestion, as a diagnostic at `path`.
     pub fn unknown(&self, kind: Kind, id: &str, path: Path) -> Diagnostic {
         Diagnostic::new(
@@ -259,8 +269,13 @@ pub fn load_str(json: &str) -> Loaded {
             Vec::new(),
         ));
     }
-    match serde_json::from_str::<Value>(json) {
-        Ok(v) => load(&v),
+    match serde_json::from_str::<strict::Strict>(json) {
+        Ok(strict::Strict(v)) => load(&v),
+        Err(e) if e.to_string().starts_with("duplicate key") => failed(Diagnostic::new(
+            "duplicate_key",
+            format!("config has a {e}"),
+            Vec::new(),
+        )),
         Err(e) => failed(Diagnostic::new(
             "invalid_json",
             format!("config is not valid JSON: {e}"),
@@ -282,17 +297,8 @@ pub fn load(v: &Value) -> Loaded {
     let mut r = Reader::default();
     let catalog = build(&mut r, v);
     let catalog = if r.errors.is_empty() { catalog } else { None };
-    for list in [&mut r.errors, &mut r.warnings] {
-        if list.len() > MAX_REPORTED {
-            let more = list.len() - MAX_REPORTED;
-            list.truncate(MAX_REPORTED);
-            list.push(Diagnostic::new(
-                "too_many_problems",
-                format!("{more} more problems not listed"),
-                Vec::new(),
-            ));
-        }
-    }
+    crate::diag::truncate(&mut r.errors);
+    crate::diag::truncate(&mut r.warnings);
     Loaded {
         catalog,
         errors: r.errors,
@@ -462,7 +468,13 @@ impl Ids<'_> {
             unknown_code(kind),
             format!("unknown {} `{id}`", kind.noun()),
             path,
-            did_you_mean(&id, names),
+            // Suggestions cost a pass over the namespace; stop offering them once a config
+            // has many problems, so a huge broken config still validates in linear time.
+            if r.errors.len() < 50 {
+                did_you_mean(&id, names)
+            } else {
+                None
+            },
         );
         None
     }
@@ -522,6 +534,16 @@ fn read_metrics(
             period,
         });
     }
+    if out.len() > MAX_IDS {
+        r.error(
+            "too_many",
+            format!(
+                "at most {MAX_IDS} metrics are supported, found {}",
+                out.len()
+            ),
+            &path,
+        );
+    }
     out
 }
 
@@ -556,6 +578,16 @@ fn read_features(
             id: id.clone(),
             label,
         });
+    }
+    if out.len() > MAX_IDS {
+        r.error(
+            "too_many",
+            format!(
+                "at most {MAX_IDS} features are supported, found {}",
+                out.len()
+            ),
+            &path,
+        );
     }
     out
 }

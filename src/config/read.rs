@@ -5,8 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
 
-/// Prefix the JavaScript boundary gives to non-finite numbers (`NaN`, `Infinity`), which JSON
-/// cannot carry, so that they are reported instead of silently turning into `null`.
+/// Prefix the JavaScript boundary gives to numbers JSON cannot carry (`NaN`, `Infinity`, and
+/// `BigInt` values such as `10n`), so that they are reported instead of silently turning into
+/// `null` or losing precision.
 pub const NON_FINITE_PREFIX: &str = "\u{0}nonfinite:";
 
 /// Collects problems while reading a JSON document.

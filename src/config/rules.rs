@@ -234,6 +234,26 @@ fn opt_number(
     Some(n)
 }
 
+/// A whole number from 0 to `max`.
+fn opt_count(
+    r: &mut Reader,
+    o: &Map<String, Value>,
+    key: &str,
+    path: &[PathSeg],
+    max: f64,
+) -> Option<u32> {
+    let n = opt_number(r, o, key, path, 0.0, max)?;
+    if n.fract() != 0.0 {
+        r.error(
+            "invalid_value",
+            format!("`{key}` must be a whole number, found `{n}`"),
+            &join(path, key),
+        );
+        return None;
+    }
+    Some(n as u32)
+}
+
 /// Reads the policy keys of the config root.
 pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &Catalog) -> Policy {
     let mut policy = Policy::default();
@@ -251,7 +271,7 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
                 let Some(o) = r.object(pv, &pp, &["max"]) else {
                     continue;
                 };
-                let max = opt_number(r, o, "max", &pp, 0.0, 1000.0).map(|n| n as u32);
+                let max = opt_count(r, o, "max", &pp, 1000.0);
                 policy.placements.push((name.clone(), max));
             }
         }
@@ -305,7 +325,7 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
             &["maxPerDay", "minMinutesBetween", "dismissCooldownDays"],
         ) {
             let f = &mut policy.frequency;
-            f.max_per_day = opt_number(r, o, "maxPerDay", &p, 0.0, 1000.0).map(|n| n as u32);
+            f.max_per_day = opt_count(r, o, "maxPerDay", &p, 1000.0);
             f.min_minutes_between = opt_number(r, o, "minMinutesBetween", &p, 0.0, 525_600.0);
             f.dismiss_cooldown_days = opt_number(r, o, "dismissCooldownDays", &p, 0.0, 3650.0);
         }
@@ -344,13 +364,28 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
             }
         }
     }
+    if root.contains_key("placements") {
+        for (name, b) in [
+            ("featureGate", &policy.feature_gate),
+            ("usageLimit", &policy.usage_limit),
+        ] {
+            if b.enabled && !policy.placements.iter().any(|(p, _)| *p == b.placement) {
+                r.error_help(
+                    "unknown_placement",
+                    format!("the built-in `{name}` callout uses placement `{}`, which `placements` does not define", b.placement),
+                    &at("placements"),
+                    Some(format!("add `{}` to `placements`, or set `builtins.{name}.placement`", b.placement)),
+                );
+            }
+        }
+    }
     if let Some(v) = root.get("rules") {
         let p = at("rules");
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (i, rv) in r.array(v, &p).into_iter().flatten().enumerate() {
             let rp = join(&p, i);
             if let Some(rule) = read_rule(r, rv, &rp, catalog, &policy.placements) {
-                if seen.contains(&rule.id) {
+                if !seen.insert(rule.id.clone()) {
                     r.error(
                         "duplicate_id",
                         format!("duplicate rule id `{}`", rule.id),
@@ -358,7 +393,6 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
                     );
                     continue;
                 }
-                seen.push(rule.id.clone());
                 policy.rules.push(rule);
             }
         }
@@ -596,7 +630,7 @@ fn read_rule(
     };
     if kind == Some("cross_sell")
         && !matches!(target, RuleTarget::Addon(_))
-        && o.get("target").is_none()
+        && r.errors.len() == before
     {
         r.error_help(
             "missing_target",
@@ -621,7 +655,7 @@ fn read_rule(
     let cap = o.get("cap").and_then(|c| {
         let cp = join(rp, "cap");
         let co = r.object(c, &cp, &["maxImpressions", "perDays"])?;
-        let max = opt_number(r, co, "maxImpressions", &cp, 0.0, 1e6);
+        let max = opt_count(r, co, "maxImpressions", &cp, 1e6);
         let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
         if max.is_none() && !co.contains_key("maxImpressions") {
             r.error("missing_field", "missing field `maxImpressions`", &cp);

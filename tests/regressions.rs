@@ -1,0 +1,606 @@
+//! Regression tests for defects found in review: each test states the expected behaviour
+//! (from the README and the product brief); the comment above it says what used to go wrong.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use serde_json::{json, Value};
+use upgrade_prompts::engine::to_json;
+use upgrade_prompts::recommend::EvalOptions;
+use upgrade_prompts::{validate_config, Engine};
+
+use common::{merge, HOST_NOW};
+
+fn team_config() -> Value {
+    let text = std::fs::read_to_string(common::root().join("www/samples/team.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn growing_team() -> Value {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/fixtures/contexts/growing-team.json"))
+            .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn engine(config: &Value) -> Engine {
+    Engine::new(&config.to_string()).unwrap_or_else(|e| panic!("config invalid: {e:?}"))
+}
+
+fn eval(engine: &Engine, ctx: &Value, placement: Option<&str>) -> Value {
+    let opts = EvalOptions {
+        placement: placement.map(str::to_owned),
+        trace: false,
+    };
+    serde_json::from_str(&to_json(&engine.evaluate(
+        &ctx.to_string(),
+        &opts,
+        HOST_NOW,
+    )))
+    .unwrap()
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn reason_of(ev: &Value, callout: &str) -> Option<String> {
+    ev["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["callout"] == callout)
+        .map(|s| s["reason"].as_str().unwrap().to_owned())
+}
+
+fn ms(s: &str) -> f64 {
+    upgrade_prompts::date::parse(s).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. `usage.<m>.ratio` is rounded to 4 decimals before rules see it, so a rule on the ratio
+//    fires below the threshold while the engine's own `state` says `ok`.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn rules_see_the_exact_ratio() {
+    let mut config = team_config();
+    merge(
+        &mut config,
+        &json!({ "readiness": null, "frequency": null }),
+    );
+    config["rules"] = json!([{
+        "id": "api-80", "kind": "usage_limit", "placement": "inline", "priority": 5,
+        "when": "usage.api_calls.ratio >= 0.8",
+        "message": { "en": { "title": "80% of API calls used" } }
+    }]);
+    let e = engine(&config);
+    let mut ctx = growing_team();
+    // 39,998 of 50,000 = 0.79996: below 0.8.
+    ctx["usage"]["api_calls"] = json!({ "used": 39998 });
+    let check: Value = serde_json::from_str(&to_json(&e.check_usage(
+        "api_calls",
+        &ctx.to_string(),
+        HOST_NOW,
+    )))
+    .unwrap();
+    assert_eq!(check["state"], "ok");
+    let ev = eval(&e, &ctx, None);
+    assert!(
+        !ids(&ev["callouts"]).contains(&"api-80".to_owned()),
+        "rule `usage.api_calls.ratio >= 0.8` fired at 39,998/50,000 (ratio reported as {}), \
+         while the state is `ok`",
+        check["ratio"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. `minMinutesBetween` (validated up to 525,600) only looks at impressions of the last 24 h,
+//    and pruning keeps only max(perDays, cooldown, 1 day): a 2-day gap is not enforced.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn min_minutes_between_longer_than_a_day_is_enforced() {
+    let mut config = team_config();
+    merge(
+        &mut config,
+        &json!({ "frequency": { "maxPerDay": 3, "minMinutesBetween": 2880, "dismissCooldownDays": 7 } }),
+    );
+    let mut e = engine(&config);
+    // Another callout was shown 25 hours before `now` (2026-11-24T09:00:00Z).
+    let r = e.record(
+        "impression",
+        "usage_limit:api_calls",
+        ms("2026-11-23T08:00:00Z"),
+    );
+    assert!(r.recorded);
+    let ev = eval(&e, &growing_team(), None);
+    assert_eq!(
+        reason_of(&ev, "seats-near-limit").as_deref(),
+        Some("cap:global"),
+        "a different callout was shown 25 h ago with minMinutesBetween = 2880 (48 h); got {}",
+        ev["callouts"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. `evaluate({placement})` skips other placements *before* counting them against
+//    `maxPerDay`, so a host that asks per placement is shown more than `maxPerDay` callouts.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn placement_filter_is_a_view_of_the_same_decision() {
+    let mut config = team_config();
+    merge(
+        &mut config,
+        &json!({ "frequency": { "maxPerDay": 1 }, "readiness": null }),
+    );
+    let e = engine(&config);
+    let mut ctx = growing_team();
+    merge(
+        &mut ctx,
+        &json!({ "account": { "plan": "free" },
+                 "usage": { "seats": { "used": 2 }, "api_calls": { "used": 900 } },
+                 "page": { "route": "/reports/export" } }),
+    );
+    let all = eval(&e, &ctx, None);
+    let all_ids = ids(&all["callouts"]);
+    assert_eq!(all_ids.len(), 1, "maxPerDay 1: {all_ids:?}");
+    let mut union = Vec::new();
+    for p in ["banner", "inline", "modal"] {
+        union.extend(ids(&eval(&e, &ctx, Some(p))["callouts"]));
+    }
+    assert_eq!(
+        union, all_ids,
+        "per-placement evaluations together show more than maxPerDay = 1 (unfiltered: {all_ids:?}; suppressed {})",
+        all["suppressed"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. A restored state is not bounded: export keeps every restored impression, not "the latest
+//    impressions up to the largest maxImpressions" (README, How evaluate decides).
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn restored_state_is_bounded_on_export() {
+    let config = team_config(); // largest maxImpressions = 3
+    let mut e = engine(&config);
+    let base = ms("2026-11-24T00:00:00Z");
+    let impressions: Vec<f64> = (0..500).map(|i| base + f64::from(i) * 60_000.0).collect();
+    let state =
+        json!({ "version": 1, "callouts": { "seats-near-limit": { "impressions": impressions } } });
+    e.restore_state(&state.to_string());
+    let exported: Value = serde_json::from_str(&to_json(&e.export_state())).unwrap();
+    let n = exported["callouts"]["seats-near-limit"]["impressions"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        n <= 3,
+        "exported {n} impressions for one callout; maxImpressions is 3"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Add-on quantities are summed in u32 without a check: repeated entries overflow
+//    (a panic in debug builds, a silently wrapped quantity and limit in release).
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn repeated_addon_quantities_do_not_overflow() {
+    let e = engine(&team_config());
+    let mut ctx = growing_team();
+    let addons: Vec<Value> = (0..4300)
+        .map(|_| json!({ "id": "api_boost", "quantity": 1_000_000 }))
+        .collect();
+    ctx["account"]["addons"] = Value::Array(addons);
+    let text = ctx.to_string();
+    assert!(text.len() < 1 << 20);
+    let out: Value =
+        serde_json::from_str(&to_json(&e.check_usage("api_calls", &text, HOST_NOW))).unwrap();
+    // The quantity saturates at 1,000,000 units instead of wrapping, and is flagged.
+    assert_eq!(out["limit"].as_f64(), Some(50_000.0 + 1e6 * 1e5));
+    let warned = out["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "quantity_above_max");
+    assert!(warned, "{}", out["warnings"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Slot ids keep only 16 bits of the metric/feature index: with more than 65,536 metrics,
+//    `usage.m65536.used` silently reads metric `m0`.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn more_than_65535_metrics_is_a_load_error() {
+    let mut metrics = serde_json::Map::new();
+    for i in 0..=65_536u32 {
+        metrics.insert(format!("m{i}"), json!({ "label": "x" }));
+    }
+    let config = json!({
+        "metrics": metrics,
+        "features": {},
+        "plans": [ { "id": "free", "price": { "monthly": 0 }, "features": [], "limits": { "m0": 100, "m65536": 100 } } ]
+    });
+    let report = validate_config(&config.to_string());
+    assert!(
+        report.errors.iter().any(|e| e.code == "too_many"),
+        "{:?}",
+        report.errors.first()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Without reported seats, per-seat plans are priced at 0 seats: Team shows as a $0 upgrade
+//    and outranks the $29 add-on as "cheapest".
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn per_seat_price_is_unknown_without_seats() {
+    let e = engine(&team_config());
+    let ctx = json!({ "now": "2026-11-24T09:00:00Z", "account": { "id": "a", "plan": "free" },
+                      "user": { "role": "owner" }, "usage": { "api_calls": 10 } });
+    let out: Value = serde_json::from_str(&to_json(&e.check_feature(
+        "reports",
+        &ctx.to_string(),
+        HOST_NOW,
+    )))
+    .unwrap();
+    let team = out["unlock"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "team")
+        .unwrap()
+        .clone();
+    assert!(
+        team["monthlyDelta"].is_null() || !out["warnings"].as_array().unwrap().is_empty(),
+        "seat count unknown, yet Team (12/seat) is priced {} with no warning; unlock = {}",
+        team["monthlyDelta"],
+        out["unlock"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A rule whose message exists only in Japanese validates, but renders an empty title and
+//    body for every non-Japanese user (fallback chain ends at `en`, which is absent).
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn rule_message_without_en_falls_back_to_another_language() {
+    let mut config = team_config();
+    merge(&mut config, &json!({ "readiness": null }));
+    config["rules"] = json!([{
+        "id": "ja-only", "kind": "upsell", "placement": "inline", "priority": 60, "target": "enterprise", "when": "true",
+        "message": { "ja": { "title": "アップグレード", "body": "本文" } }
+    }]);
+    let report = validate_config(&config.to_string());
+    let e = engine(&config);
+    let ev = eval(&e, &growing_team(), None); // locale "en"
+    let c = ev["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "ja-only");
+    let c = c.unwrap_or_else(|| panic!("not shown: {}", ev));
+    {
+        assert_ne!(
+            c["title"], "",
+            "config accepted (valid = {}, warnings = {:?}) but the callout has an empty title: {c}",
+            report.valid, report.warnings
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. `messages.cta.<action>` keys are lowercased but `_` is not turned into `-` (unlike every
+//    other message), so `ja_JP` — accepted by validation — never matches.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn cta_override_with_underscore_locale_is_used() {
+    let mut config = team_config();
+    merge(
+        &mut config,
+        &json!({ "messages": { "cta": { "upgrade": { "ja_JP": "今すぐアップグレード" } } } }),
+    );
+    let e = engine(&config);
+    let ctx = json!({ "now": "2026-11-24T09:00:00Z", "locale": "ja-JP", "account": { "id": "a", "plan": "free" },
+                      "user": { "role": "owner" }, "usage": { "seats": 3, "api_calls": 10 } });
+    let out: Value = serde_json::from_str(&to_json(&e.check_usage(
+        "seats",
+        &ctx.to_string(),
+        HOST_NOW,
+    )))
+    .unwrap();
+    assert_eq!(out["callout"]["cta"]["label"], "今すぐアップグレード");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. README: "`cross_sell` needs an explicit add-on" — a cross_sell rule targeting a plan
+//     (or `rightSize`) is accepted.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn cross_sell_rule_with_plan_target_is_rejected() {
+    let mut config = team_config();
+    config["rules"] = json!([{
+        "id": "xs", "kind": "cross_sell", "placement": "inline", "target": "enterprise", "when": "true",
+        "message": { "en": { "title": "x" } }
+    }]);
+    let report = validate_config(&config.to_string());
+    assert!(!report.valid, "cross_sell with a plan target validated");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. An explicit add-on target is offered even when it cannot be bought on the account's plan
+//     (Reports+ is `availableOn: ["free"]`; the account is on Team).
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn explicit_addon_target_not_available_on_plan_is_not_pitched() {
+    let mut config = team_config();
+    merge(&mut config, &json!({ "readiness": null }));
+    config["rules"] = json!([{
+        "id": "reports-xs", "kind": "cross_sell", "placement": "inline", "target": "reports_plus",
+        "when": "page.route.startsWith('/reports')",
+        "message": { "en": { "title": "Get Reports+" } }
+    }]);
+    let e = engine(&config);
+    let mut ctx = growing_team(); // plan team
+    ctx["page"] = json!({ "route": "/reports/export" });
+    let ev = eval(&e, &ctx, None);
+    assert!(
+        !ids(&ev["callouts"]).contains(&"reports-xs".to_owned()),
+        "Team account is offered Reports+, which is only available on Free: {}",
+        ev["callouts"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12. Holdout is decided before the per-callout guards, so units that would never have seen
+//     the callout (unready account, converted, dismissed, capped) are reported as holdout
+//     exposures — README lists the guards first, and the holdout exposure is for lift analysis.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn unready_account_is_not_reported_as_holdout() {
+    let e = engine(&team_config());
+    let mut ctx = growing_team();
+    merge(
+        &mut ctx,
+        &json!({ "account": { "id": "acct_5", "healthScore": 10 } }),
+    ); // acct_5 is in the holdout
+    let ev = eval(&e, &ctx, None);
+    assert_eq!(
+        reason_of(&ev, "seats-near-limit").as_deref(),
+        Some("readiness:health"),
+        "{}",
+        ev["suppressed"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13. `minMinutesBetween` is not applied among callouts of one evaluation: two different,
+//     never-shown, non-blocking callouts are returned together although they must be 30 minutes
+//     apart.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn min_minutes_between_applies_within_one_evaluation() {
+    let mut config = team_config();
+    merge(
+        &mut config,
+        &json!({ "frequency": { "maxPerDay": 10, "minMinutesBetween": 30 }, "readiness": null }),
+    );
+    let e = engine(&config);
+    let mut ctx = growing_team();
+    merge(
+        &mut ctx,
+        &json!({ "account": { "plan": "free" },
+                 "usage": { "seats": { "used": 2 }, "api_calls": { "used": 900 } },
+                 "page": { "route": "/reports/export" } }),
+    );
+    let ev = eval(&e, &ctx, None);
+    let non_blocking: Vec<&Value> = ev["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["severity"] != "blocking")
+        .collect();
+    assert!(
+        non_blocking.len() <= 1,
+        "{} different new callouts at once with minMinutesBetween = 30: {:?}",
+        non_blocking.len(),
+        non_blocking.iter().map(|c| &c["id"]).collect::<Vec<_>>()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 14. Numbers above u64::MAX are printed as 18,446,744,073,709,551,615 in messages.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn huge_numbers_are_formatted_in_full() {
+    assert_eq!(
+        upgrade_prompts::message::format_number(1e20),
+        "100,000,000,000,000,000,000"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 15. The right-size plan is "the cheapest plan that covers current usage with headroom" — when
+//     the current plan no longer covers it, that plan is *more expensive*, and a downsell rule
+//     (never guarded by readiness) pitches it with `downgrade` and a positive delta.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn downsell_never_targets_a_more_expensive_plan() {
+    let text = std::fs::read_to_string(common::root().join("www/samples/api.json")).unwrap();
+    let mut config: Value = serde_json::from_str(&text).unwrap();
+    config["rules"] = json!([{
+        "id": "right-size", "kind": "downsell", "placement": "inline",
+        "when": "account.rightSizePlan != null && account.rightSizePlan != plan.id",
+        "message": { "en": { "title": "Save with {target.label}" } }
+    }]);
+    let e = engine(&config);
+    let ctx = json!({ "now": "2026-11-24T09:00:00Z", "account": { "id": "a", "plan": "starter" },
+                      "user": { "role": "owner" }, "usage": { "requests": 95000, "storage_gb": 2 } });
+    let ev = eval(&e, &ctx, None);
+    for c in ev["callouts"].as_array().unwrap() {
+        if c["kind"] == "downsell" {
+            let delta = c["target"]["monthlyDelta"].as_f64().unwrap_or(0.0);
+            assert!(
+                delta < 0.0,
+                "downsell pitches `{}` (action `{}`) at {delta:+} a month",
+                c["target"]["id"],
+                c["cta"]["action"]
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 16. README: "duplicate ids … are load-time errors" — duplicate metric/feature keys in the
+//     JSON text are silently merged (last one wins).
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn duplicate_metric_keys_are_a_load_error() {
+    let text = r#"{ "metrics": { "seats": { "label": "Seats" }, "seats": { "label": "Other", "period": "day" } },
+                   "features": {}, "plans": [ { "id": "free", "price": { "monthly": 0 }, "limits": { "seats": 3 } } ] }"#;
+    let report = validate_config(text);
+    assert!(!report.valid);
+    assert_eq!(report.errors[0].code, "duplicate_key");
+    assert!(
+        report.errors[0].message.contains("`seats`"),
+        "{}",
+        report.errors[0].message
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 17. When `placements` is given, the built-ins keep their default placements (`banner`,
+//     `modal`) even if those no longer exist; they then have no maximum at all.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn builtins_need_their_placement_defined() {
+    let mut config = team_config();
+    config["placements"] = json!({ "inline": { "max": 3 } });
+    config["rules"] = json!([]);
+    let report = validate_config(&config.to_string());
+    let found: Vec<&str> = report
+        .errors
+        .iter()
+        .filter(|e| e.code == "unknown_placement")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(found.len(), 2, "{:?}", report.errors);
+    // Moving the built-ins into a defined placement (or switching them off) makes it valid.
+    config["builtins"] = json!({ "featureGate": { "placement": "inline" }, "usageLimit": false });
+    let report = validate_config(&config.to_string());
+    assert!(report.valid, "{:?}", report.errors);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 18. Cost of large inputs (measured, not asserted tightly): many add-ons in config and context.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn many_owned_addons_give_correct_options() {
+    let n = 10_000;
+    let addons: Vec<Value> = (0..n)
+        .map(|i| json!({ "id": format!("a{i}"), "price": { "monthly": 1 }, "limits": { "seats": 1 } }))
+        .collect();
+    let config = json!({
+        "metrics": { "seats": {} }, "features": {},
+        "plans": [ { "id": "free", "price": { "monthly": 0 }, "limits": { "seats": 3 } },
+                   { "id": "pro", "price": { "monthly": 5 }, "limits": { "seats": 100 } } ],
+        "addons": addons
+    });
+    let e = engine(&config);
+    let owned: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+    let ctx = json!({ "now": "2026-11-24T09:00:00Z", "account": { "plan": "free", "addons": owned },
+                      "user": { "role": "owner" }, "usage": { "seats": 50000 } });
+    let out: Value = serde_json::from_str(&to_json(&e.check_usage(
+        "seats",
+        &ctx.to_string(),
+        HOST_NOW,
+    )))
+    .unwrap();
+    // 3 + 10,000 owned units = 10,003 seats; Pro (100 + 10,000 units) = 10,100 does not cover 50,000.
+    assert_eq!(out["limit"].as_f64(), Some(10_003.0));
+    assert_eq!(out["state"], "over");
+    assert_eq!(out["unlock"], json!([]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 19. Readiness: "values the context does not give pass". A context without `features` makes
+//     `account.featureAdoption` 0 (not missing) on a plan with features, so `minFeatureAdoption`
+//     silences every guarded callout.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn missing_feature_usage_is_unknown_adoption() {
+    let e = engine(&team_config()); // minFeatureAdoption 0.3; Team has one feature
+    let mut ctx = growing_team();
+    ctx.as_object_mut().unwrap().remove("features");
+    let ev = eval(&e, &ctx, None);
+    assert_eq!(
+        reason_of(&ev, "seats-near-limit"),
+        None,
+        "no `features` in the context, yet: {}",
+        ev["suppressed"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 20. Same root cause for right-sizing: an unreported metric counts as covered by every plan,
+//     so a Team account that reports only seats is told to switch to Free (1,000 API calls).
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn right_size_does_not_assume_unreported_usage_fits() {
+    let e = engine(&team_config());
+    let mut ctx = growing_team();
+    ctx["usage"] = json!({ "seats": { "used": 2 } }); // api_calls not reported
+    ctx["features"] = json!({ "reports": { "uses30d": 0 } });
+    let ev = eval(&e, &ctx, None);
+    let downsell: Vec<&Value> = ev["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "downsell")
+        .collect();
+    assert!(
+        downsell.is_empty(),
+        "API usage unknown, yet the account is told to switch to `{}`",
+        downsell[0]["target"]["id"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 21. Every unknown key in the context runs "did you mean" against every catalog id (up to
+//     2,000, each an O(len²) edit distance with allocations), and the diagnostics are not
+//     capped: a 1 MiB context of unknown feature keys takes seconds.
+// ---------------------------------------------------------------------------------------------
+#[test]
+fn unknown_context_keys_give_a_capped_list() {
+    let mut features = serde_json::Map::new();
+    for i in 0..200 {
+        features.insert(format!("feature_number_{i}"), json!({ "label": "x" }));
+    }
+    let config = json!({
+        "metrics": {}, "features": features,
+        "plans": [ { "id": "free", "price": { "monthly": 0 }, "limits": {} } ]
+    });
+    let e = engine(&config);
+    let mut fs = serde_json::Map::new();
+    for i in 0..20_000 {
+        fs.insert(format!("zz{i}"), json!({}));
+    }
+    let ctx = json!({ "account": { "plan": "free" }, "features": fs });
+    let out = e.check_feature("feature_number_1", &ctx.to_string(), HOST_NOW);
+    let capped = out
+        .warnings
+        .iter()
+        .filter(|w| w.code == "unknown_feature")
+        .count();
+    assert_eq!(capped, 500);
+    assert!(out.warnings.iter().any(|w| w.code == "too_many_problems"));
+    // Suggestions stop after the first few problems, so the cost stays linear in the keys.
+    assert!(out.warnings.iter().filter(|w| w.help.is_some()).count() <= 50);
+}
