@@ -48,6 +48,12 @@ fn sample_and_product_example_load() {
     let report = validate_config(&sample().to_string());
     assert!(report.valid, "{:?}", report.errors);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    // The product brief's example config, verbatim.
+    let text = std::fs::read_to_string(common::root().join("tests/fixtures/product-example.json"))
+        .unwrap();
+    let report = validate_config(&text);
+    assert!(report.valid, "{:?}", report.errors);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
 #[test]

@@ -21,7 +21,8 @@ export function scenarios() {
   const dir = path.join(root, "tests/fixtures/scenarios");
   return readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((name) => {
     const fx = readJson(`tests/fixtures/scenarios/${name}`);
-    let config = typeof fx.config === "string" ? readJson(`www/samples/${fx.config}.json`) : fx.config;
+    let config = typeof fx.config !== "string" ? fx.config
+      : fx.config.endsWith(".json") ? readJson(fx.config) : readJson(`www/samples/${fx.config}.json`);
     if (fx.configPatch) config = merge(config, fx.configPatch);
     let context = fx.contextBase ? readJson(`tests/fixtures/contexts/${fx.contextBase}.json`) : {};
     if (fx.context) context = merge(context, fx.context);
@@ -44,10 +45,4 @@ export function subset(actual, expected, at = "", errs = []) {
     if (Math.abs(actual - expected) > 1e-9) errs.push(`${at}: expected ${expected}, got ${actual}`);
   } else if (actual !== expected) errs.push(`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   return errs;
-}
-
-/** JSON text with object keys sorted, to compare results regardless of key order. */
-export function canonical(v) {
-  return JSON.stringify(v, (k, x) => (x && typeof x === "object" && !Array.isArray(x)
-    ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key]])) : x));
 }
