@@ -71,6 +71,15 @@ pub fn parse(s: &str) -> Option<f64> {
     Some(secs as f64 * 1000.0 + millis.floor())
 }
 
+/// Latest instant the engine accepts: 9999-12-31T23:59:59.999Z.
+pub const MAX_MS: f64 = 253_402_300_799_999.0;
+
+/// Whether `ms` is an instant from 1970 to 9999 (events outside are refused, so one bad
+/// timestamp cannot push real ones out of the state).
+pub fn in_range(ms: f64) -> bool {
+    (0.0..=MAX_MS).contains(&ms)
+}
+
 /// Formats milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, UTC).
 pub fn format(ms: f64) -> String {
     let secs = (ms / 1000.0).floor() as i64;

@@ -104,11 +104,11 @@ impl Engine {
                 };
             }
         };
-        if !at.is_finite() {
+        if !crate::date::in_range(at) {
             return RecordResult {
                 recorded: false,
                 error: Some(recommend::bad_event(
-                    "`at` is not a valid time".into(),
+                    "`at` is not a time from 1970 to 9999".into(),
                     "at",
                 )),
             };

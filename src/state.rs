@@ -124,7 +124,10 @@ impl EngineState {
             warn("state has no `callouts` object; starting fresh".into());
             return (state, warnings);
         };
-        let time = |x: Option<&Value>| x.and_then(Value::as_f64).filter(|t| t.is_finite());
+        let time = |x: Option<&Value>| {
+            x.and_then(Value::as_f64)
+                .filter(|t| crate::date::in_range(*t))
+        };
         for (id, h) in callouts {
             if !known_callout(catalog, id) {
                 continue; // a rule removed since the state was saved

@@ -8,14 +8,36 @@ use crate::diag::Diagnostic;
 use crate::engine::{self, Engine};
 
 #[wasm_bindgen(inline_js = r#"
-export function toJsonText(v) {
-  if (typeof v === "string") return v;
+// Values JSON cannot carry are marked so the engine reports them: "\u0000nonfinite:" for NaN,
+// Infinity and BigInt, "\u0000unsupported:" for Map, Set and invalid Dates.
+function mark(k, x) {
+  const raw = this[k];
+  if (raw instanceof Date && Number.isNaN(raw.getTime())) return "\u0000unsupported:an invalid Date";
+  if (raw instanceof Map) return "\u0000unsupported:a Map";
+  if (raw instanceof Set) return "\u0000unsupported:a Set";
+  if (typeof x === "number" && !Number.isFinite(x)) return "\u0000nonfinite:" + String(x);
+  if (typeof x === "bigint") return "\u0000nonfinite:" + String(x) + "n";
+  return x;
+}
+// JSON.stringify writes a lone surrogate as an escape the engine's parser refuses; write the
+// replacement character instead (an even run of backslashes before `u` means a real escape).
+function wellFormed(s) {
+  return s.replace(/(\\*)\\u(d[89a-f][0-9a-f]{2})/gi, (m, slashes, hex, at, all) => {
+    if (slashes.length % 2 === 1) return m;
+    const next = all.slice(at + m.length, at + m.length + 6);
+    const high = parseInt(hex, 16) < 0xdc00;
+    if (high && /^\\ud[c-f][0-9a-f]{2}$/i.test(next)) return m;
+    if (!high && /\\ud[89ab][0-9a-f]{2}$/i.test(all.slice(Math.max(0, at + slashes.length - 6), at + slashes.length))) return m;
+    return slashes + "\\ufffd";
+  });
+}
+export function toJsonText(v, max) {
+  if (typeof v === "string") return v.length > max ? { error: "too_large" } : wellFormed(v);
   if (v === undefined) return { error: "undefined" };
   try {
-    const s = JSON.stringify(v, (k, x) =>
-      typeof x === "number" && !Number.isFinite(x) ? "\u0000nonfinite:" + String(x)
-      : typeof x === "bigint" ? "\u0000nonfinite:" + String(x) + "n" : x);
-    return s === undefined ? { error: typeof v } : s;
+    const s = JSON.stringify(v, mark);
+    if (s === undefined) return { error: typeof v };
+    return s.length > max ? { error: "too_large" } : wellFormed(s);
   } catch (e) {
     return { error: String(e && e.message || e) };
   }
@@ -23,7 +45,7 @@ export function toJsonText(v) {
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = toJsonText)]
-    fn to_json_text(v: &JsValue) -> JsValue;
+    fn to_json_text(v: &JsValue, max: f64) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -40,9 +62,10 @@ extern "C" {
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = include_str!("../ts/types.d.ts");
 
-/// JSON text of a JS value, or a diagnostic saying why it has none (cycles, `undefined`).
-fn json_of(v: &JsValue, what: &str) -> Result<String, Diagnostic> {
-    let out = to_json_text(v);
+/// JSON text of a JS value, or a diagnostic saying why it has none (cycles, `undefined`, too
+/// large: the size is checked in JS, before anything is copied into wasm memory).
+fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Diagnostic> {
+    let out = to_json_text(v, max as f64);
     match out.as_string() {
         Some(s) => Ok(s),
         None => {
@@ -50,6 +73,13 @@ fn json_of(v: &JsValue, what: &str) -> Result<String, Diagnostic> {
                 .ok()
                 .and_then(|e| e.as_string())
                 .unwrap_or_default();
+            if why == "too_large" {
+                return Err(Diagnostic::new(
+                    "too_large",
+                    format!("{what} is larger than {max} characters"),
+                    Vec::new(),
+                ));
+            }
             Err(Diagnostic::new(
                 "invalid_json",
                 format!("{what} cannot be read as JSON: {why}"),
@@ -70,7 +100,7 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValue,
 ) -> JsValue {
-    let report = match json_of(&config, "config") {
+    let report = match json_of(&config, "config", crate::config::MAX_CONFIG_BYTES) {
         Ok(text) => engine::validate_config(&text),
         Err(d) => engine::ValidationReport {
             valid: false,
@@ -105,7 +135,7 @@ fn config_error(errors: &[Diagnostic]) -> JsValue {
 impl PromptEngine {
     fn facts(&self, context: &JsValue) -> crate::context::Facts {
         let now = js_sys::Date::now();
-        match json_of(context, "context") {
+        match json_of(context, "context", crate::context::MAX_CONTEXT_BYTES) {
             Ok(text) => self.inner.facts(&text, now),
             Err(problem) => self.inner.unreadable(problem, now),
         }
@@ -123,13 +153,17 @@ impl PromptEngine {
         #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
         options: Option<EngineOptions>,
     ) -> Result<PromptEngine, JsValue> {
-        let text = json_of(&config, "config").map_err(|d| config_error(&[d]))?;
+        let text = json_of(&config, "config", crate::config::MAX_CONFIG_BYTES)
+            .map_err(|d| config_error(&[d]))?;
         let mut inner = Engine::new(&text).map_err(|e| config_error(&e))?;
         if let Some(opts) = options {
             let state = js_sys::Reflect::get(&opts, &JsValue::from_str("state"))
                 .unwrap_or(JsValue::UNDEFINED);
             if !state.is_undefined() && !state.is_null() {
-                inner.restore_state(&json_of(&state, "state").unwrap_or_default());
+                inner.restore_state(
+                    &json_of(&state, "state", crate::context::MAX_CONTEXT_BYTES)
+                        .unwrap_or_default(),
+                );
             }
         }
         Ok(PromptEngine { inner })
@@ -182,12 +216,17 @@ impl PromptEngine {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CalloutEvent")] event: JsValue,
     ) -> JsValue {
-        let get = |k: &str| {
-            js_sys::Reflect::get(&event, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
-        };
-        let kind = get("type").as_string().unwrap_or_default();
-        let callout = get("callout").as_string().unwrap_or_default();
-        let at = get("at");
+        let get = |k: &str| js_sys::Reflect::get(&event, &JsValue::from_str(k));
+        let kind = get("type")
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let callout = get("callout")
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        // A getter that throws gives no time at all (refused), not "now".
+        let at = get("at").unwrap_or_else(|_| JsValue::from_str("invalid"));
         let at = if at.is_undefined() || at.is_null() {
             Some(js_sys::Date::now())
         } else if let Some(n) = at.as_f64() {

@@ -25,7 +25,10 @@ export interface ConfigError extends Error {
 
 export type Limit = number | null;
 export interface Price { monthly?: number; perSeat?: number }
-export type LocalizedText = Record<string, { title?: string; body?: string; bodyForecast?: string; cta?: string }>;
+/** Texts per locale tag (`en`, `ja`, `pt-BR`). */
+export type LocalizedText = Record<string, { title?: string; body?: string; cta?: string }>;
+/** Usage-limit texts per locale; `bodyForecast` replaces `body` when a forecast is known. */
+export type LocalizedUsageText = Record<string, { title?: string; body?: string; bodyForecast?: string; cta?: string }>;
 
 export interface Config {
   version?: 1;
@@ -53,10 +56,11 @@ export interface Config {
   rules?: Rule[];
   messages?: {
     featureGate?: LocalizedText;
-    usageLimit?: { approaching?: LocalizedText; critical?: LocalizedText; atLimit?: LocalizedText; over?: LocalizedText };
+    usageLimit?: { approaching?: LocalizedUsageText; critical?: LocalizedUsageText; atLimit?: LocalizedUsageText; over?: LocalizedUsageText };
     cta?: Partial<Record<CtaAction, Record<string, string>>>;
   };
-  [key: string]: unknown;
+  /** Ignored: lets editors attach a JSON schema. */
+  $schema?: string;
 }
 
 export interface Rule {
@@ -112,7 +116,8 @@ export interface UnlockOption {
   label: string;
   /** Add-ons: how many units to buy; plans: null. */
   quantity: number | null;
-  /** Change of the monthly bill; null for contact-sales plans. */
+  /** Change of the monthly bill; null for contact-sales plans and for per-seat prices when the
+   * context reports no seats. */
   monthlyDelta: number | null;
   contactSales: boolean;
   url?: string;
@@ -124,6 +129,8 @@ export interface Callout {
   kind: CalloutKind;
   placement: string;
   severity: "info" | "warning" | "blocking";
+  /** `quantity` is present for add-ons only; `monthlyDelta` is null for contact-sales plans and
+   * for per-seat prices when the context reports no seats. */
   target: { type: "plan" | "addon"; id: string; label: string; monthlyDelta: number | null; quantity?: number; contactSales: boolean } | null;
   title: string;
   body: string;
@@ -164,12 +171,13 @@ export interface UsageCheck {
 
 export interface EvaluateOptions { placement?: string; trace?: boolean }
 
-export interface TraceStep { expr: string; actual: string; result: string; missing: boolean }
+export interface TraceStep { expr: string; actual: string; result: "true" | "false" | "missing"; missing: boolean }
 
 export interface RuleTrace {
   rule: string;
   callout: string | null;
   status: "shown" | "suppressed" | "not_matched" | "other_placement";
+  /** The suppression reason; for `builtin:feature_gate` not shown, the FeatureCheck reason. */
   reason: string | null;
   steps: TraceStep[];
 }

@@ -143,7 +143,7 @@ editor.addEventListener("keydown", (e) => {
 editor.addEventListener("blur", () => delete editor.dataset.escaped);
 
 $("sample-select").addEventListener("change", (e) => loadSample(e.target.value));
-$("reset-config").addEventListener("click", () => loadSample(app.sample in SAMPLES ? app.sample : "team"));
+$("reset-config").addEventListener("click", () => loadSample(Object.hasOwn(SAMPLES, app.sample) ? app.sample : "team"));
 $("format-config").addEventListener("click", () => {
   try {
     editor.value = `${JSON.stringify(JSON.parse(editor.value), null, 2)}\n`;
@@ -354,8 +354,8 @@ const writeLink = debounce(async () => {
 
 function showSharedCatalog(link) {
   editor.value = link.configText;
-  app.sample = link.sample in SAMPLES ? link.sample : "team";
-  app.edited = link.edited || !(link.sample in SAMPLES);
+  app.sample = Object.hasOwn(SAMPLES, link.sample) ? link.sample : "team";
+  app.edited = link.edited || !Object.hasOwn(SAMPLES, link.sample);
   $("sample-select").value = app.edited ? "custom" : app.sample;
 }
 

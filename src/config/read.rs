@@ -10,6 +10,10 @@ use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
 /// `null` or losing precision.
 pub const NON_FINITE_PREFIX: &str = "\u{0}nonfinite:";
 
+/// Prefix the JavaScript boundary gives to values JSON would silently drop or empty (a `Map`, a
+/// `Set`, an invalid `Date`), followed by a description such as `a Map`.
+pub const UNSUPPORTED_PREFIX: &str = "\u{0}unsupported:";
+
 /// Collects problems while reading a JSON document.
 #[derive(Default)]
 pub(crate) struct Reader {
@@ -24,6 +28,9 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
         Value::Bool(_) => "boolean",
         Value::Number(_) => "number",
         Value::String(s) if s.starts_with(NON_FINITE_PREFIX) => "non-finite number",
+        Value::String(s) if s.starts_with(UNSUPPORTED_PREFIX) => {
+            "JavaScript value JSON cannot carry"
+        }
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
@@ -58,6 +65,14 @@ impl Reader {
                 self.error(
                     "not_finite",
                     format!("expected {expected}, found `{rest}`"),
+                    path,
+                );
+                return;
+            }
+            if let Some(rest) = s.strip_prefix(UNSUPPORTED_PREFIX) {
+                self.error(
+                    "invalid_type",
+                    format!("expected {expected}, found {rest}"),
                     path,
                 );
                 return;
@@ -133,7 +148,11 @@ impl Reader {
 
     pub fn string(&mut self, v: &Value, path: &[PathSeg]) -> Option<String> {
         match v {
-            Value::String(s) if !s.starts_with(NON_FINITE_PREFIX) => Some(s.clone()),
+            Value::String(s)
+                if !s.starts_with(NON_FINITE_PREFIX) && !s.starts_with(UNSUPPORTED_PREFIX) =>
+            {
+                Some(s.clone())
+            }
             _ => {
                 self.wrong_type("a string", v, path);
                 None

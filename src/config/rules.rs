@@ -359,7 +359,7 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
                     &join(&p, "usageLimit"),
                     &mut policy.usage_limit,
                     &placements,
-                    &["placement", "priorities"],
+                    &["placement", "priority", "priorities"],
                 );
             }
         }

@@ -169,6 +169,24 @@ test("locale ja shows Japanese callout text", async (ctx) => {
   await shot(page, "05-locale-ja");
 });
 
+test("a malformed or hostile share link falls back instead of breaking the page", async (ctx) => {
+  const team = readFileSync(resolve(ROOT, "www/samples/team.json"), "utf8");
+  const token = (payload) => "j." + Buffer.from(JSON.stringify(payload)).toString("base64url");
+  const links = [
+    token({ v: 1, sample: "toString", config: team, context: { account: { addons: 5, trials: 7 }, usage: "x" } }),
+    token({ v: 1, sample: "__proto__", config: team, context: { __proto__: { polluted: 1 }, account: { plan: {} } } }),
+    "j.%%%not-base64",
+    "z." + "A".repeat((1 << 20) + 10),
+  ];
+  for (const link of links) {
+    const page = await open(ctx, `#s=${link}`);
+    assert((await page.locator("#plan-select option").count()) > 0, "controls are rendered");
+    assert(["team", "custom"].includes(await byId(page, "sample-select").inputValue()), "a real sample is selected");
+    assert(await page.evaluate(() => ({}).polluted === undefined), "no prototype pollution");
+    await page.close();
+  }
+});
+
 test("the share link round-trips config and context", async (ctx) => {
   await ctx.browserContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ctx.base });
   const page = await open(ctx);

@@ -21,3 +21,16 @@ export async function demo(config: Config, context: Context): Promise<string[]> 
 
 // @ts-expect-error: checkFeature needs a context
 new PromptEngine({ plans: [] }).checkFeature("x");
+
+// @ts-expect-error: a misspelt top-level key is a type error
+export const typo: Config = { plans: [], rulez: [] };
+
+export function evaluateShapes(engine: PromptEngine, context: Context): string[] {
+  const ev = engine.evaluate(context, { placement: "banner", trace: true });
+  const steps = (ev.trace ?? []).flatMap((t) => t.steps.map((s) => `${t.rule} ${t.status} ${s.expr} → ${s.actual} = ${s.result}`));
+  const held = ev.suppressed.map((s) => `${s.callout}: ${s.reason} ${s.experiment?.variant ?? ""}`);
+  const rec = engine.record({ type: "impression", callout: ev.callouts[0]?.id ?? "", at: new Date() });
+  const state = engine.exportState();
+  const again = new PromptEngine({ plans: [] }, { state });
+  return [...steps, ...held, String(rec.recorded), rec.error?.code ?? "", String(state.version), String(again.warnings.length)];
+}

@@ -238,3 +238,59 @@ fn evaluate_record_and_state_have_documented_shapes() {
     let fresh = PromptEngine::new(parse(TEAM), Some(opts.unchecked_into())).unwrap();
     assert!(stringify(&fresh.warnings()).contains("state_ignored"));
 }
+
+#[wasm_bindgen_test]
+fn odd_javascript_values_are_reported_not_lost() {
+    let engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    // A lone surrogate (a display name cut inside an emoji) does not make the context unreadable.
+    let ctx = parse(PRODUCT_CONTEXT);
+    let traits = get(&get(&ctx, "user"), "traits");
+    let cut = js_sys::JsString::from("😀 Team").slice(1, 7);
+    Reflect::set(&traits, &"displayName".into(), &cut).unwrap();
+    let f = engine.check_feature("reports".into(), ctx);
+    assert_eq!(
+        get(&f, "reason"),
+        JsValue::from_str("included_in_plan"),
+        "{}",
+        stringify(&f)
+    );
+    // An escaped lone surrogate in JSON text is read too (as U+FFFD).
+    let text = PRODUCT_CONTEXT.replace("\"traits\": {}", "\"traits\": {\"x\": \"\\ud83d!\"}");
+    let f = engine.check_feature("reports".into(), JsValue::from_str(&text));
+    assert_eq!(
+        get(&f, "reason"),
+        JsValue::from_str("included_in_plan"),
+        "{}",
+        stringify(&f)
+    );
+    // A Map where an object belongs and an invalid Date are errors, not silently empty values.
+    let ctx = parse(PRODUCT_CONTEXT);
+    Reflect::set(&ctx, &"usage".into(), &js_sys::Map::new()).unwrap();
+    Reflect::set(
+        &ctx,
+        &"now".into(),
+        &js_sys::Date::new(&JsValue::from_str("invalid")),
+    )
+    .unwrap();
+    let u = engine.check_usage("seats".into(), ctx);
+    let text = stringify(&get(&u, "errors"));
+    assert!(text.contains("expected an object, found a Map"), "{text}");
+    assert!(text.contains("found an invalid Date"), "{text}");
+    // Oversized input is refused before it is copied into wasm memory.
+    let huge = JsValue::from_str(&"x".repeat((2 << 20) + 1));
+    let f = engine.check_feature("reports".into(), huge);
+    assert!(stringify(&get(&f, "errors")).contains("too_large"));
+}
+
+#[wasm_bindgen_test]
+fn events_outside_1970_to_9999_are_refused() {
+    let mut engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    for at in ["1e20", "-5", "\"not a time\""] {
+        let rec = engine.record(parse(&format!(
+            "{{\"type\": \"impression\", \"callout\": \"seats-near-limit\", \"at\": {at}}}"
+        )));
+        assert_eq!(get(&rec, "recorded"), JsValue::FALSE, "{at}");
+    }
+    let rec = engine.record(parse("{\"type\": \"impression\", \"callout\": \"seats-near-limit\", \"at\": \"2026-11-24T08:00:00Z\"}"));
+    assert_eq!(get(&rec, "recorded"), JsValue::TRUE);
+}

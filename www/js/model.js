@@ -158,13 +158,22 @@ export function buildContext(state, config) {
   };
 }
 
-/** The inverse of buildContext, for a context from a shared link (unknown parts take defaults). */
+/** The inverse of buildContext, for a context from a shared link (unknown parts take defaults;
+ * a link is untrusted input, so anything unreadable falls back to the default state). */
 export function stateFromContext(ctx, config) {
+  try {
+    return readContext(ctx, config);
+  } catch {
+    return defaultState(config);
+  }
+}
+
+function readContext(ctx, config) {
   const base = defaultState(config, isoToMs(ctx?.now) || Date.now());
   if (!ctx || typeof ctx !== "object") return base;
   const a = ctx.account ?? {};
   const addons = {};
-  for (const item of a.addons ?? []) {
+  for (const item of Array.isArray(a.addons) ? a.addons : []) {
     if (typeof item === "string") addons[item] = 1;
     else if (item?.id) addons[item.id] = Number(item.quantity ?? 1);
   }
@@ -244,6 +253,34 @@ const unb64url = (text) => {
 const pipe = async (bytes, stream) =>
   new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
 
+/** Largest share link read (characters) and largest decompressed payload (bytes). */
+const MAX_LINK = 1 << 20;
+const MAX_PAYLOAD = 5 << 20;
+
+/** Decompresses, stopping once the output passes `MAX_PAYLOAD` (a link is untrusted input). */
+async function inflate(bytes) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_PAYLOAD) {
+      await reader.cancel();
+      throw new Error("the link's content is too large");
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export async function encodeShare(payload) {
   const bytes = new TextEncoder().encode(JSON.stringify(payload));
   if (typeof CompressionStream === "function") return `z.${b64url(await pipe(bytes, new CompressionStream("deflate-raw")))}`;
@@ -251,9 +288,10 @@ export async function encodeShare(payload) {
 }
 
 export async function decodeShare(token) {
+  if (token.length > MAX_LINK) throw new Error("the link is too long");
   const [kind, data] = [token.slice(0, 2), token.slice(2)];
   let bytes = unb64url(data);
-  if (kind === "z.") bytes = await pipe(bytes, new DecompressionStream("deflate-raw"));
+  if (kind === "z.") bytes = await inflate(bytes);
   else if (kind !== "j.") throw new Error("unknown link format");
   return JSON.parse(new TextDecoder().decode(bytes));
 }
