@@ -623,6 +623,21 @@ fn collect_ids(
     ids
 }
 
+/// The required `id` and optional `label` of a plan or add-on.
+fn id_and_label(
+    r: &mut Reader,
+    o: &serde_json::Map<String, Value>,
+    p: &[PathSeg],
+) -> (Option<String>, Option<String>) {
+    let id = r
+        .required(o, "id", p)
+        .and_then(|x| r.id(x, &join(p, "id"), false));
+    let label = o
+        .get("label")
+        .and_then(|l| r.text(l, &join(p, "label"), 200));
+    (id, label)
+}
+
 fn read_price(r: &mut Reader, v: &Value, path: &[PathSeg]) -> Option<Price> {
     let o = r.object(v, path, &["monthly", "perSeat"])?;
     let monthly = match o.get("monthly") {
@@ -691,12 +706,7 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
         ) else {
             continue;
         };
-        let id = r
-            .required(o, "id", &p)
-            .and_then(|x| r.id(x, &join(&p, "id"), false));
-        let label = o
-            .get("label")
-            .and_then(|l| r.text(l, &join(&p, "label"), 200));
+        let (id, label) = id_and_label(r, o, &p);
         let contact_sales = o
             .get("contactSales")
             .and_then(|c| r.bool(c, &join(&p, "contactSales")))
@@ -800,12 +810,7 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
         ) else {
             continue;
         };
-        let id = r
-            .required(o, "id", &p)
-            .and_then(|x| r.id(x, &join(&p, "id"), false));
-        let label = o
-            .get("label")
-            .and_then(|l| r.text(l, &join(&p, "label"), 200));
+        let (id, label) = id_and_label(r, o, &p);
         let price = match o.get("price") {
             Some(pv) => read_price(r, pv, &join(&p, "price")),
             None => {
