@@ -455,7 +455,7 @@ const DEFAULTS: &[DefaultText] = &[
     ("usageLimit.approaching", "ja", "{metric.label}の{metric.percent}%を使用中です", "{metric.limit}のうち{metric.used}を使用しています。", "{metric.limit}のうち{metric.used}を使用しています。現在のペースでは{metric.daysLeft}日後に上限に達します。", ""),
     ("usageLimit.critical", "en", "{metric.label} is almost used up", "You have used {metric.used} of {metric.limit}.", "You have used {metric.used} of {metric.limit}. At the current pace you will reach the limit in {metric.daysLeft} days.", ""),
     ("usageLimit.critical", "ja", "{metric.label}の上限が迫っています", "{metric.limit}のうち{metric.used}を使用しています。", "{metric.limit}のうち{metric.used}を使用しています。現在のペースでは{metric.daysLeft}日後に上限に達します。", ""),
-    ("usageLimit.atLimit", "en", "{metric.label} limit reached", "You have used all {metric.limit}. Raise the limit to keep going.", "", ""),
+    ("usageLimit.atLimit", "en", "{metric.label} limit reached", "{metric.label}: all {metric.limit} used. Raise the limit to keep going.", "", ""),
     ("usageLimit.atLimit", "ja", "{metric.label}が上限に達しました", "上限の{metric.limit}をすべて使用しました。続けるには上限を引き上げてください。", "", ""),
     ("usageLimit.over", "en", "{metric.label} is over the limit", "You have used {metric.used} of {metric.limit}. Raise the limit to keep going.", "", ""),
     ("usageLimit.over", "ja", "{metric.label}が上限を超えています", "{metric.limit}のうち{metric.used}を使用しています。続けるには上限を引き上げてください。", "", ""),
