@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 8080
 
-.PHONY: demo test setup pkg fmt clean
+.PHONY: demo test bench setup pkg fmt clean
 
 setup:
 	@./scripts/setup.sh
@@ -15,6 +15,9 @@ demo: pkg
 
 test: pkg
 	@./scripts/test.sh
+
+bench: pkg
+	@node bench/run.mjs
 
 fmt:
 	cargo fmt
