@@ -33,16 +33,74 @@ fn main() {
     };
     let now = 1.8e12;
     let opts = EvalOptions::default();
-    let traced = EvalOptions { placement: None, trace: true };
+    let traced = EvalOptions {
+        placement: None,
+        trace: true,
+    };
     let rows = [
-        ("validateConfig", median(|| drop(std::hint::black_box(validate_config(&config))), 31, 50)),
-        ("new PromptEngine", median(|| drop(std::hint::black_box(Engine::new(&config))), 31, 50)),
-        ("checkFeature", median(|| drop(std::hint::black_box(engine.check_feature("sso", &context, now))), 31, 500)),
-        ("checkUsage", median(|| drop(std::hint::black_box(engine.check_usage("api_calls", &context, now))), 31, 500)),
-        ("evaluate", median(|| drop(std::hint::black_box(engine.evaluate(&context, &opts, now))), 31, 500)),
-        ("evaluate (trace)", median(|| drop(std::hint::black_box(engine.evaluate(&context, &traced, now))), 31, 500)),
+        (
+            "validateConfig",
+            median(
+                || drop(std::hint::black_box(validate_config(&config))),
+                31,
+                50,
+            ),
+        ),
+        (
+            "new PromptEngine",
+            median(|| drop(std::hint::black_box(Engine::new(&config))), 31, 50),
+        ),
+        (
+            "checkFeature",
+            median(
+                || {
+                    drop(std::hint::black_box(
+                        engine.check_feature("sso", &context, now),
+                    ))
+                },
+                31,
+                500,
+            ),
+        ),
+        (
+            "checkUsage",
+            median(
+                || {
+                    drop(std::hint::black_box(engine.check_usage(
+                        "api_calls",
+                        &context,
+                        now,
+                    )))
+                },
+                31,
+                500,
+            ),
+        ),
+        (
+            "evaluate",
+            median(
+                || drop(std::hint::black_box(engine.evaluate(&context, &opts, now))),
+                31,
+                500,
+            ),
+        ),
+        (
+            "evaluate (trace)",
+            median(
+                || {
+                    drop(std::hint::black_box(
+                        engine.evaluate(&context, &traced, now),
+                    ))
+                },
+                31,
+                500,
+            ),
+        ),
     ];
-    let body: Vec<String> = rows.iter().map(|(k, v)| format!("\"{k}\": {v:.0}")).collect();
+    let body: Vec<String> = rows
+        .iter()
+        .map(|(k, v)| format!("\"{k}\": {v:.0}"))
+        .collect();
     let text = format!("{{{}}}", body.join(", "));
     std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes()).unwrap_or(());
 }
