@@ -98,8 +98,8 @@ pub struct Facts {
     /// Whether `now` came from the context (for reports).
     pub now_given: bool,
     pub(crate) plan_ids: Vec<Rc<str>>,
-    pub(crate) seats: f64,
-    pub(crate) seats_known: bool,
+    /// Seats in use (the seat metric's `used`), when reported.
+    pub(crate) seats: Option<f64>,
 }
 
 const ROOT_FIELDS: &[&str] = &[
@@ -529,8 +529,7 @@ fn derive(catalog: &Catalog, f: &mut Facts) {
         .seat_metric
         .and_then(|m| f.usage_input.get(m))
         .and_then(|u| u.used);
-    f.seats = seats.unwrap_or(0.0);
-    f.seats_known = seats.is_some();
+    f.seats = seats;
     let limits = f.account.plan.map(|p| usage::limits_on(catalog, f, p));
     f.usage = (0..catalog.metrics.len())
         .map(|m| {
@@ -545,9 +544,28 @@ fn derive(catalog: &Catalog, f: &mut Facts) {
 }
 
 impl Facts {
-    /// Whether the context reports the seats per-seat prices multiply by.
-    pub fn seats_known(&self) -> bool {
-        self.seats_known
+    /// Share of the plan's features with `uses30d` > 0: `None` when unknown (no valid plan, or
+    /// no use of a plan feature reported), `Some(None)` for a plan without features.
+    pub fn feature_adoption(&self, catalog: &Catalog) -> Option<Option<f64>> {
+        let plan = catalog.plans.get(self.account.plan?)?;
+        if plan.features.is_empty() {
+            return Some(None);
+        }
+        let uses = |i: &usize| self.feature_uses.get(*i).copied().flatten();
+        if plan.features.iter().all(|i| uses(i).is_none()) {
+            return None;
+        }
+        let used = plan
+            .features
+            .iter()
+            .filter(|i| uses(i).unwrap_or(0.0) > 0.0)
+            .count();
+        Some(Some(used as f64 / plan.features.len() as f64))
+    }
+
+    /// Seats in use, which per-seat prices multiply by; `None` when not reported.
+    pub fn seats(&self) -> Option<f64> {
+        self.seats
     }
 
     /// Whole days since the account was created (floor); `None` without `createdAt`.
@@ -627,7 +645,8 @@ pub struct FactsEnv<'a> {
 }
 
 impl FactsEnv<'_> {
-    fn usage_field(&self, m: usize, field: u32) -> Value {
+    /// `usage.<metric>.*` and `metric.*`.
+    pub(crate) fn usage_field(&self, m: usize, field: u32) -> Value {
         let Some(u) = self.facts.usage.get(m) else {
             return Value::Missing;
         };
@@ -665,7 +684,8 @@ impl FactsEnv<'_> {
         }
     }
 
-    fn feature_field(&self, i: usize, field: u32) -> Value {
+    /// `features.<feature>.*` and `feature.*`.
+    pub(crate) fn feature_field(&self, i: usize, field: u32) -> Value {
         match field {
             ff::USES30D => num(self.facts.feature_uses.get(i).copied().flatten()),
             ff::ALLOWED => Value::Bool(crate::gate::access(self.catalog, self.facts, i).is_some()),
@@ -701,25 +721,9 @@ impl FactsEnv<'_> {
             af::HEALTH_SCORE => num(f.account.health_score),
             af::LIFECYCLE => text(f.account.lifecycle.as_ref()),
             af::OPEN_ESCALATIONS => num(f.account.open_escalations),
-            af::FEATURE_ADOPTION => match f.account.plan.and_then(|p| self.catalog.plans.get(p)) {
+            af::FEATURE_ADOPTION => match f.feature_adoption(self.catalog) {
                 None => Value::Missing,
-                Some(p) if p.features.is_empty() => Value::Null,
-                // Adoption is unknown until the context reports the use of a plan feature.
-                Some(p)
-                    if p.features
-                        .iter()
-                        .all(|i| f.feature_uses.get(*i).copied().flatten().is_none()) =>
-                {
-                    Value::Missing
-                }
-                Some(p) => {
-                    let used = p
-                        .features
-                        .iter()
-                        .filter(|i| f.feature_uses.get(**i).copied().flatten().unwrap_or(0.0) > 0.0)
-                        .count();
-                    Value::Number(used as f64 / p.features.len() as f64)
-                }
+                Some(a) => a.map_or(Value::Null, Value::Number),
             },
             af::UTILIZATION => {
                 let mut best: Option<f64> = None;
@@ -827,17 +831,5 @@ impl Env for FactsEnv<'_> {
             HostFn::HasAddon => f.addon_quantity(i) > 0,
             HostFn::PlanAtLeast => f.account.plan.is_some_and(|p| p >= i),
         }
-    }
-}
-
-impl FactsEnv<'_> {
-    /// Metric-local field for `metric.*`.
-    pub(crate) fn metric_field(&self, m: usize, field: u32) -> Value {
-        self.usage_field(m, field)
-    }
-
-    /// Feature-local field for `feature.*`.
-    pub(crate) fn feature_local(&self, i: usize, field: u32) -> Value {
-        self.feature_field(i, field)
     }
 }

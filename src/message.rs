@@ -685,10 +685,10 @@ impl LocalValues {
         match tag_ {
             tag::L_FEATURE => self
                 .feature
-                .map_or(Value::Missing, |f| env.feature_local(f, field)),
+                .map_or(Value::Missing, |f| env.feature_field(f, field)),
             tag::L_METRIC => self
                 .metric
-                .map_or(Value::Missing, |m| env.metric_field(m, field)),
+                .map_or(Value::Missing, |m| env.usage_field(m, field)),
             tag::L_TARGET => {
                 let Some(t) = &self.target else {
                     return Value::Missing;

@@ -462,21 +462,13 @@ fn readiness(catalog: &Catalog, facts: &Facts, kind: &str) -> Option<&'static st
     if r.block_on_open_escalations && a.open_escalations.is_some_and(|n| n > 0.0) {
         return Some("escalations");
     }
-    if let Some(min) = r.min_feature_adoption {
-        let env = FactsEnv {
-            catalog,
-            facts,
-            locals: None,
-        };
-        let slot = crate::expr::Slot {
-            id: crate::schema::slot_id(tag::ACCOUNT, 0, crate::schema::af::FEATURE_ADOPTION),
-            key: None,
-        };
-        if let Value::Number(x) = crate::expr::Env::get(&env, &slot) {
-            if x < min {
-                return Some("adoption");
-            }
-        }
+    if r.min_feature_adoption.is_some_and(|min| {
+        facts
+            .feature_adoption(catalog)
+            .flatten()
+            .is_some_and(|x| x < min)
+    }) {
+        return Some("adoption");
     }
     None
 }

@@ -2,7 +2,7 @@
 //! sorted cheapest first.
 
 use crate::callout::UnlockOption;
-use crate::config::{Catalog, Price};
+use crate::config::{Catalog, Kind, Price};
 use crate::context::Facts;
 use crate::usage::{limits_on, round};
 
@@ -33,7 +33,7 @@ impl<'a> Pricing<'a> {
                 *slot = slot.saturating_add(*q);
             }
         }
-        let known = facts.seats_known().then_some(facts.seats);
+        let known = facts.seats();
         let seats = match (known, seats) {
             (Some(k), Some(s)) => Some(k.max(s)),
             (k, s) => k.or(s),
@@ -173,12 +173,12 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
     }
 
     let rank = |o: &UnlockOption| {
-        let list: Vec<&str> = if o.kind == "plan" {
-            catalog.plans.iter().map(|p| p.id.as_str()).collect()
+        let kind = if o.kind == "plan" {
+            Kind::Plan
         } else {
-            catalog.addons.iter().map(|p| p.id.as_str()).collect()
+            Kind::Addon
         };
-        list.iter().position(|id| *id == o.id).unwrap_or(usize::MAX)
+        catalog.find(kind, &o.id).unwrap_or(usize::MAX)
     };
     out.sort_by(|a, b| {
         a.monthly_delta

@@ -623,6 +623,24 @@ fn collect_ids(
     ids
 }
 
+/// The entries of a `limits` object whose keys are known metrics, as (metric index, value,
+/// path); unknown metric keys are reported.
+fn metric_entries<'a>(
+    r: &mut Reader,
+    ids: &Ids,
+    v: &'a Value,
+    path: &[PathSeg],
+) -> Vec<(usize, &'a Value, Path)> {
+    let mut out = Vec::new();
+    for (mid, val) in r.map(v, path).into_iter().flatten() {
+        let mp = join(path, mid.as_str());
+        if let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) {
+            out.push((m, val, mp));
+        }
+    }
+    out
+}
+
 /// The required `id` and optional `label` of a plan or add-on.
 fn id_and_label(
     r: &mut Reader,
@@ -737,12 +755,7 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
         let mut limits: Vec<Option<f64>> = vec![None; ids.metrics.len()];
         let mut listed = vec![false; ids.metrics.len()];
         if let Some(lv) = o.get("limits") {
-            let lp = join(&p, "limits");
-            for (mid, val) in r.map(lv, &lp).into_iter().flatten() {
-                let mp = join(&lp, mid.as_str());
-                let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) else {
-                    continue;
-                };
+            for (m, val, mp) in metric_entries(r, ids, lv, &join(&p, "limits")) {
                 let lim = match val {
                     Value::Null => None,
                     other => match r.non_negative(other, &mp) {
@@ -821,12 +834,7 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
         let features = read_feature_list(r, ids, o.get("features"), &join(&p, "features"));
         let mut limits = Vec::new();
         if let Some(lv) = o.get("limits") {
-            let lp = join(&p, "limits");
-            for (mid, val) in r.map(lv, &lp).into_iter().flatten() {
-                let mp = join(&lp, mid.as_str());
-                let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) else {
-                    continue;
-                };
+            for (m, val, mp) in metric_entries(r, ids, lv, &join(&p, "limits")) {
                 if let Some(n) = r.non_negative(val, &mp) {
                     if n == 0.0 {
                         r.error(
