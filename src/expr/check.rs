@@ -6,7 +6,7 @@ use super::eval::arith;
 use super::parser::{Expr, Kind};
 use super::program::{Method, Node, Op};
 use super::{quote_help, ExprError, HostFn, Schema, Slot, Span, Type, Value};
-use crate::diag::suggest;
+use crate::base::diag::suggest;
 
 const FUNCTIONS: [&str; 4] = ["size", "hasFeature", "hasAddon", "planAtLeast"];
 const METHODS: [&str; 4] = ["startsWith", "endsWith", "contains", "size"];

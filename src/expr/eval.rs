@@ -15,6 +15,41 @@ pub(crate) struct Eval<'p> {
     pub trace: Option<Vec<TraceStep>>,
 }
 
+/// A value borrowed from the program or the environment's cache, or computed here: loads and
+/// constants are compared in place, without a copy.
+pub(crate) enum V<'p> {
+    Ref(&'p Value),
+    Own(Value),
+}
+
+impl V<'_> {
+    fn get(&self) -> &Value {
+        match self {
+            V::Ref(v) => v,
+            V::Own(v) => v,
+        }
+    }
+
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            V::Ref(v) => v.clone(),
+            V::Own(v) => v,
+        }
+    }
+}
+
+const TRUE: V<'static> = V::Own(Value::Bool(true));
+const FALSE: V<'static> = V::Own(Value::Bool(false));
+const MISSING: V<'static> = V::Own(Value::Missing);
+
+fn bool_v(b: bool) -> V<'static> {
+    if b {
+        TRUE
+    } else {
+        FALSE
+    }
+}
+
 impl<'p> Eval<'p> {
     pub fn new(prog: &'p Program, env: &'p dyn Env, traced: bool) -> Self {
         Eval {
@@ -37,69 +72,80 @@ impl<'p> Eval<'p> {
         }
     }
 
-    pub fn run(&mut self, node: &Node) -> Value {
+    fn load(&self, i: u32) -> V<'p> {
+        let Some(slot) = self.prog.slots.get(i as usize) else {
+            return MISSING;
+        };
+        let id = self.prog.ids.get(i as usize).copied().unwrap_or(i);
+        let v = match self.env.load(id, slot) {
+            Some(v) => V::Ref(v),
+            None => V::Own(self.env.get(slot)),
+        };
+        match v.get() {
+            Value::Number(n) if !n.is_finite() => MISSING,
+            _ => v,
+        }
+    }
+
+    pub fn run(&mut self, node: &'p Node) -> V<'p> {
         match node {
-            Node::Const(v) => v.clone(),
-            Node::Load(i) => match self.prog.slots.get(*i as usize) {
-                Some(slot) => match self.env.get(slot) {
-                    Value::Number(n) if !n.is_finite() => Value::Missing,
-                    v => v,
-                },
-                None => Value::Missing,
+            Node::Const(v) => V::Ref(v),
+            Node::Load(i) => self.load(*i),
+            Node::List(items) => V::Own(Value::List(
+                items.iter().map(|n| self.run(n).into_value()).collect(),
+            )),
+            Node::Not(x) => match self.run(x).get() {
+                Value::Bool(b) => bool_v(!b),
+                _ => MISSING,
             },
-            Node::List(items) => Value::List(items.iter().map(|n| self.run(n)).collect()),
-            Node::Not(x) => match self.run(x) {
-                Value::Bool(b) => Value::Bool(!b),
-                _ => Value::Missing,
-            },
-            Node::Neg(x) => match self.run(x) {
-                Value::Number(n) => Value::Number(-n),
-                _ => Value::Missing,
+            Node::Neg(x) => match self.run(x).get() {
+                Value::Number(n) => V::Own(Value::Number(-n)),
+                _ => MISSING,
             },
             Node::Arith(op, a, b) => {
                 let a = self.run(a);
                 let b = self.run(b);
-                arith(*op, &a, &b)
+                V::Own(arith(*op, a.get(), b.get()))
             }
             Node::Cmp(op, a, b, span) => {
                 let a = self.run(a);
                 let b = self.run(b);
-                let r = compare(*op, &a, &b);
+                let r = compare(*op, a.get(), b.get());
                 if self.trace.is_some() {
-                    let actual = format!("{a} {} {b}", op.symbol());
+                    let actual = format!("{} {} {}", a.get(), op.symbol(), b.get());
                     self.step(*span, actual, r == Some(true), r.is_none());
                 }
-                Value::Bool(r == Some(true))
+                bool_v(r == Some(true))
             }
             Node::Logic(or, items) => {
                 for n in items {
-                    if (self.run(n) == Value::Bool(true)) == *or {
-                        return Value::Bool(*or);
+                    if matches!(self.run(n).get(), Value::Bool(true)) == *or {
+                        return bool_v(*or);
                     }
                 }
-                Value::Bool(!*or)
+                bool_v(!*or)
             }
             Node::Cond(c, t, f) => {
-                if self.run(c) == Value::Bool(true) {
+                if matches!(self.run(c).get(), Value::Bool(true)) {
                     self.run(t)
                 } else {
                     self.run(f)
                 }
             }
-            Node::Size(x) => match self.run(x) {
-                Value::String(s) => Value::Number(s.chars().count() as f64),
-                Value::List(l) => Value::Number(l.len() as f64),
-                _ => Value::Missing,
+            Node::Size(x) => match self.run(x).get() {
+                Value::String(s) => V::Own(Value::Number(s.chars().count() as f64)),
+                Value::List(l) => V::Own(Value::Number(l.len() as f64)),
+                _ => MISSING,
             },
             Node::Call(m, recv, arg, span) => {
                 let recv = self.run(recv);
                 let arg = self.run(arg);
-                let r = method(*m, &recv, &arg);
+                let r = method(*m, recv.get(), arg.get());
                 if self.trace.is_some() {
-                    let actual = format!("{recv}.{}({arg})", m.name());
+                    let actual = format!("{}.{}({})", recv.get(), m.name(), arg.get());
                     self.step(*span, actual, r == Some(true), r.is_none());
                 }
-                Value::Bool(r == Some(true))
+                bool_v(r == Some(true))
             }
             Node::Host(f, id, span) => {
                 let r = self.env.call(*f, *id);
@@ -107,24 +153,24 @@ impl<'p> Eval<'p> {
                     let actual = self.prog.text(*span);
                     self.step(*span, actual, r, false);
                 }
-                Value::Bool(r)
+                bool_v(r)
             }
             Node::Test(x, span) => {
                 let v = self.run(x);
-                let out = match v {
-                    Value::Bool(_) => v.clone(),
+                let out = match v.get() {
+                    Value::Bool(b) => Value::Bool(*b),
                     _ => Value::Missing,
                 };
                 if let Some(trace) = &mut self.trace {
                     let expr = self.prog.text(*span);
                     trace.push(TraceStep {
                         expr,
-                        actual: v.to_string(),
+                        actual: v.get().to_string(),
                         result: out.to_string(),
                         missing: out == Value::Missing,
                     });
                 }
-                out
+                V::Own(out)
             }
         }
     }

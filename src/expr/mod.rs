@@ -21,33 +21,12 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
-use serde::Serialize;
-
+pub use crate::base::diag::Span;
 pub use program::{Program, TraceStep};
-
-/// A range of characters (Unicode scalar values, not bytes) in an expression; `end` is exclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Span {
-    /// Offset of the first character.
-    pub start: u32,
-    /// Offset one past the last character.
-    pub end: u32,
-}
-
-impl Span {
-    /// The span from `start` to `end`.
-    pub fn new(start: u32, end: u32) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span covering `self` and `other`.
-    pub(crate) fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
 
 /// The static type of an expression or of a schema leaf.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,9 +92,8 @@ impl fmt::Display for Value {
             Value::Missing => f.write_str("missing"),
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
-            // Rust prints the shortest round-trip form and no `.0` for integers; `-0` reads as `0`.
-            Value::Number(n) if *n == 0.0 => f.write_str("0"),
-            Value::Number(n) => write!(f, "{n}"),
+            // As JavaScript writes numbers: `18`, `0.95`, `1e+21`; `-0` reads as `0`.
+            Value::Number(n) => f.write_str(&crate::base::num::js(*n)),
             Value::String(s) => {
                 f.write_char('\'')?;
                 for c in s.chars() {
@@ -153,6 +131,42 @@ pub struct Slot {
     pub id: u32,
     /// The key within a dynamic map.
     pub key: Option<Box<str>>,
+}
+
+/// The slots every program of a catalog reads, each with one shared id, so that a value read by
+/// many rules is computed once per context.
+#[derive(Clone, Debug, Default)]
+pub struct SlotTable {
+    slots: Vec<Slot>,
+    index: HashMap<Slot, u32>,
+}
+
+impl SlotTable {
+    /// The id of `slot`, adding it when new.
+    pub fn intern(&mut self, slot: &Slot) -> u32 {
+        if let Some(id) = self.index.get(slot) {
+            return *id;
+        }
+        let id = self.slots.len() as u32;
+        self.slots.push(slot.clone());
+        self.index.insert(slot.clone(), id);
+        id
+    }
+
+    /// Every slot, by id.
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// How many slots.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether no program reads anything.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
 }
 
 /// A path the schema resolved to a leaf.
@@ -218,6 +232,13 @@ pub trait Env {
     /// The value in `slot`, or [`Value::Missing`] when the context does not provide it.
     fn get(&self, slot: &Slot) -> Value;
 
+    /// The value of the shared slot `id` (see [`SlotTable`]) by reference, when the environment
+    /// keeps computed values; `None` makes the program call [`Env::get`].
+    fn load(&self, id: u32, slot: &Slot) -> Option<&Value> {
+        let _ = (id, slot);
+        None
+    }
+
     /// The result of a host function for the id index given by [`Schema::resolve_id`].
     fn call(&self, func: HostFn, id: u32) -> bool;
 }
@@ -247,7 +268,7 @@ impl Default for Limits {
 }
 
 /// A problem in an expression, found at compile time.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExprError {
     /// Stable code: `syntax_error`, `unterminated_string`, `invalid_number`, `unknown_path`,
     /// `type_mismatch`, `unknown_function`, `wrong_arity`, `unknown_id`, `not_literal`,
@@ -258,7 +279,6 @@ pub struct ExprError {
     /// The offending characters (empty at the end of the source for an unexpected end).
     pub span: Span,
     /// A hint, such as "did you mean `usage.seats.ratio`?".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
 }
 
@@ -335,10 +355,7 @@ fn build(
     }
 }
 
-/// "did you mean `s`?"
-pub(crate) fn quote_help(s: &str) -> String {
-    format!("did you mean `{s}`?")
-}
+pub(crate) use crate::base::diag::quote_help;
 
 /// A character count as a span offset.
 pub(crate) fn offset(n: usize) -> u32 {

@@ -4,9 +4,8 @@
 
 use std::rc::Rc;
 
-use serde::Serialize;
-
-use super::{Env, HostFn, Slot, Span, Value};
+use super::{Env, HostFn, Slot, SlotTable, Span, Value};
+use crate::base::out::{Out, ToJson};
 
 /// A binary operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,12 +96,13 @@ pub struct Program {
     src: Rc<str>,
     pub(crate) root: Node,
     pub(crate) slots: Vec<Slot>,
+    /// Shared slot ids (see [`SlotTable`]), one per entry of `slots`.
+    pub(crate) ids: Vec<u32>,
     boolean: bool,
 }
 
 /// One evaluated condition of a traced evaluation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceStep {
     /// The source text of the condition, such as `usage.seats.ratio >= 0.8`.
     pub expr: String,
@@ -115,14 +115,34 @@ pub struct TraceStep {
     pub missing: bool,
 }
 
+impl ToJson for TraceStep {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("expr", &self.expr)
+            .field("actual", &self.actual)
+            .field("result", &self.result)
+            .field("missing", &self.missing)
+            .end();
+    }
+}
+
 impl Program {
     pub(crate) fn new(src: &str, root: Node, slots: Vec<Slot>, boolean: bool) -> Self {
+        let ids = (0..slots.len() as u32).collect();
         Program {
             src: src.into(),
             root,
             slots,
+            ids,
             boolean,
         }
+    }
+
+    /// Gives every slot the program reads its id in `table`, shared by all programs of a
+    /// catalog, so an environment can compute each value once per context and hand it out by
+    /// reference (see [`Env::load`]).
+    pub fn share_slots(&mut self, table: &mut SlotTable) {
+        self.ids = self.slots.iter().map(|s| table.intern(s)).collect();
     }
 
     /// The source text the program was compiled from.
@@ -134,20 +154,28 @@ impl Program {
     /// [`Value::Missing`]; callers treat anything but `true` as not matched.
     pub fn eval(&self, env: &dyn Env) -> Value {
         let v = super::eval::Eval::new(self, env, false).run(&self.root);
-        self.finish(v)
+        self.finish(v.into_value())
     }
 
     /// Evaluates the program and records one [`TraceStep`] per comparison, `in`, predicate call
     /// and condition value actually evaluated, in evaluation order.
     pub fn eval_traced(&self, env: &dyn Env) -> (Value, Vec<TraceStep>) {
         let mut ev = super::eval::Eval::new(self, env, true);
-        let v = ev.run(&self.root);
+        let v = ev.run(&self.root).into_value();
         (self.finish(v), ev.trace.unwrap_or_default())
     }
 
+    /// Whether the program evaluates to `true`: the fast path of rule matching.
+    pub fn matches(&self, env: &dyn Env) -> bool {
+        matches!(
+            super::eval::Eval::new(self, env, false).run(&self.root),
+            super::eval::V::Own(Value::Bool(true)) | super::eval::V::Ref(Value::Bool(true))
+        )
+    }
+
     /// Every distinct slot the program reads, in order of first appearance.
-    pub fn slots(&self) -> Vec<Slot> {
-        self.slots.clone()
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
     }
 
     /// The source text of `span`.

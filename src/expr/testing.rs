@@ -1,7 +1,7 @@
 //! A small schema and environment for tests, property tests and the fuzz target. Not part of
 //! the supported API.
 
-use crate::diag::suggest;
+use crate::base::diag::suggest;
 
 use super::{Env, HostFn, PathError, Resolved, Schema, Slot, Type, Value};
 

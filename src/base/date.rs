@@ -6,6 +6,19 @@
 /// Milliseconds in a day.
 pub const DAY_MS: f64 = 86_400_000.0;
 
+/// How often a metered usage counter resets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// Every UTC day.
+    Day,
+    /// Every UTC week starting Monday.
+    Week,
+    /// Every UTC calendar month.
+    Month,
+    /// Every UTC calendar year.
+    Year,
+}
+
 /// Parses an RFC 3339 timestamp (`2026-11-24T09:00:00Z`, `2026-11-24T18:00:00.5+09:00`) or a
 /// plain date (`2026-11-24`, midnight UTC) into milliseconds since the Unix epoch.
 pub fn parse(s: &str) -> Option<f64> {
@@ -86,18 +99,32 @@ pub fn format(ms: f64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let mut out = String::with_capacity(20);
+    let two = |out: &mut String, n: i64, sep: char| {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+        out.push(sep);
+    };
+    if y < 0 {
+        out.push('-');
+    }
+    let digits = y.unsigned_abs().to_string();
+    for _ in digits.len()..4 {
+        out.push('0');
+    }
+    out.push_str(&digits);
+    out.push('-');
+    two(&mut out, m, '-');
+    two(&mut out, d, 'T');
+    two(&mut out, rem / 3600, ':');
+    two(&mut out, rem % 3600 / 60, ':');
+    two(&mut out, rem % 60, 'Z');
+    out
 }
 
 /// The UTC calendar window (start, end) of `period` that contains `now`: a day, a week from
 /// Monday, a month or a year.
-pub fn period_window(period: crate::config::Period, now: f64) -> (f64, f64) {
-    use crate::config::Period;
+pub fn period_window(period: Period, now: f64) -> (f64, f64) {
     let days = (now / DAY_MS).floor() as i64;
     let (y, m, _) = civil_from_days(days);
     let (start, end) = match period {
@@ -202,7 +229,6 @@ mod tests {
 
     #[test]
     fn period_windows() {
-        use crate::config::Period;
         let now = parse("2026-11-24T09:00:00Z").unwrap();
         let w = |p| {
             let (s, e) = period_window(p, now);

@@ -1,13 +1,41 @@
 //! Diagnostics shared by every layer: a coded problem with a path into the config or the
 //! context, and the "did you mean" helper used to suggest close names.
 
-use serde::Serialize;
+use super::out::{Out, ToJson};
 
-use crate::expr::Span;
+/// A range of characters (Unicode scalar values, not bytes) in an expression or a message
+/// template; `end` is exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// Offset of the first character.
+    pub start: u32,
+    /// Offset one past the last character.
+    pub end: u32,
+}
+
+impl Span {
+    /// The span from `start` to `end`.
+    pub fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering `self` and `other`.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl ToJson for Span {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .end();
+    }
+}
 
 /// One step of a path into a JSON document: an object key or an array index.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSeg {
     /// An object key.
     Key(String),
@@ -27,11 +55,85 @@ impl From<usize> for PathSeg {
     }
 }
 
+impl ToJson for PathSeg {
+    fn write(&self, out: &mut Out) {
+        match self {
+            PathSeg::Key(k) => out.str(k),
+            PathSeg::Index(i) => out.num(*i as f64),
+        }
+    }
+}
+
 /// A path into the config or the context, such as `["rules", 3, "when"]`.
 pub type Path = Vec<PathSeg>;
 
+/// Something that can produce a path when a problem must be reported: a path already built,
+/// or an [`At`] chain that is only turned into one on error.
+pub trait PathLike {
+    /// The path as a list of steps.
+    fn path(&self) -> Path;
+}
+
+impl PathLike for [PathSeg] {
+    fn path(&self) -> Path {
+        self.to_vec()
+    }
+}
+
+impl PathLike for Vec<PathSeg> {
+    fn path(&self) -> Path {
+        self.clone()
+    }
+}
+
+/// A path kept as a chain of borrowed steps on the stack, so reading a valid document builds
+/// no path at all.
+#[derive(Clone, Copy)]
+pub enum At<'a> {
+    /// The document root.
+    Root,
+    /// A key below a parent.
+    Key(&'a At<'a>, &'a str),
+    /// An index below a parent.
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    /// The step `key` below this one.
+    pub fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    /// The step `i` below this one.
+    pub fn index(&'a self, i: usize) -> At<'a> {
+        At::Index(self, i)
+    }
+
+    fn build(&self, out: &mut Path) {
+        match self {
+            At::Root => {}
+            At::Key(p, k) => {
+                p.build(out);
+                out.push(PathSeg::Key((*k).to_owned()));
+            }
+            At::Index(p, i) => {
+                p.build(out);
+                out.push(PathSeg::Index(*i));
+            }
+        }
+    }
+}
+
+impl PathLike for At<'_> {
+    fn path(&self) -> Path {
+        let mut p = Vec::new();
+        self.build(&mut p);
+        p
+    }
+}
+
 /// Appends one step to a path, returning the longer path.
-pub(crate) fn join(path: &[PathSeg], seg: impl Into<PathSeg>) -> Path {
+pub fn join(path: &[PathSeg], seg: impl Into<PathSeg>) -> Path {
     let mut p = Vec::with_capacity(path.len() + 1);
     p.extend_from_slice(path);
     p.push(seg.into());
@@ -41,8 +143,7 @@ pub(crate) fn join(path: &[PathSeg], seg: impl Into<PathSeg>) -> Path {
 /// A problem found in the config (at load time) or in the context (at evaluation time).
 ///
 /// Serialized as `{ code, message, path, help?, span? }`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// Stable machine-readable code, such as `unknown_field` or `duplicate_id`.
     pub code: &'static str,
@@ -51,11 +152,21 @@ pub struct Diagnostic {
     /// Where the problem is.
     pub path: Path,
     /// A hint, such as "did you mean `seats`?".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     /// For rule expressions and message templates: the character range of the problem.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+}
+
+impl ToJson for Diagnostic {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("code", self.code)
+            .field("message", &self.message)
+            .field("path", &self.path)
+            .some("help", &self.help)
+            .some("span", &self.span)
+            .end();
+    }
 }
 
 impl Diagnostic {
@@ -86,11 +197,10 @@ pub fn truncate(list: &mut Vec<Diagnostic>) {
     if list.len() > MAX_REPORTED {
         let more = list.len() - MAX_REPORTED;
         list.truncate(MAX_REPORTED);
-        list.push(Diagnostic::new(
-            "too_many_problems",
-            format!("{more} more problems not listed"),
-            Vec::new(),
-        ));
+        let mut message = String::new();
+        super::num::push_int(&mut message, more as i64);
+        message.push_str(" more problems not listed");
+        list.push(Diagnostic::new("too_many_problems", message, Vec::new()));
     }
 }
 
@@ -116,7 +226,16 @@ pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    suggest(name, candidates).map(|s| format!("did you mean `{s}`?"))
+    suggest(name, candidates).map(quote_help)
+}
+
+/// "did you mean `s`?"
+pub fn quote_help(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    out.push_str("did you mean `");
+    out.push_str(s);
+    out.push_str("`?");
+    out
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).

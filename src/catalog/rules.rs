@@ -1,17 +1,17 @@
 //! Designer rules and the policies around them: readiness guards, frequency caps, placements,
 //! built-in callout settings and right-sizing headroom.
 
-use serde_json::{Map, Value};
+use super::model::{CalloutKind, Kind, Model, Severity};
+use super::schema::{CatalogSchema, Locals};
+use super::template::{check_url, read_localized, Localized};
+use crate::base::date;
+use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
+use crate::base::json::Val;
+use crate::base::num::js;
+use crate::base::read::{list, valid_id, Reader};
+use crate::expr::{self, Limits, Program, SlotTable};
 
-use super::read::{list, valid_id, Reader};
-use super::{Catalog, Kind};
-use crate::date;
-use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
-use crate::expr::{self, Limits, Program};
-use crate::message::{check_url, read_localized, Localized};
-use crate::schema::{CatalogSchema, Locals};
-
-/// Callout kinds.
+/// Callout kinds, by wire name.
 pub const KINDS: &[&str] = &[
     "feature_gate",
     "upsell",
@@ -80,13 +80,13 @@ pub struct Rule {
     /// Id (also the callout id).
     pub id: String,
     /// Callout kind.
-    pub kind: &'static str,
+    pub kind: CalloutKind,
     /// Placement.
     pub placement: String,
     /// Priority (higher first).
     pub priority: f64,
     /// Severity of its callout.
-    pub severity: &'static str,
+    pub severity: Severity,
     /// Condition.
     pub when: Program,
     /// Message per locale.
@@ -214,7 +214,7 @@ impl Default for Policy {
 
 fn opt_number(
     r: &mut Reader,
-    o: &Map<String, Value>,
+    o: Val<'_>,
     key: &str,
     path: &[PathSeg],
     min: f64,
@@ -226,7 +226,12 @@ fn opt_number(
     if n < min || n > max {
         r.error(
             "out_of_range",
-            format!("`{key}` must be from {min} to {max}, found `{n}`"),
+            format!(
+                "`{key}` must be from {} to {}, found `{}`",
+                js(min),
+                js(max),
+                js(n)
+            ),
             &p,
         );
         return None;
@@ -237,7 +242,7 @@ fn opt_number(
 /// A whole number from 0 to `max`.
 fn opt_count(
     r: &mut Reader,
-    o: &Map<String, Value>,
+    o: Val<'_>,
     key: &str,
     path: &[PathSeg],
     max: f64,
@@ -246,7 +251,7 @@ fn opt_count(
     if n.fract() != 0.0 {
         r.error(
             "invalid_value",
-            format!("`{key}` must be a whole number, found `{n}`"),
+            format!("`{key}` must be a whole number, found `{}`", js(n)),
             &join(path, key),
         );
         return None;
@@ -255,15 +260,20 @@ fn opt_count(
 }
 
 /// Reads the policy keys of the config root.
-pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &Catalog) -> Policy {
+pub(crate) fn read_policy(
+    r: &mut Reader,
+    root: Val<'_>,
+    model: &Model,
+    slots: &mut SlotTable,
+) -> Policy {
     let mut policy = Policy::default();
     let at = |k: &str| join(&[], k);
     if let Some(v) = root.get("placements") {
         let p = at("placements");
         if let Some(m) = r.map(v, &p) {
             policy.placements.clear();
-            for (name, pv) in m {
-                let pp = join(&p, name.as_str());
+            for (name, pv) in m.entries() {
+                let pp = join(&p, name);
                 if !valid_id(name, false) {
                     r.id_error(name, &pp, false);
                     continue;
@@ -272,7 +282,7 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
                     continue;
                 };
                 let max = opt_count(r, o, "max", &pp, 1000.0);
-                policy.placements.push((name.clone(), max));
+                policy.placements.push((name.to_owned(), max));
             }
         }
     }
@@ -364,7 +374,7 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
             }
         }
     }
-    if root.contains_key("placements") {
+    if root.get("placements").is_some() {
         for (name, b) in [
             ("featureGate", &policy.feature_gate),
             ("usageLimit", &policy.usage_limit),
@@ -382,9 +392,10 @@ pub(crate) fn read_policy(r: &mut Reader, root: &Map<String, Value>, catalog: &C
     if let Some(v) = root.get("rules") {
         let p = at("rules");
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (i, rv) in r.array(v, &p).into_iter().flatten().enumerate() {
+        for (i, rv) in r.array(v, &p).into_iter().flat_map(|x| x.items()).enumerate() {
             let rp = join(&p, i);
-            if let Some(rule) = read_rule(r, rv, &rp, catalog, &policy.placements) {
+            if let Some(mut rule) = read_rule(r, rv, &rp, model, &policy.placements) {
+                rule.when.share_slots(slots);
                 if !seen.insert(rule.id.clone()) {
                     r.error(
                         "duplicate_id",
@@ -423,14 +434,14 @@ fn check_placement(
 
 fn read_builtin(
     r: &mut Reader,
-    v: &Value,
+    v: Val<'_>,
     p: &[PathSeg],
     b: &mut Builtin,
     placements: &[(String, Option<u32>)],
     fields: &[&str],
 ) {
-    if let Value::Bool(on) = v {
-        b.enabled = *on;
+    if let Some(on) = v.as_bool() {
+        b.enabled = on;
         return;
     }
     let Some(o) = r.object(v, p, fields) else {
@@ -482,9 +493,9 @@ const RULE_FIELDS: &[&str] = &[
 
 fn read_rule(
     r: &mut Reader,
-    v: &Value,
+    v: Val<'_>,
     rp: &[PathSeg],
-    catalog: &Catalog,
+    model: &Model,
     placements: &[(String, Option<u32>)],
 ) -> Option<Rule> {
     let o = r.object(v, rp, RULE_FIELDS)?;
@@ -496,7 +507,7 @@ fn read_rule(
         Some(k) => {
             let kp = join(rp, "kind");
             r.string(k, &kp).and_then(|s| {
-                let found = KINDS.iter().find(|x| **x == s).copied();
+                let found = CalloutKind::parse(&s);
                 if found.is_none() {
                     r.error_help(
                         "unknown_kind",
@@ -524,13 +535,13 @@ fn read_rule(
     };
     let priority = opt_number(r, o, "priority", rp, -1e9, 1e9).unwrap_or(0.0);
     let severity = match o.get("severity") {
-        None => "info",
+        None => Severity::Info,
         Some(sv) => {
             let sp = join(rp, "severity");
             match r.string(sv, &sp).as_deref() {
-                Some("info") => "info",
-                Some("warning") => "warning",
-                Some("blocking") => "blocking",
+                Some("info") => Severity::Info,
+                Some("warning") => Severity::Warning,
+                Some("blocking") => Severity::Blocking,
                 Some(other) => {
                     r.error(
                         "invalid_value",
@@ -539,14 +550,14 @@ fn read_rule(
                         ),
                         &sp,
                     );
-                    "info"
+                    Severity::Info
                 }
-                None => "info",
+                None => Severity::Info,
             }
         }
     };
     let schema = CatalogSchema {
-        catalog,
+        model,
         locals: Locals {
             feature: false,
             metric: false,
@@ -557,7 +568,7 @@ fn read_rule(
         Some(w) => {
             let wp = join(rp, "when");
             let when_schema = CatalogSchema {
-                catalog,
+                model,
                 locals: Locals::default(),
             };
             r.string(w, &wp).and_then(|src| {
@@ -608,12 +619,12 @@ fn read_rule(
             let tp = join(rp, "target");
             match r.string(tv, &tp).as_deref() {
                 Some("rightSize") => RuleTarget::RightSize,
-                Some(t) => match (catalog.find(Kind::Plan, t), catalog.find(Kind::Addon, t)) {
+                Some(t) => match (model.find(Kind::Plan, t), model.find(Kind::Addon, t)) {
                     (Some(p), _) => RuleTarget::Plan(p),
                     (None, Some(a)) => RuleTarget::Addon(a),
                     _ => {
-                        let mut names = catalog.ids(Kind::Plan);
-                        names.extend(catalog.ids(Kind::Addon));
+                        let mut names = model.ids(Kind::Plan);
+                        names.extend(model.ids(Kind::Addon));
                         names.push("rightSize");
                         r.error_help(
                             "unknown_target",
@@ -628,7 +639,7 @@ fn read_rule(
             }
         }
     };
-    if kind == Some("cross_sell")
+    if kind == Some(CalloutKind::CrossSell)
         && !matches!(target, RuleTarget::Addon(_))
         && r.errors.len() == before
     {
@@ -657,7 +668,7 @@ fn read_rule(
         let co = r.object(c, &cp, &["maxImpressions", "perDays"])?;
         let max = opt_count(r, co, "maxImpressions", &cp, 1e6);
         let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
-        if max.is_none() && !co.contains_key("maxImpressions") {
+        if max.is_none() && !co.get("maxImpressions").is_some() {
             r.error("missing_field", "missing field `maxImpressions`", &cp);
         }
         Some(Cap {
@@ -707,7 +718,7 @@ fn read_rule(
     })
 }
 
-fn date_field(r: &mut Reader, o: &Map<String, Value>, key: &str, rp: &[PathSeg]) -> Option<f64> {
+fn date_field(r: &mut Reader, o: Val<'_>, key: &str, rp: &[PathSeg]) -> Option<f64> {
     let v = o.get(key)?;
     let p = join(rp, key);
     let s = r.string(v, &p)?;
@@ -724,7 +735,7 @@ fn date_field(r: &mut Reader, o: &Map<String, Value>, key: &str, rp: &[PathSeg])
 
 fn read_experiment(
     r: &mut Reader,
-    v: &Value,
+    v: Val<'_>,
     p: &[PathSeg],
     schema: &CatalogSchema,
     placements: &[(String, Option<u32>)],
@@ -764,7 +775,7 @@ fn read_experiment(
         .get("variants")
         .and_then(|v| r.array(v, &vp))
         .into_iter()
-        .flatten()
+        .flat_map(|v| v.items())
         .enumerate()
     {
         let ip = join(&vp, i);
@@ -776,7 +787,7 @@ fn read_experiment(
             continue;
         };
         let Some(id) = vo.get("id").and_then(|x| r.text(x, &join(&ip, "id"), 64)) else {
-            if !vo.contains_key("id") {
+            if !vo.get("id").is_some() {
                 r.error("missing_field", "missing field `id`", &ip);
             }
             continue;

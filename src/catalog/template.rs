@@ -1,32 +1,38 @@
-//! Localized message templates: built-in English and Japanese texts for every built-in callout,
-//! catalog overrides, `{path}` placeholders checked at load time, locale fallback
-//! (`ja-JP` → `ja` → `en`), number and money formatting, and the CTA URL check.
+//! Localized message templates, compiled at load time: built-in English and Japanese texts for
+//! every built-in callout, catalog overrides, `{path}` placeholders resolved to slots, the
+//! locale fallback (`ja-JP` → `ja` → `en`) and the CTA URL check. Filling the placeholders is
+//! the render layer's job.
 //!
-//! Output is plain text: templates are never interpreted as markup and placeholders are filled
-//! with plain values.
+//! Output is plain text: templates are never interpreted as markup.
 
 use std::collections::HashMap;
 
-use serde_json::Value as Json;
-
-use crate::callout::Target;
-use crate::config::read::Reader;
-use crate::config::Catalog;
-use crate::context::FactsEnv;
-use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
-use crate::expr::{Env, Schema, Slot, Span, Value};
-use crate::schema::{split, tag, tf, CatalogSchema, Locals};
+use super::model::Model;
+use super::schema::{split, tag, tf, CatalogSchema, Locals};
+use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
+use crate::base::json::Val;
+use crate::base::read::Reader;
+use crate::expr::{Schema, Slot, Span};
 
 /// A text with placeholders resolved to slots.
 #[derive(Clone, Debug)]
 pub struct Template {
-    parts: Vec<Part>,
+    /// Literal text and placeholders, in order.
+    pub parts: Vec<Part>,
 }
 
+/// A piece of a template.
 #[derive(Clone, Debug)]
-enum Part {
+pub enum Part {
+    /// Literal text.
     Text(String),
-    Slot { slot: Slot, money: bool },
+    /// A placeholder: the value in `slot`, written as money when `money`.
+    Slot {
+        /// Where the value is read.
+        slot: Slot,
+        /// Whether it is an amount of money.
+        money: bool,
+    },
 }
 
 /// Longest template accepted, in characters.
@@ -156,88 +162,6 @@ impl Template {
         } else {
             Err(errors)
         }
-    }
-
-    /// Fills the placeholders.
-    pub fn render(&self, env: &FactsEnv, currency: &str) -> String {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Slot { slot, money } => match env.get(slot) {
-                    Value::Number(n) if *money => out.push_str(&format_money(n, currency)),
-                    Value::Number(n) => out.push_str(&format_number(n)),
-                    Value::String(s) => out.push_str(&s),
-                    Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-                    Value::List(items) => {
-                        let texts: Vec<String> = items
-                            .iter()
-                            .map(|v| match v {
-                                Value::String(s) => s.to_string(),
-                                Value::Number(n) => format_number(*n),
-                                other => other.to_string(),
-                            })
-                            .collect();
-                        out.push_str(&texts.join(", "));
-                    }
-                    Value::Null | Value::Missing => out.push('—'),
-                },
-            }
-        }
-        out
-    }
-}
-
-/// Formats a number with thousands separators and at most two decimals: `41,000`, `0.95`.
-pub fn format_number(n: f64) -> String {
-    let neg = n < 0.0;
-    let cents = (n.abs() * 100.0).round();
-    let whole = (cents / 100.0).trunc();
-    let frac = (cents - whole * 100.0) as u64;
-    // `{:.0}` writes every digit of large values (no exponent, no saturation at u64::MAX).
-    let digits = format!("{whole:.0}");
-    let mut out = String::new();
-    if neg && cents > 0.0 {
-        out.push('-');
-    }
-    let len = digits.len();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if frac > 0 {
-        if frac.is_multiple_of(10) {
-            out.push_str(&format!(".{}", frac / 10));
-        } else {
-            out.push_str(&format!(".{frac:02}"));
-        }
-    }
-    out
-}
-
-/// Formats an amount of money: `$12`, `$12.50`, `¥1,200`, `CHF 40`.
-pub fn format_money(n: f64, currency: &str) -> String {
-    let (symbol, space) = match currency {
-        "USD" => ("$", false),
-        "EUR" => ("€", false),
-        "GBP" => ("£", false),
-        "JPY" => ("¥", false),
-        "CNY" => ("CN¥", false),
-        "INR" => ("₹", false),
-        "KRW" => ("₩", false),
-        other => (other, true),
-    };
-    let sign = if n < 0.0 { "-" } else { "" };
-    let mut num = format_number(n.abs());
-    if num.contains('.') && num.rsplit('.').next().is_some_and(|d| d.len() == 1) {
-        num.push('0');
-    }
-    if space {
-        format!("{sign}{symbol} {num}")
-    } else {
-        format!("{sign}{symbol}{num}")
     }
 }
 
@@ -489,11 +413,11 @@ fn static_key(key: &str) -> Option<&'static str> {
 }
 
 /// Compiles the built-in texts and reads `messages` overrides from the config.
-pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog) -> MessageSet {
+pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) -> MessageSet {
     let mut set = MessageSet::default();
     for (key, loc, title, body, forecast, cta) in DEFAULTS {
         let schema = CatalogSchema {
-            catalog,
+            model,
             locals: key_locals(key),
         };
         let t = |s: &str| {
@@ -522,7 +446,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
     if let Some(fg) = o.get("featureGate") {
         let p = join(&path, "featureGate");
         let schema = CatalogSchema {
-            catalog,
+            model,
             locals: key_locals("featureGate"),
         };
         set.overrides.insert(
@@ -534,11 +458,12 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
         let p = join(&path, "usageLimit");
         let states = ["approaching", "critical", "atLimit", "over"];
         if let Some(so) = r.object(ul, &p, &states) {
-            for (state, mv) in so {
+            for (state, mv) in so.entries() {
                 let key = format!("usageLimit.{state}");
+                let state: &str = state;
                 let Some(k) = static_key(&key) else { continue };
                 let schema = CatalogSchema {
-                    catalog,
+                    model,
                     locals: key_locals(k),
                 };
                 set.overrides.insert(
@@ -546,7 +471,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
                     read_localized(
                         r,
                         mv,
-                        &join(&p, state.as_str()),
+                        &join(&p, state),
                         &schema,
                         &["title", "body", "bodyForecast", "cta"],
                     ),
@@ -557,18 +482,18 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<&Json>, catalog: &Catalog
     if let Some(c) = o.get("cta") {
         let p = join(&path, "cta");
         if let Some(co) = r.object(c, &p, ACTIONS) {
-            for (action, mv) in co {
+            for (action, mv) in co.entries() {
                 let Some(k) = static_key(&format!("cta.{action}")) else {
                     continue;
                 };
-                let ap = join(&p, action.as_str());
+                let ap = join(&p, action);
                 let schema = CatalogSchema {
-                    catalog,
+                    model,
                     locals: TARGET_ONLY,
                 };
                 let mut loc = Localized::new();
-                for (l, text) in r.map(mv, &ap).into_iter().flatten() {
-                    let lp = join(&ap, l.as_str());
+                for (l, text) in r.map(mv, &ap).into_iter().flat_map(|x| x.entries()) {
+                    let lp = join(&ap, l);
                     if !valid_locale(l) {
                         r.error(
                             "invalid_locale",
@@ -607,7 +532,7 @@ pub fn valid_locale(tag: &str) -> bool {
 /// Reads and compiles one template string at `path`.
 pub(crate) fn template(
     r: &mut Reader,
-    v: &Json,
+    v: Val<'_>,
     path: &[PathSeg],
     schema: &dyn Schema,
 ) -> Option<Template> {
@@ -632,14 +557,14 @@ pub(crate) fn template(
 /// Reads `{ "<locale>": { title?, body?, … } }`.
 pub(crate) fn read_localized(
     r: &mut Reader,
-    v: &Json,
+    v: Val<'_>,
     path: &[PathSeg],
     schema: &dyn Schema,
     fields: &[&str],
 ) -> Localized {
     let mut out = Localized::new();
-    for (l, fv) in r.map(v, path).into_iter().flatten() {
-        let lp = join(path, l.as_str());
+    for (l, fv) in r.map(v, path).into_iter().flat_map(|x| x.entries()) {
+        let lp = join(path, l);
         if !valid_locale(l) {
             let help = did_you_mean(l, ["en", "ja"]);
             r.error_help(
@@ -654,9 +579,9 @@ pub(crate) fn read_localized(
             continue;
         };
         let mut f = Fields::default();
-        for (name, tv) in o {
-            let t = template(r, tv, &join(&lp, name.as_str()), schema);
-            match name.as_str() {
+        for (name, tv) in o.entries() {
+            let t = template(r, tv, &join(&lp, name), schema);
+            match name {
                 "title" => f.title = t,
                 "body" => f.body = t,
                 "bodyForecast" => f.body_forecast = t,
@@ -669,61 +594,9 @@ pub(crate) fn read_localized(
     out
 }
 
-/// Values of the callout-local names `feature.*`, `metric.*` and `target.*`.
-#[derive(Clone, Debug, Default)]
-pub struct LocalValues {
-    /// The gated feature.
-    pub feature: Option<usize>,
-    /// The limited metric.
-    pub metric: Option<usize>,
-    /// The offered plan or add-on.
-    pub target: Option<Target>,
-}
-
-impl LocalValues {
-    pub(crate) fn get(&self, env: &FactsEnv, tag_: u32, field: u32) -> Value {
-        match tag_ {
-            tag::L_FEATURE => self
-                .feature
-                .map_or(Value::Missing, |f| env.feature_field(f, field)),
-            tag::L_METRIC => self
-                .metric
-                .map_or(Value::Missing, |m| env.usage_field(m, field)),
-            tag::L_TARGET => {
-                let Some(t) = &self.target else {
-                    return Value::Missing;
-                };
-                match field {
-                    tf::ID => Value::String(t.id.as_str().into()),
-                    tf::LABEL => Value::String(t.label.as_str().into()),
-                    tf::TYPE => Value::String(t.kind.into()),
-                    tf::MONTHLY_DELTA => t.monthly_delta.map_or(Value::Null, Value::Number),
-                    tf::QUANTITY => t
-                        .quantity
-                        .map_or(Value::Null, |q| Value::Number(f64::from(q))),
-                    _ => Value::Missing,
-                }
-            }
-            _ => Value::Missing,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_and_money() {
-        assert_eq!(format_number(41000.0), "41,000");
-        assert_eq!(format_number(1234567.891), "1,234,567.89");
-        assert_eq!(format_number(0.5), "0.5");
-        assert_eq!(format_number(18.0), "18");
-        assert_eq!(format_number(-1500.0), "-1,500");
-        assert_eq!(format_money(12.5, "USD"), "$12.50");
-        assert_eq!(format_money(1200.0, "JPY"), "¥1,200");
-        assert_eq!(format_money(40.0, "CHF"), "CHF 40");
-    }
 
     #[test]
     fn urls() {

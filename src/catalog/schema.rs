@@ -2,12 +2,13 @@
 //! `account.tenureDays`, `account.traits.<key>`, … Each path resolves once, at load time, to a
 //! compact [`Slot`] that [`crate::context::Facts`] answers without string lookups.
 
-use crate::config::{Catalog, Kind};
-use crate::diag::suggest;
+use super::model::{Kind, Model};
+use crate::base::diag::suggest;
 use crate::expr::{HostFn, PathError, Resolved, Schema, Slot, Type};
 
 /// Slot namespaces (the top byte of a slot id).
-pub(crate) mod tag {
+#[allow(missing_docs)]
+pub mod tag {
     pub const USAGE: u32 = 1;
     pub const FEATURE: u32 = 2;
     pub const PLAN: u32 = 3;
@@ -28,7 +29,7 @@ type FieldList = &'static [(&'static str, Type, bool)];
 use Type::{Bool, List, Number, String as Str};
 
 /// `usage.<metric>.*` and `metric.*` (index = field code).
-pub(crate) const USAGE_FIELDS: FieldList = &[
+pub const USAGE_FIELDS: FieldList = &[
     ("used", Number, true),
     ("limit", Number, true),
     ("remaining", Number, true),
@@ -41,7 +42,8 @@ pub(crate) const USAGE_FIELDS: FieldList = &[
     ("id", Str, false),
 ];
 /// Field codes of [`USAGE_FIELDS`].
-pub(crate) mod uf {
+#[allow(missing_docs)]
+pub mod uf {
     pub const USED: u32 = 0;
     pub const LIMIT: u32 = 1;
     pub const REMAINING: u32 = 2;
@@ -55,14 +57,15 @@ pub(crate) mod uf {
 }
 
 /// `features.<feature>.*` and `feature.*`.
-pub(crate) const FEATURE_FIELDS: FieldList = &[
+pub const FEATURE_FIELDS: FieldList = &[
     ("uses30d", Number, true),
     ("allowed", Bool, false),
     ("label", Str, false),
     ("id", Str, false),
 ];
 /// Field codes of [`FEATURE_FIELDS`].
-pub(crate) mod ff {
+#[allow(missing_docs)]
+pub mod ff {
     pub const USES30D: u32 = 0;
     pub const ALLOWED: u32 = 1;
     pub const LABEL: u32 = 2;
@@ -70,7 +73,7 @@ pub(crate) mod ff {
 }
 
 /// `plan.*`.
-pub(crate) const PLAN_FIELDS: FieldList = &[
+pub const PLAN_FIELDS: FieldList = &[
     ("id", Str, true),
     ("label", Str, true),
     ("rank", Number, true),
@@ -78,7 +81,7 @@ pub(crate) const PLAN_FIELDS: FieldList = &[
 ];
 
 /// `account.*` (besides `traits`).
-pub(crate) const ACCOUNT_FIELDS: FieldList = &[
+pub const ACCOUNT_FIELDS: FieldList = &[
     ("id", Str, true),
     ("plan", Str, true),
     ("tenureDays", Number, true),
@@ -92,7 +95,8 @@ pub(crate) const ACCOUNT_FIELDS: FieldList = &[
     ("addons", List, false),
 ];
 /// Field codes of [`ACCOUNT_FIELDS`].
-pub(crate) mod af {
+#[allow(missing_docs)]
+pub mod af {
     pub const ID: u32 = 0;
     pub const PLAN: u32 = 1;
     pub const TENURE_DAYS: u32 = 2;
@@ -107,15 +111,15 @@ pub(crate) mod af {
 }
 
 /// `user.*` (besides `traits`).
-pub(crate) const USER_FIELDS: FieldList = &[
+pub const USER_FIELDS: FieldList = &[
     ("id", Str, true),
     ("role", Str, true),
     ("canPurchase", Bool, false),
 ];
 /// `page.*`.
-pub(crate) const PAGE_FIELDS: FieldList = &[("route", Str, true), ("feature", Str, true)];
+pub const PAGE_FIELDS: FieldList = &[("route", Str, true), ("feature", Str, true)];
 /// `target.*` (the plan or add-on a callout pushes).
-pub(crate) const TARGET_FIELDS: FieldList = &[
+pub const TARGET_FIELDS: FieldList = &[
     ("id", Str, true),
     ("label", Str, true),
     ("type", Str, true),
@@ -123,7 +127,8 @@ pub(crate) const TARGET_FIELDS: FieldList = &[
     ("quantity", Number, true),
 ];
 /// Field codes of [`TARGET_FIELDS`].
-pub(crate) mod tf {
+#[allow(missing_docs)]
+pub mod tf {
     pub const ID: u32 = 0;
     pub const LABEL: u32 = 1;
     pub const TYPE: u32 = 2;
@@ -132,12 +137,12 @@ pub(crate) mod tf {
 }
 
 /// Packs a namespace, an index (metric or feature) and a field code into a slot id.
-pub(crate) fn slot_id(tag: u32, index: usize, field: u32) -> u32 {
+pub fn slot_id(tag: u32, index: usize, field: u32) -> u32 {
     (tag << 24) | (((index as u32) & 0xffff) << 8) | (field & 0xff)
 }
 
 /// Splits a slot id into (namespace, index, field).
-pub(crate) fn split(id: u32) -> (u32, usize, u32) {
+pub fn split(id: u32) -> (u32, usize, u32) {
     (id >> 24, ((id >> 8) & 0xffff) as usize, id & 0xff)
 }
 
@@ -154,8 +159,8 @@ pub struct Locals {
 
 /// The schema of a catalog: every readable path, for the rule checker and message templates.
 pub struct CatalogSchema<'a> {
-    /// The catalog whose metrics and features name paths.
-    pub catalog: &'a Catalog,
+    /// The model whose metrics and features name paths.
+    pub model: &'a Model,
     /// Callout-local names in scope.
     pub locals: Locals,
 }
@@ -237,11 +242,11 @@ impl CatalogSchema<'_> {
                 .join(".")
         };
         match rest {
-            [id, name] => match self.catalog.find(kind, id) {
+            [id, name] => match self.model.find(kind, id) {
                 Some(i) => field(fields, tag, i, name, &format!("{root}.{id}")),
                 None => Err(unknown(
                     &full(),
-                    self.catalog
+                    self.model
                         .ids(kind)
                         .into_iter()
                         .map(|m| format!("{root}.{m}.{name}")),
@@ -255,7 +260,7 @@ impl CatalogSchema<'_> {
             _ => Err(PathError {
                 message: format!("unknown path `{}`", full()),
                 suggestion: self
-                    .catalog
+                    .model
                     .ids(kind)
                     .first()
                     .and_then(|m| fields.first().map(|(n, _, _)| format!("{root}.{m}.{n}"))),
@@ -372,7 +377,7 @@ impl Schema for CatalogSchema<'_> {
             HostFn::HasAddon => Kind::Addon,
             HostFn::PlanAtLeast => Kind::Plan,
         };
-        self.catalog
+        self.model
             .find(kind, id)
             .map(|i| i as u32)
             .ok_or_else(|| PathError {
@@ -384,7 +389,7 @@ impl Schema for CatalogSchema<'_> {
                         _ => "plan",
                     }
                 ),
-                suggestion: suggest(id, self.catalog.ids(kind)).map(str::to_owned),
+                suggestion: suggest(id, self.model.ids(kind)).map(str::to_owned),
             })
     }
 }

@@ -1,21 +1,21 @@
-//! The pricing catalog: metrics, features, plans, add-ons, thresholds and message overrides,
-//! read from JSON and validated once into an immutable [`Catalog`].
+//! Loading a config: JSON text parsed without duplicate keys, then every part validated and
+//! compiled in dependency order — the priced model first, then the message templates and rules
+//! that are checked against it — into a [`Catalog`] that is complete when it is first built.
 //!
 //! Validation walks the whole document and reports every problem it finds, each with a path
 //! into the config, so a designer fixes a broken catalog in one pass.
 
-pub(crate) mod read;
-pub mod rules;
-mod strict;
-
 use std::collections::HashMap;
 
-use serde_json::Value;
-
-use crate::diag::{did_you_mean, join, Diagnostic, PathSeg};
-use crate::message::{self, MessageSet};
-use read::{list, valid_id, Reader};
-use rules::Policy;
+use super::model::{
+    unknown_code, Addon, Catalog, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds,
+};
+use super::{rules, template};
+use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
+use crate::base::json::{Doc, Kind as JsonKind, Val};
+use crate::base::num::js;
+use crate::base::read::{list, valid_id, Reader};
+use crate::expr::SlotTable;
 
 /// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
 pub const MAX_IDS: usize = 65_535;
@@ -23,209 +23,7 @@ pub const MAX_IDS: usize = 65_535;
 /// Largest config accepted, in bytes of JSON.
 pub const MAX_CONFIG_BYTES: usize = 4 << 20;
 
-/// A metered quantity the catalog limits (seats, API calls, storage, …).
-#[derive(Clone, Debug)]
-pub struct Metric {
-    /// Id, usable as a rule path segment (`usage.<id>.ratio`).
-    pub id: String,
-    /// Display name.
-    pub label: String,
-    /// Reset period for metered usage; `None` for a standing count such as seats.
-    pub period: Option<Period>,
-}
-
-/// How often a metered usage counter resets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Period {
-    /// Every UTC day.
-    Day,
-    /// Every UTC week starting Monday.
-    Week,
-    /// Every UTC calendar month.
-    Month,
-    /// Every UTC calendar year.
-    Year,
-}
-
-/// A gated capability.
-#[derive(Clone, Debug)]
-pub struct Feature {
-    /// Id.
-    pub id: String,
-    /// Display name.
-    pub label: String,
-}
-
-/// A monthly price in the catalog currency.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Price {
-    /// Fixed monthly amount.
-    pub monthly: f64,
-    /// Amount per seat in use, per month.
-    pub per_seat: f64,
-}
-
-impl Price {
-    /// The monthly total at `seats` seats.
-    pub fn at(&self, seats: f64) -> f64 {
-        self.monthly + self.per_seat * seats
-    }
-}
-
-/// A plan tier. Plans are ordered from lowest to highest; the index is the rank.
-#[derive(Clone, Debug)]
-pub struct Plan {
-    /// Id.
-    pub id: String,
-    /// Display name.
-    pub label: String,
-    /// `None` for contact-sales plans.
-    pub price: Option<Price>,
-    /// Priced by a sales conversation rather than self-serve.
-    pub contact_sales: bool,
-    /// Included feature indices.
-    pub features: Vec<usize>,
-    /// One limit per metric (by metric index); `None` = unlimited.
-    pub limits: Vec<Option<f64>>,
-    /// Where the host sends the user to buy this plan.
-    pub url: Option<String>,
-}
-
-/// A purchasable add-on.
-#[derive(Clone, Debug)]
-pub struct Addon {
-    /// Id.
-    pub id: String,
-    /// Display name.
-    pub label: String,
-    /// Price of one unit.
-    pub price: Price,
-    /// Feature indices it unlocks.
-    pub features: Vec<usize>,
-    /// Limit increments per unit, as (metric index, amount).
-    pub limits: Vec<(usize, f64)>,
-    /// Plan indices it can be bought on; `None` = every plan.
-    pub available_on: Option<Vec<usize>>,
-    /// May be bought several times.
-    pub stackable: bool,
-    /// Most units an account may hold (stackable add-ons).
-    pub max_quantity: u32,
-    /// Where the host sends the user to buy it.
-    pub url: Option<String>,
-}
-
-impl Addon {
-    /// Whether it can be bought on the plan at `plan` index.
-    pub fn available_on(&self, plan: usize) -> bool {
-        self.available_on.as_ref().is_none_or(|p| p.contains(&plan))
-    }
-}
-
-/// Usage-ratio thresholds for the `approaching` and `critical` states.
-#[derive(Clone, Copy, Debug)]
-pub struct Thresholds {
-    /// Ratio at which a limit is approaching (default 0.8).
-    pub approaching: f64,
-    /// Ratio at which a limit is critical (default 0.95).
-    pub critical: f64,
-}
-
-/// The validated, immutable catalog.
-#[derive(Debug)]
-pub struct Catalog {
-    /// ISO 4217 code of every price.
-    pub currency: String,
-    /// Metrics in config order.
-    pub metrics: Vec<Metric>,
-    /// Features in config order.
-    pub features: Vec<Feature>,
-    /// Plans, lowest tier first.
-    pub plans: Vec<Plan>,
-    /// Add-ons in config order.
-    pub addons: Vec<Addon>,
-    /// Usage thresholds.
-    pub thresholds: Thresholds,
-    /// Roles that may buy; others get "ask your admin".
-    pub purchase_roles: Vec<String>,
-    /// The metric `perSeat` prices multiply by.
-    pub seat_metric: Option<usize>,
-    /// Built-in and overridden message texts.
-    pub messages: MessageSet,
-    /// Rules, readiness, frequency, placements and built-in settings.
-    pub policy: Policy,
-    index: HashMap<(Kind, String), usize>,
-}
-
-/// Which id namespace an id belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// Metric ids.
-    Metric,
-    /// Feature ids.
-    Feature,
-    /// Plan ids.
-    Plan,
-    /// Add-on ids.
-    Addon,
-}
-
-impl Kind {
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Metric => "metric",
-            Kind::Feature => "feature",
-            Kind::Plan => "plan",
-            Kind::Addon => "add-on",
-        }
-    }
-}
-
-impl Catalog {
-    /// Index of the id in its namespace.
-    pub fn find(&self, kind: Kind, id: &str) -> Option<usize> {
-        self.index.get(&(kind, id.to_owned())).copied()
-    }
-
-    /// All ids of a namespace, for suggestions.
-    pub fn ids(&self, kind: Kind) -> Vec<&str> {
-        match kind {
-            Kind::Metric => self.metrics.iter().map(|m| m.id.as_str()).collect(),
-            Kind::Feature => self.features.iter().map(|m| m.id.as_str()).collect(),
-            Kind::Plan => self.plans.iter().map(|m| m.id.as_str()).collect(),
-            Kind::Addon => self.addons.iter().map(|m| m.id.as_str()).collect(),
-        }
-    }
-
-    /// "unknown plan `x`" without a suggestion (cheap), as a diagnostic at `path`.
-    pub fn unknown_plain(&self, kind: Kind, id: &str, path: Path) -> Diagnostic {
-        Diagnostic::new(
-            unknown_code(kind),
-            format!("unknown {} `{id}`", kind.noun()),
-            path,
-        )
-    }
-
-    /// "unknown plan `x`" with a suggestion, as a diagnostic at `path`.
-    pub fn unknown(&self, kind: Kind, id: &str, path: Path) -> Diagnostic {
-        Diagnostic::new(
-            unknown_code(kind),
-            format!("unknown {} `{id}`", kind.noun()),
-            path,
-        )
-        .with_help(did_you_mean(id, self.ids(kind)))
-    }
-}
-
 type Path = Vec<PathSeg>;
-
-fn unknown_code(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Metric => "unknown_metric",
-        Kind::Feature => "unknown_feature",
-        Kind::Plan => "unknown_plan",
-        Kind::Addon => "unknown_addon",
-    }
-}
 
 /// Outcome of validating a config: the catalog when there were no errors, and every problem.
 pub struct Loaded {
@@ -269,18 +67,22 @@ pub fn load_str(json: &str) -> Loaded {
             Vec::new(),
         ));
     }
-    match serde_json::from_str::<strict::Strict>(json) {
-        Ok(strict::Strict(v)) => load(&v),
-        Err(e) if e.to_string().starts_with("duplicate key") => failed(Diagnostic::new(
-            "duplicate_key",
-            format!("config has a {e}"),
-            Vec::new(),
-        )),
-        Err(e) => failed(Diagnostic::new(
-            "invalid_json",
-            format!("config is not valid JSON: {e}"),
-            Vec::new(),
-        )),
+    match Doc::parse(json.to_owned(), true) {
+        Ok(doc) => match doc.root() {
+            Some(v) => load(v),
+            None => failed(Diagnostic::new("invalid_json", "config is empty", Vec::new())),
+        },
+        Err(e) => {
+            let message = if e.code == "duplicate_key" {
+                format!("config has a {} at line {} column {}", e.message, e.line, e.column)
+            } else {
+                format!(
+                    "config is not valid JSON: {} at line {} column {}",
+                    e.message, e.line, e.column
+                )
+            };
+            failed(Diagnostic::new(e.code, message, e.path))
+        }
     }
 }
 
@@ -293,12 +95,12 @@ fn failed(d: Diagnostic) -> Loaded {
 }
 
 /// Validates a parsed config.
-pub fn load(v: &Value) -> Loaded {
+pub fn load(v: Val<'_>) -> Loaded {
     let mut r = Reader::default();
     let catalog = build(&mut r, v);
     let catalog = if r.errors.is_empty() { catalog } else { None };
-    crate::diag::truncate(&mut r.errors);
-    crate::diag::truncate(&mut r.warnings);
+    crate::base::diag::truncate(&mut r.errors);
+    crate::base::diag::truncate(&mut r.warnings);
     Loaded {
         catalog,
         errors: r.errors,
@@ -306,7 +108,7 @@ pub fn load(v: &Value) -> Loaded {
     }
 }
 
-fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
+fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
     let root: Path = Vec::new();
     let obj = r.object(v, &root, ROOT_FIELDS)?;
     let at = |k: &str| join(&[], k);
@@ -315,7 +117,7 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
         if ver.as_f64() != Some(1.0) {
             let shown = ver
                 .as_f64()
-                .map_or_else(|| read::type_name(ver).to_owned(), |n| format!("`{n}`"));
+                .map_or_else(|| ver.kind_name().to_owned(), |n| format!("`{}`", js(n)));
             r.error(
                 "unsupported_version",
                 format!("unsupported config version {shown}; this engine reads version 1"),
@@ -352,18 +154,18 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
     let plans = read_plans(r, obj.get("plans"), &ctx);
     let addons = read_addons(r, obj.get("addons"), &ctx);
     for (i, a) in addons.iter().enumerate() {
-        if index.insert((Kind::Addon, a.id.clone()), i).is_some() {
+        if index.insert((Kind::Addon, a.id.to_owned()), i).is_some() {
             r.error(
                 "duplicate_id",
                 format!("duplicate add-on id `{}`", a.id),
-                &[PathSeg::from("addons"), i.into(), "id".into()],
+                &vec![PathSeg::from("addons"), i.into(), "id".into()],
             );
         }
         if plan_ids.contains(&a.id) {
             r.error(
                 "duplicate_id",
                 format!("add-on id `{}` is also a plan id", a.id),
-                &[PathSeg::from("addons"), i.into(), "id".into()],
+                &vec![PathSeg::from("addons"), i.into(), "id".into()],
             );
         }
     }
@@ -373,7 +175,7 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
         Some(v) => {
             let path = at("purchaseRoles");
             let mut roles = Vec::new();
-            for (i, item) in r.array(v, &path).into_iter().flatten().enumerate() {
+            for (i, item) in r.array(v, &path).into_iter().flat_map(|x| x.items()).enumerate() {
                 if let Some(s) = r.text(item, &join(&path, i), 64) {
                     roles.push(s);
                 }
@@ -414,18 +216,18 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
     if plans.is_empty()
         && obj
             .get("plans")
-            .is_some_and(|p| p.as_array().is_some_and(|a| a.is_empty()))
+            .is_some_and(|p| p.kind() == JsonKind::Array && p.is_empty())
     {
         r.error(
             "empty_plans",
             "`plans` must list at least one plan",
             &at("plans"),
         );
-    } else if !obj.contains_key("plans") {
+    } else if obj.get("plans").is_none() {
         r.error("missing_field", "missing field `plans`", &root);
     }
 
-    let mut catalog = Catalog {
+    let model = Model {
         currency,
         metrics,
         features,
@@ -434,14 +236,19 @@ fn build(r: &mut Reader, v: &Value) -> Option<Catalog> {
         thresholds,
         purchase_roles,
         seat_metric,
-        messages: MessageSet::default(),
-        policy: Policy::default(),
         index,
     };
-    let messages = message::load_overrides(r, obj.get("messages"), &catalog);
-    catalog.messages = messages;
-    catalog.policy = rules::read_policy(r, obj, &catalog);
-    Some(catalog)
+    // Messages and rules are checked against the finished model; the catalog is assembled
+    // only once every part exists.
+    let messages = template::load_overrides(r, obj.get("messages"), &model);
+    let mut slots = SlotTable::default();
+    let policy = rules::read_policy(r, obj, &model, &mut slots);
+    Some(Catalog {
+        model,
+        messages,
+        policy,
+        slots,
+    })
 }
 
 struct Ids<'a> {
@@ -453,9 +260,13 @@ struct Ids<'a> {
 
 impl Ids<'_> {
     /// Resolves an id reference, reporting unknown ones with a suggestion.
-    fn resolve(&self, r: &mut Reader, kind: Kind, v: &Value, path: &[PathSeg]) -> Option<usize> {
-        let id = r.string(v, path)?;
-        if let Some(i) = self.index.get(&(kind, id.clone())) {
+    fn resolve(&self, r: &mut Reader, kind: Kind, v: Val<'_>, path: &[PathSeg]) -> Option<usize> {
+        let id = r.str(v, path)?;
+        self.resolve_id(r, kind, id, path)
+    }
+
+    fn resolve_id(&self, r: &mut Reader, kind: Kind, id: &str, path: &[PathSeg]) -> Option<usize> {
+        if let Some(i) = self.index.get(&(kind, id.to_owned())) {
             return Some(*i);
         }
         let names: Vec<&str> = match kind {
@@ -471,7 +282,7 @@ impl Ids<'_> {
             // Suggestions cost a pass over the namespace; stop offering them once a config
             // has many problems, so a huge broken config still validates in linear time.
             if r.errors.len() < 50 {
-                did_you_mean(&id, names)
+                did_you_mean(id, names)
             } else {
                 None
             },
@@ -482,7 +293,7 @@ impl Ids<'_> {
 
 fn read_metrics(
     r: &mut Reader,
-    v: Option<&Value>,
+    v: Option<Val<'_>>,
     index: &mut HashMap<(Kind, String), usize>,
 ) -> Vec<Metric> {
     let mut out = Vec::new();
@@ -490,8 +301,8 @@ fn read_metrics(
     let Some(map) = v.and_then(|v| r.map(v, &path)) else {
         return out;
     };
-    for (id, m) in map {
-        let p = join(&path, id.as_str());
+    for (id, m) in map.entries() {
+        let p = join(&path, id);
         if !valid_id(id, true) {
             r.id_error(id, &p, true);
             continue;
@@ -502,9 +313,10 @@ fn read_metrics(
         let label = o
             .get("label")
             .and_then(|l| r.text(l, &join(&p, "label"), 200))
-            .unwrap_or_else(|| id.clone());
+            .unwrap_or_else(|| id.to_owned());
         let period = match o.get("period") {
-            None | Some(Value::Null) => None,
+            None => None,
+            Some(pv) if pv.is_null() => None,
             Some(pv) => match r.string(pv, &join(&p, "period")).as_deref() {
                 Some("day") => Some(Period::Day),
                 Some("week") => Some(Period::Week),
@@ -527,9 +339,9 @@ fn read_metrics(
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
-        index.insert((Kind::Metric, id.clone()), out.len());
+        index.insert((Kind::Metric, id.to_owned()), out.len());
         out.push(Metric {
-            id: id.clone(),
+            id: id.to_owned(),
             label,
             period,
         });
@@ -549,7 +361,7 @@ fn read_metrics(
 
 fn read_features(
     r: &mut Reader,
-    v: Option<&Value>,
+    v: Option<Val<'_>>,
     index: &mut HashMap<(Kind, String), usize>,
 ) -> Vec<Feature> {
     let mut out = Vec::new();
@@ -557,8 +369,8 @@ fn read_features(
     let Some(map) = v.and_then(|v| r.map(v, &path)) else {
         return out;
     };
-    for (id, f) in map {
-        let p = join(&path, id.as_str());
+    for (id, f) in map.entries() {
+        let p = join(&path, id);
         if !valid_id(id, false) {
             r.id_error(id, &p, false);
             continue;
@@ -569,13 +381,13 @@ fn read_features(
         let label = o
             .get("label")
             .and_then(|l| r.text(l, &join(&p, "label"), 200))
-            .unwrap_or_else(|| id.clone());
+            .unwrap_or_else(|| id.to_owned());
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
-        index.insert((Kind::Feature, id.clone()), out.len());
+        index.insert((Kind::Feature, id.to_owned()), out.len());
         out.push(Feature {
-            id: id.clone(),
+            id: id.to_owned(),
             label,
         });
     }
@@ -595,19 +407,19 @@ fn read_features(
 /// First pass over plans: ids in order (so add-ons and plans can refer to plans), duplicates reported.
 fn collect_ids(
     r: &mut Reader,
-    v: Option<&Value>,
+    v: Option<Val<'_>>,
     key: &str,
     kind: Kind,
     index: &mut HashMap<(Kind, String), usize>,
 ) -> Vec<String> {
     let mut ids = Vec::new();
-    let Some(Value::Array(items)) = v else {
+    let Some(items) = v.filter(|v| v.kind() == JsonKind::Array) else {
         return ids;
     };
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.items().enumerate() {
         let id = item
             .get("id")
-            .and_then(Value::as_str)
+            .and_then(|v| v.as_str())
             .filter(|s| valid_id(s, false))
             .unwrap_or("")
             .to_owned();
@@ -615,7 +427,7 @@ fn collect_ids(
             r.error(
                 "duplicate_id",
                 format!("duplicate {} id `{id}`", kind.noun()),
-                &[PathSeg::from(key), i.into(), "id".into()],
+                &vec![PathSeg::from(key), i.into(), "id".into()],
             );
         }
         ids.push(id);
@@ -628,13 +440,13 @@ fn collect_ids(
 fn metric_entries<'a>(
     r: &mut Reader,
     ids: &Ids,
-    v: &'a Value,
+    v: Val<'a>,
     path: &[PathSeg],
-) -> Vec<(usize, &'a Value, Path)> {
+) -> Vec<(usize, Val<'a>, Path)> {
     let mut out = Vec::new();
-    for (mid, val) in r.map(v, path).into_iter().flatten() {
-        let mp = join(path, mid.as_str());
-        if let Some(m) = ids.resolve(r, Kind::Metric, &Value::String(mid.clone()), &mp) {
+    for (mid, val) in r.map(v, path).into_iter().flat_map(|x| x.entries()) {
+        let mp = join(path, mid);
+        if let Some(m) = ids.resolve_id(r, Kind::Metric, mid, &mp) {
             out.push((m, val, mp));
         }
     }
@@ -644,7 +456,7 @@ fn metric_entries<'a>(
 /// The required `id` and optional `label` of a plan or add-on.
 fn id_and_label(
     r: &mut Reader,
-    o: &serde_json::Map<String, Value>,
+    o: Val<'_>,
     p: &[PathSeg],
 ) -> (Option<String>, Option<String>) {
     let id = r
@@ -656,11 +468,11 @@ fn id_and_label(
     (id, label)
 }
 
-fn read_price(r: &mut Reader, v: &Value, path: &[PathSeg]) -> Option<Price> {
+fn read_price(r: &mut Reader, v: Val<'_>, path: &[PathSeg]) -> Option<Price> {
     let o = r.object(v, path, &["monthly", "perSeat"])?;
     let monthly = match o.get("monthly") {
         Some(m) => r.non_negative(m, &join(path, "monthly"))?,
-        None if o.contains_key("perSeat") => 0.0,
+        None if o.get("perSeat").is_some() => 0.0,
         None => {
             r.error("missing_field", "missing field `monthly`", path);
             return None;
@@ -673,10 +485,10 @@ fn read_price(r: &mut Reader, v: &Value, path: &[PathSeg]) -> Option<Price> {
     Some(Price { monthly, per_seat })
 }
 
-fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<&Value>, path: &[PathSeg]) -> Vec<usize> {
+fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, path: &[PathSeg]) -> Vec<usize> {
     let mut out = Vec::new();
     let Some(v) = v else { return out };
-    for (i, f) in r.array(v, path).into_iter().flatten().enumerate() {
+    for (i, f) in r.array(v, path).into_iter().flat_map(|x| x.items()).enumerate() {
         let p = join(path, i);
         if let Some(idx) = ids.resolve(r, Kind::Feature, f, &p) {
             if out.contains(&idx) {
@@ -689,9 +501,9 @@ fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<&Value>, path: &[PathS
     out
 }
 
-fn read_url(r: &mut Reader, v: Option<&Value>, path: &[PathSeg]) -> Option<String> {
+fn read_url(r: &mut Reader, v: Option<Val<'_>>, path: &[PathSeg]) -> Option<String> {
     let s = r.string(v?, path)?;
-    match crate::message::check_url(&s) {
+    match super::template::check_url(&s) {
         Ok(()) => Some(s),
         Err(msg) => {
             r.error("invalid_url", msg, path);
@@ -700,13 +512,13 @@ fn read_url(r: &mut Reader, v: Option<&Value>, path: &[PathSeg]) -> Option<Strin
     }
 }
 
-fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
+fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
     let mut out = Vec::new();
     let path = join(&[], "plans");
     let Some(items) = v.and_then(|v| r.array(v, &path)) else {
         return out;
     };
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.items().enumerate() {
         let p = join(&path, i);
         let Some(o) = r.object(
             item,
@@ -757,7 +569,7 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
         if let Some(lv) = o.get("limits") {
             for (m, val, mp) in metric_entries(r, ids, lv, &join(&p, "limits")) {
                 let lim = match val {
-                    Value::Null => None,
+                    v if v.is_null() => None,
                     other => match r.non_negative(other, &mp) {
                         Some(n) => Some(n),
                         None => continue,
@@ -781,7 +593,7 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
             r.string(d, &join(&p, "description"));
         }
         if let Some(id) = id {
-            let label = label.unwrap_or_else(|| id.clone());
+            let label = label.unwrap_or_else(|| id.to_owned());
             out.push(Plan {
                 id,
                 label,
@@ -797,13 +609,13 @@ fn read_plans(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Plan> {
     out
 }
 
-fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
+fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
     let mut out = Vec::new();
     let path = join(&[], "addons");
     let Some(items) = v.and_then(|v| r.array(v, &path)) else {
         return out;
     };
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.items().enumerate() {
         let p = join(&path, i);
         let Some(o) = r.object(
             item,
@@ -851,7 +663,7 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
         let available_on = o.get("availableOn").map(|av| {
             let ap = join(&p, "availableOn");
             let mut plans = Vec::new();
-            for (j, pid) in r.array(av, &ap).into_iter().flatten().enumerate() {
+            for (j, pid) in r.array(av, &ap).into_iter().flat_map(|x| x.items()).enumerate() {
                 if let Some(idx) = ids.resolve(r, Kind::Plan, pid, &join(&ap, j)) {
                     plans.push(idx);
                 }
@@ -877,7 +689,7 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
                         n as u32
                     }
                     Some(n) => {
-                        r.error("invalid_value", format!("`maxQuantity` must be a whole number from 1 to 1000000, found `{n}`"), &mp);
+                        r.error("invalid_value", format!("`maxQuantity` must be a whole number from 1 to 1000000, found `{}`", js(n)), &mp);
                         1
                     }
                     None => 1,
@@ -898,7 +710,7 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
             r.string(d, &join(&p, "description"));
         }
         if let (Some(id), Some(price)) = (id, price) {
-            let label = label.unwrap_or_else(|| id.clone());
+            let label = label.unwrap_or_else(|| id.to_owned());
             out.push(Addon {
                 id,
                 label,
@@ -915,7 +727,7 @@ fn read_addons(r: &mut Reader, v: Option<&Value>, ids: &Ids) -> Vec<Addon> {
     out
 }
 
-fn read_thresholds(r: &mut Reader, v: Option<&Value>) -> Thresholds {
+fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
     let mut t = Thresholds {
         approaching: 0.8,
         critical: 0.95,
@@ -936,7 +748,7 @@ fn read_thresholds(r: &mut Reader, v: Option<&Value>) -> Thresholds {
             Some(n) => {
                 r.error(
                     "out_of_range",
-                    format!("`{key}` must be greater than 0 and at most 1, found `{n}`"),
+                    format!("`{key}` must be greater than 0 and at most 1, found `{}`", js(n)),
                     &p,
                 );
                 ok = false;

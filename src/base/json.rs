@@ -1,0 +1,859 @@
+//! JSON text read into a flat tape: one node per value in document order, strings and numbers
+//! referring back to the source text. Reading a document costs one growing `Vec` (reusable
+//! across documents) instead of an allocation per object, array and string, and values are
+//! looked at in place through the copyable [`Val`] handle.
+//!
+//! The parser is iterative (nesting cannot exhaust the stack), bounded in depth, refuses
+//! duplicate keys on request, and reports errors with a line, a column and the path of the
+//! value being read.
+
+use super::diag::{Path, PathSeg};
+
+/// Prefix the JavaScript boundary gives to numbers JSON cannot carry (`NaN`, `Infinity`, and
+/// `BigInt` values such as `10n`), so that they are reported instead of silently turning into
+/// `null` or losing precision.
+pub const NON_FINITE_PREFIX: &str = "\u{0}nonfinite:";
+
+/// Prefix the JavaScript boundary gives to values JSON would silently drop or empty (a `Map`, a
+/// `Set`, an invalid `Date`), followed by a description such as `a Map`.
+pub const UNSUPPORTED_PREFIX: &str = "\u{0}unsupported:";
+
+/// Deepest nesting of arrays and objects accepted.
+pub const MAX_DEPTH: usize = 128;
+
+/// The type of a JSON value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    kind: Kind,
+    /// Bools: the value. Strings: the text is in the tape's buffer of unescaped strings.
+    flag: bool,
+    /// Strings: byte range of the text. Containers: `start` = entry count.
+    start: u32,
+    end: u32,
+    /// Index of the node after this value's subtree.
+    next: u32,
+    /// Byte offset of the value in the source (for messages).
+    at: u32,
+    num: f64,
+}
+
+/// A parse failure: what, where (1-based line and column, in characters) and in which value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    /// Lowercase message without final period.
+    pub message: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Path of the value being read when the error was found.
+    pub path: Path,
+    /// Byte offset into the text.
+    pub offset: usize,
+    /// `duplicate_key` or `invalid_json`.
+    pub code: &'static str,
+}
+
+/// A parsed document's nodes.
+#[derive(Clone, Debug, Default)]
+pub struct Tape {
+    nodes: Vec<Node>,
+    unescaped: String,
+}
+
+struct Frame {
+    node: u32,
+    object: bool,
+    count: u32,
+    /// The current key's node (objects).
+    key: u32,
+}
+
+struct Parser<'s, 't> {
+    src: &'s str,
+    b: &'s [u8],
+    pos: usize,
+    tape: &'t mut Tape,
+    stack: Vec<Frame>,
+    reject_duplicates: bool,
+}
+
+impl Tape {
+    /// Parses `src`, reusing this tape's buffers.
+    ///
+    /// # Errors
+    /// The first syntax error, or a duplicate key when `reject_duplicates` is set.
+    pub fn parse(&mut self, src: &str, reject_duplicates: bool) -> Result<(), ParseError> {
+        self.nodes.clear();
+        self.unescaped.clear();
+        if src.len() >= u32::MAX as usize {
+            return Err(ParseError {
+                message: "text is too large".into(),
+                line: 1,
+                column: 1,
+                path: Vec::new(),
+                offset: 0,
+                code: "invalid_json",
+            });
+        }
+        let mut p = Parser {
+            src,
+            b: src.as_bytes(),
+            pos: 0,
+            tape: self,
+            stack: Vec::new(),
+            reject_duplicates,
+        };
+        p.document().map_err(|(offset, code, message)| {
+            let path = p.path();
+            let before = src.get(..offset).unwrap_or(src);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            ParseError {
+                message,
+                line,
+                column,
+                path,
+                offset,
+                code,
+            }
+        })
+    }
+
+    /// The root value, reading strings from `src` (the text this tape was parsed from).
+    pub fn root<'a>(&'a self, src: &'a str) -> Option<Val<'a>> {
+        (!self.nodes.is_empty()).then_some(Val {
+            src,
+            tape: self,
+            i: 0,
+        })
+    }
+}
+
+type Fail = (usize, &'static str, String);
+
+fn fail<T>(at: usize, message: &str) -> Result<T, Fail> {
+    Err((at, "invalid_json", message.to_owned()))
+}
+
+impl Parser<'_, '_> {
+    fn path(&self) -> Path {
+        let mut path = Vec::new();
+        for f in &self.stack {
+            if f.object {
+                if f.key != u32::MAX {
+                    let key = Val {
+                        src: self.src,
+                        tape: self.tape,
+                        i: f.key,
+                    };
+                    path.push(PathSeg::Key(key.as_str().unwrap_or("").to_owned()));
+                }
+            } else {
+                path.push(PathSeg::Index(f.count as usize));
+            }
+        }
+        path
+    }
+
+    fn ws(&mut self) {
+        while let Some(c) = self.b.get(self.pos) {
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn push(&mut self, kind: Kind, at: usize) -> u32 {
+        let i = self.tape.nodes.len() as u32;
+        self.tape.nodes.push(Node {
+            kind,
+            flag: false,
+            start: 0,
+            end: 0,
+            next: i + 1,
+            at: at as u32,
+            num: 0.0,
+        });
+        i
+    }
+
+    fn document(&mut self) -> Result<(), Fail> {
+        'value: loop {
+            self.ws();
+            let at = self.pos;
+            match self.b.get(at) {
+                Some(b'{') | Some(b'[') => {
+                    let object = self.b.get(at) == Some(&b'{');
+                    if self.stack.len() >= MAX_DEPTH {
+                        return fail(at, "nested too deeply");
+                    }
+                    self.pos += 1;
+                    let node = self.push(
+                        if object { Kind::Object } else { Kind::Array },
+                        at,
+                    );
+                    self.ws();
+                    let close = if object { b'}' } else { b']' };
+                    if self.b.get(self.pos) == Some(&close) {
+                        self.pos += 1;
+                    } else {
+                        self.stack.push(Frame {
+                            node,
+                            object,
+                            count: 0,
+                            key: u32::MAX,
+                        });
+                        if object {
+                            self.key()?;
+                        }
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => {
+                    self.string(Kind::String)?;
+                }
+                Some(b't') => self.literal("true", Kind::Bool, true)?,
+                Some(b'f') => self.literal("false", Kind::Bool, false)?,
+                Some(b'n') => self.literal("null", Kind::Null, false)?,
+                Some(c) if *c == b'-' || c.is_ascii_digit() => self.number()?,
+                Some(_) => return fail(at, "expected a value"),
+                None => return fail(at, "unexpected end of text"),
+            }
+            // A value is complete: close containers or move to the next entry.
+            loop {
+                let Some(top) = self.stack.last_mut() else {
+                    break 'value;
+                };
+                top.count += 1;
+                let (object, node) = (top.object, top.node);
+                self.ws();
+                let at = self.pos;
+                match self.b.get(at) {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if object {
+                            self.key()?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b'}') if object => self.close(node)?,
+                    Some(b']') if !object => self.close(node)?,
+                    Some(_) if object => return fail(at, "expected `,` or `}`"),
+                    Some(_) => return fail(at, "expected `,` or `]`"),
+                    None => return fail(at, "unexpected end of text"),
+                }
+            }
+        }
+        self.ws();
+        if self.pos < self.b.len() {
+            return fail(self.pos, "unexpected characters after the value");
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, node: u32) -> Result<(), Fail> {
+        let at = self.pos;
+        self.pos += 1;
+        let Some(frame) = self.stack.last() else {
+            return Ok(());
+        };
+        let count = frame.count;
+        let object = frame.object;
+        let next = self.tape.nodes.len() as u32;
+        if let Some(n) = self.tape.nodes.get_mut(node as usize) {
+            n.start = count;
+            n.next = next;
+        }
+        if object && self.reject_duplicates {
+            if let Some(dup) = self.duplicate(node) {
+                // Report it inside the object, at the repeated key.
+                if let Some(f) = self.stack.last_mut() {
+                    f.key = dup;
+                }
+                let key = Val {
+                    src: self.src,
+                    tape: self.tape,
+                    i: dup,
+                };
+                let at = self
+                    .tape
+                    .nodes
+                    .get(dup as usize)
+                    .map_or(at, |n| n.at as usize);
+                return Err((
+                    at,
+                    "duplicate_key",
+                    format!("duplicate key `{}`", key.as_str().unwrap_or("")),
+                ));
+            }
+        }
+        self.stack.pop();
+        Ok(())
+    }
+
+    /// The node of a key that repeats an earlier key of the object at `node`.
+    fn duplicate(&self, node: u32) -> Option<u32> {
+        let obj = Val {
+            src: self.src,
+            tape: self.tape,
+            i: node,
+        };
+        let keys: Vec<(&str, u32)> = obj.key_nodes().collect();
+        if keys.len() <= 16 {
+            for (i, (k, n)) in keys.iter().enumerate() {
+                if keys.iter().take(i).any(|(e, _)| e == k) {
+                    return Some(*n);
+                }
+            }
+            return None;
+        }
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        let dup = sorted
+            .windows(2)
+            .find_map(|w| match w {
+                [a, b] if a.0 == b.0 => Some(a.0),
+                _ => None,
+            })?;
+        // The second occurrence in document order.
+        keys.iter().filter(|(k, _)| *k == dup).nth(1).map(|(_, n)| *n)
+    }
+
+    fn key(&mut self) -> Result<(), Fail> {
+        self.ws();
+        let at = self.pos;
+        if self.b.get(at) != Some(&b'"') {
+            return match self.b.get(at) {
+                None => fail(at, "unexpected end of text"),
+                Some(b'}') => fail(at, "trailing comma before `}`"),
+                _ => fail(at, "expected a key in double quotes"),
+            };
+        }
+        let node = self.string(Kind::String)?;
+        if let Some(f) = self.stack.last_mut() {
+            f.key = node;
+        }
+        self.ws();
+        if self.b.get(self.pos) != Some(&b':') {
+            return fail(self.pos, "expected `:` after the key");
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind, value: bool) -> Result<(), Fail> {
+        let at = self.pos;
+        if self.b.get(at..at + word.len()) != Some(word.as_bytes()) {
+            return fail(at, "expected a value");
+        }
+        self.pos += word.len();
+        let n = self.push(kind, at);
+        if let Some(node) = self.tape.nodes.get_mut(n as usize) {
+            node.flag = value;
+        }
+        Ok(())
+    }
+
+    fn number(&mut self) -> Result<(), Fail> {
+        let b = self.b;
+        let start = self.pos;
+        let mut i = start;
+        let digits = |i: &mut usize| {
+            let s = *i;
+            while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            *i - s
+        };
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let int_start = i;
+        let n = digits(&mut i);
+        if n == 0 {
+            return fail(i, "invalid number");
+        }
+        if n > 1 && b.get(int_start) == Some(&b'0') {
+            return fail(int_start, "invalid number: leading zero");
+        }
+        let mut simple = n <= 15;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            simple = false;
+            if digits(&mut i) == 0 {
+                return fail(i, "invalid number");
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            simple = false;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if digits(&mut i) == 0 {
+                return fail(i, "invalid number");
+            }
+        }
+        self.pos = i;
+        let text = self.src.get(start..i).unwrap_or("");
+        let value = if simple {
+            let neg = text.starts_with('-');
+            let mag = b
+                .get(int_start..i)
+                .unwrap_or(&[])
+                .iter()
+                .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')) as f64;
+            if neg {
+                -mag
+            } else {
+                mag
+            }
+        } else {
+            text.parse::<f64>().unwrap_or(f64::NAN)
+        };
+        if !value.is_finite() {
+            return fail(start, "number out of range");
+        }
+        let node = self.push(Kind::Number, start);
+        if let Some(nd) = self.tape.nodes.get_mut(node as usize) {
+            nd.num = value;
+        }
+        Ok(())
+    }
+
+    /// Reads a string starting at the opening quote; returns its node.
+    fn string(&mut self, kind: Kind) -> Result<u32, Fail> {
+        let at = self.pos;
+        let b = self.b;
+        let start = at + 1;
+        let mut i = start;
+        // Fast path: no escapes.
+        loop {
+            match b.get(i) {
+                None => return fail(at, "unterminated string"),
+                Some(b'"') => {
+                    let node = self.push(kind, at);
+                    if let Some(n) = self.tape.nodes.get_mut(node as usize) {
+                        n.start = start as u32;
+                        n.end = i as u32;
+                    }
+                    self.pos = i + 1;
+                    return Ok(node);
+                }
+                Some(b'\\') => break,
+                Some(c) if *c < 0x20 => return fail(i, "control character in string"),
+                Some(_) => i += 1,
+            }
+        }
+        // Escapes: decode into the tape's buffer.
+        let from = self.tape.unescaped.len();
+        self.tape
+            .unescaped
+            .push_str(self.src.get(start..i).unwrap_or(""));
+        let mut run = i;
+        loop {
+            match b.get(i) {
+                None => return fail(at, "unterminated string"),
+                Some(b'"') => {
+                    self.tape
+                        .unescaped
+                        .push_str(self.src.get(run..i).unwrap_or(""));
+                    break;
+                }
+                Some(b'\\') => {
+                    self.tape
+                        .unescaped
+                        .push_str(self.src.get(run..i).unwrap_or(""));
+                    let c = match b.get(i + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hi = self.hex4(i + 2)?;
+                            let mut used = 6;
+                            let code = if (0xd800..0xdc00).contains(&hi) {
+                                if b.get(i + 6) != Some(&b'\\') || b.get(i + 7) != Some(&b'u') {
+                                    return fail(i, "lone leading surrogate in hex escape");
+                                }
+                                let lo = self.hex4(i + 8)?;
+                                if !(0xdc00..0xe000).contains(&lo) {
+                                    return fail(i, "lone leading surrogate in hex escape");
+                                }
+                                used = 12;
+                                0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
+                            } else if (0xdc00..0xe000).contains(&hi) {
+                                return fail(i, "lone trailing surrogate in hex escape");
+                            } else {
+                                hi
+                            };
+                            let Some(ch) = char::from_u32(code) else {
+                                return fail(i, "invalid escape");
+                            };
+                            self.tape.unescaped.push(ch);
+                            i += used;
+                            run = i;
+                            continue;
+                        }
+                        _ => return fail(i, "invalid escape"),
+                    };
+                    self.tape.unescaped.push(c);
+                    i += 2;
+                    run = i;
+                }
+                Some(c) if *c < 0x20 => return fail(i, "control character in string"),
+                Some(_) => i += 1,
+            }
+        }
+        let to = self.tape.unescaped.len();
+        let node = self.push(kind, at);
+        if let Some(n) = self.tape.nodes.get_mut(node as usize) {
+            n.flag = true;
+            n.start = from as u32;
+            n.end = to as u32;
+        }
+        self.pos = i + 1;
+        Ok(node)
+    }
+
+    fn hex4(&self, at: usize) -> Result<u32, Fail> {
+        let digits = self.b.get(at..at + 4).unwrap_or(&[]);
+        if digits.len() != 4 {
+            return fail(at, "invalid escape");
+        }
+        let mut v = 0u32;
+        for d in digits {
+            let x = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                b'A'..=b'F' => d - b'A' + 10,
+                _ => return fail(at, "invalid escape"),
+            };
+            v = v * 16 + u32::from(x);
+        }
+        Ok(v)
+    }
+}
+
+/// A value in a parsed document: a cheap, copyable handle.
+#[derive(Clone, Copy)]
+pub struct Val<'a> {
+    src: &'a str,
+    tape: &'a Tape,
+    i: u32,
+}
+
+impl std::fmt::Debug for Val<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kind_name())
+    }
+}
+
+impl<'a> Val<'a> {
+    fn node(&self) -> Option<&'a Node> {
+        self.tape.nodes.get(self.i as usize)
+    }
+
+    /// The value's type.
+    pub fn kind(&self) -> Kind {
+        self.node().map_or(Kind::Null, |n| n.kind)
+    }
+
+    /// Byte offset of the value in the source text.
+    pub fn offset(&self) -> usize {
+        self.node().map_or(0, |n| n.at as usize)
+    }
+
+    /// Whether it is `null`.
+    pub fn is_null(&self) -> bool {
+        self.kind() == Kind::Null
+    }
+
+    /// The boolean, if it is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        self.node().filter(|n| n.kind == Kind::Bool).map(|n| n.flag)
+    }
+
+    /// The number, if it is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.node().filter(|n| n.kind == Kind::Number).map(|n| n.num)
+    }
+
+    /// The string, if it is one (including the boundary's markers; see [`Val::as_text`]).
+    pub fn as_str(&self) -> Option<&'a str> {
+        let n = self.node().filter(|n| n.kind == Kind::String)?;
+        let (from, to) = (n.start as usize, n.end as usize);
+        if n.flag {
+            self.tape.unescaped.get(from..to)
+        } else {
+            self.src.get(from..to)
+        }
+    }
+
+    /// A plain string: not one of the boundary's markers for values JSON cannot carry.
+    pub fn as_text(&self) -> Option<&'a str> {
+        self.as_str()
+            .filter(|s| !s.starts_with(NON_FINITE_PREFIX) && !s.starts_with(UNSUPPORTED_PREFIX))
+    }
+
+    /// Whether it is an object.
+    pub fn is_object(&self) -> bool {
+        self.kind() == Kind::Object
+    }
+
+    /// Entries of an object or items of an array.
+    pub fn len(&self) -> usize {
+        self.node()
+            .filter(|n| matches!(n.kind, Kind::Object | Kind::Array))
+            .map_or(0, |n| n.start as usize)
+    }
+
+    /// Whether an object or array is empty (other values count as empty).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn end(&self) -> u32 {
+        self.node().map_or(self.i, |n| n.next)
+    }
+
+    fn at(&self, i: u32) -> Val<'a> {
+        Val {
+            src: self.src,
+            tape: self.tape,
+            i,
+        }
+    }
+
+    /// An object's entries in document order (nothing for other values).
+    pub fn entries(&self) -> Entries<'a> {
+        let (i, end) = if self.is_object() {
+            (self.i + 1, self.end())
+        } else {
+            (0, 0)
+        };
+        Entries {
+            v: *self,
+            i,
+            end,
+        }
+    }
+
+    fn key_nodes(&self) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        let v = *self;
+        let mut i = self.i + 1;
+        let end = self.end();
+        std::iter::from_fn(move || {
+            if i >= end {
+                return None;
+            }
+            let k = v.at(i);
+            let value = v.at(i + 1);
+            let out = (k.as_str().unwrap_or(""), i);
+            i = value.end();
+            Some(out)
+        })
+    }
+
+    /// An array's items (nothing for other values).
+    pub fn items(&self) -> Items<'a> {
+        let (i, end) = if self.kind() == Kind::Array {
+            (self.i + 1, self.end())
+        } else {
+            (0, 0)
+        };
+        Items { v: *self, i, end }
+    }
+
+    /// The first entry of an object named `key`.
+    pub fn get(&self, key: &str) -> Option<Val<'a>> {
+        self.entries().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The JSON type name, for messages (`non-finite number` and `JavaScript value JSON cannot
+    /// carry` for the boundary's markers).
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind() {
+            Kind::Null => "null",
+            Kind::Bool => "boolean",
+            Kind::Number => "number",
+            Kind::String => match self.as_str() {
+                Some(s) if s.starts_with(NON_FINITE_PREFIX) => "non-finite number",
+                Some(s) if s.starts_with(UNSUPPORTED_PREFIX) => {
+                    "JavaScript value JSON cannot carry"
+                }
+                _ => "string",
+            },
+            Kind::Array => "array",
+            Kind::Object => "object",
+        }
+    }
+}
+
+/// Iterator over an object's entries.
+pub struct Entries<'a> {
+    v: Val<'a>,
+    i: u32,
+    end: u32,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a str, Val<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.i >= self.end {
+            return None;
+        }
+        let key = self.v.at(self.i);
+        let value = self.v.at(self.i + 1);
+        self.i = value.end();
+        Some((key.as_str().unwrap_or(""), value))
+    }
+}
+
+/// Iterator over an array's items.
+pub struct Items<'a> {
+    v: Val<'a>,
+    i: u32,
+    end: u32,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Val<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.i >= self.end {
+            return None;
+        }
+        let item = self.v.at(self.i);
+        self.i = item.end();
+        Some(item)
+    }
+}
+
+/// A parsed document that owns its text.
+#[derive(Clone, Debug, Default)]
+pub struct Doc {
+    text: String,
+    tape: Tape,
+}
+
+impl Doc {
+    /// Parses `text`, keeping it.
+    ///
+    /// # Errors
+    /// As [`Tape::parse`].
+    pub fn parse(text: String, reject_duplicates: bool) -> Result<Doc, ParseError> {
+        let mut tape = Tape::default();
+        tape.parse(&text, reject_duplicates)?;
+        Ok(Doc { text, tape })
+    }
+
+    /// The root value.
+    pub fn root(&self) -> Option<Val<'_>> {
+        self.tape.root(&self.text)
+    }
+
+    /// The value at node `i` (from [`Val::index`]).
+    pub fn at(&self, i: u32) -> Option<Val<'_>> {
+        ((i as usize) < self.tape.nodes.len()).then_some(Val {
+            src: &self.text,
+            tape: &self.tape,
+            i,
+        })
+    }
+
+    /// The source text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Val<'_> {
+    /// The node index of this value, to find it again with [`Doc::at`].
+    pub fn index(&self) -> u32 {
+        self.i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(s: &str) -> Doc {
+        Doc::parse(s.to_owned(), true).unwrap()
+    }
+
+    #[test]
+    fn reads_values_in_place() {
+        let d = doc(r#" {"a": [1, -2.5e1, "x\"y\u00e9\ud83d\ude00"], "b": {"c": null, "d": true}, "e": {}} "#);
+        let r = d.root().unwrap();
+        assert_eq!(r.len(), 3);
+        let a: Vec<_> = r.get("a").unwrap().items().collect();
+        assert_eq!(a[0].as_f64(), Some(1.0));
+        assert_eq!(a[1].as_f64(), Some(-25.0));
+        assert_eq!(a[2].as_str(), Some("x\"yé😀"));
+        let b = r.get("b").unwrap();
+        assert!(b.get("c").unwrap().is_null());
+        assert_eq!(b.get("d").unwrap().as_bool(), Some(true));
+        assert_eq!(r.get("e").unwrap().entries().count(), 0);
+        let keys: Vec<_> = r.entries().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["a", "b", "e"]);
+        assert_eq!(d.root().unwrap().get("zz").map(|v| v.kind()), None);
+    }
+
+    #[test]
+    fn errors_have_positions_and_paths() {
+        let e = Doc::parse("{\n  \"a\": [1, 2,]\n}".into(), true).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 16));
+        assert_eq!(e.path, vec![PathSeg::Key("a".into()), PathSeg::Index(2)]);
+        let e = Doc::parse(r#"{"m": {"x": 1, "x": 2}}"#.into(), true).unwrap_err();
+        assert_eq!(e.code, "duplicate_key");
+        assert_eq!(e.path, vec![PathSeg::Key("m".into()), PathSeg::Key("x".into())]);
+        assert!(Doc::parse(r#"{"x": 1, "x": 2}"#.into(), false).is_ok());
+        for bad in [
+            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\\x\"", "\"a", "nul", "[1] 2",
+            "\"\\ud800\"", "1e999", "{\"a\" 1}", "[\"\u{1}\"]",
+        ] {
+            assert!(Doc::parse(bad.into(), false).is_err(), "{bad:?}");
+        }
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(Doc::parse(deep, false).is_err());
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(Doc::parse(ok, false).is_ok());
+    }
+
+    #[test]
+    fn many_keys_duplicates_found() {
+        let mut s = String::from("{");
+        for i in 0..40 {
+            s.push_str(&format!("\"k{i}\": {i},"));
+        }
+        s.push_str("\"k7\": 0}");
+        let e = Doc::parse(s, true).unwrap_err();
+        assert_eq!(e.path, vec![PathSeg::Key("k7".into())]);
+    }
+}

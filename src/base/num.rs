@@ -1,0 +1,239 @@
+//! Number formatting: the shortest text that reads back as the same `f64`, written the way
+//! JavaScript's `String(n)` writes it (so native and wasm results are byte-identical), and the
+//! human formats used in messages (`41,000`, `$12.50`).
+
+/// Appends `n` as JavaScript's `String(n)` would write it (`18`, `0.95`, `1e+21`, `1.5e-7`).
+/// Non-finite values are written as `null`, as `JSON.stringify` does.
+pub fn write_js(out: &mut String, n: f64) {
+    if !n.is_finite() {
+        out.push_str("null");
+        return;
+    }
+    if n == 0.0 {
+        out.push('0');
+        return;
+    }
+    // Whole numbers below 2^53 are written directly, without the shortest-digits search.
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        let i = n as i64;
+        push_int(out, i);
+        return;
+    }
+    let mut buf = ryu::Buffer::new();
+    let text = buf.format_finite(n);
+    let (neg, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    // Digits without the point, and the position of the point after the first digit.
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).collect();
+    let mut point = int_part.len() as i32 + exp;
+    while digits.first() == Some(&b'0') && digits.len() > 1 {
+        digits.remove(0);
+        point -= 1;
+    }
+    while digits.last() == Some(&b'0') && digits.len() > 1 {
+        digits.pop();
+    }
+    if neg {
+        out.push('-');
+    }
+    let k = digits.len() as i32;
+    let push_digits = |out: &mut String, d: &[u8]| {
+        for &c in d {
+            out.push(char::from(c));
+        }
+    };
+    if k <= point && point <= 21 {
+        push_digits(out, &digits);
+        for _ in 0..(point - k) {
+            out.push('0');
+        }
+    } else if 0 < point && point <= 21 {
+        let (a, b) = digits.split_at(point as usize);
+        push_digits(out, a);
+        out.push('.');
+        push_digits(out, b);
+    } else if -6 < point && point <= 0 {
+        out.push_str("0.");
+        for _ in 0..(-point) {
+            out.push('0');
+        }
+        push_digits(out, &digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        push_digits(out, first);
+        if !rest.is_empty() {
+            out.push('.');
+            push_digits(out, rest);
+        }
+        out.push('e');
+        out.push(if point - 1 < 0 { '-' } else { '+' });
+        push_int(out, i64::from((point - 1).abs()));
+    }
+}
+
+/// `n` as JavaScript's `String(n)` writes it.
+pub fn js(n: f64) -> String {
+    let mut s = String::new();
+    write_js(&mut s, n);
+    s
+}
+
+/// Appends a whole number in decimal.
+pub fn push_int(out: &mut String, i: i64) {
+    if i < 0 {
+        out.push('-');
+    }
+    let mut v = i.unsigned_abs();
+    let mut tmp = [0u8; 20];
+    let mut at = tmp.len();
+    loop {
+        at -= 1;
+        if let Some(slot) = tmp.get_mut(at) {
+            *slot = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || at == 0 {
+            break;
+        }
+    }
+    for &c in tmp.get(at..).unwrap_or(&[]) {
+        out.push(char::from(c));
+    }
+}
+
+/// Formats a number with thousands separators and at most two decimals: `41,000`, `0.95`.
+pub fn format_number(n: f64) -> String {
+    if !n.is_finite() {
+        return "—".into();
+    }
+    let neg = n < 0.0;
+    // Cents only where they can matter; huge values (where `n * 100` could overflow) are whole.
+    let (whole, frac) = if n.abs() < 1e15 {
+        let cents = (n.abs() * 100.0).round();
+        let whole = (cents / 100.0).trunc();
+        (whole, (cents - whole * 100.0) as u64)
+    } else {
+        (n.abs().round(), 0)
+    };
+    // Every digit of large values (no exponent): the shortest digits padded with zeros.
+    let digits = if whole < 1e21 {
+        js(whole)
+    } else {
+        let mut s = js(whole);
+        if let Some((m, e)) = s.clone().split_once("e+") {
+            let exp: usize = e.parse().unwrap_or(0);
+            let (a, b) = m.split_once('.').unwrap_or((m, ""));
+            s = String::with_capacity(exp + 1);
+            s.push_str(a);
+            s.push_str(b);
+            while s.len() < exp + 1 {
+                s.push('0');
+            }
+        }
+        s
+    };
+    let mut out = String::new();
+    if neg && (whole > 0.0 || frac > 0) {
+        out.push('-');
+    }
+    let len = digits.len();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac > 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if frac % 10 != 0 {
+            out.push(char::from(b'0' + (frac % 10) as u8));
+        }
+    }
+    out
+}
+
+/// Formats an amount of money: `$12`, `$12.50`, `¥1,200`, `CHF 40`.
+pub fn format_money(n: f64, currency: &str) -> String {
+    let (symbol, space) = match currency {
+        "USD" => ("$", false),
+        "EUR" => ("€", false),
+        "GBP" => ("£", false),
+        "JPY" => ("¥", false),
+        "CNY" => ("CN¥", false),
+        "INR" => ("₹", false),
+        "KRW" => ("₩", false),
+        other => (other, true),
+    };
+    let mut out = String::new();
+    if n < 0.0 {
+        out.push('-');
+    }
+    out.push_str(symbol);
+    if space {
+        out.push(' ');
+    }
+    let num = format_number(n.abs());
+    let one_decimal = num
+        .rsplit_once('.')
+        .is_some_and(|(_, d)| d.len() == 1);
+    out.push_str(&num);
+    if one_decimal {
+        out.push('0');
+    }
+    out
+}
+
+/// Rounds to `digits` decimal places.
+pub fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_numbers_like_javascript() {
+        for (n, want) in [
+            (18.0, "18"),
+            (-0.0, "0"),
+            (0.95, "0.95"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1.5e-7, "1.5e-7"),
+            (0.000001, "0.000001"),
+            (123.456, "123.456"),
+            (-2.5, "-2.5"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+            (9007199254740993.0, "9007199254740992"),
+            (f64::NAN, "null"),
+        ] {
+            assert_eq!(js(n), want, "{n:e}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_money() {
+        assert_eq!(format_number(41000.0), "41,000");
+        assert_eq!(format_number(1234567.891), "1,234,567.89");
+        assert_eq!(format_number(0.5), "0.5");
+        assert_eq!(format_number(18.0), "18");
+        assert_eq!(format_number(-1500.0), "-1,500");
+        assert_eq!(format_number(1e22), "10,000,000,000,000,000,000,000");
+        assert!(format_number(1e308).starts_with("100,000,"));
+        assert_eq!(format_money(12.5, "USD"), "$12.50");
+        assert_eq!(format_money(1200.0, "JPY"), "¥1,200");
+        assert_eq!(format_money(40.0, "CHF"), "CHF 40");
+        assert_eq!(format_money(-29.0, "USD"), "-$29");
+    }
+}

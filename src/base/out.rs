@@ -1,0 +1,224 @@
+//! JSON text output. Results leave the engine as one JSON string (the JavaScript side parses it
+//! once), written by hand through [`ToJson`] so that no serializer framework is compiled in and
+//! native and wasm builds produce the same bytes.
+
+use super::num::write_js;
+
+/// A value that can write itself as JSON.
+pub trait ToJson {
+    /// Appends the JSON text of `self`.
+    fn write(&self, out: &mut Out);
+}
+
+/// A JSON text being written.
+#[derive(Default)]
+pub struct Out {
+    buf: String,
+}
+
+impl Out {
+    /// An empty output.
+    pub fn new() -> Self {
+        Out::default()
+    }
+
+    /// The text written.
+    pub fn finish(self) -> String {
+        self.buf
+    }
+
+    /// Writes `null`.
+    pub fn null(&mut self) {
+        self.buf.push_str("null");
+    }
+
+    /// Writes a string with the escapes `JSON.stringify` uses.
+    pub fn str(&mut self, s: &str) {
+        let b = &mut self.buf;
+        b.reserve(s.len() + 2);
+        b.push('"');
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            let esc = match c {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\u{8}' => "\\b",
+                '\u{c}' => "\\f",
+                c if (c as u32) < 0x20 => "",
+                _ => continue,
+            };
+            b.push_str(s.get(start..i).unwrap_or(""));
+            if esc.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let v = c as usize;
+                b.push_str("\\u00");
+                b.push(char::from(*HEX.get(v >> 4).unwrap_or(&b'0')));
+                b.push(char::from(*HEX.get(v & 15).unwrap_or(&b'0')));
+            } else {
+                b.push_str(esc);
+            }
+            start = i + c.len_utf8();
+        }
+        b.push_str(s.get(start..).unwrap_or(""));
+        b.push('"');
+    }
+
+    /// Writes a number as JavaScript writes it; a non-finite one as `null`.
+    pub fn num(&mut self, n: f64) {
+        write_js(&mut self.buf, n);
+    }
+
+    /// Writes `true` or `false`.
+    pub fn bool(&mut self, b: bool) {
+        self.buf.push_str(if b { "true" } else { "false" });
+    }
+
+    /// Starts an object; write its fields and call [`Obj::end`].
+    pub fn obj(&mut self) -> Obj<'_> {
+        self.buf.push('{');
+        Obj {
+            out: self,
+            first: true,
+        }
+    }
+
+    /// Writes an array of the items.
+    pub fn list<T: ToJson>(&mut self, items: &[T]) {
+        self.buf.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            item.write(self);
+        }
+        self.buf.push(']');
+    }
+}
+
+/// An object being written.
+pub struct Obj<'a> {
+    out: &'a mut Out,
+    first: bool,
+}
+
+impl Obj<'_> {
+    /// Writes the key of the next field and returns the output for its value.
+    pub fn key(&mut self, k: &str) -> &mut Out {
+        if !self.first {
+            self.out.buf.push(',');
+        }
+        self.first = false;
+        self.out.str(k);
+        self.out.buf.push(':');
+        self.out
+    }
+
+    /// Writes one field.
+    pub fn field<T: ToJson + ?Sized>(&mut self, k: &str, v: &T) -> &mut Self {
+        v.write(self.key(k));
+        self
+    }
+
+    /// Writes one field unless the value is `None`.
+    pub fn some<T: ToJson>(&mut self, k: &str, v: &Option<T>) -> &mut Self {
+        if let Some(v) = v {
+            v.write(self.key(k));
+        }
+        self
+    }
+
+    /// Closes the object.
+    pub fn end(&mut self) {
+        self.out.buf.push('}');
+    }
+}
+
+impl ToJson for str {
+    fn write(&self, out: &mut Out) {
+        out.str(self);
+    }
+}
+
+impl ToJson for String {
+    fn write(&self, out: &mut Out) {
+        out.str(self);
+    }
+}
+
+impl ToJson for &str {
+    fn write(&self, out: &mut Out) {
+        out.str(self);
+    }
+}
+
+impl ToJson for f64 {
+    fn write(&self, out: &mut Out) {
+        out.num(*self);
+    }
+}
+
+impl ToJson for u32 {
+    fn write(&self, out: &mut Out) {
+        out.num(f64::from(*self));
+    }
+}
+
+impl ToJson for usize {
+    fn write(&self, out: &mut Out) {
+        out.num(*self as f64);
+    }
+}
+
+impl ToJson for bool {
+    fn write(&self, out: &mut Out) {
+        out.bool(*self);
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn write(&self, out: &mut Out) {
+        match self {
+            Some(v) => v.write(out),
+            None => out.null(),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write(&self, out: &mut Out) {
+        out.list(self);
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn write(&self, out: &mut Out) {
+        out.list(self);
+    }
+}
+
+/// The JSON text of a value.
+pub fn to_json<T: ToJson + ?Sized>(value: &T) -> String {
+    let mut out = Out::new();
+    value.write(&mut out);
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_json_stringify() {
+        assert_eq!(to_json("a\"b\\c\nd\u{1}é"), r#""a\"b\\c\nd\u0001é""#);
+        let mut o = Out::new();
+        o.obj()
+            .field("n", &1.5)
+            .some("skip", &None::<f64>)
+            .field("v", &vec![true, false])
+            .end();
+        assert_eq!(o.finish(), r#"{"n":1.5,"v":[true,false]}"#);
+    }
+}

@@ -1,0 +1,258 @@
+//! A checking reader over parsed JSON: typed accessors that collect every problem with its path
+//! instead of stopping at the first one, as a derive-based deserializer would.
+
+use super::diag::{did_you_mean, Diagnostic, PathLike};
+use super::json::{Val, NON_FINITE_PREFIX, UNSUPPORTED_PREFIX};
+
+pub use super::json::Kind;
+
+/// Collects problems while reading a JSON document.
+#[derive(Default)]
+pub struct Reader {
+    /// Errors found.
+    pub errors: Vec<Diagnostic>,
+    /// Warnings found.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Reader {
+    /// Records an error.
+    pub fn error<P: PathLike + ?Sized>(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        path: &P,
+    ) {
+        self.errors
+            .push(Diagnostic::new(code, message, path.path()));
+    }
+
+    /// Records an error with a hint.
+    pub fn error_help<P: PathLike + ?Sized>(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        path: &P,
+        help: Option<String>,
+    ) {
+        self.errors
+            .push(Diagnostic::new(code, message, path.path()).with_help(help));
+    }
+
+    /// Records a warning.
+    pub fn warn<P: PathLike + ?Sized>(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        path: &P,
+    ) {
+        self.warnings
+            .push(Diagnostic::new(code, message, path.path()));
+    }
+
+    /// Records "expected X, found Y".
+    pub fn wrong_type<P: PathLike + ?Sized>(&mut self, expected: &str, v: Val<'_>, path: &P) {
+        let (code, message) = wrong_type_message(expected, v);
+        self.errors.push(Diagnostic::new(code, message, path.path()));
+    }
+
+    /// An object whose keys must all be in `known`; unknown keys are reported with a suggestion.
+    pub fn object<'a, P: PathLike + ?Sized>(
+        &mut self,
+        v: Val<'a>,
+        path: &P,
+        known: &[&str],
+    ) -> Option<Val<'a>> {
+        if !v.is_object() {
+            self.wrong_type("an object", v, path);
+            return None;
+        }
+        for (key, _) in v.entries() {
+            if !known.contains(&key) {
+                let help = did_you_mean(key, known.iter().copied())
+                    .or_else(|| Some(format!("expected one of {}", list(known))));
+                let mut p = path.path();
+                p.push(key.into());
+                self.errors.push(
+                    Diagnostic::new("unknown_field", format!("unknown field `{key}`"), p)
+                        .with_help(help),
+                );
+            }
+        }
+        Some(v)
+    }
+
+    /// An object with free-form keys (ids), each value read by the caller.
+    pub fn map<'a, P: PathLike + ?Sized>(&mut self, v: Val<'a>, path: &P) -> Option<Val<'a>> {
+        if v.is_object() {
+            Some(v)
+        } else {
+            self.wrong_type("an object", v, path);
+            None
+        }
+    }
+
+    /// An array.
+    pub fn array<'a, P: PathLike + ?Sized>(&mut self, v: Val<'a>, path: &P) -> Option<Val<'a>> {
+        if v.kind() == Kind::Array {
+            Some(v)
+        } else {
+            self.wrong_type("an array", v, path);
+            None
+        }
+    }
+
+    /// A field that must be present; its absence is reported as `missing_field` at `path`.
+    pub fn required<'a, P: PathLike + ?Sized>(
+        &mut self,
+        o: Val<'a>,
+        key: &str,
+        path: &P,
+    ) -> Option<Val<'a>> {
+        let v = o.get(key);
+        if v.is_none() {
+            self.error("missing_field", format!("missing field `{key}`"), path);
+        }
+        v
+    }
+
+    /// A string (not one of the boundary's markers).
+    pub fn str<'a, P: PathLike + ?Sized>(&mut self, v: Val<'a>, path: &P) -> Option<&'a str> {
+        let s = v.as_text();
+        if s.is_none() {
+            self.wrong_type("a string", v, path);
+        }
+        s
+    }
+
+    /// A string, owned.
+    pub fn string<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<String> {
+        self.str(v, path).map(str::to_owned)
+    }
+
+    /// A non-empty string of at most `max` characters.
+    pub fn text<P: PathLike + ?Sized>(
+        &mut self,
+        v: Val<'_>,
+        path: &P,
+        max: usize,
+    ) -> Option<String> {
+        let s = self.str(v, path)?;
+        if s.trim().is_empty() {
+            self.error("empty_string", "must not be empty", path);
+            return None;
+        }
+        if s.chars().count() > max {
+            self.error(
+                "too_long",
+                format!("must be at most {max} characters"),
+                path,
+            );
+            return None;
+        }
+        Some(s.to_owned())
+    }
+
+    /// A boolean.
+    pub fn bool<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<bool> {
+        let b = v.as_bool();
+        if b.is_none() {
+            self.wrong_type("a boolean", v, path);
+        }
+        b
+    }
+
+    /// A finite number that is at least zero.
+    pub fn non_negative<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<f64> {
+        let n = self.number(v, path)?;
+        if n < 0.0 {
+            self.error(
+                "negative_value",
+                format!("must not be negative, found `{}`", super::num::js(n)),
+                path,
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    /// A finite number.
+    pub fn number<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<f64> {
+        let n = v.as_f64().filter(|n| n.is_finite());
+        if n.is_none() {
+            self.wrong_type("a number", v, path);
+        }
+        n
+    }
+
+    /// An identifier: 1–64 characters of letters, digits, `_` and `-`, starting with a letter.
+    /// With `strict`, `-` is not allowed either (ids used as path segments in rules).
+    pub fn id<P: PathLike + ?Sized>(
+        &mut self,
+        v: Val<'_>,
+        path: &P,
+        strict: bool,
+    ) -> Option<String> {
+        let s = self.str(v, path)?;
+        if valid_id(s, strict) {
+            Some(s.to_owned())
+        } else {
+            self.id_error(s, path, strict);
+            None
+        }
+    }
+
+    /// Records an invalid id.
+    pub fn id_error<P: PathLike + ?Sized>(&mut self, s: &str, path: &P, strict: bool) {
+        let allowed = if strict {
+            "letters, digits and `_`"
+        } else {
+            "letters, digits, `_` and `-`"
+        };
+        self.error(
+            "invalid_id",
+            format!("`{s}` is not a valid id: use 1 to 64 {allowed}, starting with a letter"),
+            path,
+        );
+    }
+}
+
+/// The code and message of "expected X, found Y" (`not_finite` for the boundary's markers of
+/// `NaN`, `Infinity` and `BigInt`).
+pub fn wrong_type_message(expected: &str, v: Val<'_>) -> (&'static str, String) {
+    if let Some(s) = v.as_str() {
+        if let Some(rest) = s.strip_prefix(NON_FINITE_PREFIX) {
+            return ("not_finite", format!("expected {expected}, found `{rest}`"));
+        }
+        if let Some(rest) = s.strip_prefix(UNSUPPORTED_PREFIX) {
+            return ("invalid_type", format!("expected {expected}, found {rest}"));
+        }
+    }
+    (
+        "invalid_type",
+        format!("expected {expected}, found {}", v.kind_name()),
+    )
+}
+
+/// Whether `s` is a valid id (see [`Reader::id`]).
+pub fn valid_id(s: &str, strict: bool) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && s.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (!strict && c == '-'))
+}
+
+/// "`a`, `b` or `c`".
+pub fn list(items: &[&str]) -> String {
+    let mut out = String::new();
+    let n = items.len();
+    for (i, s) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == n { " or " } else { ", " });
+        }
+        out.push('`');
+        out.push_str(s);
+        out.push('`');
+    }
+    out
+}

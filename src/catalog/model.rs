@@ -1,0 +1,330 @@
+//! The catalog model: metrics, features, plans, add-ons and thresholds, indexed by id, plus the
+//! compiled messages and policy. Built once by [`super::load`] and never changed after.
+
+use std::collections::HashMap;
+
+use super::rules::Policy;
+use super::template::MessageSet;
+use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
+pub use crate::base::date::Period;
+use crate::expr::SlotTable;
+
+/// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
+pub const MAX_IDS: usize = 65_535;
+
+/// Largest config accepted, in bytes of JSON.
+pub const MAX_CONFIG_BYTES: usize = 4 << 20;
+
+/// A metered quantity the catalog limits (seats, API calls, storage, …).
+#[derive(Clone, Debug)]
+pub struct Metric {
+    /// Id, usable as a rule path segment (`usage.<id>.ratio`).
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Reset period for metered usage; `None` for a standing count such as seats.
+    pub period: Option<Period>,
+}
+
+/// A gated capability.
+#[derive(Clone, Debug)]
+pub struct Feature {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+}
+
+/// A monthly price in the catalog currency.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Price {
+    /// Fixed monthly amount.
+    pub monthly: f64,
+    /// Amount per seat in use, per month.
+    pub per_seat: f64,
+}
+
+impl Price {
+    /// The monthly total at `seats` seats.
+    pub fn at(&self, seats: f64) -> f64 {
+        self.monthly + self.per_seat * seats
+    }
+}
+
+/// A plan tier. Plans are ordered from lowest to highest; the index is the rank.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// `None` for contact-sales plans.
+    pub price: Option<Price>,
+    /// Priced by a sales conversation rather than self-serve.
+    pub contact_sales: bool,
+    /// Included feature indices.
+    pub features: Vec<usize>,
+    /// One limit per metric (by metric index); `None` = unlimited.
+    pub limits: Vec<Option<f64>>,
+    /// Where the host sends the user to buy this plan.
+    pub url: Option<String>,
+}
+
+/// A purchasable add-on.
+#[derive(Clone, Debug)]
+pub struct Addon {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Price of one unit.
+    pub price: Price,
+    /// Feature indices it unlocks.
+    pub features: Vec<usize>,
+    /// Limit increments per unit, as (metric index, amount).
+    pub limits: Vec<(usize, f64)>,
+    /// Plan indices it can be bought on; `None` = every plan.
+    pub available_on: Option<Vec<usize>>,
+    /// May be bought several times.
+    pub stackable: bool,
+    /// Most units an account may hold (stackable add-ons).
+    pub max_quantity: u32,
+    /// Where the host sends the user to buy it.
+    pub url: Option<String>,
+}
+
+impl Addon {
+    /// Whether it can be bought on the plan at `plan` index.
+    pub fn available_on(&self, plan: usize) -> bool {
+        self.available_on.as_ref().is_none_or(|p| p.contains(&plan))
+    }
+}
+
+/// Usage-ratio thresholds for the `approaching` and `critical` states.
+#[derive(Clone, Copy, Debug)]
+pub struct Thresholds {
+    /// Ratio at which a limit is approaching (default 0.8).
+    pub approaching: f64,
+    /// Ratio at which a limit is critical (default 0.95).
+    pub critical: f64,
+}
+
+/// The priced offer of a catalog: everything but messages and rules. Rules and messages are
+/// checked against it, so it is complete before they are read.
+#[derive(Debug)]
+pub struct Model {
+    /// ISO 4217 code of every price.
+    pub currency: String,
+    /// Metrics in config order.
+    pub metrics: Vec<Metric>,
+    /// Features in config order.
+    pub features: Vec<Feature>,
+    /// Plans, lowest tier first.
+    pub plans: Vec<Plan>,
+    /// Add-ons in config order.
+    pub addons: Vec<Addon>,
+    /// Usage thresholds.
+    pub thresholds: Thresholds,
+    /// Roles that may buy; others get "ask your admin".
+    pub purchase_roles: Vec<String>,
+    /// The metric `perSeat` prices multiply by.
+    pub seat_metric: Option<usize>,
+    pub(crate) index: HashMap<(Kind, String), usize>,
+}
+
+/// The validated, immutable catalog: the model, the compiled messages and the policy.
+#[derive(Debug)]
+pub struct Catalog {
+    /// Metrics, features, plans, add-ons and prices.
+    pub model: Model,
+    /// Built-in and overridden message texts.
+    pub messages: MessageSet,
+    /// Rules, readiness, frequency, placements and built-in settings.
+    pub policy: Policy,
+    /// Every value any rule reads, with the id shared by all rules.
+    pub slots: SlotTable,
+}
+
+impl std::ops::Deref for Catalog {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        &self.model
+    }
+}
+
+/// Which id namespace an id belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Metric ids.
+    Metric,
+    /// Feature ids.
+    Feature,
+    /// Plan ids.
+    Plan,
+    /// Add-on ids.
+    Addon,
+}
+
+impl Kind {
+    /// The word for messages: `metric`, `feature`, `plan` or `add-on`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Metric => "metric",
+            Kind::Feature => "feature",
+            Kind::Plan => "plan",
+            Kind::Addon => "add-on",
+        }
+    }
+}
+
+impl Model {
+    /// Index of the id in its namespace.
+    pub fn find(&self, kind: Kind, id: &str) -> Option<usize> {
+        // Namespaces are usually small; a scan avoids building an owned key per lookup.
+        let small = match kind {
+            Kind::Metric if self.metrics.len() <= 16 => {
+                Some(self.metrics.iter().position(|m| m.id == id))
+            }
+            Kind::Feature if self.features.len() <= 16 => {
+                Some(self.features.iter().position(|m| m.id == id))
+            }
+            Kind::Plan if self.plans.len() <= 16 => Some(self.plans.iter().position(|m| m.id == id)),
+            Kind::Addon if self.addons.len() <= 16 => {
+                Some(self.addons.iter().position(|m| m.id == id))
+            }
+            _ => None,
+        };
+        match small {
+            Some(found) => found,
+            None => self.index.get(&(kind, id.to_owned())).copied(),
+        }
+    }
+
+    /// All ids of a namespace, for suggestions.
+    pub fn ids(&self, kind: Kind) -> Vec<&str> {
+        match kind {
+            Kind::Metric => self.metrics.iter().map(|m| m.id.as_str()).collect(),
+            Kind::Feature => self.features.iter().map(|m| m.id.as_str()).collect(),
+            Kind::Plan => self.plans.iter().map(|m| m.id.as_str()).collect(),
+            Kind::Addon => self.addons.iter().map(|m| m.id.as_str()).collect(),
+        }
+    }
+
+    /// "unknown plan `x`" without a suggestion (cheap), as a diagnostic at `path`.
+    pub fn unknown_plain(&self, kind: Kind, id: &str, path: Path) -> Diagnostic {
+        Diagnostic::new(
+            unknown_code(kind),
+            format!("unknown {} `{id}`", kind.noun()),
+            path,
+        )
+    }
+
+    /// "unknown plan `x`" with a suggestion, as a diagnostic at `path`.
+    pub fn unknown(&self, kind: Kind, id: &str, path: Path) -> Diagnostic {
+        Diagnostic::new(
+            unknown_code(kind),
+            format!("unknown {} `{id}`", kind.noun()),
+            path,
+        )
+        .with_help(did_you_mean(id, self.ids(kind)))
+    }
+
+    /// The id and label of a plan or add-on.
+    pub fn offer_names(&self, plan: bool, index: usize) -> (&str, &str) {
+        if plan {
+            self.plans
+                .get(index)
+                .map_or(("", ""), |p| (p.id.as_str(), p.label.as_str()))
+        } else {
+            self.addons
+                .get(index)
+                .map_or(("", ""), |a| (a.id.as_str(), a.label.as_str()))
+        }
+    }
+}
+
+type Path = Vec<PathSeg>;
+
+/// The error code of an unknown id of `kind`.
+pub fn unknown_code(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Metric => "unknown_metric",
+        Kind::Feature => "unknown_feature",
+        Kind::Plan => "unknown_plan",
+        Kind::Addon => "unknown_addon",
+    }
+}
+
+
+/// What a callout is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalloutKind {
+    /// A feature the plan lacks.
+    FeatureGate,
+    /// A higher tier.
+    Upsell,
+    /// A metered limit near, at or over.
+    UsageLimit,
+    /// More seats.
+    SeatExpansion,
+    /// An add-on for an adjacent need.
+    CrossSell,
+    /// A trial of a premium feature.
+    Trial,
+    /// A cheaper plan that still fits.
+    Downsell,
+}
+
+impl CalloutKind {
+    /// Every kind, in the order messages list them.
+    pub const ALL: [CalloutKind; 7] = [
+        CalloutKind::FeatureGate,
+        CalloutKind::Upsell,
+        CalloutKind::UsageLimit,
+        CalloutKind::SeatExpansion,
+        CalloutKind::CrossSell,
+        CalloutKind::Trial,
+        CalloutKind::Downsell,
+    ];
+
+    /// The wire name, such as `seat_expansion`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalloutKind::FeatureGate => "feature_gate",
+            CalloutKind::Upsell => "upsell",
+            CalloutKind::UsageLimit => "usage_limit",
+            CalloutKind::SeatExpansion => "seat_expansion",
+            CalloutKind::CrossSell => "cross_sell",
+            CalloutKind::Trial => "trial",
+            CalloutKind::Downsell => "downsell",
+        }
+    }
+
+    /// The kind with this wire name.
+    pub fn parse(s: &str) -> Option<CalloutKind> {
+        CalloutKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How strongly a callout interrupts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// A warning.
+    Warning,
+    /// Blocks the user's action (exempt from global caps).
+    Blocking,
+}
+
+impl Severity {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Blocking => "blocking",
+        }
+    }
+}
