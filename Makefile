@@ -18,6 +18,7 @@ test: pkg
 
 bench: pkg
 	@node bench/run.mjs
+	@node bench/peers.mjs
 
 fmt:
 	cargo fmt
