@@ -42,6 +42,10 @@ const isBuiltin = (id) => id.startsWith("feature_gate:") || id.startsWith("usage
 // match is fatal.
 async function checkAgreement() {
   const { PromptEngine } = await import(pkgEntry);
+  if (typeof PromptEngine !== "function") {
+    console.error(`FAIL: ${path.relative(root, pkgEntry)} exports no PromptEngine`);
+    process.exit(1);
+  }
   const { evalCondition } = await import("@growthbook/growthbook");
   const { LogicEngine } = await import("json-logic-engine");
   const summary = {};
