@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use upgrade_prompts::recommend::EvalOptions;
+use upgrade_prompts::EvalOptions;
 use upgrade_prompts::{validate_config, Engine};
 
 fn median(mut f: impl FnMut(), rounds: usize, per_round: usize) -> f64 {

@@ -1,19 +1,23 @@
 //! The engine handle: a catalog compiled once from a config, then asked questions about
-//! contexts. This is the whole native API; `wasm.rs` only converts values at the boundary.
+//! contexts. This is the whole native API, one-to-one with the JavaScript API; `wasm.rs` only
+//! converts values at the boundary.
 
-use serde::Serialize;
+use std::rc::Rc;
 
-use crate::config::{self, Catalog};
-use crate::context::{self, Facts};
-use crate::diag::Diagnostic;
-use crate::gate::{self, FeatureCheck};
-use crate::recommend::{self, EvalOptions, Evaluation};
-use crate::state::{EngineState, EventType};
-use crate::usage::{self, UsageCheck};
+use crate::base::diag::{join, Diagnostic};
+use crate::base::json::Doc;
+use crate::base::out::{Out, ToJson};
+use crate::catalog::{self, Catalog};
+use crate::decide::recommend::{self, EvalOptions};
+use crate::decide::state::{EngineState, EventType};
+use crate::decide::{gate, limits, Session};
+use crate::facts;
+use crate::render::{self, Evaluation, FeatureCheck, UsageCheck};
+
+pub use crate::base::out::to_json;
 
 /// The result of validating a config. Never an error itself.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ValidationReport {
     /// Whether the config loads.
     pub valid: bool,
@@ -23,9 +27,19 @@ pub struct ValidationReport {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl ToJson for ValidationReport {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("valid", &self.valid)
+            .field("errors", &self.errors)
+            .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
 /// Validates a config given as JSON text.
 pub fn validate_config(json: &str) -> ValidationReport {
-    let loaded = config::load_str(json);
+    let loaded = catalog::load_str(json);
     ValidationReport {
         valid: loaded.catalog.is_some(),
         errors: loaded.errors,
@@ -36,19 +50,34 @@ pub fn validate_config(json: &str) -> ValidationReport {
 /// A compiled catalog, ready to evaluate contexts.
 #[derive(Debug)]
 pub struct Engine {
-    catalog: Catalog,
+    catalog: Rc<Catalog>,
     warnings: Vec<Diagnostic>,
     state: EngineState,
 }
 
 /// The outcome of `record`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecordResult {
     /// Whether the event was stored.
     pub recorded: bool,
     /// Why not, when it was not.
     pub error: Option<Diagnostic>,
+}
+
+impl ToJson for RecordResult {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("recorded", &self.recorded)
+            .field("error", &self.error)
+            .end();
+    }
+}
+
+fn bad_event(message: String, field: &str) -> RecordResult {
+    RecordResult {
+        recorded: false,
+        error: Some(Diagnostic::new("invalid_event", message, join(&[], field))),
+    }
 }
 
 impl Engine {
@@ -57,10 +86,10 @@ impl Engine {
     /// # Errors
     /// Every problem in the config, each with a path, when it does not load.
     pub fn new(config_json: &str) -> Result<Engine, Vec<Diagnostic>> {
-        let loaded = config::load_str(config_json);
+        let loaded = catalog::load_str(config_json);
         match loaded.catalog {
             Some(catalog) => Ok(Engine {
-                catalog,
+                catalog: Rc::new(catalog),
                 warnings: loaded.warnings,
                 state: EngineState::new(),
             }),
@@ -71,21 +100,53 @@ impl Engine {
     /// Restores a state exported earlier. A corrupt, foreign or future-version state is
     /// ignored with a warning (see [`Engine::warnings`]).
     pub fn restore_state(&mut self, state_json: &str) {
-        let parsed = serde_json::from_str::<serde_json::Value>(state_json)
-            .unwrap_or(serde_json::Value::Null);
-        let (state, warnings) = EngineState::restore(&self.catalog, &parsed);
+        let doc = Doc::parse(state_json.to_owned(), false).ok();
+        let (state, warnings) = EngineState::restore(&self.catalog, doc.as_ref().and_then(Doc::root));
         self.state = state;
         self.warnings.extend(warnings);
     }
 
-    /// Evaluates every built-in callout and rule for a context.
-    pub fn evaluate(&self, context_json: &str, opts: &EvalOptions, host_now: f64) -> Evaluation {
-        self.evaluate_in(&self.facts(context_json, host_now), opts)
+    /// Reads a context once, for several questions (`host_now`, ms since the epoch, stands in
+    /// for a missing `now`).
+    pub fn session(&self, context_json: String, host_now: f64) -> Session {
+        let facts = facts::read_str(&self.catalog, context_json, host_now);
+        Session::new(Rc::clone(&self.catalog), facts)
     }
 
-    /// [`Engine::evaluate`] over facts already read.
-    pub fn evaluate_in(&self, facts: &Facts, opts: &EvalOptions) -> Evaluation {
-        recommend::evaluate(&self.catalog, facts, &self.state, opts)
+    /// A session for a context that could not be read at all (the diagnostic says why).
+    pub fn unreadable(&self, problem: Diagnostic, host_now: f64) -> Session {
+        let facts = facts::unreadable(&self.catalog, host_now, problem);
+        Session::new(Rc::clone(&self.catalog), facts)
+    }
+
+    /// Evaluates every built-in callout and rule for a context.
+    pub fn evaluate(&self, context_json: &str, opts: &EvalOptions, host_now: f64) -> Evaluation {
+        self.evaluate_in(&self.session(context_json.to_owned(), host_now), opts)
+    }
+
+    /// [`Engine::evaluate`] in a session.
+    pub fn evaluate_in(&self, s: &Session, opts: &EvalOptions) -> Evaluation {
+        render::evaluation(s, recommend::decide(s, &self.state, opts))
+    }
+
+    /// May the user use `feature`, and if not, what unlocks it?
+    pub fn check_feature(&self, feature: &str, context_json: &str, host_now: f64) -> FeatureCheck {
+        self.check_feature_in(&self.session(context_json.to_owned(), host_now), feature)
+    }
+
+    /// [`Engine::check_feature`] in a session.
+    pub fn check_feature_in(&self, s: &Session, feature: &str) -> FeatureCheck {
+        render::feature_check(s, feature, &gate::decide(s, feature))
+    }
+
+    /// How close is the account to its limit on `metric`, and what raises it?
+    pub fn check_usage(&self, metric: &str, context_json: &str, host_now: f64) -> UsageCheck {
+        self.check_usage_in(&self.session(context_json.to_owned(), host_now), metric)
+    }
+
+    /// [`Engine::check_usage`] in a session.
+    pub fn check_usage_in(&self, s: &Session, metric: &str) -> UsageCheck {
+        render::usage_check(s, metric, &limits::decide(s, metric))
     }
 
     /// Records an impression, click, dismissal or conversion of a callout at `at` (ms since
@@ -97,21 +158,14 @@ impl Engine {
             "dismiss" => EventType::Dismiss,
             "convert" => EventType::Convert,
             other => {
-                let d = recommend::bad_event(format!("unknown event type `{other}`; expected `impression`, `click`, `dismiss` or `convert`"), "type");
-                return RecordResult {
-                    recorded: false,
-                    error: Some(d),
-                };
+                return bad_event(
+                    format!("unknown event type `{other}`; expected `impression`, `click`, `dismiss` or `convert`"),
+                    "type",
+                )
             }
         };
-        if !crate::date::in_range(at) {
-            return RecordResult {
-                recorded: false,
-                error: Some(recommend::bad_event(
-                    "`at` is not a time from 1970 to 9999".into(),
-                    "at",
-                )),
-            };
+        if !crate::base::date::in_range(at) {
+            return bad_event("`at` is not a time from 1970 to 9999".into(), "at");
         }
         match self.state.record(&self.catalog, kind, callout, at) {
             Ok(()) => RecordResult {
@@ -140,36 +194,6 @@ impl Engine {
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
-
-    /// Reads a context given as JSON text; `host_now` (ms since epoch) stands in for a missing `now`.
-    pub fn facts(&self, context_json: &str, host_now: f64) -> Facts {
-        context::read_str(&self.catalog, context_json, host_now)
-    }
-
-    /// Facts for a context that could not be read at all (the diagnostic says why).
-    pub fn unreadable(&self, problem: Diagnostic, host_now: f64) -> Facts {
-        context::unreadable(&self.catalog, host_now, problem)
-    }
-
-    /// May the user use `feature`, and if not, what unlocks it?
-    pub fn check_feature(&self, feature: &str, context_json: &str, host_now: f64) -> FeatureCheck {
-        self.check_feature_in(feature, &self.facts(context_json, host_now))
-    }
-
-    /// [`Engine::check_feature`] over facts already read.
-    pub fn check_feature_in(&self, feature: &str, facts: &Facts) -> FeatureCheck {
-        gate::check_feature(&self.catalog, facts, feature)
-    }
-
-    /// How close is the account to its limit on `metric`, and what raises it?
-    pub fn check_usage(&self, metric: &str, context_json: &str, host_now: f64) -> UsageCheck {
-        self.check_usage_in(metric, &self.facts(context_json, host_now))
-    }
-
-    /// [`Engine::check_usage`] over facts already read.
-    pub fn check_usage_in(&self, metric: &str, facts: &Facts) -> UsageCheck {
-        usage::check_usage(&self.catalog, facts, metric)
-    }
 }
 
 /// The host clock in ms since the epoch (native builds).
@@ -178,28 +202,4 @@ pub fn host_now() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_millis() as f64)
-}
-
-/// Serializes a result as JSON text with whole numbers written without a fraction (`18`, not
-/// `18.0`), the same text `JSON.stringify` gives for the wasm result.
-pub fn to_json<T: Serialize>(value: &T) -> String {
-    let v = serde_json::to_value(value)
-        .map(normalize)
-        .unwrap_or(serde_json::Value::Null);
-    serde_json::to_string(&v).unwrap_or_default()
-}
-
-fn normalize(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 && !n.is_i64() && !n.is_u64() => {
-                Value::from(f as i64)
-            }
-            _ => Value::Number(n),
-        },
-        Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
-        other => other,
-    }
 }

@@ -1,5 +1,16 @@
 #![doc = include_str!("../README.md")]
 
+// Layers, bottom to top; a module only imports from layers below it (checked by
+// tests/architecture.rs against this list).
 pub mod base;
-pub mod catalog;
 pub mod expr;
+pub mod catalog;
+pub mod facts;
+pub mod decide;
+pub mod render;
+pub mod engine;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use decide::recommend::EvalOptions;
+pub use engine::{validate_config, Engine, ValidationReport};

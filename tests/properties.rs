@@ -12,7 +12,7 @@ mod common;
 use proptest::prelude::*;
 use serde_json::json;
 use upgrade_prompts::engine::to_json;
-use upgrade_prompts::recommend::EvalOptions;
+use upgrade_prompts::EvalOptions;
 use upgrade_prompts::Engine;
 
 fn engine() -> Engine {
@@ -32,7 +32,7 @@ fn number() -> impl Strategy<Value = serde_json::Value> {
 
 fn date() -> impl Strategy<Value = serde_json::Value> {
     prop_oneof![
-        (0i64..4000).prop_map(|d| json!(upgrade_prompts::date::format(
+        (0i64..4000).prop_map(|d| json!(upgrade_prompts::base::date::format(
             1.7e12 + d as f64 * 86_400_000.0
         ))),
         Just(json!("not a date")),

@@ -11,7 +11,7 @@ mod common;
 
 use serde_json::{json, Value};
 use upgrade_prompts::engine::to_json;
-use upgrade_prompts::recommend::EvalOptions;
+use upgrade_prompts::EvalOptions;
 use upgrade_prompts::{validate_config, Engine};
 
 use common::{merge, HOST_NOW};
@@ -63,7 +63,7 @@ fn reason_of(ev: &Value, callout: &str) -> Option<String> {
 }
 
 fn ms(s: &str) -> f64 {
-    upgrade_prompts::date::parse(s).unwrap()
+    upgrade_prompts::base::date::parse(s).unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,7 +421,7 @@ fn min_minutes_between_applies_within_one_evaluation() {
 #[test]
 fn huge_numbers_are_formatted_in_full() {
     assert_eq!(
-        upgrade_prompts::message::format_number(1e20),
+        upgrade_prompts::base::num::format_number(1e20),
         "100,000,000,000,000,000,000"
     );
 }

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use upgrade_prompts::recommend::EvalOptions;
+use upgrade_prompts::EvalOptions;
 use upgrade_prompts::Engine;
 
 thread_local! {

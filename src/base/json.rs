@@ -828,7 +828,7 @@ mod tests {
     #[test]
     fn errors_have_positions_and_paths() {
         let e = Doc::parse("{\n  \"a\": [1, 2,]\n}".into(), true).unwrap_err();
-        assert_eq!((e.line, e.column), (2, 16));
+        assert_eq!((e.line, e.column), (2, 14));
         assert_eq!(e.path, vec![PathSeg::Key("a".into()), PathSeg::Index(2)]);
         let e = Doc::parse(r#"{"m": {"x": 1, "x": 2}}"#.into(), true).unwrap_err();
         assert_eq!(e.code, "duplicate_key");

@@ -14,7 +14,8 @@ pub fn bucket(seed: &str, id: &str) -> f64 {
     let mut first = String::with_capacity(seed.len() + id.len());
     first.push_str(seed);
     first.push_str(id);
-    let inner = fnv1a32(&first).to_string();
+    let mut inner = String::new();
+    crate::base::num::push_int(&mut inner, i64::from(fnv1a32(&first)));
     f64::from(fnv1a32(&inner) % 10_000) / 10_000.0
 }
 

@@ -1,22 +1,24 @@
-//! `evaluate`: built-in gate and limit callouts plus designer rules, filtered by schedule,
-//! readiness, experiments, conversions, cooldowns and caps, deduplicated by target, ranked
-//! deterministically and fitted into placements — with an explanation of every decision.
+//! `evaluate`, decided on typed candidates: the built-in gate and limit callouts plus designer
+//! rules, filtered by schedule, readiness, experiments, conversions, cooldowns and caps,
+//! deduplicated by target, ranked deterministically and fitted into placements. No text is made
+//! here; the render layer words only what is returned.
 
-use serde::Serialize;
+use std::cmp::Ordering;
 
-use crate::callout::{render, Callout, Cta, ExperimentRef, Target, UnlockOption};
-use crate::config::rules::{Onboarding, Rule, RuleTarget};
-use crate::config::{Catalog, Kind};
-use crate::context::{Facts, FactsEnv};
-use crate::diag::{join, Diagnostic};
-use crate::experiment::{assign, bucket, Assignment};
+use super::env::Session;
+use super::experiment::{assign, bucket, Assignment};
+use super::gate::{self, GateReason};
+use super::limits;
+use super::state::EngineState;
+use super::unlock::{self, Need, Offer};
+use crate::base::date::DAY_MS;
+use crate::base::diag::Diagnostic;
+use crate::catalog::model::{CalloutKind, Severity};
+use crate::catalog::rules::{Cap, Onboarding, Rule, RuleTarget};
+use crate::catalog::schema::{split, tag};
+use crate::catalog::{Catalog, Kind};
 use crate::expr::{TraceStep, Value};
-use crate::gate;
-use crate::message::{LocalValues, Localized};
-use crate::schema::{split, tag};
-use crate::state::EngineState;
-use crate::unlock::{self, Need};
-use crate::usage::{self, State};
+use crate::facts::State;
 
 /// Options of one evaluation.
 #[derive(Clone, Debug, Default)]
@@ -27,224 +29,488 @@ pub struct EvalOptions {
     pub trace: bool,
 }
 
-/// A callout that was eligible but held back, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Suppressed {
-    /// Rule id.
-    pub rule: String,
-    /// Callout id.
-    pub callout: String,
-    /// `readiness:health`, `cap:global`, `holdout`, …
-    pub reason: String,
-    /// Experiment assignment (holdout exposures are reported here).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub experiment: Option<ExperimentRef>,
+/// Where a callout comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The built-in feature gate, for a feature index.
+    Gate(usize),
+    /// The built-in usage limit, for a metric index.
+    Limit(usize),
+    /// A designer rule, by index.
+    Rule(usize),
 }
 
-/// How one rule (or built-in callout) fared.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RuleTrace {
-    /// Rule id.
-    pub rule: String,
-    /// Callout id, when a callout was built.
-    pub callout: Option<String>,
-    /// `shown`, `suppressed`, `not_matched` or `other_placement`.
-    pub status: &'static str,
-    /// Suppression reason or why it did not match.
-    pub reason: Option<String>,
-    /// The `when` condition, step by step with actual values.
-    pub steps: Vec<TraceStep>,
+impl Origin {
+    /// The rule id: the designer rule's, or `builtin:feature_gate` / `builtin:usage_limit`.
+    pub fn rule<'c>(&self, catalog: &'c Catalog) -> &'c str {
+        match self {
+            Origin::Gate(_) => "builtin:feature_gate",
+            Origin::Limit(_) => "builtin:usage_limit",
+            Origin::Rule(i) => catalog.policy.rules.get(*i).map_or("", |r| r.id.as_str()),
+        }
+    }
+
+    /// The callout id: the rule id, or `feature_gate:<feature>` / `usage_limit:<metric>`.
+    pub fn callout_id(&self, catalog: &Catalog) -> String {
+        let (prefix, id) = match self {
+            Origin::Gate(f) => (
+                "feature_gate:",
+                catalog.features.get(*f).map_or("", |x| x.id.as_str()),
+            ),
+            Origin::Limit(m) => (
+                "usage_limit:",
+                catalog.metrics.get(*m).map_or("", |x| x.id.as_str()),
+            ),
+            Origin::Rule(_) => return self.rule(catalog).to_owned(),
+        };
+        let mut s = String::with_capacity(prefix.len() + id.len());
+        s.push_str(prefix);
+        s.push_str(id);
+        s
+    }
+
+    /// The designer rule, for rule callouts.
+    pub fn rule_def<'c>(&self, catalog: &'c Catalog) -> Option<&'c Rule> {
+        match self {
+            Origin::Rule(i) => catalog.policy.rules.get(*i),
+            _ => None,
+        }
+    }
 }
 
-/// The result of `evaluate`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Evaluation {
-    /// What to show, best first.
-    pub callouts: Vec<Callout>,
-    /// What was held back and why.
-    pub suppressed: Vec<Suppressed>,
-    /// Problems in the context.
-    pub errors: Vec<Diagnostic>,
-    /// Questionable values.
-    pub warnings: Vec<Diagnostic>,
-    /// Per-rule explanation (with `trace: true`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace: Option<Vec<RuleTrace>>,
+/// What the call to action does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Move to a higher plan.
+    Upgrade,
+    /// Buy an add-on.
+    AddAddon,
+    /// Buy seats.
+    AddSeats,
+    /// Start a trial.
+    StartTrial,
+    /// Talk to sales.
+    ContactSales,
+    /// Ask someone who may buy.
+    AskAdmin,
+    /// Move to a cheaper plan.
+    Downgrade,
 }
 
-struct Candidate {
-    callout: Callout,
-    /// In its experiment's holdout: suppressed `holdout` once every other guard has passed.
-    holdout: bool,
-    /// Readiness guards apply.
+impl Action {
+    /// The wire name, such as `add_seats`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Upgrade => "upgrade",
+            Action::AddAddon => "add_addon",
+            Action::AddSeats => "add_seats",
+            Action::StartTrial => "start_trial",
+            Action::ContactSales => "contact_sales",
+            Action::AskAdmin => "ask_admin",
+            Action::Downgrade => "downgrade",
+        }
+    }
+
+    /// The message key of the default CTA label, such as `cta.add_seats`.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Action::Upgrade => "cta.upgrade",
+            Action::AddAddon => "cta.add_addon",
+            Action::AddSeats => "cta.add_seats",
+            Action::StartTrial => "cta.start_trial",
+            Action::ContactSales => "cta.contact_sales",
+            Action::AskAdmin => "cta.ask_admin",
+            Action::Downgrade => "cta.downgrade",
+        }
+    }
+}
+
+/// The CTA action of a built-in callout for a target, given the user's purchase rights.
+pub fn action_for(target: Option<&Offer>, can_purchase: bool, seat_metric: bool) -> Action {
+    if !can_purchase {
+        return Action::AskAdmin;
+    }
+    match target {
+        None => Action::ContactSales,
+        Some(t) if t.contact_sales => Action::ContactSales,
+        Some(t) if t.plan => Action::Upgrade,
+        Some(_) if seat_metric => Action::AddSeats,
+        Some(_) => Action::AddAddon,
+    }
+}
+
+/// A readiness guard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// Health score below the minimum.
+    Health,
+    /// Account too new.
+    Tenure,
+    /// Still onboarding.
+    Onboarding,
+    /// Open support escalations.
+    Escalations,
+    /// Using too little of the plan.
+    Adoption,
+}
+
+/// Why a candidate was held back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// A readiness guard failed.
+    Readiness(Guard),
+    /// The rule's own impression cap.
+    CapRule,
+    /// The global frequency cap.
+    CapGlobal,
+    /// Dismissed recently.
+    CooldownDismissed,
+    /// Already converted.
+    Converted,
+    /// In the experiment's holdout.
+    Holdout,
+    /// Its placement is full.
+    PlacementFull,
+    /// A higher-ranked callout pushes the same target.
+    DuplicateTarget,
+    /// Outside `activeFrom`/`activeUntil`.
+    Schedule,
+    /// The rule has nothing to offer this account.
+    NoTarget,
+}
+
+impl Reason {
+    /// The wire name, such as `readiness:health`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Readiness(Guard::Health) => "readiness:health",
+            Reason::Readiness(Guard::Tenure) => "readiness:tenure",
+            Reason::Readiness(Guard::Onboarding) => "readiness:onboarding",
+            Reason::Readiness(Guard::Escalations) => "readiness:escalations",
+            Reason::Readiness(Guard::Adoption) => "readiness:adoption",
+            Reason::CapRule => "cap:rule",
+            Reason::CapGlobal => "cap:global",
+            Reason::CooldownDismissed => "cooldown:dismissed",
+            Reason::Converted => "converted",
+            Reason::Holdout => "holdout",
+            Reason::PlacementFull => "placement_full",
+            Reason::DuplicateTarget => "duplicate_target",
+            Reason::Schedule => "schedule",
+            Reason::NoTarget => "no_target",
+        }
+    }
+}
+
+/// How a rule fared, in a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Returned.
+    Shown,
+    /// Held back (see the reason).
+    Suppressed,
+    /// Its condition was not true.
+    NotMatched,
+    /// Shown, but filtered out by the `placement` option.
+    OtherPlacement,
+}
+
+impl Status {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Shown => "shown",
+            Status::Suppressed => "suppressed",
+            Status::NotMatched => "not_matched",
+            Status::OtherPlacement => "other_placement",
+        }
+    }
+}
+
+/// A unit's experiment assignment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assigned {
+    /// In the holdout.
+    Holdout,
+    /// In the variant at this index.
+    Variant(usize),
+}
+
+/// A callout that may be shown: everything decided, nothing worded.
+#[derive(Clone, Debug)]
+pub struct Candidate<'c> {
+    /// Where it comes from.
+    pub origin: Origin,
+    /// Its kind.
+    pub kind: CalloutKind,
+    /// Where it goes.
+    pub placement: &'c str,
+    /// How strongly it interrupts.
+    pub severity: Severity,
+    /// Higher first.
+    pub priority: f64,
+    /// What it offers.
+    pub target: Option<Offer>,
+    /// What its button does.
+    pub action: Action,
+    /// Experiment assignment (`None` without an experiment or a unit id).
+    pub experiment: Option<Assigned>,
     guarded: bool,
-    cap: Option<crate::config::rules::Cap>,
+    cap: Option<Cap>,
     trace: usize,
 }
 
-/// Evaluates everything for a context.
-pub fn evaluate(
-    catalog: &Catalog,
-    facts: &Facts,
-    state: &EngineState,
-    opts: &EvalOptions,
-) -> Evaluation {
+impl<'c> Candidate<'c> {
+    /// A built-in callout (no experiment, no cap, readiness guards apply).
+    pub fn builtin(
+        origin: Origin,
+        kind: CalloutKind,
+        placement: &'c str,
+        severity: Severity,
+        priority: f64,
+        target: Option<Offer>,
+        action: Action,
+    ) -> Self {
+        Candidate {
+            origin,
+            kind,
+            placement,
+            severity,
+            priority,
+            target,
+            action,
+            experiment: None,
+            guarded: true,
+            cap: None,
+            trace: usize::MAX,
+        }
+    }
+}
+
+/// The built-in usage-limit candidate of metric `m` in state `st` (not `ok`).
+pub fn builtin_limit<'c>(
+    s: &'c Session,
+    m: usize,
+    st: State,
+    target: Option<Offer>,
+) -> Candidate<'c> {
+    let policy = &s.catalog.policy;
+    let pr = &policy.usage_limit.priorities;
+    let (priority, severity) = match st {
+        State::Approaching | State::Ok => (pr[0], Severity::Info),
+        State::Critical => (pr[1], Severity::Warning),
+        _ => (pr[2], Severity::Blocking),
+    };
+    let can_purchase = s.facts.can_purchase(&s.catalog);
+    let mut c = Candidate::builtin(
+        Origin::Limit(m),
+        CalloutKind::UsageLimit,
+        &policy.usage_limit.placement,
+        severity,
+        priority,
+        target,
+        action_for(
+            target.as_ref(),
+            can_purchase,
+            s.catalog.seat_metric == Some(m),
+        ),
+    );
+    c.guarded = st < State::AtLimit;
+    c
+}
+
+/// A candidate held back, and why.
+#[derive(Clone, Debug)]
+pub struct Held<'c> {
+    /// The candidate (for rules that matched but had no target: a bare record).
+    pub candidate: Candidate<'c>,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// One rule's (or built-in's) fate, for the trace.
+#[derive(Clone, Debug)]
+pub struct TraceEntry {
+    /// The rule or built-in.
+    pub rule: Origin,
+    /// The callout it built, if any.
+    pub callout: Option<Origin>,
+    /// How it fared.
+    pub status: Status,
+    /// Suppression reason, or why a built-in did not fire.
+    pub reason: Option<&'static str>,
+    /// The condition, step by step.
+    pub steps: Vec<TraceStep>,
+}
+
+/// The decision of one evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct Decision<'c> {
+    /// What to show, best first.
+    pub shown: Vec<Candidate<'c>>,
+    /// What was held back, in the order decided.
+    pub held: Vec<Held<'c>>,
+    /// Per-rule explanation, when asked for.
+    pub trace: Option<Vec<TraceEntry>>,
+    /// Warnings beyond the context's own (an unknown `page.feature`).
+    pub warnings: Vec<Diagnostic>,
+}
+
+struct Traces {
+    list: Option<Vec<TraceEntry>>,
+}
+
+impl Traces {
+    fn push(&mut self, rule: Origin, callout: Option<Origin>, steps: Vec<TraceStep>) -> usize {
+        match &mut self.list {
+            Some(list) => {
+                list.push(TraceEntry {
+                    rule,
+                    callout,
+                    status: Status::NotMatched,
+                    reason: None,
+                    steps,
+                });
+                list.len() - 1
+            }
+            None => usize::MAX,
+        }
+    }
+
+    fn get(&mut self, t: usize) -> Option<&mut TraceEntry> {
+        self.list.as_mut().and_then(|l| l.get_mut(t))
+    }
+
+    fn set(&mut self, t: usize, status: Status, reason: Option<&'static str>) {
+        if let Some(e) = self.get(t) {
+            e.status = status;
+            e.reason = reason;
+        }
+    }
+}
+
+/// Decides everything for a session.
+pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> Decision<'c> {
+    let catalog = &*s.catalog;
+    let facts = &s.facts;
     let policy = &catalog.policy;
-    let mut traces: Vec<RuleTrace> = Vec::new();
-    let mut suppressed = Vec::new();
-    let mut warnings = facts.warnings.clone();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let push_trace =
-        |traces: &mut Vec<RuleTrace>, rule: &str, callout: Option<&str>, steps: Vec<TraceStep>| {
-            traces.push(RuleTrace {
-                rule: rule.to_owned(),
-                callout: callout.map(str::to_owned),
-                status: "not_matched",
-                reason: None,
-                steps,
-            });
-            traces.len() - 1
-        };
+    let can_purchase = facts.can_purchase(catalog);
+    let mut out = Decision::default();
+    let mut traces = Traces {
+        list: opts.trace.then(Vec::new),
+    };
+    let mut candidates: Vec<Candidate<'c>> = Vec::new();
 
     // Built-in feature gate for the feature the user is touching.
     if let Some(feature) = facts.page_feature.as_deref() {
-        if catalog.find(Kind::Feature, feature).is_none() {
-            warnings.push(catalog.unknown(
+        match catalog.find(Kind::Feature, feature) {
+            None => out.warnings.push(catalog.unknown(
                 Kind::Feature,
                 feature,
                 vec!["page".into(), "feature".into()],
-            ));
-        } else if policy.feature_gate.enabled {
-            let check = gate::check_feature(catalog, facts, feature);
-            let t = push_trace(
-                &mut traces,
-                "builtin:feature_gate",
-                Some(&format!("feature_gate:{feature}")),
-                Vec::new(),
-            );
-            if let Some(mut c) = check.callout {
-                c.placement = policy.feature_gate.placement.clone();
-                c.priority = policy.feature_gate.priorities[0];
-                candidates.push(Candidate {
-                    callout: c,
-                    holdout: false,
-                    guarded: true,
-                    cap: None,
-                    trace: t,
-                });
-            } else if let Some(tr) = traces.get_mut(t) {
-                tr.reason = Some(check.reason.to_owned());
+            )),
+            Some(fi) if policy.feature_gate.enabled => {
+                let g = gate::decide(s, feature);
+                let t = traces.push(Origin::Gate(fi), Some(Origin::Gate(fi)), Vec::new());
+                match g.unlock.first().filter(|_| !g.allowed) {
+                    Some(target) => {
+                        let mut c = Candidate::builtin(
+                            Origin::Gate(fi),
+                            CalloutKind::FeatureGate,
+                            &policy.feature_gate.placement,
+                            Severity::Blocking,
+                            policy.feature_gate.priorities[0],
+                            Some(*target),
+                            action_for(Some(target), can_purchase, false),
+                        );
+                        c.trace = t;
+                        candidates.push(c);
+                    }
+                    None => {
+                        let reason = if g.allowed {
+                            g.reason
+                        } else {
+                            GateReason::NotInPlan.max_of(g.reason)
+                        };
+                        traces.set(t, Status::NotMatched, Some(reason.as_str()));
+                    }
+                }
             }
+            Some(_) => {}
         }
     }
 
     // Built-in usage limits for every metric that is not ok.
     if policy.usage_limit.enabled {
-        for (m, u) in facts.usage.iter().enumerate() {
-            let (Some(state_), Some(used), Some(metric)) =
-                (u.state, u.used, catalog.metrics.get(m))
-            else {
+        for m in 0..catalog.metrics.len() {
+            let Some(u) = facts.usage(catalog, m) else {
                 continue;
             };
-            if state_ == State::Ok {
+            let (Some(st), Some(need)) = (u.state, limits::need(u)) else {
+                continue;
+            };
+            if st == State::Ok {
                 continue;
             }
-            let need = used.max(u.projected.unwrap_or(0.0));
-            let options = unlock::options(
-                catalog,
-                facts,
-                Need {
-                    feature: None,
-                    metric: Some((m, need)),
-                },
-            );
-            let Some(mut c) = usage::usage_callout(catalog, facts, m, u, &options) else {
-                continue;
-            };
-            let pr = &policy.usage_limit.priorities;
-            c.priority = match state_ {
-                State::Approaching => pr[0],
-                State::Critical => pr[1],
-                _ => pr[2],
-            };
-            c.placement = policy.usage_limit.placement.clone();
-            let t = push_trace(
-                &mut traces,
-                "builtin:usage_limit",
-                Some(&format!("usage_limit:{}", metric.id)),
-                Vec::new(),
-            );
-            candidates.push(Candidate {
-                callout: c,
-                holdout: false,
-                guarded: state_ < State::AtLimit,
-                cap: None,
-                trace: t,
-            });
+            let target = limits::raise(s, m, need).into_iter().next();
+            let mut c = builtin_limit(s, m, st, target);
+            c.trace = traces.push(Origin::Limit(m), Some(Origin::Limit(m)), Vec::new());
+            candidates.push(c);
         }
     }
 
-    // Designer rules.
-    let env = FactsEnv {
-        catalog,
-        facts,
-        locals: None,
-    };
-    for rule in &policy.rules {
+    // Designer rules: the fast path evaluates each condition over cached slot values.
+    for (i, rule) in policy.rules.iter().enumerate() {
+        let origin = Origin::Rule(i);
         if rule.active_from.is_some_and(|f| facts.now < f)
             || rule.active_until.is_some_and(|u| facts.now >= u)
         {
-            let t = push_trace(&mut traces, &rule.id, Some(&rule.id), Vec::new());
-            suppress(
-                &mut suppressed,
-                &mut traces,
-                t,
-                &rule.id,
-                &rule.id,
-                "schedule",
-                None,
-            );
+            let t = traces.push(origin, Some(origin), Vec::new());
+            traces.set(t, Status::Suppressed, Some(Reason::Schedule.as_str()));
+            out.held.push(Held {
+                candidate: bare(origin, rule),
+                reason: Reason::Schedule,
+            });
             continue;
         }
-        let (matched, steps) = if opts.trace {
-            let (v, steps) = rule.when.eval_traced(&env);
-            (v == Value::Bool(true), steps)
+        let (matched, t) = if opts.trace {
+            let (v, steps) = rule.when.eval_traced(s);
+            let t = traces.push(origin, None, steps);
+            (v == Value::Bool(true), t)
         } else {
-            (rule.when.eval(&env) == Value::Bool(true), Vec::new())
+            (rule.when.matches(s), usize::MAX)
         };
-        let t = push_trace(&mut traces, &rule.id, None, steps);
         if !matched {
             continue;
         }
-        if let Some(tr) = traces.get_mut(t) {
-            tr.callout = Some(rule.id.clone());
+        if let Some(e) = traces.get(t) {
+            e.callout = Some(origin);
         }
-        let Some(target) = rule_target(catalog, facts, rule) else {
-            suppress(
-                &mut suppressed,
-                &mut traces,
-                t,
-                &rule.id,
-                &rule.id,
-                "no_target",
-                None,
-            );
+        let Some(target) = rule_target(s, rule) else {
+            traces.set(t, Status::Suppressed, Some(Reason::NoTarget.as_str()));
+            out.held.push(Held {
+                candidate: bare(origin, rule),
+                reason: Reason::NoTarget,
+            });
             continue;
         };
-        let (experiment, variant, holdout) = match assign_experiment(facts, rule) {
-            Some((exp, None)) => (Some(exp), None, true),
-            Some((exp, Some(v))) => (Some(exp), Some(v), false),
-            None => (None, None, false),
+        let experiment = assign_experiment(s, rule);
+        let variant = match experiment {
+            Some(Assigned::Variant(v)) => rule.experiment.as_ref().and_then(|e| e.variants.get(v)),
+            _ => None,
         };
-        let callout = rule_callout(catalog, facts, rule, target, experiment, variant);
-        let guarded =
-            rule.kind != "downsell" && !(rule.kind == "usage_limit" && rule.severity == "blocking");
+        let guarded = rule.kind != CalloutKind::Downsell
+            && !(rule.kind == CalloutKind::UsageLimit && rule.severity == Severity::Blocking);
         candidates.push(Candidate {
-            callout,
-            holdout,
+            origin,
+            kind: rule.kind,
+            placement: variant
+                .and_then(|v| v.placement.as_deref())
+                .unwrap_or(&rule.placement),
+            severity: rule.severity,
+            priority: variant.and_then(|v| v.priority).unwrap_or(rule.priority),
+            action: rule_action(rule.kind, &target, can_purchase),
+            target: Some(target),
+            experiment,
             guarded: guarded && !rule.ignore_readiness,
             cap: rule.cap,
             trace: t,
@@ -252,24 +518,19 @@ pub fn evaluate(
     }
 
     // Per-callout guards.
-    let mut eligible: Vec<Candidate> = Vec::new();
+    let mut eligible: Vec<Candidate<'c>> = Vec::with_capacity(candidates.len());
     for c in candidates {
-        match guard(catalog, facts, state, &c).or_else(|| c.holdout.then(|| "holdout".to_owned())) {
+        let id = c.origin.callout_id(catalog);
+        let reason = guard(s, state, &c, &id).or_else(|| {
+            (c.experiment == Some(Assigned::Holdout)).then_some(Reason::Holdout)
+        });
+        match reason {
             Some(reason) => {
-                let (rule, id, exp) = (
-                    c.callout.rule.clone(),
-                    c.callout.id.clone(),
-                    c.callout.experiment.clone(),
-                );
-                suppress(
-                    &mut suppressed,
-                    &mut traces,
-                    c.trace,
-                    &rule,
-                    &id,
-                    &reason,
-                    exp,
-                );
+                traces.set(c.trace, Status::Suppressed, Some(reason.as_str()));
+                out.held.push(Held {
+                    candidate: c,
+                    reason,
+                });
             }
             None => eligible.push(c),
         }
@@ -277,117 +538,127 @@ pub fn evaluate(
 
     // Rank, then dedupe by target, placement maximum and global caps. The whole decision is
     // made before a placement filter is applied, so asking per placement gives the same answer.
-    eligible.sort_by(|a, b| rank(&a.callout, &b.callout));
-    let day = crate::date::DAY_MS;
-    let (mut shown_today, recent_ids) = state.shown_within(facts.now, day);
+    eligible.sort_by(|a, b| rank(catalog, a, b));
+    let (mut shown_today, recent_ids) = state.shown_within(facts.now, DAY_MS);
     let mut latest = state.latest_impression(facts.now);
-    let mut placed: Vec<usize> = Vec::new();
-    let mut out: Vec<Callout> = Vec::new();
-    let mut per_placement: Vec<(String, u32)> = Vec::new();
+    let mut per_placement: Vec<(&str, u32)> = Vec::new();
     // Targets of higher-ranked callouts, shown or not: a rule replaces the built-in for its
     // target even when the rule itself loses its placement.
-    let mut targets: Vec<(&'static str, String)> = Vec::new();
+    let mut targets: Vec<(bool, usize)> = Vec::new();
     for c in eligible {
-        let co = &c.callout;
-        let dup = co.target.as_ref().is_some_and(|t| {
-            let seen = targets.iter().any(|(k, id)| *k == t.kind && *id == t.id);
+        let dup = c.target.as_ref().is_some_and(|t| {
+            let seen = targets.contains(&(t.plan, t.index));
             if !seen {
-                targets.push((t.kind, t.id.clone()));
+                targets.push((t.plan, t.index));
             }
             seen
         });
+        let id = c.origin.callout_id(catalog);
+        let recent = recent_ids.contains(&id.as_str());
         let reason = if dup {
-            Some("duplicate_target")
+            Some(Reason::DuplicateTarget)
         } else {
             let max = policy
                 .placements
                 .iter()
-                .find(|(p, _)| *p == co.placement)
+                .find(|(p, _)| p == c.placement)
                 .and_then(|(_, m)| *m);
             let used = per_placement
                 .iter()
-                .find(|(p, _)| *p == co.placement)
+                .find(|(p, _)| *p == c.placement)
                 .map_or(0, |(_, n)| *n);
             if max.is_some_and(|m| used >= m) {
-                Some("placement_full")
-            } else if co.severity != "blocking"
-                && !recent_ids.contains(&co.id.as_str())
+                Some(Reason::PlacementFull)
+            } else if c.severity != Severity::Blocking
+                && !recent
                 && global_capped(catalog, facts.now, shown_today, latest)
             {
-                Some("cap:global")
+                Some(Reason::CapGlobal)
             } else {
                 None
             }
         };
         match reason {
             Some(r) => {
-                let (rule, id, exp) = (co.rule.clone(), co.id.clone(), co.experiment.clone());
-                suppress(&mut suppressed, &mut traces, c.trace, &rule, &id, r, exp);
+                traces.set(c.trace, Status::Suppressed, Some(r.as_str()));
+                out.held.push(Held {
+                    candidate: c,
+                    reason: r,
+                });
             }
             None => {
-                match per_placement.iter_mut().find(|(p, _)| *p == co.placement) {
+                match per_placement.iter_mut().find(|(p, _)| *p == c.placement) {
                     Some((_, n)) => *n += 1,
-                    None => per_placement.push((co.placement.clone(), 1)),
+                    None => per_placement.push((c.placement, 1)),
                 }
-                if !recent_ids.contains(&co.id.as_str()) {
+                if !recent {
                     shown_today += 1;
-                    if co.severity != "blocking" {
+                    if c.severity != Severity::Blocking {
                         latest = Some(facts.now);
                     }
                 }
-                if let Some(tr) = traces.get_mut(c.trace) {
-                    tr.status = "shown";
-                }
-                placed.push(c.trace);
-                out.push(c.callout);
+                traces.set(c.trace, Status::Shown, None);
+                out.shown.push(c);
             }
         }
     }
 
     if let Some(p) = &opts.placement {
-        for (c, t) in out.iter().zip(&placed) {
-            if c.placement != *p {
-                if let Some(tr) = traces.get_mut(*t) {
-                    tr.status = "other_placement";
-                }
+        for c in &out.shown {
+            if c.placement != p {
+                traces.set(c.trace, Status::OtherPlacement, None);
             }
         }
-        out.retain(|c| c.placement == *p);
+        out.shown.retain(|c| c.placement == p);
     }
+    out.trace = traces.list;
+    out
+}
 
-    Evaluation {
-        callouts: out,
-        suppressed,
-        errors: facts.errors.clone(),
-        warnings,
-        trace: opts.trace.then_some(traces),
+impl GateReason {
+    /// `self`, unless it is an allowing reason (used for a gate that produced no callout).
+    fn max_of(self, other: GateReason) -> GateReason {
+        match other {
+            GateReason::TrialExpired | GateReason::NotInPlan => other,
+            _ => self,
+        }
     }
 }
 
-fn suppress(
-    list: &mut Vec<Suppressed>,
-    traces: &mut [RuleTrace],
-    t: usize,
-    rule: &str,
-    callout: &str,
-    reason: &str,
-    experiment: Option<ExperimentRef>,
-) {
-    list.push(Suppressed {
-        rule: rule.to_owned(),
-        callout: callout.to_owned(),
-        reason: reason.to_owned(),
-        experiment,
-    });
-    if let Some(tr) = traces.get_mut(t) {
-        tr.status = "suppressed";
-        tr.reason = Some(reason.to_owned());
+/// A record of a rule that matched (or was scheduled out) without a full candidate.
+fn bare(origin: Origin, rule: &Rule) -> Candidate<'_> {
+    Candidate {
+        origin,
+        kind: rule.kind,
+        placement: &rule.placement,
+        severity: rule.severity,
+        priority: rule.priority,
+        target: None,
+        action: Action::AskAdmin,
+        experiment: None,
+        guarded: false,
+        cap: None,
+        trace: usize::MAX,
+    }
+}
+
+fn rule_action(kind: CalloutKind, target: &Offer, can_purchase: bool) -> Action {
+    if !can_purchase {
+        return Action::AskAdmin;
+    }
+    match kind {
+        CalloutKind::Downsell => Action::Downgrade,
+        CalloutKind::Trial => Action::StartTrial,
+        _ if target.contact_sales => Action::ContactSales,
+        CalloutKind::SeatExpansion if !target.plan => Action::AddSeats,
+        _ if target.plan => Action::Upgrade,
+        _ => Action::AddAddon,
     }
 }
 
 /// Priority (high first), monthly revenue delta (high first), rule id, callout id.
-fn rank(a: &Callout, b: &Callout) -> std::cmp::Ordering {
-    let delta = |c: &Callout| {
+fn rank(catalog: &Catalog, a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
+    let delta = |c: &Candidate<'_>| {
         c.target
             .as_ref()
             .and_then(|t| t.monthly_delta)
@@ -396,8 +667,8 @@ fn rank(a: &Callout, b: &Callout) -> std::cmp::Ordering {
     b.priority
         .total_cmp(&a.priority)
         .then(delta(b).total_cmp(&delta(a)))
-        .then_with(|| a.rule.cmp(&b.rule))
-        .then_with(|| a.id.cmp(&b.id))
+        .then_with(|| a.origin.rule(catalog).cmp(b.origin.rule(catalog)))
+        .then_with(|| a.origin.callout_id(catalog).cmp(&b.origin.callout_id(catalog)))
 }
 
 fn global_capped(catalog: &Catalog, now: f64, shown_today: usize, latest: Option<f64>) -> bool {
@@ -408,59 +679,63 @@ fn global_capped(catalog: &Catalog, now: f64, shown_today: usize, latest: Option
 }
 
 /// The first guard that holds the callout back.
-fn guard(catalog: &Catalog, facts: &Facts, state: &EngineState, c: &Candidate) -> Option<String> {
-    let co = &c.callout;
-    let hist = state.callouts.get(&co.id);
-    if hist.is_some_and(|h| h.converted_at.is_some_and(|t| t <= facts.now)) {
-        return Some("converted".into());
+fn guard(s: &Session, state: &EngineState, c: &Candidate<'_>, id: &str) -> Option<Reason> {
+    let catalog = &*s.catalog;
+    let now = s.facts.now;
+    let hist = state.callouts.get(id);
+    if hist.is_some_and(|h| h.converted_at.is_some_and(|t| t <= now)) {
+        return Some(Reason::Converted);
     }
     if c.guarded {
-        if let Some(g) = readiness(catalog, facts, co.kind) {
-            return Some(format!("readiness:{g}"));
+        if let Some(g) = readiness(s, c.kind) {
+            return Some(Reason::Readiness(g));
         }
     }
-    let day = crate::date::DAY_MS;
     if let (Some(cool), Some(at)) = (
         catalog.policy.frequency.dismiss_cooldown_days,
         hist.and_then(|h| h.dismissed_at),
     ) {
-        if at <= facts.now && facts.now - at < cool * day {
-            return Some("cooldown:dismissed".into());
+        if at <= now && now - at < cool * DAY_MS {
+            return Some(Reason::CooldownDismissed);
         }
     }
     if let Some(cap) = c.cap {
-        if state.rule_impressions_within(&co.rule, facts.now, cap.per_days * day)
+        if state.rule_impressions_within(c.origin.rule(catalog), now, cap.per_days * DAY_MS)
             >= cap.max_impressions as usize
         {
-            return Some("cap:rule".into());
+            return Some(Reason::CapRule);
         }
     }
     None
 }
 
 /// The readiness guard an account fails, if any. Values the context does not give pass.
-fn readiness(catalog: &Catalog, facts: &Facts, kind: &str) -> Option<&'static str> {
+pub fn readiness(s: &Session, kind: CalloutKind) -> Option<Guard> {
+    let catalog = &*s.catalog;
+    let facts = &s.facts;
     let r = &catalog.policy.readiness;
     let a = &facts.account;
     if r.min_health_score
         .is_some_and(|m| a.health_score.is_some_and(|h| h < m))
     {
-        return Some("health");
+        return Some(Guard::Health);
     }
     if r.min_tenure_days
         .is_some_and(|m| facts.tenure_days().is_some_and(|t| t < m))
     {
-        return Some("tenure");
+        return Some(Guard::Tenure);
     }
     if a.lifecycle.as_deref() == Some("onboarding") {
         match r.onboarding {
-            Onboarding::Block => return Some("onboarding"),
-            Onboarding::CrossSellOnly if kind != "cross_sell" => return Some("onboarding"),
+            Onboarding::Block => return Some(Guard::Onboarding),
+            Onboarding::CrossSellOnly if kind != CalloutKind::CrossSell => {
+                return Some(Guard::Onboarding)
+            }
             _ => {}
         }
     }
     if r.block_on_open_escalations && a.open_escalations.is_some_and(|n| n > 0.0) {
-        return Some("escalations");
+        return Some(Guard::Escalations);
     }
     if r.min_feature_adoption.is_some_and(|min| {
         facts
@@ -468,13 +743,15 @@ fn readiness(catalog: &Catalog, facts: &Facts, kind: &str) -> Option<&'static st
             .flatten()
             .is_some_and(|x| x < min)
     }) {
-        return Some("adoption");
+        return Some(Guard::Adoption);
     }
     None
 }
 
 /// The target of a rule's callout: explicit, right-size, or the kind's default.
-fn rule_target(catalog: &Catalog, facts: &Facts, rule: &Rule) -> Option<UnlockOption> {
+fn rule_target(s: &Session, rule: &Rule) -> Option<Offer> {
+    let catalog = &*s.catalog;
+    let facts = &s.facts;
     let current = facts.account.plan?;
     match &rule.target {
         // Never "upgrade" to the plan the account is on.
@@ -491,30 +768,16 @@ fn rule_target(catalog: &Catalog, facts: &Facts, rule: &Rule) -> Option<UnlockOp
                 .then(|| unlock::addon_option(catalog, facts, *a, 1))
                 .flatten()
         }
-        RuleTarget::RightSize => right_size(catalog, facts, current),
+        RuleTarget::RightSize => right_size(s, current),
         RuleTarget::Auto => match rule.kind {
-            "downsell" => right_size(catalog, facts, current),
-            "seat_expansion" => {
+            CalloutKind::Downsell => right_size(s, current),
+            CalloutKind::SeatExpansion => {
                 let m = catalog.seat_metric?;
-                let used = facts.usage.get(m)?.used?;
-                let invites = facts
-                    .signals
-                    .get("pendingInvites")
-                    .and_then(serde_json::Value::as_f64)
-                    .unwrap_or(0.0)
-                    .max(1.0);
-                unlock::options(
-                    catalog,
-                    facts,
-                    Need {
-                        feature: None,
-                        metric: Some((m, used + invites)),
-                    },
-                )
-                .into_iter()
-                .next()
+                let used = facts.usage(catalog, m)?.used?;
+                let invites = facts.signal_number("pendingInvites").unwrap_or(0.0).max(1.0);
+                limits::raise(s, m, used + invites).into_iter().next()
             }
-            "usage_limit" => {
+            CalloutKind::UsageLimit => {
                 let m = rule
                     .when
                     .slots()
@@ -522,20 +785,10 @@ fn rule_target(catalog: &Catalog, facts: &Facts, rule: &Rule) -> Option<UnlockOp
                     .map(|s| split(s.id))
                     .find(|(t, _, _)| *t == tag::USAGE)
                     .map(|(_, i, _)| i)?;
-                let u = facts.usage.get(m)?;
-                let need = u.used?.max(u.projected.unwrap_or(0.0));
-                unlock::options(
-                    catalog,
-                    facts,
-                    Need {
-                        feature: None,
-                        metric: Some((m, need)),
-                    },
-                )
-                .into_iter()
-                .next()
+                let u = facts.usage(catalog, m)?;
+                limits::raise(s, m, limits::need(u)?).into_iter().next()
             }
-            "feature_gate" | "trial" => {
+            CalloutKind::FeatureGate | CalloutKind::Trial => {
                 let f = facts
                     .page_feature
                     .as_deref()
@@ -557,7 +810,7 @@ fn rule_target(catalog: &Catalog, facts: &Facts, rule: &Rule) -> Option<UnlockOp
                     },
                 )
                 .into_iter()
-                .find(|o| o.kind == "plan")
+                .find(|o| o.plan)
             }
             _ => unlock::options(catalog, facts, Need::default())
                 .into_iter()
@@ -566,19 +819,19 @@ fn rule_target(catalog: &Catalog, facts: &Facts, rule: &Rule) -> Option<UnlockOp
     }
 }
 
-fn right_size(catalog: &Catalog, facts: &Facts, current: usize) -> Option<UnlockOption> {
-    let p = usage::right_size_plan(catalog, facts, catalog.policy.headroom)?;
+fn right_size(s: &Session, current: usize) -> Option<Offer> {
+    let p = s.right_size_plan()?;
     // A downsell must save money: the right-size plan has to be strictly cheaper.
     (p != current)
-        .then(|| unlock::plan_option(catalog, facts, p))
+        .then(|| unlock::plan_option(&s.catalog, &s.facts, p))
         .flatten()
         .filter(|o| o.monthly_delta.is_some_and(|d| d < 0.0))
 }
 
-/// Experiment assignment: `None` when the rule has no experiment or the unit has no id;
-/// `Some((ref, None))` in the holdout; `Some((ref, Some(variant index)))` otherwise.
-fn assign_experiment(facts: &Facts, rule: &Rule) -> Option<(ExperimentRef, Option<usize>)> {
+/// Experiment assignment: `None` when the rule has no experiment or the unit has no id.
+fn assign_experiment(s: &Session, rule: &Rule) -> Option<Assigned> {
     let exp = rule.experiment.as_ref()?;
+    let facts = &s.facts;
     let unit = if exp.unit_user {
         facts.user.id.as_deref()
     } else {
@@ -586,107 +839,8 @@ fn assign_experiment(facts: &Facts, rule: &Rule) -> Option<(ExperimentRef, Optio
     }
     .filter(|id| !id.is_empty())?;
     let weights: Vec<f64> = exp.variants.iter().map(|v| v.weight).collect();
-    match assign(bucket(&exp.seed, unit), exp.holdout, &weights) {
-        Assignment::Holdout => Some((
-            ExperimentRef {
-                key: exp.key.clone(),
-                variant: None,
-                holdout: true,
-            },
-            None,
-        )),
-        Assignment::Variant(i) => {
-            let id = exp.variants.get(i).map(|v| v.id.clone());
-            Some((
-                ExperimentRef {
-                    key: exp.key.clone(),
-                    variant: id,
-                    holdout: false,
-                },
-                Some(i),
-            ))
-        }
-    }
-}
-
-fn rule_callout(
-    catalog: &Catalog,
-    facts: &Facts,
-    rule: &Rule,
-    option: UnlockOption,
-    experiment: Option<ExperimentRef>,
-    variant: Option<usize>,
-) -> Callout {
-    let variant = variant.and_then(|i| rule.experiment.as_ref().and_then(|e| e.variants.get(i)));
-    let target = Target::from(&option);
-    let can_purchase = facts.can_purchase(catalog);
-    let action = if !can_purchase {
-        "ask_admin"
-    } else {
-        match rule.kind {
-            "downsell" => "downgrade",
-            "trial" => "start_trial",
-            _ if target.contact_sales => "contact_sales",
-            "seat_expansion" if target.kind == "addon" => "add_seats",
-            _ if target.kind == "plan" => "upgrade",
-            _ => "add_addon",
-        }
-    };
-    let mut layers: Vec<&Localized> = Vec::new();
-    if let Some(v) = variant {
-        layers.push(&v.message);
-    }
-    layers.push(&rule.message);
-    let locals = LocalValues {
-        feature: None,
-        metric: None,
-        target: Some(target.clone()),
-    };
-    let texts = render(catalog, facts, &layers, action, &locals, false);
-    let mut reasons = vec![format!(
-        "rule `{}` matched: {}",
-        rule.id,
-        rule.when.source()
-    )];
-    reasons.push(format!("target: {} `{}`", target.kind, target.id));
-    if !can_purchase {
-        reasons.push("user role cannot purchase: ask_admin".into());
-    }
-    if let Some(e) = &experiment {
-        reasons.push(format!(
-            "experiment `{}`: variant `{}`",
-            e.key,
-            e.variant.as_deref().unwrap_or("")
-        ));
-    }
-    let url = if can_purchase {
-        rule.cta_url.clone().or_else(|| target.url.clone())
-    } else {
-        None
-    };
-    Callout {
-        id: rule.id.clone(),
-        rule: rule.id.clone(),
-        kind: rule.kind,
-        placement: variant
-            .and_then(|v| v.placement.clone())
-            .unwrap_or_else(|| rule.placement.clone()),
-        severity: rule.severity,
-        target: Some(target),
-        title: texts.title,
-        body: texts.body,
-        cta: Cta {
-            label: texts.cta,
-            action,
-            url,
-        },
-        priority: variant.and_then(|v| v.priority).unwrap_or(rule.priority),
-        experiment,
-        reasons,
-    }
-}
-
-/// A diagnostic for an event the engine could not record.
-pub fn bad_event(message: String, field: &str) -> Diagnostic {
-    Diagnostic::new("invalid_event", message, join(&[], field))
+    Some(match assign(bucket(&exp.seed, unit), exp.holdout, &weights) {
+        Assignment::Holdout => Assigned::Holdout,
+        Assignment::Variant(i) => Assigned::Variant(i),
+    })
 }

@@ -4,35 +4,56 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use serde_json::Value;
-
-use crate::config::Catalog;
-use crate::diag::{join, Diagnostic};
+use crate::base::date;
+use crate::base::diag::{join, Diagnostic};
+use crate::base::json::{Kind as JsonKind, Val};
+use crate::base::num::js;
+use crate::base::out::{Out, ToJson};
+use crate::catalog::Catalog;
 
 /// Version of the exported state format.
 pub const STATE_VERSION: u32 = 1;
 
 /// History of one callout.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CalloutHistory {
     /// Most recent impressions (ms since epoch), oldest first.
     pub impressions: Vec<f64>,
     /// Last click.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clicked_at: Option<f64>,
     /// Last dismissal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dismissed_at: Option<f64>,
     /// Conversion (never shown again).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_at: Option<f64>,
 }
 
+impl ToJson for CalloutHistory {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("impressions", &self.impressions)
+            .some("clickedAt", &self.clicked_at)
+            .some("dismissedAt", &self.dismissed_at)
+            .some("convertedAt", &self.converted_at)
+            .end();
+    }
+}
+
+impl ToJson for EngineState {
+    fn write(&self, out: &mut Out) {
+        let mut o = out.obj();
+        o.field("version", &self.version);
+        let c = o.key("callouts");
+        let mut co = c.obj();
+        for (id, h) in &self.callouts {
+            co.field(id, h);
+        }
+        co.end();
+        o.end();
+    }
+}
+
 /// The engine's memory of events.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EngineState {
     /// Format version.
     pub version: u32,
@@ -99,19 +120,19 @@ impl EngineState {
 
     /// Restores an exported state. A corrupt, foreign or future-version state gives an empty
     /// state and a warning, never an error.
-    pub fn restore(catalog: &Catalog, v: &Value) -> (EngineState, Vec<Diagnostic>) {
+    pub fn restore(catalog: &Catalog, v: Option<Val<'_>>) -> (EngineState, Vec<Diagnostic>) {
         let mut warnings = Vec::new();
         let path = join(&[], "state");
         let mut warn =
             |msg: String| warnings.push(Diagnostic::new("state_ignored", msg, path.clone()));
-        let Some(o) = v.as_object() else {
+        let Some(o) = v.filter(|v| v.is_object()) else {
             warn("state is not an object; starting fresh".into());
             return (EngineState::new(), warnings);
         };
-        match o.get("version").and_then(Value::as_f64) {
+        match o.get("version").and_then(|v| v.as_f64()) {
             Some(x) if x == f64::from(STATE_VERSION) => {}
             Some(x) => {
-                warn(format!("state version `{x}` is not supported (this engine writes {STATE_VERSION}); starting fresh"));
+                warn(format!("state version `{}` is not supported (this engine writes {STATE_VERSION}); starting fresh", js(x)));
                 return (EngineState::new(), warnings);
             }
             None => {
@@ -120,35 +141,32 @@ impl EngineState {
             }
         }
         let mut state = EngineState::new();
-        let Some(callouts) = o.get("callouts").and_then(Value::as_object) else {
+        let Some(callouts) = o.get("callouts").filter(|v| v.is_object()) else {
             warn("state has no `callouts` object; starting fresh".into());
             return (state, warnings);
         };
-        let time = |x: Option<&Value>| {
-            x.and_then(Value::as_f64)
-                .filter(|t| crate::date::in_range(*t))
-        };
-        for (id, h) in callouts {
+        let time = |x: Option<Val<'_>>| x.and_then(|v| v.as_f64()).filter(|t| date::in_range(*t));
+        for (id, h) in callouts.entries() {
             if !known_callout(catalog, id) {
                 continue; // a rule removed since the state was saved
             }
-            let Some(ho) = h.as_object() else {
+            let Some(ho) = Some(h).filter(|h| h.is_object()) else {
                 warn(format!("history of `{id}` is not an object; skipped"));
                 continue;
             };
             let mut impressions: Vec<f64> = ho
                 .get("impressions")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|t| time(Some(t))).collect())
+                .filter(|a| a.kind() == JsonKind::Array)
+                .map(|a| a.items().filter_map(|t| time(Some(t))).collect())
                 .unwrap_or_default();
-            impressions.sort_by(f64::total_cmp);
+            impressions.sort_unstable_by(f64::total_cmp);
             let hist = CalloutHistory {
                 impressions,
                 clicked_at: time(ho.get("clickedAt")),
                 dismissed_at: time(ho.get("dismissedAt")),
                 converted_at: time(ho.get("convertedAt")),
             };
-            state.callouts.insert(id.clone(), hist);
+            state.callouts.insert(id.to_owned(), hist);
         }
         state.prune(catalog);
         (state, warnings)

@@ -1,10 +1,25 @@
 //! Finding the options that unlock a feature or raise a limit, priced from the catalog and
-//! sorted cheapest first.
+//! sorted cheapest first, as typed [`Offer`]s (the render layer names and labels them).
 
-use crate::callout::UnlockOption;
-use crate::config::{Catalog, Kind, Price};
-use crate::context::Facts;
-use crate::usage::{limits_on, round};
+use crate::base::num::round;
+use crate::catalog::{Model as Catalog, Price};
+use crate::facts::usage::limits_on;
+use crate::facts::Facts;
+
+/// A plan or add-on offered to the account, priced against its current bill.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Offer {
+    /// A plan (else an add-on).
+    pub plan: bool,
+    /// Plan or add-on index.
+    pub index: usize,
+    /// Add-ons: units to buy.
+    pub quantity: Option<u32>,
+    /// Change of the monthly bill; `None` for contact-sales plans or unknown per-seat prices.
+    pub monthly_delta: Option<f64>,
+    /// Sold by a sales conversation.
+    pub contact_sales: bool,
+}
 
 /// What the account needs.
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,7 +48,7 @@ impl<'a> Pricing<'a> {
                 *slot = slot.saturating_add(*q);
             }
         }
-        let known = facts.seats();
+        let known = facts.seats;
         let seats = match (known, seats) {
             (Some(k), Some(s)) => Some(k.max(s)),
             (k, s) => k.or(s),
@@ -87,7 +102,7 @@ impl<'a> Pricing<'a> {
 /// to the amount, still covers the current use of every other metric, and keeps every feature
 /// that an add-on which cannot be held on it gave. An add-on qualifies when it can be bought on
 /// the current plan; stackable add-ons get the smallest quantity that reaches the amount.
-pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption> {
+pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<Offer> {
     let mut out = Vec::new();
     let Some(current) = facts.account.plan else {
         return out;
@@ -105,7 +120,7 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
         }
         let limits = limits_on(catalog, facts, pi);
         let covers = facts
-            .usage
+            .usage_input
             .iter()
             .zip(&limits)
             .enumerate()
@@ -172,14 +187,6 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
         }
     }
 
-    let rank = |o: &UnlockOption| {
-        let kind = if o.kind == "plan" {
-            Kind::Plan
-        } else {
-            Kind::Addon
-        };
-        catalog.find(kind, &o.id).unwrap_or(usize::MAX)
-    };
     out.sort_by(|a, b| {
         a.monthly_delta
             .is_none()
@@ -191,8 +198,8 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<UnlockOption
                     .total_cmp(&b.monthly_delta.unwrap_or(0.0)),
             )
             .then(a.quantity.unwrap_or(0).cmp(&b.quantity.unwrap_or(0)))
-            .then(a.kind.cmp(b.kind).reverse())
-            .then_with(|| rank(a).cmp(&rank(b)))
+            .then(b.plan.cmp(&a.plan))
+            .then(a.index.cmp(&b.index))
     });
     out
 }
@@ -202,42 +209,33 @@ fn plan_option_with(
     pricing: &Pricing,
     current: usize,
     plan: usize,
-) -> Option<UnlockOption> {
+) -> Option<Offer> {
     let p = catalog.plans.get(plan)?;
-    Some(UnlockOption {
-        kind: "plan",
-        id: p.id.clone(),
-        label: p.label.clone(),
+    Some(Offer {
+        plan: true,
+        index: plan,
         quantity: None,
         monthly_delta: pricing.delta(current, plan),
         contact_sales: p.contact_sales,
-        url: p.url.clone(),
     })
 }
 
-fn addon_option_with(
-    catalog: &Catalog,
-    pricing: &Pricing,
-    addon: usize,
-    quantity: u32,
-) -> UnlockOption {
+fn addon_option_with(catalog: &Catalog, pricing: &Pricing, addon: usize, quantity: u32) -> Offer {
     let a = catalog.addons.get(addon);
-    UnlockOption {
-        kind: "addon",
-        id: a.map(|a| a.id.clone()).unwrap_or_default(),
-        label: a.map(|a| a.label.clone()).unwrap_or_default(),
+    Offer {
+        plan: false,
+        index: addon,
         quantity: Some(quantity),
         monthly_delta: a
             .and_then(|a| pricing.price(a.price))
             .map(|p| round(p * f64::from(quantity), 2)),
         contact_sales: false,
-        url: a.and_then(|a| a.url.clone()),
     }
 }
 
 /// A specific plan as an option, priced against the current bill (whether or not it is above
 /// the current plan: downsell targets are cheaper ones).
-pub fn plan_option(catalog: &Catalog, facts: &Facts, plan: usize) -> Option<UnlockOption> {
+pub fn plan_option(catalog: &Catalog, facts: &Facts, plan: usize) -> Option<Offer> {
     let current = facts.account.plan?;
     plan_option_with(catalog, &Pricing::new(catalog, facts, None), current, plan)
 }
@@ -248,7 +246,7 @@ pub fn addon_option(
     facts: &Facts,
     addon: usize,
     quantity: u32,
-) -> Option<UnlockOption> {
+) -> Option<Offer> {
     catalog.addons.get(addon)?;
     Some(addon_option_with(
         catalog,

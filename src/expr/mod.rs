@@ -298,6 +298,17 @@ impl ExprError {
     }
 }
 
+impl crate::base::out::ToJson for ExprError {
+    fn write(&self, out: &mut crate::base::out::Out) {
+        out.obj()
+            .field("code", self.code)
+            .field("message", &self.message)
+            .field("span", &self.span)
+            .some("help", &self.help)
+            .end();
+    }
+}
+
 impl fmt::Display for ExprError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

@@ -108,7 +108,7 @@ pub fn run_check_text(engine: &mut Engine, config: &str, context: &Value, check:
     } else if let Some(m) = check.get("checkUsage").and_then(Value::as_str) {
         to_json(&engine.check_usage(m, &ctx, HOST_NOW))
     } else if let Some(o) = check.get("evaluate") {
-        let opts = upgrade_prompts::recommend::EvalOptions {
+        let opts = upgrade_prompts::EvalOptions {
             placement: o
                 .get("placement")
                 .and_then(Value::as_str)
@@ -119,7 +119,7 @@ pub fn run_check_text(engine: &mut Engine, config: &str, context: &Value, check:
     } else if let Some(e) = check.get("record") {
         let at = e["at"]
             .as_str()
-            .and_then(upgrade_prompts::date::parse)
+            .and_then(upgrade_prompts::base::date::parse)
             .unwrap_or(f64::NAN);
         to_json(&engine.record(
             e["type"].as_str().unwrap_or(""),

@@ -1,0 +1,472 @@
+//! The render layer: words what the decide layer chose. Texts, CTA labels and URLs, unlock
+//! lists, reasons and traces are built here, and only for the callouts that are returned (and
+//! the trace when it is asked for). Every result type writes itself as JSON.
+
+mod results;
+
+pub use results::{
+    Callout, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace, Suppressed,
+    Target, UnlockOption, UsageCheck,
+};
+
+use crate::base::date;
+use crate::base::diag::{join, Diagnostic};
+use crate::base::num::{format_money, format_number};
+use crate::catalog::template::{locale_chain, lookup, Field, Localized, Part, Template};
+use crate::catalog::Kind;
+use crate::decide::gate::{Gate, GateReason};
+use crate::decide::limits::Limit;
+use crate::decide::recommend::{Action, Assigned, Candidate, Decision, Origin};
+use crate::decide::unlock::Offer;
+use crate::decide::{Locals, Session};
+use crate::expr::{Env, Value};
+use crate::facts::State;
+
+/// Fills a template's placeholders from `env` (numbers with thousands separators, amounts as
+/// money in `currency`, missing values as a dash).
+pub fn fill(t: &Template, env: &dyn Env, currency: &str) -> String {
+    let mut out = String::new();
+    for part in &t.parts {
+        match part {
+            Part::Text(s) => out.push_str(s),
+            Part::Slot { slot, money } => match env.get(slot) {
+                Value::Number(n) if *money => out.push_str(&format_money(n, currency)),
+                Value::Number(n) => out.push_str(&format_number(n)),
+                Value::String(s) => out.push_str(&s),
+                Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                Value::List(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        match v {
+                            Value::String(s) => out.push_str(s),
+                            Value::Number(n) => out.push_str(&format_number(*n)),
+                            other => out.push_str(&other.to_string()),
+                        }
+                    }
+                }
+                Value::Null | Value::Missing => out.push('—'),
+            },
+        }
+    }
+    out
+}
+
+struct Texts {
+    title: String,
+    body: String,
+    cta: String,
+}
+
+fn texts(
+    s: &Session,
+    layers: &[&Localized],
+    action: Action,
+    locals: &Locals,
+    forecast: bool,
+) -> Texts {
+    let catalog = &*s.catalog;
+    let env = s.with_locals(locals);
+    let chain = locale_chain(&s.facts.locale);
+    let render = |t: &Template| fill(t, &env, &catalog.currency);
+    let text = |which: Field| lookup(layers, &chain, which).map(render).unwrap_or_default();
+    let body = if forecast {
+        lookup(layers, &chain, Field::BodyForecast)
+            .map(render)
+            .unwrap_or_else(|| text(Field::Body))
+    } else {
+        text(Field::Body)
+    };
+    // A rule's own CTA text is for buyers; others always get the "ask your admin" label.
+    let own_cta = if action == Action::AskAdmin {
+        None
+    } else {
+        lookup(layers, &chain, Field::Cta).map(render)
+    };
+    let cta = own_cta
+        .or_else(|| {
+            let defaults = catalog.messages.layers(action.message_key());
+            lookup(&defaults, &chain, Field::Cta).map(render)
+        })
+        .unwrap_or_default();
+    Texts {
+        title: text(Field::Title),
+        body,
+        cta,
+    }
+}
+
+fn url_of(s: &Session, o: &Offer) -> Option<String> {
+    if o.plan {
+        s.catalog.plans.get(o.index).and_then(|p| p.url.clone())
+    } else {
+        s.catalog.addons.get(o.index).and_then(|a| a.url.clone())
+    }
+}
+
+/// An offer as an unlock option.
+pub fn unlock_option(s: &Session, o: &Offer) -> UnlockOption {
+    let (id, label) = s.catalog.offer_names(o.plan, o.index);
+    UnlockOption {
+        plan: o.plan,
+        id: id.to_owned(),
+        label: label.to_owned(),
+        quantity: o.quantity,
+        monthly_delta: o.monthly_delta,
+        contact_sales: o.contact_sales,
+        url: url_of(s, o),
+    }
+}
+
+fn target(s: &Session, o: &Offer) -> Target {
+    let (id, label) = s.catalog.offer_names(o.plan, o.index);
+    Target {
+        plan: o.plan,
+        id: id.to_owned(),
+        label: label.to_owned(),
+        monthly_delta: o.monthly_delta,
+        quantity: o.quantity,
+        contact_sales: o.contact_sales,
+    }
+}
+
+fn offer_words(s: &Session, o: &Offer, lead: &str) -> String {
+    let (id, _) = s.catalog.offer_names(o.plan, o.index);
+    let mut r = String::with_capacity(lead.len() + id.len() + 10);
+    r.push_str(lead);
+    r.push_str(if o.plan { "plan `" } else { "addon `" });
+    r.push_str(id);
+    r.push('`');
+    r
+}
+
+/// Words a decided candidate as a callout.
+pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
+    let catalog = &*s.catalog;
+    let facts = &s.facts;
+    let can_purchase = c.action != Action::AskAdmin;
+    let mut reasons = Vec::new();
+    let mut experiment = None;
+    let mut url = None;
+    let t = match c.origin {
+        Origin::Gate(fi) => {
+            let f = catalog.features.get(fi);
+            let fid = f.map_or("", |f| f.id.as_str());
+            let trial_over = facts.account.trials.iter().any(|(x, _)| *x == fi);
+            reasons.push(if trial_over {
+                format!("the trial of `{fid}` has ended")
+            } else {
+                let plan_label = facts
+                    .account
+                    .plan
+                    .and_then(|p| catalog.plans.get(p))
+                    .map_or("", |p| p.label.as_str());
+                format!("`{fid}` is not included in the {plan_label} plan")
+            });
+            let locals = Locals {
+                feature: Some(fi),
+                metric: None,
+                target: c.target,
+            };
+            texts(s, &catalog.messages.layers("featureGate"), c.action, &locals, false)
+        }
+        Origin::Limit(m) => {
+            let u = facts.usage(catalog, m);
+            let state = u.and_then(|u| u.state).unwrap_or(State::Over);
+            let key = match state {
+                State::Approaching => "usageLimit.approaching",
+                State::Critical => "usageLimit.critical",
+                State::AtLimit => "usageLimit.atLimit",
+                _ => "usageLimit.over",
+            };
+            let mid = catalog.metrics.get(m).map_or("", |x| x.id.as_str());
+            let used = u.and_then(|u| u.used).unwrap_or(0.0);
+            let limit = u.and_then(|u| u.limit).flatten();
+            reasons.push(format!(
+                "`{mid}` is {} ({} of {})",
+                state.as_str(),
+                format_number(used),
+                limit.map_or_else(|| "unlimited".to_owned(), format_number)
+            ));
+            let days_left = u.and_then(|u| u.days_left);
+            if let Some(d) = days_left.filter(|d| *d > 0.0) {
+                let mut r = String::from("at the current pace the limit is reached in ");
+                r.push_str(&crate::base::num::js(d));
+                r.push_str(" days");
+                reasons.push(r);
+            }
+            let locals = Locals {
+                feature: None,
+                metric: Some(m),
+                target: c.target,
+            };
+            let forecast = days_left.is_some_and(|d| d >= 2.0);
+            texts(s, &catalog.messages.layers(key), c.action, &locals, forecast)
+        }
+        Origin::Rule(i) => {
+            let Some(rule) = catalog.policy.rules.get(i) else {
+                return empty_callout(s, c);
+            };
+            reasons.push(format!(
+                "rule `{}` matched: {}",
+                rule.id,
+                rule.when.source()
+            ));
+            let variant = match c.experiment {
+                Some(Assigned::Variant(v)) => {
+                    rule.experiment.as_ref().and_then(|e| e.variants.get(v))
+                }
+                _ => None,
+            };
+            if let Some(e) = &rule.experiment {
+                if let Some(a) = c.experiment {
+                    experiment = Some(ExperimentRef {
+                        key: e.key.clone(),
+                        variant: variant.map(|v| v.id.clone()),
+                        holdout: a == Assigned::Holdout,
+                    });
+                }
+            }
+            let mut layers: Vec<&Localized> = Vec::with_capacity(2);
+            if let Some(v) = variant {
+                layers.push(&v.message);
+            }
+            layers.push(&rule.message);
+            if can_purchase {
+                url = rule.cta_url.clone();
+            }
+            let locals = Locals {
+                feature: None,
+                metric: None,
+                target: c.target,
+            };
+            texts(s, &layers, c.action, &locals, false)
+        }
+    };
+    if let Some(o) = &c.target {
+        let lead = if matches!(c.origin, Origin::Rule(_)) {
+            "target: "
+        } else {
+            "cheapest option: "
+        };
+        reasons.push(offer_words(s, o, lead));
+    }
+    if !can_purchase {
+        reasons.push("user role cannot purchase: ask_admin".into());
+    }
+    if let Some(e) = &experiment {
+        reasons.push(format!(
+            "experiment `{}`: variant `{}`",
+            e.key,
+            e.variant.as_deref().unwrap_or("")
+        ));
+    }
+    if can_purchase && url.is_none() {
+        url = c.target.as_ref().and_then(|o| url_of(s, o));
+    }
+    Callout {
+        id: c.origin.callout_id(catalog),
+        rule: c.origin.rule(catalog).to_owned(),
+        kind: c.kind,
+        placement: c.placement.to_owned(),
+        severity: c.severity,
+        target: c.target.as_ref().map(|o| target(s, o)),
+        title: t.title,
+        body: t.body,
+        cta: Cta {
+            label: t.cta,
+            action: c.action,
+            url,
+        },
+        priority: c.priority,
+        experiment,
+        reasons,
+    }
+}
+
+fn empty_callout(s: &Session, c: &Candidate<'_>) -> Callout {
+    Callout {
+        id: c.origin.callout_id(&s.catalog),
+        rule: c.origin.rule(&s.catalog).to_owned(),
+        kind: c.kind,
+        placement: c.placement.to_owned(),
+        severity: c.severity,
+        target: None,
+        title: String::new(),
+        body: String::new(),
+        cta: Cta {
+            label: String::new(),
+            action: c.action,
+            url: None,
+        },
+        priority: c.priority,
+        experiment: None,
+        reasons: Vec::new(),
+    }
+}
+
+/// The experiment reference of a held-back candidate.
+fn experiment_of(s: &Session, c: &Candidate<'_>) -> Option<ExperimentRef> {
+    let rule = c.origin.rule_def(&s.catalog)?;
+    let e = rule.experiment.as_ref()?;
+    let a = c.experiment?;
+    Some(ExperimentRef {
+        key: e.key.clone(),
+        variant: match a {
+            Assigned::Variant(v) => e.variants.get(v).map(|x| x.id.clone()),
+            Assigned::Holdout => None,
+        },
+        holdout: a == Assigned::Holdout,
+    })
+}
+
+/// Words an evaluation.
+pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
+    let catalog = &*s.catalog;
+    let callouts = d.shown.iter().map(|c| callout(s, c)).collect();
+    let suppressed = d
+        .held
+        .iter()
+        .map(|h| Suppressed {
+            rule: h.candidate.origin.rule(catalog).to_owned(),
+            callout: h.candidate.origin.callout_id(catalog),
+            reason: h.reason.as_str(),
+            experiment: experiment_of(s, &h.candidate),
+        })
+        .collect();
+    let mut warnings = s.facts.warnings.clone();
+    warnings.extend(d.warnings);
+    let trace = d.trace.map(|entries| {
+        entries
+            .into_iter()
+            .map(|e| RuleTrace {
+                rule: e.rule.rule(catalog).to_owned(),
+                callout: e.callout.map(|o| o.callout_id(catalog)),
+                status: e.status,
+                reason: e.reason,
+                steps: e.steps,
+            })
+            .collect()
+    });
+    Evaluation {
+        callouts,
+        suppressed,
+        errors: s.facts.errors.clone(),
+        warnings,
+        trace,
+    }
+}
+
+/// Words the answer for one feature.
+pub fn feature_check(s: &Session, feature: &str, g: &Gate) -> FeatureCheck {
+    let catalog = &*s.catalog;
+    let mut errors = s.facts.errors.clone();
+    let mut warnings = s.facts.warnings.clone();
+    if g.reason == GateReason::UnknownFeature {
+        errors.push(catalog.unknown(Kind::Feature, feature, join(&[], "feature")));
+    }
+    let mut callout_out = None;
+    let decided = !g.allowed && g.feature.is_some();
+    if decided {
+        if let (Some(fi), Some(first)) = (g.feature, g.unlock.first()) {
+            let c = builtin_gate(s, fi, *first);
+            callout_out = Some(callout(s, &c));
+        } else {
+            let mut m = String::from("no plan above the current one and no add-on gives `");
+            m.push_str(feature);
+            m.push('`');
+            warnings.push(Diagnostic::new("no_unlock_option", m, join(&[], "feature")));
+        }
+    }
+    FeatureCheck {
+        feature: feature.to_owned(),
+        allowed: g.allowed,
+        source: g.source,
+        reason: g.reason,
+        trial_ends_at: g.trial_ends_at.map(date::format),
+        unlock: g.unlock.iter().map(|o| unlock_option(s, o)).collect(),
+        callout: callout_out,
+        errors,
+        warnings,
+    }
+}
+
+fn builtin_gate(s: &Session, fi: usize, target: Offer) -> Candidate<'_> {
+    let policy = &s.catalog.policy;
+    let can_purchase = s.facts.can_purchase(&s.catalog);
+    Candidate::builtin(
+        Origin::Gate(fi),
+        crate::catalog::model::CalloutKind::FeatureGate,
+        &policy.feature_gate.placement,
+        crate::catalog::model::Severity::Blocking,
+        policy.feature_gate.priorities[0],
+        Some(target),
+        crate::decide::recommend::action_for(Some(&target), can_purchase, false),
+    )
+}
+
+/// Words the answer for one metric.
+pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
+    let catalog = &*s.catalog;
+    let facts = &s.facts;
+    let mut check = UsageCheck {
+        metric: metric.to_owned(),
+        used: None,
+        limit: None,
+        unlimited: false,
+        remaining: None,
+        ratio: None,
+        state: None,
+        projected: None,
+        days_left: None,
+        period: None,
+        unlock: Vec::new(),
+        callout: None,
+        errors: facts.errors.clone(),
+        warnings: facts.warnings.clone(),
+    };
+    let Some(mi) = l.metric else {
+        check
+            .errors
+            .push(catalog.unknown(Kind::Metric, metric, join(&[], "metric")));
+        return check;
+    };
+    let Some(u) = facts.usage(catalog, mi) else {
+        return check;
+    };
+    check.used = u.used;
+    check.limit = u.limit.flatten();
+    check.unlimited = u.limit == Some(None);
+    check.remaining = match (u.used, u.limit) {
+        (Some(used), Some(Some(lim))) => Some((lim - used).max(0.0)),
+        _ => None,
+    };
+    check.ratio = u.ratio;
+    check.state = u.state;
+    check.projected = u.projected;
+    check.days_left = u.days_left;
+    check.period = facts.period(catalog, mi).map(|(a, b)| Period {
+        start: date::format(a),
+        end: date::format(b),
+    });
+    if u.used.is_none() && u.limit.is_some() {
+        let mut m = String::from("the context reports no usage for `");
+        m.push_str(metric);
+        m.push('`');
+        check.warnings.push(Diagnostic::new(
+            "missing_usage",
+            m,
+            join(&join(&[], "usage"), metric),
+        ));
+    }
+    let (Some(_), Some(Some(_))) = (u.used, u.limit) else {
+        return check;
+    };
+    check.unlock = l.unlock.iter().map(|o| unlock_option(s, o)).collect();
+    if let Some(st) = u.state.filter(|st| *st != State::Ok) {
+        let c = crate::decide::recommend::builtin_limit(s, mi, st, l.unlock.first().copied());
+        check.callout = Some(callout(s, &c));
+    }
+    check
+}

@@ -1,0 +1,359 @@
+//! The result shapes handed to the host, each writing itself as JSON with camelCase keys.
+
+use crate::base::diag::Diagnostic;
+use crate::base::out::{Out, ToJson};
+use crate::catalog::model::{CalloutKind, Severity};
+use crate::decide::gate::GateReason;
+use crate::decide::recommend::{Action, Status};
+use crate::expr::TraceStep;
+use crate::facts::{Source, State};
+
+fn kind_name(plan: bool) -> &'static str {
+    if plan {
+        "plan"
+    } else {
+        "addon"
+    }
+}
+
+/// One way to unlock a feature or raise a limit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnlockOption {
+    /// A plan (else an add-on); written as `type`.
+    pub plan: bool,
+    /// Plan or add-on id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Add-ons: how many units to buy. Plans: `null`.
+    pub quantity: Option<u32>,
+    /// Change of the monthly bill; `null` for contact-sales plans.
+    pub monthly_delta: Option<f64>,
+    /// Priced by sales.
+    pub contact_sales: bool,
+    /// Purchase URL from the catalog, if any.
+    pub url: Option<String>,
+}
+
+impl ToJson for UnlockOption {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("type", kind_name(self.plan))
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .field("quantity", &self.quantity)
+            .field("monthlyDelta", &self.monthly_delta)
+            .field("contactSales", &self.contact_sales)
+            .some("url", &self.url)
+            .end();
+    }
+}
+
+/// What a callout pushes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// A plan (else an add-on); written as `type`.
+    pub plan: bool,
+    /// Plan or add-on id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Change of the monthly bill; `null` for contact-sales plans.
+    pub monthly_delta: Option<f64>,
+    /// Add-ons: units to buy.
+    pub quantity: Option<u32>,
+    /// Sold by a sales conversation.
+    pub contact_sales: bool,
+}
+
+impl ToJson for Target {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("type", kind_name(self.plan))
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .field("monthlyDelta", &self.monthly_delta)
+            .some("quantity", &self.quantity)
+            .field("contactSales", &self.contact_sales)
+            .end();
+    }
+}
+
+/// The call to action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cta {
+    /// Button text.
+    pub label: String,
+    /// What the button does.
+    pub action: Action,
+    /// Where the button goes (relative or http(s)).
+    pub url: Option<String>,
+}
+
+impl ToJson for Cta {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("label", &self.label)
+            .field("action", self.action.as_str())
+            .some("url", &self.url)
+            .end();
+    }
+}
+
+/// Experiment assignment of a callout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExperimentRef {
+    /// Experiment key.
+    pub key: String,
+    /// Assigned variant id (`null` in the holdout).
+    pub variant: Option<String>,
+    /// Whether the unit is in the holdout.
+    pub holdout: bool,
+}
+
+impl ToJson for ExperimentRef {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("key", &self.key)
+            .field("variant", &self.variant)
+            .field("holdout", &self.holdout)
+            .end();
+    }
+}
+
+/// A prompt the host may render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Callout {
+    /// Stable id to pass to `record`.
+    pub id: String,
+    /// Rule id (`builtin:feature_gate`, `builtin:usage_limit` for built-ins).
+    pub rule: String,
+    /// What it is for.
+    pub kind: CalloutKind,
+    /// `banner`, `inline`, `modal`, …
+    pub placement: String,
+    /// How strongly it interrupts.
+    pub severity: Severity,
+    /// What it pushes.
+    pub target: Option<Target>,
+    /// Headline (plain text).
+    pub title: String,
+    /// Body (plain text).
+    pub body: String,
+    /// Call to action.
+    pub cta: Cta,
+    /// Higher shows first.
+    pub priority: f64,
+    /// Experiment assignment.
+    pub experiment: Option<ExperimentRef>,
+    /// Why it fired, in words.
+    pub reasons: Vec<String>,
+}
+
+impl ToJson for Callout {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("id", &self.id)
+            .field("rule", &self.rule)
+            .field("kind", self.kind.as_str())
+            .field("placement", &self.placement)
+            .field("severity", self.severity.as_str())
+            .field("target", &self.target)
+            .field("title", &self.title)
+            .field("body", &self.body)
+            .field("cta", &self.cta)
+            .field("priority", &self.priority)
+            .field("experiment", &self.experiment)
+            .field("reasons", &self.reasons)
+            .end();
+    }
+}
+
+/// The answer to "may this user use this feature?".
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeatureCheck {
+    /// The feature asked about.
+    pub feature: String,
+    /// Whether to let the user in.
+    pub allowed: bool,
+    /// Where access comes from, when allowed by the catalog.
+    pub source: Option<Source>,
+    /// Why.
+    pub reason: GateReason,
+    /// End of the trial, when a trial gives or gave access.
+    pub trial_ends_at: Option<String>,
+    /// Ways to unlock, cheapest first.
+    pub unlock: Vec<UnlockOption>,
+    /// Ready-to-render `feature_gate` callout when not allowed.
+    pub callout: Option<Callout>,
+    /// Problems in the context or the question.
+    pub errors: Vec<Diagnostic>,
+    /// Questionable values.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl ToJson for FeatureCheck {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("feature", &self.feature)
+            .field("allowed", &self.allowed)
+            .field("source", &self.source.map(Source::as_str))
+            .field("reason", self.reason.as_str())
+            .field("trialEndsAt", &self.trial_ends_at)
+            .field("unlock", &self.unlock)
+            .field("callout", &self.callout)
+            .field("errors", &self.errors)
+            .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
+/// A metering period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Period {
+    /// Start (RFC 3339).
+    pub start: String,
+    /// End (RFC 3339).
+    pub end: String,
+}
+
+impl ToJson for Period {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .end();
+    }
+}
+
+/// The answer to "how close is this account to its limit on this metric?".
+#[derive(Clone, Debug, PartialEq)]
+pub struct UsageCheck {
+    /// The metric asked about.
+    pub metric: String,
+    /// Current use (`null` when not reported).
+    pub used: Option<f64>,
+    /// Effective limit (`null` = unlimited or unknown; see `unlimited`).
+    pub limit: Option<f64>,
+    /// Whether the limit is unlimited.
+    pub unlimited: bool,
+    /// `limit - used`, at least 0.
+    pub remaining: Option<f64>,
+    /// `used / limit`.
+    pub ratio: Option<f64>,
+    /// How close the limit is; `null` when unknown.
+    pub state: Option<State>,
+    /// Projected use at the end of the period.
+    pub projected: Option<f64>,
+    /// Whole days until the limit is reached at the current pace.
+    pub days_left: Option<f64>,
+    /// Start and end of the metering period used for the forecast.
+    pub period: Option<Period>,
+    /// Options that cover `max(used, projected)`, cheapest first.
+    pub unlock: Vec<UnlockOption>,
+    /// Ready-to-render `usage_limit` callout when the state is not `ok`.
+    pub callout: Option<Callout>,
+    /// Problems in the context or the question.
+    pub errors: Vec<Diagnostic>,
+    /// Questionable values.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl ToJson for UsageCheck {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("metric", &self.metric)
+            .field("used", &self.used)
+            .field("limit", &self.limit)
+            .field("unlimited", &self.unlimited)
+            .field("remaining", &self.remaining)
+            .field("ratio", &self.ratio)
+            .field("state", &self.state.map(State::as_str))
+            .field("projected", &self.projected)
+            .field("daysLeft", &self.days_left)
+            .field("period", &self.period)
+            .field("unlock", &self.unlock)
+            .field("callout", &self.callout)
+            .field("errors", &self.errors)
+            .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
+/// A callout that was eligible but held back, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppressed {
+    /// Rule id.
+    pub rule: String,
+    /// Callout id.
+    pub callout: String,
+    /// `readiness:health`, `cap:global`, `holdout`, …
+    pub reason: &'static str,
+    /// Experiment assignment (holdout exposures are reported here).
+    pub experiment: Option<ExperimentRef>,
+}
+
+impl ToJson for Suppressed {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("rule", &self.rule)
+            .field("callout", &self.callout)
+            .field("reason", self.reason)
+            .some("experiment", &self.experiment)
+            .end();
+    }
+}
+
+/// How one rule (or built-in callout) fared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleTrace {
+    /// Rule id.
+    pub rule: String,
+    /// Callout id, when a callout was built.
+    pub callout: Option<String>,
+    /// How it fared.
+    pub status: Status,
+    /// Suppression reason or why it did not match.
+    pub reason: Option<&'static str>,
+    /// The `when` condition, step by step with actual values.
+    pub steps: Vec<TraceStep>,
+}
+
+impl ToJson for RuleTrace {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("rule", &self.rule)
+            .field("callout", &self.callout)
+            .field("status", self.status.as_str())
+            .field("reason", &self.reason)
+            .field("steps", &self.steps)
+            .end();
+    }
+}
+
+/// The result of `evaluate`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    /// What to show, best first.
+    pub callouts: Vec<Callout>,
+    /// What was held back and why.
+    pub suppressed: Vec<Suppressed>,
+    /// Problems in the context.
+    pub errors: Vec<Diagnostic>,
+    /// Questionable values.
+    pub warnings: Vec<Diagnostic>,
+    /// Per-rule explanation (with `trace: true`).
+    pub trace: Option<Vec<RuleTrace>>,
+}
+
+impl ToJson for Evaluation {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("callouts", &self.callouts)
+            .field("suppressed", &self.suppressed)
+            .field("errors", &self.errors)
+            .field("warnings", &self.warnings)
+            .some("trace", &self.trace)
+            .end();
+    }
+}
