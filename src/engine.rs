@@ -101,7 +101,8 @@ impl Engine {
     /// ignored with a warning (see [`Engine::warnings`]).
     pub fn restore_state(&mut self, state_json: &str) {
         let doc = Doc::parse(state_json.to_owned(), false).ok();
-        let (state, warnings) = EngineState::restore(&self.catalog, doc.as_ref().and_then(Doc::root));
+        let (state, warnings) =
+            EngineState::restore(&self.catalog, doc.as_ref().and_then(Doc::root));
         self.state = state;
         self.warnings.extend(warnings);
     }

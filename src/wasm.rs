@@ -1,10 +1,15 @@
 //! JavaScript bindings: value conversion and error mapping only. Every decision is made in the
-//! core; this file turns JS values into JSON text and results into plain JS objects.
+//! core. Inputs cross as JSON text (objects are stringified on the JS side); results cross as
+//! the JSON text the core writes and are parsed once by `JSON.parse`.
 
-use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
-use crate::diag::Diagnostic;
+use crate::base::diag::{Diagnostic, PathSeg};
+use crate::base::out::{to_json, ToJson};
+use crate::decide::{EvalOptions, Session};
 use crate::engine::{self, Engine};
 
 #[wasm_bindgen(inline_js = r#"
@@ -22,6 +27,7 @@ function mark(k, x) {
 // JSON.stringify writes a lone surrogate as an escape the engine's parser refuses; write the
 // replacement character instead (an even run of backslashes before `u` means a real escape).
 function wellFormed(s) {
+  if (s.indexOf("\\u") < 0 && s.indexOf("\\U") < 0) return s;
   return s.replace(/(\\*)\\u(d[89a-f][0-9a-f]{2})/gi, (m, slashes, hex, at, all) => {
     if (slashes.length % 2 === 1) return m;
     const next = all.slice(at + m.length, at + m.length + 6);
@@ -35,17 +41,26 @@ export function toJsonText(v, max) {
   if (typeof v === "string") return v.length > max ? { error: "too_large" } : wellFormed(v);
   if (v === undefined) return { error: "undefined" };
   try {
-    const s = JSON.stringify(v, mark);
+    // Fast path: a plain stringify. NaN, Infinity and invalid Dates would turn into `null`,
+    // Maps and Sets into `{}`, and a BigInt throws: only then is the marking pass needed.
+    let s;
+    try { s = JSON.stringify(v); } catch (e) { s = null; }
+    if (s === null || s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) s = JSON.stringify(v, mark);
     if (s === undefined) return { error: typeof v };
     return s.length > max ? { error: "too_large" } : wellFormed(s);
   } catch (e) {
     return { error: String(e && e.message || e) };
   }
 }
+export function fromJson(s) {
+  return JSON.parse(s);
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = toJsonText)]
     fn to_json_text(v: &JsValue, max: f64) -> JsValue;
+    #[wasm_bindgen(js_name = fromJson)]
+    fn from_json(s: &str) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -62,37 +77,38 @@ extern "C" {
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = include_str!("../ts/types.d.ts");
 
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// JSON text of a JS value, or a diagnostic saying why it has none (cycles, `undefined`, too
 /// large: the size is checked in JS, before anything is copied into wasm memory).
 fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Diagnostic> {
     let out = to_json_text(v, max as f64);
-    match out.as_string() {
-        Some(s) => Ok(s),
-        None => {
-            let why = js_sys::Reflect::get(&out, &JsValue::from_str("error"))
-                .ok()
-                .and_then(|e| e.as_string())
-                .unwrap_or_default();
-            if why == "too_large" {
-                return Err(Diagnostic::new(
-                    "too_large",
-                    format!("{what} is larger than {max} characters"),
-                    Vec::new(),
-                ));
-            }
-            Err(Diagnostic::new(
-                "invalid_json",
-                format!("{what} cannot be read as JSON: {why}"),
-                Vec::new(),
-            ))
-        }
+    if let Some(s) = out.as_string() {
+        return Ok(s);
     }
+    let why = get(&out, "error").as_string().unwrap_or_default();
+    if why == "too_large" {
+        return Err(Diagnostic::new(
+            "too_large",
+            format!("{what} is larger than {max} characters"),
+            Vec::new(),
+        ));
+    }
+    Err(Diagnostic::new(
+        "invalid_json",
+        format!("{what} cannot be read as JSON: {why}"),
+        Vec::new(),
+    ))
 }
 
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
+    from_json(&to_json(value))
+}
+
+fn busy() -> JsValue {
+    js_sys::Error::new("the engine is in use by a call that has not returned (a getter of the context called back into it)").into()
 }
 
 /// Validates a config. Never throws: problems are in the report.
@@ -100,7 +116,7 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValue,
 ) -> JsValue {
-    let report = match json_of(&config, "config", crate::config::MAX_CONFIG_BYTES) {
+    let report = match json_of(&config, "config", crate::catalog::MAX_CONFIG_BYTES) {
         Ok(text) => engine::validate_config(&text),
         Err(d) => engine::ValidationReport {
             valid: false,
@@ -111,34 +127,71 @@ pub fn validate_config(
     to_js(&report)
 }
 
-/// A compiled catalog. Construct once per config; evaluate many contexts.
-#[wasm_bindgen]
-pub struct PromptEngine {
-    inner: Engine,
+/// "`rules`, 3, `when`" as `rules[3].when`.
+fn path_text(path: &[PathSeg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            PathSeg::Index(i) => {
+                s.push('[');
+                crate::base::num::push_int(&mut s, *i as i64);
+                s.push(']');
+            }
+        }
+    }
+    s
 }
 
 fn config_error(errors: &[Diagnostic]) -> JsValue {
-    let first = errors
-        .first()
-        .map_or_else(String::new, |e| e.message.clone());
-    let more = if errors.len() > 1 {
-        format!(" (and {} more)", errors.len() - 1)
-    } else {
-        String::new()
-    };
-    let err = js_sys::Error::new(&format!("invalid config: {first}{more}"));
+    let mut msg = String::from("invalid config");
+    if let Some(e) = errors.first() {
+        msg.push_str(": ");
+        msg.push_str(&e.message);
+        if !e.path.is_empty() {
+            msg.push_str(" at ");
+            msg.push_str(&path_text(&e.path));
+        }
+        if let Some(h) = &e.help {
+            msg.push_str(" (");
+            msg.push_str(h);
+            msg.push(')');
+        }
+    }
+    if errors.len() > 1 {
+        msg.push_str(&format!(" (and {} more)", errors.len() - 1));
+    }
+    let err = js_sys::Error::new(&msg);
     err.set_name("ConfigError");
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("errors"), &to_js(&errors));
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("errors"), &to_js(errors));
     err.into()
 }
 
-impl PromptEngine {
-    fn facts(&self, context: &JsValue) -> crate::context::Facts {
-        let now = js_sys::Date::now();
-        match json_of(context, "context", crate::context::MAX_CONTEXT_BYTES) {
-            Ok(text) => self.inner.facts(&text, now),
-            Err(problem) => self.inner.unreadable(problem, now),
-        }
+fn eval_options(options: Option<EvaluateOptions>) -> EvalOptions {
+    let mut opts = EvalOptions::default();
+    if let Some(o) = options {
+        opts.placement = get(&o, "placement").as_string();
+        opts.trace = get(&o, "trace").is_truthy();
+    }
+    opts
+}
+
+/// A compiled catalog. Construct once per config; evaluate many contexts.
+#[wasm_bindgen]
+pub struct PromptEngine {
+    inner: Rc<RefCell<Engine>>,
+}
+
+fn read_session(engine: &Engine, context: &JsValue) -> Session {
+    let now = js_sys::Date::now();
+    match json_of(context, "context", crate::facts::MAX_CONTEXT_BYTES) {
+        Ok(text) => engine.session(text, now),
+        Err(problem) => engine.unreadable(problem, now),
     }
 }
 
@@ -153,103 +206,193 @@ impl PromptEngine {
         #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
         options: Option<EngineOptions>,
     ) -> Result<PromptEngine, JsValue> {
-        let text = json_of(&config, "config", crate::config::MAX_CONFIG_BYTES)
+        let text = json_of(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
             .map_err(|d| config_error(&[d]))?;
         let mut inner = Engine::new(&text).map_err(|e| config_error(&e))?;
         if let Some(opts) = options {
-            let state = js_sys::Reflect::get(&opts, &JsValue::from_str("state"))
-                .unwrap_or(JsValue::UNDEFINED);
+            let state = get(&opts, "state");
             if !state.is_undefined() && !state.is_null() {
-                inner.restore_state(
-                    &json_of(&state, "state", crate::context::MAX_CONTEXT_BYTES)
-                        .unwrap_or_default(),
-                );
+                match json_of(&state, "state", crate::facts::MAX_CONTEXT_BYTES) {
+                    Ok(text) => inner.restore_state(&text),
+                    Err(_) => inner.restore_state(""),
+                }
             }
         }
-        Ok(PromptEngine { inner })
+        Ok(PromptEngine {
+            inner: Rc::new(RefCell::new(inner)),
+        })
     }
 
-    /// May the user use `feature`? Never throws.
+    /// Reads a context once for several questions (`checkFeature`, `checkUsage`, `evaluate`).
+    ///
+    /// # Errors
+    /// Only when called from inside another call of this engine.
+    pub fn session(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
+    ) -> Result<PromptSession, JsValue> {
+        let engine = self.inner.try_borrow().map_err(|_| busy())?;
+        let session = read_session(&engine, &context);
+        Ok(PromptSession {
+            engine: Rc::clone(&self.inner),
+            session,
+        })
+    }
+
+    /// May the user use `feature`? Never throws for a bad context.
+    ///
+    /// # Errors
+    /// Only when called from inside another call of this engine.
     #[wasm_bindgen(js_name = checkFeature, unchecked_return_type = "FeatureCheck")]
     pub fn check_feature(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
-    ) -> JsValue {
+    ) -> Result<JsValue, JsValue> {
         let feature = feature.as_string().unwrap_or_default();
-        to_js(&self.inner.check_feature_in(&feature, &self.facts(&context)))
+        let engine = self.inner.try_borrow().map_err(|_| busy())?;
+        let s = read_session(&engine, &context);
+        Ok(to_js(&engine.check_feature_in(&s, &feature)))
     }
 
-    /// How close is the account to the limit on `metric`? Never throws.
+    /// How close is the account to the limit on `metric`? Never throws for a bad context.
+    ///
+    /// # Errors
+    /// Only when called from inside another call of this engine.
     #[wasm_bindgen(js_name = checkUsage, unchecked_return_type = "UsageCheck")]
     pub fn check_usage(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] metric: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
-    ) -> JsValue {
+    ) -> Result<JsValue, JsValue> {
         let metric = metric.as_string().unwrap_or_default();
-        to_js(&self.inner.check_usage_in(&metric, &self.facts(&context)))
+        let engine = self.inner.try_borrow().map_err(|_| busy())?;
+        let s = read_session(&engine, &context);
+        Ok(to_js(&engine.check_usage_in(&s, &metric)))
     }
 
-    /// Evaluates built-in callouts and rules for a context. Never throws.
+    /// Evaluates built-in callouts and rules for a context. Never throws for a bad context.
+    ///
+    /// # Errors
+    /// Only when called from inside another call of this engine.
     #[wasm_bindgen(unchecked_return_type = "Evaluation")]
     pub fn evaluate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
         options: Option<EvaluateOptions>,
-    ) -> JsValue {
-        let mut opts = crate::recommend::EvalOptions::default();
-        if let Some(o) = options {
-            let get = |k: &str| {
-                js_sys::Reflect::get(&o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
-            };
-            opts.placement = get("placement").as_string();
-            opts.trace = get("trace").is_truthy();
-        }
-        to_js(&self.inner.evaluate_in(&self.facts(&context), &opts))
+    ) -> Result<JsValue, JsValue> {
+        let opts = eval_options(options);
+        let engine = self.inner.try_borrow().map_err(|_| busy())?;
+        let s = read_session(&engine, &context);
+        Ok(to_js(&engine.evaluate_in(&s, &opts)))
     }
 
-    /// Records an impression, click, dismissal or conversion. Never throws; returns
-    /// `{ recorded, error }`.
+    /// Records an impression, click, dismissal or conversion. Never throws for a bad event;
+    /// returns `{ recorded, error }`.
+    ///
+    /// # Errors
+    /// Only when called from inside another call of this engine.
     #[wasm_bindgen(unchecked_return_type = "RecordResult")]
     pub fn record(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CalloutEvent")] event: JsValue,
-    ) -> JsValue {
-        let get = |k: &str| js_sys::Reflect::get(&event, &JsValue::from_str(k));
-        let kind = get("type")
+    ) -> Result<JsValue, JsValue> {
+        let read = |k: &str| js_sys::Reflect::get(&event, &JsValue::from_str(k));
+        let kind = read("type")
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
-        let callout = get("callout")
+        let callout = read("callout")
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
         // A getter that throws gives no time at all (refused), not "now".
-        let at = get("at").unwrap_or_else(|_| JsValue::from_str("invalid"));
+        let at = read("at").unwrap_or_else(|_| JsValue::from_str("invalid"));
         let at = if at.is_undefined() || at.is_null() {
             Some(js_sys::Date::now())
         } else if let Some(n) = at.as_f64() {
             Some(n)
         } else if let Some(s) = at.as_string() {
-            crate::date::parse(&s)
+            crate::base::date::parse(&s)
         } else if at.is_instance_of::<js_sys::Date>() {
             Some(js_sys::Date::from(at).get_time())
         } else {
             None
         };
-        to_js(&self.inner.record(&kind, &callout, at.unwrap_or(f64::NAN)))
+        let mut engine = self.inner.try_borrow_mut().map_err(|_| busy())?;
+        Ok(to_js(&engine.record(
+            &kind,
+            &callout,
+            at.unwrap_or(f64::NAN),
+        )))
     }
 
     /// The state to persist (versioned, JSON-serializable, bounded).
+    ///
+    /// # Errors
+    /// Only when called from inside another call of this engine.
     #[wasm_bindgen(js_name = exportState, unchecked_return_type = "EngineState")]
-    pub fn export_state(&mut self) -> JsValue {
-        to_js(&self.inner.export_state())
+    pub fn export_state(&self) -> Result<JsValue, JsValue> {
+        let mut engine = self.inner.try_borrow_mut().map_err(|_| busy())?;
+        Ok(to_js(&engine.export_state()))
     }
 
     /// Warnings found while loading the config.
     #[wasm_bindgen(getter, unchecked_return_type = "Diagnostic[]")]
     pub fn warnings(&self) -> JsValue {
-        to_js(&self.inner.warnings())
+        match self.inner.try_borrow() {
+            Ok(engine) => to_js(engine.warnings()),
+            Err(_) => js_sys::Array::new().into(),
+        }
+    }
+}
+
+/// One context read once, asked several questions: `engine.session(context)`.
+#[wasm_bindgen]
+pub struct PromptSession {
+    engine: Rc<RefCell<Engine>>,
+    session: Session,
+}
+
+#[wasm_bindgen]
+impl PromptSession {
+    /// May the user use `feature`? Reuses the facts read by `engine.session`.
+    ///
+    /// # Errors
+    /// Only when called from inside another call of the engine.
+    #[wasm_bindgen(js_name = checkFeature, unchecked_return_type = "FeatureCheck")]
+    pub fn check_feature(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let feature = feature.as_string().unwrap_or_default();
+        let engine = self.engine.try_borrow().map_err(|_| busy())?;
+        Ok(to_js(&engine.check_feature_in(&self.session, &feature)))
+    }
+
+    /// How close is the account to the limit on `metric`?
+    ///
+    /// # Errors
+    /// Only when called from inside another call of the engine.
+    #[wasm_bindgen(js_name = checkUsage, unchecked_return_type = "UsageCheck")]
+    pub fn check_usage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] metric: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let metric = metric.as_string().unwrap_or_default();
+        let engine = self.engine.try_borrow().map_err(|_| busy())?;
+        Ok(to_js(&engine.check_usage_in(&self.session, &metric)))
+    }
+
+    /// Evaluates built-in callouts and rules for the session's context, with the engine's
+    /// current state (events recorded since the session began count).
+    ///
+    /// # Errors
+    /// Only when called from inside another call of the engine.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn evaluate(&self, options: Option<EvaluateOptions>) -> Result<JsValue, JsValue> {
+        let opts = eval_options(options);
+        let engine = self.engine.try_borrow().map_err(|_| busy())?;
+        Ok(to_js(&engine.evaluate_in(&self.session, &opts)))
     }
 }

@@ -33,7 +33,10 @@ fn with(f: impl FnOnce(&mut Value)) -> Value {
 fn expect_error(config: Value, code: &str, path: Value) -> Value {
     let report = validate_config(&config.to_string());
     assert!(!report.valid, "config unexpectedly valid");
-    let errors = serde_json::from_str::<serde_json::Value>(&upgrade_prompts::engine::to_json(&report.errors)).unwrap();
+    let errors = serde_json::from_str::<serde_json::Value>(&upgrade_prompts::engine::to_json(
+        &report.errors,
+    ))
+    .unwrap();
     let found = errors
         .as_array()
         .unwrap()

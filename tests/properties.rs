@@ -12,8 +12,8 @@ mod common;
 use proptest::prelude::*;
 use serde_json::json;
 use upgrade_prompts::engine::to_json;
-use upgrade_prompts::EvalOptions;
 use upgrade_prompts::Engine;
+use upgrade_prompts::EvalOptions;
 
 fn engine() -> Engine {
     let text = std::fs::read_to_string(common::root().join("www/samples/team.json")).unwrap();

@@ -207,10 +207,7 @@ impl Parser<'_, '_> {
                         return fail(at, "nested too deeply");
                     }
                     self.pos += 1;
-                    let node = self.push(
-                        if object { Kind::Object } else { Kind::Array },
-                        at,
-                    );
+                    let node = self.push(if object { Kind::Object } else { Kind::Array }, at);
                     self.ws();
                     let close = if object { b'}' } else { b']' };
                     if self.b.get(self.pos) == Some(&close) {
@@ -328,14 +325,15 @@ impl Parser<'_, '_> {
         }
         let mut sorted = keys.clone();
         sorted.sort_unstable();
-        let dup = sorted
-            .windows(2)
-            .find_map(|w| match w {
-                [a, b] if a.0 == b.0 => Some(a.0),
-                _ => None,
-            })?;
+        let dup = sorted.windows(2).find_map(|w| match w {
+            [a, b] if a.0 == b.0 => Some(a.0),
+            _ => None,
+        })?;
         // The second occurrence in document order.
-        keys.iter().filter(|(k, _)| *k == dup).nth(1).map(|(_, n)| *n)
+        keys.iter()
+            .filter(|(k, _)| *k == dup)
+            .nth(1)
+            .map(|(_, n)| *n)
     }
 
     fn key(&mut self) -> Result<(), Fail> {
@@ -599,7 +597,9 @@ impl<'a> Val<'a> {
 
     /// The number, if it is one.
     pub fn as_f64(&self) -> Option<f64> {
-        self.node().filter(|n| n.kind == Kind::Number).map(|n| n.num)
+        self.node()
+            .filter(|n| n.kind == Kind::Number)
+            .map(|n| n.num)
     }
 
     /// The string, if it is one (including the boundary's markers; see [`Val::as_text`]).
@@ -655,11 +655,7 @@ impl<'a> Val<'a> {
         } else {
             (0, 0)
         };
-        Entries {
-            v: *self,
-            i,
-            end,
-        }
+        Entries { v: *self, i, end }
     }
 
     fn key_nodes(&self) -> impl Iterator<Item = (&'a str, u32)> + 'a {
@@ -809,7 +805,9 @@ mod tests {
 
     #[test]
     fn reads_values_in_place() {
-        let d = doc(r#" {"a": [1, -2.5e1, "x\"y\u00e9\ud83d\ude00"], "b": {"c": null, "d": true}, "e": {}} "#);
+        let d = doc(
+            r#" {"a": [1, -2.5e1, "x\"y\u00e9\ud83d\ude00"], "b": {"c": null, "d": true}, "e": {}} "#,
+        );
         let r = d.root().unwrap();
         assert_eq!(r.len(), 3);
         let a: Vec<_> = r.get("a").unwrap().items().collect();
@@ -832,11 +830,27 @@ mod tests {
         assert_eq!(e.path, vec![PathSeg::Key("a".into()), PathSeg::Index(2)]);
         let e = Doc::parse(r#"{"m": {"x": 1, "x": 2}}"#.into(), true).unwrap_err();
         assert_eq!(e.code, "duplicate_key");
-        assert_eq!(e.path, vec![PathSeg::Key("m".into()), PathSeg::Key("x".into())]);
+        assert_eq!(
+            e.path,
+            vec![PathSeg::Key("m".into()), PathSeg::Key("x".into())]
+        );
         assert!(Doc::parse(r#"{"x": 1, "x": 2}"#.into(), false).is_ok());
         for bad in [
-            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\\x\"", "\"a", "nul", "[1] 2",
-            "\"\\ud800\"", "1e999", "{\"a\" 1}", "[\"\u{1}\"]",
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "\"\\x\"",
+            "\"a",
+            "nul",
+            "[1] 2",
+            "\"\\ud800\"",
+            "1e999",
+            "{\"a\" 1}",
+            "[\"\u{1}\"]",
         ] {
             assert!(Doc::parse(bad.into(), false).is_err(), "{bad:?}");
         }

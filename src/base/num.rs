@@ -181,9 +181,7 @@ pub fn format_money(n: f64, currency: &str) -> String {
         out.push(' ');
     }
     let num = format_number(n.abs());
-    let one_decimal = num
-        .rsplit_once('.')
-        .is_some_and(|(_, d)| d.len() == 1);
+    let one_decimal = num.rsplit_once('.').is_some_and(|(_, d)| d.len() == 1);
     out.push_str(&num);
     if one_decimal {
         out.push('0');

@@ -53,7 +53,8 @@ impl Reader {
     /// Records "expected X, found Y".
     pub fn wrong_type<P: PathLike + ?Sized>(&mut self, expected: &str, v: Val<'_>, path: &P) {
         let (code, message) = wrong_type_message(expected, v);
-        self.errors.push(Diagnostic::new(code, message, path.path()));
+        self.errors
+            .push(Diagnostic::new(code, message, path.path()));
     }
 
     /// An object whose keys must all be in `known`; unknown keys are reported with a suggestion.

@@ -70,11 +70,18 @@ pub fn load_str(json: &str) -> Loaded {
     match Doc::parse(json.to_owned(), true) {
         Ok(doc) => match doc.root() {
             Some(v) => load(v),
-            None => failed(Diagnostic::new("invalid_json", "config is empty", Vec::new())),
+            None => failed(Diagnostic::new(
+                "invalid_json",
+                "config is empty",
+                Vec::new(),
+            )),
         },
         Err(e) => {
             let message = if e.code == "duplicate_key" {
-                format!("config has a {} at line {} column {}", e.message, e.line, e.column)
+                format!(
+                    "config has a {} at line {} column {}",
+                    e.message, e.line, e.column
+                )
             } else {
                 format!(
                     "config is not valid JSON: {} at line {} column {}",
@@ -175,7 +182,12 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         Some(v) => {
             let path = at("purchaseRoles");
             let mut roles = Vec::new();
-            for (i, item) in r.array(v, &path).into_iter().flat_map(|x| x.items()).enumerate() {
+            for (i, item) in r
+                .array(v, &path)
+                .into_iter()
+                .flat_map(|x| x.items())
+                .enumerate()
+            {
                 if let Some(s) = r.text(item, &join(&path, i), 64) {
                     roles.push(s);
                 }
@@ -454,11 +466,7 @@ fn metric_entries<'a>(
 }
 
 /// The required `id` and optional `label` of a plan or add-on.
-fn id_and_label(
-    r: &mut Reader,
-    o: Val<'_>,
-    p: &[PathSeg],
-) -> (Option<String>, Option<String>) {
+fn id_and_label(r: &mut Reader, o: Val<'_>, p: &[PathSeg]) -> (Option<String>, Option<String>) {
     let id = r
         .required(o, "id", p)
         .and_then(|x| r.id(x, &join(p, "id"), false));
@@ -485,10 +493,20 @@ fn read_price(r: &mut Reader, v: Val<'_>, path: &[PathSeg]) -> Option<Price> {
     Some(Price { monthly, per_seat })
 }
 
-fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, path: &[PathSeg]) -> Vec<usize> {
+fn read_feature_list(
+    r: &mut Reader,
+    ids: &Ids,
+    v: Option<Val<'_>>,
+    path: &[PathSeg],
+) -> Vec<usize> {
     let mut out = Vec::new();
     let Some(v) = v else { return out };
-    for (i, f) in r.array(v, path).into_iter().flat_map(|x| x.items()).enumerate() {
+    for (i, f) in r
+        .array(v, path)
+        .into_iter()
+        .flat_map(|x| x.items())
+        .enumerate()
+    {
         let p = join(path, i);
         if let Some(idx) = ids.resolve(r, Kind::Feature, f, &p) {
             if out.contains(&idx) {
@@ -663,7 +681,12 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
         let available_on = o.get("availableOn").map(|av| {
             let ap = join(&p, "availableOn");
             let mut plans = Vec::new();
-            for (j, pid) in r.array(av, &ap).into_iter().flat_map(|x| x.items()).enumerate() {
+            for (j, pid) in r
+                .array(av, &ap)
+                .into_iter()
+                .flat_map(|x| x.items())
+                .enumerate()
+            {
                 if let Some(idx) = ids.resolve(r, Kind::Plan, pid, &join(&ap, j)) {
                     plans.push(idx);
                 }
@@ -748,7 +771,10 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
             Some(n) => {
                 r.error(
                     "out_of_range",
-                    format!("`{key}` must be greater than 0 and at most 1, found `{}`", js(n)),
+                    format!(
+                        "`{key}` must be greater than 0 and at most 1, found `{}`",
+                        js(n)
+                    ),
                     &p,
                 );
                 ok = false;
@@ -761,7 +787,8 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
             "not_increasing",
             format!(
                 "`approaching` ({}) must be below `critical` ({})",
-                t.approaching, t.critical
+                js(t.approaching),
+                js(t.critical)
             ),
             &join(&path, "critical"),
         );

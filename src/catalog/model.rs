@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::rules::Policy;
 use super::template::MessageSet;
-use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 pub use crate::base::date::Period;
+use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::expr::SlotTable;
 
 /// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
@@ -189,7 +189,9 @@ impl Model {
             Kind::Feature if self.features.len() <= 16 => {
                 Some(self.features.iter().position(|m| m.id == id))
             }
-            Kind::Plan if self.plans.len() <= 16 => Some(self.plans.iter().position(|m| m.id == id)),
+            Kind::Plan if self.plans.len() <= 16 => {
+                Some(self.plans.iter().position(|m| m.id == id))
+            }
             Kind::Addon if self.addons.len() <= 16 => {
                 Some(self.addons.iter().position(|m| m.id == id))
             }
@@ -255,7 +257,6 @@ pub fn unknown_code(kind: Kind) -> &'static str {
         Kind::Addon => "unknown_addon",
     }
 }
-
 
 /// What a callout is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

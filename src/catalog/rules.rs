@@ -240,13 +240,7 @@ fn opt_number(
 }
 
 /// A whole number from 0 to `max`.
-fn opt_count(
-    r: &mut Reader,
-    o: Val<'_>,
-    key: &str,
-    path: &[PathSeg],
-    max: f64,
-) -> Option<u32> {
+fn opt_count(r: &mut Reader, o: Val<'_>, key: &str, path: &[PathSeg], max: f64) -> Option<u32> {
     let n = opt_number(r, o, key, path, 0.0, max)?;
     if n.fract() != 0.0 {
         r.error(
@@ -392,7 +386,12 @@ pub(crate) fn read_policy(
     if let Some(v) = root.get("rules") {
         let p = at("rules");
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (i, rv) in r.array(v, &p).into_iter().flat_map(|x| x.items()).enumerate() {
+        for (i, rv) in r
+            .array(v, &p)
+            .into_iter()
+            .flat_map(|x| x.items())
+            .enumerate()
+        {
             let rp = join(&p, i);
             if let Some(mut rule) = read_rule(r, rv, &rp, model, &policy.placements) {
                 rule.when.share_slots(slots);
@@ -668,7 +667,7 @@ fn read_rule(
         let co = r.object(c, &cp, &["maxImpressions", "perDays"])?;
         let max = opt_count(r, co, "maxImpressions", &cp, 1e6);
         let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
-        if max.is_none() && !co.get("maxImpressions").is_some() {
+        if max.is_none() && co.get("maxImpressions").is_none() {
             r.error("missing_field", "missing field `maxImpressions`", &cp);
         }
         Some(Cap {
@@ -787,7 +786,7 @@ fn read_experiment(
             continue;
         };
         let Some(id) = vo.get("id").and_then(|x| r.text(x, &join(&ip, "id"), 64)) else {
-            if !vo.get("id").is_some() {
+            if vo.get("id").is_none() {
                 r.error("missing_field", "missing field `id`", &ip);
             }
             continue;

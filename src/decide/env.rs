@@ -9,8 +9,8 @@ use super::rightsize::right_size_plan;
 use super::unlock::{Offer, Pricing};
 use crate::catalog::schema::{af, ff, split, tag, tf, uf};
 use crate::catalog::Catalog;
-use crate::facts::{Facts, FreeMap};
 use crate::expr::{Env, HostFn, Slot, Value};
+use crate::facts::{Facts, FreeMap};
 
 /// Values of the callout-local names `feature.*`, `metric.*` and `target.*`.
 #[derive(Clone, Debug, Default)]
@@ -48,9 +48,9 @@ impl Session {
 
     /// The right-size plan (computed once).
     pub fn right_size_plan(&self) -> Option<usize> {
-        *self
-            .right_size
-            .get_or_init(|| right_size_plan(&self.catalog, &self.facts, self.catalog.policy.headroom))
+        *self.right_size.get_or_init(|| {
+            right_size_plan(&self.catalog, &self.facts, self.catalog.policy.headroom)
+        })
     }
 
     /// The value in `slot`, with `locals` for callout-local names.

@@ -521,9 +521,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     let mut eligible: Vec<Candidate<'c>> = Vec::with_capacity(candidates.len());
     for c in candidates {
         let id = c.origin.callout_id(catalog);
-        let reason = guard(s, state, &c, &id).or_else(|| {
-            (c.experiment == Some(Assigned::Holdout)).then_some(Reason::Holdout)
-        });
+        let reason = guard(s, state, &c, &id)
+            .or_else(|| (c.experiment == Some(Assigned::Holdout)).then_some(Reason::Holdout));
         match reason {
             Some(reason) => {
                 traces.set(c.trace, Status::Suppressed, Some(reason.as_str()));
@@ -668,7 +667,11 @@ fn rank(catalog: &Catalog, a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
         .total_cmp(&a.priority)
         .then(delta(b).total_cmp(&delta(a)))
         .then_with(|| a.origin.rule(catalog).cmp(b.origin.rule(catalog)))
-        .then_with(|| a.origin.callout_id(catalog).cmp(&b.origin.callout_id(catalog)))
+        .then_with(|| {
+            a.origin
+                .callout_id(catalog)
+                .cmp(&b.origin.callout_id(catalog))
+        })
 }
 
 fn global_capped(catalog: &Catalog, now: f64, shown_today: usize, latest: Option<f64>) -> bool {
@@ -774,7 +777,10 @@ fn rule_target(s: &Session, rule: &Rule) -> Option<Offer> {
             CalloutKind::SeatExpansion => {
                 let m = catalog.seat_metric?;
                 let used = facts.usage(catalog, m)?.used?;
-                let invites = facts.signal_number("pendingInvites").unwrap_or(0.0).max(1.0);
+                let invites = facts
+                    .signal_number("pendingInvites")
+                    .unwrap_or(0.0)
+                    .max(1.0);
                 limits::raise(s, m, used + invites).into_iter().next()
             }
             CalloutKind::UsageLimit => {
@@ -839,8 +845,10 @@ fn assign_experiment(s: &Session, rule: &Rule) -> Option<Assigned> {
     }
     .filter(|id| !id.is_empty())?;
     let weights: Vec<f64> = exp.variants.iter().map(|v| v.weight).collect();
-    Some(match assign(bucket(&exp.seed, unit), exp.holdout, &weights) {
-        Assignment::Holdout => Assigned::Holdout,
-        Assignment::Variant(i) => Assigned::Variant(i),
-    })
+    Some(
+        match assign(bucket(&exp.seed, unit), exp.holdout, &weights) {
+            Assignment::Holdout => Assigned::Holdout,
+            Assignment::Variant(i) => Assigned::Variant(i),
+        },
+    )
 }

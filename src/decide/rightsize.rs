@@ -50,4 +50,3 @@ pub fn right_size_plan(catalog: &Model, facts: &Facts, headroom: f64) -> Option<
     }
     best.map(|(_, p)| p)
 }
-

@@ -545,7 +545,8 @@ fn errors_serialize() {
         serde_json::json!({"code": "unknown_id", "message": "unknown id `ssoo` for `hasFeature`",
                            "span": {"start": 11, "end": 17}, "help": "did you mean `sso`?"})
     );
-    let json = serde_json::from_str::<serde_json::Value>(&crate::base::out::to_json(&err1("1 +"))).unwrap();
+    let json = serde_json::from_str::<serde_json::Value>(&crate::base::out::to_json(&err1("1 +")))
+        .unwrap();
     assert!(json.get("help").is_none());
 }
 
@@ -742,7 +743,8 @@ fn trace_of_the_seat_rule() {
     );
     assert_eq!(p.eval(&MockEnv::default()), F);
 
-    let json = serde_json::from_str::<serde_json::Value>(&crate::base::out::to_json(&trace)).unwrap();
+    let json =
+        serde_json::from_str::<serde_json::Value>(&crate::base::out::to_json(&trace)).unwrap();
     assert_eq!(
         json,
         serde_json::json!([{"expr": "usage.seats.ratio >= 0.8", "actual": "missing >= 0.8",

@@ -128,11 +128,7 @@ impl Facts {
     /// Effective limits of every metric on the current plan; `None` without a valid plan.
     pub fn limits(&self, model: &Model) -> Option<&[Option<f64>]> {
         self.limits
-            .get_or_init(|| {
-                self.account
-                    .plan
-                    .map(|p| usage::limits_on(model, self, p))
-            })
+            .get_or_init(|| self.account.plan.map(|p| usage::limits_on(model, self, p)))
             .as_deref()
     }
 
@@ -140,9 +136,7 @@ impl Facts {
     pub fn usage(&self, model: &Model, m: usize) -> Option<&UsageFacts> {
         let cell = self.usage.get(m)?;
         Some(cell.get_or_init(|| {
-            let limit = self
-                .limits(model)
-                .map(|l| l.get(m).copied().flatten());
+            let limit = self.limits(model).map(|l| l.get(m).copied().flatten());
             usage::derive(model, self, m, limit)
         }))
     }
@@ -150,7 +144,11 @@ impl Facts {
     /// The metering window (start, end) of metric `m`: the context's period, else the calendar
     /// period of the metric, else none.
     pub fn period(&self, model: &Model, m: usize) -> Option<(f64, f64)> {
-        match self.usage_input.get(m).map(|i| (i.period_start, i.period_end)) {
+        match self
+            .usage_input
+            .get(m)
+            .map(|i| (i.period_start, i.period_end))
+        {
             Some((Some(s), Some(e))) => Some((s, e)),
             _ => model
                 .metrics
@@ -314,7 +312,9 @@ fn json_value(v: Val<'_>) -> Value {
         JsonKind::Null => Value::Null,
         JsonKind::Bool => v.as_bool().map_or(Value::Missing, Value::Bool),
         JsonKind::Number => v.as_f64().map_or(Value::Missing, Value::Number),
-        JsonKind::String => v.as_text().map_or(Value::Missing, |s| Value::String(s.into())),
+        JsonKind::String => v
+            .as_text()
+            .map_or(Value::Missing, |s| Value::String(s.into())),
         JsonKind::Array => Value::List(v.items().map(json_value).collect()),
         JsonKind::Object => Value::Missing,
     }

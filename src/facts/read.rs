@@ -41,7 +41,11 @@ pub fn read_str(model: &Model, json: String, host_now: f64) -> Facts {
             "context is {} bytes; the limit is {MAX_CONTEXT_BYTES}",
             json.len()
         );
-        return unreadable(model, host_now, Diagnostic::new("too_large", msg, Vec::new()));
+        return unreadable(
+            model,
+            host_now,
+            Diagnostic::new("too_large", msg, Vec::new()),
+        );
     }
     let doc = match Doc::parse(json, false) {
         Ok(doc) => doc,
@@ -268,7 +272,12 @@ fn read_account(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
 }
 
 fn read_addons(r: &mut Reader, model: &Model, list: Val<'_>, ap: &At<'_>, f: &mut Facts) {
-    for (i, item) in r.array(list, ap).into_iter().flat_map(|a| a.items()).enumerate() {
+    for (i, item) in r
+        .array(list, ap)
+        .into_iter()
+        .flat_map(|a| a.items())
+        .enumerate()
+    {
         let ip = ap.index(i);
         let (id, qty) = if item.is_object() {
             let Some(obj) = r.object(item, &ip, &["id", "quantity"]) else {
@@ -399,7 +408,12 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
                     &hp,
                 );
             }
-            for (i, item) in r.array(h, &hp).into_iter().flat_map(|a| a.items()).enumerate() {
+            for (i, item) in r
+                .array(h, &hp)
+                .into_iter()
+                .flat_map(|a| a.items())
+                .enumerate()
+            {
                 let ip = hp.index(i);
                 let Some(ho) = r.object(item, &ip, &["at", "value"]) else {
                     continue;

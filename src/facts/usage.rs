@@ -161,4 +161,3 @@ pub fn limits_on(catalog: &Model, facts: &Facts, plan: usize) -> Vec<Option<f64>
     }
     limits
 }
-

@@ -5,8 +5,8 @@
 mod results;
 
 pub use results::{
-    Callout, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace, Suppressed,
-    Target, UnlockOption, UsageCheck,
+    Callout, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace, Suppressed, Target,
+    UnlockOption, UsageCheck,
 };
 
 use crate::base::date;
@@ -70,7 +70,11 @@ fn texts(
     let env = s.with_locals(locals);
     let chain = locale_chain(&s.facts.locale);
     let render = |t: &Template| fill(t, &env, &catalog.currency);
-    let text = |which: Field| lookup(layers, &chain, which).map(render).unwrap_or_default();
+    let text = |which: Field| {
+        lookup(layers, &chain, which)
+            .map(render)
+            .unwrap_or_default()
+    };
     let body = if forecast {
         lookup(layers, &chain, Field::BodyForecast)
             .map(render)
@@ -169,7 +173,13 @@ pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
                 metric: None,
                 target: c.target,
             };
-            texts(s, &catalog.messages.layers("featureGate"), c.action, &locals, false)
+            texts(
+                s,
+                &catalog.messages.layers("featureGate"),
+                c.action,
+                &locals,
+                false,
+            )
         }
         Origin::Limit(m) => {
             let u = facts.usage(catalog, m);
@@ -202,7 +212,13 @@ pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
                 target: c.target,
             };
             let forecast = days_left.is_some_and(|d| d >= 2.0);
-            texts(s, &catalog.messages.layers(key), c.action, &locals, forecast)
+            texts(
+                s,
+                &catalog.messages.layers(key),
+                c.action,
+                &locals,
+                forecast,
+            )
         }
         Origin::Rule(i) => {
             let Some(rule) = catalog.policy.rules.get(i) else {

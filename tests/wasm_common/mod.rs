@@ -117,7 +117,9 @@ fn results_are_plain_objects_equal_to_native() {
     let native = upgrade_prompts::Engine::new(TEAM).unwrap();
     let ctx_text = PRODUCT_CONTEXT;
     for (feature, metric) in [("sso", "seats"), ("reports", "api_calls"), ("nope", "nope")] {
-        let f = engine.check_feature(feature.into(), parse(ctx_text));
+        let f = engine
+            .check_feature(feature.into(), parse(ctx_text))
+            .unwrap();
         assert_eq!(
             Object::get_prototype_of(&f),
             Object::get_prototype_of(&Object::new())
@@ -127,7 +129,9 @@ fn results_are_plain_objects_equal_to_native() {
             canonical(&stringify(&f)),
             canonical(&to_json(&native.check_feature(feature, ctx_text, now)))
         );
-        let u = engine.check_usage(metric.into(), JsValue::from_str(ctx_text));
+        let u = engine
+            .check_usage(metric.into(), JsValue::from_str(ctx_text))
+            .unwrap();
         assert_eq!(
             canonical(&stringify(&u)),
             canonical(&to_json(&native.check_usage(metric, ctx_text, now)))
@@ -149,7 +153,7 @@ fn checks_never_throw_on_bad_context() {
         parse("{\"account\": {\"plan\": 5}}"),
     ];
     for ctx in contexts {
-        let f = engine.check_feature("reports".into(), ctx.clone());
+        let f = engine.check_feature("reports".into(), ctx.clone()).unwrap();
         assert_eq!(
             get(&f, "allowed"),
             JsValue::TRUE,
@@ -158,22 +162,26 @@ fn checks_never_throw_on_bad_context() {
         );
         assert_eq!(get(&f, "callout"), JsValue::NULL);
         assert!(Array::from(&get(&f, "errors")).length() >= 1);
-        let u = engine.check_usage("seats".into(), ctx);
+        let u = engine.check_usage("seats".into(), ctx).unwrap();
         assert_eq!(get(&u, "callout"), JsValue::NULL);
     }
     // A non-string feature name is an error entry, not an exception.
-    let f = engine.check_feature(JsValue::from_f64(3.0), parse(PRODUCT_CONTEXT));
+    let f = engine
+        .check_feature(JsValue::from_f64(3.0), parse(PRODUCT_CONTEXT))
+        .unwrap();
     assert_eq!(get(&f, "reason"), JsValue::from_str("unknown_feature"));
 }
 
 #[wasm_bindgen_test]
 fn evaluate_record_and_state_have_documented_shapes() {
-    let mut engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    let engine = PromptEngine::new(parse(TEAM), None).unwrap();
     let ctx = PRODUCT_CONTEXT
         .replace("\"used\": 18", "\"used\": 22")
         .replace("\"role\": \"member\"", "\"role\": \"owner\"");
     let opts: Object = parse("{\"trace\": true}").unchecked_into();
-    let ev = engine.evaluate(parse(&ctx), Some(opts.unchecked_into()));
+    let ev = engine
+        .evaluate(parse(&ctx), Some(opts.unchecked_into()))
+        .unwrap();
     for key in ["callouts", "suppressed", "errors", "warnings", "trace"] {
         assert!(Array::is_array(&get(&ev, key)), "{key}: {}", stringify(&ev));
     }
@@ -200,7 +208,7 @@ fn evaluate_record_and_state_have_documented_shapes() {
         );
     }
     let native = upgrade_prompts::Engine::new(TEAM).unwrap();
-    let opts = upgrade_prompts::recommend::EvalOptions {
+    let opts = upgrade_prompts::EvalOptions {
         placement: None,
         trace: true,
     };
@@ -214,18 +222,20 @@ fn evaluate_record_and_state_have_documented_shapes() {
         "{{\"type\": \"dismiss\", \"callout\": {}, \"at\": \"2026-11-24T09:00:00Z\"}}",
         stringify(&id)
     ));
-    let rec = engine.record(event);
+    let rec = engine.record(event).unwrap();
     assert_eq!(get(&rec, "recorded"), JsValue::TRUE, "{}", stringify(&rec));
-    let bad = engine.record(parse("{\"type\": \"explode\", \"callout\": \"x\"}"));
+    let bad = engine
+        .record(parse("{\"type\": \"explode\", \"callout\": \"x\"}"))
+        .unwrap();
     assert_eq!(get(&rec, "error"), JsValue::NULL);
     assert_eq!(get(&bad, "recorded"), JsValue::FALSE);
-    let state = engine.export_state();
+    let state = engine.export_state().unwrap();
     assert_eq!(get(&state, "version"), JsValue::from_f64(1.0));
     // Restored from the exported state, the dismissed callout stays hidden.
     let opts = Object::new();
     Reflect::set(&opts, &"state".into(), &state).unwrap();
     let restored = PromptEngine::new(parse(TEAM), Some(opts.unchecked_into())).unwrap();
-    let again = restored.evaluate(parse(&ctx), None);
+    let again = restored.evaluate(parse(&ctx), None).unwrap();
     assert!(!stringify(&get(&again, "callouts")).contains(&format!("\"id\":{}", stringify(&id))));
     // A future-version state is ignored with a warning, not an exception.
     let opts = Object::new();
@@ -247,7 +257,7 @@ fn odd_javascript_values_are_reported_not_lost() {
     let traits = get(&get(&ctx, "user"), "traits");
     let cut = js_sys::JsString::from("😀 Team").slice(1, 7);
     Reflect::set(&traits, &"displayName".into(), &cut).unwrap();
-    let f = engine.check_feature("reports".into(), ctx);
+    let f = engine.check_feature("reports".into(), ctx).unwrap();
     assert_eq!(
         get(&f, "reason"),
         JsValue::from_str("included_in_plan"),
@@ -256,7 +266,9 @@ fn odd_javascript_values_are_reported_not_lost() {
     );
     // An escaped lone surrogate in JSON text is read too (as U+FFFD).
     let text = PRODUCT_CONTEXT.replace("\"traits\": {}", "\"traits\": {\"x\": \"\\ud83d!\"}");
-    let f = engine.check_feature("reports".into(), JsValue::from_str(&text));
+    let f = engine
+        .check_feature("reports".into(), JsValue::from_str(&text))
+        .unwrap();
     assert_eq!(
         get(&f, "reason"),
         JsValue::from_str("included_in_plan"),
@@ -272,25 +284,27 @@ fn odd_javascript_values_are_reported_not_lost() {
         &js_sys::Date::new(&JsValue::from_str("invalid")),
     )
     .unwrap();
-    let u = engine.check_usage("seats".into(), ctx);
+    let u = engine.check_usage("seats".into(), ctx).unwrap();
     let text = stringify(&get(&u, "errors"));
     assert!(text.contains("expected an object, found a Map"), "{text}");
     assert!(text.contains("found an invalid Date"), "{text}");
     // Oversized input is refused before it is copied into wasm memory.
     let huge = JsValue::from_str(&"x".repeat((2 << 20) + 1));
-    let f = engine.check_feature("reports".into(), huge);
+    let f = engine.check_feature("reports".into(), huge).unwrap();
     assert!(stringify(&get(&f, "errors")).contains("too_large"));
 }
 
 #[wasm_bindgen_test]
 fn events_outside_1970_to_9999_are_refused() {
-    let mut engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    let engine = PromptEngine::new(parse(TEAM), None).unwrap();
     for at in ["1e20", "-5", "\"not a time\""] {
-        let rec = engine.record(parse(&format!(
-            "{{\"type\": \"impression\", \"callout\": \"seats-near-limit\", \"at\": {at}}}"
-        )));
+        let rec = engine
+            .record(parse(&format!(
+                "{{\"type\": \"impression\", \"callout\": \"seats-near-limit\", \"at\": {at}}}"
+            )))
+            .unwrap();
         assert_eq!(get(&rec, "recorded"), JsValue::FALSE, "{at}");
     }
-    let rec = engine.record(parse("{\"type\": \"impression\", \"callout\": \"seats-near-limit\", \"at\": \"2026-11-24T08:00:00Z\"}"));
+    let rec = engine.record(parse("{\"type\": \"impression\", \"callout\": \"seats-near-limit\", \"at\": \"2026-11-24T08:00:00Z\"}")).unwrap();
     assert_eq!(get(&rec, "recorded"), JsValue::TRUE);
 }
