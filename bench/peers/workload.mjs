@@ -247,8 +247,9 @@ export function addonPool(count) {
   return Array.from({ length: n }, (_, i) => `addon_${String(i).padStart(3, "0")}`);
 }
 
-// This engine's config: a four-plan catalog with the add-on pool, placements that fit every
-// callout, no readiness and no frequency settings, and one `cross_sell` rule per generated rule.
+// This engine's config: a four-plan catalog with the add-on pool, the default placements (one
+// banner, three inline callouts, one modal: what a page shows at once), no readiness and no
+// frequency settings, and one `cross_sell` rule per generated rule.
 // Matching rules target distinct add-ons; the others take any add-on of the pool.
 export function makeConfig(rules, pool = addonPool(rules.length), seed = 7) {
   const rand = prng(seed);
@@ -284,7 +285,6 @@ export function makeConfig(rules, pool = addonPool(rules.length), seed = 7) {
       limits: i % 2 ? { api_calls: 10000 } : { storage_gb: 50 },
       stackable: true,
     })),
-    placements: { banner: { max: 1000 }, inline: { max: 1000 }, modal: { max: 1000 } },
     rules: rules.map((r) => ({
       id: r.id,
       kind: "cross_sell",

@@ -110,8 +110,16 @@ pub fn push_int(out: &mut String, i: i64) {
 
 /// Formats a number with thousands separators and at most two decimals: `41,000`, `0.95`.
 pub fn format_number(n: f64) -> String {
+    let mut out = String::new();
+    push_number(&mut out, n);
+    out
+}
+
+/// Appends a number with thousands separators and at most two decimals.
+pub fn push_number(out: &mut String, n: f64) {
     if !n.is_finite() {
-        return "—".into();
+        out.push('—');
+        return;
     }
     let neg = n < 0.0;
     // Cents only where they can matter; huge values (where `n * 100` could overflow) are whole.
@@ -122,33 +130,29 @@ pub fn format_number(n: f64) -> String {
     } else {
         (n.abs().round(), 0)
     };
-    // Every digit of large values (no exponent): the shortest digits padded with zeros.
-    let digits = if whole < 1e21 {
-        js(whole)
-    } else {
-        let mut s = js(whole);
-        if let Some((m, e)) = s.clone().split_once("e+") {
-            let exp: usize = e.parse().unwrap_or(0);
-            let (a, b) = m.split_once('.').unwrap_or((m, ""));
-            s = String::with_capacity(exp + 1);
-            s.push_str(a);
-            s.push_str(b);
-            while s.len() < exp + 1 {
-                s.push('0');
-            }
-        }
-        s
-    };
-    let mut out = String::new();
     if neg && (whole > 0.0 || frac > 0) {
         out.push('-');
     }
-    let len = digits.len();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    if whole < 9_007_199_254_740_992.0 {
+        group(out, &int_digits(whole as u64));
+    } else {
+        // Every digit of large values (no exponent): the shortest digits padded with zeros.
+        let s = js(whole);
+        let expanded = match s.split_once("e+") {
+            Some((m, e)) => {
+                let exp: usize = e.parse().unwrap_or(0);
+                let (a, b) = m.split_once('.').unwrap_or((m, ""));
+                let mut d = String::with_capacity(exp + 1);
+                d.push_str(a);
+                d.push_str(b);
+                while d.len() < exp + 1 {
+                    d.push('0');
+                }
+                d
+            }
+            None => s,
+        };
+        group(out, expanded.as_bytes());
     }
     if frac > 0 {
         out.push('.');
@@ -157,11 +161,42 @@ pub fn format_number(n: f64) -> String {
             out.push(char::from(b'0' + (frac % 10) as u8));
         }
     }
-    out
+}
+
+/// The decimal digits of `v` (at most 20), most significant first.
+fn int_digits(mut v: u64) -> Vec<u8> {
+    let mut d = Vec::with_capacity(20);
+    loop {
+        d.push(b'0' + (v % 10) as u8);
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    d.reverse();
+    d
+}
+
+/// Appends digits with a comma every three from the right.
+fn group(out: &mut String, digits: &[u8]) {
+    let len = digits.len();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(*c));
+    }
 }
 
 /// Formats an amount of money: `$12`, `$12.50`, `¥1,200`, `CHF 40`.
 pub fn format_money(n: f64, currency: &str) -> String {
+    let mut out = String::new();
+    push_money(&mut out, n, currency);
+    out
+}
+
+/// Appends an amount of money.
+pub fn push_money(out: &mut String, n: f64, currency: &str) {
     let (symbol, space) = match currency {
         "USD" => ("$", false),
         "EUR" => ("€", false),
@@ -172,7 +207,6 @@ pub fn format_money(n: f64, currency: &str) -> String {
         "KRW" => ("₩", false),
         other => (other, true),
     };
-    let mut out = String::new();
     if n < 0.0 {
         out.push('-');
     }
@@ -180,13 +214,15 @@ pub fn format_money(n: f64, currency: &str) -> String {
     if space {
         out.push(' ');
     }
-    let num = format_number(n.abs());
-    let one_decimal = num.rsplit_once('.').is_some_and(|(_, d)| d.len() == 1);
-    out.push_str(&num);
+    let start = out.len();
+    push_number(out, n.abs());
+    let one_decimal = out
+        .get(start..)
+        .and_then(|num| num.rsplit_once('.'))
+        .is_some_and(|(_, d)| d.len() == 1);
     if one_decimal {
         out.push('0');
     }
-    out
 }
 
 /// Rounds to `digits` decimal places.

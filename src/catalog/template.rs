@@ -5,8 +5,6 @@
 //!
 //! Output is plain text: templates are never interpreted as markup.
 
-use std::collections::HashMap;
-
 use super::model::Model;
 use super::schema::{split, tag, tf, CatalogSchema, Locals};
 use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
@@ -283,20 +281,32 @@ pub fn lookup<'a>(
         })
 }
 
-/// Built-in and overridden texts of the built-in callouts and CTA labels.
+/// Built-in and overridden texts of the built-in callouts and CTA labels, by message key.
 #[derive(Clone, Debug, Default)]
 pub struct MessageSet {
-    overrides: HashMap<&'static str, Localized>,
-    defaults: HashMap<&'static str, Localized>,
+    overrides: Vec<(&'static str, Localized)>,
+    defaults: Vec<(&'static str, Localized)>,
+}
+
+/// The entry for `key` in a short keyed list.
+fn entry<'a>(list: &'a [(&'static str, Localized)], key: &str) -> Option<&'a Localized> {
+    list.iter().find(|(k, _)| *k == key).map(|(_, l)| l)
+}
+
+/// Sets the entry for `key`, replacing an earlier one.
+fn set_entry(list: &mut Vec<(&'static str, Localized)>, key: &'static str, value: Localized) {
+    match list.iter_mut().find(|(k, _)| *k == key) {
+        Some(e) => e.1 = value,
+        None => list.push((key, value)),
+    }
 }
 
 impl MessageSet {
     /// Layers for a message key: override first, then the built-in default.
     pub fn layers(&self, key: &str) -> Vec<&Localized> {
-        self.overrides
-            .get(key)
+        entry(&self.overrides, key)
             .into_iter()
-            .chain(self.defaults.get(key))
+            .chain(entry(&self.defaults, key))
             .collect()
     }
 }
@@ -433,10 +443,11 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             body_forecast: t(forecast),
             cta: t(cta),
         };
-        set.defaults
-            .entry(key)
-            .or_default()
-            .push(((*loc).to_owned(), fields));
+        let item = ((*loc).to_owned(), fields);
+        match set.defaults.iter_mut().find(|(k, _)| k == key) {
+            Some((_, l)) => l.push(item),
+            None => set.defaults.push((key, vec![item])),
+        }
     }
     let Some(v) = v else { return set };
     let path = join(&[], "messages");
@@ -449,10 +460,8 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             model,
             locals: key_locals("featureGate"),
         };
-        set.overrides.insert(
-            "featureGate",
-            read_localized(r, fg, &p, &schema, &["title", "body", "cta"]),
-        );
+        let loc = read_localized(r, fg, &p, &schema, &["title", "body", "cta"]);
+        set_entry(&mut set.overrides, "featureGate", loc);
     }
     if let Some(ul) = o.get("usageLimit") {
         let p = join(&path, "usageLimit");
@@ -466,16 +475,14 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                     model,
                     locals: key_locals(k),
                 };
-                set.overrides.insert(
-                    k,
-                    read_localized(
-                        r,
-                        mv,
-                        &join(&p, state),
-                        &schema,
-                        &["title", "body", "bodyForecast", "cta"],
-                    ),
+                let loc = read_localized(
+                    r,
+                    mv,
+                    &join(&p, state),
+                    &schema,
+                    &["title", "body", "bodyForecast", "cta"],
                 );
+                set_entry(&mut set.overrides, k, loc);
             }
         }
     }
@@ -512,7 +519,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                         ));
                     }
                 }
-                set.overrides.insert(k, loc);
+                set_entry(&mut set.overrides, k, loc);
             }
         }
     }

@@ -31,6 +31,7 @@ pub struct Session {
     pub facts: Facts,
     cache: Vec<OnceCell<Value>>,
     right_size: OnceCell<Option<usize>>,
+    chain: OnceCell<Vec<String>>,
     missing: Value,
 }
 
@@ -42,6 +43,7 @@ impl Session {
             catalog,
             facts,
             right_size: OnceCell::new(),
+            chain: OnceCell::new(),
             missing: Value::Missing,
         }
     }
@@ -51,6 +53,12 @@ impl Session {
         *self.right_size.get_or_init(|| {
             right_size_plan(&self.catalog, &self.facts, self.catalog.policy.headroom)
         })
+    }
+
+    /// The locale fallback chain of the context (`ja-jp`, `ja`, `en`).
+    pub fn locale_chain(&self) -> &[String] {
+        self.chain
+            .get_or_init(|| crate::catalog::template::locale_chain(&self.facts.locale))
     }
 
     /// The value in `slot`, with `locals` for callout-local names.
@@ -259,7 +267,14 @@ impl Env for Session {
         let Some(cell) = self.cache.get(id as usize) else {
             return Some(&self.missing);
         };
+        if let Some(v) = cell.get() {
+            return Some(v);
+        }
         Some(cell.get_or_init(|| self.value(slot, None)))
+    }
+
+    fn computed(&self) -> &[OnceCell<Value>] {
+        &self.cache
     }
 
     fn call(&self, func: HostFn, id: u32) -> bool {

@@ -3,6 +3,7 @@
 //! deduplicated by target, ranked deterministically and fitted into placements. No text is made
 //! here; the render layer words only what is returned.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::env::Session;
@@ -50,9 +51,10 @@ impl Origin {
         }
     }
 
-    /// The callout id: the rule id, or `feature_gate:<feature>` / `usage_limit:<metric>`.
-    pub fn callout_id(&self, catalog: &Catalog) -> String {
-        let (prefix, id) = match self {
+    /// The callout id as (prefix, id): the id is the rule id, or `feature_gate:<feature>` /
+    /// `usage_limit:<metric>`.
+    pub fn callout_parts<'c>(&self, catalog: &'c Catalog) -> (&'static str, &'c str) {
+        match self {
             Origin::Gate(f) => (
                 "feature_gate:",
                 catalog.features.get(*f).map_or("", |x| x.id.as_str()),
@@ -61,12 +63,21 @@ impl Origin {
                 "usage_limit:",
                 catalog.metrics.get(*m).map_or("", |x| x.id.as_str()),
             ),
-            Origin::Rule(_) => return self.rule(catalog).to_owned(),
-        };
-        let mut s = String::with_capacity(prefix.len() + id.len());
-        s.push_str(prefix);
-        s.push_str(id);
-        s
+            Origin::Rule(_) => ("", self.rule(catalog)),
+        }
+    }
+
+    /// The callout id: the rule id, or `feature_gate:<feature>` / `usage_limit:<metric>`.
+    pub fn callout_id<'c>(&self, catalog: &'c Catalog) -> Cow<'c, str> {
+        match self.callout_parts(catalog) {
+            ("", id) => Cow::Borrowed(id),
+            (prefix, id) => {
+                let mut s = String::with_capacity(prefix.len() + id.len());
+                s.push_str(prefix);
+                s.push_str(id);
+                Cow::Owned(s)
+            }
+        }
     }
 
     /// The designer rule, for rule callouts.
@@ -537,7 +548,17 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
 
     // Rank, then dedupe by target, placement maximum and global caps. The whole decision is
     // made before a placement filter is applied, so asking per placement gives the same answer.
-    eligible.sort_by(|a, b| rank(catalog, a, b));
+    // Sort small keys, then take the candidates in that order.
+    let mut keyed: Vec<(RankKey<'c>, usize)> = eligible
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (rank_key(catalog, c), i))
+        .collect();
+    keyed.sort_by(|a, b| rank(&a.0, &b.0));
+    let mut slots: Vec<Option<Candidate<'c>>> = eligible.into_iter().map(Some).collect();
+    let eligible = keyed
+        .iter()
+        .filter_map(|(_, i)| slots.get_mut(*i).and_then(Option::take));
     let (mut shown_today, recent_ids) = state.shown_within(facts.now, DAY_MS);
     let mut latest = state.latest_impression(facts.now);
     let mut per_placement: Vec<(&str, u32)> = Vec::new();
@@ -553,7 +574,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             seen
         });
         let id = c.origin.callout_id(catalog);
-        let recent = recent_ids.contains(&id.as_str());
+        let recent = recent_ids.contains(&&*id);
         let reason = if dup {
             Some(Reason::DuplicateTarget)
         } else {
@@ -655,23 +676,29 @@ fn rule_action(kind: CalloutKind, target: &Offer, can_purchase: bool) -> Action 
     }
 }
 
+/// The ranking key of a candidate: priority, monthly revenue delta, rule id, callout id.
+type RankKey<'c> = (f64, f64, &'c str, (&'static str, &'c str));
+
+fn rank_key<'c>(catalog: &'c Catalog, c: &Candidate<'_>) -> RankKey<'c> {
+    let delta = c
+        .target
+        .as_ref()
+        .and_then(|t| t.monthly_delta)
+        .unwrap_or(f64::NEG_INFINITY);
+    (
+        c.priority,
+        delta,
+        c.origin.rule(catalog),
+        c.origin.callout_parts(catalog),
+    )
+}
+
 /// Priority (high first), monthly revenue delta (high first), rule id, callout id.
-fn rank(catalog: &Catalog, a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
-    let delta = |c: &Candidate<'_>| {
-        c.target
-            .as_ref()
-            .and_then(|t| t.monthly_delta)
-            .unwrap_or(f64::NEG_INFINITY)
-    };
-    b.priority
-        .total_cmp(&a.priority)
-        .then(delta(b).total_cmp(&delta(a)))
-        .then_with(|| a.origin.rule(catalog).cmp(b.origin.rule(catalog)))
-        .then_with(|| {
-            a.origin
-                .callout_id(catalog)
-                .cmp(&b.origin.callout_id(catalog))
-        })
+fn rank(a: &RankKey<'_>, b: &RankKey<'_>) -> Ordering {
+    b.0.total_cmp(&a.0)
+        .then(b.1.total_cmp(&a.1))
+        .then_with(|| a.2.cmp(b.2))
+        .then_with(|| a.3.cmp(&b.3))
 }
 
 fn global_capped(catalog: &Catalog, now: f64, shown_today: usize, latest: Option<f64>) -> bool {

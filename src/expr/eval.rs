@@ -12,6 +12,7 @@ use super::{Env, Span, Value};
 pub(crate) struct Eval<'p> {
     prog: &'p Program,
     env: &'p dyn Env,
+    computed: &'p [std::cell::OnceCell<Value>],
     pub trace: Option<Vec<TraceStep>>,
 }
 
@@ -55,6 +56,7 @@ impl<'p> Eval<'p> {
         Eval {
             prog,
             env,
+            computed: env.computed(),
             trace: traced.then(Vec::new),
         }
     }
@@ -77,6 +79,12 @@ impl<'p> Eval<'p> {
             return MISSING;
         };
         let id = self.prog.ids.get(i as usize).copied().unwrap_or(i);
+        if let Some(v) = self.computed.get(id as usize).and_then(|c| c.get()) {
+            return match v {
+                Value::Number(n) if !n.is_finite() => MISSING,
+                _ => V::Ref(v),
+            };
+        }
         let v = match self.env.load(id, slot) {
             Some(v) => V::Ref(v),
             None => V::Own(self.env.get(slot)),
@@ -84,6 +92,16 @@ impl<'p> Eval<'p> {
         match v.get() {
             Value::Number(n) if !n.is_finite() => MISSING,
             _ => v,
+        }
+    }
+
+    /// An operand: loads and constants without a call through [`Eval::run`].
+    #[inline]
+    fn operand(&mut self, node: &'p Node) -> V<'p> {
+        match node {
+            Node::Const(v) => V::Ref(v),
+            Node::Load(i) => self.load(*i),
+            _ => self.run(node),
         }
     }
 
@@ -108,8 +126,8 @@ impl<'p> Eval<'p> {
                 V::Own(arith(*op, a.get(), b.get()))
             }
             Node::Cmp(op, a, b, span) => {
-                let a = self.run(a);
-                let b = self.run(b);
+                let a = self.operand(a);
+                let b = self.operand(b);
                 let r = compare(*op, a.get(), b.get());
                 if self.trace.is_some() {
                     let actual = format!("{} {} {}", a.get(), op.symbol(), b.get());

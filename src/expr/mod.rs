@@ -239,6 +239,12 @@ pub trait Env {
         None
     }
 
+    /// Values of shared slots already computed, by id, read without a call per load; a slot
+    /// not yet computed falls back to [`Env::load`].
+    fn computed(&self) -> &[std::cell::OnceCell<Value>] {
+        &[]
+    }
+
     /// The result of a host function for the id index given by [`Schema::resolve_id`].
     fn call(&self, func: HostFn, id: u32) -> bool;
 }

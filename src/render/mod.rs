@@ -11,8 +11,8 @@ pub use results::{
 
 use crate::base::date;
 use crate::base::diag::{join, Diagnostic};
-use crate::base::num::{format_money, format_number};
-use crate::catalog::template::{locale_chain, lookup, Field, Localized, Part, Template};
+use crate::base::num::{format_number, push_money, push_number};
+use crate::catalog::template::{lookup, Field, Localized, Part, Template};
 use crate::catalog::Kind;
 use crate::decide::gate::{Gate, GateReason};
 use crate::decide::limits::Limit;
@@ -25,13 +25,13 @@ use crate::facts::State;
 /// Fills a template's placeholders from `env` (numbers with thousands separators, amounts as
 /// money in `currency`, missing values as a dash).
 pub fn fill(t: &Template, env: &dyn Env, currency: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(t.parts.len() * 24);
     for part in &t.parts {
         match part {
             Part::Text(s) => out.push_str(s),
             Part::Slot { slot, money } => match env.get(slot) {
-                Value::Number(n) if *money => out.push_str(&format_money(n, currency)),
-                Value::Number(n) => out.push_str(&format_number(n)),
+                Value::Number(n) if *money => push_money(&mut out, n, currency),
+                Value::Number(n) => push_number(&mut out, n),
                 Value::String(s) => out.push_str(&s),
                 Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
                 Value::List(items) => {
@@ -41,7 +41,7 @@ pub fn fill(t: &Template, env: &dyn Env, currency: &str) -> String {
                         }
                         match v {
                             Value::String(s) => out.push_str(s),
-                            Value::Number(n) => out.push_str(&format_number(*n)),
+                            Value::Number(n) => push_number(&mut out, *n),
                             other => out.push_str(&other.to_string()),
                         }
                     }
@@ -68,7 +68,7 @@ fn texts(
 ) -> Texts {
     let catalog = &*s.catalog;
     let env = s.with_locals(locals);
-    let chain = locale_chain(&s.facts.locale);
+    let chain = s.locale_chain();
     let render = |t: &Template| fill(t, &env, &catalog.currency);
     let text = |which: Field| {
         lookup(layers, &chain, which)
@@ -76,7 +76,7 @@ fn texts(
             .unwrap_or_default()
     };
     let body = if forecast {
-        lookup(layers, &chain, Field::BodyForecast)
+        lookup(layers, chain, Field::BodyForecast)
             .map(render)
             .unwrap_or_else(|| text(Field::Body))
     } else {
@@ -86,12 +86,12 @@ fn texts(
     let own_cta = if action == Action::AskAdmin {
         None
     } else {
-        lookup(layers, &chain, Field::Cta).map(render)
+        lookup(layers, chain, Field::Cta).map(render)
     };
     let cta = own_cta
         .or_else(|| {
             let defaults = catalog.messages.layers(action.message_key());
-            lookup(&defaults, &chain, Field::Cta).map(render)
+            lookup(&defaults, chain, Field::Cta).map(render)
         })
         .unwrap_or_default();
     Texts {
@@ -282,7 +282,7 @@ pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
         url = c.target.as_ref().and_then(|o| url_of(s, o));
     }
     Callout {
-        id: c.origin.callout_id(catalog),
+        id: c.origin.callout_id(catalog).into_owned(),
         rule: c.origin.rule(catalog).to_owned(),
         kind: c.kind,
         placement: c.placement.to_owned(),
@@ -303,7 +303,7 @@ pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
 
 fn empty_callout(s: &Session, c: &Candidate<'_>) -> Callout {
     Callout {
-        id: c.origin.callout_id(&s.catalog),
+        id: c.origin.callout_id(&s.catalog).into_owned(),
         rule: c.origin.rule(&s.catalog).to_owned(),
         kind: c.kind,
         placement: c.placement.to_owned(),
@@ -346,7 +346,7 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
         .iter()
         .map(|h| Suppressed {
             rule: h.candidate.origin.rule(catalog).to_owned(),
-            callout: h.candidate.origin.callout_id(catalog),
+            callout: h.candidate.origin.callout_id(catalog).into_owned(),
             reason: h.reason.as_str(),
             experiment: experiment_of(s, &h.candidate),
         })
@@ -358,7 +358,7 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
             .into_iter()
             .map(|e| RuleTrace {
                 rule: e.rule.rule(catalog).to_owned(),
-                callout: e.callout.map(|o| o.callout_id(catalog)),
+                callout: e.callout.map(|o| o.callout_id(catalog).into_owned()),
                 status: e.status,
                 reason: e.reason,
                 steps: e.steps,
