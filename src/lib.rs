@@ -3,12 +3,12 @@
 // Layers, bottom to top; a module only imports from layers below it (checked by
 // tests/architecture.rs against this list).
 pub mod base;
-pub mod catalog;
-pub mod decide;
-pub mod engine;
 pub mod expr;
+pub mod catalog;
 pub mod facts;
+pub mod decide;
 pub mod render;
+pub mod engine;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

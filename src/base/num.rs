@@ -181,7 +181,7 @@ fn int_digits(mut v: u64) -> Vec<u8> {
 fn group(out: &mut String, digits: &[u8]) {
     let len = digits.len();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(char::from(*c));

@@ -8,8 +8,9 @@
 use std::collections::HashMap;
 
 use super::model::{
-    unknown_code, Addon, Catalog, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds,
+    unknown_code, Addon, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds,
 };
+use super::Catalog;
 use super::{rules, template};
 use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind, Val};

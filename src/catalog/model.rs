@@ -3,11 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::rules::Policy;
-use super::template::MessageSet;
 pub use crate::base::date::Period;
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
-use crate::expr::SlotTable;
 
 /// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
 pub const MAX_IDS: usize = 65_535;
@@ -130,27 +127,6 @@ pub struct Model {
     /// The metric `perSeat` prices multiply by.
     pub seat_metric: Option<usize>,
     pub(crate) index: HashMap<(Kind, String), usize>,
-}
-
-/// The validated, immutable catalog: the model, the compiled messages and the policy.
-#[derive(Debug)]
-pub struct Catalog {
-    /// Metrics, features, plans, add-ons and prices.
-    pub model: Model,
-    /// Built-in and overridden message texts.
-    pub messages: MessageSet,
-    /// Rules, readiness, frequency, placements and built-in settings.
-    pub policy: Policy,
-    /// Every value any rule reads, with the id shared by all rules.
-    pub slots: SlotTable,
-}
-
-impl std::ops::Deref for Catalog {
-    type Target = Model;
-
-    fn deref(&self) -> &Model {
-        &self.model
-    }
 }
 
 /// Which id namespace an id belongs to.

@@ -194,6 +194,31 @@ impl<'p> Eval<'p> {
     }
 }
 
+impl Program {
+    /// Evaluates the program. A condition (from [`super::compile`]) yields [`Value::Bool`] or
+    /// [`Value::Missing`]; callers treat anything but `true` as not matched.
+    pub fn eval(&self, env: &dyn Env) -> Value {
+        let v = Eval::new(self, env, false).run(&self.root);
+        self.finish(v.into_value())
+    }
+
+    /// Evaluates the program and records one [`TraceStep`] per comparison, `in`, predicate call
+    /// and condition value actually evaluated, in evaluation order.
+    pub fn eval_traced(&self, env: &dyn Env) -> (Value, Vec<TraceStep>) {
+        let mut ev = Eval::new(self, env, true);
+        let v = ev.run(&self.root).into_value();
+        (self.finish(v), ev.trace.unwrap_or_default())
+    }
+
+    /// Whether the program evaluates to `true`: the fast path of rule matching.
+    pub fn matches(&self, env: &dyn Env) -> bool {
+        matches!(
+            Eval::new(self, env, false).run(&self.root),
+            V::Own(Value::Bool(true)) | V::Ref(Value::Bool(true))
+        )
+    }
+}
+
 /// `+ - * / %` on numbers, `+` on strings; anything else, and any non-finite result, is missing.
 pub(crate) fn arith(op: Op, a: &Value, b: &Value) -> Value {
     match (a, b) {

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::{Env, HostFn, Slot, SlotTable, Span, Value};
+use super::{HostFn, Slot, SlotTable, Span, Value};
 use crate::base::out::{Out, ToJson};
 
 /// A binary operator.
@@ -150,29 +150,6 @@ impl Program {
         &self.src
     }
 
-    /// Evaluates the program. A condition (from [`super::compile`]) yields [`Value::Bool`] or
-    /// [`Value::Missing`]; callers treat anything but `true` as not matched.
-    pub fn eval(&self, env: &dyn Env) -> Value {
-        let v = super::eval::Eval::new(self, env, false).run(&self.root);
-        self.finish(v.into_value())
-    }
-
-    /// Evaluates the program and records one [`TraceStep`] per comparison, `in`, predicate call
-    /// and condition value actually evaluated, in evaluation order.
-    pub fn eval_traced(&self, env: &dyn Env) -> (Value, Vec<TraceStep>) {
-        let mut ev = super::eval::Eval::new(self, env, true);
-        let v = ev.run(&self.root).into_value();
-        (self.finish(v), ev.trace.unwrap_or_default())
-    }
-
-    /// Whether the program evaluates to `true`: the fast path of rule matching.
-    pub fn matches(&self, env: &dyn Env) -> bool {
-        matches!(
-            super::eval::Eval::new(self, env, false).run(&self.root),
-            super::eval::V::Own(Value::Bool(true)) | super::eval::V::Ref(Value::Bool(true))
-        )
-    }
-
     /// Every distinct slot the program reads, in order of first appearance.
     pub fn slots(&self) -> &[Slot] {
         &self.slots
@@ -188,7 +165,7 @@ impl Program {
             .collect()
     }
 
-    fn finish(&self, v: Value) -> Value {
+    pub(crate) fn finish(&self, v: Value) -> Value {
         match v {
             Value::Bool(_) => v,
             _ if self.boolean => Value::Missing,

@@ -70,11 +70,7 @@ fn texts(
     let env = s.with_locals(locals);
     let chain = s.locale_chain();
     let render = |t: &Template| fill(t, &env, &catalog.currency);
-    let text = |which: Field| {
-        lookup(layers, &chain, which)
-            .map(render)
-            .unwrap_or_default()
-    };
+    let text = |which: Field| lookup(layers, chain, which).map(render).unwrap_or_default();
     let body = if forecast {
         lookup(layers, chain, Field::BodyForecast)
             .map(render)
