@@ -326,7 +326,7 @@ impl Parser<'_, '_> {
             return None;
         }
         let mut sorted = keys.clone();
-        sorted.sort_unstable();
+        super::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
         let dup = sorted.windows(2).find_map(|w| match w {
             [a, b] if a.0 == b.0 => Some(a.0),
             _ => None,

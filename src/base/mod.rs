@@ -7,3 +7,4 @@ pub mod json;
 pub mod num;
 pub mod out;
 pub mod read;
+pub mod sort;

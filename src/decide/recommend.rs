@@ -554,7 +554,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
         .enumerate()
         .map(|(i, c)| (rank_key(catalog, c), i))
         .collect();
-    keyed.sort_by(|a, b| rank(&a.0, &b.0));
+    crate::base::sort::sort_by(&mut keyed, |a, b| rank(&a.0, &b.0));
     let mut slots: Vec<Option<Candidate<'c>>> = eligible.into_iter().map(Some).collect();
     let eligible = keyed
         .iter()

@@ -2,8 +2,6 @@
 //! only as far back as any cap or cooldown can look, exported as versioned JSON the host
 //! persists and restored on the next page load.
 
-use std::collections::BTreeMap;
-
 use crate::base::date;
 use crate::base::diag::{join, Diagnostic};
 use crate::base::json::{Kind as JsonKind, Val};
@@ -44,11 +42,66 @@ impl ToJson for EngineState {
         o.field("version", &self.version);
         let c = o.key("callouts");
         let mut co = c.obj();
-        for (id, h) in &self.callouts {
+        for (id, h) in self.callouts.iter() {
             co.field(id, h);
         }
         co.end();
         o.end();
+    }
+}
+
+/// Histories by callout id, kept sorted by id (a short list: its length is bounded by the
+/// config's rules, features and metrics).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Histories(Vec<(String, CalloutHistory)>);
+
+impl Histories {
+    fn find(&self, id: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(id))
+    }
+
+    /// The history of callout `id`.
+    pub fn get(&self, id: &str) -> Option<&CalloutHistory> {
+        self.find(id).ok().and_then(|i| self.0.get(i)).map(|(_, h)| h)
+    }
+
+    /// The history of callout `id`, created empty when missing (always `Some`).
+    pub fn entry(&mut self, id: &str) -> Option<&mut CalloutHistory> {
+        let i = match self.find(id) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (id.to_owned(), CalloutHistory::default()));
+                i
+            }
+        };
+        self.0.get_mut(i).map(|(_, h)| h)
+    }
+
+    /// Sets the history of callout `id`.
+    pub fn insert(&mut self, id: &str, h: CalloutHistory) {
+        if let Some(slot) = self.entry(id) {
+            *slot = h;
+        }
+    }
+
+    /// Keeps the entries `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &CalloutHistory) -> bool) {
+        self.0.retain(|(k, h)| keep(k, h));
+    }
+
+    /// Entries in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &CalloutHistory)> {
+        self.0.iter().map(|(k, h)| (k, h))
+    }
+
+    /// Number of callouts with a history.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no callout has a history.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -58,7 +111,7 @@ pub struct EngineState {
     /// Format version.
     pub version: u32,
     /// By callout id.
-    pub callouts: BTreeMap<String, CalloutHistory>,
+    pub callouts: Histories,
 }
 
 /// An event the host records.
@@ -114,7 +167,7 @@ impl EngineState {
     pub fn new() -> Self {
         EngineState {
             version: STATE_VERSION,
-            callouts: BTreeMap::new(),
+            callouts: Histories::default(),
         }
     }
 
@@ -159,14 +212,14 @@ impl EngineState {
                 .filter(|a| a.kind() == JsonKind::Array)
                 .map(|a| a.items().filter_map(|t| time(Some(t))).collect())
                 .unwrap_or_default();
-            impressions.sort_unstable_by(f64::total_cmp);
+            crate::base::sort::sort_by(&mut impressions, |a, b| a.total_cmp(b));
             let hist = CalloutHistory {
                 impressions,
                 clicked_at: time(ho.get("clickedAt")),
                 dismissed_at: time(ho.get("dismissedAt")),
                 converted_at: time(ho.get("convertedAt")),
             };
-            state.callouts.insert(id.to_owned(), hist);
+            state.callouts.insert(id, hist);
         }
         state.prune(catalog);
         (state, warnings)
@@ -191,7 +244,9 @@ impl EngineState {
             ));
         }
         let keep = keep_impressions(catalog);
-        let h = self.callouts.entry(callout.to_owned()).or_default();
+        let Some(h) = self.callouts.entry(callout) else {
+            return Ok(());
+        };
         match kind {
             EventType::Impression => {
                 let pos = h.impressions.partition_point(|t| *t <= at);
@@ -212,7 +267,7 @@ impl EngineState {
     pub fn prune(&mut self, catalog: &Catalog) {
         let keep = keep_impressions(catalog);
         self.callouts.retain(|id, _| known_callout(catalog, id));
-        for h in self.callouts.values_mut() {
+        for (_, h) in self.callouts.0.iter_mut() {
             let extra = h.impressions.len().saturating_sub(keep);
             h.impressions.drain(..extra);
         }
@@ -257,7 +312,8 @@ impl EngineState {
     /// The latest impression of any callout at or before `now`.
     pub fn latest_impression(&self, now: f64) -> Option<f64> {
         self.callouts
-            .values()
+            .iter()
+            .map(|(_, h)| h)
             .flat_map(|h| h.impressions.iter().copied())
             .filter(|t| *t <= now)
             .fold(None, |acc: Option<f64>, t| {

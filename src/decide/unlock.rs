@@ -187,7 +187,7 @@ pub fn options(catalog: &Catalog, facts: &Facts, need: Need) -> Vec<Offer> {
         }
     }
 
-    out.sort_by(|a, b| {
+    crate::base::sort::sort_by(&mut out, |a, b| {
         a.monthly_delta
             .is_none()
             .cmp(&b.monthly_delta.is_none())

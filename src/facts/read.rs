@@ -438,7 +438,7 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
             }
             if u.history.len() > MAX_HISTORY {
                 // Keep the newest points: the forecast looks at the recent trend.
-                u.history.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+                crate::base::sort::sort_by(&mut u.history, |a, b| a.0.total_cmp(&b.0));
                 let cut = u.history.len() - MAX_HISTORY;
                 u.history.drain(..cut);
             }
