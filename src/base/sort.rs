@@ -57,13 +57,19 @@ pub fn sort_by<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
     }
     let idx = {
         let items = &*v;
-        order(items.len(), &mut |a, b| match (items.get(a), items.get(b)) {
-            (Some(x), Some(y)) => cmp(x, y),
-            _ => Ordering::Equal,
-        })
+        order(
+            items.len(),
+            &mut |a, b| match (items.get(a), items.get(b)) {
+                (Some(x), Some(y)) => cmp(x, y),
+                _ => Ordering::Equal,
+            },
+        )
     };
     let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(idx.iter().filter_map(|i| slots.get_mut(*i).and_then(Option::take)));
+    v.extend(
+        idx.iter()
+            .filter_map(|i| slots.get_mut(*i).and_then(Option::take)),
+    );
 }
 
 #[cfg(test)]
@@ -80,7 +86,16 @@ mod tests {
         sort_by(&mut v, |a, b| a.0.cmp(&b.0));
         assert_eq!(
             v,
-            [(0, 6), (1, 3), (3, 1), (3, 4), (5, 0), (5, 2), (5, 7), (9, 5)]
+            [
+                (0, 6),
+                (1, 3),
+                (3, 1),
+                (3, 4),
+                (5, 0),
+                (5, 2),
+                (5, 7),
+                (9, 5)
+            ]
         );
         for n in 0..70usize {
             let mut w: Vec<usize> = (0..n).map(|i| (i * 7919 + 13) % 31).collect();

@@ -62,7 +62,10 @@ impl Histories {
 
     /// The history of callout `id`.
     pub fn get(&self, id: &str) -> Option<&CalloutHistory> {
-        self.find(id).ok().and_then(|i| self.0.get(i)).map(|(_, h)| h)
+        self.find(id)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, h)| h)
     }
 
     /// The history of callout `id`, created empty when missing (always `Some`).

@@ -75,9 +75,6 @@ impl<'p> Eval<'p> {
     }
 
     fn load(&self, i: u32) -> V<'p> {
-        let Some(slot) = self.prog.slots.get(i as usize) else {
-            return MISSING;
-        };
         let id = self.prog.ids.get(i as usize).copied().unwrap_or(i);
         if let Some(v) = self.computed.get(id as usize).and_then(|c| c.get()) {
             return match v {
@@ -85,6 +82,9 @@ impl<'p> Eval<'p> {
                 _ => V::Ref(v),
             };
         }
+        let Some(slot) = self.prog.slots.get(i as usize) else {
+            return MISSING;
+        };
         let v = match self.env.load(id, slot) {
             Some(v) => V::Ref(v),
             None => V::Own(self.env.get(slot)),
@@ -194,6 +194,51 @@ impl<'p> Eval<'p> {
     }
 }
 
+/// The untraced condition check behind [`Program::matches`]: whether a node evaluates to
+/// `true`, with loads and constants compared in place and no value built for the boolean
+/// structure of the condition. `truth(n) == Some(b)` exactly when [`Eval::run`] gives
+/// `Value::Bool(b)`.
+struct Fast<'p> {
+    eval: Eval<'p>,
+}
+
+impl<'p> Fast<'p> {
+    fn truth(&mut self, node: &'p Node) -> Option<bool> {
+        match node {
+            Node::Logic(or, items) => {
+                for n in items {
+                    if (self.truth(n) == Some(true)) == *or {
+                        return Some(*or);
+                    }
+                }
+                Some(!*or)
+            }
+            Node::Cmp(op, a, b, _) => {
+                let x = self.eval.operand(a);
+                let y = self.eval.operand(b);
+                Some(compare(*op, x.get(), y.get()) == Some(true))
+            }
+            Node::Not(x) => self.truth(x).map(|b| !b),
+            Node::Test(x, _) => match self.eval.operand(x).get() {
+                Value::Bool(b) => Some(*b),
+                _ => None,
+            },
+            Node::Host(f, id, _) => Some(self.eval.env.call(*f, *id)),
+            Node::Cond(c, t, f) => {
+                if self.truth(c) == Some(true) {
+                    self.truth(t)
+                } else {
+                    self.truth(f)
+                }
+            }
+            _ => match self.eval.run(node).get() {
+                Value::Bool(b) => Some(*b),
+                _ => None,
+            },
+        }
+    }
+}
+
 impl Program {
     /// Evaluates the program. A condition (from [`super::compile`]) yields [`Value::Bool`] or
     /// [`Value::Missing`]; callers treat anything but `true` as not matched.
@@ -212,10 +257,10 @@ impl Program {
 
     /// Whether the program evaluates to `true`: the fast path of rule matching.
     pub fn matches(&self, env: &dyn Env) -> bool {
-        matches!(
-            Eval::new(self, env, false).run(&self.root),
-            V::Own(Value::Bool(true)) | V::Ref(Value::Bool(true))
-        )
+        let mut fast = Fast {
+            eval: Eval::new(self, env, false),
+        };
+        fast.truth(&self.root) == Some(true)
     }
 }
 
@@ -275,6 +320,24 @@ fn has(list: &[Value], x: &Value) -> Option<bool> {
 
 /// A comparison or `in`; `None` when it cannot be decided (evaluated as false).
 fn compare(op: Op, a: &Value, b: &Value) -> Option<bool> {
+    // The common shapes of targeting rules first: numbers ordered, strings compared.
+    if let (Value::Number(x), Value::Number(y)) = (a, b) {
+        return match op {
+            Op::Lt => Some(x < y),
+            Op::Le => Some(x <= y),
+            Op::Gt => Some(x > y),
+            Op::Ge => Some(x >= y),
+            Op::Eq => Some(x == y),
+            Op::Ne => Some(x != y),
+            _ => None,
+        };
+    }
+    if let (Op::In, Value::String(x), Value::List(l)) = (op, a, b) {
+        return Some(l.iter().any(|v| match v {
+            Value::String(s) => s.len() == x.len() && **s == **x,
+            _ => false,
+        }));
+    }
     let ord = match (op, a, b) {
         (Op::Eq, ..) => return equals(a, b),
         (Op::Ne, ..) => return equals(a, b).map(|e| !e),

@@ -34,7 +34,40 @@ fn prog(src: &str) -> Program {
 }
 
 fn run(src: &str, env: &MockEnv) -> Value {
-    prog(src).eval(env)
+    let p = prog(src);
+    let v = p.eval(env);
+    // The fast matching path agrees with full evaluation.
+    assert_eq!(p.matches(env), v == T, "matches() disagrees on {src}");
+    v
+}
+
+#[test]
+fn fast_matching_agrees_with_evaluation() {
+    let e = env();
+    for src in [
+        "usage.seats.ratio >= 0.8",
+        "usage.seats.ratio >= 0.95",
+        "!(usage.seats.ratio >= 0.95)",
+        "!account.traits.vip",
+        "account.traits.vip",
+        "signals.sharedLoginSuspected",
+        "!signals.sharedLoginSuspected",
+        "account.traits.industry in ['retail', 'saas'] && usage.seats.used > 10",
+        "account.traits.industry in ['saas'] || account.traits.employees >= 100",
+        "account.traits.nope == 1 || !(account.traits.nope == 1)",
+        "account.traits.nope != 1",
+        "usage.seats.used > 10 ? account.plan == 'team' : false",
+        "usage.seats.used > 100 ? true : account.traits.vip",
+        "page.route.startsWith('/reports') && !hasAddon('api_boost')",
+        "size(account.addons) == 2 && 'api_boost' in account.addons",
+        "usage.seats.used / 0 > 1",
+        "(usage.seats.used + 2) * 1 == usage.seats.limit",
+        "account.lifecycle + '-x' == 'adoption-x'",
+        "usage.seats.limit - usage.seats.used < 3 && (account.plan != 'free' || false)",
+    ] {
+        run(src, &e);
+        run(src, &MockEnv::default());
+    }
 }
 
 fn value(src: &str) -> Value {
