@@ -35,17 +35,25 @@ pub struct Pricing<'a> {
     catalog: &'a Catalog,
     /// Seats that per-seat prices multiply by; `None` when unknown.
     seats: Option<f64>,
-    /// Quantity held, by add-on index.
-    owned: Vec<u32>,
+    /// Add-ons held as (index, quantity), by index (usually none or a few).
+    owned: Vec<(usize, u32)>,
 }
 
 impl<'a> Pricing<'a> {
     /// Pricing at the account's seats, or at `seats` when given (a seat need).
     pub fn new(catalog: &'a Catalog, facts: &Facts, seats: Option<f64>) -> Self {
-        let mut owned = vec![0u32; catalog.addons.len()];
+        let mut owned: Vec<(usize, u32)> = Vec::new();
         for (a, q) in &facts.account.addons {
-            if let Some(slot) = owned.get_mut(*a) {
-                *slot = slot.saturating_add(*q);
+            if *a >= catalog.addons.len() {
+                continue;
+            }
+            match owned.binary_search_by_key(a, |(i, _)| *i) {
+                Ok(at) => {
+                    if let Some(e) = owned.get_mut(at) {
+                        e.1 = e.1.saturating_add(*q);
+                    }
+                }
+                Err(at) => owned.insert(at, (*a, *q)),
             }
         }
         let known = facts.seats;
@@ -62,7 +70,10 @@ impl<'a> Pricing<'a> {
 
     /// Units of an add-on the account holds.
     pub fn owned(&self, addon: usize) -> u32 {
-        self.owned.get(addon).copied().unwrap_or(0)
+        self.owned
+            .iter()
+            .find(|(i, _)| *i == addon)
+            .map_or(0, |(_, q)| *q)
     }
 
     /// A monthly price; `None` for a per-seat price when the seats are unknown.
@@ -78,8 +89,8 @@ impl<'a> Pricing<'a> {
     /// contact-sales plan or an unknown per-seat price.
     pub fn bill(&self, plan: usize) -> Option<f64> {
         let mut total = self.price(self.catalog.plans.get(plan)?.price?)?;
-        for (a, q) in self.owned.iter().enumerate().filter(|(_, q)| **q > 0) {
-            let Some(addon) = self.catalog.addons.get(a) else {
+        for (a, q) in self.owned.iter().filter(|(_, q)| *q > 0) {
+            let Some(addon) = self.catalog.addons.get(*a) else {
                 continue;
             };
             if addon.available_on(plan) {

@@ -64,7 +64,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        // ASCII without decoding; anything else through `chars`.
+        match self.src.as_bytes().get(self.pos) {
+            Some(b) if b.is_ascii() => Some(char::from(*b)),
+            Some(_) => self.rest().chars().next(),
+            None => None,
+        }
     }
 
     fn peek2(&self) -> Option<char> {
