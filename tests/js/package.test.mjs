@@ -64,6 +64,35 @@ test("wasm results are byte-identical to native results on every fixture", () =>
   assert.ok(compared >= 40, `only ${compared} results compared`);
 });
 
+test("a session answers like one-off calls on every fixture", () => {
+  let compared = 0;
+  for (const { config, context, fx } of scenarios()) {
+    const engine = new pkg.PromptEngine(config);
+    const ctx = pinned(context);
+    const session = engine.session(ctx);
+    for (const check of fx.checks) {
+      if (check.context || check.record || check.exportRestore) continue;
+      const one = "checkFeature" in check ? engine.checkFeature(check.checkFeature, ctx)
+        : "checkUsage" in check ? engine.checkUsage(check.checkUsage, ctx)
+        : engine.evaluate(ctx, check.evaluate);
+      const again = "checkFeature" in check ? session.checkFeature(check.checkFeature)
+        : "checkUsage" in check ? session.checkUsage(check.checkUsage)
+        : session.evaluate(check.evaluate);
+      assert.deepEqual(again, one);
+      compared++;
+    }
+    // Events recorded after the session began count in its evaluation.
+    const shown = session.evaluate().callouts[0];
+    if (shown) {
+      engine.record({ type: "dismiss", callout: shown.id, at: ctx.now });
+      assert.deepEqual(session.evaluate(), engine.evaluate(ctx));
+    }
+    session.free();
+    engine.free();
+  }
+  assert.ok(compared >= 20, `only ${compared} results compared`);
+});
+
 test("web entry initialises from bytes and gives the same answers", async () => {
   const web = await import(path.join(root, "pkg/upgrade_prompts.js"));
   const bytes = readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm"));

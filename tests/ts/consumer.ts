@@ -34,3 +34,13 @@ export function evaluateShapes(engine: PromptEngine, context: Context): string[]
   const again = new PromptEngine({ plans: [] }, { state });
   return [...steps, ...held, String(rec.recorded), rec.error?.code ?? "", String(state.version), String(again.warnings.length)];
 }
+
+// One context, many questions: a session reads the context once.
+export function sessionShapes(engine: PromptEngine, context: Context): string[] {
+  const s = engine.session(context);
+  const gate: FeatureCheck = s.checkFeature("reports");
+  const seats: UsageCheck = s.checkUsage("seats");
+  const banner = s.evaluate({ placement: "banner" });
+  s.free();
+  return [String(gate.allowed), String(seats.ratio), String(banner.callouts.length)];
+}

@@ -308,3 +308,27 @@ fn events_outside_1970_to_9999_are_refused() {
     let rec = engine.record(parse("{\"type\": \"impression\", \"callout\": \"seats-near-limit\", \"at\": \"2026-11-24T08:00:00Z\"}")).unwrap();
     assert_eq!(get(&rec, "recorded"), JsValue::TRUE);
 }
+
+#[wasm_bindgen_test]
+fn session_answers_like_one_off_calls() {
+    let engine = PromptEngine::new(parse(TEAM), None).unwrap();
+    let ctx = parse(PRODUCT_CONTEXT);
+    let session = engine.session(ctx.clone()).unwrap();
+    for feature in ["reports", "sso", "nope"] {
+        assert_eq!(
+            stringify(&session.check_feature(feature.into()).unwrap()),
+            stringify(&engine.check_feature(feature.into(), ctx.clone()).unwrap())
+        );
+    }
+    assert_eq!(
+        stringify(&session.check_usage("seats".into()).unwrap()),
+        stringify(&engine.check_usage("seats".into(), ctx.clone()).unwrap())
+    );
+    assert_eq!(
+        stringify(&session.evaluate(None).unwrap()),
+        stringify(&engine.evaluate(ctx, None).unwrap())
+    );
+    // The session keeps the engine alive after the engine is freed.
+    drop(engine);
+    assert!(session.check_feature("reports".into()).is_ok());
+}
