@@ -428,7 +428,7 @@ impl Parser<'_, '_> {
                 mag
             }
         } else {
-            text.parse::<f64>().unwrap_or(f64::NAN)
+            super::float::parse_f64(text).unwrap_or(f64::INFINITY)
         };
         if !value.is_finite() {
             return fail(start, "number out of range");

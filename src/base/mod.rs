@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod diag;
+pub mod float;
 pub mod json;
 pub mod num;
 pub mod out;

@@ -206,8 +206,8 @@ impl<'a> Lexer<'a> {
             }
         }
         let text = self.since(start);
-        match text.parse::<f64>() {
-            Ok(n) if !bad && n.is_finite() => Ok(self.token(Tok::Num(n), start, at)),
+        match crate::base::float::parse_f64(text) {
+            Some(n) if !bad && n.is_finite() => Ok(self.token(Tok::Num(n), start, at)),
             _ => Err(ExprError::new(
                 "invalid_number",
                 format!("invalid number `{text}`"),
