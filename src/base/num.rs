@@ -45,9 +45,7 @@ pub fn write_js(out: &mut String, n: f64) {
     }
     let k = digits.len() as i32;
     let push_digits = |out: &mut String, d: &[u8]| {
-        for &c in d {
-            out.push(char::from(c));
-        }
+        out.push_str(std::str::from_utf8(d).unwrap_or(""));
     };
     if k <= point && point <= 21 {
         push_digits(out, &digits);
@@ -103,9 +101,8 @@ pub fn push_int(out: &mut String, i: i64) {
             break;
         }
     }
-    for &c in tmp.get(at..).unwrap_or(&[]) {
-        out.push(char::from(c));
-    }
+    // ASCII digits: always valid UTF-8.
+    out.push_str(std::str::from_utf8(tmp.get(at..).unwrap_or(&[])).unwrap_or(""));
 }
 
 /// Formats a number with thousands separators and at most two decimals: `41,000`, `0.95`.

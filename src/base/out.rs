@@ -32,38 +32,39 @@ impl Out {
         self.buf.push_str("null");
     }
 
-    /// Writes a string with the escapes `JSON.stringify` uses.
+    /// Writes a string with the escapes `JSON.stringify` uses. Bytes are scanned, not
+    /// characters: every byte that needs an escape is ASCII, so runs between them are copied
+    /// whole.
     pub fn str(&mut self, s: &str) {
-        let b = &mut self.buf;
-        b.reserve(s.len() + 2);
-        b.push('"');
+        let out = &mut self.buf;
+        out.reserve(s.len() + 2);
+        out.push('"');
+        let bytes = s.as_bytes();
         let mut start = 0;
-        for (i, c) in s.char_indices() {
-            let esc = match c {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                '\u{8}' => "\\b",
-                '\u{c}' => "\\f",
-                c if (c as u32) < 0x20 => "",
-                _ => continue,
-            };
-            b.push_str(s.get(start..i).unwrap_or(""));
-            if esc.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let v = c as usize;
-                b.push_str("\\u00");
-                b.push(char::from(*HEX.get(v >> 4).unwrap_or(&b'0')));
-                b.push(char::from(*HEX.get(v & 15).unwrap_or(&b'0')));
-            } else {
-                b.push_str(esc);
+        for (i, &b) in bytes.iter().enumerate() {
+            if b >= 0x20 && b != b'"' && b != b'\\' {
+                continue;
             }
-            start = i + c.len_utf8();
+            out.push_str(s.get(start..i).unwrap_or(""));
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("\\u00");
+                    out.push(char::from(*HEX.get(usize::from(b >> 4)).unwrap_or(&b'0')));
+                    out.push(char::from(*HEX.get(usize::from(b & 15)).unwrap_or(&b'0')));
+                }
+            }
+            start = i + 1;
         }
-        b.push_str(s.get(start..).unwrap_or(""));
-        b.push('"');
+        out.push_str(s.get(start..).unwrap_or(""));
+        out.push('"');
     }
 
     /// Writes a number as JavaScript writes it; a non-finite one as `null`.
@@ -111,8 +112,15 @@ impl Obj<'_> {
             self.out.buf.push(',');
         }
         self.first = false;
-        self.out.str(k);
-        self.out.buf.push(':');
+        if k.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            let buf = &mut self.out.buf;
+            buf.push('"');
+            buf.push_str(k);
+            buf.push_str("\":");
+        } else {
+            self.out.str(k);
+            self.out.buf.push(':');
+        }
         self.out
     }
 
