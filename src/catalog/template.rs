@@ -45,15 +45,9 @@ impl Template {
     /// # Errors
     /// Every unknown placeholder, unclosed `{` and stray `}`, with its character span.
     pub fn parse(text: &str, schema: &dyn Schema) -> Result<Template, Vec<TemplateError>> {
-        let mut parts = Vec::new();
-        let mut errors = Vec::new();
-        let mut buf = String::new();
-        let chars: Vec<char> = text.chars().collect();
-        if chars.len() > MAX_TEMPLATE_CHARS {
-            let span = Span {
-                start: 0,
-                end: chars.len() as u32,
-            };
+        let total = text.chars().count();
+        if total > MAX_TEMPLATE_CHARS {
+            let span = Span::new(0, total as u32);
             return Err(vec![(
                 "too_long",
                 format!("text must be at most {MAX_TEMPLATE_CHARS} characters"),
@@ -61,39 +55,42 @@ impl Template {
                 None,
             )]);
         }
+        // Braces are ASCII, so the text is scanned by bytes; character offsets (for spans) are
+        // counted only when a problem is reported.
+        let at = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count()) as u32;
+        let b = text.as_bytes();
+        let mut parts = Vec::new();
+        let mut errors = Vec::new();
+        let mut buf = String::new();
+        let mut run = 0;
         let mut i = 0;
-        while let Some(&c) = chars.get(i) {
+        while let Some(&c) = b.get(i) {
             match c {
-                '{' if chars.get(i + 1) == Some(&'{') => {
-                    buf.push('{');
+                b'{' | b'}' if b.get(i + 1) == Some(&c) => {
+                    buf.push_str(text.get(run..=i).unwrap_or(""));
                     i += 2;
+                    run = i;
                 }
-                '}' if chars.get(i + 1) == Some(&'}') => {
-                    buf.push('}');
-                    i += 2;
-                }
-                '{' => {
+                b'{' => {
+                    buf.push_str(text.get(run..i).unwrap_or(""));
                     let start = i;
-                    let Some(len) = chars.iter().skip(i + 1).position(|&c| c == '}' || c == '{')
-                    else {
-                        let span = Span {
-                            start: start as u32,
-                            end: chars.len() as u32,
-                        };
+                    let close = b
+                        .iter()
+                        .skip(i + 1)
+                        .position(|&x| x == b'}' || x == b'{')
+                        .map(|n| i + 1 + n);
+                    let Some(end) = close else {
                         errors.push((
                             "unclosed_placeholder",
                             "`{` has no closing `}`".to_owned(),
-                            span,
+                            Span::new(at(start), total as u32),
                             Some("write `{{` for a literal brace".to_owned()),
                         ));
+                        run = b.len();
                         break;
                     };
-                    let end = i + 1 + len;
-                    let span = Span {
-                        start: start as u32,
-                        end: end as u32 + 1,
-                    };
-                    if chars.get(end) == Some(&'{') {
+                    let span = Span::new(at(start), at(end) + 1);
+                    if b.get(end) == Some(&b'{') {
                         errors.push((
                             "unclosed_placeholder",
                             "`{` has no closing `}`".to_owned(),
@@ -101,17 +98,31 @@ impl Template {
                             Some("write `{{` for a literal brace".to_owned()),
                         ));
                         i = end;
+                        run = i;
                         continue;
                     }
-                    let name: String = chars
-                        .iter()
-                        .skip(i + 1)
-                        .take(len)
-                        .collect::<String>()
-                        .trim()
-                        .to_owned();
-                    let segs: Vec<&str> = name.split('.').collect();
-                    match schema.resolve(&segs) {
+                    let name = text.get(i + 1..end).unwrap_or("").trim();
+                    let mut segs: [&str; 8] = [""; 8];
+                    let mut n = 0;
+                    let mut long: Vec<&str> = Vec::new();
+                    for seg in name.split('.') {
+                        match segs.get_mut(n) {
+                            Some(slot) => *slot = seg,
+                            None => {
+                                if long.is_empty() {
+                                    long.extend_from_slice(&segs);
+                                }
+                                long.push(seg);
+                            }
+                        }
+                        n += 1;
+                    }
+                    let path: &[&str] = if long.is_empty() {
+                        segs.get(..n).unwrap_or(&[])
+                    } else {
+                        &long
+                    };
+                    match schema.resolve(path) {
                         Ok(r) => {
                             if !buf.is_empty() {
                                 parts.push(Part::Text(std::mem::take(&mut buf)));
@@ -132,26 +143,23 @@ impl Template {
                         )),
                     }
                     i = end + 1;
+                    run = i;
                 }
-                '}' => {
-                    let span = Span {
-                        start: i as u32,
-                        end: i as u32 + 1,
-                    };
+                b'}' => {
+                    buf.push_str(text.get(run..i).unwrap_or(""));
                     errors.push((
                         "unmatched_brace",
                         "`}` without an opening `{`".to_owned(),
-                        span,
+                        Span::new(at(i), at(i) + 1),
                         Some("write `}}` for a literal brace".to_owned()),
                     ));
                     i += 1;
+                    run = i;
                 }
-                c => {
-                    buf.push(c);
-                    i += 1;
-                }
+                _ => i += 1,
             }
         }
+        buf.push_str(text.get(run..).unwrap_or(""));
         if !buf.is_empty() {
             parts.push(Part::Text(buf));
         }
