@@ -203,7 +203,12 @@ impl<'s> Checker<'s> {
             };
             return self.mismatch(message, span);
         }
-        (Node::Cmp(op, Box::new(ln), Box::new(rn), span), Type::Bool)
+        // The common shape `path <op> literal` becomes one node, compared without a tree walk.
+        let node = match (ln, rn) {
+            (Node::Load(i), Node::Const(k)) => Node::Probe(op, i, k, span),
+            (ln, rn) => Node::Cmp(op, Box::new(ln), Box::new(rn), span),
+        };
+        (node, Type::Bool)
     }
 
     /// `x in [..]` with a literal list: every literal member must be comparable with `x`.

@@ -74,6 +74,7 @@ impl<'p> Eval<'p> {
         }
     }
 
+    #[inline]
     fn load(&self, i: u32) -> V<'p> {
         let id = self.prog.ids.get(i as usize).copied().unwrap_or(i);
         if let Some(v) = self.computed.get(id as usize).and_then(|c| c.get()) {
@@ -124,6 +125,15 @@ impl<'p> Eval<'p> {
                 let a = self.run(a);
                 let b = self.run(b);
                 V::Own(arith(*op, a.get(), b.get()))
+            }
+            Node::Probe(op, i, k, span) => {
+                let a = self.load(*i);
+                let r = compare(*op, a.get(), k);
+                if self.trace.is_some() {
+                    let actual = format!("{} {} {}", a.get(), op.symbol(), k);
+                    self.step(*span, actual, r == Some(true), r.is_none());
+                }
+                bool_v(r == Some(true))
             }
             Node::Cmp(op, a, b, span) => {
                 let a = self.operand(a);
@@ -207,11 +217,22 @@ impl<'p> Fast<'p> {
         match node {
             Node::Logic(or, items) => {
                 for n in items {
-                    if (self.truth(n) == Some(true)) == *or {
+                    // Probes, the usual operands, are checked here without a call.
+                    let t = match n {
+                        Node::Probe(op, i, k, _) => {
+                            compare(*op, self.eval.load(*i).get(), k) == Some(true)
+                        }
+                        _ => self.truth(n) == Some(true),
+                    };
+                    if t == *or {
                         return Some(*or);
                     }
                 }
                 Some(!*or)
+            }
+            Node::Probe(op, i, k, _) => {
+                let v = self.eval.load(*i);
+                Some(compare(*op, v.get(), k) == Some(true))
             }
             Node::Cmp(op, a, b, _) => {
                 let x = self.eval.operand(a);
@@ -319,6 +340,7 @@ fn has(list: &[Value], x: &Value) -> Option<bool> {
 }
 
 /// A comparison or `in`; `None` when it cannot be decided (evaluated as false).
+#[inline]
 fn compare(op: Op, a: &Value, b: &Value) -> Option<bool> {
     // The common shapes of targeting rules first: numbers ordered, strings compared.
     if let (Value::Number(x), Value::Number(y)) = (a, b) {
@@ -331,6 +353,13 @@ fn compare(op: Op, a: &Value, b: &Value) -> Option<bool> {
             Op::Ne => Some(x != y),
             _ => None,
         };
+    }
+    if let (Value::String(x), Value::String(y)) = (a, b) {
+        match op {
+            Op::Eq => return Some(x.len() == y.len() && **x == **y),
+            Op::Ne => return Some(x.len() != y.len() || **x != **y),
+            _ => {}
+        }
     }
     if let (Op::In, Value::String(x), Value::List(l)) = (op, a, b) {
         return Some(l.iter().any(|v| match v {

@@ -77,6 +77,9 @@ pub(crate) enum Node {
     Arith(Op, Box<Node>, Box<Node>),
     /// A comparison or `in` (traced).
     Cmp(Op, Box<Node>, Box<Node>, Span),
+    /// A comparison or `in` of a loaded value (`Program::slots[index]`) with a constant
+    /// (traced like [`Node::Cmp`]).
+    Probe(Op, u32, Value, Span),
     /// Short-circuit conjunction (`false`) or disjunction (`true`) of any number of operands.
     Logic(bool, Vec<Node>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
