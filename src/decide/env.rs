@@ -270,7 +270,11 @@ impl Env for Session {
         if let Some(v) = cell.get() {
             return Some(v);
         }
-        Some(cell.get_or_init(|| self.value(slot, None)))
+        // Only finite numbers are kept (a non-finite value reads as missing).
+        Some(cell.get_or_init(|| match self.value(slot, None) {
+            Value::Number(n) if !n.is_finite() => Value::Missing,
+            v => v,
+        }))
     }
 
     fn computed(&self) -> &[OnceCell<Value>] {

@@ -470,6 +470,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     }
 
     // Designer rules: the fast path evaluates each condition over cached slot values.
+    let computed = crate::expr::Env::computed(s);
     for (i, rule) in policy.rules.iter().enumerate() {
         let origin = Origin::Rule(i);
         if rule.active_from.is_some_and(|f| facts.now < f)
@@ -488,7 +489,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             let t = traces.push(origin, None, steps);
             (v == Value::Bool(true), t)
         } else {
-            (rule.when.matches(s), usize::MAX)
+            (rule.when.matches_with(s, computed), usize::MAX)
         };
         if !matched {
             continue;

@@ -205,7 +205,7 @@ impl<'s> Checker<'s> {
         }
         // The common shape `path <op> literal` becomes one node, compared without a tree walk.
         let node = match (ln, rn) {
-            (Node::Load(i), Node::Const(k)) => Node::Probe(op, i, k, span),
+            (Node::Load(i), Node::Const(k)) => Node::Probe(op, i, i, k, span),
             (ln, rn) => Node::Cmp(op, Box::new(ln), Box::new(rn), span),
         };
         (node, Type::Bool)

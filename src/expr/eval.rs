@@ -74,6 +74,17 @@ impl<'p> Eval<'p> {
         }
     }
 
+    /// `load` then `compare` with a constant, without building an intermediate value when
+    /// the environment has already computed the shared slot `id` (its cache holds finite
+    /// numbers only; see [`Env::computed`]).
+    #[inline]
+    fn probe(&self, op: Op, i: u32, id: u32, k: &Value) -> bool {
+        match self.computed.get(id as usize).and_then(|c| c.get()) {
+            Some(v) => compare(op, v, k) == Some(true),
+            None => compare(op, self.load(i).get(), k) == Some(true),
+        }
+    }
+
     #[inline]
     fn load(&self, i: u32) -> V<'p> {
         let id = self.prog.ids.get(i as usize).copied().unwrap_or(i);
@@ -126,7 +137,7 @@ impl<'p> Eval<'p> {
                 let b = self.run(b);
                 V::Own(arith(*op, a.get(), b.get()))
             }
-            Node::Probe(op, i, k, span) => {
+            Node::Probe(op, i, _, k, span) => {
                 let a = self.load(*i);
                 let r = compare(*op, a.get(), k);
                 if self.trace.is_some() {
@@ -219,9 +230,7 @@ impl<'p> Fast<'p> {
                 for n in items {
                     // Probes, the usual operands, are checked here without a call.
                     let t = match n {
-                        Node::Probe(op, i, k, _) => {
-                            compare(*op, self.eval.load(*i).get(), k) == Some(true)
-                        }
+                        Node::Probe(op, i, id, k, _) => self.eval.probe(*op, *i, *id, k),
                         _ => self.truth(n) == Some(true),
                     };
                     if t == *or {
@@ -230,10 +239,7 @@ impl<'p> Fast<'p> {
                 }
                 Some(!*or)
             }
-            Node::Probe(op, i, k, _) => {
-                let v = self.eval.load(*i);
-                Some(compare(*op, v.get(), k) == Some(true))
-            }
+            Node::Probe(op, i, id, k, _) => Some(self.eval.probe(*op, *i, *id, k)),
             Node::Cmp(op, a, b, _) => {
                 let x = self.eval.operand(a);
                 let y = self.eval.operand(b);
@@ -278,8 +284,19 @@ impl Program {
 
     /// Whether the program evaluates to `true`: the fast path of rule matching.
     pub fn matches(&self, env: &dyn Env) -> bool {
+        self.matches_with(env, env.computed())
+    }
+
+    /// [`Program::matches`] with the environment's computed values passed in, for callers that
+    /// check many programs against one environment.
+    pub fn matches_with(&self, env: &dyn Env, computed: &[std::cell::OnceCell<Value>]) -> bool {
         let mut fast = Fast {
-            eval: Eval::new(self, env, false),
+            eval: Eval {
+                prog: self,
+                env,
+                computed,
+                trace: None,
+            },
         };
         fast.truth(&self.root) == Some(true)
     }

@@ -240,7 +240,7 @@ pub trait Env {
     }
 
     /// Values of shared slots already computed, by id, read without a call per load; a slot
-    /// not yet computed falls back to [`Env::load`].
+    /// not yet computed falls back to [`Env::load`]. Numbers in it must be finite.
     fn computed(&self) -> &[std::cell::OnceCell<Value>] {
         &[]
     }

@@ -77,9 +77,9 @@ pub(crate) enum Node {
     Arith(Op, Box<Node>, Box<Node>),
     /// A comparison or `in` (traced).
     Cmp(Op, Box<Node>, Box<Node>, Span),
-    /// A comparison or `in` of a loaded value (`Program::slots[index]`) with a constant
-    /// (traced like [`Node::Cmp`]).
-    Probe(Op, u32, Value, Span),
+    /// A comparison or `in` of a loaded value (`Program::slots[index]`, and its shared id once
+    /// [`Program::share_slots`] has run) with a constant (traced like [`Node::Cmp`]).
+    Probe(Op, u32, u32, Value, Span),
     /// Short-circuit conjunction (`false`) or disjunction (`true`) of any number of operands.
     Logic(bool, Vec<Node>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
@@ -102,6 +102,31 @@ pub struct Program {
     /// Shared slot ids (see [`SlotTable`]), one per entry of `slots`.
     pub(crate) ids: Vec<u32>,
     boolean: bool,
+}
+
+/// Writes the shared slot id into every probe of the tree.
+fn share_probes(node: &mut Node, ids: &[u32]) {
+    match node {
+        Node::Probe(_, local, shared, _, _) => {
+            *shared = ids.get(*local as usize).copied().unwrap_or(*local);
+        }
+        Node::List(items) | Node::Logic(_, items) => {
+            for n in items {
+                share_probes(n, ids);
+            }
+        }
+        Node::Not(x) | Node::Neg(x) | Node::Size(x) | Node::Test(x, _) => share_probes(x, ids),
+        Node::Arith(_, a, b) | Node::Cmp(_, a, b, _) | Node::Call(_, a, b, _) => {
+            share_probes(a, ids);
+            share_probes(b, ids);
+        }
+        Node::Cond(c, t, f) => {
+            share_probes(c, ids);
+            share_probes(t, ids);
+            share_probes(f, ids);
+        }
+        Node::Const(_) | Node::Load(_) | Node::Host(..) => {}
+    }
 }
 
 /// One evaluated condition of a traced evaluation.
@@ -146,6 +171,7 @@ impl Program {
     /// reference (see [`Env::load`]).
     pub fn share_slots(&mut self, table: &mut SlotTable) {
         self.ids = self.slots.iter().map(|s| table.intern(s)).collect();
+        share_probes(&mut self.root, &self.ids);
     }
 
     /// The source text the program was compiled from.
