@@ -67,6 +67,32 @@ impl Out {
         out.push('"');
     }
 
+    /// Writes the string `a` followed by `b`, escaped as one.
+    pub fn str_parts(&mut self, a: &str, b: &str) {
+        if a.is_empty() {
+            self.str(b);
+            return;
+        }
+        self.str(a);
+        self.buf.pop();
+        let at = self.buf.len();
+        self.str(b);
+        // Drop the second opening quote.
+        self.buf.remove(at);
+    }
+
+    /// Writes the items with `each`.
+    pub fn list_with<T>(&mut self, items: &[T], mut each: impl FnMut(&T, &mut Out)) {
+        self.buf.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            each(item, self);
+        }
+        self.buf.push(']');
+    }
+
     /// Writes a number as JavaScript writes it; a non-finite one as `null`.
     pub fn num(&mut self, n: f64) {
         write_js(&mut self.buf, n);
@@ -106,32 +132,36 @@ pub struct Obj<'a> {
 }
 
 impl Obj<'_> {
-    /// Writes the key of the next field and returns the output for its value.
-    pub fn key(&mut self, k: &str) -> &mut Out {
+    /// Writes a key the code spells out (a literal that needs no escape) and returns the
+    /// output for its value.
+    pub fn key(&mut self, k: &'static str) -> &mut Out {
+        let buf = &mut self.out.buf;
+        buf.push_str(if self.first { "\"" } else { ",\"" });
+        self.first = false;
+        buf.push_str(k);
+        buf.push_str("\":");
+        self.out
+    }
+
+    /// Writes a key that comes from data (escaped) and returns the output for its value.
+    pub fn key_text(&mut self, k: &str) -> &mut Out {
         if !self.first {
             self.out.buf.push(',');
         }
         self.first = false;
-        if k.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-            let buf = &mut self.out.buf;
-            buf.push('"');
-            buf.push_str(k);
-            buf.push_str("\":");
-        } else {
-            self.out.str(k);
-            self.out.buf.push(':');
-        }
+        self.out.str(k);
+        self.out.buf.push(':');
         self.out
     }
 
     /// Writes one field.
-    pub fn field<T: ToJson + ?Sized>(&mut self, k: &str, v: &T) -> &mut Self {
+    pub fn field<T: ToJson + ?Sized>(&mut self, k: &'static str, v: &T) -> &mut Self {
         v.write(self.key(k));
         self
     }
 
     /// Writes one field unless the value is `None`.
-    pub fn some<T: ToJson>(&mut self, k: &str, v: &Option<T>) -> &mut Self {
+    pub fn some<T: ToJson>(&mut self, k: &'static str, v: &Option<T>) -> &mut Self {
         if let Some(v) = v {
             v.write(self.key(k));
         }

@@ -43,7 +43,7 @@ impl ToJson for EngineState {
         let c = o.key("callouts");
         let mut co = c.obj();
         for (id, h) in self.callouts.iter() {
-            co.field(id, h);
+            h.write(co.key_text(id));
         }
         co.end();
         o.end();

@@ -341,8 +341,7 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
         .held
         .iter()
         .map(|h| Suppressed {
-            rule: h.candidate.origin.rule(catalog).to_owned(),
-            callout: h.candidate.origin.callout_id(catalog).into_owned(),
+            origin: h.candidate.origin,
             reason: h.reason.as_str(),
             experiment: experiment_of(s, &h.candidate),
         })
@@ -362,6 +361,7 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
             .collect()
     });
     Evaluation {
+        catalog: std::rc::Rc::clone(&s.catalog),
         callouts,
         suppressed,
         errors: s.facts.errors.clone(),

@@ -1,10 +1,14 @@
 //! The result shapes handed to the host, each writing itself as JSON with camelCase keys.
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use crate::base::diag::Diagnostic;
 use crate::base::out::{Out, ToJson};
 use crate::catalog::model::{CalloutKind, Severity};
+use crate::catalog::Catalog;
 use crate::decide::gate::GateReason;
-use crate::decide::recommend::{Action, Status};
+use crate::decide::recommend::{Action, Origin, Status};
 use crate::expr::TraceStep;
 use crate::facts::{Source, State};
 
@@ -280,27 +284,37 @@ impl ToJson for UsageCheck {
     }
 }
 
-/// A callout that was eligible but held back, and why.
+/// A callout that was eligible but held back, and why. Names are read from the catalog when
+/// written (see [`Evaluation`]), so holding many back costs no copies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suppressed {
-    /// Rule id.
-    pub rule: String,
-    /// Callout id.
-    pub callout: String,
+    /// The rule (or built-in) and callout.
+    pub origin: Origin,
     /// `readiness:health`, `cap:global`, `holdout`, …
     pub reason: &'static str,
     /// Experiment assignment (holdout exposures are reported here).
     pub experiment: Option<ExperimentRef>,
 }
 
-impl ToJson for Suppressed {
-    fn write(&self, out: &mut Out) {
-        out.obj()
-            .field("rule", &self.rule)
-            .field("callout", &self.callout)
-            .field("reason", self.reason)
-            .some("experiment", &self.experiment)
-            .end();
+impl Suppressed {
+    /// The rule id.
+    pub fn rule<'c>(&self, catalog: &'c Catalog) -> &'c str {
+        self.origin.rule(catalog)
+    }
+
+    /// The callout id.
+    pub fn callout<'c>(&self, catalog: &'c Catalog) -> Cow<'c, str> {
+        self.origin.callout_id(catalog)
+    }
+
+    fn write_in(&self, catalog: &Catalog, out: &mut Out) {
+        let (prefix, id) = self.origin.callout_parts(catalog);
+        let mut o = out.obj();
+        o.key("rule").str(self.origin.rule(catalog));
+        o.key("callout").str_parts(prefix, id);
+        o.field("reason", self.reason);
+        o.some("experiment", &self.experiment);
+        o.end();
     }
 }
 
@@ -332,8 +346,10 @@ impl ToJson for RuleTrace {
 }
 
 /// The result of `evaluate`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Evaluation {
+    /// The catalog the names of held-back callouts are read from.
+    pub catalog: Rc<Catalog>,
     /// What to show, best first.
     pub callouts: Vec<Callout>,
     /// What was held back and why.
@@ -348,10 +364,11 @@ pub struct Evaluation {
 
 impl ToJson for Evaluation {
     fn write(&self, out: &mut Out) {
-        out.obj()
-            .field("callouts", &self.callouts)
-            .field("suppressed", &self.suppressed)
-            .field("errors", &self.errors)
+        let mut o = out.obj();
+        o.field("callouts", &self.callouts);
+        o.key("suppressed")
+            .list_with(&self.suppressed, |x, out| x.write_in(&self.catalog, out));
+        o.field("errors", &self.errors)
             .field("warnings", &self.warnings)
             .some("trace", &self.trace)
             .end();
