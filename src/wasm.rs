@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::base::diag::{Diagnostic, PathSeg};
 use crate::base::out::{to_json, ToJson};
+use crate::catalog::Kind;
 use crate::decide::{EvalOptions, Session};
 use crate::engine::{self, Engine};
 
@@ -55,12 +56,24 @@ export function toJsonText(v, max) {
 export function fromJson(s) {
   return JSON.parse(s);
 }
+function deepFreeze(o) {
+  if (o !== null && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const k of Object.keys(o)) deepFreeze(o[k]);
+  }
+  return o;
+}
+export function frozenJson(s) {
+  return deepFreeze(JSON.parse(s));
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = toJsonText)]
     fn to_json_text(v: &JsValue, max: f64) -> JsValue;
     #[wasm_bindgen(js_name = fromJson)]
     fn from_json(s: &str) -> JsValue;
+    #[wasm_bindgen(js_name = frozenJson)]
+    fn frozen_json(s: &str) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -236,6 +249,7 @@ impl PromptEngine {
         Ok(PromptSession {
             engine: Rc::clone(&self.inner),
             session,
+            answers: RefCell::new(Vec::new()),
         })
     }
 
@@ -348,15 +362,49 @@ impl PromptEngine {
 }
 
 /// One context read once, asked several questions: `engine.session(context)`.
+///
+/// Feature and usage answers depend only on the context, so each is computed once per session
+/// and handed out again as the same deeply frozen object.
 #[wasm_bindgen]
 pub struct PromptSession {
     engine: Rc<RefCell<Engine>>,
     session: Session,
+    /// Answers by (usage question, catalog index).
+    answers: RefCell<Vec<(bool, usize, JsValue)>>,
+}
+
+impl PromptSession {
+    fn answer(
+        &self,
+        usage: bool,
+        name: &JsValue,
+        compute: impl FnOnce(&Engine, &str) -> String,
+    ) -> Result<JsValue, JsValue> {
+        let name = name.as_string().unwrap_or_default();
+        let kind = if usage { Kind::Metric } else { Kind::Feature };
+        // Only names of the catalog are kept, so the memory stays bounded by it.
+        let index = self.session.catalog.find(kind, &name);
+        if let Some(i) = index {
+            let answers = self.answers.try_borrow().map_err(|_| busy())?;
+            if let Some((_, _, v)) = answers.iter().find(|(u, j, _)| *u == usage && *j == i) {
+                return Ok(v.clone());
+            }
+        }
+        let engine = self.engine.try_borrow().map_err(|_| busy())?;
+        let value = frozen_json(&compute(&engine, &name));
+        if let Some(i) = index {
+            if let Ok(mut answers) = self.answers.try_borrow_mut() {
+                answers.push((usage, i, value.clone()));
+            }
+        }
+        Ok(value)
+    }
 }
 
 #[wasm_bindgen]
 impl PromptSession {
-    /// May the user use `feature`? Reuses the facts read by `engine.session`.
+    /// May the user use `feature`? Reuses the facts read by `engine.session`; asked again, the
+    /// same frozen answer is returned.
     ///
     /// # Errors
     /// Only when called from inside another call of the engine.
@@ -365,9 +413,9 @@ impl PromptSession {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let feature = feature.as_string().unwrap_or_default();
-        let engine = self.engine.try_borrow().map_err(|_| busy())?;
-        Ok(to_js(&engine.check_feature_in(&self.session, &feature)))
+        self.answer(false, &feature, |engine, f| {
+            to_json(&engine.check_feature_in(&self.session, f))
+        })
     }
 
     /// How close is the account to the limit on `metric`?
@@ -379,9 +427,9 @@ impl PromptSession {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] metric: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let metric = metric.as_string().unwrap_or_default();
-        let engine = self.engine.try_borrow().map_err(|_| busy())?;
-        Ok(to_js(&engine.check_usage_in(&self.session, &metric)))
+        self.answer(true, &metric, |engine, m| {
+            to_json(&engine.check_usage_in(&self.session, m))
+        })
     }
 
     /// Evaluates built-in callouts and rules for the session's context, with the engine's
