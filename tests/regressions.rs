@@ -604,3 +604,134 @@ fn unknown_context_keys_give_a_capped_list() {
     // Suggestions stop after the first few problems, so the cost stays linear in the keys.
     assert!(out.warnings.iter().filter(|w| w.help.is_some()).count() <= 50);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input found by review of the previous version (each states the behaviour now).
+// ---------------------------------------------------------------------------------------------
+
+/// Many unknown paths against many ids: "did you mean" searches stop after a fixed budget, so
+/// the work grows linearly with the config instead of with unknown names × ids.
+#[test]
+fn unknown_paths_get_a_bounded_number_of_suggestions() {
+    let mut config = team_config();
+    let metrics = config["metrics"].as_object_mut().unwrap();
+    for i in 0..2000 {
+        metrics.insert(format!("m{i}"), json!({ "label": format!("M{i}") }));
+    }
+    let when: Vec<String> = (0..80).map(|i| format!("usage.x{i}.ratio > 0")).collect();
+    let rules: Vec<Value> = (0..10)
+        .map(|r| {
+            json!({ "id": format!("r{r}"), "kind": "upsell", "when": when.join(" && "),
+                    "message": { "en": { "title": "{usage.y.used} {usage.z.used}" } } })
+        })
+        .collect();
+    config["rules"] = Value::Array(rules);
+    let report = validate_config(&config.to_string());
+    assert!(!report.valid);
+    let unknown = report
+        .errors
+        .iter()
+        .filter(|e| e.code == "unknown_path" || e.code == "unknown_placeholder")
+        .count();
+    let helped = report.errors.iter().filter(|e| e.help.is_some()).count();
+    assert!(unknown >= 500, "{unknown}");
+    assert!(helped <= 60, "{helped} suggestions computed");
+}
+
+/// `en` and `EN` (or `en_US` and `en-us`) are the same locale: an error, not a silent winner.
+#[test]
+fn colliding_locale_keys_are_an_error() {
+    let mut config = team_config();
+    config["rules"] = json!([{ "id": "r", "kind": "upsell", "when": "true",
+        "message": { "en": { "title": "A" }, "EN": { "title": "B" } } }]);
+    let report = validate_config(&config.to_string());
+    let e = report
+        .errors
+        .iter()
+        .find(|e| e.code == "duplicate_locale")
+        .expect("duplicate_locale reported");
+    assert_eq!(to_json(&e.path), r#"["rules",0,"message","EN"]"#);
+}
+
+/// A blank title would render an empty callout.
+#[test]
+fn blank_titles_are_an_error() {
+    let mut config = team_config();
+    config["rules"] = json!([{ "id": "r", "kind": "upsell", "when": "true",
+        "message": { "en": { "title": "   " } } }]);
+    let report = validate_config(&config.to_string());
+    assert!(report
+        .errors
+        .iter()
+        .any(|e| e.code == "empty_string"
+            && to_json(&e.path) == r#"["rules",0,"message","en","title"]"#));
+}
+
+/// A character reference would become a script URL if the host put the URL into HTML.
+#[test]
+fn character_references_in_urls_are_refused() {
+    let mut config = team_config();
+    config["plans"][1]["url"] = json!("&#106;avascript:alert(1)");
+    let report = validate_config(&config.to_string());
+    assert!(report.errors.iter().any(|e| e.code == "invalid_url"));
+}
+
+/// Beyond 10,000 history points the newest are kept (the forecast follows the recent trend),
+/// with a warning.
+#[test]
+fn long_history_keeps_the_newest_points_with_a_warning() {
+    let config = team_config();
+    let e = engine(&config);
+    let mut ctx = growing_team();
+    let start = ms("2026-11-01T00:00:00Z");
+    let history: Vec<Value> = (0..12_000)
+        .map(|i| {
+            let at = start + f64::from(i) * 150_000.0;
+            json!({ "at": upgrade_prompts::base::date::format(at), "value": i })
+        })
+        .collect();
+    ctx["usage"]["api_calls"] = json!({ "used": 12_000, "history": history });
+    ctx["now"] = json!("2026-11-24T09:00:00Z");
+    let check: Value = serde_json::from_str(&to_json(&e.check_usage(
+        "api_calls",
+        &ctx.to_string(),
+        HOST_NOW,
+    )))
+    .unwrap();
+    assert!(check["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "history_truncated"));
+    // The kept points are the newest, on the same steady trend: the forecast goes up.
+    assert!(check["projected"].as_f64().unwrap() > 12_000.0, "{check}");
+}
+
+/// Values that overflow give no ratio and no "inf" text.
+#[test]
+fn overflowing_values_give_no_infinite_results() {
+    let mut config = team_config();
+    config["plans"][0]["limits"]["seats"] = json!(1e-320);
+    let e = engine(&config);
+    let mut ctx = growing_team();
+    ctx["account"]["plan"] = json!("free");
+    ctx["usage"]["seats"] = json!(5);
+    let text = to_json(&e.check_usage("seats", &ctx.to_string(), HOST_NOW));
+    let check: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(check["ratio"], Value::Null, "{text}");
+    assert!(!text.contains("inf"), "{text}");
+    assert!(!upgrade_prompts::base::num::format_number(1e308).contains("inf"));
+}
+
+/// JSON syntax errors point into the document.
+#[test]
+fn json_errors_have_a_path_and_a_position() {
+    let report = validate_config("{\"plans\": [{\"id\": \"a\",}]}");
+    let e = &report.errors[0];
+    assert_eq!(e.code, "invalid_json");
+    assert_eq!(to_json(&e.path), r#"["plans",0]"#);
+    assert!(e.message.contains("line 1 column 23"), "{}", e.message);
+    let report = validate_config("{\"plans\": [], \"plans\": []}");
+    assert_eq!(report.errors[0].code, "duplicate_key");
+    assert_eq!(to_json(&report.errors[0].path), r#"["plans"]"#);
+}

@@ -250,6 +250,10 @@ impl Parser<'_, '_> {
                     Some(b',') => {
                         self.pos += 1;
                         if object {
+                            // Until the next key is read, the path ends at the object.
+                            if let Some(f) = self.stack.last_mut() {
+                                f.key = u32::MAX;
+                            }
                             self.key()?;
                         }
                         continue 'value;

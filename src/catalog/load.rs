@@ -250,6 +250,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         purchase_roles,
         seat_metric,
         index,
+        suggestions_left: std::cell::Cell::new(super::model::SUGGESTION_BUDGET),
     };
     // Messages and rules are checked against the finished model; the catalog is assembled
     // only once every part exists.

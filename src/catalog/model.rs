@@ -127,7 +127,13 @@ pub struct Model {
     /// The metric `perSeat` prices multiply by.
     pub seat_metric: Option<usize>,
     pub(crate) index: HashMap<(Kind, String), usize>,
+    /// "Did you mean" searches left while loading: each costs a pass over a namespace, so a
+    /// config full of unknown names stops getting them and still loads in linear time.
+    pub(crate) suggestions_left: std::cell::Cell<u32>,
 }
+
+/// "Did you mean" searches a load may run over whole namespaces.
+pub const SUGGESTION_BUDGET: u32 = 50;
 
 /// Which id namespace an id belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -155,6 +161,13 @@ impl Kind {
 }
 
 impl Model {
+    /// Takes one "did you mean" search from the load's budget; `false` when none is left.
+    pub fn may_suggest(&self) -> bool {
+        let left = self.suggestions_left.get();
+        self.suggestions_left.set(left.saturating_sub(1));
+        left > 0
+    }
+
     /// Index of the id in its namespace.
     pub fn find(&self, kind: Kind, id: &str) -> Option<usize> {
         // Namespaces are usually small; a scan avoids building an owned key per lookup.

@@ -622,14 +622,19 @@ fn read_rule(
                     (Some(p), _) => RuleTarget::Plan(p),
                     (None, Some(a)) => RuleTarget::Addon(a),
                     _ => {
-                        let mut names = model.ids(Kind::Plan);
-                        names.extend(model.ids(Kind::Addon));
-                        names.push("rightSize");
+                        let help = if model.may_suggest() {
+                            let mut names = model.ids(Kind::Plan);
+                            names.extend(model.ids(Kind::Addon));
+                            names.push("rightSize");
+                            did_you_mean(t, names)
+                        } else {
+                            None
+                        };
                         r.error_help(
                             "unknown_target",
                             format!("unknown target `{t}`: not a plan, an add-on or `rightSize`"),
                             &tp,
-                            did_you_mean(t, names),
+                            help,
                         );
                         RuleTarget::Auto
                     }

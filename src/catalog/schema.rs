@@ -188,11 +188,23 @@ fn field(
             &format!("{prefix}.{name}"),
             list.iter().map(|(n, _, _)| format!("{prefix}.{n}")),
             name,
+            true,
         )),
     }
 }
 
-fn unknown(path: &str, candidates: impl Iterator<Item = String>, last: &str) -> PathError {
+fn unknown(
+    path: &str,
+    candidates: impl Iterator<Item = String>,
+    last: &str,
+    allowed: bool,
+) -> PathError {
+    if !allowed {
+        return PathError {
+            message: format!("unknown path `{path}`"),
+            suggestion: None,
+        };
+    }
     let all: Vec<String> = candidates.collect();
     let lasts: Vec<&str> = all
         .iter()
@@ -244,14 +256,21 @@ impl CatalogSchema<'_> {
         match rest {
             [id, name] => match self.model.find(kind, id) {
                 Some(i) => field(fields, tag, i, name, &format!("{root}.{id}")),
-                None => Err(unknown(
-                    &full(),
-                    self.model
-                        .ids(kind)
-                        .into_iter()
-                        .map(|m| format!("{root}.{m}.{name}")),
-                    id,
-                )),
+                None => {
+                    // The candidates are built lazily: nothing when no search is left.
+                    let allowed = self.model.may_suggest();
+                    let ids = if allowed {
+                        self.model.ids(kind)
+                    } else {
+                        Vec::new()
+                    };
+                    Err(unknown(
+                        &full(),
+                        ids.into_iter().map(|m| format!("{root}.{m}.{name}")),
+                        id,
+                        allowed,
+                    ))
+                }
             },
             [id] => Err(PathError {
                 message: format!("`{}` is an object, not a value", full()),
@@ -289,6 +308,7 @@ impl CatalogSchema<'_> {
                     &path,
                     fields.iter().map(|(n, _, _)| format!("{root}.{n}")),
                     last,
+                    true,
                 ))
             }
         }
@@ -389,7 +409,11 @@ impl Schema for CatalogSchema<'_> {
                         _ => "plan",
                     }
                 ),
-                suggestion: suggest(id, self.model.ids(kind)).map(str::to_owned),
+                suggestion: if self.model.may_suggest() {
+                    suggest(id, self.model.ids(kind)).map(str::to_owned)
+                } else {
+                    None
+                },
             })
     }
 }

@@ -188,6 +188,26 @@ pub fn check_url(url: &str) -> Result<(), String> {
             "`{url}` contains whitespace, a backslash or a control character"
         ));
     }
+    // A character reference (`&#106;`, `&colon;`) would be decoded if the host ever puts the URL
+    // into HTML, turning `&#106;avascript:` into a script URL: refuse them all.
+    let b = url.as_bytes();
+    let entity = b.iter().enumerate().any(|(i, c)| {
+        *c == b'&' && {
+            let rest = b.get(i + 1..).unwrap_or(&[]);
+            rest.first() == Some(&b'#') || {
+                let name = rest
+                    .iter()
+                    .take_while(|x| x.is_ascii_alphanumeric())
+                    .count();
+                name > 0 && rest.get(name) == Some(&b';')
+            }
+        }
+    });
+    if entity {
+        return Err(format!(
+            "`{url}` contains a character reference (`&#…;` or `&name;`); write the character itself"
+        ));
+    }
     if url.starts_with("//") {
         return Err(format!(
             "`{url}` is protocol-relative; write `https://…` or a path starting with `/`"
@@ -517,9 +537,20 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                         );
                         continue;
                     }
+                    let tag = l.to_ascii_lowercase().replace('_', "-");
+                    if loc.iter().any(|(t, _)| *t == tag) {
+                        r.error(
+                            "duplicate_locale",
+                            format!(
+                                "`{l}` is the same locale as an earlier key (tags ignore case and `_`)"
+                            ),
+                            &lp,
+                        );
+                        continue;
+                    }
                     if let Some(t) = template(r, text, &lp, &schema) {
                         loc.push((
-                            l.to_ascii_lowercase().replace('_', "-"),
+                            tag,
                             Fields {
                                 cta: Some(t),
                                 ..Fields::default()
@@ -590,12 +621,27 @@ pub(crate) fn read_localized(
             );
             continue;
         }
+        let tag = l.to_ascii_lowercase().replace('_', "-");
+        if out.iter().any(|(t, _)| *t == tag) {
+            r.error(
+                "duplicate_locale",
+                format!("`{l}` is the same locale as an earlier key (tags ignore case and `_`)"),
+                &lp,
+            );
+            continue;
+        }
         let Some(o) = r.object(fv, &lp, fields) else {
             continue;
         };
         let mut f = Fields::default();
         for (name, tv) in o.entries() {
-            let t = template(r, tv, &join(&lp, name), schema);
+            let tp = join(&lp, name);
+            // A title must say something: a blank one would render an empty callout.
+            if name == "title" && tv.as_text().is_some_and(|t| t.trim().is_empty()) {
+                r.error("empty_string", "a title must not be empty", &tp);
+                continue;
+            }
+            let t = template(r, tv, &tp, schema);
             match name {
                 "title" => f.title = t,
                 "body" => f.body = t,
@@ -604,7 +650,7 @@ pub(crate) fn read_localized(
                 _ => {}
             }
         }
-        out.push((l.to_ascii_lowercase().replace('_', "-"), f));
+        out.push((tag, f));
     }
     out
 }
@@ -639,6 +685,9 @@ mod tests {
             "java\tscript:x",
             "https:evil.com",
             "/\\evil.com",
+            "&#106;avascript:alert(1)",
+            "/x&colon;y",
+            "&#x6A;avascript:x",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
