@@ -690,9 +690,40 @@ impl<'a> Val<'a> {
         Items { v: *self, i, end }
     }
 
-    /// The first entry of an object named `key`.
+    /// The bytes of a string node (escapes decoded).
+    fn raw_bytes(&self) -> &'a [u8] {
+        match self.node() {
+            Some(n) if n.flag => self
+                .tape
+                .unescaped
+                .as_bytes()
+                .get(n.start as usize..n.end as usize)
+                .unwrap_or(&[]),
+            Some(n) => self
+                .src
+                .as_bytes()
+                .get(n.start as usize..n.end as usize)
+                .unwrap_or(&[]),
+            None => &[],
+        }
+    }
+
+    /// The first entry of an object named `key` (keys compared as bytes, in place).
     pub fn get(&self, key: &str) -> Option<Val<'a>> {
-        self.entries().find(|(k, _)| *k == key).map(|(_, v)| v)
+        if !self.is_object() {
+            return None;
+        }
+        let want = key.as_bytes();
+        let end = self.end();
+        let mut i = self.i + 1;
+        while i < end {
+            let value = self.at(i + 1);
+            if self.at(i).raw_bytes() == want {
+                return Some(value);
+            }
+            i = value.end();
+        }
+        None
     }
 
     /// The JSON type name, for messages (`non-finite number` and `JavaScript value JSON cannot

@@ -92,8 +92,25 @@ impl<'a> Lexer<'a> {
     }
 
     fn eat_while(&mut self, f: fn(char) -> bool) {
-        while self.peek().is_some_and(f) {
-            self.bump();
+        let b = self.src.as_bytes();
+        loop {
+            match b.get(self.pos) {
+                // ASCII, the usual case: one byte is one character.
+                Some(&c) if c.is_ascii() => {
+                    if !f(char::from(c)) {
+                        break;
+                    }
+                    self.pos += 1;
+                    self.at = self.at.saturating_add(1);
+                }
+                Some(_) => match self.peek() {
+                    Some(c) if f(c) => {
+                        self.bump();
+                    }
+                    _ => break,
+                },
+                None => break,
+            }
         }
     }
 
