@@ -179,21 +179,28 @@ function refresh({ rescale = false } = {}) {
   const { config, engine, state } = app;
   if (!engine) return;
   const context = buildContext(state, config);
+  // One refresh reads the context once: every check and the evaluation share a session.
+  const session = typeof engine.session === "function" ? engine.session(context) : null;
+  const ask = session ?? {
+    checkFeature: (id) => engine.checkFeature(id, context),
+    checkUsage: (id) => engine.checkUsage(id, context),
+    evaluate: (opts) => engine.evaluate(context, opts),
+  };
   const featureChecks = {};
-  for (const id of Object.keys(config.features ?? {})) featureChecks[id] = engine.checkFeature(id, context);
+  for (const id of Object.keys(config.features ?? {})) featureChecks[id] = ask.checkFeature(id);
   const usageChecks = {};
-  for (const id of Object.keys(config.metrics ?? {})) usageChecks[id] = engine.checkUsage(id, context);
+  for (const id of Object.keys(config.metrics ?? {})) usageChecks[id] = ask.checkUsage(id);
 
   const placement = $("placement-filter").value || undefined;
   let evaluation;
   let mode;
   if (typeof engine.evaluate === "function") {
     mode = "evaluate";
-    evaluation = engine.evaluate(context, { trace: true, ...(placement ? { placement } : {}) });
+    evaluation = ask.evaluate({ trace: true, ...(placement ? { placement } : {}) });
   } else {
     mode = "checks";
     const page = state.pageFeature;
-    const pageCheck = page ? featureChecks[page] ?? engine.checkFeature(page, context) : null;
+    const pageCheck = page ? featureChecks[page] ?? ask.checkFeature(page) : null;
     const checks = [pageCheck, ...Object.values(usageChecks)].filter(Boolean);
     evaluation = {
       callouts: sortCallouts(checks.map((c) => c.callout).filter((c) => c && (!placement || c.placement === placement))),
@@ -210,6 +217,7 @@ function refresh({ rescale = false } = {}) {
     warnings: dedupe([...(evaluation.warnings ?? []), ...all.flatMap((c) => c.warnings ?? [])]),
   };
 
+  session?.free();
   const locale = state.locale;
   const view = { config, callouts: evaluation.callouts ?? [], featureChecks, usageChecks, evaluation, mode, pageFeature: state.pageFeature };
   const canRecord = typeof engine.record === "function";

@@ -105,11 +105,14 @@ pub fn format(ms: f64) -> String {
         out.push(char::from(b'0' + (n % 10) as u8));
         out.push(sep);
     };
-    if y < 0 {
-        out.push('-');
+    // Years outside 0000–9999 (a period that ends after 9999) use the expanded form JavaScript's
+    // `Date` reads: a sign and six digits.
+    let expanded = !(0..=9999).contains(&y);
+    if expanded {
+        out.push(if y < 0 { '-' } else { '+' });
     }
     let digits = y.unsigned_abs().to_string();
-    for _ in digits.len()..4 {
+    for _ in digits.len()..(if expanded { 6 } else { 4 }) {
         out.push('0');
     }
     out.push_str(&digits);
@@ -255,6 +258,12 @@ mod tests {
             format(period_window(Period::Month, dec).1),
             "2027-01-01T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn years_past_9999_use_the_expanded_form() {
+        let end = period_window(Period::Month, parse("9999-12-31T23:59:59Z").unwrap()).1;
+        assert_eq!(format(end), "+010000-01-01T00:00:00Z");
     }
 
     #[test]

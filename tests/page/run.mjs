@@ -187,6 +187,34 @@ test("a malformed or hostile share link falls back instead of breaking the page"
   }
 });
 
+test("a 1,000-metric catalog and a year-9999 link each load within seconds", async (ctx) => {
+  const team = JSON.parse(readFileSync(resolve(ROOT, "www/samples/team.json"), "utf8"));
+  const big = structuredClone(team);
+  for (let i = 0; i < 1000; i++) {
+    big.metrics[`m${i}`] = { label: `Metric ${i}` };
+    for (const plan of big.plans) plan.limits[`m${i}`] = plan.contactSales ? null : 100 + i;
+  }
+  const token = (payload) => "j." + Buffer.from(JSON.stringify(payload)).toString("base64url");
+  const cases = [
+    ["1,000 metrics", token({ v: 1, sample: "custom", config: JSON.stringify(big), context: {} })],
+    ["year 9999", token({ v: 1, sample: "team", config: JSON.stringify(team), context: { now: "9999-12-31T23:59:59Z", account: { plan: "team" } } })],
+  ];
+  for (const [name, link] of cases) {
+    const started = Date.now();
+    const page = await open(ctx, `#s=${link}`);
+    const took = Date.now() - started;
+    assert(took < 10_000, `${name}: loaded in ${took} ms`);
+    assert((await page.locator('[data-testid="meters"] .meter').count()) > 0, `${name}: meters shown`);
+    // An edit refreshes quickly too.
+    const t0 = Date.now();
+    await byId(page, "health-score").fill("35");
+    await page.waitForTimeout(50);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    assert(Date.now() - t0 < 5_000, `${name}: refresh took ${Date.now() - t0} ms`);
+    await page.close();
+  }
+});
+
 test("the share link round-trips config and context", async (ctx) => {
   await ctx.browserContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ctx.base });
   const page = await open(ctx);

@@ -8,8 +8,13 @@ export const LIFECYCLES = ["onboarding", "adoption", "expansion"];
 
 const DAY = 86_400_000;
 
-export const toLocalInput = (ms) => new Date(ms).toISOString().slice(0, 16);
-export const toDateInput = (ms) => new Date(ms).toISOString().slice(0, 10);
+// The engine reads years 1970 to 9999; dates outside (a shared link with `now` at the very end of
+// year 9999 plus a renewal 75 days later, or garbage) are clamped so the inputs always hold a
+// valid value instead of throwing.
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59);
+const clampMs = (ms) => (Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_MS) : Date.now());
+export const toLocalInput = (ms) => new Date(clampMs(ms)).toISOString().slice(0, 16);
+export const toDateInput = (ms) => new Date(clampMs(ms)).toISOString().slice(0, 10);
 
 /** "2026-11-24T09:00" (UTC) → "2026-11-24T09:00:00Z"; null when empty or invalid. */
 export function inputToIso(value) {
@@ -223,8 +228,12 @@ export function fmtMoney(n, currency, locale) {
   }
 }
 
-export const fmtDate = (iso, locale) =>
-  new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+export const fmtDate = (iso, locale) => {
+  const d = new Date(iso);
+  // A date JavaScript cannot read is shown as the engine wrote it rather than breaking the page.
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone: "UTC" }).format(d);
+};
 
 /** ["plans", 1, "features", 0] → "plans[1].features[0]". */
 export function fmtPath(path) {
