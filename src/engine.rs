@@ -2,6 +2,7 @@
 //! contexts. This is the whole native API, one-to-one with the JavaScript API; `wasm.rs` only
 //! converts values at the boundary.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::base::diag::{join, Diagnostic};
@@ -53,7 +54,12 @@ pub struct Engine {
     catalog: Rc<Catalog>,
     warnings: Vec<Diagnostic>,
     state: EngineState,
+    /// The latest `now` of any context read (ms since the epoch; NaN before the first).
+    clock: Cell<f64>,
 }
+
+/// How far after the engine's clock an event may be stamped (clocks differ a little).
+pub const MAX_EVENT_LEAD_MS: f64 = crate::base::date::DAY_MS;
 
 /// The outcome of `record`.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,6 +98,7 @@ impl Engine {
                 catalog: Rc::new(catalog),
                 warnings: loaded.warnings,
                 state: EngineState::new(),
+                clock: Cell::new(f64::NAN),
             }),
             None => Err(loaded.errors),
         }
@@ -111,12 +118,14 @@ impl Engine {
     /// for a missing `now`).
     pub fn session(&self, context_json: String, host_now: f64) -> Session {
         let facts = facts::read_str(&self.catalog, context_json, host_now);
+        self.observe(facts.now);
         Session::new(Rc::clone(&self.catalog), facts)
     }
 
     /// A session for a context that could not be read at all (the diagnostic says why).
     pub fn unreadable(&self, problem: Diagnostic, host_now: f64) -> Session {
         let facts = facts::unreadable(&self.catalog, host_now, problem);
+        self.observe(facts.now);
         Session::new(Rc::clone(&self.catalog), facts)
     }
 
@@ -150,9 +159,32 @@ impl Engine {
         render::usage_check(s, metric, &limits::decide(s, metric))
     }
 
+    fn observe(&self, now: f64) {
+        let c = self.clock.get();
+        if now.is_finite() && (c.is_nan() || c < now) {
+            self.clock.set(now);
+        }
+    }
+
     /// Records an impression, click, dismissal or conversion of a callout at `at` (ms since
     /// the epoch). Never fails loudly: a refused event says why.
+    ///
+    /// An event stamped more than a day after the engine's clock — the latest `now` of any
+    /// context it has read — is refused, so one device whose clock runs ahead cannot push real
+    /// impressions out of the state or hide a dismissal behind a future one.
     pub fn record(&mut self, kind: &str, callout: &str, at: f64) -> RecordResult {
+        self.record_with_clock(kind, callout, at, f64::NAN)
+    }
+
+    /// [`Engine::record`] with the host's clock (ms since the epoch) counting as a time the
+    /// engine has seen.
+    pub fn record_with_clock(
+        &mut self,
+        kind: &str,
+        callout: &str,
+        at: f64,
+        host_now: f64,
+    ) -> RecordResult {
         let kind = match kind {
             "impression" => EventType::Impression,
             "click" => EventType::Click,
@@ -167,6 +199,17 @@ impl Engine {
         };
         if !crate::base::date::in_range(at) {
             return bad_event("`at` is not a time from 1970 to 9999".into(), "at");
+        }
+        self.observe(host_now);
+        let clock = self.clock.get();
+        if clock.is_finite() && at > clock + MAX_EVENT_LEAD_MS {
+            return bad_event(
+                format!(
+                    "`at` is more than a day after the latest time the engine has seen (`{}`); events from a clock that runs ahead are refused",
+                    crate::base::date::format(clock)
+                ),
+                "at",
+            );
         }
         match self.state.record(&self.catalog, kind, callout, at) {
             Ok(()) => RecordResult {

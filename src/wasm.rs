@@ -334,10 +334,11 @@ impl PromptEngine {
             None
         };
         let mut engine = self.inner.try_borrow_mut().map_err(|_| busy())?;
-        Ok(to_js(&engine.record(
+        Ok(to_js(&engine.record_with_clock(
             &kind,
             &callout,
             at.unwrap_or(f64::NAN),
+            js_sys::Date::now(),
         )))
     }
 

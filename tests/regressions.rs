@@ -735,3 +735,53 @@ fn json_errors_have_a_path_and_a_position() {
     assert_eq!(report.errors[0].code, "duplicate_key");
     assert_eq!(to_json(&report.errors[0].path), r#"["plans"]"#);
 }
+
+/// A device whose clock runs ahead cannot defeat caps and cooldowns: events stamped more than a
+/// day after the latest `now` the engine has seen are refused, so the real impressions stay and
+/// a real dismissal is not hidden behind a future one.
+#[test]
+fn events_from_a_clock_far_ahead_are_refused() {
+    let config = team_config();
+    let mut e = engine(&config);
+    let ctx = growing_team();
+    let first = eval(&e, &ctx, None);
+    assert!(ids(&first["callouts"]).contains(&"seats-near-limit".to_owned()));
+    let far = ms("9999-01-01T00:00:00Z");
+    for _ in 0..2 {
+        let r: Value =
+            serde_json::from_str(&to_json(&e.record("impression", "seats-near-limit", far)))
+                .unwrap();
+        assert_eq!(r["recorded"], false);
+        assert_eq!(r["error"]["path"], json!(["at"]));
+    }
+    // The real impressions reach the rule's cap of 3 per 7 days.
+    for at in [
+        "2026-11-20T09:00:00Z",
+        "2026-11-22T09:00:00Z",
+        "2026-11-24T08:00:00Z",
+    ] {
+        assert!(e.record("impression", "seats-near-limit", ms(at)).recorded);
+    }
+    assert_eq!(
+        reason_of(&eval(&e, &ctx, None), "seats-near-limit").as_deref(),
+        Some("cap:rule")
+    );
+    // A future dismissal is refused; a real one starts the cooldown.
+    assert!(!e.record("dismiss", "usage_limit:seats", far).recorded);
+    assert!(
+        e.record("dismiss", "usage_limit:seats", ms("2026-11-24T08:59:00Z"))
+            .recorded
+    );
+    assert_eq!(
+        reason_of(&eval(&e, &ctx, None), "usage_limit:seats").as_deref(),
+        Some("cooldown:dismissed")
+    );
+    // Time travel: once a context with a later `now` is read, events at that time are taken.
+    let mut later = ctx.clone();
+    later["now"] = json!("2027-06-01T00:00:00Z");
+    eval(&e, &later, None);
+    assert!(
+        e.record("click", "seats-near-limit", ms("2027-06-01T00:00:05Z"))
+            .recorded
+    );
+}
