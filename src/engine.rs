@@ -114,6 +114,14 @@ impl Engine {
         self.warnings.extend(warnings);
     }
 
+    /// Starts with an empty state because the one given could not be read at all (`why`).
+    pub fn ignore_state(&mut self, why: &str) {
+        let mut message = String::from(why);
+        message.push_str("; starting fresh");
+        self.warnings
+            .push(Diagnostic::new("state_ignored", message, join(&[], "state")));
+    }
+
     /// Reads a context once, for several questions (`host_now`, ms since the epoch, stands in
     /// for a missing `now`).
     pub fn session(&self, context_json: String, host_now: f64) -> Session {

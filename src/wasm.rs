@@ -227,7 +227,7 @@ impl PromptEngine {
             if !state.is_undefined() && !state.is_null() {
                 match json_of(&state, "state", crate::facts::MAX_CONTEXT_BYTES) {
                     Ok(text) => inner.restore_state(&text),
-                    Err(_) => inner.restore_state(""),
+                    Err(d) => inner.ignore_state(&d.message),
                 }
             }
         }
