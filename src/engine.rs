@@ -118,8 +118,11 @@ impl Engine {
     pub fn ignore_state(&mut self, why: &str) {
         let mut message = String::from(why);
         message.push_str("; starting fresh");
-        self.warnings
-            .push(Diagnostic::new("state_ignored", message, join(&[], "state")));
+        self.warnings.push(Diagnostic::new(
+            "state_ignored",
+            message,
+            join(&[], "state"),
+        ));
     }
 
     /// Reads a context once, for several questions (`host_now`, ms since the epoch, stands in

@@ -332,3 +332,17 @@ fn session_answers_like_one_off_calls() {
     drop(engine);
     assert!(session.check_feature("reports".into()).is_ok());
 }
+
+#[wasm_bindgen_test]
+fn a_state_too_large_is_ignored_with_a_warning_that_says_so() {
+    let opts = Object::new();
+    let huge = format!(
+        "{{\"version\":1,\"callouts\":{{\"x\":\"{}\"}}}}",
+        "y".repeat(2 << 20)
+    );
+    Reflect::set(&opts, &"state".into(), &parse(&huge)).unwrap();
+    let engine = PromptEngine::new(parse(TEAM), Some(opts.unchecked_into())).unwrap();
+    let warnings = stringify(&engine.warnings());
+    assert!(warnings.contains("state_ignored"), "{warnings}");
+    assert!(warnings.contains("larger than"), "{warnings}");
+}
