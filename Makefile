@@ -19,6 +19,7 @@ test: pkg
 bench: pkg
 	@node bench/run.mjs
 	@node bench/peers.mjs
+	@node bench/validation.mjs
 
 fmt:
 	cargo fmt
