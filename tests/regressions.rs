@@ -785,3 +785,31 @@ fn events_from_a_clock_far_ahead_are_refused() {
             .recorded
     );
 }
+
+/// JSON text can repeat a key (an object from JavaScript cannot): the reader says so.
+#[test]
+fn repeated_keys_in_a_context_are_reported() {
+    let e = engine(&team_config());
+    let text = r#"{"now": "2026-11-24T09:00:00Z", "account": {"plan": "team", "plan": "free",
+        "traits": {"industry": "retail", "industry": "saas"}}}"#;
+    let ev: Value = serde_json::from_str(&to_json(&e.evaluate(
+        text,
+        &EvalOptions::default(),
+        HOST_NOW,
+    )))
+    .unwrap();
+    let paths: Vec<String> = ev["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "duplicate_key")
+        .map(|w| w["path"].to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            r#"["account","plan"]"#,
+            r#"["account","traits","industry"]"#
+        ]
+    );
+}

@@ -825,6 +825,39 @@ impl Doc {
     }
 }
 
+impl<'a> Val<'a> {
+    /// The first key of an object that repeats an earlier one. Objects of up to 24 keys (those
+    /// of a context) are checked without allocating, keys compared by length first.
+    pub fn repeated_key(&self) -> Option<&'a str> {
+        if !self.is_object() || self.len() < 2 {
+            return None;
+        }
+        let mut small: [&[u8]; 24] = [&[]; 24];
+        let mut many: Vec<&[u8]> = Vec::new();
+        for (n, (k, i)) in self.key_nodes().enumerate() {
+            let key = self.at(i).raw_bytes();
+            let earlier = if n <= small.len() {
+                small.get(..n).unwrap_or(&[])
+            } else {
+                many.as_slice()
+            };
+            if earlier.iter().any(|e| e.len() == key.len() && *e == key) {
+                return Some(k);
+            }
+            match small.get_mut(n) {
+                Some(slot) => *slot = key,
+                None => {
+                    if many.is_empty() {
+                        many.extend_from_slice(&small);
+                    }
+                    many.push(key);
+                }
+            }
+        }
+        None
+    }
+}
+
 impl Val<'_> {
     /// The node index of this value, to find it again with [`Doc::at`].
     pub fn index(&self) -> u32 {
@@ -895,6 +928,14 @@ mod tests {
         assert!(Doc::parse(deep, false).is_err());
         let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         assert!(Doc::parse(ok, false).is_ok());
+    }
+
+    #[test]
+    fn repeated_keys_are_found_when_allowed() {
+        let d = Doc::parse(r#"{"a": 1, "b": {"x": 1, "y": 2}, "a": 3}"#.into(), false).unwrap();
+        let root = d.root().unwrap();
+        assert_eq!(root.repeated_key(), Some("a"));
+        assert_eq!(root.get("b").unwrap().repeated_key(), None);
     }
 
     #[test]

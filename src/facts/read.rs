@@ -90,6 +90,7 @@ fn finish(model: &Model, f: &mut Facts) {
 fn read_root(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
     let root = At::Root;
     let Some(obj) = r.map(v, &root) else { return };
+    repeated(r, obj, &root);
     let (mut account, mut user, mut usage, mut features, mut page, mut signals) =
         (None, None, None, None, None, None);
     for (key, val) in obj.entries() {
@@ -157,7 +158,23 @@ fn read_root(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
         }
     }
     if let Some(s) = signals.filter(|v| !v.is_null()) {
-        f.maps[2] = r.map(s, &root.key("signals")).map(|m| m.index());
+        let sp = root.key("signals");
+        f.maps[2] = r.map(s, &sp).map(|m| {
+            repeated(r, m, &sp);
+            m.index()
+        });
+    }
+}
+
+/// Warns when an object of the context repeats a key (possible in JSON text, not in an object
+/// from JavaScript): which one counts would be up to the reader.
+fn repeated(r: &mut Reader, o: Val<'_>, path: &At<'_>) {
+    if let Some(k) = o.repeated_key() {
+        r.warn(
+            "duplicate_key",
+            format!("key `{k}` appears more than once in this object; only one is read"),
+            &path.key(k),
+        );
     }
 }
 
@@ -214,6 +231,7 @@ fn read_account(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
     let root = At::Root;
     let p = root.key("account");
     let Some(o) = r.map(v, &p) else { return };
+    repeated(r, o, &p);
     let mut has_plan = false;
     for (key, val) in o.entries() {
         match key {
@@ -256,7 +274,11 @@ fn read_account(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
                 f.account.open_escalations = r.non_negative(val, &p.key("openEscalations"));
             }
             "traits" if !val.is_null() => {
-                f.maps[0] = r.map(val, &p.key("traits")).map(|m| m.index());
+                let tp = p.key("traits");
+                f.maps[0] = r.map(val, &tp).map(|m| {
+                    repeated(r, m, &tp);
+                    m.index()
+                });
             }
             k if ACCOUNT_FIELDS.contains(&k) => {}
             k => r.warn(
@@ -342,15 +364,22 @@ fn read_user(r: &mut Reader, v: Val<'_>, f: &mut Facts) {
     };
     f.user.id = opt_str(r, o.get("id"), &p.key("id"));
     f.user.role = opt_str(r, o.get("role"), &p.key("role"));
+    repeated(r, o, &p);
     if let Some(t) = o.get("traits").filter(|n| !n.is_null()) {
-        f.maps[1] = r.map(t, &p.key("traits")).map(|m| m.index());
+        let tp = p.key("traits");
+        f.maps[1] = r.map(t, &tp).map(|m| {
+            repeated(r, m, &tp);
+            m.index()
+        });
     }
 }
 
 fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
     let root = At::Root;
     let p = root.key("usage");
-    for (mid, uv) in r.map(v, &p).into_iter().flat_map(|m| m.entries()) {
+    let Some(map) = r.map(v, &p) else { return };
+    repeated(r, map, &p);
+    for (mid, uv) in map.entries() {
         let mp = p.key(mid);
         let Some(mi) = model.find(Kind::Metric, mid) else {
             unknown(r, model, Kind::Metric, mid, &mp, false);
