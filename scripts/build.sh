@@ -19,9 +19,12 @@ cat > pkg/node.js <<JS
 // Node entry: loads the wasm synchronously from the package folder, so \`await init()\` is
 // optional and no fetch of a file: URL is needed.
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { initSync } from "./${name}.js";
 export * from "./${name}.js";
-initSync({ module: readFileSync(new URL("./${name}_bg.wasm", import.meta.url)) });
+// A file path, not a URL object: bundlers that rewrite \`new URL(…, import.meta.url)\` (Next.js)
+// hand readFileSync something it cannot read otherwise.
+initSync({ module: readFileSync(fileURLToPath(new URL("./${name}_bg.wasm", import.meta.url))) });
 export default async function init() {}
 JS
 cp README.md pkg/README.md
@@ -31,6 +34,7 @@ cat > pkg/package.json <<JSON
   "version": "$version",
   "description": "Decide on the client when to show upgrade, cross-sell, seat, trial and right-sizing prompts",
   "license": "MIT",
+  "engines": { "node": ">=18" },
   "type": "module",
   "main": "./${name}.js",
   "module": "./${name}.js",
