@@ -409,7 +409,9 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     let mut traces = Traces {
         list: opts.trace.then(Vec::new),
     };
-    let mut candidates: Vec<Candidate<'c>> = Vec::new();
+    // Room for the usual number of matches, so large candidates are rarely moved by growth.
+    let mut candidates: Vec<Candidate<'c>> =
+        Vec::with_capacity((policy.rules.len() / 4 + catalog.metrics.len() + 2).min(256));
 
     // Built-in feature gate for the feature the user is touching.
     if let Some(feature) = facts.page_feature.as_deref() {
@@ -530,6 +532,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     }
 
     // Per-callout guards.
+    out.held.reserve(candidates.len());
     let mut eligible: Vec<Candidate<'c>> = Vec::with_capacity(candidates.len());
     for c in candidates {
         let id = c.origin.callout_id(catalog);
