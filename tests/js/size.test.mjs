@@ -9,7 +9,7 @@ import path from "node:path";
 import { root } from "./helpers.mjs";
 
 const TARGET_KB = 60;
-const CEILING_KB = 123;
+const CEILING_KB = 124;
 
 test(`wasm + JS glue stay under ${CEILING_KB} KB gzipped (target ${TARGET_KB} KB)`, () => {
   const gz = (f) => gzipSync(readFileSync(path.join(root, "pkg", f)), { level: 9 }).length;
