@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 8080
 
-.PHONY: demo test bench setup pkg fmt clean
+.PHONY: demo test bench fuzz setup pkg fmt clean
 
 setup:
 	@./scripts/setup.sh
@@ -20,6 +20,10 @@ bench: pkg
 	@node bench/run.mjs
 	@node bench/peers.mjs
 	@node bench/validation.mjs
+
+# Every fuzz target for FUZZ_SECONDS each (default 300).
+fuzz: setup
+	@./scripts/fuzz.sh $(or $(FUZZ_SECONDS),300)
 
 fmt:
 	cargo fmt

@@ -44,6 +44,12 @@ if ! fc-list 2>/dev/null | grep -qi "IPAGothic"; then
     || { apt-get update -qq && apt-get install -y -qq fonts-ipafont-gothic >/dev/null; }
 fi
 
+# Fuzzing (where the nightly toolchain exists): cargo-fuzz.
+if cargo +nightly --version >/dev/null 2>&1 && ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  log "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked || log "cargo-fuzz could not be installed; the fuzz smoke test will be skipped"
+fi
+
 # 4. Node tools (wasm-opt via binaryen, playwright-core, typescript), pinned by package-lock.json.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
    || [ package.json -nt node_modules/.package-lock.json ]; then

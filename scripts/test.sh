@@ -38,4 +38,7 @@ node_modules/.bin/tsc -p tests/ts/tsconfig.json
 step "playground page tests in Chromium"
 node tests/page/run.mjs
 
+step "fuzz smoke (every target, 20 s each; skipped without nightly)"
+scripts/fuzz.sh 20
+
 printf '\nall tests passed\n'

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 300), seeding the corpora from the project's
+# samples and fixtures first. Needs the nightly toolchain and cargo-fuzz; without them it says
+# so and exits 0, so a machine without nightly still passes `make test`.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-300}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(number_parse json_parse expr_compile config_load context_evaluate state_restore template_parse)
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  echo "fuzz: skipped — no nightly toolchain on this machine (cargo +nightly)"
+  exit 0
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  echo "fuzz: skipped — cargo-fuzz is not installed (scripts/setup.sh installs it where nightly exists)"
+  exit 0
+fi
+
+# Seed corpora from files the project already has (copies; the corpora are not committed).
+seed() {
+  local target=$1; shift
+  mkdir -p "fuzz/corpus/$target"
+  for f in "$@"; do
+    [ -f "$f" ] && cp -n "$f" "fuzz/corpus/$target/seed-$(basename "$f")" 2>/dev/null || true
+  done
+}
+configs=(www/samples/*.json tests/fixtures/product-example.json)
+contexts=(tests/fixtures/contexts/*.json)
+seed config_load "${configs[@]}"
+seed json_parse "${configs[@]}" "${contexts[@]}"
+seed context_evaluate "${contexts[@]}"
+mkdir -p fuzz/corpus/expr_compile fuzz/corpus/template_parse fuzz/corpus/number_parse
+# Rule conditions and message texts of the samples, one file each.
+node -e '
+const fs = require("fs");
+let n = 0;
+for (const f of process.argv.slice(1)) {
+  const c = JSON.parse(fs.readFileSync(f, "utf8"));
+  for (const r of c.rules ?? []) {
+    fs.writeFileSync(`fuzz/corpus/expr_compile/seed-${n}`, r.when ?? "");
+    for (const m of Object.values(r.message ?? {})) {
+      fs.writeFileSync(`fuzz/corpus/template_parse/seed-${n}`, [m.title, m.body].filter(Boolean).join(" "));
+    }
+    n++;
+  }
+}' "${configs[@]}"
+for x in 0 -0 0.1 1e21 1.7976931348623157e308 5e-324 2.2250738585072011e-308 123456789012345678901234567890; do
+  printf '%s' "$x" > "fuzz/corpus/number_parse/seed-$x"
+done
+
+cd fuzz
+for t in "${targets[@]}"; do
+  echo "fuzz: $t for ${seconds}s"
+  cargo +nightly fuzz run "$t" -- -max_total_time="$seconds" -max_len=16384 -print_final_stats=1 2>&1 \
+    | grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss|==[0-9]+== ERROR|SUMMARY)" || true
+  # A crash, leak, out-of-memory or timeout leaves an artifact.
+  found=$(ls "artifacts/$t"/crash-* "artifacts/$t"/leak-* "artifacts/$t"/oom-* "artifacts/$t"/timeout-* 2>/dev/null | head -1 || true)
+  if [ -n "$found" ]; then
+    echo "fuzz: $t found a failing input: $found"
+    exit 1
+  fi
+done
