@@ -1,0 +1,90 @@
+// Hostile JavaScript values through the package, as a page could pass them: getters that throw,
+// proxies, cycles, depth bombs, prototype keys, re-entrant calls and long random event streams.
+// Every call must answer with data (or, for misuse of the handle, a clear Error), and the engine
+// must keep working afterwards.
+import test from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { root, readJson } from "./helpers.mjs";
+
+const pkg = await import(path.join(root, "pkg/node.js"));
+const team = readJson("www/samples/team.json");
+const context = { ...readJson("tests/fixtures/contexts/growing-team.json"), now: "2026-11-24T09:00:00Z" };
+
+function stillAnswers(engine) {
+  const ev = engine.evaluate(context);
+  assert.ok(Array.isArray(ev.callouts) && Array.isArray(ev.suppressed), JSON.stringify(ev).slice(0, 200));
+  assert.ok(ev.callouts.length + ev.suppressed.length > 0, JSON.stringify(ev).slice(0, 200));
+}
+
+test("contexts that cannot be read become coded errors, never exceptions", () => {
+  const engine = new pkg.PromptEngine(team);
+  const cyclic = { ...context };
+  cyclic.self = cyclic;
+  let deep = {};
+  for (let i = 0; i < 100_000; i++) deep = { a: deep };
+  const throwing = { ...context, get account() { throw new Error("boom"); } };
+  const proxy = new Proxy({}, { get() { throw new Error("trap"); }, ownKeys() { throw new Error("trap"); } });
+  for (const [name, ctx] of [["cycle", cyclic], ["depth bomb", { account: deep }], ["throwing getter", throwing], ["proxy", proxy], ["symbol", Symbol("x")], ["function", () => 1]]) {
+    const ev = engine.evaluate(ctx);
+    assert.ok(ev.errors.length > 0 && ev.errors[0].code, `${name}: ${JSON.stringify(ev.errors)}`);
+    const gate = engine.checkFeature("reports", ctx);
+    assert.equal(gate.allowed, true, `${name}: a broken context never puts up a paywall`);
+  }
+  stillAnswers(engine);
+});
+
+test("prototype keys in a context are ordinary keys", () => {
+  const engine = new pkg.PromptEngine(team);
+  const ctx = JSON.parse(JSON.stringify(context));
+  ctx.account.traits = JSON.parse('{"__proto__": {"polluted": true}, "constructor": "x"}');
+  const ev = engine.evaluate(ctx);
+  assert.ok(Array.isArray(ev.callouts));
+  assert.equal({}.polluted, undefined);
+});
+
+test("configs that cannot be read give a ConfigError with coded problems", () => {
+  const cyclic = { ...team };
+  cyclic.self = cyclic;
+  let deep = [];
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  for (const config of [cyclic, { ...team, plans: deep }, "x".repeat(5 << 20), new Proxy({}, { ownKeys() { throw new Error("trap"); } })]) {
+    assert.throws(() => new pkg.PromptEngine(config), (e) => e.name === "ConfigError" && e.errors.length > 0 && typeof e.errors[0].code === "string");
+    const report = pkg.validateConfig(config);
+    assert.equal(report.valid, false);
+  }
+});
+
+test("a getter that calls back into the engine gets a clear error, and the engine survives", () => {
+  const engine = new pkg.PromptEngine(team);
+  let recordError;
+  const ctx = {
+    ...context,
+    get user() {
+      // Reading again is harmless; changing the engine mid-call is refused.
+      engine.checkFeature("reports", context);
+      try { engine.record({ type: "impression", callout: "seats-near-limit" }); } catch (e) { recordError = e; }
+      return { role: "owner" };
+    },
+  };
+  for (let i = 0; i < 3000; i++) engine.evaluate(ctx);
+  assert.ok(recordError instanceof Error && /in use/.test(recordError.message), String(recordError));
+  stillAnswers(engine);
+});
+
+test("a hundred thousand random events keep the exported state small", () => {
+  const engine = new pkg.PromptEngine(team);
+  engine.evaluate(context);
+  const kinds = ["impression", "click", "dismiss", "convert", "explode", 7, null];
+  const callouts = ["seats-near-limit", "usage_limit:seats", "feature_gate:sso", "nope", {}, ""];
+  const times = [undefined, null, NaN, -1, "9999-12-31T23:59:59Z", "2026-11-24T08:00:00Z", new Date("x"), 1.795e12, {}];
+  let seed = 42;
+  const pick = (xs) => xs[(seed = (seed * 1103515245 + 12345) % 2147483648) % xs.length];
+  for (let i = 0; i < 100_000; i++) {
+    const r = engine.record({ type: pick(kinds), callout: pick(callouts), at: pick(times) });
+    assert.equal(typeof r.recorded, "boolean", JSON.stringify(r));
+  }
+  const size = JSON.stringify(engine.exportState()).length;
+  assert.ok(size < 50_000, `${size} bytes`);
+  stillAnswers(engine);
+});
