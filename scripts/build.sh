@@ -15,6 +15,31 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --strip-debug --strip-producers "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 
+# A handle must not be freed while one of its own calls is running (a getter of a context can
+# run host code in the middle of a call): count the calls in flight and refuse \`free()\` then.
+cat >> "pkg/${name}.js" <<'JS'
+
+// Calls in flight per handle; `free()` during one of them would release memory still in use.
+for (const C of [PromptEngine, PromptSession]) {
+  const proto = C.prototype;
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, key);
+    if (key === "constructor" || key === "free" || typeof d.value !== "function") continue;
+    const call = d.value;
+    Object.defineProperty(proto, key, { ...d, value: function (...args) {
+      this.__calls = (this.__calls ?? 0) + 1;
+      try { return call.apply(this, args); } finally { this.__calls -= 1; }
+    } });
+  }
+  const free = proto.free;
+  Object.defineProperty(proto, "free", { configurable: true, writable: true, value: function () {
+    if (this.__calls) throw new Error("cannot free the engine from inside one of its own calls; free it after the call returns");
+    return free.call(this);
+  } });
+  if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
+}
+JS
+
 cat > pkg/node.js <<JS
 // Node entry: loads the wasm synchronously from the package folder, so \`await init()\` is
 // optional and no fetch of a file: URL is needed.

@@ -58,18 +58,24 @@ test("configs that cannot be read give a ConfigError with coded problems", () =>
 test("a getter that calls back into the engine gets a clear error, and the engine survives", () => {
   const engine = new pkg.PromptEngine(team);
   let recordError;
+  let freeError;
   const ctx = {
     ...context,
     get user() {
-      // Reading again is harmless; changing the engine mid-call is refused.
+      // Reading again is harmless; changing or freeing the engine mid-call is refused.
       engine.checkFeature("reports", context);
       try { engine.record({ type: "impression", callout: "seats-near-limit" }); } catch (e) { recordError = e; }
+      try { engine.free(); } catch (e) { freeError = e; }
       return { role: "owner" };
     },
   };
   for (let i = 0; i < 3000; i++) engine.evaluate(ctx);
   assert.ok(recordError instanceof Error && /in use/.test(recordError.message), String(recordError));
+  assert.ok(freeError instanceof Error && /inside one of its own calls/.test(freeError.message), String(freeError));
   stillAnswers(engine);
+  // Freed after the call, it is gone as usual.
+  engine.free();
+  assert.throws(() => engine.evaluate(context));
 });
 
 test("a hundred thousand random events keep the exported state small", () => {
