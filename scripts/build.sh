@@ -19,21 +19,23 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
 # run host code in the middle of a call): count the calls in flight and refuse \`free()\` then.
 cat >> "pkg/${name}.js" <<'JS'
 
-// Calls in flight per handle; `free()` during one of them would release memory still in use.
+// Calls in flight; `free()` during one of them could release memory still in use, so it is
+// refused until they return (any handle's: a getter cannot tell which engine it runs under).
+let callsInFlight = 0;
 for (const C of [PromptEngine, PromptSession]) {
   const proto = C.prototype;
   for (const key of Object.getOwnPropertyNames(proto)) {
     const d = Object.getOwnPropertyDescriptor(proto, key);
     if (key === "constructor" || key === "free" || typeof d.value !== "function") continue;
     const call = d.value;
-    Object.defineProperty(proto, key, { ...d, value: function (...args) {
-      this.__calls = (this.__calls ?? 0) + 1;
-      try { return call.apply(this, args); } finally { this.__calls -= 1; }
+    Object.defineProperty(proto, key, { ...d, value: function (a, b) {
+      callsInFlight += 1;
+      try { return call.call(this, a, b); } finally { callsInFlight -= 1; }
     } });
   }
   const free = proto.free;
   Object.defineProperty(proto, "free", { configurable: true, writable: true, value: function () {
-    if (this.__calls) throw new Error("cannot free the engine from inside one of its own calls; free it after the call returns");
+    if (callsInFlight > 0) throw new Error("cannot free an engine from inside one of its calls; free it after the call returns");
     return free.call(this);
   } });
   if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
