@@ -81,6 +81,11 @@ impl Out {
         self.buf.remove(at);
     }
 
+    /// Writes text that is already JSON (a literal escaped earlier).
+    pub fn raw(&mut self, json: &str) {
+        self.buf.push_str(json);
+    }
+
     /// Writes the items with `each`.
     pub fn list_with<T>(&mut self, items: &[T], mut each: impl FnMut(&T, &mut Out)) {
         self.buf.push('[');

@@ -79,6 +79,9 @@ pub struct Experiment {
 pub struct Rule {
     /// Id (also the callout id).
     pub id: String,
+    /// The id as a JSON string literal, quotes included (written into every result that names
+    /// the rule, so it is escaped once).
+    pub id_json: String,
     /// Callout kind.
     pub kind: CalloutKind,
     /// Placement.
@@ -704,8 +707,10 @@ fn read_rule(
     if r.errors.len() != before {
         return None;
     }
+    let id = id?;
     Some(Rule {
-        id: id?,
+        id_json: crate::base::out::to_json(id.as_str()),
+        id,
         kind: kind?,
         placement: placement?,
         priority,

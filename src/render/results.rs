@@ -308,6 +308,22 @@ impl Suppressed {
     }
 
     fn write_in(&self, catalog: &Catalog, out: &mut Out) {
+        // A rule's id was escaped when the catalog was loaded; most held-back entries are rules.
+        if let Some(rule) = self.origin.rule_def(catalog) {
+            out.raw("{\"rule\":");
+            out.raw(&rule.id_json);
+            out.raw(",\"callout\":");
+            out.raw(&rule.id_json);
+            out.raw(",\"reason\":\"");
+            out.raw(self.reason);
+            out.raw("\"");
+            if let Some(e) = &self.experiment {
+                out.raw(",\"experiment\":");
+                e.write(out);
+            }
+            out.raw("}");
+            return;
+        }
         let (prefix, id) = self.origin.callout_parts(catalog);
         let mut o = out.obj();
         o.key("rule").str(self.origin.rule(catalog));
