@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use super::model::{
     unknown_code, Addon, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds,
 };
+use super::template::read_url;
 use super::Catalog;
 use super::{rules, template};
 use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
@@ -519,17 +520,6 @@ fn read_feature_list(
         }
     }
     out
-}
-
-fn read_url(r: &mut Reader, v: Option<Val<'_>>, path: &[PathSeg]) -> Option<String> {
-    let s = r.string(v?, path)?;
-    match super::template::check_url(&s) {
-        Ok(()) => Some(s),
-        Err(msg) => {
-            r.error("invalid_url", msg, path);
-            None
-        }
-    }
 }
 
 fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {

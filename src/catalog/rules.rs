@@ -3,7 +3,7 @@
 
 use super::model::{CalloutKind, Kind, Model, Severity};
 use super::schema::{CatalogSchema, Locals};
-use super::template::{check_url, read_localized, Localized};
+use super::template::{read_localized, read_url, Localized};
 use crate::base::date;
 use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
 use crate::base::json::Val;
@@ -660,15 +660,7 @@ fn read_rule(
     let cta_url = o.get("cta").and_then(|c| {
         let cp = join(rp, "cta");
         let co = r.object(c, &cp, &["url"])?;
-        let up = join(&cp, "url");
-        let url = r.string(co.get("url")?, &up)?;
-        match check_url(&url) {
-            Ok(()) => Some(url),
-            Err(msg) => {
-                r.error("invalid_url", msg, &up);
-                None
-            }
-        }
+        read_url(r, co.get("url"), &join(&cp, "url"))
     });
     let cap = o.get("cap").and_then(|c| {
         let cp = join(rp, "cap");

@@ -171,6 +171,18 @@ impl Template {
     }
 }
 
+/// Reads an optional URL at `path` and checks it (see [`check_url`]).
+pub(crate) fn read_url(r: &mut Reader, v: Option<Val<'_>>, path: &[PathSeg]) -> Option<String> {
+    let s = r.string(v?, path)?;
+    match check_url(&s) {
+        Ok(()) => Some(s),
+        Err(msg) => {
+            r.error("invalid_url", msg, path);
+            None
+        }
+    }
+}
+
 /// Checks a CTA URL: relative (`/billing`, `billing?x=1`, `#plans`) or absolute `http(s)`.
 ///
 /// # Errors
