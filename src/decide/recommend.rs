@@ -329,11 +329,13 @@ pub fn builtin_limit<'c>(
     c
 }
 
-/// A candidate held back, and why.
-#[derive(Clone, Debug)]
-pub struct Held<'c> {
-    /// The candidate (for rules that matched but had no target: a bare record).
-    pub candidate: Candidate<'c>,
+/// A candidate held back, and why: only what the result names.
+#[derive(Clone, Copy, Debug)]
+pub struct Held {
+    /// Where it comes from.
+    pub origin: Origin,
+    /// Its experiment assignment, if any.
+    pub experiment: Option<Assigned>,
     /// Why.
     pub reason: Reason,
 }
@@ -359,7 +361,7 @@ pub struct Decision<'c> {
     /// What to show, best first.
     pub shown: Vec<Candidate<'c>>,
     /// What was held back, in the order decided.
-    pub held: Vec<Held<'c>>,
+    pub held: Vec<Held>,
     /// Per-rule explanation, when asked for.
     pub trace: Option<Vec<TraceEntry>>,
     /// Warnings beyond the context's own (an unknown `page.feature`).
@@ -481,7 +483,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             let t = traces.push(origin, Some(origin), Vec::new());
             traces.set(t, Status::Suppressed, Some(Reason::Schedule.as_str()));
             out.held.push(Held {
-                candidate: bare(origin, rule),
+                origin,
+                experiment: None,
                 reason: Reason::Schedule,
             });
             continue;
@@ -502,7 +505,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
         let Some(target) = rule_target(s, rule) else {
             traces.set(t, Status::Suppressed, Some(Reason::NoTarget.as_str()));
             out.held.push(Held {
-                candidate: bare(origin, rule),
+                origin,
+                experiment: None,
                 reason: Reason::NoTarget,
             });
             continue;
@@ -542,7 +546,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             Some(reason) => {
                 traces.set(c.trace, Status::Suppressed, Some(reason.as_str()));
                 out.held.push(Held {
-                    candidate: c,
+                    origin: c.origin,
+                    experiment: c.experiment,
                     reason,
                 });
             }
@@ -606,7 +611,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             Some(r) => {
                 traces.set(c.trace, Status::Suppressed, Some(r.as_str()));
                 out.held.push(Held {
-                    candidate: c,
+                    origin: c.origin,
+                    experiment: c.experiment,
                     reason: r,
                 });
             }
@@ -646,23 +652,6 @@ impl GateReason {
             GateReason::TrialExpired | GateReason::NotInPlan => other,
             _ => self,
         }
-    }
-}
-
-/// A record of a rule that matched (or was scheduled out) without a full candidate.
-fn bare(origin: Origin, rule: &Rule) -> Candidate<'_> {
-    Candidate {
-        origin,
-        kind: rule.kind,
-        placement: &rule.placement,
-        severity: rule.severity,
-        priority: rule.priority,
-        target: None,
-        action: Action::AskAdmin,
-        experiment: None,
-        guarded: false,
-        cap: None,
-        trace: usize::MAX,
     }
 }
 

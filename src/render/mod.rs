@@ -319,10 +319,10 @@ fn empty_callout(s: &Session, c: &Candidate<'_>) -> Callout {
 }
 
 /// The experiment reference of a held-back candidate.
-fn experiment_of(s: &Session, c: &Candidate<'_>) -> Option<ExperimentRef> {
-    let rule = c.origin.rule_def(&s.catalog)?;
+fn experiment_of(s: &Session, origin: Origin, assigned: Option<Assigned>) -> Option<ExperimentRef> {
+    let rule = origin.rule_def(&s.catalog)?;
     let e = rule.experiment.as_ref()?;
-    let a = c.experiment?;
+    let a = assigned?;
     Some(ExperimentRef {
         key: e.key.clone(),
         variant: match a {
@@ -341,9 +341,9 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
         .held
         .iter()
         .map(|h| Suppressed {
-            origin: h.candidate.origin,
+            origin: h.origin,
             reason: h.reason.as_str(),
-            experiment: experiment_of(s, &h.candidate),
+            experiment: experiment_of(s, h.origin, h.experiment),
         })
         .collect();
     let mut warnings = s.facts.warnings.clone();
