@@ -25,6 +25,22 @@ function mark(k, x) {
   if (typeof x === "bigint") return "\u0000nonfinite:" + String(x) + "n";
   return x;
 }
+// Whether a value holds something a plain JSON.stringify would silently turn into null or {}
+// (a scan, cheaper than a second stringify with the marking replacer; on doubt, true).
+function lossy(v) {
+  const walk = (x, depth) => {
+    if (typeof x === "number") return !Number.isFinite(x);
+    if (typeof x === "bigint") return true;
+    if (x === null || typeof x !== "object" || depth > 200) return false;
+    if (x instanceof Map || x instanceof Set) return true;
+    if (x instanceof Date) return Number.isNaN(x.getTime());
+    if (typeof x.toJSON === "function") return true;
+    if (Array.isArray(x)) { for (const y of x) if (walk(y, depth + 1)) return true; return false; }
+    for (const k of Object.keys(x)) if (walk(x[k], depth + 1)) return true;
+    return false;
+  };
+  try { return walk(v, 0); } catch (e) { return true; }
+}
 // JSON.stringify writes a lone surrogate as an escape the engine's parser refuses; write the
 // replacement character instead (an even run of backslashes before `u` means a real escape).
 function wellFormed(s) {
@@ -46,7 +62,7 @@ export function toJsonText(v, max) {
     // Maps and Sets into `{}`, and a BigInt throws: only then is the marking pass needed.
     let s;
     try { s = JSON.stringify(v); } catch (e) { s = null; }
-    if (s === null || s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) s = JSON.stringify(v, mark);
+    if (s === null || ((s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) && lossy(v))) s = JSON.stringify(v, mark);
     if (s === undefined) return { error: typeof v };
     return s.length > max ? { error: "too_large" } : wellFormed(s);
   } catch (e) {
