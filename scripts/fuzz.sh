@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(number_parse json_parse expr_compile config_load context_evaluate state_restore template_parse)
+[ ${#targets[@]} -gt 0 ] || targets=(number_parse json_parse expr_compile config_load context_evaluate differential state_restore record_sequence template_parse)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: skipped — no nightly toolchain on this machine (cargo +nightly)"
@@ -32,6 +32,8 @@ contexts=(tests/fixtures/contexts/*.json)
 seed config_load "${configs[@]}"
 seed json_parse "${configs[@]}" "${contexts[@]}"
 seed context_evaluate "${contexts[@]}"
+seed differential "${contexts[@]}"
+mkdir -p fuzz/corpus/state_restore fuzz/corpus/record_sequence
 mkdir -p fuzz/corpus/expr_compile fuzz/corpus/template_parse fuzz/corpus/number_parse
 # Rule conditions and message texts of the samples, one file each.
 node -e '

@@ -48,8 +48,9 @@ pub fn validate_config(json: &str) -> ValidationReport {
     }
 }
 
-/// A compiled catalog, ready to evaluate contexts.
-#[derive(Debug)]
+/// A compiled catalog, ready to evaluate contexts. A clone shares the compiled catalog and
+/// copies the state.
+#[derive(Clone, Debug)]
 pub struct Engine {
     catalog: Rc<Catalog>,
     warnings: Vec<Diagnostic>,

@@ -24,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
             assert!(matches!(value, Value::Bool(_) | Value::Missing));
             let (traced, steps) = program.eval_traced(&env);
             assert_eq!(traced, value);
+            // The fast matching path agrees with the general evaluator.
+            assert_eq!(program.matches(&env), value == Value::Bool(true), "{src:?}");
             for step in steps {
                 assert!(matches!(step.result.as_str(), "true" | "false" | "missing"));
             }

@@ -9,8 +9,13 @@ use upgrade_prompts::{Engine, EvalOptions};
 const CONFIG: &str = include_str!("../../www/samples/team.json");
 const CONTEXT: &str = include_str!("../../tests/fixtures/contexts/growing-team.json");
 
+thread_local! {
+    static LOADED: Engine = Engine::new(CONFIG).expect("the sample loads");
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(mut engine) = Engine::new(CONFIG) else { return };
+    // A clone shares the compiled catalog: each input starts from an empty state.
+    let mut engine = LOADED.with(Engine::clone);
     let text = String::from_utf8_lossy(data);
     engine.restore_state(&text);
     let kinds = ["impression", "click", "dismiss", "convert"];

@@ -5,7 +5,21 @@
 use libfuzzer_sys::fuzz_target;
 use upgrade_prompts::{Engine, EvalOptions};
 
-const CONFIG: &str = include_str!("../../www/samples/team.json");
+/// A small catalog (loads in a few microseconds) with a metric of each kind, a gated feature,
+/// plans, an add-on and a trait, so every placeholder family has something to name.
+const CONFIG: &str = r#"{
+  "version": 1, "currency": "USD",
+  "metrics": { "seats": { "label": "Seats" }, "api_calls": { "label": "API calls", "period": "month" } },
+  "features": { "sso": { "label": "SSO" } },
+  "plans": [
+    { "id": "team", "label": "Team", "price": { "monthly": 20, "perSeat": true }, "features": [], "limits": { "seats": 10, "api_calls": 1000 } },
+    { "id": "business", "label": "Business", "price": { "monthly": 50, "perSeat": true }, "features": ["sso"], "limits": { "seats": 50, "api_calls": 10000 } }
+  ],
+  "addons": [ { "id": "more_calls", "label": "More calls", "price": { "monthly": 5 }, "limits": { "api_calls": 1000 }, "stackable": true } ],
+  "rules": [
+    { "id": "base", "kind": "upsell", "when": "usage.seats.ratio > 0.5", "target": "business", "message": { "en": { "title": "More", "body": "{usage.seats.used} of {usage.seats.limit}" } } }
+  ]
+}"#;
 const CONTEXT: &str = include_str!("../../tests/fixtures/contexts/growing-team.json");
 
 fuzz_target!(|data: &[u8]| {
@@ -21,14 +35,19 @@ fuzz_target!(|data: &[u8]| {
         ),
         1,
     );
-    let report = upgrade_prompts::validate_config(&config);
-    let chars = text.chars().count() as u32;
-    for e in &report.errors {
-        if let Some(span) = e.span {
-            assert!(span.start <= span.end && span.end <= chars + 1, "{e:?}");
+    // One load per input: its errors are the validation report's errors.
+    match Engine::new(&config) {
+        Ok(engine) => {
+            let _ = engine.evaluate(CONTEXT, &EvalOptions::default(), 1.8e12);
         }
-    }
-    if let Ok(engine) = Engine::new(&config) {
-        let _ = engine.evaluate(CONTEXT, &EvalOptions::default(), 1.8e12);
+        Err(errors) => {
+            assert!(!errors.is_empty());
+            let chars = text.chars().count() as u32;
+            for e in &errors {
+                if let Some(span) = e.span {
+                    assert!(span.start <= span.end && span.end <= chars + 1, "{e:?}");
+                }
+            }
+        }
     }
 });
