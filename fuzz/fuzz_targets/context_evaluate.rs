@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use upgrade_prompts::EvalOptions;
 use upgrade_prompts::Engine;
+use upgrade_prompts::EvalOptions;
 
 thread_local! {
     static ENGINE: Option<Engine> = {
@@ -14,10 +14,19 @@ thread_local! {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     ENGINE.with(|engine| {
         let Some(engine) = engine else { return };
-        let _ = engine.evaluate(text, &EvalOptions { placement: None, trace: true }, 1.8e12);
+        let _ = engine.evaluate(
+            text,
+            &EvalOptions {
+                placement: None,
+                trace: true,
+            },
+            1.8e12,
+        );
         let _ = engine.check_feature("sso", text, 1.8e12);
         let _ = engine.check_usage("api_calls", text, 1.8e12);
     });

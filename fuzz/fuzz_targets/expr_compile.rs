@@ -33,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
         Err(errors) => {
             assert!(!errors.is_empty());
             for e in &errors {
-                assert!(e.span.start <= e.span.end && e.span.end <= len, "{src:?}: {e:?}");
+                assert!(
+                    e.span.start <= e.span.end && e.span.end <= len,
+                    "{src:?}: {e:?}"
+                );
             }
         }
     }

@@ -26,7 +26,9 @@ fn walk(v: Val<'_>, depth: usize) -> usize {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match Doc::parse(text.to_owned(), true) {
         Ok(doc) => {
             if let Some(root) = doc.root() {

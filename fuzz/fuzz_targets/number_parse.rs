@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use upgrade_prompts::base::float::parse_f64;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if text.len() > 2000 {
         return;
     }

@@ -14,14 +14,14 @@ const BASE: f64 = 1.79e12;
 fn time(b: u8, c: u8) -> f64 {
     let step = f64::from(c);
     match b % 8 {
-        0 => BASE + step * 60_000.0,                  // minutes apart
-        1 => BASE + step * 3.6e6,                     // hours apart
-        2 => BASE + step * 8.64e7,                    // days apart
-        3 => BASE - step * 8.64e7,                    // the past
-        4 => 253_402_300_799_000.0 - step,            // year 9999
+        0 => BASE + step * 60_000.0,       // minutes apart
+        1 => BASE + step * 3.6e6,          // hours apart
+        2 => BASE + step * 8.64e7,         // days apart
+        3 => BASE - step * 8.64e7,         // the past
+        4 => 253_402_300_799_000.0 - step, // year 9999
         5 => [f64::NAN, f64::INFINITY, -1.0, 0.0][usize::from(c) % 4],
-        6 => BASE + step * 8.64e7 * 365.0,            // years ahead
-        _ => f64::from(u32::from(c) << 24),           // near the epoch
+        6 => BASE + step * 8.64e7 * 365.0,  // years ahead
+        _ => f64::from(u32::from(c) << 24), // near the epoch
     }
 }
 
@@ -33,9 +33,20 @@ fuzz_target!(|data: &[u8]| {
     // A clone shares the compiled catalog: each input starts from an empty state.
     let mut engine = LOADED.with(Engine::clone);
     let kinds = ["impression", "click", "dismiss", "convert", "snooze", ""];
-    let callouts = ["seats-near-limit", "usage_limit:seats", "feature_gate:sso", "x", ""];
+    let callouts = [
+        "seats-near-limit",
+        "usage_limit:seats",
+        "feature_gate:sso",
+        "x",
+        "",
+    ];
     for op in data.chunks(4).take(512) {
-        let [a, b, c, d] = [op[0], *op.get(1).unwrap_or(&0), *op.get(2).unwrap_or(&0), *op.get(3).unwrap_or(&0)];
+        let [a, b, c, d] = [
+            op[0],
+            *op.get(1).unwrap_or(&0),
+            *op.get(2).unwrap_or(&0),
+            *op.get(3).unwrap_or(&0),
+        ];
         match a % 16 {
             0 => {
                 let _ = engine.evaluate(CONTEXT, &EvalOptions::default(), time(b, c));
@@ -44,7 +55,10 @@ fuzz_target!(|data: &[u8]| {
                 let exported = to_json(&engine.export_state());
                 let mut again = LOADED.with(Engine::clone);
                 again.restore_state(&exported);
-                assert!(again.warnings().iter().all(|w| w.code != "state_ignored"), "{exported}");
+                assert!(
+                    again.warnings().iter().all(|w| w.code != "state_ignored"),
+                    "{exported}"
+                );
                 assert_eq!(to_json(&again.export_state()), exported);
             }
             _ => {

@@ -19,7 +19,12 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     engine.restore_state(&text);
     let kinds = ["impression", "click", "dismiss", "convert"];
-    let callouts = ["seats-near-limit", "usage_limit:seats", "feature_gate:sso", "x"];
+    let callouts = [
+        "seats-near-limit",
+        "usage_limit:seats",
+        "feature_gate:sso",
+        "x",
+    ];
     for chunk in data.chunks(3).take(64) {
         let k = kinds[usize::from(chunk[0]) % kinds.len()];
         let c = callouts[usize::from(*chunk.get(1).unwrap_or(&0)) % callouts.len()];

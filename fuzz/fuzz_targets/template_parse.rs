@@ -23,7 +23,9 @@ const CONFIG: &str = r#"{
 const CONTEXT: &str = include_str!("../../tests/fixtures/contexts/growing-team.json");
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     // The text as a JSON string literal.
     let mut out = upgrade_prompts::base::out::Out::new();
     out.str(text);
