@@ -32,8 +32,12 @@ step "package tests in Node (API, README example, native/wasm parity)"
 cargo build --quiet --release --example fixtures
 node --test tests/js/
 
-step "TypeScript consumer check (tsc --noEmit)"
-node_modules/.bin/tsc -p tests/ts/tsconfig.json
+step "package layout: publint and arethetypeswrong over the packed package"
+node_modules/.bin/publint pkg --strict
+(cd pkg && ../node_modules/.bin/attw --pack . --format ascii)
+
+step "TypeScript matrix (strict, skipLibCheck off; bundler, node16 ESM/CJS, nodenext; README example)"
+node tests/ts/matrix.mjs
 
 step "playground page tests in Chromium"
 node tests/page/run.mjs

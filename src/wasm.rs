@@ -178,18 +178,17 @@ fn path_text(path: &[PathSeg]) -> String {
 }
 
 fn config_error(errors: &[Diagnostic]) -> JsValue {
-    let mut msg = String::from("invalid config");
+    // "invalid config: rules[0].when: unknown path `usage.seat`; did you mean `usage.seats`?"
+    let mut msg = String::from("invalid config: ");
     if let Some(e) = errors.first() {
-        msg.push_str(": ");
-        msg.push_str(&e.message);
         if !e.path.is_empty() {
-            msg.push_str(" at ");
             msg.push_str(&path_text(&e.path));
+            msg.push_str(": ");
         }
+        msg.push_str(&e.message);
         if let Some(h) = &e.help {
-            msg.push_str(" (");
+            msg.push_str("; ");
             msg.push_str(h);
-            msg.push(')');
         }
     }
     if errors.len() > 1 {

@@ -24,7 +24,12 @@ export interface ConfigError extends Error {
 }
 
 export type Limit = number | null;
-export interface Price { monthly?: number; perSeat?: number }
+/** A price: a flat `monthly` amount, a `perSeat` amount (times the seat metric), or both. */
+export type Price = { monthly: number; perSeat?: number } | { monthly?: number; perSeat: number };
+/** A plan of the catalog: priced, or sold by the sales team (`contactSales: true`, price optional). */
+export type PlanConfig = {
+  id: string; label?: string; features?: string[]; limits?: Record<string, Limit>; url?: string; description?: string;
+} & ({ price: Price; contactSales?: boolean } | { contactSales: true; price?: Price });
 /** Texts per locale tag (`en`, `ja`, `pt-BR`). */
 export type LocalizedText = Record<string, { title?: string; body?: string; cta?: string }>;
 /** Usage-limit texts per locale; `bodyForecast` replaces `body` when a forecast is known. */
@@ -35,10 +40,7 @@ export interface Config {
   currency?: string;
   metrics?: Record<string, { label?: string; period?: "day" | "week" | "month" | "year" | null; description?: string }>;
   features?: Record<string, { label?: string; description?: string }>;
-  plans: {
-    id: string; label?: string; price?: Price; contactSales?: boolean;
-    features?: string[]; limits?: Record<string, Limit>; url?: string; description?: string;
-  }[];
+  plans: PlanConfig[];
   addons?: {
     id: string; label?: string; price: Price; features?: string[]; limits?: Record<string, number>;
     availableOn?: string[]; stackable?: boolean; maxQuantity?: number; url?: string; description?: string;

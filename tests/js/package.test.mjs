@@ -3,7 +3,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { root, readJson, scenarios, subset, merge } from "./helpers.mjs";
 
@@ -32,8 +32,69 @@ test("package.json points at the generated files", () => {
   const meta = readJson("pkg/package.json");
   assert.equal(meta.name, "upgrade-prompts");
   assert.equal(meta.type, "module");
-  assert.equal(meta.exports["."].node, "./node.js");
+  assert.equal(meta.exports["."].node.import.default, "./node.js");
+  assert.equal(meta.exports["."].node.require.default, "./node.cjs");
+  assert.equal(meta.exports["."].default.default, "./upgrade_prompts.js");
   for (const f of meta.files.filter((f) => f !== "snippets")) readFileSync(path.join(root, "pkg", f));
+});
+
+// A consumer folder whose node_modules holds the package under its published name.
+function consumer(name) {
+  const dir = path.join(root, "build", name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+  symlinkSync(path.join(root, "pkg"), path.join(dir, "node_modules/upgrade-prompts"), "dir");
+  return dir;
+}
+
+test("require() loads a real CommonJS entry", () => {
+  const dir = consumer("cjs-consumer");
+  writeFileSync(
+    path.join(dir, "main.cjs"),
+    `const up = require("upgrade-prompts");
+const config = require(${JSON.stringify(path.join(root, "www/samples/team.json"))});
+const engine = new up.PromptEngine(config);
+const gate = engine.checkFeature("sso", { account: { plan: "team" }, now: "2026-11-24T09:00:00Z" });
+console.log(require.resolve("upgrade-prompts").split("/").pop(), typeof up.default, gate.allowed, gate.unlock[0].id);
+`,
+  );
+  // Without require(esm), as in Node before 20.19 and in Jest: only a CommonJS file loads.
+  const flags = process.allowedNodeEnvironmentFlags.has("--no-experimental-require-module")
+    ? ["--no-experimental-require-module"]
+    : [];
+  const out = execFileSync(process.execPath, [...flags, "main.cjs"], { cwd: dir }).toString().trim();
+  assert.equal(out, "node.cjs function false enterprise");
+});
+
+test("the browser entry before init(): one readable error, and validateConfig reports it", () => {
+  const dir = consumer("before-init");
+  writeFileSync(
+    path.join(dir, "main.mjs"),
+    `import { PromptEngine, validateConfig } from "upgrade-prompts/upgrade_prompts.js";
+const report = validateConfig({ plans: [] });
+let message = "no error";
+try { new PromptEngine({ plans: [] }); } catch (e) { message = e.message; }
+console.log(JSON.stringify({ valid: report.valid, code: report.errors[0].code, message }));
+`,
+  );
+  // The subpath is not exported on purpose; load the file the browser condition resolves to.
+  writeFileSync(path.join(dir, "main.mjs"), readFileSync(path.join(dir, "main.mjs"), "utf8").replace(
+    "upgrade-prompts/upgrade_prompts.js", "./node_modules/upgrade-prompts/upgrade_prompts.js"));
+  const out = JSON.parse(execFileSync(process.execPath, ["main.mjs"], { cwd: dir }).toString());
+  assert.equal(out.valid, false);
+  assert.equal(out.code, "not_initialized");
+  assert.match(out.message, /^upgrade-prompts is not initialized: call `await init\(\)`/);
+});
+
+test("ConfigError.message names the first problem's path and help", () => {
+  const config = JSON.parse(readFileSync(path.join(root, "www/samples/team.json"), "utf8"));
+  config.rules = [{ id: "r", kind: "upsell", target: "business", when: "usage.seat.ratio > 0.5",
+    message: { en: { title: "t" } } }];
+  assert.throws(() => new pkg.PromptEngine(config), (e) => {
+    assert.equal(e.name, "ConfigError");
+    assert.match(e.message, /^invalid config: rules\[0\]\.when: unknown path `usage\.seat\.ratio`; did you mean `usage\.seats\.ratio`\?/);
+    return true;
+  });
 });
 
 test("scenario fixtures pass through wasm", () => {

@@ -19,6 +19,13 @@ export async function demo(config: Config, context: Context): Promise<string[]> 
   ];
 }
 
+// @ts-expect-error: a plan needs a price unless it is sold by the sales team
+export const unpriced: Config = { plans: [{ id: "team" }] };
+export const bySales: Config = { plans: [{ id: "enterprise", contactSales: true }] };
+
+// @ts-expect-error: this engine reads version 1 only
+export const v2: Config = { version: 2, plans: [] };
+
 // @ts-expect-error: checkFeature needs a context
 new PromptEngine({ plans: [] }).checkFeature("x");
 

@@ -105,10 +105,11 @@ fn constructor_throws_config_error_with_errors() {
         get(&errors.get(0), "code"),
         JsValue::from_str("unknown_feature")
     );
-    assert!(get(&err, "message")
-        .as_string()
-        .unwrap()
-        .starts_with("invalid config: unknown feature `reprots`"));
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(
+        message.starts_with("invalid config: plans[1].features[0]: unknown feature `reprots`; did you mean `reports`?"),
+        "{message}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,0 +1,237 @@
+// Lays out pkg/ after wasm-bindgen and wasm-opt: guards appended to the generated glue, the
+// Node entries (ESM and a real CommonJS build), declarations for each entry (the Node ones
+// without browser types), the React binding, LICENSE, README and package.json.
+//   node scripts/package.mjs            (run by scripts/build.sh)
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = join(root, "pkg");
+const name = "upgrade_prompts";
+const read = (f) => readFileSync(join(pkg, f), "utf8");
+const write = (f, text) => writeFileSync(join(pkg, f), text);
+const version = /^version = "([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
+
+/** `text` with `from` replaced once; fails the build when the generated code changed shape. */
+function replaceOnce(text, from, to, what) {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`package.mjs: cannot find ${what} in the glue`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+// ---- The browser glue: guards ----
+let glue = read(`${name}.js`);
+if (glue.includes("function notInitialized()")) {
+  throw new Error("package.mjs: pkg/ was already laid out; run scripts/build.sh (it regenerates the glue first)");
+}
+glue = replaceOnce(
+  glue,
+  "constructor(config, options) {",
+  "constructor(config, options) {\n        if (wasm === undefined) throw notInitialized();",
+  "the PromptEngine constructor",
+);
+glue += `
+// Used before \`init()\` resolved (browsers and bundlers; the Node entries initialize at import).
+function notInitialized() {
+  return new Error("upgrade-prompts is not initialized: call \`await init()\` (the package's default export) before using the engine; in Node the package initializes itself when imported");
+}
+
+// Calls in flight; \`free()\` during one of them could release memory still in use, so it is
+// refused until they return (any handle's: a getter cannot tell which engine it runs under).
+let callsInFlight = 0;
+for (const C of [PromptEngine, PromptSession]) {
+  const proto = C.prototype;
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, key);
+    if (key === "constructor" || key === "free" || typeof d.value !== "function") continue;
+    const call = d.value;
+    Object.defineProperty(proto, key, { ...d, value: function (a, b) {
+      if (wasm === undefined) throw notInitialized();
+      callsInFlight += 1;
+      try { return call.call(this, a, b); } finally { callsInFlight -= 1; }
+    } });
+  }
+  const free = proto.free;
+  Object.defineProperty(proto, "free", { configurable: true, writable: true, value: function () {
+    if (callsInFlight > 0) throw new Error("cannot free an engine from inside one of its calls; free it after the call returns");
+    return free.call(this);
+  } });
+  if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
+}
+
+// \`validateConfig\` never throws: before \`init()\` it reports why it cannot validate.
+const validateInWasm = validateConfig;
+validateConfig = function validateConfig(config) {
+  if (wasm === undefined) {
+    const e = notInitialized();
+    return { valid: false, errors: [{ code: "not_initialized", message: e.message, path: [] }], warnings: [] };
+  }
+  return validateInWasm(config);
+};
+
+/** Returns the config unchanged: lets TypeScript check a config literal where it is written. */
+export function defineConfig(config) {
+  return config;
+}
+`;
+write(`${name}.js`, glue);
+
+// ---- Declarations ----
+// \`Symbol.dispose\` needs lib esnext.disposable; declaring it would fail every older lib.
+const dts = read(`${name}.d.ts`)
+  .split("\n")
+  .filter((l) => !l.includes("[Symbol.dispose]"))
+  .join("\n");
+const tail = dts.indexOf("export type InitInput");
+if (tail < 0) throw new Error("package.mjs: no InitInput in the declarations");
+const defineConfigDts = `
+/**
+ * Returns the config unchanged. Lets TypeScript check a config literal where it is written
+ * (\`version: 1\`, kinds and actions keep their literal types), without a cast.
+ */
+export function defineConfig(config: Config): Config;
+`;
+const api = dts.slice(0, tail).replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "") + defineConfigDts;
+write(`${name}.d.ts`, dts.slice(0, tail) + defineConfigDts + "\n" + dts.slice(tail));
+const nodeInit = `
+/** In Node the package initializes itself when imported: \`init()\` resolves at once. */
+export default function init(): Promise<void>;
+/** In Node the package initializes itself when imported: a no-op, kept for code shared with browsers. */
+export function initSync(module?: unknown): void;
+`;
+write("node.d.ts", api + nodeInit);
+write("node.d.cts", api + nodeInit);
+write(
+  `${name}_bg.wasm.d.ts`,
+  `/**
+ * The engine's WebAssembly binary, for bundlers that hand out its URL (\`?url\` in Vite, asset
+ * modules in webpack): pass that URL to \`init({ module_or_path })\`.
+ */
+declare const wasm: string;
+export default wasm;
+`,
+);
+write(
+  `${name}_bg.wasm.d.cts`,
+  `/** The engine's WebAssembly binary, for bundlers that hand out its URL: pass it to \`init\`. */
+declare const wasm: string;
+export = wasm;
+`,
+);
+
+// ---- Node entries ----
+write(
+  "node.js",
+  `// Node entry (ESM): loads the wasm synchronously from the package folder, so \`await init()\`
+// is optional and no fetch of a file: URL is needed.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { initSync } from "./${name}.js";
+export * from "./${name}.js";
+// A file path, not a URL object: bundlers that rewrite \`new URL(…, import.meta.url)\` (Next.js)
+// hand readFileSync something it cannot read otherwise.
+initSync({ module: readFileSync(fileURLToPath(new URL("./${name}_bg.wasm", import.meta.url))) });
+export default async function init() {}
+`,
+);
+// The CommonJS entry: the same glue bundled into one CommonJS file that loads the wasm from
+// beside itself. (A process that both imports and requires the package gets two instances.)
+const cjsEntry = `import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initSync } from "./${name}.js";
+export * from "./${name}.js";
+initSync({ module: readFileSync(join(__dirname, "${name}_bg.wasm")) });
+export default async function init() {}
+`;
+buildSync({
+  stdin: { contents: cjsEntry, resolveDir: pkg, sourcefile: "node-cjs-entry.js" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node18",
+  outfile: join(pkg, "node.cjs"),
+  banner: { js: "// Node entry (CommonJS), built from the ESM glue in this folder." },
+  // The glue's default init resolves the wasm from import.meta.url; this entry never calls it.
+  logOverride: { "empty-import-meta": "silent" },
+  logLevel: "error",
+});
+
+// ---- React binding (ESM source in js/, a CommonJS build beside it) ----
+const hasReact = existsSync(join(root, "js/react.js"));
+if (hasReact) {
+  copyFileSync(join(root, "js/react.js"), join(pkg, "react.js"));
+  copyFileSync(join(root, "js/react.d.ts"), join(pkg, "react.d.ts"));
+  copyFileSync(join(root, "js/react.d.ts"), join(pkg, "react.d.cts"));
+  buildSync({
+    entryPoints: [join(root, "js/react.js")],
+    bundle: true,
+    external: ["react", "react-dom", "upgrade-prompts"],
+    format: "cjs",
+    platform: "neutral",
+    target: "es2020",
+    outfile: join(pkg, "react.cjs"),
+    logLevel: "error",
+  });
+}
+
+// ---- Package files ----
+copyFileSync(join(root, "README.md"), join(pkg, "README.md"));
+copyFileSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
+const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
+const repository = /^repository = "([^"]+)"/m.exec(cargo)?.[1];
+const nodeEntry = {
+  import: { types: "./node.d.ts", default: "./node.js" },
+  require: { types: "./node.d.cts", default: "./node.cjs" },
+};
+const manifest = {
+  name: "upgrade-prompts",
+  version,
+  description: "Decide on the client when to show upgrade, cross-sell, seat, trial and right-sizing prompts",
+  license: "MIT",
+  ...(repository ? { repository: { type: "git", url: repository } } : {}),
+  keywords: ["paywall", "upgrade", "feature-gate", "usage-limits", "pricing", "wasm"],
+  engines: { node: ">=18" },
+  type: "module",
+  main: "./node.cjs",
+  module: `./${name}.js`,
+  types: "./node.d.cts",
+  exports: {
+    ".": {
+      // Node (also Next.js server code and Jest): the wasm is read from the package folder.
+      node: nodeEntry,
+      // \`require\` outside the node condition (Jest's jsdom environment) still runs in Node.
+      require: nodeEntry.require,
+      // Browsers and bundlers: \`await init()\` fetches the wasm (bundlers emit it as an asset).
+      default: { types: `./${name}.d.ts`, default: `./${name}.js` },
+    },
+    ...(hasReact
+      ? {
+          "./react": {
+            import: { types: "./react.d.ts", default: "./react.js" },
+            require: { types: "./react.d.cts", default: "./react.cjs" },
+          },
+        }
+      : {}),
+    [`./${name}_bg.wasm`]: {
+      import: { types: `./${name}_bg.wasm.d.ts`, default: `./${name}_bg.wasm` },
+      require: { types: `./${name}_bg.wasm.d.cts`, default: `./${name}_bg.wasm` },
+    },
+    "./package.json": "./package.json",
+  },
+  files: [
+    `${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`, `${name}_bg.wasm.d.cts`,
+    "node.js", "node.d.ts", "node.cjs", "node.d.cts", "snippets",
+    ...(hasReact ? ["react.js", "react.d.ts", "react.cjs", "react.d.cts"] : []),
+    "README.md", "LICENSE",
+  ],
+  ...(hasReact
+    ? {
+        peerDependencies: { react: ">=18" },
+        peerDependenciesMeta: { react: { optional: true } },
+      }
+    : {}),
+  sideEffects: ["./node.js", "./node.cjs", `./${name}.js`, "./snippets/*"],
+};
+write("package.json", JSON.stringify(manifest, null, 2) + "\n");
