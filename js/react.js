@@ -1,0 +1,438 @@
+// React binding of upgrade-prompts: a provider that owns one engine session per context, hooks
+// that read callouts, feature gates and usage limits from it, and impression tracking.
+//
+// Rules this file keeps (see tests/react/):
+// - Nothing touches `window`, `document` or `IntersectionObserver` at import time or during
+//   render, so `renderToString` works in Node; the browser is only used inside effects.
+// - Engines and sessions are native handles with `free()`. Those created here are freed after
+//   the component that made them is gone, one microtask after the effect cleanup, so that
+//   StrictMode's simulated unmount and remount (which run synchronously, one after the other)
+//   never frees a handle that is about to be used again.
+// - Texts are rendered as plain text nodes only.
+
+import {
+  createContext,
+  createElement,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from "react";
+import { PromptEngine } from "upgrade-prompts";
+
+const PromptsContext = createContext(null);
+
+/** Event types after which the provider evaluates again (an impression does not: a callout
+ * must not vanish because it was seen). */
+const REEVALUATE_AFTER = new Set(["click", "dismiss", "convert"]);
+
+/** Share of a callout's box that must be visible for an impression. */
+const VISIBLE_SHARE = 0.5;
+
+// ---- per-engine version store ----
+
+/** One store per engine: a version bumped by every state-changing record made through the
+ * binding, so that every provider using the engine evaluates again. */
+const stores = new WeakMap();
+
+function storeOf(engine) {
+  let store = stores.get(engine);
+  if (store === undefined) {
+    const listeners = new Set();
+    store = {
+      version: 0,
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      get: () => store.version,
+      bump() {
+        store.version += 1;
+        for (const listener of [...listeners]) listener();
+      },
+    };
+    stores.set(engine, store);
+  }
+  return store;
+}
+
+// ---- owned native handles ----
+
+const later = typeof queueMicrotask === "function" ? queueMicrotask : (fn) => Promise.resolve().then(fn);
+
+function sameKey(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function freeQuietly(handle) {
+  if (handle === null || handle === undefined) return;
+  try {
+    handle.free();
+  } catch {
+    // Already freed, or refused because a call of the engine is running: the handle is then
+    // left to the garbage collector (the package registers every handle for finalization).
+  }
+}
+
+/**
+ * A handle created in render (the server renders too, without effects) for `key`, reused while
+ * `key` stays the same, and freed once the component no longer uses it.
+ */
+function useOwned(key, create) {
+  const ref = useRef(null);
+  const [, retry] = useState(0);
+  let slot = ref.current;
+  if (slot === null || slot.disposed || !sameKey(slot.key, key)) {
+    slot = { key, value: create(), disposed: false, pending: false };
+    ref.current = slot;
+  }
+  useEffect(() => {
+    if (slot.disposed) {
+      // Freed while hidden (an effect reconnecting without a render): render again, which
+      // creates a fresh handle.
+      retry((n) => n + 1);
+      return undefined;
+    }
+    slot.pending = false;
+    return () => {
+      slot.pending = true;
+      later(() => {
+        if (!slot.pending || slot.disposed) return;
+        slot.disposed = true;
+        freeQuietly(slot.value);
+      });
+    };
+  }, [slot]);
+  return slot.value;
+}
+
+// ---- context identity ----
+
+/** A token that changes when the context changes: by identity first, then by its JSON text, so
+ * that a context object written inline in JSX (equal, but new every render) keeps its session. */
+function useContextKey(context) {
+  const ref = useRef(null);
+  const prev = ref.current;
+  if (prev !== null && Object.is(prev.context, context)) return prev.token;
+  let text;
+  try {
+    text = typeof context === "string" ? context : JSON.stringify(context);
+  } catch {
+    text = undefined; // circular or a BigInt: the engine reports it; compare by identity only
+  }
+  const token = prev !== null && text !== undefined && prev.text === text ? prev.token : {};
+  ref.current = { context, text, token };
+  return token;
+}
+
+/** The context's `now`, used as the time of recorded events so that a time-travelled context
+ * (a demo's date slider, a test) sees its own events in caps and cooldowns. */
+function nowOf(context) {
+  let value = context;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  try {
+    const now = value.now;
+    return typeof now === "string" || typeof now === "number" || now instanceof Date ? now : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function calloutId(callout) {
+  if (typeof callout === "string") return callout;
+  if (callout !== null && typeof callout === "object" && typeof callout.id === "string") return callout.id;
+  return null;
+}
+
+function failure(code, message) {
+  return { recorded: false, error: { code, message, path: [] } };
+}
+
+function makeActions(engine, store, now) {
+  const record = (event) => {
+    if (event === null || typeof event !== "object") {
+      return failure("invalid_event", "expected an event object `{ type, callout, at? }`");
+    }
+    const full = event.at === undefined && now !== undefined ? { ...event, at: now } : event;
+    let result;
+    try {
+      result = engine.record(full);
+    } catch (error) {
+      return failure("record_failed", String(error && error.message ? error.message : error));
+    }
+    if (result && result.recorded && REEVALUATE_AFTER.has(event.type)) store.bump();
+    return result;
+  };
+  const of = (type) => (callout) => {
+    const id = calloutId(callout);
+    if (id === null) return failure("invalid_event", "expected a callout or a callout id");
+    return record({ type, callout: id });
+  };
+  return {
+    record,
+    impression: of("impression"),
+    click: of("click"),
+    dismiss: of("dismiss"),
+    convert: of("convert"),
+    refresh: () => store.bump(),
+  };
+}
+
+// ---- provider ----
+
+/**
+ * Provides an engine session for `context` to the hooks below it.
+ *
+ * Give it an existing `engine` (never freed here), or a `config` from which it builds one with
+ * `new PromptEngine(config, options)`: built once per config object (keep the object stable,
+ * e.g. a module constant or `useMemo`), freed when the provider unmounts or the config changes.
+ * `options` is read only when the engine is built. In browsers, `await init()` from
+ * `upgrade-prompts` before rendering (not needed in Node). An invalid config throws the
+ * engine's `ConfigError` during render, for an error boundary to catch.
+ *
+ * One `engine.session(context)` is made per context value (an equal context written inline is
+ * the same value) and per engine state version: recording a click, dismissal or conversion
+ * through the binding makes every provider on that engine evaluate again. A bad context never
+ * throws: its problems are in `useEvaluation().errors` and the answers' `errors`.
+ *
+ * @param {object} props
+ * @param {import("upgrade-prompts").PromptEngine} [props.engine] an engine owned by the caller
+ * @param {import("upgrade-prompts").Config | string} [props.config] a config to build an engine from
+ * @param {import("upgrade-prompts").EngineOptions} [props.options] options for that engine
+ * @param {import("upgrade-prompts").Context | string} props.context the context to evaluate
+ * @param {string} [props.placement] the placement `useCallouts()` reads when given none
+ * @param {import("react").ReactNode} [props.children]
+ * @returns {import("react").ReactElement}
+ * @throws {TypeError} when neither `engine` nor `config` is given
+ */
+export function UpgradePromptsProvider(props) {
+  const { engine: given, config, options, context, placement, children } = props;
+  if (given == null && config == null) {
+    throw new TypeError("UpgradePromptsProvider needs an `engine` or a `config`");
+  }
+  const owned = useOwned([given == null ? config : null], () =>
+    given == null ? new PromptEngine(config, options) : null,
+  );
+  const engine = given ?? owned;
+  const store = storeOf(engine);
+  const version = useSyncExternalStore(store.subscribe, store.get, store.get);
+  const contextKey = useContextKey(context);
+  const session = useOwned([engine, contextKey, version], () => engine.session(context));
+  const now = useMemo(() => nowOf(context), [contextKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const actions = useMemo(() => makeActions(engine, store, now), [engine, store, now]);
+  const value = useMemo(
+    () => ({ engine, session, context, placement, version, ...actions }),
+    [engine, session, context, placement, version, actions],
+  );
+  return createElement(PromptsContext.Provider, { value }, children);
+}
+
+function useRequired(name) {
+  const value = useContext(PromptsContext);
+  if (value === null) throw new Error(`${name} must be used inside <UpgradePromptsProvider>`);
+  return value;
+}
+
+// ---- hooks ----
+
+/**
+ * The provider's engine, session and event helpers.
+ *
+ * `record(event)` records `{ type, callout, at? }` (the time defaults to the context's `now`
+ * when it has one, else the engine's clock) and returns the engine's `{ recorded, error }`; it
+ * never throws. `impression`, `click`, `dismiss` and `convert` take a callout or its id. After a
+ * click, dismissal or conversion every provider on the engine evaluates again; `refresh()` does
+ * the same after events recorded on the engine directly.
+ *
+ * @returns {{ engine: import("upgrade-prompts").PromptEngine, session: import("upgrade-prompts").PromptSession,
+ *   context: import("upgrade-prompts").Context | string, placement: string | undefined, version: number,
+ *   record: Function, impression: Function, click: Function, dismiss: Function, convert: Function, refresh: Function }}
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function useUpgradePrompts() {
+  return useRequired("useUpgradePrompts");
+}
+
+const evaluations = new WeakMap();
+
+/**
+ * The whole evaluation (`callouts`, `suppressed`, `errors`, `warnings`) for a placement,
+ * computed once per session and placement and then shared; do not mutate it.
+ *
+ * @param {string | null} [placement] a placement; `undefined` reads the provider's `placement`,
+ *   `null` every placement
+ * @returns {import("upgrade-prompts").Evaluation}
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function useEvaluation(placement) {
+  const value = useRequired("useEvaluation");
+  const wanted = placement === undefined ? value.placement : placement;
+  let cache = evaluations.get(value.session);
+  if (cache === undefined) {
+    cache = new Map();
+    evaluations.set(value.session, cache);
+  }
+  const key = wanted == null ? null : String(wanted);
+  let evaluation = cache.get(key);
+  if (evaluation === undefined) {
+    evaluation = value.session.evaluate(key === null ? {} : { placement: key });
+    cache.set(key, evaluation);
+  }
+  return evaluation;
+}
+
+/**
+ * The callouts to show in a placement, best first (empty when there are none).
+ *
+ * @param {string | null} [placement] a placement; `undefined` reads the provider's `placement`,
+ *   `null` every placement
+ * @returns {import("upgrade-prompts").Callout[]}
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function useCallouts(placement) {
+  return useEvaluation(placement).callouts;
+}
+
+/**
+ * May the user use `feature`? The session's frozen answer, the same object on every render
+ * until the context or the engine state changes.
+ *
+ * @param {string} feature a feature id of the config
+ * @returns {import("upgrade-prompts").FeatureCheck}
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function useFeature(feature) {
+  return useRequired("useFeature").session.checkFeature(feature);
+}
+
+/**
+ * How close is the account to the limit on `metric`? The session's frozen answer, the same
+ * object on every render until the context or the engine state changes.
+ *
+ * @param {string} metric a metric id of the config
+ * @returns {import("upgrade-prompts").UsageCheck}
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function useUsage(metric) {
+  return useRequired("useUsage").session.checkUsage(metric);
+}
+
+/**
+ * Records an impression of `callout` once per callout id while the calling component stays
+ * mounted, when at least half of the element given to the returned ref callback is visible
+ * (IntersectionObserver). Where IntersectionObserver does not exist (old browsers, jsdom) the
+ * impression is recorded when the component mounts. Nothing is recorded for `null`.
+ *
+ * @param {import("upgrade-prompts").Callout | string | null | undefined} callout a callout or its id
+ * @returns {(element: Element | null) => void} a ref callback for the element showing it
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function useImpression(callout) {
+  const { impression } = useRequired("useImpression");
+  const [element, setElement] = useState(null);
+  const seen = useRef(null);
+  const id = calloutId(callout);
+  useEffect(() => {
+    if (id === null) return undefined;
+    if (seen.current === null) seen.current = new Set();
+    const ids = seen.current;
+    if (ids.has(id)) return undefined;
+    const Observer = typeof IntersectionObserver === "function" ? IntersectionObserver : undefined;
+    if (Observer === undefined) {
+      ids.add(id);
+      impression(id);
+      return undefined;
+    }
+    if (element === null) return undefined;
+    const observer = new Observer(
+      (entries) => {
+        if (ids.has(id)) return;
+        // Browsers may report a ratio a hair under the threshold that fired the callback.
+        if (entries.some((e) => e.isIntersecting && e.intersectionRatio >= VISIBLE_SHARE - 0.001)) {
+          ids.add(id);
+          observer.disconnect();
+          impression(id);
+        }
+      },
+      { threshold: VISIBLE_SHARE },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [id, element, impression]);
+  return setElement;
+}
+
+function defaultContent(callout, actions, dismissLabel) {
+  const cta = callout.cta;
+  const ctaElement =
+    cta && typeof cta.url === "string"
+      ? createElement("a", { key: "cta", href: cta.url, onClick: actions.click, "data-action": cta.action }, cta.label)
+      : createElement(
+          "button",
+          { key: "cta", type: "button", onClick: actions.click, "data-action": cta ? cta.action : undefined },
+          cta ? cta.label : "",
+        );
+  return [
+    createElement("strong", { key: "title" }, callout.title),
+    createElement("p", { key: "body" }, callout.body),
+    ctaElement,
+    createElement("button", { key: "dismiss", type: "button", "aria-label": dismissLabel, onClick: actions.dismiss }, "×"),
+  ];
+}
+
+/**
+ * Shows one callout and records its impression (see `useImpression`). Renders
+ * `render(callout, actions)`, else `children`, else a title, body, CTA (a link when the callout
+ * has a URL, else a button; clicking records a click) and a dismiss button, all as plain text.
+ * `actions` holds `click()`, `dismiss()` and `convert()` bound to the callout. Other props go to
+ * the wrapping element (`as`, default `div`), which also gets `data-callout`, `data-kind` and
+ * `data-severity`. Renders nothing for a `null` callout.
+ *
+ * @param {object} props
+ * @param {import("upgrade-prompts").Callout | null | undefined} props.callout
+ * @param {string} [props.as] the wrapping element's tag, default `div`
+ * @param {(callout: import("upgrade-prompts").Callout, actions: object) => import("react").ReactNode} [props.render]
+ * @param {string} [props.dismissLabel] accessible name of the dismiss button, default `Dismiss`
+ * @param {import("react").ReactNode} [props.children]
+ * @returns {import("react").ReactElement | null}
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function CalloutView(props) {
+  const { callout, as = "div", render, dismissLabel = "Dismiss", children, ...rest } = props;
+  const prompts = useRequired("CalloutView");
+  const ref = useImpression(callout);
+  const actions = useMemo(
+    () =>
+      callout == null
+        ? null
+        : {
+            click: () => prompts.click(callout),
+            dismiss: () => prompts.dismiss(callout),
+            convert: () => prompts.convert(callout),
+          },
+    [callout, prompts.click, prompts.dismiss, prompts.convert],
+  );
+  if (callout == null || actions === null) return null;
+  const content =
+    typeof render === "function"
+      ? render(callout, actions)
+      : children !== undefined
+        ? children
+        : defaultContent(callout, actions, dismissLabel);
+  return createElement(
+    as,
+    { ...rest, ref, "data-callout": callout.id, "data-kind": callout.kind, "data-severity": callout.severity },
+    content,
+  );
+}

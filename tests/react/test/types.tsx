@@ -1,0 +1,77 @@
+// Type-checked with `tsc --noEmit` against @types/react 18 and 19 (strict, skipLibCheck false):
+// a consumer of upgrade-prompts/react's declarations.
+import * as React from "react";
+import { StrictMode, useMemo } from "react";
+import { PromptEngine } from "upgrade-prompts";
+import type { Callout, Config, Context, Evaluation, FeatureCheck, RecordResult, UsageCheck } from "upgrade-prompts";
+import {
+  CalloutView,
+  UpgradePromptsProvider,
+  useCallouts,
+  useEvaluation,
+  useFeature,
+  useImpression,
+  useUpgradePrompts,
+  useUsage,
+} from "./react.js";
+import type { CalloutActions, UpgradePrompts, UpgradePromptsProviderProps } from "./react.js";
+
+function Banner(): React.ReactElement | null {
+  const callouts: Callout[] = useCallouts("banner");
+  const all: Callout[] = useCallouts(null);
+  const byDefault: Callout[] = useCallouts();
+  const evaluation: Evaluation = useEvaluation();
+  const gate: FeatureCheck = useFeature("reports");
+  const seats: UsageCheck = useUsage("seats");
+  const api: UpgradePrompts = useUpgradePrompts();
+  const ref = useImpression(callouts[0]);
+  const first = callouts[0];
+  if (first === undefined) return null;
+  const result: RecordResult = api.dismiss(first);
+  api.record({ type: "click", callout: first.id, at: new Date() });
+  api.refresh();
+  const version: number = api.version;
+  return (
+    <section ref={ref} data-n={all.length + byDefault.length + evaluation.errors.length + version}>
+      {gate.allowed ? null : gate.unlock[0]?.label}
+      {seats.state}
+      {String(result.recorded)}
+      <CalloutView callout={first} as="aside" className="callout" dismissLabel="閉じる" />
+      <CalloutView
+        callout={first}
+        render={(c: Callout, actions: CalloutActions) => <button onClick={() => actions.convert()}>{c.cta.label}</button>}
+      />
+      <CalloutView callout={null}>text</CalloutView>
+    </section>
+  );
+}
+
+type JSXElement = ReturnType<typeof Banner>;
+
+export function App({ config, context }: { config: Config; context: Context }): JSXElement {
+  const engine = useMemo(() => new PromptEngine(config), [config]);
+  return (
+    <StrictMode>
+      <UpgradePromptsProvider engine={engine} context={context} placement="inline">
+        <Banner />
+      </UpgradePromptsProvider>
+      <UpgradePromptsProvider config={config} options={{ state: undefined }} context={JSON.stringify(context)}>
+        <Banner />
+      </UpgradePromptsProvider>
+    </StrictMode>
+  );
+}
+
+export const props: UpgradePromptsProviderProps = { config: { plans: [] }, context: { account: { plan: "free" } } };
+
+// @ts-expect-error: an engine or a config is required
+export const neither = <UpgradePromptsProvider context={{ account: { plan: "free" } }} />;
+
+// @ts-expect-error: not both
+export const both = (e: PromptEngine, c: Config) => <UpgradePromptsProvider engine={e} config={c} context="{}" />;
+
+// @ts-expect-error: a context is required
+export const noContext = (e: PromptEngine) => <UpgradePromptsProvider engine={e} />;
+
+// @ts-expect-error: useFeature takes a feature id
+useFeature(1);
