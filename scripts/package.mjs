@@ -122,32 +122,39 @@ export = wasm;
 );
 
 // ---- Node entries ----
+// Both Node entries take the wasm from a JS module that holds it as base64, not from a file
+// found at run time: server bundlers (Next.js with Turbopack or webpack, esbuild for serverless
+// functions) rewrite or break `import.meta.url` and `__dirname` paths, but keep a JS module.
+const wasmBytes = readFileSync(join(pkg, `${name}_bg.wasm`));
+write(
+  "wasm-inline.cjs",
+  `// The engine's WebAssembly binary as base64, for the Node entries (browsers fetch the .wasm).
+module.exports = "${wasmBytes.toString("base64")}";
+`,
+);
 write(
   "node.js",
-  `// Node entry (ESM): loads the wasm synchronously from the package folder, so \`await init()\`
-// is optional and no fetch of a file: URL is needed.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+  `// Node entry (ESM): the wasm is compiled synchronously at import, so \`await init()\` is
+// optional and no file is looked up at run time.
+import bytes from "./wasm-inline.cjs";
 import { initSync } from "./${name}.js";
 export * from "./${name}.js";
-// A file path, not a URL object: bundlers that rewrite \`new URL(…, import.meta.url)\` (Next.js)
-// hand readFileSync something it cannot read otherwise.
-initSync({ module: readFileSync(fileURLToPath(new URL("./${name}_bg.wasm", import.meta.url))) });
+initSync({ module: Buffer.from(bytes, "base64") });
 export default async function init() {}
 `,
 );
-// The CommonJS entry: the same glue bundled into one CommonJS file that loads the wasm from
-// beside itself. (A process that both imports and requires the package gets two instances.)
-const cjsEntry = `import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// The CommonJS entry: the same glue bundled into one CommonJS file. (A process that both
+// imports and requires the package gets two instances.)
+const cjsEntry = `import bytes from "./wasm-inline.cjs";
 import { initSync } from "./${name}.js";
 export * from "./${name}.js";
-initSync({ module: readFileSync(join(__dirname, "${name}_bg.wasm")) });
+initSync({ module: Buffer.from(bytes, "base64") });
 export default async function init() {}
 `;
 buildSync({
   stdin: { contents: cjsEntry, resolveDir: pkg, sourcefile: "node-cjs-entry.js" },
   bundle: true,
+  external: ["./wasm-inline.cjs"],
   format: "cjs",
   platform: "node",
   target: "node18",
@@ -222,7 +229,7 @@ const manifest = {
   },
   files: [
     `${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`, `${name}_bg.wasm.d.cts`,
-    "node.js", "node.d.ts", "node.cjs", "node.d.cts", "snippets",
+    "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs", "snippets",
     ...(hasReact ? ["react.js", "react.d.ts", "react.cjs", "react.d.cts"] : []),
     "README.md", "LICENSE",
   ],
