@@ -108,11 +108,49 @@ impl Engine {
     /// Restores a state exported earlier. A corrupt, foreign or future-version state is
     /// ignored with a warning (see [`Engine::warnings`]).
     pub fn restore_state(&mut self, state_json: &str) {
-        let doc = Doc::parse(state_json.to_owned(), false).ok();
-        let (state, warnings) =
-            EngineState::restore(&self.catalog, doc.as_ref().and_then(Doc::root));
+        let (state, warnings) = self.read_state(state_json, "state", "; starting fresh");
         self.state = state;
         self.warnings.extend(warnings);
+    }
+
+    fn read_state(&self, json: &str, path: &str, unread: &str) -> (EngineState, Vec<Diagnostic>) {
+        let doc = Doc::parse(json.to_owned(), false).ok();
+        EngineState::restore(
+            &self.catalog,
+            doc.as_ref().and_then(Doc::root),
+            path,
+            unread,
+        )
+    }
+
+    /// Merges a state stored by another engine with the same config (another tab, an earlier
+    /// page; see [`EngineState::merge`]) into this one. What cannot be read is skipped with a
+    /// `state_ignored` warning at `["persist"]`, the option the stored state comes from.
+    /// Returns whether the stored text differs from what this engine would now write (it lacks
+    /// events this engine holds).
+    pub fn merge_state(&mut self, state_json: &str) -> bool {
+        let (stored, warnings) = self.read_state(
+            state_json,
+            "persist",
+            "; ignored (the next record overwrites it)",
+        );
+        for w in warnings {
+            self.warn(w);
+        }
+        self.state.merge(&self.catalog, &stored);
+        to_json(&self.state) != state_json
+    }
+
+    /// Adds a warning to [`Engine::warnings`] unless one with the same code and message is
+    /// there already (a problem met again and again is listed once).
+    pub fn warn(&mut self, warning: Diagnostic) {
+        if !self
+            .warnings
+            .iter()
+            .any(|w| w.code == warning.code && w.message == warning.message)
+        {
+            self.warnings.push(warning);
+        }
     }
 
     /// Starts with an empty state because the one given could not be read at all (`why`).
@@ -246,7 +284,7 @@ impl Engine {
         &self.catalog
     }
 
-    /// Warnings found while loading the config.
+    /// Warnings found while loading the config, restoring a state or persisting it.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }

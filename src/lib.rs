@@ -10,6 +10,8 @@ pub mod decide;
 pub mod render;
 pub mod engine;
 #[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 pub use decide::recommend::EvalOptions;

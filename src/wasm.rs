@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::base::diag::{Diagnostic, PathSeg};
 use crate::base::out::{to_json, ToJson};
+use crate::browser::Persist;
 use crate::catalog::Kind;
 use crate::decide::{EvalOptions, Session};
 use crate::engine::{self, Engine};
@@ -94,7 +95,7 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `{ state? }`: options of the engine constructor.
+    /// `{ state?, persist? }`: options of the engine constructor.
     #[wasm_bindgen(typescript_type = "EngineOptions")]
     pub type EngineOptions;
 
@@ -213,6 +214,8 @@ fn eval_options(options: Option<EvaluateOptions>) -> EvalOptions {
 #[wasm_bindgen]
 pub struct PromptEngine {
     inner: Rc<RefCell<Engine>>,
+    /// The `persist` option's link to `localStorage` (its listener goes with the engine).
+    persist: Option<Persist>,
 }
 
 fn read_session(engine: &Engine, context: &JsValue) -> Session {
@@ -237,18 +240,20 @@ impl PromptEngine {
         let text = json_of(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
             .map_err(|d| config_error(&[d]))?;
         let mut inner = Engine::new(&text).map_err(|e| config_error(&e))?;
-        if let Some(opts) = options {
-            let state = get(&opts, "state");
+        let mut restore = true;
+        if let Some(opts) = &options {
+            let state = get(opts, "state");
             if !state.is_undefined() && !state.is_null() {
+                restore = false; // an explicit state wins over the stored one
                 match json_of(&state, "state", crate::facts::MAX_CONTEXT_BYTES) {
                     Ok(text) => inner.restore_state(&text),
                     Err(d) => inner.ignore_state(&d.message),
                 }
             }
         }
-        Ok(PromptEngine {
-            inner: Rc::new(RefCell::new(inner)),
-        })
+        let inner = Rc::new(RefCell::new(inner));
+        let persist = options.and_then(|o| Persist::open(&get(&o, "persist"), &inner, restore));
+        Ok(PromptEngine { inner, persist })
     }
 
     /// Reads a context once for several questions (`checkFeature`, `checkUsage`, `evaluate`).
@@ -349,12 +354,15 @@ impl PromptEngine {
             None
         };
         let mut engine = self.inner.try_borrow_mut().map_err(|_| busy())?;
-        Ok(to_js(&engine.record_with_clock(
-            &kind,
-            &callout,
-            at.unwrap_or(f64::NAN),
-            js_sys::Date::now(),
-        )))
+        if let Some(p) = &self.persist {
+            p.before_record(&mut engine);
+        }
+        let result =
+            engine.record_with_clock(&kind, &callout, at.unwrap_or(f64::NAN), js_sys::Date::now());
+        if let (Some(p), true) = (&self.persist, result.recorded) {
+            p.after_record(&mut engine);
+        }
+        Ok(to_js(&result))
     }
 
     /// The state to persist (versioned, JSON-serializable, bounded).
@@ -367,7 +375,7 @@ impl PromptEngine {
         Ok(to_js(&engine.export_state()))
     }
 
-    /// Warnings found while loading the config.
+    /// Warnings found while loading the config, restoring a state or persisting it.
     #[wasm_bindgen(getter, unchecked_return_type = "Diagnostic[]")]
     pub fn warnings(&self) -> JsValue {
         match self.inner.try_borrow() {

@@ -106,7 +106,17 @@ export interface Context {
   signals?: Record<string, unknown>;
 }
 
-export interface EngineOptions { state?: EngineState | unknown }
+export interface EngineOptions {
+  /** A state exported earlier; when given, it is used instead of the stored one at construction. */
+  state?: EngineState | unknown;
+  /**
+   * Keeps the state in `localStorage[key]` (restored at construction, written after each
+   * recorded event) and merges what other tabs of the origin record into it (`storage` event).
+   * Where storage cannot be used (Node, workers, disabled, full) the engine works in memory and
+   * says why in `warnings` (`persist_unavailable`, `persist_failed`, `state_ignored`).
+   */
+  persist?: { key: string };
+}
 
 export type CtaAction = "upgrade" | "add_addon" | "add_seats" | "start_trial" | "contact_sales" | "ask_admin" | "downgrade";
 export type UsageState = "ok" | "approaching" | "critical" | "at_limit" | "over";

@@ -152,6 +152,14 @@ pub fn rule_of(id: &str) -> &str {
     }
 }
 
+/// Two optional times combined by `pick` (either one when the other is missing).
+fn either(a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(pick(x, y)),
+        (x, y) => x.or(y),
+    }
+}
+
 /// How many impressions per callout are worth keeping: enough for the largest per-rule cap.
 fn keep_impressions(catalog: &Catalog) -> usize {
     catalog
@@ -175,30 +183,47 @@ impl EngineState {
     }
 
     /// Restores an exported state. A corrupt, foreign or future-version state gives an empty
-    /// state and a warning, never an error.
-    pub fn restore(catalog: &Catalog, v: Option<Val<'_>>) -> (EngineState, Vec<Diagnostic>) {
+    /// state and a warning, never an error. Warnings carry `path` (the option the state came
+    /// from), and `unread` ends the message of a state that is ignored as a whole (what
+    /// happens instead, such as "; starting fresh").
+    pub fn restore(
+        catalog: &Catalog,
+        v: Option<Val<'_>>,
+        path: &str,
+        unread: &str,
+    ) -> (EngineState, Vec<Diagnostic>) {
         let mut warnings = Vec::new();
-        let path = join(&[], "state");
-        let mut warn =
-            |msg: String| warnings.push(Diagnostic::new("state_ignored", msg, path.clone()));
+        let path = join(&[], path);
+        let mut warn = |mut msg: String, whole: bool| {
+            if whole {
+                msg.push_str(unread);
+            }
+            warnings.push(Diagnostic::new("state_ignored", msg, path.clone()));
+        };
         let Some(o) = v.filter(|v| v.is_object()) else {
-            warn("state is not an object; starting fresh".into());
+            warn("state is not an object".into(), true);
             return (EngineState::new(), warnings);
         };
         match o.get("version").and_then(|v| v.as_f64()) {
             Some(x) if x == f64::from(STATE_VERSION) => {}
             Some(x) => {
-                warn(format!("state version `{}` is not supported (this engine writes {STATE_VERSION}); starting fresh", js(x)));
+                warn(
+                    format!(
+                        "state version `{}` is not supported (this engine writes {STATE_VERSION})",
+                        js(x)
+                    ),
+                    true,
+                );
                 return (EngineState::new(), warnings);
             }
             None => {
-                warn("state has no version; starting fresh".into());
+                warn("state has no version".into(), true);
                 return (EngineState::new(), warnings);
             }
         }
         let mut state = EngineState::new();
         let Some(callouts) = o.get("callouts").filter(|v| v.is_object()) else {
-            warn("state has no `callouts` object; starting fresh".into());
+            warn("state has no `callouts` object".into(), true);
             return (state, warnings);
         };
         let time = |x: Option<Val<'_>>| x.and_then(|v| v.as_f64()).filter(|t| date::in_range(*t));
@@ -207,7 +232,10 @@ impl EngineState {
                 continue; // a rule removed since the state was saved
             }
             let Some(ho) = Some(h).filter(|h| h.is_object()) else {
-                warn(format!("history of `{id}` is not an object; skipped"));
+                warn(
+                    format!("history of `{id}` is not an object; skipped"),
+                    false,
+                );
                 continue;
             };
             let mut impressions: Vec<f64> = ho
@@ -226,6 +254,33 @@ impl EngineState {
         }
         state.prune(catalog);
         (state, warnings)
+    }
+
+    /// Adds the events of `other` (a state restored from another tab or an earlier page):
+    /// impressions are united (an impression both hold counts once), the latest click and
+    /// dismissal and the earliest conversion are kept, then the state is pruned. Merging is
+    /// commutative and idempotent, so states merged in any order agree.
+    pub fn merge(&mut self, catalog: &Catalog, other: &EngineState) {
+        for (id, o) in other.callouts.iter() {
+            let Some(h) = self.callouts.entry(id) else {
+                continue;
+            };
+            // Both lists are sorted: walk them together, adding the times `h` lacks.
+            let mut i = 0;
+            for &t in &o.impressions {
+                while h.impressions.get(i).is_some_and(|x| *x < t) {
+                    i += 1;
+                }
+                if h.impressions.get(i) != Some(&t) {
+                    h.impressions.insert(i, t);
+                }
+                i += 1;
+            }
+            h.clicked_at = either(h.clicked_at, o.clicked_at, f64::max);
+            h.dismissed_at = either(h.dismissed_at, o.dismissed_at, f64::max);
+            h.converted_at = either(h.converted_at, o.converted_at, f64::min);
+        }
+        self.prune(catalog);
     }
 
     /// Records an event. Unknown callout ids are refused (so the state stays bounded by the config).

@@ -9,7 +9,9 @@ import path from "node:path";
 import { root } from "./helpers.mjs";
 
 const TARGET_KB = 60;
-const CEILING_KB = 124;
+// 124 → 128: the `persist` option (web-sys storage calls, the `storage` listener's closure and
+// its glue) measured +3.7 KB gzipped (123.6 → 127.3 KB).
+const CEILING_KB = 128;
 
 test(`wasm + JS glue stay under ${CEILING_KB} KB gzipped (target ${TARGET_KB} KB)`, () => {
   const gz = (f) => gzipSync(readFileSync(path.join(root, "pkg", f)), { level: 9 }).length;

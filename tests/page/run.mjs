@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { start } from "../../www/serve.mjs";
+import { cases as persistCases } from "./persist.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SHOTS = resolve(ROOT, "build/screenshots");
@@ -381,6 +382,9 @@ test("the server serves the right types and refuses paths outside www/ and pkg/"
     assert(status === 403 || status === 404, `${path} → ${status}`);
   }
 });
+
+// The `persist` option (localStorage and the storage event across two pages).
+for (const [name, fn] of persistCases) test(name, fn);
 
 // ---------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ export function evaluateShapes(engine: PromptEngine, context: Context): string[]
   const held = ev.suppressed.map((s) => `${s.callout}: ${s.reason} ${s.experiment?.variant ?? ""}`);
   const rec = engine.record({ type: "impression", callout: ev.callouts[0]?.id ?? "", at: new Date() });
   const state = engine.exportState();
-  const again = new PromptEngine({ plans: [] }, { state });
+  const again = new PromptEngine({ plans: [] }, { state, persist: { key: "upgrade-prompts:acct_1" } });
   return [...steps, ...held, String(rec.recorded), rec.error?.code ?? "", String(state.version), String(again.warnings.length)];
 }
 
