@@ -39,6 +39,12 @@ node_modules/.bin/publint pkg --strict
 step "TypeScript matrix (strict, skipLibCheck off; bundler, node16 ESM/CJS, nodenext; README example)"
 node tests/ts/matrix.mjs
 
+step "React binding (React 19 and 18, jsdom, server rendering, strict types)"
+tests/react/run.sh
+
+step "example apps from the packed tarball (Node CommonJS, Jest, webpack, Vite + React, Next.js)"
+node scripts/examples.mjs
+
 step "playground page tests in Chromium"
 node tests/page/run.mjs
 
