@@ -1,0 +1,27 @@
+// The README's OpenFeature example runs as written (in a child process, with the catalog of the
+// fixtures) and prints what its comments say.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { test } from "node:test";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { config } from "./fixtures.mjs";
+
+const root = process.env.UPGRADE_PROMPTS_ROOT ?? fileURLToPath(new URL("../../../", import.meta.url));
+const readme = readFileSync(join(root, "README.md"), "utf8");
+
+test("the README OpenFeature example prints what its comments say", () => {
+  const marker = readme.indexOf("<!-- openfeature-example");
+  assert.ok(marker > 0, "the README has the example");
+  const block = readme.slice(marker).match(/```js\n([\s\S]*?)```/)[1];
+  const module = process.env.UPGRADE_PROMPTS_OPENFEATURE ?? "./openfeature.js";
+  const source = block.replace('"upgrade-prompts/openfeature"', JSON.stringify(module));
+  assert.notEqual(source, block, "the example imports upgrade-prompts/openfeature");
+  const file = fileURLToPath(new URL("./readme-example.mjs", import.meta.url));
+  writeFileSync(file, `const catalog = ${JSON.stringify(config)};\n${source}`);
+  const printed = execFileSync(process.execPath, [file], { encoding: "utf8" }).trim().split("\n");
+  const expected = [...block.matchAll(/console\.log\(.*\);\s*\/\/ (.*)$/gm)].map((m) => m[1].trim());
+  assert.equal(expected.length, 3);
+  assert.deepEqual(printed, expected);
+});
