@@ -165,20 +165,24 @@ buildSync({
   logLevel: "error",
 });
 
-// ---- React binding (ESM source in js/, a CommonJS build beside it) ----
-const hasReact = existsSync(join(root, "js/react.js"));
-if (hasReact) {
-  copyFileSync(join(root, "js/react.js"), join(pkg, "react.js"));
-  copyFileSync(join(root, "js/react.d.ts"), join(pkg, "react.d.ts"));
-  copyFileSync(join(root, "js/react.d.ts"), join(pkg, "react.d.cts"));
+// ---- Bindings (ESM source in js/, a CommonJS build beside each) ----
+// React and OpenFeature are peers: the user's copy is used, never bundled.
+const BINDINGS = [
+  { name: "react", external: ["react", "react-dom"], peer: { react: ">=18" } },
+  { name: "openfeature", external: ["@openfeature/web-sdk", "@openfeature/core"], peer: { "@openfeature/web-sdk": "^1.0.0" } },
+].filter((b) => existsSync(join(root, `js/${b.name}.js`)));
+for (const b of BINDINGS) {
+  copyFileSync(join(root, `js/${b.name}.js`), join(pkg, `${b.name}.js`));
+  copyFileSync(join(root, `js/${b.name}.d.ts`), join(pkg, `${b.name}.d.ts`));
+  copyFileSync(join(root, `js/${b.name}.d.ts`), join(pkg, `${b.name}.d.cts`));
   buildSync({
-    entryPoints: [join(root, "js/react.js")],
+    entryPoints: [join(root, `js/${b.name}.js`)],
     bundle: true,
-    external: ["react", "react-dom", "upgrade-prompts"],
+    external: [...b.external, "upgrade-prompts"],
     format: "cjs",
     platform: "neutral",
     target: "es2020",
-    outfile: join(pkg, "react.cjs"),
+    outfile: join(pkg, `${b.name}.cjs`),
     logLevel: "error",
   });
 }
@@ -186,6 +190,8 @@ if (hasReact) {
 // ---- Package files ----
 copyFileSync(join(root, "README.md"), join(pkg, "README.md"));
 copyFileSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
+copyFileSync(join(root, "schema/config.schema.json"), join(pkg, "config.schema.json"));
+copyFileSync(join(root, "js/cli.mjs"), join(pkg, "cli.mjs"));
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 const repository = /^repository = "([^"]+)"/m.exec(cargo)?.[1];
 const nodeEntry = {
@@ -200,6 +206,7 @@ const manifest = {
   ...(repository ? { repository: { type: "git", url: repository } } : {}),
   keywords: ["paywall", "upgrade", "feature-gate", "usage-limits", "pricing", "wasm"],
   engines: { node: ">=18" },
+  bin: { "upgrade-prompts": "./cli.mjs" },
   type: "module",
   main: "./node.cjs",
   module: `./${name}.js`,
@@ -213,32 +220,32 @@ const manifest = {
       // Browsers and bundlers: \`await init()\` fetches the wasm (bundlers emit it as an asset).
       default: { types: `./${name}.d.ts`, default: `./${name}.js` },
     },
-    ...(hasReact
-      ? {
-          "./react": {
-            import: { types: "./react.d.ts", default: "./react.js" },
-            require: { types: "./react.d.cts", default: "./react.cjs" },
-          },
-        }
-      : {}),
+    ...Object.fromEntries(
+      BINDINGS.map((b) => [
+        `./${b.name}`,
+        {
+          import: { types: `./${b.name}.d.ts`, default: `./${b.name}.js` },
+          require: { types: `./${b.name}.d.cts`, default: `./${b.name}.cjs` },
+        },
+      ]),
+    ),
     [`./${name}_bg.wasm`]: {
       import: { types: `./${name}_bg.wasm.d.ts`, default: `./${name}_bg.wasm` },
       require: { types: `./${name}_bg.wasm.d.cts`, default: `./${name}_bg.wasm` },
     },
+    "./config.schema.json": "./config.schema.json",
     "./package.json": "./package.json",
   },
   files: [
     `${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`, `${name}_bg.wasm.d.cts`,
     "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs", "snippets",
-    ...(hasReact ? ["react.js", "react.d.ts", "react.cjs", "react.d.cts"] : []),
-    "README.md", "LICENSE",
+    ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`]),
+    "config.schema.json", "cli.mjs", "README.md", "LICENSE",
   ],
-  ...(hasReact
-    ? {
-        peerDependencies: { react: ">=18" },
-        peerDependenciesMeta: { react: { optional: true } },
-      }
-    : {}),
+  peerDependencies: Object.assign({}, ...BINDINGS.map((b) => b.peer)),
+  peerDependenciesMeta: Object.fromEntries(
+    BINDINGS.flatMap((b) => Object.keys(b.peer)).map((k) => [k, { optional: true }]),
+  ),
   sideEffects: ["./node.js", "./node.cjs", `./${name}.js`, "./snippets/*"],
 };
 write("package.json", JSON.stringify(manifest, null, 2) + "\n");

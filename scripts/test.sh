@@ -32,6 +32,12 @@ step "package tests in Node (API, README example, native/wasm parity)"
 cargo build --quiet --release --example fixtures
 node --test tests/js/
 
+step "JSON Schema agrees with validateConfig (Ajv over samples, fixtures and the invalid corpus)"
+node --test tests/schema/
+
+step "upgrade-prompts lint CLI (packed package; goldens, exit codes, bad input)"
+node --test tests/lint/
+
 step "package layout: publint and arethetypeswrong over the packed package"
 node_modules/.bin/publint pkg --strict
 (cd pkg && ../node_modules/.bin/attw --pack . --format ascii)
@@ -41,6 +47,9 @@ node tests/ts/matrix.mjs
 
 step "React binding (React 19 and 18, jsdom, server rendering, strict types)"
 tests/react/run.sh
+
+step "OpenFeature provider (through the real web SDK, strict types)"
+tests/openfeature/run.sh
 
 step "example apps from the packed tarball (Node CommonJS, Jest, webpack, Vite + React, Next.js)"
 node scripts/examples.mjs

@@ -52,8 +52,8 @@ export interface Config {
                 onboarding?: "cross_sell_only" | "block" | "allow"; minFeatureAdoption?: number };
   frequency?: { maxPerDay?: number; minMinutesBetween?: number; dismissCooldownDays?: number };
   placements?: Record<string, { max?: number }>;
-  builtins?: { featureGate?: false | { placement?: string; priority?: number };
-               usageLimit?: false | { placement?: string; priority?: number; priorities?: { approaching?: number; critical?: number; atLimit?: number } } };
+  builtins?: { featureGate?: boolean | { placement?: string; priority?: number };
+               usageLimit?: boolean | { placement?: string; priority?: number; priorities?: { approaching?: number; critical?: number; atLimit?: number } } };
   rightSizing?: { headroom?: number };
   rules?: Rule[];
   messages?: {

@@ -16,8 +16,9 @@ test("the README OpenFeature example prints what its comments say", () => {
   assert.ok(marker > 0, "the README has the example");
   const block = readme.slice(marker).match(/```js\n([\s\S]*?)```/)[1];
   const module = process.env.UPGRADE_PROMPTS_OPENFEATURE ?? "./openfeature.js";
+  assert.ok(block.includes('"upgrade-prompts/openfeature"'), "the example imports upgrade-prompts/openfeature");
+  // Against the source file the import is pointed at it; against the packed package it stays.
   const source = block.replace('"upgrade-prompts/openfeature"', JSON.stringify(module));
-  assert.notEqual(source, block, "the example imports upgrade-prompts/openfeature");
   const file = fileURLToPath(new URL("./readme-example.mjs", import.meta.url));
   writeFileSync(file, `const catalog = ${JSON.stringify(config)};\n${source}`);
   const printed = execFileSync(process.execPath, [file], { encoding: "utf8" }).trim().split("\n");
