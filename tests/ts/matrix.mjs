@@ -42,17 +42,23 @@ const cells = [
   { name: "nodenext ESM and CommonJS, ESNext without DOM", files: ["node.mts", "node.cts", "readme.mts"],
     options: { target: "ESNext", lib: ["ESNext"], module: "NodeNext", moduleResolution: "NodeNext", types: ["node"] } },
 ];
-const tsc = join(root, "node_modules/.bin/tsc");
+// Every cell with TypeScript 5.9 and with the native TypeScript 7 compiler.
+const compilers = [
+  { name: "TS 5.9", tsc: join(root, "node_modules/typescript/bin/tsc") },
+  { name: "TS 7.0", tsc: join(root, "node_modules/typescript7/bin/tsc") },
+];
 let failed = 0;
 for (const [i, cell] of cells.entries()) {
   const config = join(dir, `tsconfig.${i}.json`);
   writeFileSync(config, JSON.stringify({ compilerOptions: { ...common, ...cell.options }, files: cell.files }, null, 2));
-  try {
-    execFileSync(tsc, ["-p", config], { cwd: dir, stdio: "pipe" });
-    console.log(`ok   ${cell.name}`);
-  } catch (err) {
-    failed++;
-    console.log(`FAIL ${cell.name}\n${err.stdout}${err.stderr}`);
+  for (const { name, tsc } of compilers) {
+    try {
+      execFileSync(process.execPath, [tsc, "-p", config], { cwd: dir, stdio: "pipe" });
+      console.log(`ok   ${name}: ${cell.name}`);
+    } catch (err) {
+      failed++;
+      console.log(`FAIL ${name}: ${cell.name}\n${err.stdout}${err.stderr}`);
+    }
   }
 }
 
