@@ -1,0 +1,369 @@
+//! `upgrade-prompts`: run a catalog over a whole customer base (`simulate`), generate a
+//! synthetic one (`generate`), or check configs (`lint`).
+
+mod audience;
+mod columns;
+mod input;
+mod output;
+mod run;
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use upgrade_prompts::Engine;
+
+use crate::audience::SimulateOptions;
+use crate::input::{Format, Unreadable};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  the run finished and every account was read
+  1  the run finished, but some accounts or columns had errors (each is listed in the report
+     and on stderr; nothing is left out of the totals), the input was empty, or `lint` found
+     an error in a config
+  2  nothing was run: a usage error, a file that cannot be read, an invalid config, or output
+     that cannot be written";
+
+/// Decide offline which upgrade prompts a whole customer base would see.
+#[derive(Parser, Debug)]
+#[command(
+    name = "upgrade-prompts",
+    version,
+    about,
+    long_about = "Run an upgrade-prompts catalog (pricing, limits and rules) over many accounts at \
+once, with the same engine that runs in the page: reach of every rule, suppression reasons, top \
+expansion opportunities, accounts reaching a limit within a horizon, and readiness.",
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a catalog over accounts read from JSON Lines, CSV or Parquet
+    #[command(after_long_help = SIMULATE_HELP)]
+    Simulate(SimulateArgs),
+    /// Write a synthetic, seeded population of account contexts as JSON Lines
+    Generate(GenerateArgs),
+    /// Check configs with the engine's validation (errors with their paths)
+    Lint(LintArgs),
+}
+
+const SIMULATE_HELP: &str = "\
+Input formats (by extension, or --input-format):
+  .jsonl .ndjson .json  one context JSON object per line; blank lines are skipped
+  .csv                  a header of context paths (account.plan, usage.seats.used,
+                        account.healthScore, account.traits.industry, ...), one account per row
+  .parquet .pq          columns named by context paths, as in CSV
+
+CSV typing rule: a column's type comes from its context path, not from the look of the cell.
+  text columns (account.id, account.plan, user.role, page.route, ...) keep the cell as written
+  number columns (account.healthScore, usage.<metric>.used, features.<f>.uses30d, ...) must
+    hold a number, else the row is an `invalid_number` error
+  date columns (now, account.createdAt, usage.<metric>.periodStart, ...) are RFC 3339 text
+  account.traits.*, user.traits.*, signals.*: `true`/`false` are booleans, a JSON number
+    (120, -3.5; not 007 or 1,000) is a number, anything else is text
+  account.addons: ids separated by `;`, each optionally `:quantity` (reports_plus;api_boost:2),
+    or a JSON array; usage.<metric>.history: a JSON array of {\"at\", \"value\"}
+  an empty cell (a Parquet null) is an absent value; usage.<metric> means usage.<metric>.used
+A header that is not a context path is an `unknown_column` error and the column is ignored.
+Every record has an index: the 0-based line (JSON Lines), data row (CSV) or row (Parquet).
+
+Examples:
+  upgrade-prompts generate --config catalog.json --accounts 100000 --out accounts.jsonl
+  upgrade-prompts simulate --config catalog.json --accounts accounts.jsonl --top 20
+  upgrade-prompts simulate --config catalog.json --accounts export.parquet --format json";
+
+#[derive(Args, Debug)]
+struct SimulateArgs {
+    /// The catalog (config JSON file)
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// The accounts: a .jsonl, .csv or .parquet file
+    #[arg(long, value_name = "FILE")]
+    accounts: PathBuf,
+    /// The input format, when the extension does not say
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<Format>,
+    /// The time of the simulation for contexts without `now` (RFC 3339; default: now)
+    #[arg(long, value_name = "ISO")]
+    now: Option<String>,
+    /// Forecast horizon in days for `daysToLimit` and the limit forecast
+    #[arg(long, value_name = "DAYS", default_value_t = 90.0)]
+    horizon: f64,
+    /// How many opportunities to keep in the top list
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    top: usize,
+    /// Only callouts for this placement (e.g. banner, inline, modal)
+    #[arg(long, value_name = "P")]
+    placement: Option<String>,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    format: OutFormat,
+    /// Worker threads (default: the number of cores)
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar and no timing line on stderr (problems are still printed)
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Output formats of `simulate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// Readable tables: rule reach, suppression reasons, opportunities, limit forecast,
+    /// readiness, totals
+    Table,
+    /// The whole report as JSON (the engine's `simulate` result, plus `inputErrors`)
+    Json,
+    /// The top opportunities as CSV with a header
+    Csv,
+}
+
+#[derive(Args, Debug)]
+struct GenerateArgs {
+    /// The catalog (config JSON file) the population is shaped for
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// How many accounts to write
+    #[arg(long, value_name = "N")]
+    accounts: u64,
+    /// Seed: the same seed, catalog and --now give the same file
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The `now` of every generated context (RFC 3339; default: now)
+    #[arg(long, value_name = "ISO")]
+    now: Option<String>,
+    /// Where to write the JSON Lines (`-` for stdout)
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct LintArgs {
+    /// Config files to check
+    #[arg(required = true, value_name = "FILE")]
+    configs: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Simulate(a) => simulate(&a),
+        Command::Generate(a) => generate(&a),
+        Command::Lint(a) => lint(&a),
+    };
+    ExitCode::from(code)
+}
+
+fn fail(message: impl std::fmt::Display) -> u8 {
+    eprintln!("upgrade-prompts: error: {message}");
+    2
+}
+
+fn parse_now(now: Option<&str>) -> Result<Option<f64>, String> {
+    match now {
+        None => Ok(None),
+        Some(s) => upgrade_prompts::base::date::parse(s)
+            .map(Some)
+            .ok_or_else(|| {
+                format!("`--now {s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`")
+            }),
+    }
+}
+
+/// Reads and compiles the config, printing its problems.
+fn load_engine(path: &Path) -> Result<(String, Engine), u8> {
+    let text = input::read_text(path).map_err(|Unreadable(m)| fail(m))?;
+    match Engine::new(&text) {
+        Ok(engine) => Ok((text, engine)),
+        Err(errors) => {
+            for e in &errors {
+                eprintln!(
+                    "{}",
+                    output::diagnostic_line(&path.display().to_string(), e)
+                );
+            }
+            Err(fail(format!(
+                "`{}` is not a valid config ({} errors)",
+                path.display(),
+                errors.len()
+            )))
+        }
+    }
+}
+
+fn simulate(a: &SimulateArgs) -> u8 {
+    let format = match a.input_format.or_else(|| Format::from_path(&a.accounts)) {
+        Some(f) => f,
+        None => {
+            return fail(format!(
+                "cannot tell the format of `{}` from its extension; use .jsonl, .csv or .parquet, or --input-format",
+                a.accounts.display()
+            ))
+        }
+    };
+    let now = match parse_now(a.now.as_deref()) {
+        Ok(n) => n,
+        Err(m) => return fail(m),
+    };
+    if !(a.horizon.is_finite() && a.horizon > 0.0) {
+        return fail(format!(
+            "`--horizon {}` must be a positive number of days",
+            a.horizon
+        ));
+    }
+    if a.threads == Some(0) {
+        return fail("`--threads` must be at least 1");
+    }
+    let (config, engine) = match load_engine(&a.config) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if !a.accounts.exists() {
+        return fail(format!(
+            "cannot read `{}`: no such file",
+            a.accounts.display()
+        ));
+    }
+    let threads = a.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let options = || {
+        let mut o = SimulateOptions::default();
+        o.now = now;
+        o.horizon_days = Some(a.horizon);
+        o.placement = a.placement.clone();
+        o.top = a.top;
+        o
+    };
+    let settings = run::Settings {
+        config: &config,
+        accounts: &a.accounts,
+        format,
+        threads,
+        options: &options,
+        progress: !a.quiet,
+    };
+    let outcome = match run::simulate(&settings, &engine) {
+        Ok(o) => o,
+        Err(Unreadable(m)) => return fail(m),
+    };
+    let file = a.accounts.display().to_string();
+    for p in &outcome.problems {
+        eprintln!("{}", output::problem_line(&file, p));
+    }
+    let account_errors = output::account_errors(&outcome.report);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = match a.format {
+        OutFormat::Table => output::table(&mut out, &outcome, &file, &engine.catalog().currency),
+        OutFormat::Json => output::json(&mut out, &outcome),
+        OutFormat::Csv => output::csv(&mut out, &outcome.report),
+    }
+    .and_then(|()| out.flush());
+    if let Err(e) = written {
+        return fail(format!("cannot write the report: {e}"));
+    }
+    if !a.quiet {
+        let secs = outcome.elapsed.as_secs_f64();
+        eprintln!(
+            "simulated {} accounts in {:.2} s ({:.0} accounts/s, {threads} threads){}",
+            outcome.records,
+            secs,
+            outcome.records as f64 / secs.max(1e-9),
+            if account_errors > 0 {
+                format!("; {account_errors} with errors")
+            } else {
+                String::new()
+            }
+        );
+    }
+    if account_errors > 0 || !outcome.problems.is_empty() {
+        1
+    } else {
+        0
+    }
+}
+
+fn generate(a: &GenerateArgs) -> u8 {
+    let now = match parse_now(a.now.as_deref()) {
+        Ok(n) => n.unwrap_or_else(upgrade_prompts::engine::host_now),
+        Err(m) => return fail(m),
+    };
+    let (_, engine) = match load_engine(&a.config) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let to_stdout = a.out.as_os_str() == "-";
+    let sink: Box<dyn Write> = if to_stdout {
+        Box::new(std::io::stdout().lock())
+    } else {
+        match std::fs::File::create(&a.out) {
+            Ok(f) => Box::new(f),
+            Err(e) => return fail(format!("cannot write `{}`: {e}", a.out.display())),
+        }
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, sink);
+    let bar = if std::io::stderr().is_terminal() && !to_stdout {
+        indicatif::ProgressBar::new(a.accounts)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut written = 0u64;
+    for line in audience::generate(&engine, a.accounts, a.seed, now) {
+        let ok = out
+            .write_all(line.as_bytes())
+            .and_then(|()| out.write_all(b"\n"));
+        if let Err(e) = ok {
+            return fail(format!("cannot write `{}`: {e}", a.out.display()));
+        }
+        written += 1;
+        if written % 4096 == 0 {
+            bar.set_position(written);
+        }
+    }
+    bar.finish_and_clear();
+    if let Err(e) = out.flush() {
+        return fail(format!("cannot write `{}`: {e}", a.out.display()));
+    }
+    0
+}
+
+fn lint(a: &LintArgs) -> u8 {
+    let mut code = 0;
+    for path in &a.configs {
+        let file = path.display().to_string();
+        let text = match input::read_text(path) {
+            Ok(t) => t,
+            Err(Unreadable(m)) => {
+                eprintln!("upgrade-prompts: error: {m}");
+                code = 2;
+                continue;
+            }
+        };
+        let report = upgrade_prompts::validate_config(&text);
+        for e in &report.errors {
+            println!("{}", output::diagnostic_line(&file, e));
+        }
+        for w in &report.warnings {
+            println!(
+                "{}",
+                output::diagnostic_line(&file, w).replacen("error[", "warning[", 1)
+            );
+        }
+        if !report.valid && code == 0 {
+            code = 1;
+        }
+        println!(
+            "{file}: {} errors, {} warnings",
+            report.errors.len(),
+            report.warnings.len()
+        );
+    }
+    code
+}

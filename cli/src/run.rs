@@ -1,0 +1,211 @@
+//! `simulate` across threads: the main thread reads the file in chunks into a bounded
+//! channel; each worker builds its own engine from the config text (an `Engine` is not `Send`)
+//! and its own `Simulation`, converts and adds the chunks it takes, and the simulations are
+//! merged at the end. Memory stays bounded: at most `2 × threads` chunks are in flight.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use upgrade_prompts::Engine;
+
+use crate::audience::{SimulateOptions, Simulation, SimulationReport};
+use crate::input::{self, Chunk, FileProblem, Format, Unreadable};
+
+/// What a finished run gives.
+pub struct Outcome {
+    /// The merged report.
+    pub report: SimulationReport,
+    /// Problems with the whole file or whole columns.
+    pub problems: Vec<FileProblem>,
+    /// Records read (accounts, including those with errors).
+    pub records: u64,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+/// How to run.
+pub struct Settings<'a> {
+    /// The config's JSON text (already validated).
+    pub config: &'a str,
+    /// The accounts file.
+    pub accounts: &'a Path,
+    /// Its format.
+    pub format: Format,
+    /// Worker threads.
+    pub threads: usize,
+    /// Builds the options for each worker's simulation.
+    pub options: &'a (dyn Fn() -> SimulateOptions + Sync),
+    /// Whether a progress bar may be drawn (stderr is a terminal and not `--quiet`).
+    pub progress: bool,
+}
+
+fn progress_bar(s: &Settings<'_>) -> ProgressBar {
+    if !s.progress || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let total = input::progress_total(s.accounts, s.format).unwrap_or(0);
+    let bar = ProgressBar::new(total);
+    let template = match s.format {
+        Format::Parquet => "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} rows (eta {eta})",
+        _ => "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} (eta {eta})",
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Converts and adds one chunk; returns the number of records in it.
+fn add_chunk(engine: &Engine, sim: &mut Simulation, chunk: Chunk, buf: &mut Vec<u8>) -> u64 {
+    match chunk {
+        Chunk::Json(items) => {
+            let n = items.len() as u64;
+            for (index, item) in items {
+                match item {
+                    Ok(text) => sim.add(engine, index, &text),
+                    Err(d) => sim.add_error(index, d),
+                }
+            }
+            n
+        }
+        Chunk::Csv {
+            lines,
+            rows,
+            layout,
+            width,
+        } => {
+            let n = rows.len() as u64;
+            for (row, &index) in rows.iter().zip(&lines) {
+                buf.clear();
+                match input::csv_context(&layout, width, row, index, buf) {
+                    Ok(()) => add_bytes(engine, sim, index, buf),
+                    Err(d) => sim.add_error(index, d),
+                }
+            }
+            n
+        }
+        Chunk::Parquet { first, batch, plan } => {
+            let n = batch.num_rows();
+            for row in 0..n {
+                let index = first + row as u64;
+                buf.clear();
+                match input::parquet_context(&plan, &batch, row, index, buf) {
+                    Ok(()) => add_bytes(engine, sim, index, buf),
+                    Err(d) => sim.add_error(index, d),
+                }
+            }
+            n as u64
+        }
+        Chunk::Lost(items) => {
+            let n = items.len() as u64;
+            for (index, d) in items {
+                sim.add_error(index, d);
+            }
+            n
+        }
+    }
+}
+
+fn add_bytes(engine: &Engine, sim: &mut Simulation, index: u64, buf: &[u8]) {
+    // Cells are validated UTF-8 and JSON is written as UTF-8.
+    match std::str::from_utf8(buf) {
+        Ok(text) => sim.add(engine, index, text),
+        Err(_) => sim.add_error(
+            index,
+            upgrade_prompts::base::diag::Diagnostic::new(
+                "invalid_utf8",
+                "the row is not UTF-8",
+                Vec::new(),
+            ),
+        ),
+    }
+}
+
+fn worker(
+    config: &str,
+    options: &SimulateOptions,
+    rx: &Mutex<Receiver<Chunk>>,
+) -> Option<(Simulation, u64)> {
+    let engine = Engine::new(config).ok()?;
+    let mut sim = Simulation::new(&engine, options);
+    let mut buf = Vec::with_capacity(4096);
+    let mut records = 0;
+    loop {
+        let next = match rx.lock() {
+            Ok(guard) => guard.recv(),
+            Err(_) => return None,
+        };
+        let Ok(chunk) = next else { break };
+        records += add_chunk(&engine, &mut sim, chunk, &mut buf);
+    }
+    Some((sim, records))
+}
+
+/// Runs the simulation.
+///
+/// # Errors
+/// The accounts file cannot be read at all, or a worker could not start.
+pub fn simulate(s: &Settings<'_>, model_engine: &Engine) -> Result<Outcome, Unreadable> {
+    let start = Instant::now();
+    let threads = s.threads.max(1);
+    let bar = progress_bar(s);
+    let (tx, rx) = sync_channel::<Chunk>(threads * 2);
+    let rx = Arc::new(Mutex::new(rx));
+    let (read, sims) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let rx = Arc::clone(&rx);
+                let options = (s.options)();
+                let config = s.config;
+                scope.spawn(move || worker(config, &options, &rx))
+            })
+            .collect();
+        let mut send = |chunk: Chunk| {
+            // A send fails only when every worker is gone; their results say why.
+            let _ = tx.send(chunk);
+        };
+        let progress = |n: u64| bar.set_position(n);
+        let read = input::read(
+            s.accounts,
+            s.format,
+            &model_engine.catalog().model,
+            &mut send,
+            &progress,
+        );
+        drop(tx);
+        let sims: Vec<_> = handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect();
+        (read, sims)
+    });
+    bar.finish_and_clear();
+    let problems = read?;
+    let mut merged: Option<Simulation> = None;
+    let mut records = 0;
+    for sim in sims {
+        let Some((sim, n)) = sim else {
+            return Err(Unreadable("a worker thread failed".to_owned()));
+        };
+        records += n;
+        match &mut merged {
+            Some(m) => m.merge(sim),
+            None => merged = Some(sim),
+        }
+    }
+    let report = match merged {
+        Some(m) => m.finish(),
+        None => Simulation::new(model_engine, &(s.options)()).finish(),
+    };
+    Ok(Outcome {
+        report,
+        problems,
+        records,
+        elapsed: start.elapsed(),
+    })
+}
