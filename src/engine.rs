@@ -9,7 +9,7 @@ use crate::base::diag::{join, Diagnostic};
 use crate::base::json::Doc;
 use crate::base::out::{Out, ToJson};
 use crate::catalog::{self, Catalog};
-use crate::decide::recommend::{self, EvalOptions};
+use crate::decide::recommend::{self, Decision, EvalOptions};
 use crate::decide::state::{EngineState, EventType};
 use crate::decide::{gate, limits, Session};
 use crate::facts;
@@ -186,7 +186,13 @@ impl Engine {
 
     /// [`Engine::evaluate`] in a session.
     pub fn evaluate_in(&self, s: &Session, opts: &EvalOptions) -> Evaluation {
-        render::evaluation(s, recommend::decide(s, &self.state, opts))
+        render::evaluation(s, self.decide_in(s, opts))
+    }
+
+    /// The typed decision [`Engine::evaluate_in`] words: what is shown and what is held back
+    /// and why, before any text is made (for aggregates over many accounts).
+    pub fn decide_in<'s>(&self, s: &'s Session, opts: &EvalOptions) -> Decision<'s> {
+        recommend::decide(s, &self.state, opts)
     }
 
     /// May the user use `feature`, and if not, what unlocks it?

@@ -9,10 +9,14 @@ pub mod facts;
 pub mod decide;
 pub mod render;
 pub mod engine;
+pub mod audience;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use audience::{
+    generate, simulate, simulate_jsonl, SimulateOptions, Simulation, SimulationReport,
+};
 pub use decide::recommend::EvalOptions;
 pub use engine::{validate_config, Engine, ValidationReport};

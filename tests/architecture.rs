@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Layers, bottom to top.
 const LAYERS: &[&str] = &[
-    "base", "expr", "catalog", "facts", "decide", "render", "engine", "browser", "wasm",
+    "base", "expr", "catalog", "facts", "decide", "render", "engine", "audience", "browser", "wasm",
 ];
 
 /// Crates only the boundary (`wasm`, and `browser` below it) may use.

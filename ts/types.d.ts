@@ -55,6 +55,8 @@ export interface Config {
   builtins?: { featureGate?: boolean | { placement?: string; priority?: number };
                usageLimit?: boolean | { placement?: string; priority?: number; priorities?: { approaching?: number; critical?: number; atLimit?: number } } };
   rightSizing?: { headroom?: number };
+  /** `horizonDays`: how far ahead `daysToLimit` looks, a whole number of days from 1 to 3650 (default 90). */
+  forecast?: { horizonDays?: number };
   rules?: Rule[];
   messages?: {
     featureGate?: LocalizedText;
@@ -174,6 +176,10 @@ export interface UsageCheck {
   state: UsageState | null;
   projected: number | null;
   daysLeft: number | null;
+  /** Whole days until the usage trend reaches the limit, across periods, up to the forecast horizon (`forecast.horizonDays`, default 90); null beyond it or without a rising trend; 0 at or over the limit. */
+  daysToLimit: number | null;
+  /** UTC date (`YYYY-MM-DD`) the trend reaches the limit; null when `daysToLimit` is. */
+  limitDate: string | null;
   period: { start: string; end: string } | null;
   unlock: UnlockOption[];
   callout: Callout | null;

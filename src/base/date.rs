@@ -125,6 +125,15 @@ pub fn format(ms: f64) -> String {
     out
 }
 
+/// Formats milliseconds since the epoch as the UTC date `YYYY-MM-DD`.
+pub fn format_date(ms: f64) -> String {
+    let mut s = format(ms);
+    if let Some(t) = s.find('T') {
+        s.truncate(t);
+    }
+    s
+}
+
 /// The UTC calendar window (start, end) of `period` that contains `now`: a day, a week from
 /// Monday, a month or a year.
 pub fn period_window(period: Period, now: f64) -> (f64, f64) {

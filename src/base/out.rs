@@ -209,6 +209,12 @@ impl ToJson for u32 {
     }
 }
 
+impl ToJson for u64 {
+    fn write(&self, out: &mut Out) {
+        out.num(*self as f64);
+    }
+}
+
 impl ToJson for usize {
     fn write(&self, out: &mut Out) {
         out.num(*self as f64);

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::model::{
     unknown_code, Addon, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds,
+    DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS,
 };
 use super::template::read_url;
 use super::Catalog;
@@ -54,6 +55,7 @@ const ROOT_FIELDS: &[&str] = &[
     "placements",
     "builtins",
     "rightSizing",
+    "forecast",
     "$schema",
 ];
 
@@ -179,6 +181,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         }
     }
     let thresholds = read_thresholds(r, obj.get("thresholds"));
+    let horizon_days = read_forecast(r, obj.get("forecast"));
     let purchase_roles = match obj.get("purchaseRoles") {
         None => vec!["owner".to_owned(), "admin".to_owned(), "billing".to_owned()],
         Some(v) => {
@@ -250,6 +253,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         thresholds,
         purchase_roles,
         seat_metric,
+        horizon_days,
         index,
         suggestions_left: std::cell::Cell::new(super::model::SUGGESTION_BUDGET),
     };
@@ -786,4 +790,32 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
         );
     }
     t
+}
+
+/// `forecast`: `{ horizonDays }`, a whole number of days from 1 to 3650 (default 90).
+fn read_forecast(r: &mut Reader, v: Option<Val<'_>>) -> f64 {
+    let path = join(&[], "forecast");
+    let Some(o) = v.and_then(|v| r.object(v, &path, &["horizonDays"])) else {
+        return DEFAULT_HORIZON_DAYS;
+    };
+    let Some(h) = o.get("horizonDays") else {
+        return DEFAULT_HORIZON_DAYS;
+    };
+    let p = join(&path, "horizonDays");
+    match r.number(h, &p) {
+        Some(n) if (1.0..=MAX_HORIZON_DAYS).contains(&n) && n.fract() == 0.0 => n,
+        Some(n) => {
+            r.error(
+                "out_of_range",
+                format!(
+                    "`horizonDays` must be a whole number of days from 1 to {}, found `{}`",
+                    js(MAX_HORIZON_DAYS),
+                    js(n)
+                ),
+                &p,
+            );
+            DEFAULT_HORIZON_DAYS
+        }
+        None => DEFAULT_HORIZON_DAYS,
+    }
 }

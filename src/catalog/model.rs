@@ -126,11 +126,19 @@ pub struct Model {
     pub purchase_roles: Vec<String>,
     /// The metric `perSeat` prices multiply by.
     pub seat_metric: Option<usize>,
+    /// How far ahead `daysToLimit` looks, in days (`forecast.horizonDays`).
+    pub horizon_days: f64,
     pub(crate) index: HashMap<(Kind, String), usize>,
     /// "Did you mean" searches left while loading: each costs a pass over a namespace, so a
     /// config full of unknown names stops getting them and still loads in linear time.
     pub(crate) suggestions_left: std::cell::Cell<u32>,
 }
+
+/// The default of `forecast.horizonDays`.
+pub const DEFAULT_HORIZON_DAYS: f64 = 90.0;
+
+/// The largest `forecast.horizonDays` (ten years).
+pub const MAX_HORIZON_DAYS: f64 = 3650.0;
 
 /// "Did you mean" searches a load may run over whole namespaces.
 pub const SUGGESTION_BUDGET: u32 = 50;

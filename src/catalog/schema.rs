@@ -40,6 +40,7 @@ pub const USAGE_FIELDS: FieldList = &[
     ("daysLeft", Number, true),
     ("label", Str, false),
     ("id", Str, false),
+    ("daysToLimit", Number, true),
 ];
 /// Field codes of [`USAGE_FIELDS`].
 #[allow(missing_docs)]
@@ -54,6 +55,7 @@ pub mod uf {
     pub const DAYS_LEFT: u32 = 7;
     pub const LABEL: u32 = 8;
     pub const ID: u32 = 9;
+    pub const DAYS_TO_LIMIT: u32 = 10;
 }
 
 /// `features.<feature>.*` and `feature.*`.

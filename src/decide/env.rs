@@ -175,6 +175,7 @@ impl Session {
                 .map_or(Value::Missing, |s| Value::String(s.as_str().into())),
             uf::PROJECTED => opt_null(u.projected, u.used.is_some()),
             uf::DAYS_LEFT => opt_null(u.days_left, u.used.is_some() && u.limit.is_some()),
+            uf::DAYS_TO_LIMIT => opt_null(u.days_to_limit, u.used.is_some() && u.limit.is_some()),
             _ => Value::Missing,
         }
     }

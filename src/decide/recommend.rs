@@ -336,6 +336,9 @@ pub struct Held {
     pub origin: Origin,
     /// Its experiment assignment, if any.
     pub experiment: Option<Assigned>,
+    /// What it would have offered (`None` when it was held back before a target was chosen:
+    /// `schedule`, `no_target`).
+    pub target: Option<Offer>,
     /// Why.
     pub reason: Reason,
 }
@@ -485,6 +488,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             out.held.push(Held {
                 origin,
                 experiment: None,
+                target: None,
                 reason: Reason::Schedule,
             });
             continue;
@@ -507,6 +511,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             out.held.push(Held {
                 origin,
                 experiment: None,
+                target: None,
                 reason: Reason::NoTarget,
             });
             continue;
@@ -548,6 +553,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
                 out.held.push(Held {
                     origin: c.origin,
                     experiment: c.experiment,
+                    target: c.target,
                     reason,
                 });
             }
@@ -613,6 +619,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
                 out.held.push(Held {
                     origin: c.origin,
                     experiment: c.experiment,
+                    target: c.target,
                     reason: r,
                 });
             }

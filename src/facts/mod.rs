@@ -104,6 +104,9 @@ pub struct Facts {
     pub warnings: Vec<Diagnostic>,
     /// Seats in use (the seat metric's `used`), when reported.
     pub seats: Option<f64>,
+    /// How far ahead `daysToLimit` looks, in days: the catalog's `forecast.horizonDays`
+    /// unless a caller (a simulation) sets another before asking for usage.
+    pub horizon_days: f64,
     /// The parsed context, kept for the free-form maps.
     doc: Doc,
     /// Node indices of `account.traits`, `user.traits` and `signals` in `doc`.
@@ -121,6 +124,7 @@ impl Facts {
             usage_input: vec![UsageInput::default(); model.metrics.len()],
             feature_uses: vec![None; model.features.len()],
             usage: vec![OnceCell::new(); model.metrics.len()],
+            horizon_days: model.horizon_days,
             ..Facts::default()
         }
     }

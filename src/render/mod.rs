@@ -432,6 +432,8 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
         state: None,
         projected: None,
         days_left: None,
+        days_to_limit: None,
+        limit_date: None,
         period: None,
         unlock: Vec::new(),
         callout: None,
@@ -458,6 +460,8 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
     check.state = u.state;
     check.projected = u.projected;
     check.days_left = u.days_left;
+    check.days_to_limit = u.days_to_limit;
+    check.limit_date = u.limit_at.map(date::format_date);
     check.period = facts.period(catalog, mi).map(|(a, b)| Period {
         start: date::format(a),
         end: date::format(b),

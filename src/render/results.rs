@@ -251,6 +251,11 @@ pub struct UsageCheck {
     pub projected: Option<f64>,
     /// Whole days until the limit is reached at the current pace.
     pub days_left: Option<f64>,
+    /// Whole days until the trend reaches the limit, across periods, up to the forecast
+    /// horizon (`null` beyond it or without a rising trend; 0 at or over the limit).
+    pub days_to_limit: Option<f64>,
+    /// The UTC date (`YYYY-MM-DD`) the trend reaches the limit, with `days_to_limit`.
+    pub limit_date: Option<String>,
     /// Start and end of the metering period used for the forecast.
     pub period: Option<Period>,
     /// Options that cover `max(used, projected)`, cheapest first.
@@ -275,6 +280,8 @@ impl ToJson for UsageCheck {
             .field("state", &self.state.map(State::as_str))
             .field("projected", &self.projected)
             .field("daysLeft", &self.days_left)
+            .field("daysToLimit", &self.days_to_limit)
+            .field("limitDate", &self.limit_date)
             .field("period", &self.period)
             .field("unlock", &self.unlock)
             .field("callout", &self.callout)

@@ -108,6 +108,7 @@ test("the schema names every key and enum value the validator reads", () => {
     ["onboarding values", [...defs.readiness.properties.onboarding.enum].sort(), rules, "read_policy"],
     ["frequency keys", keys(defs.frequency.properties), rules, "read_policy"],
     ["rightSizing keys", keys(schema.properties.rightSizing.properties), rules, "read_policy"],
+    ["forecast keys", keys(schema.properties.forecast.properties), load, "read_forecast"],
     ["builtins keys", keys(defs.builtins.properties), rules, "read_policy"],
     ["builtins.featureGate keys", keys(defs.builtin.properties), rules, "read_policy"],
     ["builtins.usageLimit keys", keys(defs.builtins.properties.usageLimit.anyOf[1].properties), rules, "read_policy"],

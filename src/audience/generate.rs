@@ -1,0 +1,488 @@
+//! A deterministic synthetic population for a catalog: one context per account, the same for
+//! the same seed on every platform (a SplitMix64 generator seeded per account, and only
+//! IEEE-exact arithmetic — no `powf`, `exp` or `ln`, whose last bits differ between math
+//! libraries).
+//!
+//! Distributions (each account draws independently; `L` is the plan's limit of a metric):
+//! - **plan**: weight `0.6^rank` (the lowest tier most common), halved for contact-sales plans;
+//! - **usage level** `q = used ÷ L`: 20 % light (0.02–0.3), 45 % moderate (0.3–0.75), 20 %
+//!   approaching (0.75–0.97), 10 % critical (0.97–1), 5 % over (1–1.15); an unlimited metric
+//!   uses 0.3–1.5 × the largest finite limit of any plan (5–300 seats without one);
+//! - **growth** per 30 days: 30 % flat (±1 %), 40 % growing 2–10 %, 20 % fast 10–35 %,
+//!   10 % shrinking 2–10 %; 10 % of accounts report no history at all;
+//! - **history** of a standing metric (no period): 3–8 readings every 5–10 days back, on the
+//!   linear trend with ±1.5 % noise; of a metered metric: the total of each of the last
+//!   periods (at least 3, and at least 21 days of them) read 6 hours before the period ends,
+//!   on the same trend, and two readings earlier in the current period;
+//! - **tenure**: 8 % 2–13 days, 17 % 14–90 days, 75 % 91–1,500 days; **lifecycle**:
+//!   `onboarding` for most accounts under 30 days, then `adoption` and `expansion`;
+//! - **health score**: 12 % 5–39, else 40–100 (peaked around 70); **open escalations**: 7 %
+//!   have 1–2; **renewal**: 1–365 days ahead;
+//! - **role**: 45 % one of the purchase roles, 45 % `member`, 10 % `viewer`; **locale**: 85 %
+//!   `en-US`, 15 % `ja-JP`;
+//! - **add-ons**: each one available on the plan with 10 % (1–3 units when stackable);
+//!   **trials**: 4 % on a feature outside the plan, ending 10 days ago to 14 days ahead;
+//!   **features**: each plan feature used (`uses30d` 1–80) by 75 %;
+//! - **page**: 35 % on a feature's page (`/<feature>`, `page.feature` set), else one of a few
+//!   routes; **signals**: 20 % have 1–6 pending invites, 3 % a suspected shared login.
+
+use crate::base::date::{self, Period, DAY_MS};
+use crate::base::out::Out;
+use crate::engine::Engine;
+
+/// SplitMix64: tiny, fast and well distributed (Steele, Lea and Flood, 2014).
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64, index: u64) -> Rng {
+        let mut r = Rng(seed ^ index.wrapping_add(1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        r.next();
+        r
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+
+    /// Uniform integer in [lo, hi].
+    fn int(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi.saturating_sub(lo) + 1)
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// An index drawn with the given weights (the last one when they sum to 0).
+    fn weighted(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut x = self.unit() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len().saturating_sub(1)
+    }
+
+    /// One of the bands `(cumulative probability, lo, hi)`, then uniform within it.
+    fn band(&mut self, bands: &[(f64, f64, f64)]) -> f64 {
+        let r = self.unit();
+        let (_, lo, hi) = bands
+            .iter()
+            .copied()
+            .find(|(p, _, _)| r < *p)
+            .or_else(|| bands.last().copied())
+            .unwrap_or((1.0, 0.0, 1.0));
+        self.range(lo, hi)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        if items.is_empty() {
+            return None;
+        }
+        items.get(self.int(0, items.len() as u64 - 1) as usize)
+    }
+}
+
+struct PlanInfo {
+    id: String,
+    weight: f64,
+    limits: Vec<Option<f64>>,
+    features: Vec<usize>,
+}
+
+struct AddonInfo {
+    id: String,
+    available_on: Option<Vec<usize>>,
+    stackable: bool,
+    max_quantity: u32,
+}
+
+/// What the generator needs from a catalog, copied once (owned: the population can be sent
+/// to other threads).
+pub struct Population {
+    seed: u64,
+    now: f64,
+    plans: Vec<PlanInfo>,
+    metrics: Vec<(String, Option<Period>, bool)>,
+    /// Per metric, the largest finite limit of any plan.
+    largest: Vec<Option<f64>>,
+    features: Vec<String>,
+    addons: Vec<AddonInfo>,
+    roles: Vec<String>,
+}
+
+const USAGE_LEVELS: &[(f64, f64, f64)] = &[
+    (0.20, 0.02, 0.3),
+    (0.65, 0.3, 0.75),
+    (0.85, 0.75, 0.97),
+    (0.95, 0.97, 1.0),
+    (1.0, 1.0, 1.15),
+];
+
+const GROWTH: &[(f64, f64, f64)] = &[
+    (0.3, -0.01, 0.01),
+    (0.7, 0.02, 0.10),
+    (0.9, 0.10, 0.35),
+    (1.0, -0.10, -0.02),
+];
+
+const ROUTES: &[&str] = &[
+    "/dashboard",
+    "/projects",
+    "/settings/billing",
+    "/settings/team",
+];
+const INDUSTRIES: &[&str] = &[
+    "retail",
+    "software",
+    "finance",
+    "health",
+    "education",
+    "media",
+];
+
+impl Population {
+    /// A population over `engine`'s catalog, drawn from `seed`, as of `now` (ms since the
+    /// epoch; written into every context).
+    pub fn new(engine: &Engine, seed: u64, now: f64) -> Population {
+        let c = engine.catalog();
+        let metrics: Vec<(String, Option<Period>, bool)> = c
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), m.period, c.seat_metric == Some(i)))
+            .collect();
+        let largest = (0..metrics.len())
+            .map(|m| {
+                c.plans
+                    .iter()
+                    .filter_map(|p| p.limits.get(m).copied().flatten())
+                    .fold(None, |a: Option<f64>, l| Some(a.map_or(l, |a| a.max(l))))
+            })
+            .collect();
+        let mut weight = 1.0;
+        let plans = c
+            .plans
+            .iter()
+            .map(|p| {
+                let w = if p.contact_sales {
+                    weight * 0.5
+                } else {
+                    weight
+                };
+                weight *= 0.6;
+                PlanInfo {
+                    id: p.id.clone(),
+                    weight: w,
+                    limits: p.limits.clone(),
+                    features: p.features.clone(),
+                }
+            })
+            .collect();
+        Population {
+            seed,
+            now: if now.is_finite() { now } else { 0.0 },
+            plans,
+            metrics,
+            largest,
+            features: c.features.iter().map(|f| f.id.clone()).collect(),
+            addons: c
+                .addons
+                .iter()
+                .map(|a| AddonInfo {
+                    id: a.id.clone(),
+                    available_on: a.available_on.clone(),
+                    stackable: a.stackable,
+                    max_quantity: a.max_quantity,
+                })
+                .collect(),
+            roles: c.purchase_roles.clone(),
+        }
+    }
+
+    /// The context of account `index` (JSON text).
+    pub fn context(&self, index: u64) -> String {
+        let mut rng = Rng::new(self.seed, index);
+        let now = self.now;
+        let weights: Vec<f64> = self.plans.iter().map(|p| p.weight).collect();
+        let pi = rng.weighted(&weights);
+        let plan = self.plans.get(pi);
+        let mut out = Out::new();
+        let mut o = out.obj();
+        o.key("now").str(&date::format(now));
+        o.key("locale")
+            .str(if rng.chance(0.85) { "en-US" } else { "ja-JP" });
+
+        // Account.
+        let tenure = if rng.chance(0.08) {
+            rng.range(2.0, 14.0)
+        } else if rng.chance(0.185) {
+            rng.range(14.0, 91.0)
+        } else {
+            rng.range(91.0, 1500.0)
+        };
+        let lifecycle = if tenure < 30.0 {
+            if rng.chance(0.8) {
+                "onboarding"
+            } else {
+                "adoption"
+            }
+        } else if tenure < 180.0 {
+            match rng.weighted(&[0.1, 0.6, 0.3]) {
+                0 => "onboarding",
+                1 => "adoption",
+                _ => "expansion",
+            }
+        } else if rng.chance(0.4) {
+            "adoption"
+        } else {
+            "expansion"
+        };
+        let health = if rng.chance(0.12) {
+            rng.int(5, 39) as f64
+        } else {
+            (40.0 + 30.0 * (rng.unit() + rng.unit())).floor().min(100.0)
+        };
+        {
+            let mut a = o.key("account").obj();
+            a.key("id").str(&format!("acct_{}", index + 1));
+            a.key("plan").str(plan.map_or("", |p| p.id.as_str()));
+            let mut addons = Vec::new();
+            for ad in &self.addons {
+                let available = ad.available_on.as_ref().is_none_or(|p| p.contains(&pi));
+                if available && rng.chance(0.10) {
+                    let q = if ad.stackable {
+                        rng.int(1, u64::from(ad.max_quantity.clamp(1, 3)))
+                    } else {
+                        1
+                    };
+                    addons.push((ad.id.as_str(), ad.stackable.then_some(q)));
+                }
+            }
+            let list = a.key("addons");
+            list.raw("[");
+            for (i, (id, q)) in addons.iter().enumerate() {
+                if i > 0 {
+                    list.raw(",");
+                }
+                match q {
+                    Some(q) => {
+                        let mut x = list.obj();
+                        x.key("id").str(id);
+                        x.key("quantity").num(*q as f64);
+                        x.end();
+                    }
+                    None => list.str(id),
+                }
+            }
+            list.raw("]");
+            let outside: Vec<&String> = self
+                .features
+                .iter()
+                .enumerate()
+                .filter(|(f, _)| plan.is_none_or(|p| !p.features.contains(f)))
+                .map(|(_, id)| id)
+                .collect();
+            let trials = a.key("trials");
+            let mut t = trials.obj();
+            if rng.chance(0.04) {
+                if let Some(f) = rng.pick(&outside) {
+                    let days = rng.range(-10.0, 14.0);
+                    t.key_text(f).str(&date::format(now + days * DAY_MS));
+                }
+            }
+            t.end();
+            a.key("createdAt").str(&date::format(now - tenure * DAY_MS));
+            a.key("renewalAt")
+                .str(&date::format(now + rng.int(1, 365) as f64 * DAY_MS));
+            a.key("healthScore").num(health);
+            a.key("lifecycle").str(lifecycle);
+            a.key("openEscalations").num(if rng.chance(0.07) {
+                rng.int(1, 2) as f64
+            } else {
+                0.0
+            });
+            {
+                let mut tr = a.key("traits").obj();
+                tr.key("industry")
+                    .str(rng.pick(INDUSTRIES).copied().unwrap_or("software"));
+                tr.key("employees").num(rng.int(2, 2000) as f64);
+                tr.end();
+            }
+            a.end();
+        }
+
+        // User.
+        {
+            let role = match rng.weighted(&[0.45, 0.45, 0.10]) {
+                0 => rng.pick(&self.roles).map_or("member", String::as_str),
+                1 => "member",
+                _ => "viewer",
+            };
+            let mut u = o.key("user").obj();
+            u.key("id").str(&format!("u_{}", index + 1));
+            u.key("role").str(role);
+            u.end();
+        }
+
+        // Usage.
+        let history = rng.chance(0.9);
+        {
+            let mut us = o.key("usage").obj();
+            for (m, (id, period, seats)) in self.metrics.iter().enumerate() {
+                let limit = plan.and_then(|p| p.limits.get(m).copied().flatten());
+                let q = rng.band(USAGE_LEVELS);
+                let g = rng.band(GROWTH);
+                let level = match limit.filter(|l| *l > 0.0) {
+                    Some(l) => q * l,
+                    None => match self.largest.get(m).copied().flatten() {
+                        Some(big) if big > 0.0 => rng.range(0.3, 1.5) * big,
+                        _ if *seats => rng.range(5.0, 300.0),
+                        _ => rng.range(100.0, 10_000.0),
+                    },
+                };
+                let mut e = us.key_text(id).obj();
+                let mut readings: Vec<(f64, f64)> = Vec::new();
+                let used = match period {
+                    None => {
+                        let used = level.round().max(if *seats { 1.0 } else { 0.0 });
+                        if history {
+                            let n = rng.int(3, 8);
+                            let step = rng.range(5.0, 10.0);
+                            for j in 1..=n {
+                                let t = j as f64 * step + rng.range(0.0, 1.0);
+                                let v =
+                                    used * (1.0 - g * t / 30.0) * (1.0 + rng.range(-0.015, 0.015));
+                                readings.push((now - t * DAY_MS, v.round().max(0.0)));
+                            }
+                        }
+                        used
+                    }
+                    Some(p) => {
+                        let (s, end) = date::period_window(*p, now);
+                        let len = end - s;
+                        let elapsed = (now - s) / len;
+                        let used = (level * elapsed).round();
+                        if history {
+                            let len_days = len / DAY_MS;
+                            let k_max = ((21.0 / len_days).ceil() as u64).clamp(3, 30);
+                            let mut w = (s, end);
+                            for k in 1..=k_max {
+                                w = date::period_window(*p, w.0 - 1.0);
+                                let total = level * (1.0 - g * k as f64 * len_days / 30.0);
+                                let at = w.1 - DAY_MS / 4.0;
+                                let frac = (at - w.0) / (w.1 - w.0);
+                                let v = total * frac * (1.0 + rng.range(-0.015, 0.015));
+                                readings.push((at, v.round().max(0.0)));
+                            }
+                            if now - s > 2.0 * DAY_MS {
+                                for part in [1.0 / 3.0, 2.0 / 3.0] {
+                                    let at = s + (now - s) * part;
+                                    let v = used * part * (1.0 + rng.range(-0.03, 0.03));
+                                    readings.push((at, v.round().max(0.0)));
+                                }
+                            }
+                        }
+                        used
+                    }
+                };
+                e.key("used").num(used);
+                if !readings.is_empty() {
+                    let h = e.key("history");
+                    h.raw("[");
+                    for (i, (at, v)) in readings.iter().rev().enumerate() {
+                        if i > 0 {
+                            h.raw(",");
+                        }
+                        let mut x = h.obj();
+                        x.key("at").str(&date::format(*at));
+                        x.key("value").num(*v);
+                        x.end();
+                    }
+                    h.raw("]");
+                }
+                e.end();
+            }
+            us.end();
+        }
+
+        // Features of the plan in use.
+        {
+            let mut fs = o.key("features").obj();
+            for f in plan.map_or(&[][..], |p| p.features.as_slice()) {
+                let Some(id) = self.features.get(*f) else {
+                    continue;
+                };
+                let uses = if rng.chance(0.75) {
+                    rng.int(1, 80) as f64
+                } else {
+                    0.0
+                };
+                let mut x = fs.key_text(id).obj();
+                x.key("uses30d").num(uses);
+                x.end();
+            }
+            fs.end();
+        }
+
+        // Page.
+        {
+            let mut pg = o.key("page").obj();
+            let feature = if rng.chance(0.35) {
+                rng.pick(&self.features)
+            } else {
+                None
+            };
+            match feature {
+                Some(f) => {
+                    pg.key("route").str(&format!("/{f}"));
+                    pg.key("feature").str(f);
+                }
+                None => {
+                    pg.key("route")
+                        .str(rng.pick(ROUTES).copied().unwrap_or("/dashboard"));
+                }
+            }
+            pg.end();
+        }
+
+        // Signals.
+        {
+            let mut sg = o.key("signals").obj();
+            sg.key("pendingInvites").num(if rng.chance(0.2) {
+                rng.int(1, 6) as f64
+            } else {
+                0.0
+            });
+            sg.key("sharedLoginSuspected").bool(rng.chance(0.03));
+            sg.end();
+        }
+        o.end();
+        out.finish()
+    }
+}
+
+/// `count` generated contexts (JSON text, one per account) for `engine`'s catalog, drawn from
+/// `seed` as of `now` (ms since the epoch). The same arguments give the same texts on every
+/// platform; account `i` does not depend on the others, so a population can be generated in
+/// parts ([`Population::context`]).
+pub fn generate(engine: &Engine, count: u64, seed: u64, now: f64) -> impl Iterator<Item = String> {
+    let p = Population::new(engine, seed, now);
+    (0..count).map(move |i| p.context(i))
+}

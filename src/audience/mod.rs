@@ -1,0 +1,17 @@
+//! The audience layer: the engine run over a whole customer base. [`simulate`] scores many
+//! contexts with the same typed decision `evaluate` makes and aggregates it — reach of every
+//! rule and built-in, suppression reasons, experiment arms, the top expansion opportunities and
+//! downsells, the accounts whose usage trend reaches a limit within the forecast horizon,
+//! readiness — in memory bounded by the options, not by the number of accounts.
+//! [`generate`] makes a seeded synthetic population for a catalog.
+
+mod generate;
+mod simulate;
+mod top;
+
+pub use generate::{generate, Population};
+pub use simulate::{
+    simulate, simulate_jsonl, ArmCount, ErrorRow, ExperimentReach, LimitHit, MetricForecast,
+    Opportunity, PlacementReach, ReadinessCounts, RuleReach, SimulateOptions, Simulation,
+    SimulationReport, Totals, MAX_ERROR_ROWS,
+};
