@@ -11,7 +11,9 @@ import { root } from "./helpers.mjs";
 const TARGET_KB = 60;
 // 124 → 128: the `persist` option (web-sys storage calls, the `storage` listener's closure and
 // its glue) measured +3.7 KB gzipped (123.6 → 127.3 KB).
-const CEILING_KB = 128;
+// 128 → 129: the forecast horizon (`daysToLimit`, `limitDate`, `forecast.horizonDays`) measured
+// +1.5 KB gzipped (127.3 → 128.8 KB); the audience layer (simulate, generate) is not linked.
+const CEILING_KB = 129;
 
 test(`wasm + JS glue stay under ${CEILING_KB} KB gzipped (target ${TARGET_KB} KB)`, () => {
   const gz = (f) => gzipSync(readFileSync(path.join(root, "pkg", f)), { level: 9 }).length;
