@@ -209,13 +209,28 @@ pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let max = (name.chars().count() / 3).max(1);
-    let lower = name.to_ascii_lowercase();
+    let a: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+    if a.len() > 64 {
+        return None;
+    }
+    let max = (a.len() / 3).max(1);
+    let mut b: Vec<char> = Vec::with_capacity(64);
+    let mut rows = Default::default();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates.into_iter().take(2000) {
-        let d = distance(&lower, &c.to_ascii_lowercase());
-        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+        // The length difference alone is a lower bound of the distance.
+        let len = c.chars().count();
+        if len > 64 || len.abs_diff(a.len()) > max {
+            continue;
+        }
+        b.clear();
+        b.extend(c.chars().map(|c| c.to_ascii_lowercase()));
+        let limit = best.map_or(max, |(bd, _)| bd - 1);
+        if let Some(d) = distance_within(&a, &b, limit, &mut rows) {
             best = Some((d, c));
+            if d == 0 {
+                break;
+            }
         }
     }
     best.map(|(_, c)| c)
@@ -238,38 +253,57 @@ pub fn quote_help(s: &str) -> String {
     out
 }
 
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) of `a` and `b`
+/// when it is at most `limit`; `None` as soon as every alignment costs more (the minimum of a
+/// row never decreases). Three rolling rows live in `rows`, reused between calls.
+fn distance_within(
+    a: &[char],
+    b: &[char],
+    limit: usize,
+    rows: &mut [Vec<usize>; 3],
+) -> Option<usize> {
+    let [prev2, prev, cur] = rows;
+    prev.clear();
+    prev.extend(0..=b.len());
+    prev2.clear();
+    prev2.resize(b.len() + 1, 0);
+    let mut a_prev = None;
+    for (i, &ca) in a.iter().enumerate() {
+        cur.clear();
+        cur.push(i + 1);
+        let mut left = i + 1;
+        let mut row_min = left;
+        let mut b_prev = None;
+        for (j, &cb) in b.iter().enumerate() {
+            let diag = prev.get(j).copied().unwrap_or(usize::MAX - 1);
+            let up = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1);
+            let mut v = (up + 1).min(left + 1).min(diag + usize::from(ca != cb));
+            if a_prev == Some(cb) && b_prev == Some(ca) {
+                if let Some(t) = j.checked_sub(1).and_then(|k| prev2.get(k)) {
+                    v = v.min(t + 1);
+                }
+            }
+            cur.push(v);
+            left = v;
+            row_min = row_min.min(v);
+            b_prev = Some(cb);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(prev2, prev);
+        std::mem::swap(prev, cur);
+        a_prev = Some(ca);
+    }
+    prev.last().copied().filter(|d| *d <= limit)
+}
+
+/// The full distance, for tests.
+#[cfg(test)]
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    if a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    let at = |i: usize, j: usize| i * w + j;
-    for (i, cell) in d.iter_mut().step_by(w).enumerate() {
-        *cell = i;
-    }
-    for (j, cell) in d.iter_mut().take(w).enumerate() {
-        *cell = j;
-    }
-    for (i, ca) in a.iter().enumerate() {
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            let del = d.get(at(i, j + 1)).copied().unwrap_or(usize::MAX - 1) + 1;
-            let ins = d.get(at(i + 1, j)).copied().unwrap_or(usize::MAX - 1) + 1;
-            let sub = d.get(at(i, j)).copied().unwrap_or(usize::MAX - 1) + cost;
-            let mut v = del.min(ins).min(sub);
-            if i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) {
-                v = v.min(d.get(at(i - 1, j - 1)).copied().unwrap_or(usize::MAX - 1) + 1);
-            }
-            if let Some(cell) = d.get_mut(at(i + 1, j + 1)) {
-                *cell = v;
-            }
-        }
-    }
-    d.last().copied().unwrap_or(usize::MAX)
+    distance_within(&a, &b, usize::MAX - 1, &mut Default::default()).unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -283,5 +317,59 @@ mod tests {
         assert_eq!(suggest("perseat", ["perSeat", "monthly"]), Some("perSeat"));
         assert_eq!(suggest("xyz", ["seats", "api_calls"]), None);
         assert_eq!(distance("ab", "ba"), 1);
+    }
+
+    /// The textbook full-matrix optimal-string-alignment distance.
+    #[allow(clippy::indexing_slicing)]
+    fn reference(a: &[char], b: &[char]) -> usize {
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    #[allow(clippy::indexing_slicing)]
+    fn bounded_distance_agrees_with_the_full_matrix() {
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut rows = Default::default();
+        for _ in 0..20_000 {
+            let word = |next: &mut dyn FnMut(u64) -> u64| -> Vec<char> {
+                let len = next(9);
+                (0..len).map(|_| char::from(b'a' + next(3) as u8)).collect()
+            };
+            let a = word(&mut next);
+            let b = word(&mut next);
+            let limit = next(6) as usize;
+            let full = reference(&a, &b);
+            let bounded = distance_within(&a, &b, limit, &mut rows);
+            assert_eq!(
+                bounded,
+                (full <= limit).then_some(full),
+                "{a:?} {b:?} {limit}"
+            );
+        }
     }
 }
