@@ -2,8 +2,9 @@
 //! into contexts by whichever worker thread takes it.
 //!
 //! Every record has an index, counted from 1: the line for JSON Lines (blank lines are skipped
-//! but keep their number, as `simulate_jsonl` counts them), the line a row starts on for CSV
-//! (the header is line 1, so the first row is 2) and the row for Parquet. Problems with a record are reported under its index; problems with the whole
+//! but keep their number, as `simulate_jsonl` counts them), the data row for CSV (the header is
+//! not counted; messages give the line too) and the row for Parquet. So one population written
+//! as JSON Lines without blank lines, as CSV and as Parquet gives the same indices. Problems with a record are reported under its index; problems with the whole
 //! file or a whole column are [`FileProblem`]s.
 
 use std::fs::File;
@@ -67,9 +68,11 @@ pub struct FileProblem {
 pub enum Chunk {
     /// Context texts (or the reason a line is not one), by index.
     Json(Vec<(u64, Result<String, Diagnostic>)>),
-    /// CSV rows.
+    /// CSV rows from `first` on.
     Csv {
-        /// The line each row starts on (1-based): its index.
+        /// Index of the first row (1-based).
+        first: u64,
+        /// The line each row starts on (1-based), for messages.
         lines: Vec<u64>,
         /// The rows.
         rows: Vec<csv::ByteRecord>,
@@ -242,6 +245,7 @@ fn read_csv(
     let layout = Arc::new(Layout::new(model, &names));
     let mut problems = header_problems(&layout);
     let width = names.len();
+    let mut first = 1u64;
     let mut rows = Vec::with_capacity(CHUNK);
     let mut lines = Vec::with_capacity(CHUNK);
     let mut record = csv::ByteRecord::new();
@@ -257,16 +261,19 @@ fn read_csv(
         count += 1;
         if rows.len() == CHUNK {
             send(Chunk::Csv {
+                first,
                 lines: std::mem::replace(&mut lines, Vec::with_capacity(CHUNK)),
                 rows: std::mem::replace(&mut rows, Vec::with_capacity(CHUNK)),
                 layout: Arc::clone(&layout),
                 width,
             });
+            first = count + 1;
             progress(r.position().byte());
         }
     }
     if !rows.is_empty() {
         send(Chunk::Csv {
+            first,
             lines,
             rows,
             layout,

@@ -45,11 +45,13 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Simulate a catalog over accounts read from JSON Lines, CSV or Parquet
-    #[command(after_long_help = SIMULATE_HELP)]
+    #[command(after_help = SIMULATE_HELP)]
     Simulate(SimulateArgs),
     /// Write a synthetic, seeded population of account contexts as JSON Lines
+    #[command(after_help = EXIT_CODES)]
     Generate(GenerateArgs),
     /// Check configs with the engine's validation (errors with their paths)
+    #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
 }
 
@@ -71,7 +73,14 @@ CSV typing rule: a column's type comes from its context path, not from the look 
     or a JSON array; usage.<metric>.history: a JSON array of {\"at\", \"value\"}
   an empty cell (a Parquet null) is an absent value; usage.<metric> means usage.<metric>.used
 A header that is not a context path is an `unknown_column` error and the column is ignored.
-Every record has an index: the 0-based line (JSON Lines), data row (CSV) or row (Parquet).
+Every account has an index from 1: its line (JSON Lines), data row (CSV) or row (Parquet).
+
+Exit codes:
+  0  the run finished and every account was read
+  1  the run finished, but some accounts or columns had errors (each is listed in the report
+     and on stderr; nothing is left out of the totals), or the input was empty
+  2  nothing was run: a usage error, a file that cannot be read, an invalid config, or output
+     that cannot be written
 
 Examples:
   upgrade-prompts generate --config catalog.json --accounts 100000 --out accounts.jsonl
@@ -211,9 +220,9 @@ fn simulate(a: &SimulateArgs) -> u8 {
         Ok(n) => n,
         Err(m) => return fail(m),
     };
-    if !(a.horizon.is_finite() && a.horizon > 0.0) {
+    if !(1.0..=3650.0).contains(&a.horizon) || a.horizon.fract() != 0.0 {
         return fail(format!(
-            "`--horizon {}` must be a positive number of days",
+            "`--horizon {}` must be a whole number of days from 1 to 3650",
             a.horizon
         ));
     }
@@ -233,13 +242,11 @@ fn simulate(a: &SimulateArgs) -> u8 {
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
-    let options = || {
-        let mut o = SimulateOptions::default();
-        o.now = now;
-        o.horizon_days = Some(a.horizon);
-        o.placement = a.placement.clone();
-        o.top = a.top;
-        o
+    let options = || SimulateOptions {
+        now,
+        horizon_days: Some(a.horizon),
+        placement: a.placement.clone(),
+        top: a.top,
     };
     let settings = run::Settings {
         config: &config,
@@ -323,7 +330,7 @@ fn generate(a: &GenerateArgs) -> u8 {
             return fail(format!("cannot write `{}`: {e}", a.out.display()));
         }
         written += 1;
-        if written % 4096 == 0 {
+        if written.is_multiple_of(4096) {
             bar.set_position(written);
         }
     }

@@ -105,7 +105,7 @@ pub fn int(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -486,7 +486,7 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
     if !r.errors.is_empty() {
         writeln!(
             out,
-            "\nAccounts with errors (the first {} of {}; index = line for JSON Lines and CSV, row for Parquet)",
+            "\nAccounts with errors (the first {} of {}; index = line for JSON Lines, data row for CSV and Parquet)",
             r.errors.len(),
             int(t.accounts_with_errors)
         )?;

@@ -74,15 +74,17 @@ fn add_chunk(engine: &Engine, sim: &mut Simulation, chunk: Chunk, buf: &mut Vec<
             n
         }
         Chunk::Csv {
+            first,
             lines,
             rows,
             layout,
             width,
         } => {
             let n = rows.len() as u64;
-            for (row, &index) in rows.iter().zip(&lines) {
+            for (i, (row, &line)) in rows.iter().zip(&lines).enumerate() {
+                let index = first + i as u64;
                 buf.clear();
-                match input::csv_context(&layout, width, row, index, buf) {
+                match input::csv_context(&layout, width, row, line, buf) {
                     Ok(()) => add_bytes(engine, sim, index, buf),
                     Err(d) => sim.add_error(index, d),
                 }
