@@ -446,9 +446,9 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
         &[
             "metric",
             "label",
-            "accounts",
+            "will reach it",
             "share",
-            "at or over now",
+            "already at or over",
             "soonest",
         ],
         &rows,
