@@ -20,6 +20,7 @@ bench: pkg
 	@node bench/run.mjs
 	@node bench/peers.mjs
 	@node bench/validation.mjs
+	@./cli/bench.sh
 
 # Every fuzz target for FUZZ_SECONDS each (default 300).
 fuzz: setup

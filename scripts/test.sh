@@ -19,6 +19,10 @@ cargo clippy --target wasm32-unknown-unknown --lib --test wasm_node --test wasm_
 step "native unit, integration and doc tests"
 cargo test --quiet
 
+step "command-line tool (clippy; goldens over JSON Lines, CSV and Parquet, bad rows, exit codes, --help)"
+cargo clippy -p upgrade-prompts-cli --all-targets --quiet -- -D warnings
+cargo test -p upgrade-prompts-cli --quiet
+
 step "wasm tests in Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm_node
