@@ -2,19 +2,35 @@
 # Builds the npm package in pkg/: release wasm, wasm-bindgen (--target web), wasm-opt -Oz, then
 # scripts/package.mjs lays out the entry points (browser ESM, Node ESM, Node CommonJS, React),
 # their declarations and package.json. Prints the raw and gzipped size of the .wasm.
+# A second build with the `audience` feature (simulate, generate) goes to pkg/audience/, the
+# `upgrade-prompts/audience` entry, so the runtime .wasm does not grow; it has its own target
+# directory so that neither build invalidates the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 name=upgrade_prompts
+audience=upgrade_prompts_audience
 cargo build --release --lib --target wasm32-unknown-unknown --quiet
+cargo build --release --lib --target wasm32-unknown-unknown --quiet --features audience \
+  --target-dir target/audience
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name "$name" \
   "target/wasm32-unknown-unknown/release/$name.wasm"
+wasm-bindgen --target web --out-dir pkg/audience --out-name "$audience" \
+  "target/audience/wasm32-unknown-unknown/release/$name.wasm"
+optimize() {
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --strip-debug --strip-producers "$1" -o "$1"
+}
 raw=$(stat -c %s "pkg/${name}_bg.wasm")
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  --strip-debug --strip-producers "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+raw_audience=$(stat -c %s "pkg/audience/${audience}_bg.wasm")
+optimize "pkg/${name}_bg.wasm"
+optimize "pkg/audience/${audience}_bg.wasm"
 node scripts/package.mjs
-opt=$(stat -c %s "pkg/${name}_bg.wasm")
-gz=$(gzip -9 -c "pkg/${name}_bg.wasm" | wc -c)
-echo "pkg/${name}_bg.wasm: ${raw} bytes after wasm-bindgen, ${opt} after wasm-opt -Oz, ${gz} gzipped"
+for f in "pkg/${name}_bg.wasm:$raw" "pkg/audience/${audience}_bg.wasm:$raw_audience"; do
+  file=${f%%:*}
+  opt=$(stat -c %s "$file")
+  gz=$(gzip -9 -c "$file" | wc -c)
+  echo "$file: ${f##*:} bytes after wasm-bindgen, ${opt} after wasm-opt -Oz, ${gz} gzipped"
+done

@@ -1,6 +1,7 @@
 // Lays out pkg/ after wasm-bindgen and wasm-opt: guards appended to the generated glue, the
 // Node entries (ESM and a real CommonJS build), declarations for each entry (the Node ones
-// without browser types), the React binding, LICENSE, README and package.json.
+// without browser types), the audience entry (pkg/audience/), the React binding, LICENSE,
+// README and package.json.
 //   node scripts/package.mjs            (run by scripts/build.sh)
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -165,6 +166,121 @@ buildSync({
   logLevel: "error",
 });
 
+// ---- The audience entry (pkg/audience/: simulate and generate, a second wasm build) ----
+// The same engine plus the audience layer, built with `--features audience` so the runtime
+// .wasm above does not grow. Browser ESM (`await init()`), Node ESM and CommonJS entries that
+// take the wasm from an inline base64 module, as the main entries do.
+const audience = "upgrade_prompts_audience";
+const aread = (f) => read(`audience/${f}`);
+const awrite = (f, text) => write(`audience/${f}`, text);
+let aglue = aread(`${audience}.js`);
+const ctorCount = aglue.split("constructor(config, options) {").length - 1;
+if (ctorCount !== 2) throw new Error(`package.mjs: expected the PromptEngine and PromptSimulation constructors in the audience glue, found ${ctorCount}`);
+aglue = aglue.replaceAll(
+  "constructor(config, options) {",
+  "constructor(config, options) {\n        if (wasm === undefined) throw notInitialized();",
+);
+// An engine of this entry remembers its config, so that `simulate` can take it.
+const engineClass = aglue.indexOf("export class PromptEngine");
+const engineCtor = aglue.indexOf("if (wasm === undefined) throw notInitialized();", engineClass);
+if (engineClass < 0 || engineCtor < 0) throw new Error("package.mjs: cannot find the PromptEngine constructor in the audience glue");
+aglue = aglue.slice(0, engineCtor) + "rememberConfig(this, config);\n        " + aglue.slice(engineCtor);
+aglue += `
+// Used before \`init()\` resolved (browsers and bundlers; the Node entries initialize at import).
+function notInitialized() {
+  return new Error("upgrade-prompts/audience is not initialized: call \`await init()\` (the entry's default export) before using it; in Node the entry initializes itself when imported");
+}
+for (const C of [PromptEngine, PromptSession, PromptSimulation]) {
+  const proto = C.prototype;
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, key);
+    if (key === "constructor" || key === "free" || typeof d.value !== "function") continue;
+    const call = d.value;
+    Object.defineProperty(proto, key, { ...d, value: function (...args) {
+      if (wasm === undefined) throw notInitialized();
+      return call.apply(this, args);
+    } });
+  }
+  if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
+}
+// \`simulate\` takes an engine of this entry as well as a config: the engine's config (as JSON
+// text when it was built, so later changes to the object do not count) and recorded state.
+const engineConfigs = new WeakMap();
+function rememberConfig(engine, config) {
+  try {
+    engineConfigs.set(engine, typeof config === "string" ? config : JSON.stringify(config));
+  } catch {
+    // the constructor reports what is wrong with the config
+  }
+}
+const simulateConfig = simulate;
+const withState = (engine, options) => ({ ...(options ?? {}), state: engine.exportState() });
+simulate = function simulate(config, contexts, options) {
+  if (wasm === undefined) throw notInitialized();
+  if (config instanceof PromptEngine) return config.simulate(contexts, options);
+  return simulateConfig(config, contexts, options);
+};
+PromptEngine.prototype.simulate = function simulate(contexts, options) {
+  if (wasm === undefined) throw notInitialized();
+  return simulateConfig(engineConfigs.get(this), contexts, withState(this, options));
+};
+PromptEngine.prototype.simulation = function simulation(options) {
+  return new PromptSimulation(engineConfigs.get(this), withState(this, options));
+};
+const generateInWasm = generate;
+generate = function generate(config, count, seed, now) {
+  if (wasm === undefined) throw notInitialized();
+  return generateInWasm(config, count, seed, now);
+};
+const generateContextInWasm = generateContext;
+generateContext = function generateContext(config, index, seed, now) {
+  if (wasm === undefined) throw notInitialized();
+  return generateContextInWasm(config, index, seed, now);
+};
+`;
+awrite(`${audience}.js`, aglue);
+const adts = aread(`${audience}.d.ts`)
+  .split("\n")
+  .filter((l) => !l.includes("[Symbol.dispose]"))
+  .join("\n");
+const atail = adts.indexOf("export type InitInput");
+if (atail < 0) throw new Error("package.mjs: no InitInput in the audience declarations");
+awrite(`${audience}.d.ts`, adts);
+const aapi = adts.slice(0, atail).replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
+const anodeInit = `
+/** In Node the entry initializes itself when imported: \`init()\` resolves at once. */
+export default function init(): Promise<void>;
+/** In Node the entry initializes itself when imported: a no-op, kept for code shared with browsers. */
+export function initSync(module?: unknown): void;
+`;
+awrite("node.d.ts", aapi + anodeInit);
+awrite("node.d.cts", aapi + anodeInit);
+awrite(
+  "wasm-inline.cjs",
+  `// The audience build's WebAssembly binary as base64, for the Node entries (browsers fetch the .wasm).
+module.exports = "${readFileSync(join(pkg, `audience/${audience}_bg.wasm`)).toString("base64")}";
+`,
+);
+const aentry = `import bytes from "./wasm-inline.cjs";
+import { initSync } from "./${audience}.js";
+export * from "./${audience}.js";
+initSync({ module: Buffer.from(bytes, "base64") });
+export default async function init() {}
+`;
+awrite("node.js", `// Node entry of upgrade-prompts/audience (ESM): the wasm is compiled synchronously at import.\n${aentry}`);
+buildSync({
+  stdin: { contents: aentry, resolveDir: join(pkg, "audience"), sourcefile: "audience-node-cjs-entry.js" },
+  bundle: true,
+  external: ["./wasm-inline.cjs"],
+  format: "cjs",
+  platform: "node",
+  target: "node18",
+  outfile: join(pkg, "audience/node.cjs"),
+  banner: { js: "// Node entry of upgrade-prompts/audience (CommonJS), built from the ESM glue in this folder." },
+  logOverride: { "empty-import-meta": "silent" },
+  logLevel: "error",
+});
+
 // ---- Bindings (ESM source in js/, a CommonJS build beside each) ----
 // React and OpenFeature are peers: the user's copy is used, never bundled.
 const BINDINGS = [
@@ -229,6 +345,15 @@ const manifest = {
         },
       ]),
     ),
+    // Offline tools (simulate, generate): a second, larger wasm the runtime entry never loads.
+    "./audience": {
+      node: {
+        import: { types: "./audience/node.d.ts", default: "./audience/node.js" },
+        require: { types: "./audience/node.d.cts", default: "./audience/node.cjs" },
+      },
+      require: { types: "./audience/node.d.cts", default: "./audience/node.cjs" },
+      default: { types: `./audience/${audience}.d.ts`, default: `./audience/${audience}.js` },
+    },
     [`./${name}_bg.wasm`]: {
       import: { types: `./${name}_bg.wasm.d.ts`, default: `./${name}_bg.wasm` },
       require: { types: `./${name}_bg.wasm.d.cts`, default: `./${name}_bg.wasm` },
@@ -241,11 +366,17 @@ const manifest = {
     "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs", "snippets",
     ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`]),
     "config.schema.json", "cli.mjs", "README.md", "LICENSE",
+    `audience/${audience}.js`, `audience/${audience}.d.ts`, `audience/${audience}_bg.wasm`,
+    "audience/node.js", "audience/node.d.ts", "audience/node.cjs", "audience/node.d.cts",
+    "audience/wasm-inline.cjs", "audience/snippets",
   ],
   peerDependencies: Object.assign({}, ...BINDINGS.map((b) => b.peer)),
   peerDependenciesMeta: Object.fromEntries(
     BINDINGS.flatMap((b) => Object.keys(b.peer)).map((k) => [k, { optional: true }]),
   ),
-  sideEffects: ["./node.js", "./node.cjs", `./${name}.js`, "./snippets/*"],
+  sideEffects: [
+    "./node.js", "./node.cjs", `./${name}.js`, "./snippets/*",
+    "./audience/node.js", "./audience/node.cjs", `./audience/${audience}.js`, "./audience/snippets/*",
+  ],
 };
 write("package.json", JSON.stringify(manifest, null, 2) + "\n");

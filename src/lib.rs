@@ -14,6 +14,8 @@ pub mod audience;
 pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(all(target_arch = "wasm32", feature = "audience"))]
+pub mod wasm_audience;
 
 pub use audience::{
     generate, simulate, simulate_jsonl, SimulateOptions, Simulation, SimulationReport,

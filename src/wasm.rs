@@ -88,7 +88,7 @@ extern "C" {
     #[wasm_bindgen(js_name = toJsonText)]
     fn to_json_text(v: &JsValue, max: f64) -> JsValue;
     #[wasm_bindgen(js_name = fromJson)]
-    fn from_json(s: &str) -> JsValue;
+    pub(crate) fn from_json(s: &str) -> JsValue;
     #[wasm_bindgen(js_name = frozenJson)]
     fn frozen_json(s: &str) -> JsValue;
 }
@@ -107,13 +107,13 @@ extern "C" {
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = include_str!("../ts/types.d.ts");
 
-fn get(v: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// JSON text of a JS value, or a diagnostic saying why it has none (cycles, `undefined`, too
 /// large: the size is checked in JS, before anything is copied into wasm memory).
-fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Diagnostic> {
+pub(crate) fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Diagnostic> {
     let out = to_json_text(v, max as f64);
     if let Some(s) = out.as_string() {
         return Ok(s);
@@ -133,7 +133,7 @@ fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Diagnostic> {
     ))
 }
 
-fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
+pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
     from_json(&to_json(value))
 }
 
@@ -178,7 +178,7 @@ fn path_text(path: &[PathSeg]) -> String {
     s
 }
 
-fn config_error(errors: &[Diagnostic]) -> JsValue {
+pub(crate) fn config_error(errors: &[Diagnostic]) -> JsValue {
     // "invalid config: rules[0].when: unknown path `usage.seat`; did you mean `usage.seats`?"
     let mut msg = String::from("invalid config: ");
     if let Some(e) = errors.first() {

@@ -1,0 +1,454 @@
+//! JavaScript bindings of the audience layer (`simulate`, `generate`), built only with the
+//! `audience` feature into the second package entry, `upgrade-prompts/audience`, so the
+//! runtime `.wasm` stays as small as it was. Conversion and error mapping only: every number
+//! comes from [`crate::audience`].
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::audience::{Population, SimulateOptions, Simulation, SimulationReport};
+use crate::base::date;
+use crate::base::diag::{join, Diagnostic, PathSeg};
+use crate::base::num::js;
+use crate::engine::Engine;
+use crate::wasm::{config_error, get, json_of, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = include_str!("../ts/audience.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    /// `{ now?, horizonDays?, placement?, top? }`: options of a simulation.
+    #[wasm_bindgen(typescript_type = "SimulateOptions")]
+    pub type SimulateOptionsJs;
+}
+
+/// The longest top list a report may ask for.
+const MAX_TOP: f64 = 10_000.0;
+
+/// A simulation's options read from JS, and the problems found reading them (the core reports
+/// the others). `now` falls back to the host clock here, since the core has none on wasm.
+fn read_options(options: &JsValue) -> (SimulateOptions, Vec<Diagnostic>) {
+    let mut opts = SimulateOptions::default();
+    let mut warnings = Vec::new();
+    let host = js_sys::Date::now();
+    opts.now = Some(host);
+    if options.is_undefined() || options.is_null() {
+        return (opts, warnings);
+    }
+    let now = get(options, "now");
+    if !now.is_undefined() && !now.is_null() {
+        let (ms, shown) = if let Some(s) = now.as_string() {
+            (date::parse(&s), s)
+        } else if let Some(n) = now.as_f64() {
+            (Some(n), js(n))
+        } else if let Some(d) = now.dyn_ref::<js_sys::Date>() {
+            let n = d.get_time();
+            (Some(n), js(n))
+        } else {
+            (None, String::from("(not a date)"))
+        };
+        match ms {
+            Some(ms) if date::in_range(ms) => opts.now = Some(ms),
+            _ => warnings.push(Diagnostic::new(
+                "invalid_option",
+                format!("`now` `{shown}` is not a time from 1970 to 9999; the host clock is used"),
+                join(&[], "now"),
+            )),
+        }
+    }
+    let horizon = get(options, "horizonDays");
+    if !horizon.is_undefined() && !horizon.is_null() {
+        // A value that is not a number is passed on as NaN, which the core reports.
+        opts.horizon_days = Some(horizon.as_f64().unwrap_or(f64::NAN));
+    }
+    let placement = get(options, "placement");
+    if !placement.is_undefined() && !placement.is_null() {
+        opts.placement = placement.as_string();
+    }
+    let top = get(options, "top");
+    if !top.is_undefined() && !top.is_null() {
+        match top.as_f64() {
+            Some(n) if (0.0..=MAX_TOP).contains(&n) && n.fract() == 0.0 => opts.top = n as usize,
+            _ => warnings.push(Diagnostic::new(
+                "invalid_option",
+                format!(
+                    "`top` must be a whole number from 0 to {}; 20 is used",
+                    js(MAX_TOP)
+                ),
+                join(&[], "top"),
+            )),
+        }
+    }
+    (opts, warnings)
+}
+
+fn engine_of(config: &JsValue) -> Result<Engine, JsValue> {
+    let text = json_of(config, "config", crate::catalog::MAX_CONFIG_BYTES)
+        .map_err(|d| config_error(&[d]))?;
+    Engine::new(&text).map_err(|e| config_error(&e))
+}
+
+/// A count or index from JS: a whole number from 0 to 2^53.
+fn whole(v: f64, what: &str) -> Result<u64, JsValue> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
+        Ok(v as u64)
+    } else {
+        Err(js_sys::RangeError::new(&format!(
+            "{what} must be a whole number from 0 to 2^53, found `{}`",
+            js(v)
+        ))
+        .into())
+    }
+}
+
+/// A seed from JS (default 1).
+fn seed_of(seed: Option<f64>) -> Result<u64, JsValue> {
+    whole(seed.unwrap_or(1.0), "`seed`")
+}
+
+/// `now` for the generator: ms, an RFC 3339 string or a Date; the host clock when absent.
+fn generator_now(now: &JsValue) -> Result<f64, JsValue> {
+    if now.is_undefined() || now.is_null() {
+        return Ok(js_sys::Date::now());
+    }
+    let ms = if let Some(s) = now.as_string() {
+        date::parse(&s)
+    } else if let Some(d) = now.dyn_ref::<js_sys::Date>() {
+        Some(d.get_time())
+    } else {
+        now.as_f64()
+    };
+    match ms {
+        Some(ms) if date::in_range(ms) => Ok(ms),
+        _ => Err(js_sys::RangeError::new("`now` must be a time from 1970 to 9999").into()),
+    }
+}
+
+/// The simulation state behind [`PromptSimulation`] and the one-call forms.
+struct Run {
+    engine: Engine,
+    sim: Option<Simulation>,
+    warnings: Vec<Diagnostic>,
+    /// JSON Lines read so far (line numbers continue across `add` calls).
+    lines: u64,
+    /// Array items read so far (positions continue across `add` calls).
+    items: u64,
+    /// Accounts added so far.
+    accounts: u64,
+    /// The generator of `addGenerated`, with its seed.
+    population: Option<(u64, Population)>,
+}
+
+impl Run {
+    fn new(mut engine: Engine, options: &JsValue) -> Run {
+        let (opts, warnings) = read_options(options);
+        // An engine's recorded state (caps, cooldowns, conversions), as `new PromptEngine`
+        // takes it; the glue passes an engine's own when `simulate` is given an engine.
+        if !options.is_undefined() && !options.is_null() {
+            let state = get(options, "state");
+            if !state.is_undefined() && !state.is_null() {
+                match json_of(&state, "state", crate::facts::MAX_CONTEXT_BYTES) {
+                    Ok(text) => engine.restore_state(&text),
+                    Err(d) => engine.ignore_state(&d.message),
+                }
+            }
+        }
+        let sim = Simulation::new(&engine, &opts);
+        Run {
+            engine,
+            sim: Some(sim),
+            warnings,
+            lines: 0,
+            items: 0,
+            accounts: 0,
+            population: None,
+        }
+    }
+
+    fn sim(&mut self) -> Result<&mut Simulation, JsValue> {
+        self.sim.as_mut().ok_or_else(|| {
+            js_sys::Error::new("this simulation is finished; start a new one").into()
+        })
+    }
+
+    /// Adds JSON Lines text or an array of contexts; returns how many accounts were added.
+    fn add(&mut self, contexts: &JsValue) -> Result<u64, JsValue> {
+        let engine = &self.engine;
+        let Some(sim) = self.sim.as_mut() else {
+            return Err(js_sys::Error::new("this simulation is finished; start a new one").into());
+        };
+        let before = self.lines;
+        if let Some(text) = contexts.as_string() {
+            let text = if before == 0 {
+                text.strip_prefix('\u{feff}').unwrap_or(&text)
+            } else {
+                &text
+            };
+            // A text's final line end ends its last line (as in `simulate_jsonl`), so a file
+            // split after any line end is numbered as the whole file.
+            let text = text.strip_suffix('\n').unwrap_or(text);
+            let mut added = 0;
+            let mut n = before;
+            if !text.is_empty() {
+                for line in text.split('\n') {
+                    n += 1;
+                    let line = line.trim();
+                    if !line.is_empty() {
+                        sim.add(engine, n, line);
+                        added += 1;
+                    }
+                }
+            }
+            self.lines = n;
+            self.accounts += added;
+            return Ok(added);
+        }
+        if !js_sys::Array::is_array(contexts) {
+            return Err(js_sys::TypeError::new(
+                "contexts must be an array of contexts or JSON Lines text",
+            )
+            .into());
+        }
+        let array = js_sys::Array::from(contexts);
+        let len = u64::from(array.length());
+        for (i, item) in array.iter().enumerate() {
+            let index = self.items + i as u64;
+            match json_of(&item, "context", crate::facts::MAX_CONTEXT_BYTES) {
+                Ok(text) => sim.add(engine, index, &text),
+                Err(problem) => sim.add_error(index, problem),
+            }
+        }
+        self.items += len;
+        self.accounts += len;
+        Ok(len)
+    }
+
+    fn add_generated(&mut self, start: u64, count: u64, seed: u64) -> Result<(), JsValue> {
+        let now = self.sim()?.now();
+        if self.population.as_ref().map(|(s, _)| *s) != Some(seed) {
+            self.population = Some((seed, Population::new(&self.engine, seed, now)));
+        }
+        let engine = &self.engine;
+        let (Some(sim), Some((_, population))) = (self.sim.as_mut(), self.population.as_ref())
+        else {
+            return Ok(());
+        };
+        for i in start..start.saturating_add(count) {
+            sim.add(engine, i, &population.context(i));
+        }
+        self.accounts += count;
+        Ok(())
+    }
+
+    fn report(&self, sim: Simulation) -> SimulationReport {
+        let mut report = sim.finish();
+        let mut warnings = self.warnings.clone();
+        warnings.append(&mut report.warnings);
+        report.warnings = warnings;
+        report
+    }
+
+    fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let sim = self
+            .sim
+            .take()
+            .ok_or_else(|| js_sys::Error::new("this simulation is already finished"))?;
+        Ok(to_js(&self.report(sim)))
+    }
+}
+
+/// Scores many accounts with a config and reports reach, opportunities and limit forecasts
+/// (the glue also takes an engine of this entry: its config and recorded state). `contexts` is an array of contexts or JSON Lines text (one context per line; indices are
+/// line numbers from 1, array positions from 0). A bad account is counted and listed in the
+/// report's `errors`, never thrown.
+///
+/// # Errors
+/// Throws a `ConfigError` when the config is invalid, a `TypeError` when `contexts` is neither
+/// an array nor text.
+#[wasm_bindgen(js_name = simulate, unchecked_return_type = "SimulationReport")]
+pub fn simulate(
+    #[wasm_bindgen(unchecked_param_type = "Config | string | PromptEngine")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Context[] | string")] contexts: JsValue,
+    options: Option<SimulateOptionsJs>,
+) -> Result<JsValue, JsValue> {
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let mut run = Run::new(engine_of(&config)?, &options);
+    run.add(&contexts)?;
+    run.finish()
+}
+
+/// `count` generated contexts as JSON Lines, drawn from `seed` as of `now` (ms since the
+/// epoch, an RFC 3339 string or a Date; the host clock when absent). The same arguments give
+/// the same text on every platform.
+///
+/// # Errors
+/// Throws a `ConfigError` when the config is invalid, a `RangeError` for a count, seed or
+/// `now` out of range.
+#[wasm_bindgen(js_name = generate)]
+pub fn generate(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+    count: f64,
+    seed: Option<f64>,
+    #[wasm_bindgen(unchecked_param_type = "number | string | Date")] now: JsValue,
+) -> Result<String, JsValue> {
+    let engine = engine_of(&config)?;
+    let count = whole(count, "`count`")?;
+    let population = Population::new(&engine, seed_of(seed)?, generator_now(&now)?);
+    let mut out = String::new();
+    for i in 0..count {
+        out.push_str(&population.context(i));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The generated context of account `index` (the same as line `index + 1` of `generate` with
+/// the same config, seed and `now`).
+///
+/// # Errors
+/// As [`generate`].
+#[wasm_bindgen(js_name = generateContext, unchecked_return_type = "Context")]
+pub fn generate_context(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+    index: f64,
+    seed: Option<f64>,
+    #[wasm_bindgen(unchecked_param_type = "number | string | Date")] now: JsValue,
+) -> Result<JsValue, JsValue> {
+    let engine = engine_of(&config)?;
+    let index = whole(index, "`index`")?;
+    let population = Population::new(&engine, seed_of(seed)?, generator_now(&now)?);
+    Ok(crate::wasm::from_json(&population.context(index)))
+}
+
+/// A simulation fed in parts (for progress and cancellation): `add` accounts, or
+/// `addGenerated` ones, then `finish` for the report. Memory stays bounded by the options,
+/// not by the number of accounts.
+#[wasm_bindgen]
+pub struct PromptSimulation {
+    run: Run,
+}
+
+#[wasm_bindgen]
+impl PromptSimulation {
+    /// Starts a simulation of a config (object or JSON text).
+    ///
+    /// # Errors
+    /// Throws a `ConfigError` when the config is invalid.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+        options: Option<SimulateOptionsJs>,
+    ) -> Result<PromptSimulation, JsValue> {
+        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        Ok(PromptSimulation {
+            run: Run::new(engine_of(&config)?, &options),
+        })
+    }
+
+    /// Adds accounts: an array of contexts (indices continue from the previous arrays, from 0)
+    /// or JSON Lines text (line numbers continue from the previous texts, from 1: split a file
+    /// at line ends). Returns how many accounts were added.
+    ///
+    /// # Errors
+    /// After `finish`, or when `contexts` is neither an array nor text.
+    pub fn add(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Context[] | string")] contexts: JsValue,
+    ) -> Result<f64, JsValue> {
+        self.run.add(&contexts).map(|n| n as f64)
+    }
+
+    /// Adds generated accounts `start .. start + count` of the population drawn from `seed`
+    /// (default 1) as of the simulation's `now` (the same as `generate(config, …, seed, now)`),
+    /// each with its index as account index.
+    ///
+    /// # Errors
+    /// After `finish`, or for a start, count or seed that is not a whole number.
+    #[wasm_bindgen(js_name = addGenerated)]
+    pub fn add_generated(
+        &mut self,
+        start: f64,
+        count: f64,
+        seed: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let start = whole(start, "`start`")?;
+        let count = whole(count, "`count`")?;
+        let seed = seed_of(seed)?;
+        self.run.add_generated(start, count, seed)
+    }
+
+    /// Counts account `index` as one that could not be read (a CSV row with a bad cell, say):
+    /// it is listed in the report's `errors` with `problem` (`{ code, message, path? }`) and
+    /// counted in `totals.errorRows`. Known codes are kept (`invalid_row`, `invalid_number`,
+    /// `invalid_cell`, `invalid_json`, `invalid_utf8`); any other becomes `invalid_row`.
+    ///
+    /// # Errors
+    /// After `finish`, or for an index that is not a whole number.
+    #[wasm_bindgen(js_name = addInvalid)]
+    pub fn add_invalid(
+        &mut self,
+        index: f64,
+        #[wasm_bindgen(unchecked_param_type = "{ code?: string; message: string; path?: Path }")]
+        problem: JsValue,
+    ) -> Result<(), JsValue> {
+        let index = whole(index, "`index`")?;
+        let code = match get(&problem, "code").as_string().as_deref() {
+            Some("invalid_number") => "invalid_number",
+            Some("invalid_cell") => "invalid_cell",
+            Some("invalid_json") => "invalid_json",
+            Some("invalid_utf8") => "invalid_utf8",
+            _ => "invalid_row",
+        };
+        let message = get(&problem, "message")
+            .as_string()
+            .unwrap_or_else(|| String::from("the row cannot be read"));
+        let mut path = Vec::new();
+        let p = get(&problem, "path");
+        if js_sys::Array::is_array(&p) {
+            for seg in js_sys::Array::from(&p).iter() {
+                if let Some(k) = seg.as_string() {
+                    path.push(PathSeg::Key(k));
+                } else if let Some(i) = seg.as_f64() {
+                    path.push(PathSeg::Index(i.max(0.0) as usize));
+                }
+            }
+        }
+        self.run
+            .sim()?
+            .add_error(index, Diagnostic::new(code, message, path));
+        self.run.accounts += 1;
+        Ok(())
+    }
+
+    /// Accounts added so far.
+    #[wasm_bindgen(getter)]
+    pub fn accounts(&self) -> f64 {
+        self.run.accounts as f64
+    }
+
+    /// The clock used for accounts without `now` (RFC 3339).
+    #[wasm_bindgen(getter)]
+    pub fn now(&self) -> String {
+        date::format(self.run.sim.as_ref().map_or(0.0, Simulation::now))
+    }
+
+    /// The report of the accounts added so far; more may be added after.
+    ///
+    /// # Errors
+    /// After `finish`.
+    #[wasm_bindgen(unchecked_return_type = "SimulationReport")]
+    pub fn report(&mut self) -> Result<JsValue, JsValue> {
+        let sim = self.run.sim()?.clone();
+        Ok(to_js(&self.run.report(sim)))
+    }
+
+    /// The report; the simulation cannot be added to after.
+    ///
+    /// # Errors
+    /// When called twice.
+    #[wasm_bindgen(unchecked_return_type = "SimulationReport")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.run.finish()
+    }
+}

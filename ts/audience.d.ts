@@ -1,0 +1,157 @@
+// Types of the audience entry (`upgrade-prompts/audience`): simulate and generate.
+
+/** Options of `simulate`, `engine.simulate` and `new PromptSimulation`. */
+export interface SimulateOptions {
+  /** Stands in for contexts without `now`: RFC 3339 text, ms since the epoch or a Date (default: the host clock). */
+  now?: string | number | Date;
+  /** Forecast horizon of `daysToLimit` in days, a whole number from 1 to 3650 (default: the config's `forecast.horizonDays`, else 90). */
+  horizonDays?: number;
+  /** Count only callouts shown in this placement, as `evaluate({ placement })` does. */
+  placement?: string;
+  /** Length of each top list (opportunities, downsells, soonest limits per metric); default 20. */
+  top?: number;
+  /** A recorded engine state (`engine.exportState()`): caps, cooldowns and conversions apply as in that engine. */
+  state?: EngineState | unknown;
+}
+
+/** In this entry an engine can also simulate, with its config and recorded state. */
+export interface PromptEngine {
+  /** `simulate(thisEngine's config, contexts, { ...options, state: this.exportState() })`. */
+  simulate(contexts: Context[] | string, options?: SimulateOptions): SimulationReport;
+  /** A simulation fed in parts with this engine's config and recorded state. */
+  simulation(options?: SimulateOptions): PromptSimulation;
+}
+
+export type SuppressionReason =
+  | "readiness:health" | "readiness:tenure" | "readiness:onboarding" | "readiness:escalations" | "readiness:adoption"
+  | "cap:rule" | "cap:global" | "cooldown:dismissed" | "converted" | "holdout" | "placement_full"
+  | "duplicate_target" | "schedule" | "no_target";
+
+export type ReadinessGuard =
+  "readiness:health" | "readiness:tenure" | "readiness:onboarding" | "readiness:escalations" | "readiness:adoption";
+
+/** The result of a simulation. Counts are of callouts: one per rule and account, except the usage-limit built-in, which may give one per metric. */
+export interface SimulationReport {
+  /** The clock used for contexts without `now` (RFC 3339). */
+  now: string;
+  horizonDays: number;
+  /** The placement counted, if one was asked for. */
+  placement: string | null;
+  top: number;
+  totals: SimulationTotals;
+  /** Per rule, then `builtin:feature_gate` and `builtin:usage_limit`. */
+  rules: RuleReach[];
+  /** Per placement of the config: accounts shown at least one callout there, and callouts. */
+  placements: { placement: string; accounts: number; callouts: number }[];
+  readiness: {
+    /** Accounts no guard holds back. */
+    ready: number;
+    /** Accounts per first failing guard (every guard, in order). */
+    blocked: Record<ReadinessGuard, number>;
+    /** Accounts without a readable plan (neither ready nor blocked). */
+    noPlan: number;
+  };
+  /** The accounts with the most valuable expansion callout (shown, or held back only by readiness), best first. */
+  opportunities: Opportunity[];
+  /** The accounts with the largest downsell saving, largest first. */
+  downsells: Opportunity[];
+  /** Per metric: accounts whose usage trend reaches the limit within the horizon. */
+  limitForecast: MetricForecast[];
+  /** The first 100 accounts with an error, by index (all are counted in `totals`). */
+  errors: SimulationErrorRow[];
+  /** Problems with the options. */
+  warnings: Diagnostic[];
+}
+
+export interface SimulationTotals {
+  /** Accounts read (error rows included). */
+  accounts: number;
+  /** Accounts scored. */
+  evaluated: number;
+  /** Accounts with an error: rows that are not contexts and contexts with problems. */
+  accountsWithErrors: number;
+  /** Rows that could not be turned into a context (not scored). */
+  errorRows: number;
+  accountsWithCallouts: number;
+  callouts: number;
+  opportunityAccounts: number;
+  /** Sum over accounts of the best opportunity's monthly delta. */
+  potentialMonthlyUplift: number;
+  downsellAccounts: number;
+  /** Sum over accounts of the downsell's monthly saving. */
+  potentialMonthlySavings: number;
+}
+
+export interface RuleReach {
+  /** Rule id, or `builtin:feature_gate` / `builtin:usage_limit`. */
+  rule: string;
+  kind: CalloutKind;
+  builtin: boolean;
+  /** Callouts built (condition true and in schedule). */
+  matched: number;
+  /** Callouts shown (in the asked placement). */
+  shown: number;
+  /** Callouts shown in a placement other than the one asked for. */
+  otherPlacement: number;
+  /** Suppressed callouts per reason (reasons with a count only). */
+  suppressed: Partial<Record<SuppressionReason, number>>;
+  /** Shown callouts per placement (placements with a count only). */
+  placements: Record<string, number>;
+  experiment: {
+    key: string;
+    /** The holdout first, then the variants in config order. */
+    arms: { arm: string; holdout: boolean; assigned: number; exposed: number }[];
+  } | null;
+}
+
+export interface Opportunity {
+  accountId: string | null;
+  /** Index of the account in the input (JSON Lines: line number from 1; arrays and generated populations: position from 0). */
+  index: number;
+  plan: string | null;
+  callout: string;
+  rule: string;
+  kind: CalloutKind;
+  target: { type: "plan" | "addon"; id: string; label: string; monthlyDelta: number | null; quantity?: number; contactSales: boolean };
+  /** Change of the monthly bill (negative for a downsell). */
+  monthlyDelta: number;
+  /** Whether the callout is shown (else a readiness guard holds it back). */
+  shown: boolean;
+  /** Whether the account passes the readiness guards for this kind. */
+  ready: boolean;
+  guard: ReadinessGuard | null;
+}
+
+export interface MetricForecast {
+  metric: string;
+  label: string;
+  /** Accounts below the limit whose trend reaches it within the horizon. */
+  accounts: number;
+  /** Accounts already at or over the limit. */
+  atOrOver: number;
+  /** `accounts` per week of `daysToLimit` (week 0 = days 0–6). */
+  byWeek: number[];
+  /** The soonest of `accounts`, soonest first. */
+  soonest: LimitHit[];
+}
+
+export interface LimitHit {
+  accountId: string | null;
+  index: number;
+  plan: string | null;
+  metric: string;
+  daysToLimit: number;
+  /** `YYYY-MM-DD`. */
+  limitDate: string;
+  used: number;
+  limit: number;
+}
+
+export interface SimulationErrorRow {
+  index: number;
+  accountId: string | null;
+  code: string;
+  message: string;
+  path: Path;
+  help?: string;
+}
