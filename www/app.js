@@ -7,6 +7,7 @@ import {
 import { renderControls, shiftedNow, syncControls, updateTrial, updateUsage } from "./js/controls.js";
 import { renderDiagnostics, rangeFor, selectInEditor } from "./js/editor.js";
 import { renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
+import { createAudience } from "./js/audience.js";
 
 const SAMPLES = { team: "/samples/team.json", api: "/samples/api.json", features: "/samples/features.json" };
 const $ = (id) => document.getElementById(id);
@@ -21,7 +22,20 @@ const app = {
   sample: "team", // the sample last loaded
   edited: false, // whether the editor differs from it
   rendered: {}, // signature of what each preview region last showed
+  rawContext: null, // an account opened from the Audience tab, evaluated exactly as it is
 };
+
+/** The context the preview evaluates: an opened account as it is, else the controls' state. */
+function currentContext() {
+  return app.rawContext ?? buildContext(app.state, app.config);
+}
+
+/** Back to the controls' own context (any edit of a control does this). */
+function clearRawContext() {
+  if (!app.rawContext) return;
+  app.rawContext = null;
+  $("context-source").hidden = true;
+}
 
 // ---------- catalog ----------
 
@@ -35,6 +49,9 @@ async function loadSample(name) {
   app.state = null; // a new catalog starts from its own default context and an empty history
   app.canonical = "";
   applyConfigText({ freshHistory: true });
+  clearRawContext();
+  // The sample population: deterministic (seed 1, as of today 09:00 UTC), in the worker.
+  audience.generate({ count: SAMPLE_POPULATION, seed: 1 });
 }
 
 /**
@@ -82,6 +99,7 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
     renderControls(form, parsed, app.state, { onChange, shiftNow });
     fillPlacements(parsed);
     refresh({ rescale: true });
+    audience?.markStale();
   }
   setStale(false);
   saveLink();
@@ -154,6 +172,7 @@ $("format-config").addEventListener("click", () => {
 });
 $("placement-filter").addEventListener("change", () => refresh());
 $("reset-context").addEventListener("click", () => {
+  clearRawContext();
   app.state = defaultState(app.config);
   syncControls(form, app.state);
   refresh({ rescale: true });
@@ -162,6 +181,7 @@ $("reset-context").addEventListener("click", () => {
 // ---------- context → engine → preview ----------
 
 function onChange(key) {
+  clearRawContext();
   if (key === "trialFeature" && app.state.trialFeature && !app.state.trialEndsAt) {
     app.state.trialEndsAt = shiftedNow(app.state, 7); // a new trial runs a week from "now"
     syncControls(form, app.state);
@@ -170,6 +190,7 @@ function onChange(key) {
 }
 
 function shiftNow(days) {
+  clearRawContext();
   app.state.now = shiftedNow(app.state, days);
   syncControls(form, app.state);
   refresh({ rescale: false });
@@ -178,7 +199,7 @@ function shiftNow(days) {
 function refresh({ rescale = false } = {}) {
   const { config, engine, state } = app;
   if (!engine) return;
-  const context = buildContext(state, config);
+  const context = currentContext();
   // One refresh reads the context once: every check and the evaluation share a session.
   const session = typeof engine.session === "function" ? engine.session(context) : null;
   const ask = session ?? {
@@ -281,6 +302,7 @@ function renderAppBar(config, state) {
 }
 
 function openFeature(id) {
+  clearRawContext();
   app.state.pageFeature = id;
   syncControls(form, app.state);
   refresh();
@@ -310,7 +332,7 @@ function onEvent(type, callout) {
 
 /** Records a host event at the context's `now`, so caps and cooldowns follow the time travel. */
 function record(type, callout, { quiet = false } = {}) {
-  const at = buildContext(app.state, app.config).now;
+  const at = currentContext().now;
   const result = app.engine.record({ type, callout: callout.id, ...(at ? { at } : {}) });
   if (result?.error) toast(`Not recorded: ${result.error.message}`);
   else if (!quiet) toast(`Recorded ${type} of “${callout.title}”.`);
@@ -354,7 +376,7 @@ const writeLink = debounce(async () => {
     sample: app.sample,
     edited: app.edited || undefined,
     config: editor.value,
-    context: buildContext(app.state, app.config),
+    context: currentContext(),
     state: Object.keys(state?.callouts ?? {}).length ? state : undefined,
   });
   history.replaceState(null, "", `#s=${token}`);
@@ -402,6 +424,51 @@ window.addEventListener("hashchange", async () => {
   applyConfigText({ sharedContext: link.context ?? {}, sharedState: link.state });
 });
 
+// ---------- tabs and the Audience tab ----------
+
+const SAMPLE_POPULATION = 20_000;
+
+function showTab(name) {
+  const audienceOn = name === "audience";
+  $("main").hidden = audienceOn;
+  $("audience").hidden = !audienceOn;
+  for (const [id, on] of [["tab-preview", !audienceOn], ["tab-audience", audienceOn]]) {
+    $(id).setAttribute("aria-selected", String(on));
+    $(id).tabIndex = on ? 0 : -1;
+  }
+  document.documentElement.dataset.tab = name;
+}
+$("tab-preview").addEventListener("click", () => showTab("preview"));
+$("tab-audience").addEventListener("click", () => showTab("audience"));
+$("tabs").addEventListener("keydown", (e) => {
+  if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+  const next = $("tab-preview").getAttribute("aria-selected") === "true" ? "audience" : "preview";
+  showTab(next);
+  $(`tab-${next}`).focus();
+});
+$("context-source-back").addEventListener("click", () => showTab("audience"));
+
+/** An account from the Audience tab: its exact context drives the preview and the why panel. */
+function openAccount(context, label) {
+  app.state = stateFromContext(context, app.config);
+  app.rawContext = context;
+  syncControls(form, app.state);
+  $("context-source-text").textContent = `Account ${label} from the Audience tab, evaluated exactly as simulated. Editing a control switches to the edited values.`;
+  $("context-source").hidden = false;
+  showTab("preview");
+  refresh({ rescale: true });
+  $("why-panel").scrollIntoView({ block: "nearest" });
+  toast(`Opened account ${label}.`);
+}
+
+const audience = createAudience({
+  getConfig: () => app.config,
+  getCurrency: () => app.config?.currency ?? "USD",
+  getCanonical: () => app.canonical,
+  onAccount: openAccount,
+  toast,
+});
+
 // ---------- footer ----------
 
 async function showBuildInfo(ms) {
@@ -436,7 +503,8 @@ async function main() {
     await loadSample("team");
   }
   $("boot-status").hidden = true;
-  $("main").hidden = false;
+  $("tabs").hidden = false;
+  showTab("preview");
   document.documentElement.dataset.ready = "true";
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { start } from "../../www/serve.mjs";
 import { cases as persistCases } from "./persist.mjs";
+import { cases as audienceCases } from "./audience.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SHOTS = resolve(ROOT, "build/screenshots");
@@ -385,6 +386,12 @@ test("the server serves the right types and refuses paths outside www/ and pkg/"
 
 // The `persist` option (localStorage and the storage event across two pages).
 for (const [name, fn] of persistCases) test(name, fn);
+
+// The Audience tab (simulate in a worker, charts, tables, account → why, export).
+for (const [name, fn] of audienceCases) test(`audience: ${name}`, fn);
+
+// `PAGE_ONLY=audience node tests/page/run.mjs` runs the cases whose name contains the text.
+if (process.env.PAGE_ONLY) tests.splice(0, tests.length, ...tests.filter((t) => t.name.includes(process.env.PAGE_ONLY)));
 
 // ---------------------------------------------------------------------------
 

@@ -1,0 +1,460 @@
+// The Audience tab: a population (a CSV or JSON Lines file, or generated from the catalog) run
+// through `simulate` in a Web Worker, shown as totals, reach and suppression charts, the top
+// opportunities and the accounts reaching a limit within the horizon. Charts are plain SVG;
+// every text goes in as text (textContent / text nodes), never as HTML.
+import { h, fill } from "./dom.js";
+import { fmtMoney, fmtNumber } from "./model.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const $ = (id) => document.getElementById(id);
+
+/** SVG element with attributes; `text` (optional) goes in as textContent. */
+function s(tag, attrs = {}, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
+  if (text != null) el.textContent = String(text);
+  return el;
+}
+
+const REASON_LABELS = {
+  "readiness:health": "Health", "readiness:tenure": "Tenure", "readiness:onboarding": "Onboarding",
+  "readiness:escalations": "Escalations", "readiness:adoption": "Adoption", "cap:rule": "Rule cap",
+  "cap:global": "Global cap", "cooldown:dismissed": "Dismissed", converted: "Converted", holdout: "Holdout",
+  placement_full: "Placement full", duplicate_target: "Duplicate target", schedule: "Schedule", no_target: "No target",
+};
+const REASON_COLORS = {
+  "readiness:health": "#d9534f", "readiness:tenure": "#f0a04b", "readiness:onboarding": "#e7c84b",
+  "readiness:escalations": "#b5487a", "readiness:adoption": "#8e6cc9", "cap:rule": "#5b8def", "cap:global": "#3f5fb0",
+  "cooldown:dismissed": "#49a3a6", converted: "#2f9e5b", holdout: "#9aa1b5", placement_full: "#6f7891",
+  duplicate_target: "#c2c7d6", schedule: "#a3805b", no_target: "#d3b8a0",
+};
+const METRIC_COLORS = ["#5b5bd6", "#e5813e", "#2f9e5b", "#b5487a", "#49a3a6", "#a3805b"];
+
+const fmt = (n) => fmtNumber(n, "en");
+/** Whole currency units for totals ($848,029), cents where they matter ($12.50). */
+function money(n, currency) {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: Number.isInteger(n) || Math.abs(n) >= 1000 ? 0 : 2 }).format(n);
+  } catch {
+    return fmtMoney(n, currency, "en");
+  }
+}
+const pct = (n, of) => (of ? `${((100 * n) / of).toFixed(1)}%` : "—");
+const ruleLabel = (r) => (r.startsWith("builtin:") ? `${r.slice(8)} (built-in)` : r);
+const accountLabel = (a) => a.accountId ?? `#${a.index}`;
+
+export function createAudience({ getConfig, getCurrency, getCanonical, onAccount, toast }) {
+  let worker = null;
+  let runId = 0;
+  let running = null; // { id, label, started }
+  let result = null; // { report, source, label, ms, canonical, problems }
+  const contextWaiters = new Map();
+
+  function ensureWorker() {
+    if (worker) return worker;
+    worker = new Worker(new URL("./audience-worker.js", import.meta.url), { type: "module" });
+    worker.onmessage = ({ data }) => onMessage(data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      setStatus("error", `The simulation worker failed: ${e.message || "unknown error"}`);
+      running = null;
+      worker?.terminate();
+      worker = null;
+      showProgress(false);
+    };
+    return worker;
+  }
+
+  function onMessage(data) {
+    if (data.type === "context") {
+      contextWaiters.get(data.id)?.(data.context);
+      contextWaiters.delete(data.id);
+      return;
+    }
+    if (!running || data.id !== running.id) return;
+    if (data.type === "progress") {
+      const bar = $("audience-progress-bar");
+      bar.max = data.total;
+      bar.value = data.done;
+      $("audience-progress-text").textContent = `${fmt(data.done)} of ${fmt(data.total)} accounts`;
+    } else if (data.type === "done") {
+      result = { report: data.report, source: running.source, label: running.label, ms: data.ms, canonical: running.canonical, problems: data.problems };
+      running = null;
+      showProgress(false);
+      const secs = (data.ms / 1000).toFixed(data.ms < 10_000 ? 2 : 1);
+      setStatus("done", `${result.label}: ${fmt(data.report.totals.accounts)} accounts simulated in ${secs} s.`);
+      $("audience").dataset.ms = String(Math.round(data.ms));
+      render();
+    } else if (data.type === "cancelled") {
+      running = null;
+      showProgress(false);
+      setStatus("cancelled", result ? "Cancelled — showing the previous run." : "Cancelled.");
+    } else if (data.type === "error") {
+      running = null;
+      showProgress(false);
+      setStatus("error", `The simulation could not run: ${data.message}`);
+    }
+  }
+
+  function setStatus(state, text) {
+    const el = $("audience-status");
+    el.dataset.state = state;
+    el.textContent = text;
+  }
+
+  function showProgress(on) {
+    $("audience-progress").hidden = !on;
+    for (const id of ["audience-generate", "audience-file-button"]) $(id).disabled = on;
+  }
+
+  /** Starts a run (cancelling one in progress). */
+  function start(source, label) {
+    const config = getConfig();
+    if (!config) return;
+    if (running) cancel({ quiet: true });
+    const id = ++runId;
+    const horizon = Number($("audience-horizon").value);
+    const options = { top: 20, ...(Number.isInteger(horizon) && horizon >= 1 && horizon <= 3650 ? { horizonDays: horizon } : {}) };
+    running = { id, label, source: { ...source, text: undefined }, canonical: getCanonical() };
+    ensureWorker().postMessage({ type: "run", id, config, source, options });
+    const bar = $("audience-progress-bar");
+    bar.value = 0;
+    bar.removeAttribute("max");
+    $("audience-progress-text").textContent = "Starting…";
+    showProgress(true);
+    setStatus("running", `Simulating ${label}…`);
+  }
+
+  function cancel({ quiet = false } = {}) {
+    if (!running) return;
+    worker?.postMessage({ type: "cancel", id: running.id });
+    if (quiet) running = null;
+  }
+
+  /** Generates and simulates a population of the current catalog. */
+  function generate({ count, seed, asOf } = {}) {
+    count = count ?? Number($("audience-count").value);
+    seed = seed ?? Number($("audience-seed").value);
+    asOf = asOf ?? $("audience-asof").value;
+    if (!Number.isInteger(count) || count < 1 || count > 5_000_000) return toast("The account count must be a whole number from 1 to 5,000,000.");
+    if (!Number.isInteger(seed) || seed < 0) return toast("The seed must be a whole number of 0 or more.");
+    const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
+    start({ kind: "generated", count, seed, now }, `Generated population (seed ${seed}, as of ${now.slice(0, 10)})`);
+  }
+
+  async function loadFile(file) {
+    if (!file) return;
+    const name = file.name || "file";
+    const kind = /\.csv$/i.test(name) ? "csv" : /\.(jsonl|ndjson|json)$/i.test(name) ? "jsonl" : null;
+    if (!kind) return toast(`${name}: choose a .csv, .jsonl or .ndjson file.`);
+    const text = await file.text();
+    start({ kind, text, name }, name);
+  }
+
+  /** Asks the worker for account `index` of the last run and hands it to the context panel. */
+  function openAccount(index, label) {
+    if (!worker) return;
+    const id = ++runId;
+    contextWaiters.set(id, (json) => {
+      if (!json) return toast(`Account ${label} is no longer available; run the simulation again.`);
+      let context;
+      try {
+        context = JSON.parse(json);
+      } catch {
+        return toast(`Account ${label} is not a readable context.`);
+      }
+      onAccount(context, label);
+    });
+    worker.postMessage({ type: "context", id, index });
+  }
+
+  // ---------- rendering ----------
+
+  function render() {
+    if (!result) return;
+    const { report } = result;
+    const currency = getCurrency();
+    $("audience-results").hidden = false;
+    renderTotals(report, currency);
+    renderReach(report);
+    renderSuppression(report);
+    renderOpportunities(report, currency);
+    renderForecast(report);
+    renderProblems(report, result.problems ?? []);
+    markStale();
+  }
+
+  function markStale() {
+    $("audience-stale").hidden = !result || result.canonical === getCanonical();
+  }
+
+  function stat(label, value, sub, testid) {
+    return h("div", { class: "stat", "data-testid": testid },
+      h("div", { class: "stat-value" }, value),
+      h("div", { class: "stat-label" }, label),
+      sub ? h("div", { class: "stat-sub" }, sub) : null);
+  }
+
+  function renderTotals(report, currency) {
+    const t = report.totals;
+    const blocked = Object.values(report.readiness.blocked).reduce((a, b) => a + b, 0);
+    fill($("audience-totals"),
+      stat("Accounts", fmt(t.accounts), t.accountsWithErrors ? `${fmt(t.accountsWithErrors)} with errors` : "no errors", "total-accounts"),
+      stat("See a callout", fmt(t.accountsWithCallouts), `${pct(t.accountsWithCallouts, t.accounts)} · ${fmt(t.callouts)} callouts`, "total-with-callouts"),
+      stat("Ready for a pitch", fmt(report.readiness.ready), `${fmt(blocked)} held back by readiness`, "total-ready"),
+      stat("Expansion opportunities", fmt(t.opportunityAccounts), `${money(t.potentialMonthlyUplift, currency)} / month potential`, "total-opportunities"),
+      stat("Right-size (downsell)", fmt(t.downsellAccounts), `${money(t.potentialMonthlySavings, currency)} / month to save`, "total-downsells"),
+      stat(`Reach a limit in ${report.horizonDays} days`, fmt(report.limitForecast.reduce((a, m) => a + m.accounts, 0)),
+        `${fmt(report.limitForecast.reduce((a, m) => a + m.atOrOver, 0))} already at or over`, "total-forecast"));
+  }
+
+  /** Horizontal bars: one row per rule, shown (dark) inside matched (light). */
+  function renderReach(report) {
+    const rules = report.rules;
+    const max = Math.max(1, ...rules.map((r) => r.matched));
+    const rowH = 30;
+    const left = 190;
+    const width = 560;
+    const plot = width - left - 70;
+    const top = 8;
+    const height = top + rules.length * rowH + 40;
+    const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": "reach-title reach-desc" });
+    svg.append(s("desc", { id: "reach-desc" }, `Callouts shown and matched per rule, out of ${fmt(report.totals.accounts)} accounts.`));
+    const ticks = niceTicks(max);
+    for (const v of ticks) {
+      const x = left + (plot * v) / ticks[ticks.length - 1];
+      svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - 34, class: "grid" }));
+      svg.append(s("text", { x, y: height - 20, class: "axis", "text-anchor": "middle" }, fmtShort(v)));
+    }
+    const scale = plot / ticks[ticks.length - 1];
+    rules.forEach((r, i) => {
+      const y = top + i * rowH;
+      const g = s("g", { "data-testid": `reach-${r.rule}`, "data-shown": r.shown, "data-matched": r.matched });
+      g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
+      g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.matched * scale), height: rowH - 10, class: "bar-matched", rx: 3 },));
+      g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.shown * scale), height: rowH - 10, class: "bar-shown", rx: 3 }));
+      g.append(s("text", { x: left + r.matched * scale + 6, y: y + rowH / 2 + 4, class: "value" }, `${fmt(r.shown)} / ${fmt(r.matched)}`));
+      g.append(s("title", {}, `${ruleLabel(r.rule)}: ${fmt(r.shown)} shown of ${fmt(r.matched)} matched`));
+      svg.append(g);
+    });
+    svg.append(s("text", { x: left + plot / 2, y: height - 1, class: "axis-title", "text-anchor": "middle" }, "callouts (shown / matched)"));
+    fill($("audience-reach"), svg, legend([["Shown", "var(--accent)"], ["Matched (held back or in another placement)", "#c9c8f3"]]));
+  }
+
+  /** Stacked horizontal bars: per rule, its suppressed callouts by reason. */
+  function renderSuppression(report) {
+    const rules = report.rules.filter((r) => Object.keys(r.suppressed).length);
+    const target = $("audience-suppression");
+    if (!rules.length) {
+      fill(target, h("p", { class: "hint" }, "No callout was suppressed."));
+      return;
+    }
+    const reasons = Object.keys(REASON_LABELS).filter((k) => rules.some((r) => r.suppressed[k]));
+    const totals = rules.map((r) => Object.values(r.suppressed).reduce((a, b) => a + b, 0));
+    const max = Math.max(1, ...totals);
+    const rowH = 30;
+    const left = 190;
+    const width = 560;
+    const plot = width - left - 60;
+    const top = 8;
+    const height = top + rules.length * rowH + 40;
+    const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": "suppression-title" });
+    const ticks = niceTicks(max);
+    const scale = plot / ticks[ticks.length - 1];
+    for (const v of ticks) {
+      const x = left + v * scale;
+      svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - 34, class: "grid" }));
+      svg.append(s("text", { x, y: height - 20, class: "axis", "text-anchor": "middle" }, fmtShort(v)));
+    }
+    rules.forEach((r, i) => {
+      const y = top + i * rowH;
+      const g = s("g", { "data-testid": `suppressed-${r.rule}`, "data-total": totals[i] });
+      g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
+      let x = left;
+      for (const k of reasons) {
+        const n = r.suppressed[k] ?? 0;
+        if (!n) continue;
+        const w = n * scale;
+        const rect = s("rect", { x, y: y + 5, width: w, height: rowH - 10, fill: REASON_COLORS[k], "data-reason": k, "data-count": n });
+        rect.append(s("title", {}, `${ruleLabel(r.rule)} — ${k}: ${fmt(n)}`));
+        g.append(rect);
+        x += w;
+      }
+      g.append(s("text", { x: x + 6, y: y + rowH / 2 + 4, class: "value" }, fmt(totals[i])));
+      svg.append(g);
+    });
+    svg.append(s("text", { x: left + plot / 2, y: height - 1, class: "axis-title", "text-anchor": "middle" }, "suppressed callouts, by reason"));
+    fill(target, svg, legend(reasons.map((k) => [`${REASON_LABELS[k]} (${k})`, REASON_COLORS[k]])));
+  }
+
+  function legend(items) {
+    return h("ul", { class: "legend" }, items.map(([label, color]) =>
+      h("li", {}, h("span", { class: "swatch", style: `background:${color}` }), label)));
+  }
+
+  function accountButton(row) {
+    const label = accountLabel(row);
+    return h("button", { type: "button", class: "link-btn account-link", "data-testid": `account-${row.index}`,
+      title: `Open account ${label} in the preview and its “why”`, onclick: () => openAccount(row.index, label) }, label);
+  }
+
+  function renderOpportunities(report, currency) {
+    const rows = report.opportunities;
+    const body = rows.map((o, i) => h("tr", { "data-testid": "opportunity-row" },
+      h("td", { class: "num" }, String(i + 1)),
+      h("td", {}, accountButton(o)),
+      h("td", {}, o.plan ?? "—"),
+      h("td", {}, h("code", {}, o.callout)),
+      h("td", {}, o.target.label),
+      h("td", { class: "num" }, `+${money(o.monthlyDelta, currency)}`),
+      h("td", {}, o.shown ? h("span", { class: "pill pill-ok" }, "Shown")
+        : h("span", { class: "pill pill-held", title: o.guard ?? "" }, `Held: ${REASON_LABELS[o.guard] ?? o.guard ?? "—"}`))));
+    fill($("audience-opportunities"), rows.length
+      ? h("table", { class: "data-table" },
+        h("thead", {}, h("tr", {}, ["#", "Account", "Plan", "Callout", "Target", "Monthly", "Status"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, body))
+      : h("p", { class: "hint" }, "No account has an expansion opportunity with a price."));
+    $("audience-export").disabled = !rows.length;
+  }
+
+  /** Histogram by week (stacked by metric) and the soonest accounts across metrics. */
+  function renderForecast(report) {
+    const metrics = report.limitForecast.filter((m) => m.accounts > 0);
+    const weeks = Math.max(0, ...report.limitForecast.map((m) => m.byWeek.length));
+    const target = $("audience-forecast-chart");
+    $("forecast-title").textContent = `Accounts reaching a limit within ${report.horizonDays} days`;
+    if (!metrics.length) {
+      fill(target, h("p", { class: "hint" }, "No account's usage trend reaches a limit within the horizon."));
+    } else {
+      const sums = Array.from({ length: weeks }, (_, w) => metrics.reduce((a, m) => a + (m.byWeek[w] ?? 0), 0));
+      const ticks = niceTicks(Math.max(1, ...sums));
+      const width = 560;
+      const height = 230;
+      const left = 62;
+      const bottom = 40;
+      const top = 10;
+      const plotH = height - top - bottom;
+      const band = (width - left - 10) / weeks;
+      const scale = plotH / ticks[ticks.length - 1];
+      const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": "forecast-title" });
+      for (const v of ticks) {
+        const y = top + plotH - v * scale;
+        svg.append(s("line", { x1: left, x2: width - 10, y1: y, y2: y, class: "grid" }));
+        svg.append(s("text", { x: left - 6, y: y + 4, class: "axis", "text-anchor": "end" }, fmtShort(v)));
+      }
+      for (let w = 0; w < weeks; w++) {
+        const x = left + w * band + 3;
+        let y = top + plotH;
+        const g = s("g", { "data-testid": `week-${w}`, "data-count": sums[w] });
+        metrics.forEach((m, mi) => {
+          const n = m.byWeek[w] ?? 0;
+          if (!n) return;
+          const hgt = n * scale;
+          y -= hgt;
+          const rect = s("rect", { x, y, width: band - 6, height: hgt, fill: METRIC_COLORS[mi % METRIC_COLORS.length] });
+          rect.append(s("title", {}, `${m.label}, week ${w + 1} (days ${w * 7}–${w * 7 + 6}): ${fmt(n)}`));
+          g.append(rect);
+        });
+        if (sums[w]) g.append(s("text", { x: x + (band - 6) / 2, y: y - 4, class: "value", "text-anchor": "middle" }, fmtShort(sums[w])));
+        g.append(s("text", { x: x + (band - 6) / 2, y: top + plotH + 16, class: "axis", "text-anchor": "middle" }, String(w + 1)));
+        svg.append(g);
+      }
+      svg.append(s("text", { x: left + (width - left) / 2, y: height - 4, class: "axis-title", "text-anchor": "middle" }, "week from today (1 = days 0–6)"));
+      svg.append(s("text", { x: 12, y: top + plotH / 2, class: "axis-title", "text-anchor": "middle", transform: `rotate(-90 12 ${top + plotH / 2})` }, "accounts"));
+      fill(target, svg, legend(metrics.map((m, mi) => [`${m.label} (${fmt(m.accounts)} accounts; ${fmt(m.atOrOver)} already at or over)`, METRIC_COLORS[mi % METRIC_COLORS.length]])));
+    }
+    const soonest = report.limitForecast.flatMap((m) => m.soonest.map((x) => ({ ...x, label: m.label })))
+      .sort((a, b) => a.daysToLimit - b.daysToLimit || a.index - b.index).slice(0, 20);
+    fill($("audience-forecast-table"), soonest.length
+      ? h("table", { class: "data-table" },
+        h("thead", {}, h("tr", {}, ["Account", "Plan", "Metric", "Used / limit", "Days", "Date"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, soonest.map((x) => h("tr", { "data-testid": "forecast-row" },
+          h("td", {}, accountButton(x)),
+          h("td", {}, x.plan ?? "—"),
+          h("td", {}, x.label),
+          h("td", { class: "num" }, `${fmt(x.used)} / ${fmt(x.limit)}`),
+          h("td", { class: "num" }, String(x.daysToLimit)),
+          h("td", {}, x.limitDate)))))
+      : null);
+  }
+
+  function renderProblems(report, problems) {
+    const items = [
+      ...problems.map((p) => h("li", {}, h("code", {}, p.code), " ", p.message)),
+      ...report.errors.map((e) => h("li", {}, h("code", {}, e.code), ` line/account ${e.index}: `, e.message)),
+      ...report.warnings.map((w) => h("li", {}, h("code", {}, w.code), " ", w.message)),
+    ];
+    const more = report.totals.accountsWithErrors - report.errors.length;
+    $("audience-problems").hidden = !items.length;
+    fill($("audience-problems"), h("h3", {}, `Problems (${fmt(report.totals.accountsWithErrors)} accounts with errors)`),
+      h("ul", { class: "diag-list" }, items, more > 0 ? h("li", {}, `…and ${fmt(more)} more`) : null));
+  }
+
+  /** The opportunities as CSV text. */
+  function opportunitiesCsv() {
+    const rows = result?.report.opportunities ?? [];
+    const q = (v) => {
+      const t = v == null ? "" : String(v);
+      return /[",\n\r]/.test(t) || /^[=+\-@\t]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+    };
+    const header = ["rank", "index", "account_id", "plan", "callout", "rule", "kind", "target_type", "target_id", "target_label", "monthly_delta", "shown", "ready", "guard"];
+    const lines = rows.map((o, i) => [i + 1, o.index, o.accountId, o.plan, o.callout, o.rule, o.kind, o.target.type, o.target.id,
+      o.target.label, o.monthlyDelta, o.shown, o.ready, o.guard].map(q).join(","));
+    return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
+  }
+
+  function exportCsv() {
+    const blob = new Blob([opportunitiesCsv()], { type: "text/csv;charset=utf-8" });
+    const a = h("a", { href: URL.createObjectURL(blob), download: "opportunities.csv" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  // ---------- wiring ----------
+
+  $("audience-file").addEventListener("change", (e) => {
+    loadFile(e.target.files?.[0]);
+    e.target.value = "";
+  });
+  $("audience-file-button").addEventListener("click", () => $("audience-file").click());
+  $("audience-generate").addEventListener("click", () => generate());
+  $("audience-cancel").addEventListener("click", () => cancel());
+  $("audience-export").addEventListener("click", exportCsv);
+  $("audience-rerun").addEventListener("click", () => {
+    if (!result) return;
+    if (result.source.kind === "generated") start(result.source, result.label.replace(/ \(catalog edited\)$/, ""));
+    else toast("Load the file again to simulate it with the edited catalog.");
+  });
+  const drop = $("audience-drop");
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("is-over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("is-over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("is-over");
+    loadFile(e.dataTransfer?.files?.[0]);
+  });
+  $("audience-asof").value = new Date().toISOString().slice(0, 10);
+
+  return { generate, start, cancel, markStale, opportunitiesCsv, get result() { return result; } };
+}
+
+function niceTicks(max) {
+  const raw = max / 4;
+  const p = 10 ** Math.floor(Math.log10(raw || 1));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * p >= raw) ?? 10) * p;
+  const ticks = [];
+  for (let v = 0; v <= max + step * 0.999; v += step) ticks.push(Math.round(v * 1000) / 1000);
+  if (ticks.length < 2) ticks.push(step);
+  return ticks;
+}
+
+function fmtShort(n) {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n % 1e6 ? 1 : 0)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(n % 1e3 ? 1 : 0)}k`;
+  return fmtNumber(n, "en");
+}
