@@ -51,3 +51,20 @@ export function sessionShapes(engine: PromptEngine, context: Context): string[] 
   s.free();
   return [String(gate.allowed), String(seats.ratio), String(banner.callouts.length)];
 }
+
+// The audience entry (browser build): simulate, parts, generate.
+import initAudience, { PromptSimulation, generate, simulate } from "upgrade-prompts/audience";
+import type { LimitHit, Opportunity, SimulationReport } from "upgrade-prompts/audience";
+
+export async function audienceDemo(config: Config): Promise<[number, string | null, LimitHit | undefined]> {
+  await initAudience();
+  const text: string = generate(config, 100, 1, "2026-11-24T09:00:00Z");
+  const report: SimulationReport = simulate(config, text, { now: "2026-11-24T09:00:00Z", horizonDays: 90, top: 5 });
+  const sim = new PromptSimulation(config, { placement: "banner" });
+  sim.addGenerated(0, 10, 1);
+  sim.addInvalid(11, { code: "invalid_row", message: "bad row" });
+  const best: Opportunity | undefined = sim.finish().opportunities[0];
+  sim.free();
+  const blocked: number = report.readiness.blocked["readiness:health"];
+  return [report.totals.accounts + blocked, best?.accountId ?? null, report.limitForecast[0]?.soonest[0]];
+}

@@ -9,3 +9,7 @@ export function check(context: Context): string {
   const seats: UsageCheck = engine.checkUsage("seats", context);
   return `${validateConfig({}).valid} ${seats.state ?? "none"} ${seats.callout?.cta.action ?? ""}`;
 }
+
+// The audience entry's CommonJS build.
+import { generate } from "upgrade-prompts/audience";
+export const lines: string = generate({ plans: [{ id: "free", price: { monthly: 0 } }] }, 2, 1, "2026-11-24T09:00:00Z");

@@ -18,3 +18,9 @@ export async function check(context: Context): Promise<string> {
 
 // @ts-expect-error: the Node entry's init resolves to nothing, not the wasm exports
 export const memory: unknown = (await init()).memory;
+
+// The audience entry in Node: initialized at import.
+import { simulate as simulateAccounts, generateContext } from "upgrade-prompts/audience";
+const population: Context = generateContext({ plans: [{ id: "free", price: { monthly: 0 } }] }, 3, 1, Date.UTC(2026, 10, 24));
+const audienceReport = simulateAccounts({ plans: [{ id: "free", price: { monthly: 0 } }] }, [population]);
+console.log(audienceReport.totals.accounts, audienceReport.rules.map((r) => `${r.rule}: ${r.shown}`).join());
