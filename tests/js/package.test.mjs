@@ -35,7 +35,7 @@ test("package.json points at the generated files", () => {
   assert.equal(meta.exports["."].node.import.default, "./node.js");
   assert.equal(meta.exports["."].node.require.default, "./node.cjs");
   assert.equal(meta.exports["."].default.default, "./upgrade_prompts.js");
-  for (const f of meta.files.filter((f) => f !== "snippets")) readFileSync(path.join(root, "pkg", f));
+  for (const f of meta.files.filter((f) => !f.endsWith("snippets"))) readFileSync(path.join(root, "pkg", f));
 });
 
 // A consumer folder whose node_modules holds the package under its published name.
