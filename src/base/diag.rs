@@ -209,28 +209,13 @@ pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let a: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
-    if a.len() > 64 {
-        return None;
-    }
-    let max = (a.len() / 3).max(1);
-    let mut b: Vec<char> = Vec::with_capacity(64);
-    let mut rows = Default::default();
+    let max = (name.chars().count() / 3).max(1);
+    let lower = name.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates.into_iter().take(2000) {
-        // The length difference alone is a lower bound of the distance.
-        let len = c.chars().count();
-        if len > 64 || len.abs_diff(a.len()) > max {
-            continue;
-        }
-        b.clear();
-        b.extend(c.chars().map(|c| c.to_ascii_lowercase()));
-        let limit = best.map_or(max, |(bd, _)| bd - 1);
-        if let Some(d) = distance_within(&a, &b, limit, &mut rows) {
+        let d = distance(&lower, &c.to_ascii_lowercase());
+        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
-            if d == 0 {
-                break;
-            }
         }
     }
     best.map(|(_, c)| c)
@@ -253,57 +238,38 @@ pub fn quote_help(s: &str) -> String {
     out
 }
 
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) of `a` and `b`
-/// when it is at most `limit`; `None` as soon as every alignment costs more (the minimum of a
-/// row never decreases). Three rolling rows live in `rows`, reused between calls.
-fn distance_within(
-    a: &[char],
-    b: &[char],
-    limit: usize,
-    rows: &mut [Vec<usize>; 3],
-) -> Option<usize> {
-    let [prev2, prev, cur] = rows;
-    prev.clear();
-    prev.extend(0..=b.len());
-    prev2.clear();
-    prev2.resize(b.len() + 1, 0);
-    let mut a_prev = None;
-    for (i, &ca) in a.iter().enumerate() {
-        cur.clear();
-        cur.push(i + 1);
-        let mut left = i + 1;
-        let mut row_min = left;
-        let mut b_prev = None;
-        for (j, &cb) in b.iter().enumerate() {
-            let diag = prev.get(j).copied().unwrap_or(usize::MAX - 1);
-            let up = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1);
-            let mut v = (up + 1).min(left + 1).min(diag + usize::from(ca != cb));
-            if a_prev == Some(cb) && b_prev == Some(ca) {
-                if let Some(t) = j.checked_sub(1).and_then(|k| prev2.get(k)) {
-                    v = v.min(t + 1);
-                }
-            }
-            cur.push(v);
-            left = v;
-            row_min = row_min.min(v);
-            b_prev = Some(cb);
-        }
-        if row_min > limit {
-            return None;
-        }
-        std::mem::swap(prev2, prev);
-        std::mem::swap(prev, cur);
-        a_prev = Some(ca);
-    }
-    prev.last().copied().filter(|d| *d <= limit)
-}
-
-/// The full distance, for tests.
-#[cfg(test)]
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    distance_within(&a, &b, usize::MAX - 1, &mut Default::default()).unwrap_or(usize::MAX)
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    let at = |i: usize, j: usize| i * w + j;
+    for (i, cell) in d.iter_mut().step_by(w).enumerate() {
+        *cell = i;
+    }
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let del = d.get(at(i, j + 1)).copied().unwrap_or(usize::MAX - 1) + 1;
+            let ins = d.get(at(i + 1, j)).copied().unwrap_or(usize::MAX - 1) + 1;
+            let sub = d.get(at(i, j)).copied().unwrap_or(usize::MAX - 1) + cost;
+            let mut v = del.min(ins).min(sub);
+            if i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) {
+                v = v.min(d.get(at(i - 1, j - 1)).copied().unwrap_or(usize::MAX - 1) + 1);
+            }
+            if let Some(cell) = d.get_mut(at(i + 1, j + 1)) {
+                *cell = v;
+            }
+        }
+    }
+    d.last().copied().unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -346,7 +312,7 @@ mod tests {
 
     #[test]
     #[allow(clippy::indexing_slicing)]
-    fn bounded_distance_agrees_with_the_full_matrix() {
+    fn distance_agrees_with_the_textbook_matrix() {
         let mut seed = 0x2545_f491_u64;
         let mut next = |n: u64| {
             seed ^= seed << 13;
@@ -354,7 +320,6 @@ mod tests {
             seed ^= seed << 17;
             seed % n
         };
-        let mut rows = Default::default();
         for _ in 0..20_000 {
             let word = |next: &mut dyn FnMut(u64) -> u64| -> Vec<char> {
                 let len = next(9);
@@ -362,14 +327,8 @@ mod tests {
             };
             let a = word(&mut next);
             let b = word(&mut next);
-            let limit = next(6) as usize;
-            let full = reference(&a, &b);
-            let bounded = distance_within(&a, &b, limit, &mut rows);
-            assert_eq!(
-                bounded,
-                (full <= limit).then_some(full),
-                "{a:?} {b:?} {limit}"
-            );
+            let (sa, sb): (String, String) = (a.iter().collect(), b.iter().collect());
+            assert_eq!(distance(&sa, &sb), reference(&a, &b), "{a:?} {b:?}");
         }
     }
 }
