@@ -37,7 +37,9 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
 fi
 
 # A Japanese font, so screenshots of Japanese callouts are readable (the tests check text, not pixels).
-if ! fc-list 2>/dev/null | grep -qi "IPAGothic"; then
+# (grep reads all of fc-list's output: with `grep -q` the early exit makes fc-list fail with
+# SIGPIPE, and under pipefail the font would be reinstalled on every run.)
+if ! fc-list 2>/dev/null | grep -i "IPAGothic" >/dev/null; then
   log "installing fonts-ipafont-gothic"
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq fonts-ipafont-gothic >/dev/null 2>&1 \
