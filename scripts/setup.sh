@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*"; }
 
 # 1. The wasm target for the machine's one Rust toolchain.
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if ! rustup target list --installed | grep -x wasm32-unknown-unknown >/dev/null; then
   log "adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
 for comp in clippy rustfmt; do
-  if ! rustup component list --installed 2>/dev/null | grep -q "^$comp"; then
+  if ! rustup component list --installed 2>/dev/null | grep "^$comp" >/dev/null; then
     log "adding rust component $comp"
     rustup component add "$comp"
   fi
