@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use crate::base::diag::{Diagnostic, PathSeg};
+use crate::base::diag::{path_text, Diagnostic};
 use crate::base::out::{to_json, ToJson};
 use crate::browser::Persist;
 use crate::catalog::Kind;
@@ -155,27 +155,6 @@ pub fn validate_config(
         },
     };
     to_js(&report)
-}
-
-/// "`rules`, 3, `when`" as `rules[3].when`.
-fn path_text(path: &[PathSeg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            PathSeg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            PathSeg::Index(i) => {
-                s.push('[');
-                crate::base::num::push_int(&mut s, *i as i64);
-                s.push(']');
-            }
-        }
-    }
-    s
 }
 
 pub(crate) fn config_error(errors: &[Diagnostic]) -> JsValue {

@@ -2,29 +2,12 @@
 
 use std::io::{self, Write};
 
-use upgrade_prompts::base::diag::{Diagnostic, PathSeg};
+use upgrade_prompts::base::diag::{path_text, Diagnostic};
 use upgrade_prompts::base::out::to_json;
 
 use crate::audience::{Opportunity, SimulationReport};
 use crate::input::FileProblem;
 use crate::run::Outcome;
-
-/// A path as `account.plan` or `rules[3].when`.
-pub fn path_text(path: &[PathSeg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            PathSeg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            PathSeg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
-}
 
 /// `file: error[code] at path: message (help)`.
 pub fn diagnostic_line(file: &str, d: &Diagnostic) -> String {

@@ -192,6 +192,27 @@ impl Diagnostic {
 /// Most errors (and warnings) listed in one report; the rest are counted.
 pub const MAX_REPORTED: usize = 500;
 
+/// "`rules`, 3, `when`" as `rules[3].when`.
+pub fn path_text(path: &[PathSeg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            PathSeg::Index(i) => {
+                s.push('[');
+                super::num::push_int(&mut s, *i as i64);
+                s.push(']');
+            }
+        }
+    }
+    s
+}
+
 /// Cuts a list of diagnostics to [`MAX_REPORTED`], counting the rest in a last entry.
 pub fn truncate(list: &mut Vec<Diagnostic>) {
     if list.len() > MAX_REPORTED {
