@@ -10,14 +10,12 @@ cd "$(dirname "$0")/.."
 
 name=upgrade_prompts
 audience=upgrade_prompts_audience
-cargo build --release --lib --target wasm32-unknown-unknown --quiet
-cargo build --release --lib --target wasm32-unknown-unknown --quiet --features audience \
-  --target-dir target/audience
+# scripts/wasm-cargo.sh picks the toolchain (the lean nightly build where it exists).
+runtime_wasm=$(scripts/wasm-cargo.sh)
+audience_wasm=$(scripts/wasm-cargo.sh --features audience --target-dir target/audience)
 rm -rf pkg
-wasm-bindgen --target web --out-dir pkg --out-name "$name" \
-  "target/wasm32-unknown-unknown/release/$name.wasm"
-wasm-bindgen --target web --out-dir pkg/audience --out-name "$audience" \
-  "target/audience/wasm32-unknown-unknown/release/$name.wasm"
+wasm-bindgen --target web --out-dir pkg --out-name "$name" "$runtime_wasm"
+wasm-bindgen --target web --out-dir pkg/audience --out-name "$audience" "$audience_wasm"
 optimize() {
   node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
@@ -32,5 +30,5 @@ for f in "pkg/${name}_bg.wasm:$raw" "pkg/audience/${audience}_bg.wasm:$raw_audie
   file=${f%%:*}
   opt=$(stat -c %s "$file")
   gz=$(gzip -9 -c "$file" | wc -c)
-  echo "$file: ${f##*:} bytes after wasm-bindgen, ${opt} after wasm-opt -Oz, ${gz} gzipped"
+  echo "$file: ${f##*:} bytes after wasm-bindgen, ${opt} after wasm-opt -Oz, ${gz} gzipped ($(cat build/wasm-build.txt) build)"
 done

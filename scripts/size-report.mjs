@@ -116,8 +116,19 @@ function wasmOptPath(root) {
 function build(opts, meta) {
   const { root, outDir } = opts;
   const name = meta.crateName;
-  run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown"], root);
-  const input = join(meta.targetDir, "wasm32-unknown-unknown", "release", `${name}.wasm`);
+  // The same cargo build as scripts/build.sh (scripts/wasm-cargo.sh picks the toolchain and
+  // prints the .wasm's path); a checkout from before that script builds with plain cargo.
+  let input = join(meta.targetDir, "wasm32-unknown-unknown", "release", `${name}.wasm`);
+  const wasmCargo = join(root, "scripts", "wasm-cargo.sh");
+  if (existsSync(wasmCargo)) {
+    log(`${wasmCargo} --target-dir ${meta.targetDir}`);
+    const r = spawnSync("bash", [wasmCargo, "--target-dir", meta.targetDir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", 2] });
+    if (r.status !== 0) fail(`scripts/wasm-cargo.sh exited with status ${r.status}`);
+    input = r.stdout.trim().split("\n").pop();
+    if (!input.startsWith("/")) input = join(root, input);
+  } else {
+    run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown"], root);
+  }
   if (!existsSync(input)) fail(`${input} was not built`);
   mkdirSync(outDir, { recursive: true });
   run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", outDir, "--out-name", name, input], root);
