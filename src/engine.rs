@@ -167,7 +167,13 @@ impl Engine {
     /// Reads a context once, for several questions (`host_now`, ms since the epoch, stands in
     /// for a missing `now`).
     pub fn session(&self, context_json: String, host_now: f64) -> Session {
-        let facts = facts::read_str(&self.catalog, context_json, host_now);
+        self.session_of(context_json, host_now, false)
+    }
+
+    /// [`Engine::session`] for text that `JSON.stringify` wrote from an object, whose keys
+    /// cannot repeat (`keys_unique`: the check for repeated keys is skipped).
+    pub fn session_of(&self, context_json: String, host_now: f64, keys_unique: bool) -> Session {
+        let facts = facts::read_str(&self.catalog, context_json, host_now, keys_unique);
         self.observe(facts.now);
         Session::new(Rc::clone(&self.catalog), facts)
     }

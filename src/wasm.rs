@@ -199,8 +199,10 @@ pub struct PromptEngine {
 
 fn read_session(engine: &Engine, context: &JsValue) -> Session {
     let now = js_sys::Date::now();
+    // An object's JSON text (written by JSON.stringify) cannot repeat a key; a string can.
+    let keys_unique = !context.is_string();
     match json_of(context, "context", crate::facts::MAX_CONTEXT_BYTES) {
-        Ok(text) => engine.session(text, now),
+        Ok(text) => engine.session_of(text, now, keys_unique),
         Err(problem) => engine.unreadable(problem, now),
     }
 }

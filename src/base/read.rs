@@ -13,6 +13,9 @@ pub struct Reader {
     pub errors: Vec<Diagnostic>,
     /// Warnings found.
     pub warnings: Vec<Diagnostic>,
+    /// The text was written by a serializer that cannot repeat a key in an object (JavaScript's
+    /// `JSON.stringify` of an object): checks for repeated keys are skipped.
+    pub keys_unique: bool,
 }
 
 impl Reader {

@@ -35,7 +35,9 @@ const ACCOUNT_FIELDS: &[&str] = &[
 ];
 
 /// Reads a context given as JSON text. `host_now` (ms since epoch) is used when `now` is absent.
-pub fn read_str(model: &Model, json: String, host_now: f64) -> Facts {
+/// `keys_unique`: the text is `JSON.stringify` of an object, so no object in it repeats a key
+/// and the check for repeated keys is skipped.
+pub fn read_str(model: &Model, json: String, host_now: f64, keys_unique: bool) -> Facts {
     if json.len() > MAX_CONTEXT_BYTES {
         let msg = format!(
             "context is {} bytes; the limit is {MAX_CONTEXT_BYTES}",
@@ -58,7 +60,10 @@ pub fn read_str(model: &Model, json: String, host_now: f64) -> Facts {
         }
     };
     let mut f = Facts::empty(model, host_now);
-    let mut r = Reader::default();
+    let mut r = Reader {
+        keys_unique,
+        ..Reader::default()
+    };
     if let Some(root) = doc.root() {
         read_root(&mut r, model, root, &mut f);
     }
@@ -169,6 +174,9 @@ fn read_root(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
 /// Warns when an object of the context repeats a key (possible in JSON text, not in an object
 /// from JavaScript): which one counts would be up to the reader.
 fn repeated(r: &mut Reader, o: Val<'_>, path: &At<'_>) {
+    if r.keys_unique {
+        return;
+    }
     if let Some(k) = o.repeated_key() {
         r.warn(
             "duplicate_key",

@@ -94,3 +94,21 @@ test("a hundred thousand random events keep the exported state small", () => {
   assert.ok(size < 50_000, `${size} bytes`);
   stillAnswers(engine);
 });
+
+test("a context string that repeats a key is warned about; an object (whose keys cannot repeat) skips the check", () => {
+  const engine = new pkg.PromptEngine(team);
+  const text = JSON.stringify(context);
+  const repeated = text.replace('"account":{', '"account":{"plan":"free",');
+  assert.notEqual(repeated, text);
+  const dup = (ev) => ev.warnings.filter((w) => w.code === "duplicate_key");
+  const fromText = dup(engine.evaluate(repeated));
+  assert.equal(fromText.length, 1, JSON.stringify(fromText));
+  assert.deepEqual(fromText[0].path, ["account", "plan"]);
+  assert.equal(dup(engine.session(repeated).evaluate()).length, 1);
+  // The same context as an object: JSON.stringify cannot write a key twice, so no warning.
+  assert.equal(dup(engine.evaluate(JSON.parse(repeated))).length, 0);
+  // A proxy whose ownKeys lists a key twice is refused by JavaScript itself, not read twice.
+  const twice = new Proxy({ a: 1 }, { ownKeys: () => ["a", "a"] });
+  const ev = engine.evaluate(twice);
+  assert.ok(ev.errors.length > 0 && ev.errors[0].code, JSON.stringify(ev.errors));
+});
