@@ -72,17 +72,25 @@ pub type Path = Vec<PathSeg>;
 pub trait PathLike {
     /// The path as a list of steps.
     fn path(&self) -> Path;
+    /// The path as the start of a lazy one (steps below it are built only on error).
+    fn at(&self) -> At<'_>;
 }
 
 impl PathLike for [PathSeg] {
     fn path(&self) -> Path {
         self.to_vec()
     }
+    fn at(&self) -> At<'_> {
+        At::Prefix(self)
+    }
 }
 
 impl PathLike for Vec<PathSeg> {
     fn path(&self) -> Path {
         self.clone()
+    }
+    fn at(&self) -> At<'_> {
+        At::Prefix(self)
     }
 }
 
@@ -96,6 +104,8 @@ pub enum At<'a> {
     Key(&'a At<'a>, &'a str),
     /// An index below a parent.
     Index(&'a At<'a>, usize),
+    /// A path already built (where a lazy path starts below an eager one).
+    Prefix(&'a [PathSeg]),
 }
 
 impl<'a> At<'a> {
@@ -112,6 +122,7 @@ impl<'a> At<'a> {
     fn build(&self, out: &mut Path) {
         match self {
             At::Root => {}
+            At::Prefix(steps) => out.extend_from_slice(steps),
             At::Key(p, k) => {
                 p.build(out);
                 out.push(PathSeg::Key((*k).to_owned()));
@@ -129,6 +140,9 @@ impl PathLike for At<'_> {
         let mut p = Vec::new();
         self.build(&mut p);
         p
+    }
+    fn at(&self) -> At<'_> {
+        *self
     }
 }
 

@@ -5,7 +5,7 @@ use super::model::{CalloutKind, Kind, Model, Severity};
 use super::schema::{CatalogSchema, Locals};
 use super::template::{read_localized, read_url, Localized};
 use crate::base::date;
-use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
+use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike, PathSeg};
 use crate::base::json::Val;
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
@@ -219,12 +219,13 @@ fn opt_number(
     r: &mut Reader,
     o: Val<'_>,
     key: &str,
-    path: &[PathSeg],
+    path: &(impl PathLike + ?Sized),
     min: f64,
     max: f64,
 ) -> Option<f64> {
     let v = o.get(key)?;
-    let p = join(path, key);
+    let base = path.at();
+    let p = base.key(key);
     let n = r.number(v, &p)?;
     if n < min || n > max {
         r.error(
@@ -243,13 +244,19 @@ fn opt_number(
 }
 
 /// A whole number from 0 to `max`.
-fn opt_count(r: &mut Reader, o: Val<'_>, key: &str, path: &[PathSeg], max: f64) -> Option<u32> {
+fn opt_count(
+    r: &mut Reader,
+    o: Val<'_>,
+    key: &str,
+    path: &(impl PathLike + ?Sized),
+    max: f64,
+) -> Option<u32> {
     let n = opt_number(r, o, key, path, 0.0, max)?;
     if n.fract() != 0.0 {
         r.error(
             "invalid_value",
             format!("`{key}` must be a whole number, found `{}`", js(n)),
-            &join(path, key),
+            &path.at().key(key),
         );
         return None;
     }
@@ -395,14 +402,15 @@ pub(crate) fn read_policy(
             .flat_map(|x| x.items())
             .enumerate()
         {
-            let rp = join(&p, i);
+            let rules = At::Prefix(&p);
+            let rp = rules.index(i);
             if let Some(mut rule) = read_rule(r, rv, &rp, model, &policy.placements) {
                 rule.when.share_slots(slots);
                 if !seen.insert(rule.id.clone()) {
                     r.error(
                         "duplicate_id",
                         format!("duplicate rule id `{}`", rule.id),
-                        &join(&rp, "id"),
+                        &rp.key("id"),
                     );
                     continue;
                 }
@@ -413,10 +421,10 @@ pub(crate) fn read_policy(
     policy
 }
 
-fn check_placement(
+fn check_placement<P: PathLike + ?Sized>(
     r: &mut Reader,
     name: &str,
-    path: &[PathSeg],
+    path: &P,
     placements: &[(String, Option<u32>)],
 ) -> bool {
     if placements.iter().any(|(p, _)| p == name) {
@@ -496,7 +504,7 @@ const RULE_FIELDS: &[&str] = &[
 fn read_rule(
     r: &mut Reader,
     v: Val<'_>,
-    rp: &[PathSeg],
+    rp: &At<'_>,
     model: &Model,
     placements: &[(String, Option<u32>)],
 ) -> Option<Rule> {
@@ -504,10 +512,10 @@ fn read_rule(
     let before = r.errors.len();
     let id = r
         .required(o, "id", rp)
-        .and_then(|x| r.id(x, &join(rp, "id"), false));
+        .and_then(|x| r.id(x, &rp.key("id"), false));
     let kind = match o.get("kind") {
         Some(k) => {
-            let kp = join(rp, "kind");
+            let kp = rp.key("kind");
             r.string(k, &kp).and_then(|s| {
                 let found = CalloutKind::parse(&s);
                 if found.is_none() {
@@ -529,7 +537,7 @@ fn read_rule(
     };
     let placement = match o.get("placement") {
         Some(pv) => {
-            let pp = join(rp, "placement");
+            let pp = rp.key("placement");
             r.string(pv, &pp)
                 .filter(|s| check_placement(r, s, &pp, placements))
         }
@@ -539,7 +547,7 @@ fn read_rule(
     let severity = match o.get("severity") {
         None => Severity::Info,
         Some(sv) => {
-            let sp = join(rp, "severity");
+            let sp = rp.key("severity");
             match r.string(sv, &sp).as_deref() {
                 Some("info") => Severity::Info,
                 Some("warning") => Severity::Warning,
@@ -568,7 +576,7 @@ fn read_rule(
     };
     let when = match o.get("when") {
         Some(w) => {
-            let wp = join(rp, "when");
+            let wp = rp.key("when");
             let when_schema = CatalogSchema {
                 model,
                 locals: Locals::default(),
@@ -581,7 +589,7 @@ fn read_rule(
                             r.errors.push(Diagnostic {
                                 code: e.code,
                                 message: e.message,
-                                path: wp.clone(),
+                                path: wp.path(),
                                 help: e.help,
                                 span: Some(e.span),
                             });
@@ -599,7 +607,7 @@ fn read_rule(
     let msg_fields = &["title", "body", "cta"];
     let message = match o.get("message") {
         Some(m) => {
-            let mp = join(rp, "message");
+            let mp = rp.key("message");
             let loc = read_localized(r, m, &mp, &schema, msg_fields);
             if loc.iter().all(|(_, f)| f.title.is_none()) && r.errors.len() == before {
                 r.error(
@@ -618,7 +626,7 @@ fn read_rule(
     let target = match o.get("target") {
         None => RuleTarget::Auto,
         Some(tv) => {
-            let tp = join(rp, "target");
+            let tp = rp.key("target");
             match r.string(tv, &tp).as_deref() {
                 Some("rightSize") => RuleTarget::RightSize,
                 Some(t) => match (model.find(Kind::Plan, t), model.find(Kind::Addon, t)) {
@@ -658,12 +666,12 @@ fn read_rule(
         );
     }
     let cta_url = o.get("cta").and_then(|c| {
-        let cp = join(rp, "cta");
+        let cp = rp.key("cta");
         let co = r.object(c, &cp, &["url"])?;
-        read_url(r, co.get("url"), &join(&cp, "url"))
+        read_url(r, co.get("url"), &cp.key("url"))
     });
     let cap = o.get("cap").and_then(|c| {
-        let cp = join(rp, "cap");
+        let cp = rp.key("cap");
         let co = r.object(c, &cp, &["maxImpressions", "perDays"])?;
         let max = opt_count(r, co, "maxImpressions", &cp, 1e6);
         let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
@@ -677,7 +685,7 @@ fn read_rule(
     });
     let experiment = o
         .get("experiment")
-        .and_then(|e| read_experiment(r, e, &join(rp, "experiment"), &schema, placements));
+        .and_then(|e| read_experiment(r, e, &rp.key("experiment").path(), &schema, placements));
     let active_from = date_field(r, o, "activeFrom", rp);
     let active_until = date_field(r, o, "activeUntil", rp);
     if let (Some(f), Some(u)) = (active_from, active_until) {
@@ -685,16 +693,16 @@ fn read_rule(
             r.error(
                 "invalid_period",
                 "`activeUntil` must be after `activeFrom`",
-                &join(rp, "activeUntil"),
+                &rp.key("activeUntil"),
             );
         }
     }
     let ignore_readiness = o
         .get("ignoreReadiness")
-        .and_then(|b| r.bool(b, &join(rp, "ignoreReadiness")))
+        .and_then(|b| r.bool(b, &rp.key("ignoreReadiness")))
         .unwrap_or(false);
     if let Some(d) = o.get("description") {
-        r.string(d, &join(rp, "description"));
+        r.string(d, &rp.key("description"));
     }
     if r.errors.len() != before {
         return None;
@@ -719,9 +727,9 @@ fn read_rule(
     })
 }
 
-fn date_field(r: &mut Reader, o: Val<'_>, key: &str, rp: &[PathSeg]) -> Option<f64> {
+fn date_field(r: &mut Reader, o: Val<'_>, key: &str, rp: &At<'_>) -> Option<f64> {
     let v = o.get(key)?;
-    let p = join(rp, key);
+    let p = rp.key(key);
     let s = r.string(v, &p)?;
     let t = date::parse(&s);
     if t.is_none() {
@@ -807,7 +815,7 @@ fn read_experiment(
                 read_localized(
                     r,
                     m,
-                    &join(&ip, "message"),
+                    &At::Prefix(&join(&ip, "message")),
                     schema,
                     &["title", "body", "cta"],
                 )

@@ -7,7 +7,7 @@
 
 use super::model::Model;
 use super::schema::{split, tag, tf, CatalogSchema, Locals};
-use crate::base::diag::{did_you_mean, join, Diagnostic, PathSeg};
+use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike};
 use crate::base::json::Val;
 use crate::base::read::Reader;
 use crate::expr::{Schema, Slot, Span};
@@ -172,7 +172,7 @@ impl Template {
 }
 
 /// Reads an optional URL at `path` and checks it (see [`check_url`]).
-pub(crate) fn read_url(r: &mut Reader, v: Option<Val<'_>>, path: &[PathSeg]) -> Option<String> {
+pub(crate) fn read_url(r: &mut Reader, v: Option<Val<'_>>, path: &At<'_>) -> Option<String> {
     let s = r.string(v?, path)?;
     match check_url(&s) {
         Ok(()) => Some(s),
@@ -500,7 +500,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             model,
             locals: key_locals("featureGate"),
         };
-        let loc = read_localized(r, fg, &p, &schema, &["title", "body", "cta"]);
+        let loc = read_localized(r, fg, &At::Prefix(&p), &schema, &["title", "body", "cta"]);
         set_entry(&mut set.overrides, "featureGate", loc);
     }
     if let Some(ul) = o.get("usageLimit") {
@@ -518,7 +518,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                 let loc = read_localized(
                     r,
                     mv,
-                    &join(&p, state),
+                    &At::Prefix(&join(&p, state)),
                     &schema,
                     &["title", "body", "bodyForecast", "cta"],
                 );
@@ -560,7 +560,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                         );
                         continue;
                     }
-                    if let Some(t) = template(r, text, &lp, &schema) {
+                    if let Some(t) = template(r, text, &At::Prefix(&lp), &schema) {
                         loc.push((
                             tag,
                             Fields {
@@ -591,7 +591,7 @@ pub fn valid_locale(tag: &str) -> bool {
 pub(crate) fn template(
     r: &mut Reader,
     v: Val<'_>,
-    path: &[PathSeg],
+    path: &At<'_>,
     schema: &dyn Schema,
 ) -> Option<Template> {
     let s = r.string(v, path)?;
@@ -602,7 +602,7 @@ pub(crate) fn template(
                 r.errors.push(Diagnostic {
                     code,
                     message,
-                    path: path.to_vec(),
+                    path: path.path(),
                     help,
                     span: Some(span),
                 });
@@ -616,13 +616,13 @@ pub(crate) fn template(
 pub(crate) fn read_localized(
     r: &mut Reader,
     v: Val<'_>,
-    path: &[PathSeg],
+    path: &At<'_>,
     schema: &dyn Schema,
     fields: &[&str],
 ) -> Localized {
     let mut out = Localized::new();
     for (l, fv) in r.map(v, path).into_iter().flat_map(|x| x.entries()) {
-        let lp = join(path, l);
+        let lp = path.key(l);
         if !valid_locale(l) {
             let help = did_you_mean(l, ["en", "ja"]);
             r.error_help(
@@ -647,7 +647,7 @@ pub(crate) fn read_localized(
         };
         let mut f = Fields::default();
         for (name, tv) in o.entries() {
-            let tp = join(&lp, name);
+            let tp = lp.key(name);
             // A title must say something: a blank one would render an empty callout.
             if name == "title" && tv.as_text().is_some_and(|t| t.trim().is_empty()) {
                 r.error("empty_string", "a title must not be empty", &tp);
