@@ -679,7 +679,7 @@ fn read_rule(
             r.error("missing_field", "missing field `maxImpressions`", &cp);
         }
         Some(Cap {
-            max_impressions: max? as u32,
+            max_impressions: max?,
             per_days: per.unwrap_or(3650.0),
         })
     });
