@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds this crate's release wasm and prints the path of the .wasm on stdout.
 #
-#   scripts/wasm-cargo.sh [--features F] [--target-dir DIR]
+#   scripts/wasm-cargo.sh [--features F] [--target-dir DIR] [--speed]
+#
+# --speed compiles for speed (opt-level 3) instead of size: the build the Node entries load,
+# where the size of the binary does not matter to page loads.
 #
 # Two ways to build, chosen here so that scripts/build.sh and scripts/size-report.mjs agree:
 # - "lean" (used when the nightly toolchain and its rust-src component are on the machine):
@@ -20,6 +23,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --features) features=(--features "$2"); shift 2 ;;
     --target-dir) target_dir=$2; shift 2 ;;
+    --speed) export CARGO_PROFILE_RELEASE_OPT_LEVEL=3; shift ;;
     *) echo "wasm-cargo: unknown argument: $1" >&2; exit 2 ;;
   esac
 done

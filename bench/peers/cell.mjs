@@ -1,10 +1,10 @@
 // One cell of the peer benchmark, run in its own Node process so that no cell inherits another's
 // JIT state or heap: `node bench/peers/cell.mjs '<spec JSON>'`. Prints one line of JSON with the
 // result. Specs:
-//   { "kind": "eval", "engine": "ours" | "growthbook" | "jl-interpreted" | "jl-compiled",
+//   { "kind": "eval", "engine": "ours" | "ours-browser" | "growthbook" | "jl-interpreted" | "jl-compiled",
 //     "count": 10, "mode": "fresh" | "same" }        median ns per full evaluation
-//   { "kind": "compile", "what": "ours" | "jl-build" | "jl-first-run", "count": 1000 }
-//   { "kind": "marginal", "count": 1000 }             ns per non-matching rule in wasm
+//   { "kind": "compile", "what": "ours" | "ours-browser" | "jl-build" | "jl-first-run", "count": 1000 }
+//   { "kind": "marginal", "count": 1000, "build": "node" | "browser" }   ns per non-matching rule
 //   { "kind": "session" }                             ns per session checkFeature after the first
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,8 +54,14 @@ function summarize(samples, perRound) {
   return { medianNs: at(0.5), p10Ns: at(0.1), p90Ns: at(0.9), rounds: s.length, perRound };
 }
 
-async function loadOurs() {
-  return import(path.join(root, "pkg/node.js"));
+// "node": the package's Node entry (the speed build). "browser": the size build that browsers
+// fetch (pkg/upgrade_prompts_bg.wasm with its glue), run here in Node for comparison.
+async function loadOurs(build = "node") {
+  if (build === "node") return import(path.join(root, "pkg/node.js"));
+  const { readFileSync } = await import("node:fs");
+  const glue = await import(path.join(root, "pkg/upgrade_prompts.js"));
+  glue.initSync({ module: readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm")) });
+  return glue;
 }
 
 // Builds the "full evaluation" function of one engine: every rule's condition over the
@@ -63,8 +69,8 @@ async function loadOurs() {
 async function evaluator(engine, w) {
   const { rules } = w;
   const ids = rules.map((r) => r.id);
-  if (engine === "ours") {
-    const { PromptEngine } = await loadOurs();
+  if (engine === "ours" || engine === "ours-browser") {
+    const { PromptEngine } = await loadOurs(engine === "ours" ? "node" : "browser");
     const e = new PromptEngine(w.config);
     return (ctx) => e.evaluate(ctx).callouts;
   }
@@ -116,8 +122,8 @@ async function evalCell({ engine, count, mode }) {
 async function compileCell({ what, count }) {
   const w = workload(count);
   const opts = { rounds: 15, roundMs: 0, warmupMs: 300 };
-  if (what === "ours") {
-    const { PromptEngine } = await loadOurs();
+  if (what === "ours" || what === "ours-browser") {
+    const { PromptEngine } = await loadOurs(what === "ours" ? "node" : "browser");
     return measure(() => new PromptEngine(w.config).free(), opts);
   }
   const { LogicEngine } = await import("json-logic-engine");
@@ -140,8 +146,8 @@ async function compileCell({ what, count }) {
 
 // Evaluation with `count` non-matching rules and with none, over the same catalog, in
 // alternating rounds so that both see the same machine load.
-async function marginalCell({ count }) {
-  const { PromptEngine } = await loadOurs();
+async function marginalCell({ count, build }) {
+  const { PromptEngine } = await loadOurs(build);
   const m = marginalConfigs(count);
   const withRules = new PromptEngine(m.withRules);
   const base = new PromptEngine(m.base);

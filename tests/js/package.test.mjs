@@ -11,7 +11,7 @@ const pkg = await import(path.join(root, "pkg/node.js"));
 const HOST_NOW_ISO = "2026-11-24T09:00:00Z";
 
 // Same steps as tests/common/mod.rs; `box.engine` is replaced by `exportRestore`.
-function runCheck(box, config, context, check) {
+function runCheck(box, config, context, check, Engine = pkg.PromptEngine) {
   const ctx = check.context ? merge(context, check.context) : context;
   if ("checkFeature" in check) return box.engine.checkFeature(check.checkFeature, ctx);
   if ("checkUsage" in check) return box.engine.checkUsage(check.checkUsage, ctx);
@@ -19,7 +19,7 @@ function runCheck(box, config, context, check) {
   if ("record" in check) return box.engine.record(check.record);
   if ("exportRestore" in check) {
     const state = JSON.parse(JSON.stringify(box.engine.exportState()));
-    box.engine = new pkg.PromptEngine(config, { state });
+    box.engine = new Engine(config, { state });
     return state;
   }
   throw new Error(`unknown check ${JSON.stringify(check)}`);
@@ -123,6 +123,31 @@ test("wasm results are byte-identical to native results on every fixture", () =>
     });
   }
   assert.ok(compared >= 40, `only ${compared} results compared`);
+});
+
+test("the browser build (size) answers byte for byte like the Node entry (speed build) on every fixture", async () => {
+  const web = await import(path.join(root, "pkg/upgrade_prompts.js"));
+  await web.default({ module_or_path: readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm")) });
+  assert.notEqual(web.PromptEngine, pkg.PromptEngine, "two separate builds");
+  let compared = 0;
+  for (const { name, fx, config, context } of scenarios()) {
+    const node = { engine: new pkg.PromptEngine(config) };
+    const browser = { engine: new web.PromptEngine(config) };
+    fx.checks.forEach((c, i) => {
+      const a = JSON.stringify(runCheck(node, config, pinned(context), c));
+      const b = JSON.stringify(runCheck(browser, config, pinned(context), c, web.PromptEngine));
+      assert.equal(b, a, `${name} check ${i}`);
+      compared++;
+    });
+    assert.equal(JSON.stringify(browser.engine.warnings), JSON.stringify(node.engine.warnings), name);
+  }
+  assert.ok(compared >= 40, `only ${compared} results compared`);
+  // Invalid configs: the same report from both.
+  const bad = readJson("www/samples/team.json");
+  bad.plans[0].lables = "x";
+  bad.rules = [{ id: "r", kind: "upsell", when: "usage.seat.ratio > 1 &&", message: { en: { title: "{nope}" } } }];
+  assert.equal(JSON.stringify(web.validateConfig(bad)), JSON.stringify(pkg.validateConfig(bad)));
+  assert.ok(pkg.validateConfig(bad).errors.length >= 3);
 });
 
 test("a session answers like one-off calls on every fixture", () => {
