@@ -235,6 +235,17 @@ impl<'a> Lexer<'a> {
 
     fn string(&mut self, quote: char, at: u32) -> Result<Token<'a>, ExprError> {
         let start = self.pos - quote.len_utf8();
+        // Fast path: no escape before the closing quote, so the text is a slice of the source.
+        let rest = self.rest().as_bytes();
+        if let Some(end) = rest.iter().position(|&b| b == quote as u8 || b == b'\\') {
+            if rest.get(end) == Some(&(quote as u8)) {
+                let text = self.rest().get(..end).unwrap_or("");
+                self.pos += end + 1;
+                let chars = text.chars().count() as u32;
+                self.at = self.at.saturating_add(chars).saturating_add(1);
+                return Ok(self.token(Tok::Str(text.into()), start, at));
+            }
+        }
         let mut out = String::new();
         loop {
             let (esc_start, esc_at) = (self.pos, self.at);

@@ -206,6 +206,18 @@ fn unterminated_string() {
 }
 
 #[test]
+fn string_literals_count_characters_not_bytes() {
+    // Without escapes (the source slice is the value) and with one, spans are in characters.
+    for src in ["'日本語' == 1 #", "'日\\n本' == 1 #", "\"é\" in ['x'] #"] {
+        let e = err1(src);
+        let at = src.chars().count() as u32 - 1;
+        assert_eq!((e.code, e.span), ("syntax_error", sp(at, at + 1)), "{src}");
+    }
+    assert_eq!(value("'日本' + '語'"), s("日本語"));
+    assert_eq!(value("'a\\'b' + \"c\""), s("a'bc"));
+}
+
+#[test]
 fn invalid_number() {
     let e = err1("usage.seats.ratio >= 0.8.1");
     assert_eq!((e.code, e.span), ("invalid_number", sp(21, 26)));
