@@ -320,15 +320,20 @@ impl Parser<'_, '_> {
             tape: self.tape,
             i: node,
         };
-        let keys: Vec<(&str, u32)> = obj.key_nodes().collect();
-        if keys.len() <= 16 {
-            for (i, (k, n)) in keys.iter().enumerate() {
-                if keys.iter().take(i).any(|(e, _)| e == k) {
-                    return Some(*n);
+        // Up to 16 keys (nearly every object of a config) are compared on the stack.
+        if obj.len() <= 16 {
+            let mut seen = [""; 16];
+            for (i, (k, n)) in obj.key_nodes().enumerate() {
+                if seen.get(..i).unwrap_or(&[]).contains(&k) {
+                    return Some(n);
+                }
+                if let Some(slot) = seen.get_mut(i) {
+                    *slot = k;
                 }
             }
             return None;
         }
+        let keys: Vec<(&str, u32)> = obj.key_nodes().collect();
         let mut sorted = keys.clone();
         super::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
         let dup = sorted.windows(2).find_map(|w| match w {

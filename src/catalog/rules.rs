@@ -516,14 +516,14 @@ fn read_rule(
     let kind = match o.get("kind") {
         Some(k) => {
             let kp = rp.key("kind");
-            r.string(k, &kp).and_then(|s| {
-                let found = CalloutKind::parse(&s);
+            r.str(k, &kp).and_then(|s| {
+                let found = CalloutKind::parse(s);
                 if found.is_none() {
                     r.error_help(
                         "unknown_kind",
                         format!("unknown rule kind `{s}`"),
                         &kp,
-                        did_you_mean(&s, KINDS.iter().copied())
+                        did_you_mean(s, KINDS.iter().copied())
                             .or_else(|| Some(format!("expected one of {}", list(KINDS)))),
                     );
                 }
@@ -548,7 +548,7 @@ fn read_rule(
         None => Severity::Info,
         Some(sv) => {
             let sp = rp.key("severity");
-            match r.string(sv, &sp).as_deref() {
+            match r.str(sv, &sp) {
                 Some("info") => Severity::Info,
                 Some("warning") => Severity::Warning,
                 Some("blocking") => Severity::Blocking,
@@ -581,8 +581,8 @@ fn read_rule(
                 model,
                 locals: Locals::default(),
             };
-            r.string(w, &wp).and_then(|src| {
-                match expr::compile(&src, &when_schema, &Limits::default()) {
+            r.str(w, &wp).and_then(|src| {
+                match expr::compile(src, &when_schema, &Limits::default()) {
                     Ok(p) => Some(p),
                     Err(errs) => {
                         for e in errs {
@@ -627,7 +627,7 @@ fn read_rule(
         None => RuleTarget::Auto,
         Some(tv) => {
             let tp = rp.key("target");
-            match r.string(tv, &tp).as_deref() {
+            match r.str(tv, &tp) {
                 Some("rightSize") => RuleTarget::RightSize,
                 Some(t) => match (model.find(Kind::Plan, t), model.find(Kind::Addon, t)) {
                     (Some(p), _) => RuleTarget::Plan(p),
@@ -702,7 +702,7 @@ fn read_rule(
         .and_then(|b| r.bool(b, &rp.key("ignoreReadiness")))
         .unwrap_or(false);
     if let Some(d) = o.get("description") {
-        r.string(d, &rp.key("description"));
+        r.str(d, &rp.key("description"));
     }
     if r.errors.len() != before {
         return None;
