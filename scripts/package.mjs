@@ -25,18 +25,26 @@ function replaceOnce(text, from, to, what) {
 // ---- The glue: guards ----
 // Strings into wasm: the generated code copies ASCII one character at a time in JS, which
 // costs about 3.8 µs for a 1 KB context in Node against 0.13 µs for \`encodeInto\`. Long strings
-// (contexts, configs) take \`encodeInto\` into a buffer of the worst-case size, then shrink it.
+// (contexts, configs) take \`encodeInto\` into a buffer of one byte per character; only when
+// non-ASCII text stops it is the buffer grown for the rest (as the generated code does), so an
+// ASCII string never takes more wasm memory than its length.
 const passString = (g) => replaceOnce(
   g,
   `    let len = arg.length;
     let ptr = malloc(len, 1) >>> 0;
 `,
   `    if (arg.length >= 64) {
-        const max = arg.length * 3;
-        const at = malloc(max, 1) >>> 0;
-        const { written } = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(at, at + max));
+        let size = arg.length;
+        let at = malloc(size, 1) >>> 0;
+        let { read, written } = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(at, at + size));
+        if (read < arg.length) {
+            const rest = arg.slice(read);
+            at = realloc(at, size, size = written + rest.length * 3, 1) >>> 0;
+            written += cachedTextEncoder.encodeInto(rest, getUint8ArrayMemory0().subarray(at + written, at + size)).written;
+            at = realloc(at, size, written, 1) >>> 0;
+        }
         WASM_VECTOR_LEN = written;
-        return realloc(at, max, written, 1) >>> 0;
+        return at;
     }
     let len = arg.length;
     let ptr = malloc(len, 1) >>> 0;

@@ -211,3 +211,34 @@ test("validateConfig never throws", () => {
     assert.ok(r.errors.length >= 1 && typeof r.errors[0].code === "string");
   }
 });
+
+test("long and non-ASCII strings cross into wasm intact, in both builds", async () => {
+  const web = await import(path.join(root, "pkg/upgrade_prompts.js"));
+  await web.default({ module_or_path: readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm")) });
+  const a = (n) => "a".repeat(n);
+  const texts = [
+    a(62), a(63), a(64), a(65), a(300),
+    `${a(63)}日`, `${a(62)}😀`, `${a(63)}😀`, `${a(64)}😀x`, "日本語".repeat(40), `é${a(100)}`,
+    `${a(70)}\u{10FFFF}${"ß".repeat(30)}`, "😀".repeat(80),
+  ];
+  const base = readJson("www/samples/team.json");
+  const ctx = { ...readJson("tests/fixtures/contexts/growing-team.json"), now: HOST_NOW_ISO };
+  for (const mod of [pkg, web]) {
+    for (const text of texts) {
+      // The text as a message title (config string) and as a trait the rule compares (context string).
+      const config = structuredClone(base);
+      config.rules = [{
+        id: "probe", kind: "upsell", placement: "banner", priority: 1000,
+        when: `account.traits.note == '${text}'`,
+        message: { en: { title: text } },
+      }];
+      const engine = new mod.PromptEngine(config);
+      const context = { ...ctx, account: { ...ctx.account, traits: { note: text } } };
+      for (const c of [context, JSON.stringify(context)]) {
+        const shown = engine.evaluate(c).callouts.find((x) => x.id === "probe");
+        assert.equal(shown?.title, text, `${[...text].length} characters: ${JSON.stringify(text).slice(0, 40)}`);
+      }
+      engine.free();
+    }
+  }
+});
