@@ -112,6 +112,17 @@ function layoutGlue(file) {
 }
 layoutGlue(`${name}.js`);
 layoutGlue(`${name}_node.js`);
+// The Node entries hand the speed build's bytes to \`initSync\`; its glue must not name a .wasm
+// file of its own, which server bundlers (Next.js) try to resolve and the package does not ship.
+write(
+  `${name}_node.js`,
+  replaceOnce(
+    read(`${name}_node.js`),
+    `module_or_path = new URL('${name}_node_bg.wasm', import.meta.url);`,
+    `throw new Error("upgrade-prompts: the Node entry initializes itself when imported; import 'upgrade-prompts', not this file");`,
+    "the default wasm URL of the Node glue",
+  ),
+);
 
 
 // ---- Declarations ----
