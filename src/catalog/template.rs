@@ -45,9 +45,10 @@ impl Template {
     /// # Errors
     /// Every unknown placeholder, unclosed `{` and stray `}`, with its character span.
     pub fn parse(text: &str, schema: &dyn Schema) -> Result<Template, Vec<TemplateError>> {
-        let total = text.chars().count();
-        if total > MAX_TEMPLATE_CHARS {
-            let span = Span::new(0, total as u32);
+        // At most one character per byte: only a long text needs counting.
+        let total = || text.chars().count();
+        if text.len() > MAX_TEMPLATE_CHARS && total() > MAX_TEMPLATE_CHARS {
+            let span = Span::new(0, total() as u32);
             return Err(vec![(
                 "too_long",
                 format!("text must be at most {MAX_TEMPLATE_CHARS} characters"),
@@ -83,18 +84,18 @@ impl Template {
                         errors.push((
                             "unclosed_placeholder",
                             "`{` has no closing `}`".to_owned(),
-                            Span::new(at(start), total as u32),
+                            Span::new(at(start), total() as u32),
                             Some("write `{{` for a literal brace".to_owned()),
                         ));
                         run = b.len();
                         break;
                     };
-                    let span = Span::new(at(start), at(end) + 1);
+                    let span = || Span::new(at(start), at(end) + 1);
                     if b.get(end) == Some(&b'{') {
                         errors.push((
                             "unclosed_placeholder",
                             "`{` has no closing `}`".to_owned(),
-                            span,
+                            span(),
                             Some("write `{{` for a literal brace".to_owned()),
                         ));
                         i = end;
@@ -138,7 +139,7 @@ impl Template {
                         Err(e) => errors.push((
                             "unknown_placeholder",
                             format!("unknown placeholder `{{{name}}}`: {}", e.message),
-                            span,
+                            span(),
                             e.suggestion.map(|s| format!("did you mean `{{{s}}}`?")),
                         )),
                     }
