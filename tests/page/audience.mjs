@@ -4,40 +4,16 @@
 // timing (recorded and printed, never asserted); the README screenshot (docs/audience.png with
 // UPDATE_DOCS=1).
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { ROOT, SHOTS, assert, byId, recordErrors, until as poll } from "./helpers.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const SHOTS = resolve(ROOT, "build/screenshots");
 const NOW = "2026-11-24T09:00:00Z";
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function until(fn, message, timeout = 10_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out: ${message}${last instanceof Error ? ` (${last.message})` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const byId = (page, id) => page.locator(`[data-testid="${id}"]`);
+// Simulations take longer than the playground's other updates: 10 s unless a case says otherwise.
+const until = (fn, message, timeout = 10_000) => poll(fn, message, timeout);
 
 async function open(ctx) {
   const page = await ctx.browserContext.newPage();
-  page.on("console", (msg) => {
-    if (msg.type() === "error") ctx.errors.push(`console: ${msg.text()} (${msg.location()?.url ?? ""})`);
-  });
-  page.on("pageerror", (err) => ctx.errors.push(`page error: ${err.message}`));
+  recordErrors(page, ctx);
   await page.goto(`${ctx.base}/`);
   await page.waitForSelector("html[data-ready]", { timeout: 15000 });
   return page;

@@ -6,10 +6,9 @@
 // The page is served by intercepting one URL of the test server's origin; it loads the browser
 // build of the package (pkg/upgrade_prompts.js, ESM, `await init()`).
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { ROOT, assert, recordErrors } from "./helpers.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const read = (p) => JSON.parse(readFileSync(resolve(ROOT, p), "utf8"));
 const CONFIG = read("www/samples/team.json");
 // Seats at 22 of 25: the `seats-near-limit` rule shows a banner.
@@ -25,10 +24,7 @@ window.PromptEngine = PromptEngine;
 document.documentElement.dataset.ready = "1";
 </script>`;
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
+// Unlike helpers.mjs's `until`, a throw here fails the case at once.
 async function until(fn, message, timeout = 5000) {
   const end = Date.now() + timeout;
   for (;;) {
@@ -44,10 +40,7 @@ async function open(ctx, options) {
   await ctx.browserContext.route(`${ctx.base}${PAGE}`, (route) =>
     route.fulfill({ contentType: "text/html; charset=utf-8", body: HTML }));
   const page = await ctx.browserContext.newPage();
-  page.on("console", (msg) => {
-    if (msg.type() === "error") ctx.errors.push(`console: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => ctx.errors.push(`page error: ${err.message}`));
+  recordErrors(page, ctx);
   await page.goto(`${ctx.base}${PAGE}`);
   await page.waitForSelector("html[data-ready]", { timeout: 15000 });
   await start(page, options);

@@ -3,51 +3,25 @@
 // console error or page error, and saves screenshots to build/screenshots/.
 import { mkdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { start } from "../../www/serve.mjs";
 import { cases as persistCases } from "./persist.mjs";
 import { cases as audienceCases } from "./audience.mjs";
+import { ROOT, SHOTS, assert, byId, recordErrors, until } from "./helpers.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const SHOTS = resolve(ROOT, "build/screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-/** Polls `fn` until it returns a truthy value. */
-async function until(fn, message, timeout = 5000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out: ${message}${last instanceof Error ? ` (${last.message})` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const byId = (page, id) => page.locator(`[data-testid="${id}"]`);
 const text = async (page, id) => (await byId(page, id).textContent()) ?? "";
 const shot = (page, name) => page.screenshot({ path: resolve(SHOTS, `${name}.png`) });
 
 /** Opens the playground and waits until the engine has rendered the preview. */
 async function open(ctx, hash = "") {
   const page = await ctx.browserContext.newPage();
-  page.on("console", (msg) => {
-    if (msg.type() === "error") ctx.errors.push(`console: ${msg.text()} (${msg.location()?.url ?? ""})`);
-  });
-  page.on("pageerror", (err) => ctx.errors.push(`page error: ${err.message}`));
+  recordErrors(page, ctx);
   page.on("response", (res) => ctx.responses.push(res));
   await page.goto(`${ctx.base}/${hash}`);
   await page.waitForSelector("html[data-ready]", { timeout: 15000 });
