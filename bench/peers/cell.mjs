@@ -6,6 +6,7 @@
 //   { "kind": "compile", "what": "ours" | "ours-browser" | "jl-build" | "jl-first-run", "count": 1000 }
 //   { "kind": "marginal", "count": 1000, "build": "node" | "browser" }   ns per non-matching rule
 //   { "kind": "session" }                             ns per session checkFeature after the first
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { copies, marginalConfigs, workload } from "./workload.mjs";
@@ -58,7 +59,6 @@ function summarize(samples, perRound) {
 // fetch (pkg/upgrade_prompts_bg.wasm with its glue), run here in Node for comparison.
 async function loadOurs(build = "node") {
   if (build === "node") return import(path.join(root, "pkg/node.js"));
-  const { readFileSync } = await import("node:fs");
   const glue = await import(path.join(root, "pkg/upgrade_prompts.js"));
   glue.initSync({ module: readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm")) });
   return glue;
