@@ -96,8 +96,9 @@ export function defineConfig(config) {
 }
 `;
 
-/** Adds the guards to one copy of the glue (the browser one, and the Node entries' speed build). */
-function layoutGlue(file) {
+/** Adds the guards to one copy of the glue (the browser one, and the Node entries' speed build);
+ * \`finish\` makes any change that copy alone needs. */
+function layoutGlue(file, finish = (glue) => glue) {
   let glue = read(file);
   if (glue.includes("function notInitialized()")) {
     throw new Error("package.mjs: pkg/ was already laid out; run scripts/build.sh (it regenerates the glue first)");
@@ -108,21 +109,18 @@ function layoutGlue(file) {
     "constructor(config, options) {\n        if (wasm === undefined) throw notInitialized();",
     `the PromptEngine constructor in ${file}`,
   );
-  write(file, passString(glue) + GUARDS);
+  write(file, finish(passString(glue) + GUARDS));
 }
 layoutGlue(`${name}.js`);
-layoutGlue(`${name}_node.js`);
 // The Node entries hand the speed build's bytes to \`initSync\`; its glue must not name a .wasm
 // file of its own, which server bundlers (Next.js) try to resolve and the package does not ship.
-write(
-  `${name}_node.js`,
+layoutGlue(`${name}_node.js`, (glue) =>
   replaceOnce(
-    read(`${name}_node.js`),
+    glue,
     `module_or_path = new URL('${name}_node_bg.wasm', import.meta.url);`,
     `throw new Error("upgrade-prompts: the Node entry initializes itself when imported; import 'upgrade-prompts', not this file");`,
     "the default wasm URL of the Node glue",
-  ),
-);
+  ));
 
 
 // ---- Declarations ----
@@ -172,50 +170,54 @@ export = wasm;
 // Both Node entries take the wasm from a JS module that holds it as base64, not from a file
 // found at run time: server bundlers (Next.js with Turbopack or webpack, esbuild for serverless
 // functions) rewrite or break `import.meta.url` and `__dirname` paths, but keep a JS module.
-// They load the speed build (opt-level 3, its own copy of the glue): on a server the bytes cost
-// nothing at page load, and it evaluates about 1.7× faster than the size build browsers fetch.
-const wasmBytes = readFileSync(join(pkg, `${name}_node_bg.wasm`));
-for (const f of [`${name}_node_bg.wasm`, `${name}_node_bg.wasm.d.ts`, `${name}_node.d.ts`]) {
-  rmSync(join(pkg, f), { force: true });
-}
-write(
-  "wasm-inline.cjs",
-  `// The engine's WebAssembly binary (the speed build) as base64, for the Node entries (browsers fetch the size build, the .wasm).
-module.exports = "${wasmBytes.toString("base64")}";
+
+/**
+ * Writes `dir`/wasm-inline.cjs (the bytes of `wasmFile` as base64) and the Node entries
+ * `dir`/node.js (ESM) and `dir`/node.cjs (the same glue bundled into one CommonJS file; a
+ * process that both imports and requires the package gets two instances), which initialize the
+ * glue `glue` from those bytes at import. `what` names the entry in the files' first lines.
+ */
+function nodeEntries(dir, glue, wasmFile, what) {
+  writeFileSync(
+    join(dir, "wasm-inline.cjs"),
+    `// ${what}: the WebAssembly binary as base64, for the Node entries (browsers fetch the .wasm).
+module.exports = "${readFileSync(wasmFile).toString("base64")}";
 `,
-);
-write(
-  "node.js",
-  `// Node entry (ESM): the wasm is compiled synchronously at import, so \`await init()\` is
-// optional and no file is looked up at run time.
-import bytes from "./wasm-inline.cjs";
-import { initSync } from "./${name}_node.js";
-export * from "./${name}_node.js";
-initSync({ module: Buffer.from(bytes, "base64") });
-export default async function init() {}
-`,
-);
-// The CommonJS entry: the same glue bundled into one CommonJS file. (A process that both
-// imports and requires the package gets two instances.)
-const cjsEntry = `import bytes from "./wasm-inline.cjs";
-import { initSync } from "./${name}_node.js";
-export * from "./${name}_node.js";
+  );
+  const entry = `import bytes from "./wasm-inline.cjs";
+import { initSync } from "./${glue}";
+export * from "./${glue}";
 initSync({ module: Buffer.from(bytes, "base64") });
 export default async function init() {}
 `;
-buildSync({
-  stdin: { contents: cjsEntry, resolveDir: pkg, sourcefile: "node-cjs-entry.js" },
-  bundle: true,
-  external: ["./wasm-inline.cjs"],
-  format: "cjs",
-  platform: "node",
-  target: "node18",
-  outfile: join(pkg, "node.cjs"),
-  banner: { js: "// Node entry (CommonJS), built from the ESM glue in this folder." },
-  // The glue's default init resolves the wasm from import.meta.url; this entry never calls it.
-  logOverride: { "empty-import-meta": "silent" },
-  logLevel: "error",
-});
+  writeFileSync(
+    join(dir, "node.js"),
+    `// Node entry of ${what} (ESM): the wasm is compiled synchronously at import,
+// so \`await init()\` is optional and no file is looked up at run time.
+${entry}`,
+  );
+  buildSync({
+    stdin: { contents: entry, resolveDir: dir, sourcefile: "node-cjs-entry.js" },
+    bundle: true,
+    external: ["./wasm-inline.cjs"],
+    format: "cjs",
+    platform: "node",
+    target: "node18",
+    outfile: join(dir, "node.cjs"),
+    banner: { js: `// Node entry of ${what} (CommonJS), built from the ESM glue in this folder.` },
+    // The glue's default init resolves the wasm from import.meta.url; this entry never calls it.
+    logOverride: { "empty-import-meta": "silent" },
+    logLevel: "error",
+  });
+}
+
+// The package's Node entries load the speed build (opt-level 3, its own copy of the glue): on a
+// server the bytes cost nothing at page load, and it evaluates 1.6–1.9× faster than the size
+// build browsers fetch.
+nodeEntries(pkg, `${name}_node.js`, join(pkg, `${name}_node_bg.wasm`), "upgrade-prompts (the speed build)");
+for (const f of [`${name}_node_bg.wasm`, `${name}_node_bg.wasm.d.ts`, `${name}_node.d.ts`]) {
+  rmSync(join(pkg, f), { force: true });
+}
 
 // ---- The audience entry (pkg/audience/: simulate and generate, a second wasm build) ----
 // The same engine plus the audience layer, built with `--features audience` so the runtime
@@ -307,31 +309,7 @@ export function initSync(module?: unknown): void;
 `;
 awrite("node.d.ts", aapi + anodeInit);
 awrite("node.d.cts", aapi + anodeInit);
-awrite(
-  "wasm-inline.cjs",
-  `// The audience build's WebAssembly binary as base64, for the Node entries (browsers fetch the .wasm).
-module.exports = "${readFileSync(join(pkg, `audience/${audience}_bg.wasm`)).toString("base64")}";
-`,
-);
-const aentry = `import bytes from "./wasm-inline.cjs";
-import { initSync } from "./${audience}.js";
-export * from "./${audience}.js";
-initSync({ module: Buffer.from(bytes, "base64") });
-export default async function init() {}
-`;
-awrite("node.js", `// Node entry of upgrade-prompts/audience (ESM): the wasm is compiled synchronously at import.\n${aentry}`);
-buildSync({
-  stdin: { contents: aentry, resolveDir: join(pkg, "audience"), sourcefile: "audience-node-cjs-entry.js" },
-  bundle: true,
-  external: ["./wasm-inline.cjs"],
-  format: "cjs",
-  platform: "node",
-  target: "node18",
-  outfile: join(pkg, "audience/node.cjs"),
-  banner: { js: "// Node entry of upgrade-prompts/audience (CommonJS), built from the ESM glue in this folder." },
-  logOverride: { "empty-import-meta": "silent" },
-  logLevel: "error",
-});
+nodeEntries(join(pkg, "audience"), `${audience}.js`, join(pkg, `audience/${audience}_bg.wasm`), "upgrade-prompts/audience");
 
 // ---- Bindings (ESM source in js/, a CommonJS build beside each) ----
 // React and OpenFeature are peers: the user's copy is used, never bundled.
