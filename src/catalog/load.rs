@@ -14,7 +14,7 @@ use super::model::{
 use super::template::read_url;
 use super::Catalog;
 use super::{rules, template};
-use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathSeg};
+use crate::base::diag::{did_you_mean, join, Diagnostic, PathLike, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
@@ -602,7 +602,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
                 }
             }
         }
-        let url = read_url(r, o.get("url"), &At::Prefix(&join(&p, "url")));
+        let url = read_url(r, o.get("url"), &p.at().key("url"));
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
@@ -724,7 +724,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
                 &p,
             );
         }
-        let url = read_url(r, o.get("url"), &At::Prefix(&join(&p, "url")));
+        let url = read_url(r, o.get("url"), &p.at().key("url"));
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }

@@ -402,7 +402,7 @@ pub(crate) fn read_policy(
             .flat_map(|x| x.items())
             .enumerate()
         {
-            let rules = At::Prefix(&p);
+            let rules = p.at();
             let rp = rules.index(i);
             if let Some(mut rule) = read_rule(r, rv, &rp, model, &policy.placements) {
                 rule.when.share_slots(slots);
@@ -815,7 +815,7 @@ fn read_experiment(
                 read_localized(
                     r,
                     m,
-                    &At::Prefix(&join(&ip, "message")),
+                    &ip.at().key("message"),
                     schema,
                     &["title", "body", "cta"],
                 )

@@ -501,7 +501,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             model,
             locals: key_locals("featureGate"),
         };
-        let loc = read_localized(r, fg, &At::Prefix(&p), &schema, &["title", "body", "cta"]);
+        let loc = read_localized(r, fg, &p.at(), &schema, &["title", "body", "cta"]);
         set_entry(&mut set.overrides, "featureGate", loc);
     }
     if let Some(ul) = o.get("usageLimit") {
@@ -519,7 +519,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                 let loc = read_localized(
                     r,
                     mv,
-                    &At::Prefix(&join(&p, state)),
+                    &p.at().key(state),
                     &schema,
                     &["title", "body", "bodyForecast", "cta"],
                 );
@@ -561,7 +561,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                         );
                         continue;
                     }
-                    if let Some(t) = template(r, text, &At::Prefix(&lp), &schema) {
+                    if let Some(t) = template(r, text, &lp.at(), &schema) {
                         loc.push((
                             tag,
                             Fields {
