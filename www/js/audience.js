@@ -208,36 +208,50 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
         `${fmt(report.limitForecast.reduce((a, m) => a + m.atOrOver, 0))} already at or over`, "total-forecast"));
   }
 
-  /** Horizontal bars: one row per rule, shown (dark) inside matched (light). */
-  function renderReach(report) {
-    const rules = report.rules;
-    const max = Math.max(1, ...rules.map((r) => r.matched));
+  /**
+   * A horizontal bar chart frame: a row of 30 px per item, a grid with ticks up to `max`, and an
+   * axis title. `draw(item, i, y, at)` returns the row's `<g>`; `at` holds the geometry
+   * (`rowH`, `left`, `scale`: pixels per unit). `margin` is the room right of the plot for the
+   * value labels.
+   */
+  function rowChart(items, max, { margin, labelledBy, desc, axisTitle }, draw) {
     const rowH = 30;
     const left = 190;
     const width = 560;
-    const plot = width - left - 70;
+    const plot = width - left - margin;
     const top = 8;
-    const height = top + rules.length * rowH + 40;
-    const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": "reach-title reach-desc" });
-    svg.append(s("desc", { id: "reach-desc" }, `Callouts shown and matched per rule, out of ${fmt(report.totals.accounts)} accounts.`));
+    const height = top + items.length * rowH + 40;
+    const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": labelledBy });
+    if (desc) svg.append(desc);
     const ticks = niceTicks(max);
+    const scale = plot / ticks[ticks.length - 1];
     for (const v of ticks) {
-      const x = left + (plot * v) / ticks[ticks.length - 1];
+      const x = left + v * scale;
       svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - 34, class: "grid" }));
       svg.append(s("text", { x, y: height - 20, class: "axis", "text-anchor": "middle" }, fmtShort(v)));
     }
-    const scale = plot / ticks[ticks.length - 1];
-    rules.forEach((r, i) => {
-      const y = top + i * rowH;
+    items.forEach((item, i) => svg.append(draw(item, i, top + i * rowH, { rowH, left, scale })));
+    svg.append(s("text", { x: left + plot / 2, y: height - 1, class: "axis-title", "text-anchor": "middle" }, axisTitle));
+    return svg;
+  }
+
+  /** Horizontal bars: one row per rule, shown (dark) inside matched (light). */
+  function renderReach(report) {
+    const rules = report.rules;
+    const svg = rowChart(rules, Math.max(1, ...rules.map((r) => r.matched)), {
+      margin: 70,
+      labelledBy: "reach-title reach-desc",
+      desc: s("desc", { id: "reach-desc" }, `Callouts shown and matched per rule, out of ${fmt(report.totals.accounts)} accounts.`),
+      axisTitle: "callouts (shown / matched)",
+    }, (r, _i, y, { rowH, left, scale }) => {
       const g = s("g", { "data-testid": `reach-${r.rule}`, "data-shown": r.shown, "data-matched": r.matched });
       g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
       g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.matched * scale), height: rowH - 10, class: "bar-matched", rx: 3 },));
       g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.shown * scale), height: rowH - 10, class: "bar-shown", rx: 3 }));
       g.append(s("text", { x: left + r.matched * scale + 6, y: y + rowH / 2 + 4, class: "value" }, `${fmt(r.shown)} / ${fmt(r.matched)}`));
       g.append(s("title", {}, `${ruleLabel(r.rule)}: ${fmt(r.shown)} shown of ${fmt(r.matched)} matched`));
-      svg.append(g);
+      return g;
     });
-    svg.append(s("text", { x: left + plot / 2, y: height - 1, class: "axis-title", "text-anchor": "middle" }, "callouts (shown / matched)"));
     fill($("audience-reach"), svg, legend([["Shown", "var(--accent)"], ["Matched (held back or in another placement)", "#c9c8f3"]]));
   }
 
@@ -251,23 +265,11 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
     }
     const reasons = Object.keys(REASON_LABELS).filter((k) => rules.some((r) => r.suppressed[k]));
     const totals = rules.map((r) => Object.values(r.suppressed).reduce((a, b) => a + b, 0));
-    const max = Math.max(1, ...totals);
-    const rowH = 30;
-    const left = 190;
-    const width = 560;
-    const plot = width - left - 60;
-    const top = 8;
-    const height = top + rules.length * rowH + 40;
-    const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": "suppression-title" });
-    const ticks = niceTicks(max);
-    const scale = plot / ticks[ticks.length - 1];
-    for (const v of ticks) {
-      const x = left + v * scale;
-      svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - 34, class: "grid" }));
-      svg.append(s("text", { x, y: height - 20, class: "axis", "text-anchor": "middle" }, fmtShort(v)));
-    }
-    rules.forEach((r, i) => {
-      const y = top + i * rowH;
+    const svg = rowChart(rules, Math.max(1, ...totals), {
+      margin: 60,
+      labelledBy: "suppression-title",
+      axisTitle: "suppressed callouts, by reason",
+    }, (r, i, y, { rowH, left, scale }) => {
       const g = s("g", { "data-testid": `suppressed-${r.rule}`, "data-total": totals[i] });
       g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
       let x = left;
@@ -281,9 +283,8 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
         x += w;
       }
       g.append(s("text", { x: x + 6, y: y + rowH / 2 + 4, class: "value" }, fmt(totals[i])));
-      svg.append(g);
+      return g;
     });
-    svg.append(s("text", { x: left + plot / 2, y: height - 1, class: "axis-title", "text-anchor": "middle" }, "suppressed callouts, by reason"));
     fill(target, svg, legend(reasons.map((k) => [`${REASON_LABELS[k]} (${k})`, REASON_COLORS[k]])));
   }
 
