@@ -374,31 +374,21 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
     ]);
     grid(out, &["", "accounts", "share"], &rows, &[1, 2])?;
 
-    writeln!(
-        out,
-        "\nTop {} expansion opportunities",
-        r.opportunities.len()
-    )?;
-    if r.opportunities.is_empty() {
-        writeln!(out, "  none")?;
-    } else {
-        grid(
-            out,
-            &OPPORTUNITY_HEAD,
-            &opportunity_rows(&r.opportunities, currency),
-            &[0, 2, 7],
-        )?;
-    }
-    writeln!(out, "\nTop {} downsells", r.downsells.len())?;
-    if r.downsells.is_empty() {
-        writeln!(out, "  none")?;
-    } else {
-        grid(
-            out,
-            &OPPORTUNITY_HEAD,
-            &opportunity_rows(&r.downsells, currency),
-            &[0, 2, 7],
-        )?;
+    for (what, list) in [
+        ("expansion opportunities", &r.opportunities),
+        ("downsells", &r.downsells),
+    ] {
+        writeln!(out, "\nTop {} {what}", list.len())?;
+        if list.is_empty() {
+            writeln!(out, "  none")?;
+        } else {
+            grid(
+                out,
+                &OPPORTUNITY_HEAD,
+                &opportunity_rows(list, currency),
+                &[0, 2, 7],
+            )?;
+        }
     }
 
     writeln!(
