@@ -320,31 +320,7 @@ impl Parser<'_, '_> {
             tape: self.tape,
             i: node,
         };
-        // Up to 16 keys (nearly every object of a config) are compared on the stack.
-        if obj.len() <= 16 {
-            let mut seen = [""; 16];
-            for (i, (k, n)) in obj.key_nodes().enumerate() {
-                if seen.get(..i).unwrap_or(&[]).contains(&k) {
-                    return Some(n);
-                }
-                if let Some(slot) = seen.get_mut(i) {
-                    *slot = k;
-                }
-            }
-            return None;
-        }
-        let keys: Vec<(&str, u32)> = obj.key_nodes().collect();
-        let mut sorted = keys.clone();
-        super::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
-        let dup = sorted.windows(2).find_map(|w| match w {
-            [a, b] if a.0 == b.0 => Some(a.0),
-            _ => None,
-        })?;
-        // The second occurrence in document order.
-        keys.iter()
-            .filter(|(k, _)| *k == dup)
-            .nth(1)
-            .map(|(_, n)| *n)
+        obj.first_repeat().map(|(_, n)| n)
     }
 
     fn key(&mut self) -> Result<(), Fail> {
@@ -831,35 +807,44 @@ impl Doc {
 }
 
 impl<'a> Val<'a> {
-    /// The first key of an object that repeats an earlier one. Objects of up to 24 keys (those
-    /// of a context) are checked without allocating, keys compared by length first.
+    /// The first key of an object that repeats an earlier one, in document order.
     pub fn repeated_key(&self) -> Option<&'a str> {
+        self.first_repeat().map(|(k, _)| k)
+    }
+
+    /// The first key of an object that repeats an earlier one, in document order, and the node
+    /// of that repetition. Objects of up to 24 keys (nearly all of them) are checked on the
+    /// stack; larger ones by sorting the keys, so that a huge object costs n log n, not n².
+    fn first_repeat(&self) -> Option<(&'a str, u32)> {
         if !self.is_object() || self.len() < 2 {
             return None;
         }
-        let mut small: [&[u8]; 24] = [&[]; 24];
-        let mut many: Vec<&[u8]> = Vec::new();
-        for (n, (k, i)) in self.key_nodes().enumerate() {
-            let key = self.at(i).raw_bytes();
-            let earlier = if n <= small.len() {
-                small.get(..n).unwrap_or(&[])
-            } else {
-                many.as_slice()
-            };
-            if earlier.iter().any(|e| e.len() == key.len() && *e == key) {
-                return Some(k);
-            }
-            match small.get_mut(n) {
-                Some(slot) => *slot = key,
-                None => {
-                    if many.is_empty() {
-                        many.extend_from_slice(&small);
-                    }
-                    many.push(key);
+        if self.len() <= 24 {
+            let mut seen = [""; 24];
+            for (n, (k, i)) in self.key_nodes().enumerate() {
+                if seen.get(..n).unwrap_or(&[]).contains(&k) {
+                    return Some((k, i));
+                }
+                if let Some(slot) = seen.get_mut(n) {
+                    *slot = k;
                 }
             }
+            return None;
         }
-        None
+        let keys: Vec<(&'a str, u32)> = self.key_nodes().collect();
+        // (key, position), sorted: equal keys are adjacent, in document order. A repetition is
+        // the second of an adjacent equal pair; the first one in the document is the smallest.
+        let mut sorted: Vec<(&str, usize)> =
+            keys.iter().enumerate().map(|(p, (k, _))| (*k, p)).collect();
+        super::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
+        let first = sorted
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] if a.0 == b.0 => Some(b.1),
+                _ => None,
+            })
+            .min()?;
+        keys.get(first).copied()
     }
 }
 
@@ -952,5 +937,27 @@ mod tests {
         s.push_str("\"k7\": 0}");
         let e = Doc::parse(s, true).unwrap_err();
         assert_eq!(e.path, vec![PathSeg::Key("k7".into())]);
+    }
+
+    #[test]
+    fn the_first_repeat_in_document_order_is_reported_at_every_size() {
+        // `k9` repeats before `k1` does (and sorts after it); small and large objects agree.
+        for n in [12, 24, 25, 300] {
+            let mut s = String::from("{");
+            for i in 0..n {
+                s.push_str(&format!("\"k{i}\": {i}, "));
+            }
+            s.push_str("\"k9\": 0, \"k1\": 0, \"k9\": 1}");
+            let repeat_at = s.find("\"k9\": 0").unwrap() + 1;
+            let d = Doc::parse(s.clone(), false).unwrap();
+            assert_eq!(d.root().unwrap().repeated_key(), Some("k9"), "{n} keys");
+            let e = Doc::parse(s, true).unwrap_err();
+            assert_eq!(e.path, vec![PathSeg::Key("k9".into())], "{n} keys");
+            assert_eq!(e.column, repeat_at, "{n} keys: at the first repetition");
+        }
+        // Distinct keys, many of them: no repeat.
+        let keys: Vec<String> = (0..500).map(|i| format!("\"k{i}\": 0")).collect();
+        let d = Doc::parse(format!("{{{}}}", keys.join(", ")), true).unwrap();
+        assert_eq!(d.root().unwrap().repeated_key(), None);
     }
 }
