@@ -11,8 +11,10 @@ use crate::base::diag::{path_text, Diagnostic};
 use crate::base::out::{to_json, ToJson};
 use crate::browser::Persist;
 use crate::catalog::Kind;
+use crate::decide::recommend::Reason;
 use crate::decide::{EvalOptions, Session};
 use crate::engine::{self, Engine};
+use crate::render::Evaluation;
 
 #[wasm_bindgen(inline_js = r#"
 // Values JSON cannot carry are marked so the engine reports them: "\u0000nonfinite:" for NaN,
@@ -73,6 +75,25 @@ export function toJsonText(v, max) {
 export function fromJson(s) {
   return JSON.parse(s);
 }
+// An evaluation from its JSON text and its held-back list packed beside the text as pairs
+// (rule index, reason index); the pair (0xffffffff, 0) takes the text's next entry instead.
+export function evaluation(text, packed, rules, reasons) {
+  const r = JSON.parse(text);
+  if (packed.length === 0) return r;
+  const inText = r.suppressed;
+  const list = [];
+  for (let i = 0, j = 0; i < packed.length; i += 2) {
+    const rule = packed[i];
+    if (rule === 0xffffffff) {
+      list.push(inText[j++]);
+    } else {
+      const id = rules[rule];
+      list.push({ rule: id, callout: id, reason: reasons[packed[i + 1]] });
+    }
+  }
+  r.suppressed = list;
+  return r;
+}
 function deepFreeze(o) {
   if (o !== null && typeof o === "object" && !Object.isFrozen(o)) {
     Object.freeze(o);
@@ -91,6 +112,7 @@ extern "C" {
     pub(crate) fn from_json(s: &str) -> JsValue;
     #[wasm_bindgen(js_name = frozenJson)]
     fn frozen_json(s: &str) -> JsValue;
+    fn evaluation(text: &str, packed: &[u32], rules: &JsValue, reasons: &JsValue) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -135,6 +157,39 @@ pub(crate) fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Dia
 
 pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
     from_json(&to_json(value))
+}
+
+/// The names an evaluation's packed held-back list refers to: rule ids and reasons, as JS
+/// arrays made once per engine.
+#[derive(Clone)]
+struct Names {
+    rules: JsValue,
+    reasons: JsValue,
+}
+
+impl Names {
+    fn of(engine: &Engine) -> Names {
+        let mut rules = String::from("[");
+        for (i, rule) in engine.catalog().policy.rules.iter().enumerate() {
+            if i > 0 {
+                rules.push(',');
+            }
+            rules.push_str(&rule.id_json);
+        }
+        rules.push(']');
+        let reasons: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+        Names {
+            rules: from_json(&rules),
+            reasons: to_js(&reasons),
+        }
+    }
+
+    /// An evaluation as a JS object; most held-back entries are made in JS from the names
+    /// instead of being written as text and parsed.
+    fn evaluation(&self, e: &Evaluation) -> JsValue {
+        let (text, packed) = e.to_json_packed();
+        evaluation(&text, &packed, &self.rules, &self.reasons)
+    }
 }
 
 fn busy() -> JsValue {
@@ -195,6 +250,7 @@ pub struct PromptEngine {
     inner: Rc<RefCell<Engine>>,
     /// The `persist` option's link to `localStorage` (its listener goes with the engine).
     persist: Option<Persist>,
+    names: Names,
 }
 
 fn read_session(engine: &Engine, context: &JsValue) -> Session {
@@ -232,9 +288,14 @@ impl PromptEngine {
                 }
             }
         }
+        let names = Names::of(&inner);
         let inner = Rc::new(RefCell::new(inner));
         let persist = options.and_then(|o| Persist::open(&get(&o, "persist"), &inner, restore));
-        Ok(PromptEngine { inner, persist })
+        Ok(PromptEngine {
+            inner,
+            persist,
+            names,
+        })
     }
 
     /// Reads a context once for several questions (`checkFeature`, `checkUsage`, `evaluate`).
@@ -251,6 +312,7 @@ impl PromptEngine {
             engine: Rc::clone(&self.inner),
             session,
             answers: RefCell::new(Vec::new()),
+            names: self.names.clone(),
         })
     }
 
@@ -299,7 +361,7 @@ impl PromptEngine {
         let opts = eval_options(options);
         let engine = self.inner.try_borrow().map_err(|_| busy())?;
         let s = read_session(&engine, &context);
-        Ok(to_js(&engine.evaluate_in(&s, &opts)))
+        Ok(self.names.evaluation(&engine.evaluate_in(&s, &opts)))
     }
 
     /// Records an impression, click, dismissal or conversion. Never throws for a bad event;
@@ -376,6 +438,7 @@ pub struct PromptSession {
     session: Session,
     /// Answers by (usage question, catalog index).
     answers: RefCell<Vec<(bool, usize, JsValue)>>,
+    names: Names,
 }
 
 impl PromptSession {
@@ -446,6 +509,8 @@ impl PromptSession {
     pub fn evaluate(&self, options: Option<EvaluateOptions>) -> Result<JsValue, JsValue> {
         let opts = eval_options(options);
         let engine = self.engine.try_borrow().map_err(|_| busy())?;
-        Ok(to_js(&engine.evaluate_in(&self.session, &opts)))
+        Ok(self
+            .names
+            .evaluation(&engine.evaluate_in(&self.session, &opts)))
     }
 }

@@ -46,3 +46,67 @@ fn scenario_fixtures() {
         failures.join("\n")
     );
 }
+
+/// The packed form of every fixture's evaluation (held-back rule entries beside the text, as
+/// the JS bindings rebuild them) gives the full text back exactly.
+#[test]
+fn packed_evaluations_rebuild_the_full_text() {
+    use serde_json::{json, Value};
+    use upgrade_prompts::decide::recommend::Reason;
+    use upgrade_prompts::render::IN_TEXT;
+    let (mut packed_entries, mut text_entries) = (0, 0);
+    for (name, fx) in common::scenarios() {
+        let (config, context) = common::inputs(&fx);
+        let Ok(engine) = Engine::new(&config.to_string()) else {
+            continue;
+        };
+        for (i, check) in fx["checks"].as_array().unwrap().iter().enumerate() {
+            let Some(o) = check.get("evaluate") else {
+                continue;
+            };
+            let mut ctx = context.clone();
+            if let Some(p) = check.get("context") {
+                common::merge(&mut ctx, p);
+            }
+            let opts = upgrade_prompts::EvalOptions {
+                placement: o
+                    .get("placement")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                trace: o.get("trace").and_then(Value::as_bool).unwrap_or(false),
+            };
+            let e = engine.evaluate(&ctx.to_string(), &opts, common::HOST_NOW);
+            let (text, packed) = e.to_json_packed();
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            if !packed.is_empty() {
+                let rules = &engine.catalog().policy.rules;
+                let mut in_text = v["suppressed"].as_array().unwrap().clone().into_iter();
+                let list: Vec<Value> = packed
+                    .chunks(2)
+                    .map(|p| {
+                        if p[0] == IN_TEXT {
+                            text_entries += 1;
+                            in_text.next().unwrap()
+                        } else {
+                            packed_entries += 1;
+                            let id = &rules[p[0] as usize].id;
+                            json!({ "rule": id, "callout": id, "reason": Reason::ALL[p[1] as usize].as_str() })
+                        }
+                    })
+                    .collect();
+                assert!(
+                    in_text.next().is_none(),
+                    "{name} check {i}: entries left in the text"
+                );
+                v["suppressed"] = Value::Array(list);
+            }
+            let full: Value = serde_json::from_str(&upgrade_prompts::engine::to_json(&e)).unwrap();
+            assert_eq!(v, full, "{name} check {i}");
+        }
+    }
+    assert!(packed_entries >= 3, "only {packed_entries} packed entries");
+    assert!(
+        text_entries >= 1,
+        "only {text_entries} entries kept in the text"
+    );
+}

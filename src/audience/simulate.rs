@@ -19,58 +19,6 @@ use crate::render::Target;
 /// Most error rows a report lists (the ones with the lowest indices); all are counted.
 pub const MAX_ERROR_ROWS: usize = 100;
 
-/// Every suppression reason, in the order reports list them.
-const REASONS: [Reason; 14] = [
-    Reason::Readiness(Guard::Health),
-    Reason::Readiness(Guard::Tenure),
-    Reason::Readiness(Guard::Onboarding),
-    Reason::Readiness(Guard::Escalations),
-    Reason::Readiness(Guard::Adoption),
-    Reason::CapRule,
-    Reason::CapGlobal,
-    Reason::CooldownDismissed,
-    Reason::Converted,
-    Reason::Holdout,
-    Reason::PlacementFull,
-    Reason::DuplicateTarget,
-    Reason::Schedule,
-    Reason::NoTarget,
-];
-
-fn reason_slot(r: Reason) -> usize {
-    match r {
-        Reason::Readiness(g) => guard_slot(g),
-        Reason::CapRule => 5,
-        Reason::CapGlobal => 6,
-        Reason::CooldownDismissed => 7,
-        Reason::Converted => 8,
-        Reason::Holdout => 9,
-        Reason::PlacementFull => 10,
-        Reason::DuplicateTarget => 11,
-        Reason::Schedule => 12,
-        Reason::NoTarget => 13,
-    }
-}
-
-/// Every readiness guard, in the order reports list them.
-const GUARDS: [Guard; 5] = [
-    Guard::Health,
-    Guard::Tenure,
-    Guard::Onboarding,
-    Guard::Escalations,
-    Guard::Adoption,
-];
-
-fn guard_slot(g: Guard) -> usize {
-    match g {
-        Guard::Health => 0,
-        Guard::Tenure => 1,
-        Guard::Onboarding => 2,
-        Guard::Escalations => 3,
-        Guard::Adoption => 4,
-    }
-}
-
 /// The wire name of a guard, such as `readiness:health`.
 fn guard_name(g: Guard) -> &'static str {
     Reason::Readiness(g).as_str()
@@ -397,7 +345,7 @@ impl Simulation {
             let Some(acc) = rule_slot(catalog, h.origin).and_then(|r| self.acc.get_mut(r)) else {
                 continue;
             };
-            if let Some(n) = acc.suppressed.get_mut(reason_slot(h.reason)) {
+            if let Some(n) = acc.suppressed.get_mut(h.reason.slot()) {
                 *n += 1;
             }
             if h.reason != Reason::Schedule {
@@ -445,7 +393,7 @@ impl Simulation {
             match readiness(s, CalloutKind::Upsell) {
                 None => self.ready += 1,
                 Some(g) => {
-                    if let Some(n) = self.blocked.get_mut(guard_slot(g)) {
+                    if let Some(n) = self.blocked.get_mut(g.slot()) {
                         *n += 1;
                     }
                 }
@@ -568,7 +516,7 @@ impl Simulation {
                 matched: acc.matched,
                 shown: acc.shown,
                 other_placement: acc.other_placement,
-                suppressed: REASONS
+                suppressed: Reason::ALL
                     .iter()
                     .zip(acc.suppressed)
                     .filter(|(_, n)| *n > 0)
@@ -624,7 +572,7 @@ impl Simulation {
                 .collect(),
             readiness: ReadinessCounts {
                 ready: self.ready,
-                blocked: GUARDS.iter().copied().zip(self.blocked).collect(),
+                blocked: Guard::ALL.iter().copied().zip(self.blocked).collect(),
                 no_plan: self.no_plan,
             },
             opportunities: self.opportunities.into_sorted(),

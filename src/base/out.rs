@@ -86,14 +86,21 @@ impl Out {
         self.buf.push_str(json);
     }
 
-    /// Writes the items with `each`.
-    pub fn list_with<T>(&mut self, items: &[T], mut each: impl FnMut(&T, &mut Out)) {
+    /// Writes the items `each` writes; `each` may skip an item by writing nothing and
+    /// returning `false`.
+    pub fn list_some<T>(&mut self, items: &[T], mut each: impl FnMut(&T, &mut Out) -> bool) {
         self.buf.push('[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
+        let mut first = true;
+        for item in items {
+            let mark = self.buf.len();
+            if !first {
                 self.buf.push(',');
             }
-            each(item, self);
+            if each(item, self) {
+                first = false;
+            } else {
+                self.buf.truncate(mark);
+            }
         }
         self.buf.push(']');
     }
@@ -250,8 +257,13 @@ impl<T: ToJson> ToJson for [T] {
 
 /// The JSON text of a value.
 pub fn to_json<T: ToJson + ?Sized>(value: &T) -> String {
+    to_json_with(|out| value.write(out))
+}
+
+/// The JSON text `write` writes.
+pub fn to_json_with(write: impl FnOnce(&mut Out)) -> String {
     let mut out = Out::new();
-    value.write(&mut out);
+    write(&mut out);
     out.finish()
 }
 

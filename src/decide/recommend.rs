@@ -165,6 +165,28 @@ pub enum Guard {
     Adoption,
 }
 
+impl Guard {
+    /// Every readiness guard, in the order reports list them.
+    pub const ALL: [Guard; 5] = [
+        Guard::Health,
+        Guard::Tenure,
+        Guard::Onboarding,
+        Guard::Escalations,
+        Guard::Adoption,
+    ];
+
+    /// The guard's position in [`Guard::ALL`].
+    pub fn slot(self) -> usize {
+        match self {
+            Guard::Health => 0,
+            Guard::Tenure => 1,
+            Guard::Onboarding => 2,
+            Guard::Escalations => 3,
+            Guard::Adoption => 4,
+        }
+    }
+}
+
 /// Why a candidate was held back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reason {
@@ -191,6 +213,40 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every suppression reason, in the order reports list them.
+    pub const ALL: [Reason; 14] = [
+        Reason::Readiness(Guard::Health),
+        Reason::Readiness(Guard::Tenure),
+        Reason::Readiness(Guard::Onboarding),
+        Reason::Readiness(Guard::Escalations),
+        Reason::Readiness(Guard::Adoption),
+        Reason::CapRule,
+        Reason::CapGlobal,
+        Reason::CooldownDismissed,
+        Reason::Converted,
+        Reason::Holdout,
+        Reason::PlacementFull,
+        Reason::DuplicateTarget,
+        Reason::Schedule,
+        Reason::NoTarget,
+    ];
+
+    /// The reason's position in [`Reason::ALL`].
+    pub fn slot(self) -> usize {
+        match self {
+            Reason::Readiness(g) => g.slot(),
+            Reason::CapRule => 5,
+            Reason::CapGlobal => 6,
+            Reason::CooldownDismissed => 7,
+            Reason::Converted => 8,
+            Reason::Holdout => 9,
+            Reason::PlacementFull => 10,
+            Reason::DuplicateTarget => 11,
+            Reason::Schedule => 12,
+            Reason::NoTarget => 13,
+        }
+    }
+
     /// The wire name, such as `readiness:health`.
     pub fn as_str(self) -> &'static str {
         match self {

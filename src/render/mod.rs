@@ -6,7 +6,7 @@ mod results;
 
 pub use results::{
     Callout, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace, Suppressed, Target,
-    UnlockOption, UsageCheck,
+    UnlockOption, UsageCheck, IN_TEXT,
 };
 
 use crate::base::date;
@@ -342,7 +342,7 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
         .iter()
         .map(|h| Suppressed {
             origin: h.origin,
-            reason: h.reason.as_str(),
+            reason: h.reason,
             experiment: experiment_of(s, h.origin, h.experiment),
         })
         .collect();

@@ -8,7 +8,7 @@ use crate::base::out::{Out, ToJson};
 use crate::catalog::model::{CalloutKind, Severity};
 use crate::catalog::Catalog;
 use crate::decide::gate::GateReason;
-use crate::decide::recommend::{Action, Origin, Status};
+use crate::decide::recommend::{Action, Origin, Reason, Status};
 use crate::expr::TraceStep;
 use crate::facts::{Source, State};
 
@@ -298,7 +298,7 @@ pub struct Suppressed {
     /// The rule (or built-in) and callout.
     pub origin: Origin,
     /// `readiness:health`, `cap:global`, `holdout`, …
-    pub reason: &'static str,
+    pub reason: Reason,
     /// Experiment assignment (holdout exposures are reported here).
     pub experiment: Option<ExperimentRef>,
 }
@@ -322,7 +322,7 @@ impl Suppressed {
             out.raw(",\"callout\":");
             out.raw(&rule.id_json);
             out.raw(",\"reason\":\"");
-            out.raw(self.reason);
+            out.raw(self.reason.as_str());
             out.raw("\"");
             if let Some(e) = &self.experiment {
                 out.raw(",\"experiment\":");
@@ -335,7 +335,7 @@ impl Suppressed {
         let mut o = out.obj();
         o.key("rule").str(self.origin.rule(catalog));
         o.key("callout").str_parts(prefix, id);
-        o.field("reason", self.reason);
+        o.field("reason", self.reason.as_str());
         o.some("experiment", &self.experiment);
         o.end();
     }
@@ -385,15 +385,62 @@ pub struct Evaluation {
     pub trace: Option<Vec<RuleTrace>>,
 }
 
-impl ToJson for Evaluation {
-    fn write(&self, out: &mut Out) {
+/// Marks an entry of [`Evaluation::to_json_packed`]'s list that stays in the JSON text.
+pub const IN_TEXT: u32 = u32::MAX;
+
+impl Evaluation {
+    /// The JSON text of the evaluation, written for a host that rebuilds the held-back list
+    /// itself: an entry that is only a rule and a reason (the common case, and nearly all of a
+    /// large rule set's list) is left out of the text's `suppressed` and listed in the second
+    /// value as the pair (rule index, index in [`Reason::ALL`]); every other entry stays in the
+    /// text, in order, and is listed as the pair ([`IN_TEXT`], 0). Rebuilding the list from the
+    /// pairs, with each rule's id as both `rule` and `callout`, gives [`ToJson`]'s text exactly.
+    /// When no entry is left out, the list is empty and the text is the full one.
+    pub fn to_json_packed(&self) -> (String, Vec<u32>) {
+        let packable = |x: &Suppressed| match x.origin {
+            Origin::Rule(i) if x.experiment.is_none() => u32::try_from(i).ok(),
+            _ => None,
+        };
+        if !self.suppressed.iter().any(|x| packable(x).is_some()) {
+            return (crate::base::out::to_json(self), Vec::new());
+        }
+        let mut packed = Vec::with_capacity(self.suppressed.len() * 2);
+        let text = crate::base::out::to_json_with(|out| {
+            self.write_parts(out, |x, out| match packable(x) {
+                Some(i) => {
+                    packed.push(i);
+                    packed.push(x.reason.slot() as u32);
+                    false
+                }
+                None => {
+                    packed.push(IN_TEXT);
+                    packed.push(0);
+                    x.write_in(&self.catalog, out);
+                    true
+                }
+            })
+        });
+        (text, packed)
+    }
+
+    /// Writes the evaluation; `held` writes a held-back entry (or not) and says whether it did.
+    fn write_parts(&self, out: &mut Out, mut held: impl FnMut(&Suppressed, &mut Out) -> bool) {
         let mut o = out.obj();
         o.field("callouts", &self.callouts);
         o.key("suppressed")
-            .list_with(&self.suppressed, |x, out| x.write_in(&self.catalog, out));
+            .list_some(&self.suppressed, |x, out| held(x, out));
         o.field("errors", &self.errors)
             .field("warnings", &self.warnings)
             .some("trace", &self.trace)
             .end();
+    }
+}
+
+impl ToJson for Evaluation {
+    fn write(&self, out: &mut Out) {
+        self.write_parts(out, |x, out| {
+            x.write_in(&self.catalog, out);
+            true
+        });
     }
 }
