@@ -40,7 +40,12 @@ impl ToJson for ValidationReport {
 
 /// Validates a config given as JSON text.
 pub fn validate_config(json: &str) -> ValidationReport {
-    let loaded = catalog::load_str(json);
+    validate_config_text(json.to_owned(), false)
+}
+
+/// [`validate_config`] taking the text; `keys_unique` as for [`Engine::from_text`].
+pub fn validate_config_text(json: String, keys_unique: bool) -> ValidationReport {
+    let loaded = catalog::load_text(json, keys_unique);
     ValidationReport {
         valid: loaded.catalog.is_some(),
         errors: loaded.errors,
@@ -93,7 +98,16 @@ impl Engine {
     /// # Errors
     /// Every problem in the config, each with a path, when it does not load.
     pub fn new(config_json: &str) -> Result<Engine, Vec<Diagnostic>> {
-        let loaded = catalog::load_str(config_json);
+        Engine::from_text(config_json.to_owned(), false)
+    }
+
+    /// [`Engine::new`] taking the text. `keys_unique`: the text is `JSON.stringify` of an
+    /// object, which cannot repeat a key, so the check for repeated keys is skipped.
+    ///
+    /// # Errors
+    /// Every problem in the config, each with a path, when it does not load.
+    pub fn from_text(config_json: String, keys_unique: bool) -> Result<Engine, Vec<Diagnostic>> {
+        let loaded = catalog::load_text(config_json, keys_unique);
         match loaded.catalog {
             Some(catalog) => Ok(Engine {
                 catalog: Rc::new(catalog),

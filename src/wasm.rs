@@ -2,7 +2,7 @@
 //! core. Inputs cross as JSON text (objects are stringified on the JS side); results cross as
 //! the JSON text the core writes and are parsed once by `JSON.parse`.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -29,20 +29,38 @@ function mark(k, x) {
   return x;
 }
 // Whether a value holds something a plain JSON.stringify would silently turn into null or {}
-// (a scan, cheaper than a second stringify with the marking replacer; on doubt, true).
+// (a scan, cheaper than a second stringify with the marking replacer; on doubt, true). Only
+// called after a plain stringify succeeded, so the value has no cycle.
 function lossy(v) {
-  const walk = (x, depth) => {
-    if (typeof x === "number") return !Number.isFinite(x);
-    if (typeof x === "bigint") return true;
-    if (x === null || typeof x !== "object" || depth > 200) return false;
-    if (x instanceof Map || x instanceof Set) return true;
-    if (x instanceof Date) return Number.isNaN(x.getTime());
-    if (typeof x.toJSON === "function") return true;
-    if (Array.isArray(x)) { for (const y of x) if (walk(y, depth + 1)) return true; return false; }
-    for (const k of Object.keys(x)) if (walk(x[k], depth + 1)) return true;
-    return false;
+  // A number JSON cannot write (NaN, ±Infinity), a BigInt, or an object to look into.
+  const odd = (y, stack) => {
+    if (typeof y === "object") {
+      if (y !== null) stack.push(y);
+      return false;
+    }
+    return typeof y === "number" ? y - y !== 0 : typeof y === "bigint";
   };
-  try { return walk(v, 0); } catch (e) { return true; }
+  try {
+    const stack = [];
+    if (odd(v, stack)) return true;
+    while (stack.length > 0) {
+      const x = stack.pop();
+      if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) if (odd(x[i], stack)) return true;
+        continue;
+      }
+      if (typeof x.toJSON === "function") {
+        if (!(x instanceof Date) || Number.isNaN(x.getTime())) return true;
+        continue;
+      }
+      const proto = Object.getPrototypeOf(x);
+      if (proto !== Object.prototype && proto !== null && (x instanceof Map || x instanceof Set)) return true;
+      for (const k of Object.keys(x)) if (odd(x[k], stack)) return true;
+    }
+    return false;
+  } catch (e) {
+    return true;
+  }
 }
 // JSON.stringify writes a lone surrogate as an escape the engine's parser refuses; write the
 // replacement character instead (an even run of backslashes before `u` means a real escape).
@@ -160,8 +178,7 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
 }
 
 /// The names an evaluation's packed held-back list refers to: rule ids and reasons, as JS
-/// arrays made once per engine.
-#[derive(Clone)]
+/// arrays made once per engine, at its first evaluation.
 struct Names {
     rules: JsValue,
     reasons: JsValue,
@@ -201,8 +218,9 @@ fn busy() -> JsValue {
 pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValue,
 ) -> JsValue {
+    let keys_unique = !config.is_string();
     let report = match json_of(&config, "config", crate::catalog::MAX_CONFIG_BYTES) {
-        Ok(text) => engine::validate_config(&text),
+        Ok(text) => engine::validate_config_text(text, keys_unique),
         Err(d) => engine::ValidationReport {
             valid: false,
             errors: vec![d],
@@ -250,7 +268,7 @@ pub struct PromptEngine {
     inner: Rc<RefCell<Engine>>,
     /// The `persist` option's link to `localStorage` (its listener goes with the engine).
     persist: Option<Persist>,
-    names: Names,
+    names: Rc<OnceCell<Names>>,
 }
 
 fn read_session(engine: &Engine, context: &JsValue) -> Session {
@@ -276,7 +294,9 @@ impl PromptEngine {
     ) -> Result<PromptEngine, JsValue> {
         let text = json_of(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
             .map_err(|d| config_error(&[d]))?;
-        let mut inner = Engine::new(&text).map_err(|e| config_error(&e))?;
+        // An object's JSON text (written by JSON.stringify) cannot repeat a key; a string can.
+        let mut inner =
+            Engine::from_text(text, !config.is_string()).map_err(|e| config_error(&e))?;
         let mut restore = true;
         if let Some(opts) = &options {
             let state = get(opts, "state");
@@ -288,13 +308,12 @@ impl PromptEngine {
                 }
             }
         }
-        let names = Names::of(&inner);
         let inner = Rc::new(RefCell::new(inner));
         let persist = options.and_then(|o| Persist::open(&get(&o, "persist"), &inner, restore));
         Ok(PromptEngine {
             inner,
             persist,
-            names,
+            names: Rc::default(),
         })
     }
 
@@ -312,7 +331,7 @@ impl PromptEngine {
             engine: Rc::clone(&self.inner),
             session,
             answers: RefCell::new(Vec::new()),
-            names: self.names.clone(),
+            names: Rc::clone(&self.names),
         })
     }
 
@@ -361,7 +380,8 @@ impl PromptEngine {
         let opts = eval_options(options);
         let engine = self.inner.try_borrow().map_err(|_| busy())?;
         let s = read_session(&engine, &context);
-        Ok(self.names.evaluation(&engine.evaluate_in(&s, &opts)))
+        let names = self.names.get_or_init(|| Names::of(&engine));
+        Ok(names.evaluation(&engine.evaluate_in(&s, &opts)))
     }
 
     /// Records an impression, click, dismissal or conversion. Never throws for a bad event;
@@ -438,7 +458,7 @@ pub struct PromptSession {
     session: Session,
     /// Answers by (usage question, catalog index).
     answers: RefCell<Vec<(bool, usize, JsValue)>>,
-    names: Names,
+    names: Rc<OnceCell<Names>>,
 }
 
 impl PromptSession {
@@ -509,8 +529,7 @@ impl PromptSession {
     pub fn evaluate(&self, options: Option<EvaluateOptions>) -> Result<JsValue, JsValue> {
         let opts = eval_options(options);
         let engine = self.engine.try_borrow().map_err(|_| busy())?;
-        Ok(self
-            .names
-            .evaluation(&engine.evaluate_in(&self.session, &opts)))
+        let names = self.names.get_or_init(|| Names::of(&engine));
+        Ok(names.evaluation(&engine.evaluate_in(&self.session, &opts)))
     }
 }

@@ -86,7 +86,7 @@ fn read_options(options: &JsValue) -> (SimulateOptions, Vec<Diagnostic>) {
 fn engine_of(config: &JsValue) -> Result<Engine, JsValue> {
     let text = json_of(config, "config", crate::catalog::MAX_CONFIG_BYTES)
         .map_err(|d| config_error(&[d]))?;
-    Engine::new(&text).map_err(|e| config_error(&e))
+    Engine::from_text(text, !config.is_string()).map_err(|e| config_error(&e))
 }
 
 /// A count or index from JS: a whole number from 0 to 2^53.

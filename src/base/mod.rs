@@ -9,3 +9,10 @@ pub mod num;
 pub mod out;
 pub mod read;
 pub mod sort;
+
+/// A hash map with a fast, unseeded hash: its keys come from the config, and lookups must not
+/// cost a SipHash round each.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// A hash set with the hash of [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, rustc_hash::FxBuildHasher>;

@@ -5,10 +5,8 @@
 //! Validation walks the whole document and reports every problem it finds, each with a path
 //! into the config, so a designer fixes a broken catalog in one pass.
 
-use std::collections::HashMap;
-
 use super::model::{
-    unknown_code, Addon, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds,
+    unknown_code, Addon, Feature, Index, Kind, Metric, Model, Period, Plan, Price, Thresholds,
     DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS,
 };
 use super::template::read_url;
@@ -61,6 +59,12 @@ const ROOT_FIELDS: &[&str] = &[
 
 /// Parses and validates a config given as JSON text.
 pub fn load_str(json: &str) -> Loaded {
+    load_text(json.to_owned(), false)
+}
+
+/// [`load_str`] taking the text; `keys_unique`: the text is `JSON.stringify` of an object, so
+/// no object in it repeats a key and the check for repeated keys is skipped.
+pub fn load_text(json: String, keys_unique: bool) -> Loaded {
     if json.len() > MAX_CONFIG_BYTES {
         return failed(Diagnostic::new(
             "too_large",
@@ -71,7 +75,7 @@ pub fn load_str(json: &str) -> Loaded {
             Vec::new(),
         ));
     }
-    match Doc::parse(json.to_owned(), true) {
+    match Doc::parse(json, !keys_unique) {
         Ok(doc) => match doc.root() {
             Some(v) => load(v),
             None => failed(Diagnostic::new(
@@ -152,7 +156,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         },
     };
 
-    let mut index = HashMap::new();
+    let mut index = Index::default();
     let metrics = read_metrics(r, obj.get("metrics"), &mut index);
     let features = read_features(r, obj.get("features"), &mut index);
     let plan_ids = collect_ids(r, obj.get("plans"), "plans", Kind::Plan, &mut index);
@@ -165,7 +169,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
     let plans = read_plans(r, obj.get("plans"), &ctx);
     let addons = read_addons(r, obj.get("addons"), &ctx);
     for (i, a) in addons.iter().enumerate() {
-        if index.insert((Kind::Addon, a.id.to_owned()), i).is_some() {
+        if index.insert(Kind::Addon, &a.id, i) {
             r.error(
                 "duplicate_id",
                 format!("duplicate add-on id `{}`", a.id),
@@ -271,7 +275,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
 }
 
 struct Ids<'a> {
-    index: &'a HashMap<(Kind, String), usize>,
+    index: &'a Index,
     metrics: &'a [Metric],
     features: &'a [Feature],
     plan_ids: &'a [String],
@@ -285,8 +289,8 @@ impl Ids<'_> {
     }
 
     fn resolve_id(&self, r: &mut Reader, kind: Kind, id: &str, path: &[PathSeg]) -> Option<usize> {
-        if let Some(i) = self.index.get(&(kind, id.to_owned())) {
-            return Some(*i);
+        if let Some(i) = self.index.get(kind, id) {
+            return Some(i);
         }
         let names: Vec<&str> = match kind {
             Kind::Metric => self.metrics.iter().map(|m| m.id.as_str()).collect(),
@@ -310,11 +314,7 @@ impl Ids<'_> {
     }
 }
 
-fn read_metrics(
-    r: &mut Reader,
-    v: Option<Val<'_>>,
-    index: &mut HashMap<(Kind, String), usize>,
-) -> Vec<Metric> {
+fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Metric> {
     let mut out = Vec::new();
     let path = join(&[], "metrics");
     let Some(map) = v.and_then(|v| r.map(v, &path)) else {
@@ -358,7 +358,7 @@ fn read_metrics(
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
-        index.insert((Kind::Metric, id.to_owned()), out.len());
+        index.insert(Kind::Metric, id, out.len());
         out.push(Metric {
             id: id.to_owned(),
             label,
@@ -378,11 +378,7 @@ fn read_metrics(
     out
 }
 
-fn read_features(
-    r: &mut Reader,
-    v: Option<Val<'_>>,
-    index: &mut HashMap<(Kind, String), usize>,
-) -> Vec<Feature> {
+fn read_features(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Feature> {
     let mut out = Vec::new();
     let path = join(&[], "features");
     let Some(map) = v.and_then(|v| r.map(v, &path)) else {
@@ -404,7 +400,7 @@ fn read_features(
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
-        index.insert((Kind::Feature, id.to_owned()), out.len());
+        index.insert(Kind::Feature, id, out.len());
         out.push(Feature {
             id: id.to_owned(),
             label,
@@ -429,7 +425,7 @@ fn collect_ids(
     v: Option<Val<'_>>,
     key: &str,
     kind: Kind,
-    index: &mut HashMap<(Kind, String), usize>,
+    index: &mut Index,
 ) -> Vec<String> {
     let mut ids = Vec::new();
     let Some(items) = v.filter(|v| v.kind() == JsonKind::Array) else {
@@ -442,7 +438,7 @@ fn collect_ids(
             .filter(|s| valid_id(s, false))
             .unwrap_or("")
             .to_owned();
-        if !id.is_empty() && index.insert((kind, id.clone()), i).is_some() {
+        if !id.is_empty() && index.insert(kind, &id, i) {
             r.error(
                 "duplicate_id",
                 format!("duplicate {} id `{id}`", kind.noun()),

@@ -1,8 +1,6 @@
 //! The catalog model: metrics, features, plans, add-ons and thresholds, indexed by id, plus the
 //! compiled messages and policy. Built once by [`super::load`] and never changed after.
 
-use std::collections::HashMap;
-
 pub use crate::base::date::Period;
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 
@@ -128,7 +126,7 @@ pub struct Model {
     pub seat_metric: Option<usize>,
     /// How far ahead `daysToLimit` looks, in days (`forecast.horizonDays`).
     pub horizon_days: f64,
-    pub(crate) index: HashMap<(Kind, String), usize>,
+    pub(crate) index: Index,
     /// "Did you mean" searches left while loading: each costs a pass over a namespace, so a
     /// config full of unknown names stops getting them and still loads in linear time.
     pub(crate) suggestions_left: std::cell::Cell<u32>,
@@ -142,6 +140,24 @@ pub const MAX_HORIZON_DAYS: f64 = 3650.0;
 
 /// "Did you mean" searches a load may run over whole namespaces.
 pub const SUGGESTION_BUDGET: u32 = 50;
+
+/// Ids to their positions, one map per namespace; looked up by `&str` without a copy.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Index([crate::base::FastMap<Box<str>, usize>; 4]);
+
+impl Index {
+    /// The position of `id` in its namespace.
+    pub fn get(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.0.get(kind as usize)?.get(id).copied()
+    }
+
+    /// Records `id` at position `i` (replacing an earlier one); `true` when it was there.
+    pub fn insert(&mut self, kind: Kind, id: &str, i: usize) -> bool {
+        self.0
+            .get_mut(kind as usize)
+            .is_some_and(|m| m.insert(id.into(), i).is_some())
+    }
+}
 
 /// Which id namespace an id belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,7 +212,7 @@ impl Model {
         };
         match small {
             Some(found) => found,
-            None => self.index.get(&(kind, id.to_owned())).copied(),
+            None => self.index.get(kind, id),
         }
     }
 

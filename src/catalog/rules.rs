@@ -395,7 +395,7 @@ pub(crate) fn read_policy(
     }
     if let Some(v) = root.get("rules") {
         let p = at("rules");
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut seen = crate::base::FastSet::<String>::default();
         for (i, rv) in r
             .array(v, &p)
             .into_iter()

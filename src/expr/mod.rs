@@ -21,7 +21,6 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -138,7 +137,7 @@ pub struct Slot {
 #[derive(Clone, Debug, Default)]
 pub struct SlotTable {
     slots: Vec<Slot>,
-    index: HashMap<Slot, u32>,
+    index: crate::base::FastMap<Slot, u32>,
 }
 
 impl SlotTable {
