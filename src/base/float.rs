@@ -18,9 +18,44 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// `[-]digits[.digits]` with at most 15 digits in all, without building a digit list: the
+/// mantissa and its power of ten are exact, so one division is correctly rounded. `None` for
+/// any other text.
+fn parse_short(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let (neg, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let (mut m, mut count, mut frac, mut dot) = (0u64, 0usize, 0usize, false);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(c - b'0');
+                count += 1;
+                frac += usize::from(dot);
+            }
+            // A dot needs digits on both sides.
+            b'.' if !dot && i > 0 && i + 1 < b.len() => dot = true,
+            _ => return None,
+        }
+    }
+    if count > 15 {
+        return None;
+    }
+    let v = m as f64 / *POW10.get(frac)?;
+    Some(if neg { -v } else { v })
+}
+
 /// Parses `[-]digits[.digits][(e|E)[+|-]digits]`; `None` for anything else, and for values too
 /// large for an `f64`.
 pub fn parse_f64(text: &str) -> Option<f64> {
+    if let Some(v) = parse_short(text) {
+        return Some(v);
+    }
     let b = text.as_bytes();
     let mut i = 0;
     let neg = b.first() == Some(&b'-');
@@ -425,6 +460,36 @@ mod tests {
         assert_eq!(parse_f64("1.7976931348623159e308"), None);
         for bad in ["", "-", ".", "1e", "1e+", "abc", "1x", "--1", "1.2.3"] {
             assert_eq!(parse_f64(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn short_decimals_take_the_exact_path_and_agree() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let digits = 1 + (next() % 15) as usize;
+            let mut s = String::new();
+            if next() % 2 == 0 {
+                s.push('-');
+            }
+            let dot = (next() % digits as u64) as usize;
+            for k in 0..digits {
+                if k == dot && k > 0 {
+                    s.push('.');
+                }
+                s.push(char::from(b'0' + (next() % 10) as u8));
+            }
+            assert!(parse_short(&s).is_some(), "{s}");
+            same(&s);
+        }
+        for other in ["1.", ".5", "1e5", "1234567890123456", "1.2.3", "-", ""] {
+            assert_eq!(parse_short(other), None, "{other}");
         }
     }
 

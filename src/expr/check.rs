@@ -3,7 +3,7 @@
 //! building the program's operations.
 
 use super::eval::arith;
-use super::parser::{Expr, Kind};
+use super::parser::{Ast, Expr, Id, Kind};
 use super::program::{Method, Node, Op};
 use super::{quote_help, ExprError, HostFn, Schema, Slot, Span, Type, Value};
 use crate::base::diag::suggest;
@@ -11,8 +11,10 @@ use crate::base::diag::suggest;
 const FUNCTIONS: [&str; 4] = ["size", "hasFeature", "hasAddon", "planAtLeast"];
 const METHODS: [&str; 4] = ["startsWith", "endsWith", "contains", "size"];
 
-pub(crate) struct Checker<'s> {
+pub(crate) struct Checker<'s, 'a> {
     schema: &'s dyn Schema,
+    /// The nodes below the root being checked.
+    ast: &'s Ast<'a>,
     pub errors: Vec<ExprError>,
     /// Distinct slots read, indexed by `Node::Load`.
     pub slots: Vec<Slot>,
@@ -26,22 +28,44 @@ fn poisoned() -> (Node, Type) {
 
 /// Marks the values a condition uses directly (a path, or a path as a `?:` branch) as traced
 /// tests.
-fn as_test(e: &Expr<'_>, node: Node) -> Node {
+fn as_test(ast: &Ast<'_>, e: &Expr<'_>, node: Node) -> Node {
     match (&e.kind, node) {
         (Kind::Path(_), n) => Node::Test(Box::new(n), e.span),
-        (Kind::Cond(_, te, fe), Node::Cond(c, t, f)) => {
-            Node::Cond(c, Box::new(as_test(te, *t)), Box::new(as_test(fe, *f)))
-        }
+        (Kind::Cond(_, te, fe), Node::Cond(c, t, f)) => match (ast.get(*te), ast.get(*fe)) {
+            (Some(te), Some(fe)) => Node::Cond(
+                c,
+                Box::new(as_test(ast, te, *t)),
+                Box::new(as_test(ast, fe, *f)),
+            ),
+            _ => Node::Cond(c, t, f),
+        },
         (_, n) => n,
     }
 }
 
-impl<'s> Checker<'s> {
-    pub fn new(schema: &'s dyn Schema) -> Self {
+impl<'s, 'a> Checker<'s, 'a> {
+    pub fn new(schema: &'s dyn Schema, ast: &'s Ast<'a>) -> Self {
         Checker {
             schema,
+            ast,
             errors: Vec::new(),
             slots: Vec::new(),
+        }
+    }
+
+    /// Checks the node `id` (a missing one, which the parser never makes, as a poisoned node).
+    fn sub(&mut self, id: Id) -> (Node, Type) {
+        match self.ast.get(id) {
+            Some(e) => self.check(e),
+            None => poisoned(),
+        }
+    }
+
+    /// [`Checker::condition`] of the node `id`.
+    fn sub_condition(&mut self, id: Id, code: &'static str, what: &str) -> Node {
+        match self.ast.get(id) {
+            Some(e) => self.condition(e, code, what),
+            None => poisoned().0,
         }
     }
 
@@ -55,7 +79,7 @@ impl<'s> Checker<'s> {
     }
 
     /// Checks an expression used as a condition. A bare value (a path) becomes a traced test.
-    pub fn condition(&mut self, e: &Expr<'_>, code: &'static str, what: &str) -> Node {
+    pub fn condition(&mut self, e: &Expr<'a>, code: &'static str, what: &str) -> Node {
         let (node, ty) = self.check(e);
         if !matches!(ty, Type::Bool | Type::Dyn) {
             self.error(
@@ -64,17 +88,18 @@ impl<'s> Checker<'s> {
                 e.span,
             );
         }
-        as_test(e, node)
+        as_test(self.ast, e, node)
     }
 
-    pub fn check(&mut self, e: &Expr<'_>) -> (Node, Type) {
+    pub fn check(&mut self, e: &Expr<'a>) -> (Node, Type) {
         match &e.kind {
             Kind::Num(n) => (Node::Const(Value::Number(*n)), Type::Number),
             Kind::Str(s) => (Node::Const(Value::String(s.clone())), Type::String),
             Kind::Bool(b) => (Node::Const(Value::Bool(*b)), Type::Bool),
             Kind::Null => (Node::Const(Value::Null), Type::Null),
             Kind::List(items) => {
-                let nodes: Vec<Node> = items.iter().map(|i| self.check(i).0).collect();
+                let ast = self.ast;
+                let nodes: Vec<Node> = ast.nodes(*items).iter().map(|i| self.check(i).0).collect();
                 let consts: Option<Vec<Value>> = nodes
                     .iter()
                     .map(|n| match n {
@@ -88,7 +113,7 @@ impl<'s> Checker<'s> {
                 };
                 (node, Type::List)
             }
-            Kind::Path(segs) => match self.schema.resolve(segs) {
+            Kind::Path(segs) => match self.schema.resolve(self.ast.path(*segs)) {
                 Ok(r) => {
                     let index = match self.slots.iter().position(|s| *s == r.slot) {
                         Some(i) => i,
@@ -107,17 +132,20 @@ impl<'s> Checker<'s> {
                 }
             },
             Kind::Not(x) => {
-                let n = self.condition(x, "type_mismatch", "the operand of `!`");
+                let n = self.sub_condition(*x, "type_mismatch", "the operand of `!`");
                 (Node::Not(Box::new(n)), Type::Bool)
             }
             Kind::Neg(x) => {
-                let (n, ty) = self.check(x);
+                let (n, ty) = self.sub(*x);
                 if !matches!(ty, Type::Number | Type::Dyn) {
                     return self.mismatch(format!("cannot apply `-` to `{ty}`"), e.span);
                 }
                 (Node::Neg(Box::new(n)), Type::Number)
             }
-            Kind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
+            Kind::Binary(op, l, r) => match (self.ast.get(*l), self.ast.get(*r)) {
+                (Some(l), Some(r)) => self.binary(*op, l, r, e.span),
+                _ => poisoned(),
+            },
             Kind::Logic(or, items) => {
                 let what = if *or {
                     "an operand of `||`"
@@ -131,9 +159,9 @@ impl<'s> Checker<'s> {
                 (Node::Logic(*or, nodes), Type::Bool)
             }
             Kind::Cond(c, t, f) => {
-                let c = self.condition(c, "type_mismatch", "the condition of `?:`");
-                let (tn, tt) = self.check(t);
-                let (fn_, ft) = self.check(f);
+                let c = self.sub_condition(*c, "type_mismatch", "the condition of `?:`");
+                let (tn, tt) = self.sub(*t);
+                let (fn_, ft) = self.sub(*f);
                 let ty = match (tt, ft) {
                     _ if tt == ft => tt,
                     (Type::Null, other) | (other, Type::Null) => other,
@@ -152,11 +180,15 @@ impl<'s> Checker<'s> {
                 name_span,
                 target,
                 args,
-            } => self.call(name, *name_span, target.as_deref(), args, e.span),
+            } => {
+                let ast = self.ast;
+                let target = target.and_then(|t| ast.get(t));
+                self.call(name, *name_span, target, ast.nodes(*args), e.span)
+            }
         }
     }
 
-    fn binary(&mut self, op: Op, l: &Expr<'_>, r: &Expr<'_>, span: Span) -> (Node, Type) {
+    fn binary(&mut self, op: Op, l: &Expr<'a>, r: &Expr<'a>, span: Span) -> (Node, Type) {
         use Type::{Dyn, List, Null, Number, String};
         let (ln, lt) = self.check(l);
         let (rn, rt) = self.check(r);
@@ -212,14 +244,14 @@ impl<'s> Checker<'s> {
     }
 
     /// `x in [..]` with a literal list: every literal member must be comparable with `x`.
-    fn check_members(&mut self, lt: Type, list: &Expr<'_>) {
+    fn check_members(&mut self, lt: Type, list: &Expr<'a>) {
         let Kind::List(items) = &list.kind else {
             return;
         };
         if matches!(lt, Type::Dyn | Type::Null) {
             return;
         }
-        for item in items {
+        for item in self.ast.nodes(*items) {
             let it = match item.kind {
                 Kind::Num(_) => Type::Number,
                 Kind::Str(_) => Type::String,
@@ -241,8 +273,8 @@ impl<'s> Checker<'s> {
         &mut self,
         name: &str,
         name_span: Span,
-        target: Option<&Expr<'_>>,
-        args: &[Expr<'_>],
+        target: Option<&Expr<'a>>,
+        args: &[Expr<'a>],
         span: Span,
     ) -> (Node, Type) {
         let host = match (target, name) {
@@ -345,7 +377,7 @@ impl<'s> Checker<'s> {
         )
     }
 
-    fn host(&mut self, f: HostFn, args: &[Expr<'_>], span: Span) -> (Node, Type) {
+    fn host(&mut self, f: HostFn, args: &[Expr<'a>], span: Span) -> (Node, Type) {
         let name = f.name();
         let [arg] = args else {
             let found = args.len();

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{quote_help, ExprError, Span};
+use super::{offset, quote_help, ExprError, Span};
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Tok<'a> {
@@ -91,27 +91,15 @@ impl<'a> Lexer<'a> {
         hit
     }
 
-    fn eat_while(&mut self, f: fn(char) -> bool) {
+    /// Skips ASCII bytes that `f` accepts (every set the lexer skips is ASCII, so a byte is a
+    /// character here).
+    fn eat_while(&mut self, f: impl Fn(u8) -> bool) {
         let b = self.src.as_bytes();
-        loop {
-            match b.get(self.pos) {
-                // ASCII, the usual case: one byte is one character.
-                Some(&c) if c.is_ascii() => {
-                    if !f(char::from(c)) {
-                        break;
-                    }
-                    self.pos += 1;
-                    self.at = self.at.saturating_add(1);
-                }
-                Some(_) => match self.peek() {
-                    Some(c) if f(c) => {
-                        self.bump();
-                    }
-                    _ => break,
-                },
-                None => break,
-            }
+        let start = self.pos;
+        while b.get(self.pos).is_some_and(|&c| c.is_ascii() && f(c)) {
+            self.pos += 1;
         }
+        self.at = self.at.saturating_add(offset(self.pos - start));
     }
 
     fn since(&self, start: usize) -> &'a str {
@@ -163,7 +151,7 @@ impl<'a> Lexer<'a> {
             '\'' | '"' => return self.string(c, at),
             '0'..='9' => return self.number(start, at),
             c if c == '_' || c.is_ascii_alphabetic() => {
-                self.eat_while(|c| c == '_' || c.is_ascii_alphanumeric());
+                self.eat_while(|c| c == b'_' || c.is_ascii_alphanumeric());
                 match self.since(start) {
                     "true" => Tok::True,
                     "false" => Tok::False,
@@ -195,10 +183,10 @@ impl<'a> Lexer<'a> {
 
     fn number(&mut self, start: usize, at: u32) -> Result<Token<'a>, ExprError> {
         let digit = |c: char| c.is_ascii_digit();
-        self.eat_while(digit);
+        self.eat_while(|c| c.is_ascii_digit());
         if self.peek() == Some('.') && self.peek2().is_some_and(digit) {
             self.bump();
-            self.eat_while(digit);
+            self.eat_while(|c| c.is_ascii_digit());
         }
         let mut bad = false;
         if matches!(self.peek(), Some('e' | 'E')) {
@@ -207,7 +195,7 @@ impl<'a> Lexer<'a> {
                 self.bump();
             }
             bad = !self.peek().is_some_and(digit);
-            self.eat_while(digit);
+            self.eat_while(|c| c.is_ascii_digit());
         }
         // A number glued to letters or to another fraction (`0x1f`, `5kb`, `1.2.3`) is one bad
         // number rather than a confusing sequence of tokens.

@@ -354,15 +354,15 @@ fn build(
     limits: &Limits,
     boolean: bool,
 ) -> Result<(Program, Type), Vec<ExprError>> {
-    let ast = parser::parse(source, limits).map_err(|e| vec![e])?;
-    let mut ck = check::Checker::new(schema);
+    let (ast, root) = parser::parse(source, limits).map_err(|e| vec![e])?;
+    let mut ck = check::Checker::new(schema, &ast);
     let (root, ty) = if boolean {
         (
-            ck.condition(&ast, "not_boolean", "the expression"),
+            ck.condition(&root, "not_boolean", "the expression"),
             Type::Bool,
         )
     } else {
-        ck.check(&ast)
+        ck.check(&root)
     };
     if ck.errors.is_empty() {
         Ok((Program::new(source, root, ck.slots, boolean), ty))

@@ -19,6 +19,58 @@ use super::lexer::{Lexer, Tok, Token};
 use super::program::Op;
 use super::{offset, quote_help, ExprError, Limits, Span, MAX_DEPTH};
 
+/// A node's position in its [`Ast`].
+pub(crate) type Id = u32;
+
+/// A run of consecutive entries in an [`Ast`]: children of a list or call, or path segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Run {
+    start: u32,
+    len: u32,
+}
+
+/// The nodes of a parsed expression below its root, and its path segments, each kept in one
+/// vector so that building and dropping the tree costs a few allocations, not one per node.
+#[derive(Debug, Default)]
+pub(crate) struct Ast<'a> {
+    nodes: Vec<Expr<'a>>,
+    segs: Vec<&'a str>,
+}
+
+impl<'a> Ast<'a> {
+    /// The node `id`.
+    pub fn get(&self, id: Id) -> Option<&Expr<'a>> {
+        self.nodes.get(id as usize)
+    }
+
+    /// The nodes of a run (children of a list or call).
+    pub fn nodes(&self, r: Run) -> &[Expr<'a>] {
+        let start = r.start as usize;
+        self.nodes.get(start..start + r.len as usize).unwrap_or(&[])
+    }
+
+    /// The segments of a path.
+    pub fn path(&self, r: Run) -> &[&'a str] {
+        let start = r.start as usize;
+        self.segs.get(start..start + r.len as usize).unwrap_or(&[])
+    }
+
+    fn add(&mut self, e: Expr<'a>) -> Id {
+        self.nodes.push(e);
+        super::offset(self.nodes.len() - 1)
+    }
+
+    /// Moves `items` to the end of the nodes, as one run.
+    fn add_run(&mut self, items: impl Iterator<Item = Expr<'a>>) -> Run {
+        let start = self.nodes.len();
+        self.nodes.extend(items);
+        Run {
+            start: super::offset(start),
+            len: super::offset(self.nodes.len() - start),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Expr<'a> {
     pub kind: Kind<'a>,
@@ -35,25 +87,25 @@ pub(crate) enum Kind<'a> {
     Str(Rc<str>),
     Bool(bool),
     Null,
-    List(Vec<Expr<'a>>),
-    /// A dotted path such as `usage.seats.ratio`.
-    Path(Vec<&'a str>),
-    Not(Box<Expr<'a>>),
-    Neg(Box<Expr<'a>>),
-    Binary(Op, Box<Expr<'a>>, Box<Expr<'a>>),
+    List(Run),
+    /// A dotted path such as `usage.seats.ratio` (segments in [`Ast::path`]).
+    Path(Run),
+    Not(Id),
+    Neg(Id),
+    Binary(Op, Id, Id),
     /// A chain of `||` (true) or `&&` (false).
     Logic(bool, Vec<Expr<'a>>),
-    Cond(Box<Expr<'a>>, Box<Expr<'a>>, Box<Expr<'a>>),
+    Cond(Id, Id, Id),
     Call {
         name: &'a str,
         name_span: Span,
-        target: Option<Box<Expr<'a>>>,
-        args: Vec<Expr<'a>>,
+        target: Option<Id>,
+        args: Run,
     },
 }
 
-/// Parses a whole expression.
-pub(crate) fn parse<'a>(src: &'a str, limits: &Limits) -> Result<Expr<'a>, ExprError> {
+/// Parses a whole expression: the nodes below the root, and the root.
+pub(crate) fn parse<'a>(src: &'a str, limits: &Limits) -> Result<(Ast<'a>, Expr<'a>), ExprError> {
     if src.chars().nth(limits.max_len).is_some() {
         let len = src.chars().count();
         return Err(ExprError::new(
@@ -64,16 +116,22 @@ pub(crate) fn parse<'a>(src: &'a str, limits: &Limits) -> Result<Expr<'a>, ExprE
     }
     let mut lexer = Lexer::new(src);
     let tok = lexer.next()?;
+    // About one node per four characters, as rules are usually written.
     let mut p = Parser {
         lexer,
         tok,
+        ast: Ast {
+            nodes: Vec::with_capacity(src.len() / 4),
+            segs: Vec::with_capacity(src.len() / 8),
+        },
         ops: Vec::new(),
         out: Vec::new(),
         open: 0,
         run: 0,
         max: limits.max_depth.clamp(1, MAX_DEPTH),
     };
-    p.run()
+    let root = p.run()?;
+    Ok((p.ast, root))
 }
 
 /// A pending operator or an open group on the parser's stack.
@@ -104,6 +162,7 @@ enum Frame<'a> {
 struct Parser<'a> {
     lexer: Lexer<'a>,
     tok: Token<'a>,
+    ast: Ast<'a>,
     ops: Vec<Frame<'a>>,
     out: Vec<Expr<'a>>,
     /// Open groups on `ops`.
@@ -339,7 +398,9 @@ impl<'a> Parser<'a> {
                 if self.tok.tok == Tok::LParen {
                     return self.call(name, span, span.start, false);
                 }
-                Kind::Path(vec![name])
+                let start = super::offset(self.ast.segs.len());
+                self.ast.segs.push(name);
+                Kind::Path(Run { start, len: 1 })
             }
             Tok::Num(n) => Kind::Num(*n),
             Tok::Str(s) => Kind::Str(s.clone()),
@@ -370,14 +431,17 @@ impl<'a> Parser<'a> {
             let start = self.out.last().map_or(name_span.start, |e| e.outer.start);
             return self.call(name, name_span, start, true);
         }
+        // The path being extended is the last one read, so its segments end the list.
+        let segs = super::offset(self.ast.segs.len());
         match self.out.last_mut() {
             Some(Expr {
-                kind: Kind::Path(segs),
+                kind: Kind::Path(run),
                 span,
                 outer,
                 ..
-            }) if *bare => {
-                segs.push(name);
+            }) if *bare && run.start + run.len == segs => {
+                run.len += 1;
+                self.ast.segs.push(name);
                 *span = span.to(name_span);
                 *outer = *span;
                 Ok(false)
@@ -423,20 +487,23 @@ impl<'a> Parser<'a> {
         };
         self.open = self.open.saturating_sub(1);
         let end = self.advance()?.span;
-        let args = self
+        let at = self.out.len().saturating_sub(args + extra);
+        let mut d = self
             .out
-            .split_off(self.out.len().saturating_sub(args + extra));
+            .get(at..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| e.depth)
+            .max();
+        let args = self.ast.add_run(self.out.drain(at..));
         let target = if method {
-            Some(Box::new(self.pop()?))
+            let t = self.pop()?;
+            d = d.max(Some(t.depth));
+            Some(self.ast.add(t))
         } else {
             None
         };
-        let d = args
-            .iter()
-            .chain(target.as_deref())
-            .map(|e| e.depth)
-            .max()
-            .unwrap_or(0);
+        let d = d.unwrap_or(0);
         let span = Span::new(start, end.end);
         let call = Kind::Call {
             name,
@@ -458,9 +525,16 @@ impl<'a> Parser<'a> {
         self.ops.pop();
         self.open = self.open.saturating_sub(1);
         let end = self.advance()?.span;
-        let items = self.out.split_off(self.out.len().saturating_sub(n + extra));
-        let d = items.iter().map(|e| e.depth).max().unwrap_or(0);
-        let e = self.node(Kind::List(items), open.to(end), d)?;
+        let at = self.out.len().saturating_sub(n + extra);
+        let d = self
+            .out
+            .get(at..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| e.depth)
+            .max();
+        let items = self.ast.add_run(self.out.drain(at..));
+        let e = self.node(Kind::List(items), open.to(end), d.unwrap_or(0))?;
         self.out.push(e);
         Ok(())
     }
@@ -480,8 +554,14 @@ impl<'a> Parser<'a> {
                     outer: span,
                     depth: d,
                 },
-                (false, kind) => self.node(Kind::Neg(Box::new(Expr { kind, ..e })), span, d)?,
-                (true, kind) => self.node(Kind::Not(Box::new(Expr { kind, ..e })), span, d)?,
+                (false, kind) => {
+                    let x = self.ast.add(Expr { kind, ..e });
+                    self.node(Kind::Neg(x), span, d)?
+                }
+                (true, kind) => {
+                    let x = self.ast.add(Expr { kind, ..e });
+                    self.node(Kind::Not(x), span, d)?
+                }
             };
             self.out.push(e);
         }
@@ -501,8 +581,9 @@ impl<'a> Parser<'a> {
             let (d, r_depth) = (l.depth.max(r.depth), r.depth);
             let e = match (op, l.kind) {
                 (Some(op), kind) => {
-                    let l = Box::new(Expr { kind, ..l });
-                    self.node(Kind::Binary(op, l, Box::new(r)), span, d)?
+                    let l = self.ast.add(Expr { kind, ..l });
+                    let r = self.ast.add(r);
+                    self.node(Kind::Binary(op, l, r), span, d)?
                 }
                 // Extend a chain of the same operator (`&&` and `||` are associative).
                 (None, Kind::Logic(or, mut items)) if or == (prec == 0) => {
@@ -534,7 +615,8 @@ impl<'a> Parser<'a> {
             let c = self.pop()?;
             let span = c.outer.to(f.outer);
             let d = c.depth.max(t.depth).max(f.depth);
-            let e = self.node(Kind::Cond(Box::new(c), Box::new(t), Box::new(f)), span, d)?;
+            let (c, t, f) = (self.ast.add(c), self.ast.add(t), self.ast.add(f));
+            let e = self.node(Kind::Cond(c, t, f), span, d)?;
             self.out.push(e);
         }
     }
