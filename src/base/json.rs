@@ -691,18 +691,22 @@ impl<'a> Val<'a> {
 
     /// The first entry of an object named `key` (keys compared as bytes, in place).
     pub fn get(&self, key: &str) -> Option<Val<'a>> {
-        if !self.is_object() {
+        let nodes = &self.tape.nodes;
+        let obj = nodes.get(self.i as usize)?;
+        if obj.kind != Kind::Object {
             return None;
         }
         let want = key.as_bytes();
-        let end = self.end();
         let mut i = self.i + 1;
-        while i < end {
-            let value = self.at(i + 1);
-            if self.at(i).raw_bytes() == want {
-                return Some(value);
+        while i < obj.next {
+            let k = nodes.get(i as usize)?;
+            // Keys of another length are passed over without looking at their bytes.
+            if k.end.saturating_sub(k.start) as usize == want.len()
+                && self.at(i).raw_bytes() == want
+            {
+                return Some(self.at(i + 1));
             }
-            i = value.end();
+            i = nodes.get(i as usize + 1)?.next;
         }
         None
     }

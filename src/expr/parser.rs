@@ -106,7 +106,8 @@ pub(crate) enum Kind<'a> {
 
 /// Parses a whole expression: the nodes below the root, and the root.
 pub(crate) fn parse<'a>(src: &'a str, limits: &Limits) -> Result<(Ast<'a>, Expr<'a>), ExprError> {
-    if src.chars().nth(limits.max_len).is_some() {
+    // A text of at most `max_len` bytes has at most as many characters.
+    if src.len() > limits.max_len && src.chars().nth(limits.max_len).is_some() {
         let len = src.chars().count();
         return Err(ExprError::new(
             "too_long",
