@@ -93,10 +93,41 @@ export function toJsonText(v, max) {
 export function fromJson(s) {
   return JSON.parse(s);
 }
-// An evaluation from its JSON text and its held-back list packed beside the text as pairs
-// (rule index, reason index); the pair (0xffffffff, 0) takes the text's next entry instead.
+// Callouts from the flat list of their values (the order is `Callout::write_flat`'s).
+function callouts(v) {
+  const out = [];
+  let i = 0;
+  while (i < v.length) {
+    const id = v[i++], rule = v[i++], kind = v[i++], placement = v[i++], severity = v[i++];
+    let target = null;
+    const type = v[i++];
+    if (type !== null) {
+      target = { type, id: v[i++], label: v[i++], monthlyDelta: v[i++] };
+      const quantity = v[i++];
+      if (quantity !== null) target.quantity = quantity;
+      target.contactSales = v[i++];
+    }
+    const title = v[i++], body = v[i++];
+    const cta = { label: v[i++], action: v[i++] };
+    const url = v[i++];
+    if (url !== null) cta.url = url;
+    const priority = v[i++];
+    let experiment = null;
+    const key = v[i++];
+    if (key !== null) experiment = { key, variant: v[i++], holdout: v[i++] };
+    const n = v[i++];
+    const reasons = v.slice(i, i + n);
+    i += n;
+    out.push({ id, rule, kind, placement, severity, target, title, body, cta, priority, experiment, reasons });
+  }
+  return out;
+}
+// An evaluation from its JSON text, whose callouts are a flat list of values, and its
+// held-back list packed beside the text as pairs (rule index, reason index); the pair
+// (0xffffffff, 0) takes the text's next entry instead.
 export function evaluation(text, packed, rules, reasons) {
   const r = JSON.parse(text);
+  r.callouts = callouts(r.callouts);
   if (packed.length === 0) return r;
   const inText = r.suppressed;
   const list = [];

@@ -47,14 +47,78 @@ fn scenario_fixtures() {
     );
 }
 
-/// The packed form of every fixture's evaluation (held-back rule entries beside the text, as
-/// the JS bindings rebuild them) gives the full text back exactly.
+/// The packed form of every fixture's evaluation (callouts as a flat list of values, held-back
+/// rule entries beside the text), rebuilt as the JS bindings rebuild it, gives the full text.
 #[test]
 fn packed_evaluations_rebuild_the_full_text() {
-    use serde_json::{json, Value};
+    use serde_json::{json, Map, Value};
     use upgrade_prompts::decide::recommend::Reason;
     use upgrade_prompts::render::IN_TEXT;
-    let (mut packed_entries, mut text_entries) = (0, 0);
+    // The callouts from their flat list (in the order of `Callout::write_flat`), which ends
+    // with a `null` put there to mark the end.
+    fn callouts(flat: &[Value]) -> Vec<Value> {
+        let mut it = flat.iter().cloned();
+        let mut next = || it.next().unwrap();
+        let mut out = Vec::new();
+        loop {
+            let id = next();
+            if id.is_null() {
+                break;
+            }
+            let mut c = Map::new();
+            c.insert("id".into(), id);
+            for k in ["rule", "kind", "placement", "severity"] {
+                c.insert(k.into(), next());
+            }
+            let ty = next();
+            c.insert(
+                "target".into(),
+                if ty.is_null() {
+                    Value::Null
+                } else {
+                    let mut t = Map::new();
+                    t.insert("type".into(), ty);
+                    for k in ["id", "label", "monthlyDelta"] {
+                        t.insert(k.into(), next());
+                    }
+                    let q = next();
+                    if !q.is_null() {
+                        t.insert("quantity".into(), q);
+                    }
+                    t.insert("contactSales".into(), next());
+                    Value::Object(t)
+                },
+            );
+            c.insert("title".into(), next());
+            c.insert("body".into(), next());
+            let mut cta = Map::new();
+            cta.insert("label".into(), next());
+            cta.insert("action".into(), next());
+            let url = next();
+            if !url.is_null() {
+                cta.insert("url".into(), url);
+            }
+            c.insert("cta".into(), Value::Object(cta));
+            c.insert("priority".into(), next());
+            let key = next();
+            c.insert(
+                "experiment".into(),
+                if key.is_null() {
+                    Value::Null
+                } else {
+                    json!({ "key": key, "variant": next(), "holdout": next() })
+                },
+            );
+            let n = next().as_u64().unwrap();
+            c.insert(
+                "reasons".into(),
+                Value::Array((0..n).map(|_| next()).collect()),
+            );
+            out.push(Value::Object(c));
+        }
+        out
+    }
+    let (mut packed_entries, mut text_entries, mut shown) = (0, 0, 0);
     for (name, fx) in common::scenarios() {
         let (config, context) = common::inputs(&fx);
         let Ok(engine) = Engine::new(&config.to_string()) else {
@@ -78,6 +142,11 @@ fn packed_evaluations_rebuild_the_full_text() {
             let e = engine.evaluate(&ctx.to_string(), &opts, common::HOST_NOW);
             let (text, packed) = e.to_json_packed();
             let mut v: Value = serde_json::from_str(&text).unwrap();
+            let mut flat = v["callouts"].as_array().unwrap().clone();
+            flat.push(Value::Null);
+            let list = callouts(&flat);
+            shown += list.len();
+            v["callouts"] = Value::Array(list);
             if !packed.is_empty() {
                 let rules = &engine.catalog().policy.rules;
                 let mut in_text = v["suppressed"].as_array().unwrap().clone().into_iter();
@@ -100,10 +169,11 @@ fn packed_evaluations_rebuild_the_full_text() {
                 );
                 v["suppressed"] = Value::Array(list);
             }
-            let full: Value = serde_json::from_str(&upgrade_prompts::engine::to_json(&e)).unwrap();
-            assert_eq!(v, full, "{name} check {i}");
+            let full = upgrade_prompts::engine::to_json(&e);
+            assert_eq!(serde_json::to_string(&v).unwrap(), full, "{name} check {i}");
         }
     }
+    assert!(shown >= 10, "only {shown} callouts rebuilt");
     assert!(packed_entries >= 3, "only {packed_entries} packed entries");
     assert!(
         text_entries >= 1,

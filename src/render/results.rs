@@ -388,47 +388,117 @@ pub struct Evaluation {
 /// Marks an entry of [`Evaluation::to_json_packed`]'s list that stays in the JSON text.
 pub const IN_TEXT: u32 = u32::MAX;
 
+/// Values written one after another into a JSON array, without keys.
+struct Flat<'o> {
+    out: &'o mut Out,
+    first: bool,
+}
+
+impl Flat<'_> {
+    fn val<T: ToJson + ?Sized>(&mut self, v: &T) -> &mut Self {
+        if !self.first {
+            self.out.raw(",");
+        }
+        self.first = false;
+        v.write(self.out);
+        self
+    }
+}
+
+impl Callout {
+    /// The callout's values in a fixed order, with no keys: `id, rule, kind, placement,
+    /// severity`, the target (`null`, or `type, id, label, monthlyDelta, quantity,
+    /// contactSales`), `title, body`, the call to action's `label, action, url`, `priority`,
+    /// the experiment (`null`, or `key, variant, holdout`), then the number of reasons and the
+    /// reasons. An absent `quantity` or `url` is `null`.
+    fn write_flat(&self, f: &mut Flat<'_>) {
+        f.val(&self.id)
+            .val(&self.rule)
+            .val(self.kind.as_str())
+            .val(&self.placement)
+            .val(self.severity.as_str());
+        match &self.target {
+            None => f.val(&None::<f64>),
+            Some(t) => f
+                .val(kind_name(t.plan))
+                .val(&t.id)
+                .val(&t.label)
+                .val(&t.monthly_delta)
+                .val(&t.quantity)
+                .val(&t.contact_sales),
+        };
+        f.val(&self.title)
+            .val(&self.body)
+            .val(&self.cta.label)
+            .val(self.cta.action.as_str())
+            .val(&self.cta.url)
+            .val(&self.priority);
+        match &self.experiment {
+            None => f.val(&None::<f64>),
+            Some(x) => f.val(&x.key).val(&x.variant).val(&x.holdout),
+        };
+        f.val(&(self.reasons.len() as f64));
+        for r in &self.reasons {
+            f.val(r);
+        }
+    }
+}
+
 impl Evaluation {
-    /// The JSON text of the evaluation, written for a host that rebuilds the held-back list
-    /// itself: an entry that is only a rule and a reason (the common case, and nearly all of a
-    /// large rule set's list) is left out of the text's `suppressed` and listed in the second
-    /// value as the pair (rule index, index in [`Reason::ALL`]); every other entry stays in the
-    /// text, in order, and is listed as the pair ([`IN_TEXT`], 0). Rebuilding the list from the
-    /// pairs, with each rule's id as both `rule` and `callout`, gives [`ToJson`]'s text exactly.
-    /// When no entry is left out, the list is empty and the text is the full one.
+    /// The JSON text of the evaluation, written for a host that builds the result's objects
+    /// itself (making objects from JSON text is the slowest part of handing a result over):
+    /// - `callouts` is one flat array of every callout's values (see `Callout::write_flat`);
+    /// - an entry of `suppressed` that is only a rule and a reason (the common case, and nearly
+    ///   all of a large rule set's list) is left out of the text and listed in the second value
+    ///   as the pair (rule index, index in [`Reason::ALL`]); every other entry stays in the
+    ///   text, in order, and is listed as the pair ([`IN_TEXT`], 0). With no entry left out,
+    ///   the list is empty.
+    ///
+    /// Rebuilding the objects, with each rule's id as both `rule` and `callout` of a pair,
+    /// gives [`ToJson`]'s text exactly.
     pub fn to_json_packed(&self) -> (String, Vec<u32>) {
         let packable = |x: &Suppressed| match x.origin {
             Origin::Rule(i) if x.experiment.is_none() => u32::try_from(i).ok(),
             _ => None,
         };
-        if !self.suppressed.iter().any(|x| packable(x).is_some()) {
-            return (crate::base::out::to_json(self), Vec::new());
-        }
-        let mut packed = Vec::with_capacity(self.suppressed.len() * 2);
+        let any = self.suppressed.iter().any(|x| packable(x).is_some());
+        let mut packed = Vec::with_capacity(if any { self.suppressed.len() * 2 } else { 0 });
         let text = crate::base::out::to_json_with(|out| {
-            self.write_parts(out, |x, out| match packable(x) {
-                Some(i) => {
-                    packed.push(i);
-                    packed.push(x.reason.slot() as u32);
-                    false
+            let mut o = out.obj();
+            let list = o.key("callouts");
+            list.raw("[");
+            let mut f = Flat {
+                out: list,
+                first: true,
+            };
+            for c in &self.callouts {
+                c.write_flat(&mut f);
+            }
+            list.raw("]");
+            o.key("suppressed").list_some(&self.suppressed, |x, out| {
+                match packable(x).filter(|_| any) {
+                    Some(i) => {
+                        packed.push(i);
+                        packed.push(x.reason.slot() as u32);
+                        false
+                    }
+                    None => {
+                        if any {
+                            packed.push(IN_TEXT);
+                            packed.push(0);
+                        }
+                        x.write_in(&self.catalog, out);
+                        true
+                    }
                 }
-                None => {
-                    packed.push(IN_TEXT);
-                    packed.push(0);
-                    x.write_in(&self.catalog, out);
-                    true
-                }
-            })
+            });
+            self.write_rest(&mut o);
         });
         (text, packed)
     }
 
-    /// Writes the evaluation; `held` writes a held-back entry (or not) and says whether it did.
-    fn write_parts(&self, out: &mut Out, mut held: impl FnMut(&Suppressed, &mut Out) -> bool) {
-        let mut o = out.obj();
-        o.field("callouts", &self.callouts);
-        o.key("suppressed")
-            .list_some(&self.suppressed, |x, out| held(x, out));
+    /// Writes `errors`, `warnings` and `trace`, and ends the object.
+    fn write_rest(&self, o: &mut crate::base::out::Obj<'_>) {
         o.field("errors", &self.errors)
             .field("warnings", &self.warnings)
             .some("trace", &self.trace)
@@ -438,9 +508,12 @@ impl Evaluation {
 
 impl ToJson for Evaluation {
     fn write(&self, out: &mut Out) {
-        self.write_parts(out, |x, out| {
+        let mut o = out.obj();
+        o.field("callouts", &self.callouts);
+        o.key("suppressed").list_some(&self.suppressed, |x, out| {
             x.write_in(&self.catalog, out);
             true
         });
+        self.write_rest(&mut o);
     }
 }
