@@ -53,6 +53,29 @@ struct Node {
     num: f64,
 }
 
+/// The first position from `i` on that may end a plain run of string bytes (a quote, a
+/// backslash or a control character), found eight bytes at a time; the caller checks the
+/// bytes from there one by one.
+fn skip_plain(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Some byte of `x` is below `n` (for n <= 128).
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if below(x ^ (ONES * u64::from(b'"')), 1)
+            || below(x ^ (ONES * u64::from(b'\\')), 1)
+            || below(x, 0x20)
+        {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
 /// A parse failure: what, where (1-based line and column, in characters) and in which value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParseError {
@@ -430,7 +453,7 @@ impl Parser<'_, '_> {
         let at = self.pos;
         let b = self.b;
         let start = at + 1;
-        let mut i = start;
+        let mut i = skip_plain(b, start);
         // Fast path: no escapes.
         loop {
             match b.get(i) {
@@ -885,6 +908,35 @@ mod tests {
         let keys: Vec<_> = r.entries().map(|(k, _)| k).collect();
         assert_eq!(keys, ["a", "b", "e"]);
         assert_eq!(d.root().unwrap().get("zz").map(|v| v.kind()), None);
+    }
+
+    #[test]
+    fn strings_end_at_the_right_byte_wherever_the_quote_escape_or_control_falls() {
+        // Runs of plain bytes (ASCII and multibyte) of every length around the 8-byte steps.
+        for pad in ["a", "é"] {
+            for n in 0..20 {
+                let run = pad.repeat(n);
+                for (inner, want) in [
+                    (run.clone(), Some(run.clone())),
+                    (format!("{run}\\\"x"), Some(format!("{run}\"x"))),
+                    (format!("x{run}\\n{run}"), Some(format!("x{run}\n{run}"))),
+                    (format!("{run}\u{1f}{run}"), None),
+                ] {
+                    let text = format!("[\"{inner}\",\"{run}\"]");
+                    match (Doc::parse(text.clone(), true), &want) {
+                        (Ok(d), Some(w)) => {
+                            let items: Vec<_> = d.root().unwrap().items().collect();
+                            assert_eq!(items[0].as_str(), Some(w.as_str()), "{text:?}");
+                            assert_eq!(items[1].as_str(), Some(run.as_str()), "{text:?}");
+                        }
+                        (Err(e), None) => {
+                            assert_eq!(e.message, "control character in string", "{text:?}")
+                        }
+                        (got, _) => panic!("{text:?}: {:?}", got.map(|_| ())),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::model::{
 use super::template::read_url;
 use super::Catalog;
 use super::{rules, template};
-use crate::base::diag::{did_you_mean, join, Diagnostic, PathLike, PathSeg};
+use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
@@ -283,12 +283,24 @@ struct Ids<'a> {
 
 impl Ids<'_> {
     /// Resolves an id reference, reporting unknown ones with a suggestion.
-    fn resolve(&self, r: &mut Reader, kind: Kind, v: Val<'_>, path: &[PathSeg]) -> Option<usize> {
+    fn resolve<P: PathLike + ?Sized>(
+        &self,
+        r: &mut Reader,
+        kind: Kind,
+        v: Val<'_>,
+        path: &P,
+    ) -> Option<usize> {
         let id = r.str(v, path)?;
         self.resolve_id(r, kind, id, path)
     }
 
-    fn resolve_id(&self, r: &mut Reader, kind: Kind, id: &str, path: &[PathSeg]) -> Option<usize> {
+    fn resolve_id<P: PathLike + ?Sized>(
+        &self,
+        r: &mut Reader,
+        kind: Kind,
+        id: &str,
+        path: &P,
+    ) -> Option<usize> {
         if let Some(i) = self.index.get(kind, id) {
             return Some(i);
         }
@@ -456,33 +468,30 @@ fn metric_entries<'a>(
     r: &mut Reader,
     ids: &Ids,
     v: Val<'a>,
-    path: &[PathSeg],
-) -> Vec<(usize, Val<'a>, Path)> {
+    path: &At<'_>,
+) -> Vec<(usize, Val<'a>, &'a str)> {
     let mut out = Vec::new();
     for (mid, val) in r.map(v, path).into_iter().flat_map(|x| x.entries()) {
-        let mp = join(path, mid);
-        if let Some(m) = ids.resolve_id(r, Kind::Metric, mid, &mp) {
-            out.push((m, val, mp));
+        if let Some(m) = ids.resolve_id(r, Kind::Metric, mid, &path.key(mid)) {
+            out.push((m, val, mid));
         }
     }
     out
 }
 
 /// The required `id` and optional `label` of a plan or add-on.
-fn id_and_label(r: &mut Reader, o: Val<'_>, p: &[PathSeg]) -> (Option<String>, Option<String>) {
+fn id_and_label(r: &mut Reader, o: Val<'_>, p: &At<'_>) -> (Option<String>, Option<String>) {
     let id = r
         .required(o, "id", p)
-        .and_then(|x| r.id(x, &join(p, "id"), false));
-    let label = o
-        .get("label")
-        .and_then(|l| r.text(l, &join(p, "label"), 200));
+        .and_then(|x| r.id(x, &p.key("id"), false));
+    let label = o.get("label").and_then(|l| r.text(l, &p.key("label"), 200));
     (id, label)
 }
 
-fn read_price(r: &mut Reader, v: Val<'_>, path: &[PathSeg]) -> Option<Price> {
+fn read_price(r: &mut Reader, v: Val<'_>, path: &At<'_>) -> Option<Price> {
     let o = r.object(v, path, &["monthly", "perSeat"])?;
     let monthly = match o.get("monthly") {
-        Some(m) => r.non_negative(m, &join(path, "monthly"))?,
+        Some(m) => r.non_negative(m, &path.key("monthly"))?,
         None if o.get("perSeat").is_some() => 0.0,
         None => {
             r.error("missing_field", "missing field `monthly`", path);
@@ -490,18 +499,13 @@ fn read_price(r: &mut Reader, v: Val<'_>, path: &[PathSeg]) -> Option<Price> {
         }
     };
     let per_seat = match o.get("perSeat") {
-        Some(m) => r.non_negative(m, &join(path, "perSeat"))?,
+        Some(m) => r.non_negative(m, &path.key("perSeat"))?,
         None => 0.0,
     };
     Some(Price { monthly, per_seat })
 }
 
-fn read_feature_list(
-    r: &mut Reader,
-    ids: &Ids,
-    v: Option<Val<'_>>,
-    path: &[PathSeg],
-) -> Vec<usize> {
+fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, path: &At<'_>) -> Vec<usize> {
     let mut out = Vec::new();
     let Some(v) = v else { return out };
     for (i, f) in r
@@ -510,7 +514,7 @@ fn read_feature_list(
         .flat_map(|x| x.items())
         .enumerate()
     {
-        let p = join(path, i);
+        let p = path.index(i);
         if let Some(idx) = ids.resolve(r, Kind::Feature, f, &p) {
             if out.contains(&idx) {
                 r.warn("duplicate_entry", "feature listed twice", &p);
@@ -524,12 +528,13 @@ fn read_feature_list(
 
 fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
     let mut out = Vec::new();
-    let path = join(&[], "plans");
+    let path = At::Root;
+    let path = path.key("plans");
     let Some(items) = v.and_then(|v| r.array(v, &path)) else {
         return out;
     };
     for (i, item) in items.items().enumerate() {
-        let p = join(&path, i);
+        let p = path.index(i);
         let Some(o) = r.object(
             item,
             &p,
@@ -549,19 +554,19 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
         let (id, label) = id_and_label(r, o, &p);
         let contact_sales = o
             .get("contactSales")
-            .and_then(|c| r.bool(c, &join(&p, "contactSales")))
+            .and_then(|c| r.bool(c, &p.key("contactSales")))
             .unwrap_or(false);
         let price = match o.get("price") {
             Some(pv) if contact_sales => {
-                let _ = read_price(r, pv, &join(&p, "price"));
+                let _ = read_price(r, pv, &p.key("price"));
                 r.error(
                     "conflicting_fields",
                     "a `contactSales` plan has no price",
-                    &join(&p, "price"),
+                    &p.key("price"),
                 );
                 None
             }
-            Some(pv) => read_price(r, pv, &join(&p, "price")),
+            Some(pv) => read_price(r, pv, &p.key("price")),
             None if contact_sales => None,
             None => {
                 r.error_help(
@@ -573,14 +578,15 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
                 None
             }
         };
-        let features = read_feature_list(r, ids, o.get("features"), &join(&p, "features"));
+        let features = read_feature_list(r, ids, o.get("features"), &p.key("features"));
         let mut limits: Vec<Option<f64>> = vec![None; ids.metrics.len()];
         let mut listed = vec![false; ids.metrics.len()];
         if let Some(lv) = o.get("limits") {
-            for (m, val, mp) in metric_entries(r, ids, lv, &join(&p, "limits")) {
+            let lp = p.key("limits");
+            for (m, val, key) in metric_entries(r, ids, lv, &lp) {
                 let lim = match val {
                     v if v.is_null() => None,
-                    other => match r.non_negative(other, &mp) {
+                    other => match r.non_negative(other, &lp.key(key)) {
                         Some(n) => Some(n),
                         None => continue,
                     },
@@ -594,13 +600,13 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
         for (m, seen) in listed.iter().enumerate() {
             if !seen {
                 if let Some(metric) = ids.metrics.get(m) {
-                    r.warn("implicit_unlimited", format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &join(&p, "limits"));
+                    r.warn("implicit_unlimited", format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &p.key("limits"));
                 }
             }
         }
-        let url = read_url(r, o.get("url"), &p.at().key("url"));
+        let url = read_url(r, o.get("url"), &p.key("url"));
         if let Some(d) = o.get("description") {
-            r.string(d, &join(&p, "description"));
+            r.string(d, &p.key("description"));
         }
         if let Some(id) = id {
             let label = label.unwrap_or_else(|| id.to_owned());
@@ -621,12 +627,13 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
 
 fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
     let mut out = Vec::new();
-    let path = join(&[], "addons");
+    let path = At::Root;
+    let path = path.key("addons");
     let Some(items) = v.and_then(|v| r.array(v, &path)) else {
         return out;
     };
     for (i, item) in items.items().enumerate() {
-        let p = join(&path, i);
+        let p = path.index(i);
         let Some(o) = r.object(
             item,
             &p,
@@ -647,16 +654,18 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
         };
         let (id, label) = id_and_label(r, o, &p);
         let price = match o.get("price") {
-            Some(pv) => read_price(r, pv, &join(&p, "price")),
+            Some(pv) => read_price(r, pv, &p.key("price")),
             None => {
                 r.error("missing_field", "missing field `price`", &p);
                 None
             }
         };
-        let features = read_feature_list(r, ids, o.get("features"), &join(&p, "features"));
+        let features = read_feature_list(r, ids, o.get("features"), &p.key("features"));
         let mut limits = Vec::new();
         if let Some(lv) = o.get("limits") {
-            for (m, val, mp) in metric_entries(r, ids, lv, &join(&p, "limits")) {
+            let lp = p.key("limits");
+            for (m, val, key) in metric_entries(r, ids, lv, &lp) {
+                let mp = lp.key(key);
                 if let Some(n) = r.non_negative(val, &mp) {
                     if n == 0.0 {
                         r.error(
@@ -671,7 +680,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
             }
         }
         let available_on = o.get("availableOn").map(|av| {
-            let ap = join(&p, "availableOn");
+            let ap = p.key("availableOn");
             let mut plans = Vec::new();
             for (j, pid) in r
                 .array(av, &ap)
@@ -679,7 +688,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
                 .flat_map(|x| x.items())
                 .enumerate()
             {
-                if let Some(idx) = ids.resolve(r, Kind::Plan, pid, &join(&ap, j)) {
+                if let Some(idx) = ids.resolve(r, Kind::Plan, pid, &ap.index(j)) {
                     plans.push(idx);
                 }
             }
@@ -687,11 +696,11 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
         });
         let stackable = o
             .get("stackable")
-            .and_then(|s| r.bool(s, &join(&p, "stackable")))
+            .and_then(|s| r.bool(s, &p.key("stackable")))
             .unwrap_or(false);
         let max_quantity = match o.get("maxQuantity") {
             Some(mv) => {
-                let mp = join(&p, "maxQuantity");
+                let mp = p.key("maxQuantity");
                 match r.number(mv, &mp) {
                     Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1_000_000.0 => {
                         if !stackable && n > 1.0 {
@@ -720,9 +729,9 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
                 &p,
             );
         }
-        let url = read_url(r, o.get("url"), &p.at().key("url"));
+        let url = read_url(r, o.get("url"), &p.key("url"));
         if let Some(d) = o.get("description") {
-            r.string(d, &join(&p, "description"));
+            r.string(d, &p.key("description"));
         }
         if let (Some(id), Some(price)) = (id, price) {
             let label = label.unwrap_or_else(|| id.to_owned());

@@ -99,7 +99,8 @@ pub struct Program {
     src: Rc<str>,
     pub(crate) root: Node,
     pub(crate) slots: Vec<Slot>,
-    /// Shared slot ids (see [`SlotTable`]), one per entry of `slots`.
+    /// Shared slot ids (see [`SlotTable`]), one per entry of `slots`; empty until
+    /// [`Program::share_slots`] runs, when each slot's id is its index.
     pub(crate) ids: Vec<u32>,
     boolean: bool,
 }
@@ -156,12 +157,12 @@ impl ToJson for TraceStep {
 
 impl Program {
     pub(crate) fn new(src: &str, root: Node, slots: Vec<Slot>, boolean: bool) -> Self {
-        let ids = (0..slots.len() as u32).collect();
+        // Until `share_slots` runs, a slot's shared id is its own index (see `Eval::load`).
         Program {
             src: src.into(),
             root,
             slots,
-            ids,
+            ids: Vec::new(),
             boolean,
         }
     }
