@@ -28,38 +28,54 @@ function mark(k, x) {
   if (typeof x === "bigint") return "\u0000nonfinite:" + String(x) + "n";
   return x;
 }
-// Whether a value holds something a plain JSON.stringify would silently turn into null or {}
-// (a scan, cheaper than a second stringify with the marking replacer; on doubt, true). Only
-// called after a plain stringify succeeded, so the value has no cycle.
-function lossy(v) {
-  // A number JSON cannot write (NaN, ±Infinity), a BigInt, or an object to look into.
-  const odd = (y, stack) => {
-    if (typeof y === "object") {
-      if (y !== null) stack.push(y);
-      return false;
+// What a plain JSON.stringify of an object gets wrong, found by one walk over it: 1 when it
+// holds a value that stringify turns into null or {} (NaN, Infinity, a BigInt, a Map, a Set,
+// an invalid Date; any other toJSON, on doubt), 2 when a string or key holds a lone
+// surrogate (looked for only when `surrogates` is set and String.prototype.isWellFormed
+// exists), else 0. Only called after a plain stringify succeeded, so the value has no cycle.
+const checksSurrogates = typeof "".isWellFormed === "function";
+function oddities(v, surrogates) {
+  const strings = surrogates && checksSurrogates;
+  let found = 0;
+  // A number JSON cannot write, a BigInt or an ill-formed string; objects go on the stack.
+  const look = (y, stack) => {
+    switch (typeof y) {
+      case "object":
+        if (y !== null) stack.push(y);
+        return;
+      case "number":
+        if (y - y !== 0) found |= 1;
+        return;
+      case "bigint":
+        found |= 1;
+        return;
+      case "string":
+        if (strings && !y.isWellFormed()) found |= 2;
     }
-    return typeof y === "number" ? y - y !== 0 : typeof y === "bigint";
   };
   try {
     const stack = [];
-    if (odd(v, stack)) return true;
-    while (stack.length > 0) {
+    look(v, stack);
+    while (stack.length > 0 && (found & 1) === 0) {
       const x = stack.pop();
       if (Array.isArray(x)) {
-        for (let i = 0; i < x.length; i++) if (odd(x[i], stack)) return true;
+        for (let i = 0; i < x.length; i++) look(x[i], stack);
         continue;
       }
       if (typeof x.toJSON === "function") {
-        if (!(x instanceof Date) || Number.isNaN(x.getTime())) return true;
+        if (!(x instanceof Date) || Number.isNaN(x.getTime())) found |= 1;
         continue;
       }
       const proto = Object.getPrototypeOf(x);
-      if (proto !== Object.prototype && proto !== null && (x instanceof Map || x instanceof Set)) return true;
-      for (const k of Object.keys(x)) if (odd(x[k], stack)) return true;
+      if (proto !== Object.prototype && proto !== null && (x instanceof Map || x instanceof Set)) found |= 1;
+      for (const k of Object.keys(x)) {
+        if (strings && !k.isWellFormed()) found |= 2;
+        look(x[k], stack);
+      }
     }
-    return false;
+    return found;
   } catch (e) {
-    return true;
+    return 1;
   }
 }
 // JSON.stringify writes a lone surrogate as an escape the engine's parser refuses; write the
@@ -80,12 +96,22 @@ export function toJsonText(v, max) {
   if (v === undefined) return { error: "undefined" };
   try {
     // Fast path: a plain stringify. NaN, Infinity and invalid Dates would turn into `null`,
-    // Maps and Sets into `{}`, and a BigInt throws: only then is the marking pass needed.
+    // Maps and Sets into `{}`, and a BigInt throws: only then (found by one walk over the
+    // value, cheaper than scanning a long text) is the marking pass needed.
     let s;
     try { s = JSON.stringify(v); } catch (e) { s = null; }
-    if (s === null || ((s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) && lossy(v))) s = JSON.stringify(v, mark);
+    // A short text (a context) is searched for what stringify may have lost, and walked only
+    // on a hit; a long one (a big config) is walked, which costs less than searching it.
+    let odd;
+    if (s === null) odd = 1;
+    else if (s === undefined || s.length <= 65536) {
+      odd = 2 | (s !== undefined && (s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) ? oddities(v, false) : 0);
+    } else odd = oddities(v, true);
+    if (odd & 1) s = JSON.stringify(v, mark);
     if (s === undefined) return { error: typeof v };
-    return s.length > max ? { error: "too_large" } : wellFormed(s);
+    if (s.length > max) return { error: "too_large" };
+    // The walk found no lone surrogate (where it can look for them): the text needs no scan.
+    return odd !== 0 || !checksSurrogates ? wellFormed(s) : s;
   } catch (e) {
     return { error: String(e && e.message || e) };
   }

@@ -112,3 +112,36 @@ test("a context string that repeats a key is warned about; an object (whose keys
   const ev = engine.evaluate(twice);
   assert.ok(ev.errors.length > 0 && ev.errors[0].code, JSON.stringify(ev.errors));
 });
+
+// Objects whose JSON text is long (a big catalog, a context with many traits) are walked for
+// what JSON.stringify would lose instead of having their text searched: the answers must be
+// the ones a short object gets.
+test("long objects: lone surrogates, NaN, BigInt and Maps are handled as in short ones", () => {
+  const padding = "x".repeat(70_000);
+  const big = structuredClone(team);
+  big.plans[0].description = padding;
+  const label = "Free \ud83d plan"; // a label cut inside an emoji
+  big.plans[0].label = label;
+  const fromObject = new pkg.PromptEngine(big);
+  const fromText = new pkg.PromptEngine(JSON.stringify(big).replace("\\ud83d", "\ufffd"));
+  const ask = (engine) => JSON.stringify([engine.checkFeature("reports", context), engine.evaluate(context)]);
+  assert.equal(ask(fromObject), ask(fromText));
+  assert.ok(JSON.stringify(fromObject.checkUsage("seats", { ...context, account: { ...context.account, plan: "free" } })).length > 0);
+  // Values JSON cannot carry are reported with their path, as for a short config.
+  for (const bad of [NaN, 10n, new Map()]) {
+    const config = structuredClone(big);
+    config.plans[0].limits.seats = bad;
+    const short = structuredClone(team);
+    short.plans[0].limits.seats = bad;
+    const a = pkg.validateConfig(config).errors.map((e) => [e.code, e.message, e.path]);
+    const b = pkg.validateConfig(short).errors.map((e) => [e.code, e.message, e.path]);
+    assert.deepEqual(a, b, String(bad));
+    assert.ok(a.length > 0 && a[0][2].join(".") === "plans.0.limits.seats", JSON.stringify(a));
+  }
+  // A long context with a lone surrogate in a trait answers like the same context as text.
+  const ctx = structuredClone(context);
+  ctx.user.traits = { note: padding, name: "\udc00 cut" };
+  const engine = new pkg.PromptEngine(team);
+  const textCtx = JSON.stringify(ctx).replace("\\udc00", "\ufffd");
+  assert.equal(JSON.stringify(engine.evaluate(ctx)), JSON.stringify(engine.evaluate(textCtx)));
+});
