@@ -180,3 +180,53 @@ fn packed_evaluations_rebuild_the_full_text() {
         "only {text_entries} entries kept in the text"
     );
 }
+
+/// Callouts of equal priority and revenue are ranked by rule id in text order (byte order:
+/// capitals first, and `builtin:…` between ids starting with `a` and `c`), then by callout id.
+#[test]
+fn equal_callouts_are_ranked_by_rule_id_in_text_order() {
+    use serde_json::{json, Value};
+    let ids = ["c_rule", "Zed", "builtins", "a_rule", "b2", "b10", "B"];
+    let addons: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({ "id": format!("x_{id}"), "label": id, "price": { "monthly": 5 }, "features": ["f"] }))
+        .collect();
+    let rules: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            json!({ "id": id, "kind": "cross_sell", "target": format!("x_{id}"), "placement": "inline",
+                    "priority": 10, "when": "true", "message": { "en": { "title": "t" } } })
+        })
+        .collect();
+    let config = json!({
+        "version": 1,
+        "metrics": { "seats": { "label": "Seats" } },
+        "features": { "f": { "label": "F" } },
+        "plans": [ { "id": "free", "label": "Free", "price": { "monthly": 0 }, "limits": { "seats": 100 } } ],
+        "addons": addons,
+        "placements": { "inline": { "max": 3 }, "banner": { "max": 1 }, "modal": { "max": 1 } },
+        "readiness": { "minTenureDays": 0 },
+        "rules": rules,
+    });
+    let engine = Engine::new(&config.to_string()).unwrap_or_else(|e| panic!("{e:?}"));
+    let ctx = json!({ "now": "2026-11-24T09:00:00Z", "account": { "id": "a", "plan": "free" },
+                      "user": { "id": "u", "role": "owner" }, "usage": { "seats": { "used": 1 } } });
+    let e = engine.evaluate(&ctx.to_string(), &Default::default(), common::HOST_NOW);
+    let v: Value = serde_json::from_str(&upgrade_prompts::engine::to_json(&e)).unwrap();
+    let mut got: Vec<String> = v["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    got.extend(
+        v["suppressed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["callout"].as_str().unwrap().to_owned()),
+    );
+    let mut want: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+    want.sort();
+    assert_eq!(got, want, "{v}");
+}

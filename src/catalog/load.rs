@@ -271,6 +271,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         messages,
         policy,
         slots,
+        id_order: std::cell::OnceCell::new(),
     })
 }
 

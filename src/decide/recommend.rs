@@ -17,7 +17,7 @@ use crate::base::diag::Diagnostic;
 use crate::catalog::model::{CalloutKind, Severity};
 use crate::catalog::rules::{Cap, Onboarding, Rule, RuleTarget};
 use crate::catalog::schema::{split, tag};
-use crate::catalog::{Catalog, Kind};
+use crate::catalog::{Catalog, IdOrder, Kind, GATE_RULE, LIMIT_RULE};
 use crate::expr::{TraceStep, Value};
 use crate::facts::State;
 
@@ -45,8 +45,8 @@ impl Origin {
     /// The rule id: the designer rule's, or `builtin:feature_gate` / `builtin:usage_limit`.
     pub fn rule<'c>(&self, catalog: &'c Catalog) -> &'c str {
         match self {
-            Origin::Gate(_) => "builtin:feature_gate",
-            Origin::Limit(_) => "builtin:usage_limit",
+            Origin::Gate(_) => GATE_RULE,
+            Origin::Limit(_) => LIMIT_RULE,
             Origin::Rule(i) => catalog.policy.rules.get(*i).map_or("", |r| r.id.as_str()),
         }
     }
@@ -620,10 +620,11 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     // Rank, then dedupe by target, placement maximum and global caps. The whole decision is
     // made before a placement filter is applied, so asking per placement gives the same answer.
     // Sort small keys, then take the candidates in that order.
-    let mut keyed: Vec<(RankKey<'c>, usize)> = eligible
+    let order = catalog.id_order();
+    let mut keyed: Vec<(RankKey, usize)> = eligible
         .iter()
         .enumerate()
-        .map(|(i, c)| (rank_key(catalog, c), i))
+        .map(|(i, c)| (rank_key(order, c), i))
         .collect();
     crate::base::sort::sort_by(&mut keyed, |a, b| rank(&a.0, &b.0));
     let mut slots: Vec<Option<Candidate<'c>>> = eligible.into_iter().map(Some).collect();
@@ -732,29 +733,31 @@ fn rule_action(kind: CalloutKind, target: &Offer, can_purchase: bool) -> Action 
     }
 }
 
-/// The ranking key of a candidate: priority, monthly revenue delta, rule id, callout id.
-type RankKey<'c> = (f64, f64, &'c str, (&'static str, &'c str));
+/// The ranking key of a candidate: priority, monthly revenue delta, and the text order of its
+/// rule id and then of its callout id (see [`IdOrder`]).
+type RankKey = (f64, f64, u32, u32);
 
-fn rank_key<'c>(catalog: &'c Catalog, c: &Candidate<'_>) -> RankKey<'c> {
+fn rank_key(order: &IdOrder, c: &Candidate<'_>) -> RankKey {
     let delta = c
         .target
         .as_ref()
         .and_then(|t| t.monthly_delta)
         .unwrap_or(f64::NEG_INFINITY);
-    (
-        c.priority,
-        delta,
-        c.origin.rule(catalog),
-        c.origin.callout_parts(catalog),
-    )
+    let at = |ranks: &[u32], i: usize| ranks.get(i).copied().unwrap_or(u32::MAX);
+    let (rule, callout) = match c.origin {
+        Origin::Gate(f) => (order.gate, at(&order.features, f)),
+        Origin::Limit(m) => (order.limit, at(&order.metrics, m)),
+        Origin::Rule(i) => (at(&order.rules, i), 0),
+    };
+    (c.priority, delta, rule, callout)
 }
 
 /// Priority (high first), monthly revenue delta (high first), rule id, callout id.
-fn rank(a: &RankKey<'_>, b: &RankKey<'_>) -> Ordering {
+fn rank(a: &RankKey, b: &RankKey) -> Ordering {
     b.0.total_cmp(&a.0)
         .then(b.1.total_cmp(&a.1))
-        .then_with(|| a.2.cmp(b.2))
-        .then_with(|| a.3.cmp(&b.3))
+        .then(a.2.cmp(&b.2))
+        .then(a.3.cmp(&b.3))
 }
 
 fn global_capped(catalog: &Catalog, now: f64, shown_today: usize, latest: Option<f64>) -> bool {

@@ -144,9 +144,9 @@ pub fn known_callout(catalog: &Catalog, id: &str) -> bool {
 /// The rule id behind a callout id.
 pub fn rule_of(id: &str) -> &str {
     if id.starts_with("feature_gate:") {
-        "builtin:feature_gate"
+        crate::catalog::GATE_RULE
     } else if id.starts_with("usage_limit:") {
-        "builtin:usage_limit"
+        crate::catalog::LIMIT_RULE
     } else {
         id
     }
