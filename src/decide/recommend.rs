@@ -633,7 +633,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
         .filter_map(|(_, i)| slots.get_mut(*i).and_then(Option::take));
     let (mut shown_today, recent_ids) = state.shown_within(facts.now, DAY_MS);
     let mut latest = state.latest_impression(facts.now);
-    let mut per_placement: Vec<(&str, u32)> = Vec::new();
+    // Callouts shown so far, per placement of the policy.
+    let mut used_in: Vec<u32> = vec![0; policy.placements.len()];
     // Targets of higher-ranked callouts, shown or not: a rule replaces the built-in for its
     // target even when the rule itself loses its placement.
     let mut targets: Vec<(bool, usize)> = Vec::new();
@@ -645,20 +646,15 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
             }
             seen
         });
-        let id = c.origin.callout_id(catalog);
-        let recent = recent_ids.contains(&&*id);
+        let recent = !recent_ids.is_empty() && recent_ids.contains(&&*c.origin.callout_id(catalog));
+        let slot = policy.placements.iter().position(|(p, _)| p == c.placement);
         let reason = if dup {
             Some(Reason::DuplicateTarget)
         } else {
-            let max = policy
-                .placements
-                .iter()
-                .find(|(p, _)| p == c.placement)
+            let max = slot
+                .and_then(|i| policy.placements.get(i))
                 .and_then(|(_, m)| *m);
-            let used = per_placement
-                .iter()
-                .find(|(p, _)| *p == c.placement)
-                .map_or(0, |(_, n)| *n);
+            let used = slot.and_then(|i| used_in.get(i)).copied().unwrap_or(0);
             if max.is_some_and(|m| used >= m) {
                 Some(Reason::PlacementFull)
             } else if c.severity != Severity::Blocking
@@ -681,9 +677,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
                 });
             }
             None => {
-                match per_placement.iter_mut().find(|(p, _)| *p == c.placement) {
-                    Some((_, n)) => *n += 1,
-                    None => per_placement.push((c.placement, 1)),
+                if let Some(n) = slot.and_then(|i| used_in.get_mut(i)) {
+                    *n += 1;
                 }
                 if !recent {
                     shown_today += 1;
