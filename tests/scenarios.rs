@@ -128,18 +128,8 @@ fn packed_evaluations_rebuild_the_full_text() {
             let Some(o) = check.get("evaluate") else {
                 continue;
             };
-            let mut ctx = context.clone();
-            if let Some(p) = check.get("context") {
-                common::merge(&mut ctx, p);
-            }
-            let opts = upgrade_prompts::EvalOptions {
-                placement: o
-                    .get("placement")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                trace: o.get("trace").and_then(Value::as_bool).unwrap_or(false),
-            };
-            let e = engine.evaluate(&ctx.to_string(), &opts, common::HOST_NOW);
+            let ctx = common::check_context(&context, check).to_string();
+            let e = engine.evaluate(&ctx, &common::eval_options(o), common::HOST_NOW);
             let (text, packed) = e.to_json_packed();
             let mut v: Value = serde_json::from_str(&text).unwrap();
             let mut flat = v["callouts"].as_array().unwrap().clone();

@@ -488,15 +488,7 @@ impl<'a> Parser<'a> {
         };
         self.open = self.open.saturating_sub(1);
         let end = self.advance()?.span;
-        let at = self.out.len().saturating_sub(args + extra);
-        let mut d = self
-            .out
-            .get(at..)
-            .unwrap_or(&[])
-            .iter()
-            .map(|e| e.depth)
-            .max();
-        let args = self.ast.add_run(self.out.drain(at..));
+        let (args, mut d) = self.take_run(args + extra);
         let target = if method {
             let t = self.pop()?;
             d = d.max(Some(t.depth));
@@ -517,6 +509,20 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Moves the last `n` completed operands into the tree as one run; also gives the depth of
+    /// the deepest (`None` for none).
+    fn take_run(&mut self, n: usize) -> (Run, Option<usize>) {
+        let at = self.out.len().saturating_sub(n);
+        let depth = self
+            .out
+            .get(at..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| e.depth)
+            .max();
+        (self.ast.add_run(self.out.drain(at..)), depth)
+    }
+
     /// At the `]` of a list, `extra` items after the last comma.
     fn end_list(&mut self, extra: usize) -> Result<(), ExprError> {
         let Some(Frame::List(open, n)) = self.ops.last() else {
@@ -526,15 +532,7 @@ impl<'a> Parser<'a> {
         self.ops.pop();
         self.open = self.open.saturating_sub(1);
         let end = self.advance()?.span;
-        let at = self.out.len().saturating_sub(n + extra);
-        let d = self
-            .out
-            .get(at..)
-            .unwrap_or(&[])
-            .iter()
-            .map(|e| e.depth)
-            .max();
-        let items = self.ast.add_run(self.out.drain(at..));
+        let (items, d) = self.take_run(n + extra);
         let e = self.node(Kind::List(items), open.to(end), d.unwrap_or(0))?;
         self.out.push(e);
         Ok(())

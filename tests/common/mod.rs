@@ -96,26 +96,35 @@ pub fn run_check(engine: &mut Engine, config: &str, context: &Value, check: &Val
     serde_json::from_str(&run_check_text(engine, config, context, check)).unwrap()
 }
 
-/// [`run_check`] as the exact JSON text of the result.
-pub fn run_check_text(engine: &mut Engine, config: &str, context: &Value, check: &Value) -> String {
+/// The options of an `evaluate` check (`{ placement?, trace? }`).
+pub fn eval_options(o: &Value) -> upgrade_prompts::EvalOptions {
+    upgrade_prompts::EvalOptions {
+        placement: o
+            .get("placement")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        trace: o.get("trace").and_then(Value::as_bool).unwrap_or(false),
+    }
+}
+
+/// The context of a check: the fixture's, with the check's `context` patch merged in.
+pub fn check_context(context: &Value, check: &Value) -> Value {
     let mut ctx = context.clone();
     if let Some(p) = check.get("context") {
         merge(&mut ctx, p);
     }
-    let ctx = ctx.to_string();
+    ctx
+}
+
+/// [`run_check`] as the exact JSON text of the result.
+pub fn run_check_text(engine: &mut Engine, config: &str, context: &Value, check: &Value) -> String {
+    let ctx = check_context(context, check).to_string();
     let text = if let Some(f) = check.get("checkFeature").and_then(Value::as_str) {
         to_json(&engine.check_feature(f, &ctx, HOST_NOW))
     } else if let Some(m) = check.get("checkUsage").and_then(Value::as_str) {
         to_json(&engine.check_usage(m, &ctx, HOST_NOW))
     } else if let Some(o) = check.get("evaluate") {
-        let opts = upgrade_prompts::EvalOptions {
-            placement: o
-                .get("placement")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            trace: o.get("trace").and_then(Value::as_bool).unwrap_or(false),
-        };
-        to_json(&engine.evaluate(&ctx, &opts, HOST_NOW))
+        to_json(&engine.evaluate(&ctx, &eval_options(o), HOST_NOW))
     } else if let Some(e) = check.get("record") {
         let at = e["at"]
             .as_str()
