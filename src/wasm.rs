@@ -248,7 +248,10 @@ impl Names {
             if i > 0 {
                 rules.push(',');
             }
-            rules.push_str(&rule.id_json);
+            // A rule id needs no escaping (see `Rule::id`).
+            rules.push('"');
+            rules.push_str(&rule.id);
+            rules.push('"');
         }
         rules.push(']');
         let reasons: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();

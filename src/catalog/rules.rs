@@ -77,11 +77,9 @@ pub struct Experiment {
 /// A designer rule.
 #[derive(Clone, Debug)]
 pub struct Rule {
-    /// Id (also the callout id).
+    /// Id (also the callout id): a valid id (letters, digits, `_` and `-`), so JSON writes it
+    /// as it is, between quotes.
     pub id: String,
-    /// The id as a JSON string literal, quotes included (written into every result that names
-    /// the rule, so it is escaped once).
-    pub id_json: String,
     /// Callout kind.
     pub kind: CalloutKind,
     /// Placement.
@@ -395,7 +393,8 @@ pub(crate) fn read_policy(
     }
     if let Some(v) = root.get("rules") {
         let p = at("rules");
-        let mut seen = crate::base::FastSet::<String>::default();
+        // Ids as the document holds them (a rule that loaded has a valid id there).
+        let mut seen = crate::base::FastSet::<&str>::default();
         for (i, rv) in r
             .array(v, &p)
             .into_iter()
@@ -406,7 +405,7 @@ pub(crate) fn read_policy(
             let rp = rules.index(i);
             if let Some(mut rule) = read_rule(r, rv, &rp, model, &policy.placements) {
                 rule.when.share_slots(slots);
-                if !seen.insert(rule.id.clone()) {
+                if !seen.insert(rv.get("id").and_then(|x| x.as_str()).unwrap_or_default()) {
                     r.error(
                         "duplicate_id",
                         format!("duplicate rule id `{}`", rule.id),
@@ -709,7 +708,6 @@ fn read_rule(
     }
     let id = id?;
     Some(Rule {
-        id_json: crate::base::out::to_json(id.as_str()),
         id,
         kind: kind?,
         placement: placement?,

@@ -315,13 +315,13 @@ impl Suppressed {
     }
 
     fn write_in(&self, catalog: &Catalog, out: &mut Out) {
-        // A rule's id was escaped when the catalog was loaded; most held-back entries are rules.
+        // A rule's id needs no escaping (see `Rule::id`); most held-back entries are rules.
         if let Some(rule) = self.origin.rule_def(catalog) {
-            out.raw("{\"rule\":");
-            out.raw(&rule.id_json);
-            out.raw(",\"callout\":");
-            out.raw(&rule.id_json);
-            out.raw(",\"reason\":\"");
+            out.raw("{\"rule\":\"");
+            out.raw(&rule.id);
+            out.raw("\",\"callout\":\"");
+            out.raw(&rule.id);
+            out.raw("\",\"reason\":\"");
             out.raw(self.reason.as_str());
             out.raw("\"");
             if let Some(e) = &self.experiment {
