@@ -17,13 +17,22 @@ use crate::expr::{Schema, Slot, Span};
 pub struct Template {
     /// Literal text and placeholders, in order.
     pub parts: Vec<Part>,
+    /// The literal text of all parts, one after the other.
+    pub text: String,
+}
+
+impl Template {
+    /// The literal text of a [`Part::Text`].
+    pub fn literal(&self, start: u32, end: u32) -> &str {
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
 }
 
 /// A piece of a template.
 #[derive(Clone, Debug)]
 pub enum Part {
-    /// Literal text.
-    Text(String),
+    /// Literal text: a byte range of [`Template::text`] (see [`Template::literal`]).
+    Text(u32, u32),
     /// A placeholder: the value in `slot`, written as money when `money`.
     Slot {
         /// Where the value is read.
@@ -62,7 +71,9 @@ impl Template {
         let b = text.as_bytes();
         let mut parts = Vec::new();
         let mut errors = Vec::new();
-        let mut buf = String::new();
+        // The literal text, and where the part being read starts in it.
+        let mut buf = String::with_capacity(text.len());
+        let mut mark = 0;
         let mut run = 0;
         let mut i = 0;
         while let Some(&c) = b.get(i) {
@@ -125,8 +136,9 @@ impl Template {
                     };
                     match schema.resolve(path) {
                         Ok(r) => {
-                            if !buf.is_empty() {
-                                parts.push(Part::Text(std::mem::take(&mut buf)));
+                            if buf.len() > mark {
+                                parts.push(Part::Text(mark as u32, buf.len() as u32));
+                                mark = buf.len();
                             }
                             let (t, _, f) = split(r.slot.id);
                             let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA)
@@ -161,11 +173,11 @@ impl Template {
             }
         }
         buf.push_str(text.get(run..).unwrap_or(""));
-        if !buf.is_empty() {
-            parts.push(Part::Text(buf));
+        if buf.len() > mark {
+            parts.push(Part::Text(mark as u32, buf.len() as u32));
         }
         if errors.is_empty() {
-            Ok(Template { parts })
+            Ok(Template { parts, text: buf })
         } else {
             Err(errors)
         }

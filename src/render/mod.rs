@@ -28,7 +28,7 @@ pub fn fill(t: &Template, env: &dyn Env, currency: &str) -> String {
     let mut out = String::with_capacity(t.parts.len() * 24);
     for part in &t.parts {
         match part {
-            Part::Text(s) => out.push_str(s),
+            Part::Text(start, end) => out.push_str(t.literal(*start, *end)),
             Part::Slot { slot, money } => match env.get(slot) {
                 Value::Number(n) if *money => push_money(&mut out, n, currency),
                 Value::Number(n) => push_number(&mut out, n),
