@@ -463,19 +463,24 @@ mod tests {
         }
     }
 
-    #[test]
-    fn short_decimals_take_the_exact_path_and_agree() {
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
+    /// A deterministic xorshift sequence from `seed`.
+    fn numbers(seed: u64) -> impl FnMut() -> u64 {
+        let mut x = seed;
+        move || {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             x
-        };
+        }
+    }
+
+    #[test]
+    fn short_decimals_take_the_exact_path_and_agree() {
+        let mut next = numbers(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let digits = 1 + (next() % 15) as usize;
             let mut s = String::new();
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 s.push('-');
             }
             let dot = (next() % digits as u64) as usize;
@@ -496,13 +501,7 @@ mod tests {
     #[test]
     fn agrees_on_many_generated_numbers() {
         // A deterministic spread of digit counts and exponents, hard cases included.
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = numbers(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let digits = 1 + (next() % 25) as usize;
             let mut s = String::new();
