@@ -1,6 +1,8 @@
 //! JavaScript bindings: value conversion and error mapping only. Every decision is made in the
 //! core. Inputs cross as JSON text (objects are stringified on the JS side); results cross as
-//! the JSON text the core writes and are parsed once by `JSON.parse`.
+//! the JSON text the core writes, parsed once by `JSON.parse`. An evaluation's text is shaped
+//! for the JS side to finish: its callouts as one flat list of values, its plain held-back
+//! entries as index pairs beside the text (see `Evaluation::to_json_packed`).
 
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
