@@ -12,7 +12,7 @@
 #   (-C panic=immediate-abort), so no panic message, location or formatting code is linked.
 #   This saves about 8.5 KB gzipped; panics abort the module in both builds. The size build
 #   (not --speed) also leaves out Debug formatting and panic locations and uses the standard
-#   library's size-optimized algorithms (about 0.9 KB more).
+#   library's size-optimized algorithms (about 0.8 KB more).
 # - "stable": the machine's stable toolchain, with the release profile of Cargo.toml.
 # UP_WASM_BUILD=stable forces the second. The choice is written to build/wasm-build.txt, which
 # the size test reads.
@@ -49,7 +49,7 @@ case "$mode" in
     dir="$target_dir/lean"
     # The size build also drops `Debug` formatting and panic locations (nothing shown to
     # users prints either) and takes the standard library's smaller variants of its
-    # algorithms (sorting, for one): about 0.9 KB gzipped together.
+    # algorithms (sorting, for one): about 0.8 KB gzipped together.
     flags="-Zunstable-options -Cpanic=immediate-abort"
     std_features=()
     if [ "$speed" = false ]; then

@@ -32,11 +32,13 @@ function mark(k, x) {
 }
 // What a plain JSON.stringify of an object gets wrong, found by one walk over it: 1 when it
 // holds a value that stringify turns into null or {} (NaN, Infinity, a BigInt, a Map, a Set,
-// an invalid Date; any other toJSON, on doubt), 2 when a string or key holds a lone
-// surrogate (looked for only when `surrogates` is set and String.prototype.isWellFormed
-// exists), else 0. Only called after a plain stringify succeeded, so the value has no cycle.
+// an invalid Date; any other toJSON, arrays' included, on doubt), 2 when a string or key holds
+// a lone surrogate (looked for only when `surrogates` is set and String.prototype.isWellFormed
+// exists), else 0. Called after a plain stringify of `length` characters succeeded: every
+// object or array walked took at least two of them, so a walk that meets more (a proxy or a
+// getter answering differently the second time) stops and answers 1.
 const checksSurrogates = typeof "".isWellFormed === "function";
-function oddities(v, surrogates) {
+function oddities(v, surrogates, length) {
   const strings = surrogates && checksSurrogates;
   let found = 0;
   // A number JSON cannot write, a BigInt or an ill-formed string; objects go on the stack.
@@ -57,15 +59,17 @@ function oddities(v, surrogates) {
   };
   try {
     const stack = [];
+    let budget = length / 2 + 1;
     look(v, stack);
     while (stack.length > 0 && (found & 1) === 0) {
+      if (--budget < 0) return 1;
       const x = stack.pop();
-      if (Array.isArray(x)) {
-        for (let i = 0; i < x.length; i++) look(x[i], stack);
-        continue;
-      }
       if (typeof x.toJSON === "function") {
         if (!(x instanceof Date) || Number.isNaN(x.getTime())) found |= 1;
+        continue;
+      }
+      if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) look(x[i], stack);
         continue;
       }
       const proto = Object.getPrototypeOf(x);
@@ -107,13 +111,16 @@ export function toJsonText(v, max) {
     let odd;
     if (s === null) odd = 1;
     else if (s === undefined || s.length <= 65536) {
-      odd = 2 | (s !== undefined && (s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) ? oddities(v, false) : 0);
-    } else odd = oddities(v, true);
+      odd = 2 | (s !== undefined && (s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) ? oddities(v, false, s.length) : 0);
+    } else odd = oddities(v, true, s.length);
     if (odd & 1) s = JSON.stringify(v, mark);
     if (s === undefined) return { error: typeof v };
     if (s.length > max) return { error: "too_large" };
     // The walk found no lone surrogate (where it can look for them): the text needs no scan.
-    return odd !== 0 || !checksSurrogates ? wellFormed(s) : s;
+    if (odd === 0 && checksSurrogates) return s;
+    // Two keys that differ only in lone surrogates become the same key: say so.
+    const t = wellFormed(s);
+    return t === s ? s : { text: t, replaced: true };
   } catch (e) {
     return { error: String(e && e.message || e) };
   }
@@ -213,9 +220,19 @@ pub(crate) fn get(v: &JsValue, key: &str) -> JsValue {
 /// JSON text of a JS value, or a diagnostic saying why it has none (cycles, `undefined`, too
 /// large: the size is checked in JS, before anything is copied into wasm memory).
 pub(crate) fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Diagnostic> {
+    json_text(v, what, max).map(|(text, _)| text)
+}
+
+/// [`json_of`], and whether no object in the text can repeat a key: the text was written by
+/// `JSON.stringify` from an object, and no lone surrogate in two keys was replaced by the same
+/// character.
+pub(crate) fn json_text(v: &JsValue, what: &str, max: usize) -> Result<(String, bool), Diagnostic> {
     let out = to_json_text(v, max as f64);
     if let Some(s) = out.as_string() {
-        return Ok(s);
+        return Ok((s, !v.is_string()));
+    }
+    if let Some(s) = get(&out, "text").as_string() {
+        return Ok((s, false));
     }
     let why = get(&out, "error").as_string().unwrap_or_default();
     if why == "too_large" {
@@ -280,9 +297,8 @@ fn busy() -> JsValue {
 pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValue,
 ) -> JsValue {
-    let keys_unique = !config.is_string();
-    let report = match json_of(&config, "config", crate::catalog::MAX_CONFIG_BYTES) {
-        Ok(text) => engine::validate_config_text(text, keys_unique),
+    let report = match json_text(&config, "config", crate::catalog::MAX_CONFIG_BYTES) {
+        Ok((text, keys_unique)) => engine::validate_config_text(text, keys_unique),
         Err(d) => engine::ValidationReport {
             valid: false,
             errors: vec![d],
@@ -335,10 +351,8 @@ pub struct PromptEngine {
 
 fn read_session(engine: &Engine, context: &JsValue) -> Session {
     let now = js_sys::Date::now();
-    // An object's JSON text (written by JSON.stringify) cannot repeat a key; a string can.
-    let keys_unique = !context.is_string();
-    match json_of(context, "context", crate::facts::MAX_CONTEXT_BYTES) {
-        Ok(text) => engine.session_of(text, now, keys_unique),
+    match json_text(context, "context", crate::facts::MAX_CONTEXT_BYTES) {
+        Ok((text, keys_unique)) => engine.session_of(text, now, keys_unique),
         Err(problem) => engine.unreadable(problem, now),
     }
 }
@@ -354,11 +368,9 @@ impl PromptEngine {
         #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
         options: Option<EngineOptions>,
     ) -> Result<PromptEngine, JsValue> {
-        let text = json_of(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
+        let (text, keys_unique) = json_text(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
             .map_err(|d| config_error(&[d]))?;
-        // An object's JSON text (written by JSON.stringify) cannot repeat a key; a string can.
-        let mut inner =
-            Engine::from_text(text, !config.is_string()).map_err(|e| config_error(&e))?;
+        let mut inner = Engine::from_text(text, keys_unique).map_err(|e| config_error(&e))?;
         let mut restore = true;
         if let Some(opts) = &options {
             let state = get(opts, "state");

@@ -11,7 +11,7 @@ use crate::base::date;
 use crate::base::diag::{join, Diagnostic, PathSeg};
 use crate::base::num::js;
 use crate::engine::Engine;
-use crate::wasm::{config_error, get, json_of, to_js};
+use crate::wasm::{config_error, get, json_of, json_text, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = include_str!("../ts/audience.d.ts");
@@ -84,9 +84,9 @@ fn read_options(options: &JsValue) -> (SimulateOptions, Vec<Diagnostic>) {
 }
 
 fn engine_of(config: &JsValue) -> Result<Engine, JsValue> {
-    let text = json_of(config, "config", crate::catalog::MAX_CONFIG_BYTES)
+    let (text, keys_unique) = json_text(config, "config", crate::catalog::MAX_CONFIG_BYTES)
         .map_err(|d| config_error(&[d]))?;
-    Engine::from_text(text, !config.is_string()).map_err(|e| config_error(&e))
+    Engine::from_text(text, keys_unique).map_err(|e| config_error(&e))
 }
 
 /// A count or index from JS: a whole number from 0 to 2^53.

@@ -44,7 +44,7 @@ pub const LIMIT_RULE: &str = "builtin:usage_limit";
 pub struct IdOrder {
     /// Per designer rule.
     pub rules: Vec<u32>,
-    /// Of [`GATE_RULE`] and [`LIMIT_RULE`].
+    /// Of [`GATE_RULE`].
     pub gate: u32,
     /// Of [`LIMIT_RULE`].
     pub limit: u32,

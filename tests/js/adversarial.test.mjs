@@ -145,3 +145,35 @@ test("long objects: lone surrogates, NaN, BigInt and Maps are handled as in shor
   const textCtx = JSON.stringify(ctx).replace("\\udc00", "\ufffd");
   assert.equal(JSON.stringify(engine.evaluate(ctx)), JSON.stringify(engine.evaluate(textCtx)));
 });
+
+// A toJSON method on an array decides what JSON.stringify writes, as on any object: the walk
+// for lost values must not look inside such an array (it may hide a cycle) and must not miss
+// a NaN it returns.
+test("arrays with toJSON: no hang behind a hidden cycle, and a NaN they return is reported", { timeout: 10_000 }, () => {
+  const engine = new pkg.PromptEngine(team);
+  const cyclic = [1];
+  cyclic.push(cyclic);
+  cyclic.toJSON = () => "list";
+  const ctx = structuredClone(context);
+  ctx.user.traits = { tags: cyclic, nothing: null };
+  assert.ok(Array.isArray(engine.evaluate(ctx).callouts));
+  const nan = [1];
+  nan.toJSON = () => NaN;
+  const viaArray = structuredClone(context);
+  viaArray.account.healthScore = nan;
+  const direct = structuredClone(context);
+  direct.account.healthScore = NaN;
+  const errors = (c) => engine.evaluate(c).errors.map((e) => [e.code, e.path.join(".")]);
+  assert.deepEqual(errors(viaArray), errors(direct));
+  assert.ok(errors(direct).some(([, p]) => p === "account.healthScore"), JSON.stringify(errors(direct)));
+});
+
+test("a config object whose keys differ only in lone surrogates repeats a key once written", () => {
+  const config = structuredClone(team);
+  config.features["\ud800"] = { label: "a" };
+  config.features["\udc00"] = { label: "b" };
+  const fromObject = pkg.validateConfig(config).errors.map((e) => e.code);
+  const fromText = pkg.validateConfig(JSON.stringify(config).replace("\\ud800", "\ufffd").replace("\\udc00", "\ufffd")).errors.map((e) => e.code);
+  assert.ok(fromObject.includes("duplicate_key"), JSON.stringify(fromObject));
+  assert.deepEqual(fromObject, fromText);
+});
