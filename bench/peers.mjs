@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { marginalConfigs, workload } from "./peers/workload.mjs";
+import { shippedFiles } from "../scripts/shipped.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const pkgEntry = path.join(root, "pkg/node.js");
@@ -134,12 +135,12 @@ async function bundleSize(label, pkgName, exportName) {
   }
 }
 
+// The .wasm, and the JS glue with its snippet modules (what a page loads besides the .wasm).
 function ourSize() {
-  const wasm = readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm"));
-  const glue = readFileSync(path.join(root, "pkg/upgrade_prompts.js"));
-  const wasmGz = gzipSync(wasm, { level: 9 }).length;
-  const glueGz = gzipSync(glue, { level: 9 }).length;
-  return { wasmBytes: wasm.length, wasmGzip: wasmGz, glueBytes: glue.length, glueGzip: glueGz, gzip: wasmGz + glueGz };
+  const [wasm, ...js] = shippedFiles(root);
+  const glueBytes = js.reduce((n, f) => n + f.bytes, 0);
+  const glueGzip = js.reduce((n, f) => n + f.gzip, 0);
+  return { wasmBytes: wasm.bytes, wasmGzip: wasm.gzip, glueBytes, glueGzip, gzip: wasm.gzip + glueGzip };
 }
 
 // ---- run ----------------------------------------------------------------------------------
@@ -260,7 +261,7 @@ const sizeRow = (name, raw, gz) => console.log(`  ${padEnd(name, NAME_W)}${pad(r
 console.log(`  ${padEnd("", NAME_W)}${pad("bytes", 9)}${pad("gzip B", 9)}${pad("gzip KB", 9)}`);
 const o = sizes.ours;
 sizeRow("ours: pkg/upgrade_prompts_bg.wasm", o.wasmBytes, o.wasmGzip);
-sizeRow("ours: pkg/upgrade_prompts.js (glue)", o.glueBytes, o.glueGzip);
+sizeRow("ours: pkg/upgrade_prompts.js + pkg/snippets (glue)", o.glueBytes, o.glueGzip);
 sizeRow("ours: wasm + glue", o.wasmBytes + o.glueBytes, o.gzip);
 for (const p of sizes.peers) {
   const name = `${p.label}: ${p.pkg}${p.version ? `@${p.version}` : ""} {${p.entry ?? "-"}}`;

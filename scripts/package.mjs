@@ -3,10 +3,10 @@
 // without browser types), the audience entry (pkg/audience/), the React binding, LICENSE,
 // README and package.json.
 //   node scripts/package.mjs            (run by scripts/build.sh)
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
+import { buildSync, transformSync } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -410,3 +410,16 @@ const manifest = {
   ],
 };
 write("package.json", JSON.stringify(manifest, null, 2) + "\n");
+
+// ---- What pages load, without comments and whitespace ----
+// A page loads the browser glue and its snippet modules (the bindings' own JavaScript) as
+// they are, so they ship minified like the peers' bundles are measured: whitespace and
+// syntax only, identifiers kept, so every exported and imported name stays as generated.
+// Measured: 6.2 → 4.4 KB gzipped for the glue, 2.7 → 1.6 KB for the snippets.
+function minified(file) {
+  write(file, transformSync(read(file), { minifyWhitespace: true, minifySyntax: true, format: "esm" }).code);
+}
+minified(`${name}.js`);
+for (const dir of existsSync(join(pkg, "snippets")) ? readdirSync(join(pkg, "snippets")) : []) {
+  for (const f of readdirSync(join(pkg, "snippets", dir))) if (f.endsWith(".js")) minified(join("snippets", dir, f));
+}

@@ -7,7 +7,8 @@
 // binary and prints: total and per-section bytes; code bytes by crate, by sub-path within each
 // crate and by module of this crate; notable groups (float formatting, slice sorting, drop glue,
 // Vec, collections, hash maps, ...); the largest functions; generic functions by number of
-// monomorphized instances; gzip -9 sizes of pkg/upgrade_prompts_bg.wasm and pkg/upgrade_prompts.js.
+// monomorphized instances; gzip -9 sizes of pkg/upgrade_prompts_bg.wasm, pkg/upgrade_prompts.js and
+// the glue's snippet modules in pkg/snippets/.
 //
 // Usage: node scripts/size-report.mjs [--root DIR] [--json FILE] [--out-dir DIR] [--no-build] [--top N]
 //   --root DIR     project checkout to build and measure (default: the one holding this script)
@@ -22,6 +23,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { shippedFiles } from "./shipped.mjs";
 
 const scriptRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -914,9 +916,16 @@ function analyze(opts, meta) {
   const top = [...fns].sort((a, b) => b.size - a.size).slice(0, opts.top);
 
   const pkgDir = join(root, "pkg");
+  // The glue's snippet modules (the bindings' own JavaScript), shipped beside the glue.
+  const snippets = existsSync(join(pkgDir, `${name}.js`))
+    ? shippedFiles(root, name).filter((f) => f.file.startsWith("snippets"))
+    : [];
   const files = {
     pkgWasm: fileInfo(join(pkgDir, `${name}_bg.wasm`)),
     pkgJs: fileInfo(join(pkgDir, `${name}.js`)),
+    pkgSnippets: snippets.length
+      ? { bytes: snippets.reduce((n, f) => n + f.bytes, 0), gzip9: snippets.reduce((n, f) => n + f.gzip, 0) }
+      : null,
     rebuiltStrippedWasm: fileInfo(strippedFile),
     rebuiltJs: fileInfo(join(outDir, `${name}.js`)),
     namesWasm: fileInfo(namesFile),
@@ -994,6 +1003,7 @@ function render(rep, opts) {
       [
         fileRow(`pkg/${rep.crate}_bg.wasm (shipped)`, rep.files.pkgWasm),
         fileRow(`pkg/${rep.crate}.js (shipped)`, rep.files.pkgJs),
+        fileRow("pkg/snippets/**.js, the glue's modules (shipped)", rep.files.pkgSnippets),
         fileRow("rebuilt wasm, optimized like pkg/ (stripped)", rep.files.rebuiltStrippedWasm),
         fileRow("rebuilt JS glue", rep.files.rebuiltJs),
         fileRow("rebuilt wasm with name section (analyzed)", rep.files.namesWasm),

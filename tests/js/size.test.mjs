@@ -1,12 +1,12 @@
 // The shipped package's size, which is deterministic for a given toolchain: the .wasm plus its
-// JS glue, gzipped at level 9. The target is 60 KB; the ceiling below is what this version
+// JS glue and the glue's snippet modules (scripts/shipped.mjs), each gzipped at level 9. The target is 60 KB; the ceiling below is what this version
 // measures (rounded up), so the size can only go down until the target is met.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { root } from "./helpers.mjs";
+import { shippedFiles } from "../../scripts/shipped.mjs";
 
 const TARGET_KB = 60;
 // 124 → 128: the `persist` option (web-sys storage calls, the `storage` listener's closure and
@@ -16,15 +16,21 @@ const TARGET_KB = 60;
 // 129 → 121: the lean build (scripts/wasm-cargo.sh: the standard library rebuilt with the crate,
 // panics abort at once) measured −8.2 KB gzipped (128.8 → 120.6 KB). A machine without the
 // nightly toolchain builds with stable, which keeps the earlier ceiling; the test says which.
+// 121 → 124, 129 → 132: the glue's snippet module (the bindings' own JavaScript in
+// pkg/snippets/, which pages load too) was not counted before; it is 2.6 KB gzipped. Nothing
+// grew: the same package measured 120.4 KB without it and 123.0 KB with it.
+// 124 → 121: the glue and its snippets ship minified (whitespace and syntax): 123.0 → 120.1 KB.
+// The stable build was not measured again; its ceiling keeps the +2.6 KB of the snippets.
 const LEAN_CEILING_KB = 121;
-const STABLE_CEILING_KB = 129;
+const STABLE_CEILING_KB = 132;
 const buildFile = path.join(root, "build", "wasm-build.txt");
 const mode = existsSync(buildFile) ? readFileSync(buildFile, "utf8").trim() : "stable";
 const CEILING_KB = mode === "lean" ? LEAN_CEILING_KB : STABLE_CEILING_KB;
 
-test(`wasm + JS glue stay under ${CEILING_KB} KB gzipped (${mode} build; target ${TARGET_KB} KB)`, () => {
-  const gz = (f) => gzipSync(readFileSync(path.join(root, "pkg", f)), { level: 9 }).length;
-  const total = gz("upgrade_prompts_bg.wasm") + gz("upgrade_prompts.js");
+test(`wasm + JS glue (with its snippets) stay under ${CEILING_KB} KB gzipped (${mode} build; target ${TARGET_KB} KB)`, () => {
+  const files = shippedFiles(root);
+  assert.ok(files.some((f) => f.file.startsWith("snippets")), "the glue's snippet modules are counted");
+  const total = files.reduce((sum, f) => sum + f.gzip, 0);
   const kb = total / 1024;
   if (mode !== "lean") console.log("# NOTE: stable build (no nightly toolchain with rust-src): the lean ceiling is not checked");
   console.log(`# shipped size: ${kb.toFixed(1)} KB gzipped (${mode} build); target ${TARGET_KB} KB ${kb <= TARGET_KB ? "met" : "NOT met"}`);
