@@ -16,7 +16,6 @@ use crate::catalog::Kind;
 use crate::decide::recommend::Reason;
 use crate::decide::{EvalOptions, Session};
 use crate::engine::{self, Engine};
-use crate::render::Evaluation;
 
 #[wasm_bindgen(inline_js = r#"
 // Values JSON cannot carry are marked so the engine reports them: "\u0000nonfinite:" for NaN,
@@ -262,30 +261,32 @@ struct Names {
 
 impl Names {
     fn of(engine: &Engine) -> Names {
-        let mut rules = String::from("[");
-        for (i, rule) in engine.catalog().policy.rules.iter().enumerate() {
-            if i > 0 {
-                rules.push(',');
-            }
-            // A rule id needs no escaping (see `Rule::id`).
-            rules.push('"');
-            rules.push_str(&rule.id);
-            rules.push('"');
-        }
-        rules.push(']');
+        let rules: Vec<&str> = engine
+            .catalog()
+            .policy
+            .rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
         let reasons: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
         Names {
-            rules: from_json(&rules),
+            rules: to_js(&rules),
             reasons: to_js(&reasons),
         }
     }
+}
 
-    /// An evaluation as a JS object; most held-back entries are made in JS from the names
-    /// instead of being written as text and parsed.
-    fn evaluation(&self, e: &Evaluation) -> JsValue {
-        let (text, packed) = e.to_json_packed();
-        evaluation(&text, &packed, &self.rules, &self.reasons)
-    }
+/// The evaluation of a session as a JS object; most held-back entries are made in JS from the
+/// engine's names (made at its first evaluation) instead of being written as text and parsed.
+fn evaluate_js(
+    names: &OnceCell<Names>,
+    engine: &Engine,
+    s: &Session,
+    opts: &EvalOptions,
+) -> JsValue {
+    let names = names.get_or_init(|| Names::of(engine));
+    let (text, packed) = engine.evaluate_in(s, opts).to_json_packed();
+    evaluation(&text, &packed, &names.rules, &names.reasons)
 }
 
 fn busy() -> JsValue {
@@ -454,8 +455,7 @@ impl PromptEngine {
         let opts = eval_options(options);
         let engine = self.inner.try_borrow().map_err(|_| busy())?;
         let s = read_session(&engine, &context);
-        let names = self.names.get_or_init(|| Names::of(&engine));
-        Ok(names.evaluation(&engine.evaluate_in(&s, &opts)))
+        Ok(evaluate_js(&self.names, &engine, &s, &opts))
     }
 
     /// Records an impression, click, dismissal or conversion. Never throws for a bad event;
@@ -603,7 +603,6 @@ impl PromptSession {
     pub fn evaluate(&self, options: Option<EvaluateOptions>) -> Result<JsValue, JsValue> {
         let opts = eval_options(options);
         let engine = self.engine.try_borrow().map_err(|_| busy())?;
-        let names = self.names.get_or_init(|| Names::of(&engine));
-        Ok(names.evaluation(&engine.evaluate_in(&self.session, &opts)))
+        Ok(evaluate_js(&self.names, &engine, &self.session, &opts))
     }
 }

@@ -57,13 +57,9 @@ const ROOT_FIELDS: &[&str] = &[
     "$schema",
 ];
 
-/// Parses and validates a config given as JSON text.
-pub fn load_str(json: &str) -> Loaded {
-    load_text(json.to_owned(), false)
-}
-
-/// [`load_str`] taking the text; `keys_unique`: the text is `JSON.stringify` of an object, so
-/// no object in it repeats a key and the check for repeated keys is skipped.
+/// Parses and validates a config given as JSON text. `keys_unique`: the text is
+/// `JSON.stringify` of an object, so no object in it repeats a key and the check for repeated
+/// keys is skipped.
 pub fn load_text(json: String, keys_unique: bool) -> Loaded {
     if json.len() > MAX_CONFIG_BYTES {
         return failed(Diagnostic::new(

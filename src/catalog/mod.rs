@@ -8,7 +8,7 @@ pub mod rules;
 pub mod schema;
 pub mod template;
 
-pub use load::{load_str, load_text, Loaded, MAX_CONFIG_BYTES};
+pub use load::{load_text, Loaded, MAX_CONFIG_BYTES};
 pub use model::{Addon, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds};
 
 use crate::expr::SlotTable;

@@ -933,3 +933,21 @@ fn assign_experiment(s: &Session, rule: &Rule) -> Option<Assigned> {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_positions_in_the_lists() {
+        for (i, g) in Guard::ALL.iter().enumerate() {
+            assert_eq!(g.slot(), i, "{g:?}");
+        }
+        for (i, r) in Reason::ALL.iter().enumerate() {
+            assert_eq!(r.slot(), i, "{r:?}");
+        }
+        let names: std::collections::HashSet<&str> =
+            Reason::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(names.len(), Reason::ALL.len());
+    }
+}

@@ -475,8 +475,9 @@ impl Evaluation {
                 c.write_flat(&mut f);
             }
             list.raw("]");
-            o.key("suppressed").list_some(&self.suppressed, |x, out| {
-                match packable(x).filter(|_| any) {
+            // (When an entry is packable, `any` is set: every other entry is marked.)
+            o.key("suppressed")
+                .list_some(&self.suppressed, |x, out| match packable(x) {
                     Some(i) => {
                         packed.push(i);
                         packed.push(x.reason.slot() as u32);
@@ -490,8 +491,7 @@ impl Evaluation {
                         x.write_in(&self.catalog, out);
                         true
                     }
-                }
-            });
+                });
             self.write_rest(&mut o);
         });
         (text, packed)
