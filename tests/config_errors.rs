@@ -274,6 +274,44 @@ fn urls_and_messages() {
 }
 
 #[test]
+fn repeated_texts_are_checked_where_they_are_used() {
+    // Texts are compiled once per load and reused; a text valid in one place (a feature
+    // gate's message may name `feature.*`, and messages are read before rules) must still be
+    // refused where those names do not exist (a rule's message), each time it is used.
+    let text = "Unlock {feature.label}";
+    let config = with(|c| {
+        c["messages"] = json!({"featureGate": {"en": {"title": text}}});
+        c["rules"][0]["message"]["en"]["title"] = json!(text);
+        c["rules"][1]["message"]["en"]["title"] = json!(text);
+    });
+    assert!(
+        validate_config(
+            &patched(json!({"messages": {"featureGate": {"en": {"title": text}}}})).to_string()
+        )
+        .valid
+    );
+    for i in 0..2 {
+        expect_error(
+            config.clone(),
+            "unknown_placeholder",
+            json!(["rules", i, "message", "en", "title"]),
+        );
+    }
+    // A bad text used twice is reported twice, each at its own path.
+    let config = with(|c| {
+        c["rules"][0]["message"]["en"]["body"] = json!("{usage.seat.used} seats");
+        c["rules"][1]["message"]["en"]["body"] = json!("{usage.seat.used} seats");
+    });
+    for i in 0..2 {
+        expect_error(
+            config.clone(),
+            "unknown_placeholder",
+            json!(["rules", i, "message", "en", "body"]),
+        );
+    }
+}
+
+#[test]
 fn all_problems_at_once() {
     let config = with(|c| {
         c["plans"][0]["lables"] = json!("x");

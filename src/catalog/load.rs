@@ -256,12 +256,14 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         horizon_days,
         index,
         suggestions_left: std::cell::Cell::new(super::model::SUGGESTION_BUDGET),
+        templates: std::cell::RefCell::default(),
     };
     // Messages and rules are checked against the finished model; the catalog is assembled
     // only once every part exists.
     let messages = template::load_overrides(r, obj.get("messages"), &model);
     let mut slots = SlotTable::default();
     let policy = rules::read_policy(r, obj, &model, &mut slots);
+    model.templates.take();
     Some(Catalog {
         model,
         messages,

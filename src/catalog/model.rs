@@ -130,6 +130,9 @@ pub struct Model {
     /// "Did you mean" searches left while loading: each costs a pass over a namespace, so a
     /// config full of unknown names stops getting them and still loads in linear time.
     pub(crate) suggestions_left: std::cell::Cell<u32>,
+    /// Templates compiled while loading, so that a text repeated across rules and messages
+    /// is compiled and stored once; emptied when the load ends.
+    pub(crate) templates: std::cell::RefCell<super::template::Memo>,
 }
 
 /// The default of `forecast.horizonDays`.

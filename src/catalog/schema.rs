@@ -159,6 +159,13 @@ pub struct Locals {
     pub target: bool,
 }
 
+impl Locals {
+    /// The three flags as one number below 8.
+    pub fn bits(self) -> u8 {
+        u8::from(self.feature) | u8::from(self.metric) << 1 | u8::from(self.target) << 2
+    }
+}
+
 /// The schema of a catalog: every readable path, for the rule checker and message templates.
 pub struct CatalogSchema<'a> {
     /// The model whose metrics and features name paths.

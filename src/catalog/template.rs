@@ -5,11 +5,14 @@
 //!
 //! Output is plain text: templates are never interpreted as markup.
 
+use std::rc::Rc;
+
 use super::model::Model;
 use super::schema::{split, tag, tf, CatalogSchema, Locals};
 use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike};
 use crate::base::json::Val;
 use crate::base::read::Reader;
+use crate::base::FastMap;
 use crate::expr::{Schema, Slot, Span};
 
 /// A text with placeholders resolved to slots.
@@ -257,13 +260,13 @@ pub fn check_url(url: &str) -> Result<(), String> {
 #[derive(Clone, Debug, Default)]
 pub struct Fields {
     /// Headline.
-    pub title: Option<Template>,
+    pub title: Option<Rc<Template>>,
     /// Body text.
-    pub body: Option<Template>,
+    pub body: Option<Rc<Template>>,
     /// Body text used instead of `body` when a forecast (`daysLeft`) is known.
-    pub body_forecast: Option<Template>,
+    pub body_forecast: Option<Rc<Template>>,
     /// CTA label.
-    pub cta: Option<Template>,
+    pub cta: Option<Rc<Template>>,
 }
 
 /// A message in several locales (lowercase tags such as `en`, `ja`, `pt-br`).
@@ -284,10 +287,10 @@ pub enum Field {
 
 fn pick(f: &Fields, which: Field) -> Option<&Template> {
     match which {
-        Field::Title => f.title.as_ref(),
-        Field::Body => f.body.as_ref(),
-        Field::BodyForecast => f.body_forecast.as_ref(),
-        Field::Cta => f.cta.as_ref(),
+        Field::Title => f.title.as_deref(),
+        Field::Body => f.body.as_deref(),
+        Field::BodyForecast => f.body_forecast.as_deref(),
+        Field::Cta => f.cta.as_deref(),
     }
 }
 
@@ -487,7 +490,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             if s.is_empty() {
                 None
             } else {
-                Template::parse(s, &schema).ok()
+                compiled(s, &schema).ok()
             }
         };
         let fields = Fields {
@@ -562,7 +565,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                         );
                         continue;
                     }
-                    let tag = l.to_ascii_lowercase().replace('_', "-");
+                    let tag = locale_tag(l);
                     if loc.iter().any(|(t, _)| *t == tag) {
                         r.error(
                             "duplicate_locale",
@@ -590,6 +593,16 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
     set
 }
 
+/// A locale as the catalog keys it: lowercase, `-` between subtags (`pt_BR` is `pt-br`).
+pub fn locale_tag(l: &str) -> String {
+    let mut tag = String::with_capacity(l.len());
+    tag.extend(l.chars().map(|c| match c {
+        '_' => '-',
+        c => c.to_ascii_lowercase(),
+    }));
+    tag
+}
+
 /// Whether `tag` looks like a BCP 47 language tag (`en`, `ja-JP`, `zh-Hant-TW`).
 pub fn valid_locale(tag: &str) -> bool {
     let mut parts = tag.split(['-', '_']);
@@ -600,15 +613,46 @@ pub fn valid_locale(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
+/// Texts compiled while loading a catalog, so that a text repeated across rules and messages
+/// is compiled and stored once: by the callout-local names they may use ([`Locals::bits`]) and
+/// by text, their positions in `compiled`.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    index: [FastMap<Box<str>, usize>; 8],
+    compiled: Vec<Rc<Template>>,
+}
+
+/// `text` compiled against `schema`, from the model's memo when the same text was compiled
+/// with the same locals before (only texts without problems are kept).
+fn compiled(text: &str, schema: &CatalogSchema) -> Result<Rc<Template>, Vec<TemplateError>> {
+    let slot = usize::from(schema.locals.bits());
+    let memo = &schema.model.templates;
+    if let Some(t) = memo.try_borrow().ok().and_then(|m| {
+        let i = m.index.get(slot)?.get(text)?;
+        m.compiled.get(*i).cloned()
+    }) {
+        return Ok(t);
+    }
+    let t = Rc::new(Template::parse(text, schema)?);
+    if let Ok(mut m) = memo.try_borrow_mut() {
+        let i = m.compiled.len();
+        if let Some(index) = m.index.get_mut(slot) {
+            index.insert(text.into(), i);
+            m.compiled.push(Rc::clone(&t));
+        }
+    }
+    Ok(t)
+}
+
 /// Reads and compiles one template string at `path`.
 pub(crate) fn template(
     r: &mut Reader,
     v: Val<'_>,
     path: &At<'_>,
-    schema: &dyn Schema,
-) -> Option<Template> {
-    let s = r.string(v, path)?;
-    match Template::parse(&s, schema) {
+    schema: &CatalogSchema,
+) -> Option<Rc<Template>> {
+    let s = r.str(v, path)?;
+    match compiled(s, schema) {
         Ok(t) => Some(t),
         Err(errs) => {
             for (code, message, span, help) in errs {
@@ -630,7 +674,7 @@ pub(crate) fn read_localized(
     r: &mut Reader,
     v: Val<'_>,
     path: &At<'_>,
-    schema: &dyn Schema,
+    schema: &CatalogSchema,
     fields: &[&str],
 ) -> Localized {
     let mut out = Localized::new();
@@ -646,7 +690,7 @@ pub(crate) fn read_localized(
             );
             continue;
         }
-        let tag = l.to_ascii_lowercase().replace('_', "-");
+        let tag = locale_tag(l);
         if out.iter().any(|(t, _)| *t == tag) {
             r.error(
                 "duplicate_locale",

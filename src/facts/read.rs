@@ -10,6 +10,7 @@ use crate::base::diag::{At, Diagnostic};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::Reader;
+use crate::catalog::template::locale_tag;
 use crate::catalog::{Kind, Model};
 
 /// Largest context accepted, in bytes of JSON.
@@ -108,7 +109,7 @@ fn read_root(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
             }
             "locale" if !val.is_null() => {
                 if let Some(s) = r.str(val, &root.key("locale")) {
-                    f.locale = s.to_ascii_lowercase().replace('_', "-").into();
+                    f.locale = locale_tag(s).into();
                 }
             }
             "account" => account = Some(val),
