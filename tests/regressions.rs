@@ -813,3 +813,45 @@ fn repeated_keys_in_a_context_are_reported() {
         ]
     );
 }
+
+// Targets are told apart by kind and index: a plan and an add-on at the same index are
+// different targets, and only a repeated target is held back as a duplicate.
+#[test]
+fn duplicate_targets_are_told_apart_by_kind_and_index() {
+    let mut config = team_config();
+    let rule = |id: &str, kind: &str, target: &str, priority: u32| {
+        json!({
+            "id": id, "kind": kind, "target": target, "placement": "inline",
+            "priority": priority, "when": "true", "ignoreReadiness": true,
+            "message": { "en": { "title": "Try {target.label}" } }
+        })
+    };
+    config["frequency"] = json!({});
+    config["rules"] = json!([
+        rule("team-a", "upsell", "team", 90),
+        rule("boost-a", "cross_sell", "api_boost", 80),
+        rule("boost-b", "cross_sell", "api_boost", 70),
+        rule("team-b", "upsell", "team", 60),
+        rule("reports", "cross_sell", "reports_plus", 50),
+    ]);
+    let mut ctx = growing_team();
+    merge(
+        &mut ctx,
+        &json!({"account": {"plan": "free"}, "usage": {"seats": {"used": 1}, "api_calls": {"used": 10}}}),
+    );
+    let ev = eval(&engine(&config), &ctx, Some("inline"));
+    // `team` is plan 1 and `api_boost` add-on 1 in the sample catalog.
+    assert_eq!(
+        ids(&ev["callouts"]),
+        ["team-a", "boost-a", "reports"],
+        "{ev:#}"
+    );
+    assert_eq!(
+        reason_of(&ev, "boost-b").as_deref(),
+        Some("duplicate_target")
+    );
+    assert_eq!(
+        reason_of(&ev, "team-b").as_deref(),
+        Some("duplicate_target")
+    );
+}

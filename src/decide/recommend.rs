@@ -10,7 +10,7 @@ use super::env::Session;
 use super::experiment::{assign, bucket, Assignment};
 use super::gate::{self, GateReason};
 use super::limits;
-use super::state::EngineState;
+use super::state::{CalloutHistory, EngineState};
 use super::unlock::{self, Need, Offer};
 use crate::base::date::DAY_MS;
 use crate::base::diag::Diagnostic;
@@ -600,8 +600,13 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     out.held.reserve(candidates.len());
     let mut eligible: Vec<Candidate<'c>> = Vec::with_capacity(candidates.len());
     for c in candidates {
-        let id = c.origin.callout_id(catalog);
-        let reason = guard(s, state, &c, &id)
+        // (The id is written only to look up a history.)
+        let hist = if state.callouts.is_empty() {
+            None
+        } else {
+            state.callouts.get(&c.origin.callout_id(catalog))
+        };
+        let reason = guard(s, state, &c, hist)
             .or_else(|| (c.experiment == Some(Assigned::Holdout)).then_some(Reason::Holdout));
         match reason {
             Some(reason) => {
@@ -635,16 +640,19 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     let mut latest = state.latest_impression(facts.now);
     // Callouts shown so far, per placement of the policy.
     let mut used_in: Vec<u32> = vec![0; policy.placements.len()];
-    // Targets of higher-ranked callouts, shown or not: a rule replaces the built-in for its
-    // target even when the rule itself loses its placement.
-    let mut targets: Vec<(bool, usize)> = Vec::new();
+    // Targets of higher-ranked callouts, shown or not (plans, then add-ons): a rule replaces
+    // the built-in for its target even when the rule itself loses its placement.
+    let mut targets = vec![false; catalog.plans.len() + catalog.addons.len()];
     for c in eligible {
         let dup = c.target.as_ref().is_some_and(|t| {
-            let seen = targets.contains(&(t.plan, t.index));
-            if !seen {
-                targets.push((t.plan, t.index));
-            }
-            seen
+            let at = if t.plan {
+                t.index
+            } else {
+                catalog.plans.len() + t.index
+            };
+            targets
+                .get_mut(at)
+                .is_some_and(|seen| std::mem::replace(seen, true))
         });
         let recent = !recent_ids.is_empty() && recent_ids.contains(&&*c.origin.callout_id(catalog));
         let slot = policy.placements.iter().position(|(p, _)| p == c.placement);
@@ -763,10 +771,14 @@ fn global_capped(catalog: &Catalog, now: f64, shown_today: usize, latest: Option
 }
 
 /// The first guard that holds the callout back.
-fn guard(s: &Session, state: &EngineState, c: &Candidate<'_>, id: &str) -> Option<Reason> {
+fn guard(
+    s: &Session,
+    state: &EngineState,
+    c: &Candidate<'_>,
+    hist: Option<&CalloutHistory>,
+) -> Option<Reason> {
     let catalog = &*s.catalog;
     let now = s.facts.now;
-    let hist = state.callouts.get(id);
     if hist.is_some_and(|h| h.converted_at.is_some_and(|t| t <= now)) {
         return Some(Reason::Converted);
     }
