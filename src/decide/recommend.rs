@@ -4,7 +4,6 @@
 //! here; the render layer words only what is returned.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 
 use super::env::Session;
 use super::experiment::{assign, bucket, Assignment};
@@ -631,7 +630,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
         .enumerate()
         .map(|(i, c)| (rank_key(order, c), i))
         .collect();
-    crate::base::sort::sort_by(&mut keyed, |a, b| rank(&a.0, &b.0));
+    // Keys are distinct (the ids break every tie), so an unstable sort gives the one order.
+    keyed.sort_unstable();
     let mut slots: Vec<Option<Candidate<'c>>> = eligible.into_iter().map(Some).collect();
     let eligible = keyed
         .iter()
@@ -736,9 +736,11 @@ fn rule_action(kind: CalloutKind, target: &Offer, can_purchase: bool) -> Action 
     }
 }
 
-/// The ranking key of a candidate: priority, monthly revenue delta, and the text order of its
-/// rule id and then of its callout id (see [`IdOrder`]).
-type RankKey = (f64, f64, u32, u32);
+/// The ranking key of a candidate, smallest first: priority (high first), monthly revenue
+/// delta (high first), then the text order of its rule id and of its callout id (see
+/// [`IdOrder`]). Numbers are mapped to integers in the order of `f64::total_cmp`, so keys
+/// compare as plain integers.
+type RankKey = (u64, u64, u64);
 
 fn rank_key(order: &IdOrder, c: &Candidate<'_>) -> RankKey {
     let delta = c
@@ -752,15 +754,21 @@ fn rank_key(order: &IdOrder, c: &Candidate<'_>) -> RankKey {
         Origin::Limit(m) => (order.limit, at(&order.metrics, m)),
         Origin::Rule(i) => (at(&order.rules, i), 0),
     };
-    (c.priority, delta, rule, callout)
+    (
+        !total_order(c.priority),
+        !total_order(delta),
+        u64::from(rule) << 32 | u64::from(callout),
+    )
 }
 
-/// Priority (high first), monthly revenue delta (high first), rule id, callout id.
-fn rank(a: &RankKey, b: &RankKey) -> Ordering {
-    b.0.total_cmp(&a.0)
-        .then(b.1.total_cmp(&a.1))
-        .then(a.2.cmp(&b.2))
-        .then(a.3.cmp(&b.3))
+/// `x` as an integer, in the order `f64::total_cmp` gives.
+fn total_order(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 fn global_capped(catalog: &Catalog, now: f64, shown_today: usize, latest: Option<f64>) -> bool {
@@ -961,5 +969,31 @@ mod tests {
         let names: std::collections::HashSet<&str> =
             Reason::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(names.len(), Reason::ALL.len());
+    }
+
+    #[test]
+    fn numbers_map_to_integers_in_total_order() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e9,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            1.0,
+            1.5,
+            1e9,
+            f64::INFINITY,
+        ];
+        for a in xs {
+            for b in xs {
+                assert_eq!(
+                    total_order(a).cmp(&total_order(b)),
+                    a.total_cmp(&b),
+                    "{a} {b}"
+                );
+            }
+        }
     }
 }
