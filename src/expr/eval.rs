@@ -356,6 +356,13 @@ fn has(list: &[Value], x: &Value) -> Option<bool> {
     Some(list.iter().any(|v| equals(v, x) == Some(true)))
 }
 
+/// String equality that settles most unequal pairs by their length and first byte, without a
+/// call to `memcmp` (a byte loop behind a call in wasm).
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 /// A comparison or `in`; `None` when it cannot be decided (evaluated as false).
 #[inline]
 fn compare(op: Op, a: &Value, b: &Value) -> Option<bool> {
@@ -373,14 +380,14 @@ fn compare(op: Op, a: &Value, b: &Value) -> Option<bool> {
     }
     if let (Value::String(x), Value::String(y)) = (a, b) {
         match op {
-            Op::Eq => return Some(x.len() == y.len() && **x == **y),
-            Op::Ne => return Some(x.len() != y.len() || **x != **y),
+            Op::Eq => return Some(same_text(x, y)),
+            Op::Ne => return Some(!same_text(x, y)),
             _ => {}
         }
     }
     if let (Op::In, Value::String(x), Value::List(l)) = (op, a, b) {
         return Some(l.iter().any(|v| match v {
-            Value::String(s) => s.len() == x.len() && **s == **x,
+            Value::String(s) => same_text(s, x),
             _ => false,
         }));
     }
