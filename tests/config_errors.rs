@@ -467,3 +467,32 @@ fn rule_definition_errors() {
         json!(["frequency", "maxPerDy"]),
     );
 }
+
+#[test]
+fn a_config_with_very_many_problems_lists_500_with_paths_and_counts_the_rest() {
+    // 300 rules with two unknown paths each, and 300 with an unknown placeholder: 900 errors.
+    let config = with(|c| {
+        let rules: Vec<Value> = (0..600)
+            .map(|i| {
+                if i % 2 == 0 {
+                    json!({"id": format!("r{i}"), "kind": "upsell", "target": "team",
+                           "when": format!("usage.x{i}.ratio > 1 && usage.y{i}.ratio > 1"),
+                           "message": {"en": {"title": "t"}}})
+                } else {
+                    json!({"id": format!("r{i}"), "kind": "upsell", "target": "team", "when": "true",
+                           "message": {"en": {"title": "t", "body": format!("{{usage.z{i}.used}}")}}})
+                }
+            })
+            .collect();
+        c["rules"] = json!(rules);
+    });
+    let report = validate_config(&config.to_string());
+    assert_eq!(report.errors.len(), 501);
+    for (i, e) in report.errors.iter().take(500).enumerate() {
+        assert!(!e.path.is_empty(), "error {i} has no path: {e:?}");
+        assert!(!e.message.is_empty(), "error {i} has no message: {e:?}");
+    }
+    let last = report.errors.last().unwrap();
+    assert_eq!(last.code, "too_many_problems");
+    assert_eq!(last.message, "400 more problems not listed");
+}

@@ -1,7 +1,7 @@
 //! A checking reader over parsed JSON: typed accessors that collect every problem with its path
 //! instead of stopping at the first one, as a derive-based deserializer would.
 
-use super::diag::{did_you_mean, Diagnostic, PathLike};
+use super::diag::{did_you_mean, Diagnostic, Path, PathLike, MAX_REPORTED};
 use super::json::{Val, NON_FINITE_PREFIX, UNSUPPORTED_PREFIX};
 
 pub use super::json::Kind;
@@ -19,6 +19,17 @@ pub struct Reader {
 }
 
 impl Reader {
+    /// The path of the next error: empty once the report holds more errors than it lists
+    /// ([`MAX_REPORTED`]; the rest are only counted), so that a config with very many problems
+    /// does not build a path for each.
+    pub fn path_of<P: PathLike + ?Sized>(&self, path: &P) -> Path {
+        if self.errors.len() >= MAX_REPORTED {
+            Path::new()
+        } else {
+            path.path()
+        }
+    }
+
     /// Records an error.
     pub fn error<P: PathLike + ?Sized>(
         &mut self,
@@ -26,8 +37,8 @@ impl Reader {
         message: impl Into<String>,
         path: &P,
     ) {
-        self.errors
-            .push(Diagnostic::new(code, message, path.path()));
+        let path = self.path_of(path);
+        self.errors.push(Diagnostic::new(code, message, path));
     }
 
     /// Records an error with a hint.
@@ -38,8 +49,9 @@ impl Reader {
         path: &P,
         help: Option<String>,
     ) {
+        let path = self.path_of(path);
         self.errors
-            .push(Diagnostic::new(code, message, path.path()).with_help(help));
+            .push(Diagnostic::new(code, message, path).with_help(help));
     }
 
     /// Records a warning.
@@ -56,8 +68,8 @@ impl Reader {
     /// Records "expected X, found Y".
     pub fn wrong_type<P: PathLike + ?Sized>(&mut self, expected: &str, v: Val<'_>, path: &P) {
         let (code, message) = wrong_type_message(expected, v);
-        self.errors
-            .push(Diagnostic::new(code, message, path.path()));
+        let path = self.path_of(path);
+        self.errors.push(Diagnostic::new(code, message, path));
     }
 
     /// An object whose keys must all be in `known`; unknown keys are reported with a suggestion.

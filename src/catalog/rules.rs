@@ -588,7 +588,7 @@ fn read_rule(
                             r.errors.push(Diagnostic {
                                 code: e.code,
                                 message: e.message,
-                                path: wp.path(),
+                                path: r.path_of(&wp),
                                 help: e.help,
                                 span: Some(e.span),
                             });

@@ -659,7 +659,7 @@ pub(crate) fn template(
                 r.errors.push(Diagnostic {
                     code,
                     message,
-                    path: path.path(),
+                    path: r.path_of(path),
                     help,
                     span: Some(span),
                 });
