@@ -177,3 +177,44 @@ test("a config object whose keys differ only in lone surrogates repeats a key on
   assert.ok(fromObject.includes("duplicate_key"), JSON.stringify(fromObject));
   assert.deepEqual(fromObject, fromText);
 });
+
+test("a NaN or Infinity given in place of a context or config is reported as such", () => {
+  const engine = new pkg.PromptEngine(team);
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    const ev = engine.evaluate(bad);
+    assert.equal(ev.errors[0]?.code, "not_finite", `${bad}: ${JSON.stringify(ev.errors)}`);
+    assert.equal(pkg.validateConfig(bad).errors[0]?.code, "not_finite", String(bad));
+    assert.throws(() => new pkg.PromptEngine(bad), (e) => e.errors?.[0]?.code === "not_finite");
+  }
+});
+
+// A long config whose text holds neither `null` nor `{}` is still checked for values that
+// JSON.stringify writes as something else: a Map with enumerable properties of its own, or an
+// invalid Date whose class writes its own JSON.
+test("long configs without null or {} are still checked for Maps and invalid Dates", () => {
+  const strip = (x) => {
+    if (Array.isArray(x)) return x.map(strip);
+    if (x === null || typeof x !== "object") return x;
+    const out = {};
+    for (const [k, v] of Object.entries(x)) {
+      if (v === null || (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0)) continue;
+      out[k] = strip(v);
+    }
+    return out;
+  };
+  const base = strip(structuredClone(team));
+  base.rules = base.rules.filter((r) => !r.when.includes("null"));
+  base.plans[0].description = "x".repeat(70_000);
+  const text = JSON.stringify(base);
+  assert.ok(text.length > 65_536 && !text.includes("null") && !text.includes("{}"));
+  assert.equal(pkg.validateConfig(base).valid, true, JSON.stringify(pkg.validateConfig(base).errors));
+  const withMap = structuredClone(base);
+  withMap.plans[0].limits = Object.assign(new Map(), base.plans[0].limits);
+  const odd = class extends Date { toJSON() { return "2026-01-01"; } };
+  const withDate = structuredClone(base);
+  withDate.rules[0].activeFrom = new odd(NaN);
+  for (const [name, config, found] of [["Map", withMap, "a Map"], ["Date", withDate, "an invalid Date"]]) {
+    const errors = pkg.validateConfig(config).errors;
+    assert.ok(errors.some((e) => e.message.includes(found)), `${name}: ${JSON.stringify(errors)}`);
+  }
+});
