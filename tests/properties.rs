@@ -90,6 +90,24 @@ proptest! {
         }
     }
 
+    /// Traced evaluation (every condition evaluated step by step) and the fast path (conditions
+    /// over cached values) decide the same: the result without its trace is the same JSON.
+    #[test]
+    fn trace_does_not_change_the_decision(ctx in context()) {
+        let e = engine();
+        let text = ctx.to_string();
+        let plain = |trace: bool| {
+            let opts = EvalOptions { placement: None, trace };
+            let mut v: serde_json::Value =
+                serde_json::from_str(&to_json(&e.evaluate(&text, &opts, common::HOST_NOW))).unwrap();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("trace");
+            }
+            v
+        };
+        prop_assert_eq!(plain(true), plain(false));
+    }
+
     #[test]
     fn garbage_context_never_panics(s in ".{0,200}") {
         let e = engine();
