@@ -1,6 +1,6 @@
 //! The names rules and message placeholders can read, and their types: `usage.<metric>.ratio`,
 //! `account.tenureDays`, `account.traits.<key>`, … Each path resolves once, at load time, to a
-//! compact [`Slot`] that [`crate::context::Facts`] answers without string lookups.
+//! compact [`Slot`] that [`crate::facts::Facts`] answers without string lookups.
 
 use super::model::{Kind, Model};
 use crate::base::diag::suggest;

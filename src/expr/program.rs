@@ -169,7 +169,7 @@ impl Program {
 
     /// Gives every slot the program reads its id in `table`, shared by all programs of a
     /// catalog, so an environment can compute each value once per context and hand it out by
-    /// reference (see [`Env::load`]).
+    /// reference (see [`Env::load`](super::Env::load)).
     pub fn share_slots(&mut self, table: &mut SlotTable) {
         self.ids = self.slots.iter().map(|s| table.intern(s)).collect();
         share_probes(&mut self.root, &self.ids);
