@@ -1,7 +1,7 @@
 //! A checking reader over parsed JSON: typed accessors that collect every problem with its path
 //! instead of stopping at the first one, as a derive-based deserializer would.
 
-use super::diag::{did_you_mean, Diagnostic, Path, PathLike, MAX_REPORTED};
+use super::diag::{did_you_mean, Diagnostic, Path, PathLike, Span, MAX_REPORTED};
 use super::json::{Val, NON_FINITE_PREFIX, UNSUPPORTED_PREFIX};
 
 pub use super::json::Kind;
@@ -22,7 +22,7 @@ impl Reader {
     /// The path of the next error: empty once the report holds more errors than it lists
     /// ([`MAX_REPORTED`]; the rest are only counted), so that a config with very many problems
     /// does not build a path for each.
-    pub fn path_of<P: PathLike + ?Sized>(&self, path: &P) -> Path {
+    fn path_of<P: PathLike + ?Sized>(&self, path: &P) -> Path {
         if self.errors.len() >= MAX_REPORTED {
             Path::new()
         } else {
@@ -52,6 +52,26 @@ impl Reader {
         let path = self.path_of(path);
         self.errors
             .push(Diagnostic::new(code, message, path).with_help(help));
+    }
+
+    /// Records an error at a character span of the text at `path` (a rule condition, a
+    /// message template), with a hint.
+    pub fn error_span<P: PathLike + ?Sized>(
+        &mut self,
+        code: &'static str,
+        message: String,
+        path: &P,
+        help: Option<String>,
+        span: Span,
+    ) {
+        let path = self.path_of(path);
+        self.errors.push(Diagnostic {
+            code,
+            message,
+            path,
+            help,
+            span: Some(span),
+        });
     }
 
     /// Records a warning.

@@ -5,7 +5,7 @@ use super::model::{CalloutKind, Kind, Model, Severity};
 use super::schema::{CatalogSchema, Locals};
 use super::template::{read_localized, read_url, Localized};
 use crate::base::date;
-use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike, PathSeg};
+use crate::base::diag::{did_you_mean, join, At, PathLike, PathSeg};
 use crate::base::json::Val;
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
@@ -585,13 +585,7 @@ fn read_rule(
                     Ok(p) => Some(p),
                     Err(errs) => {
                         for e in errs {
-                            r.errors.push(Diagnostic {
-                                code: e.code,
-                                message: e.message,
-                                path: r.path_of(&wp),
-                                help: e.help,
-                                span: Some(e.span),
-                            });
+                            r.error_span(e.code, e.message, &wp, e.help, e.span);
                         }
                         None
                     }

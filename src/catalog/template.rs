@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::model::Model;
 use super::schema::{split, tag, tf, CatalogSchema, Locals};
-use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike};
+use crate::base::diag::{did_you_mean, join, At, PathLike};
 use crate::base::json::Val;
 use crate::base::read::Reader;
 use crate::base::FastMap;
@@ -656,13 +656,7 @@ pub(crate) fn template(
         Ok(t) => Some(t),
         Err(errs) => {
             for (code, message, span, help) in errs {
-                r.errors.push(Diagnostic {
-                    code,
-                    message,
-                    path: r.path_of(path),
-                    help,
-                    span: Some(span),
-                });
+                r.error_span(code, message, path, help, span);
             }
             None
         }
