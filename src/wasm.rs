@@ -96,10 +96,10 @@ export function toJsonText(v, max) {
     // Maps and Sets into `{}`, and a BigInt throws: only then is the marking pass needed.
     let s;
     try { s = JSON.stringify(v); } catch (e) { s = null; }
-    // A short text (a context) is searched for `null` or `{}`, which every value stringify
-    // turns into something else leaves, and the value is walked only on a hit. A long one (a
-    // big catalog) is always walked, so that a Map or an invalid Date with its own `toJSON` or
-    // enumerable properties is found there too.
+    // A short text (a context) is searched for `null` or `{}`, what stringify writes for the
+    // values it cannot carry, and the value is walked only on a hit. A long one (a big catalog)
+    // is always walked, so that a Map or an invalid Date with its own `toJSON` or enumerable
+    // properties is found there too.
     const odd = s === null || (s !== undefined &&
       (s.length > 65536 || s.indexOf("null") >= 0 || s.indexOf("{}") >= 0) && lost(v, s.length));
     if (odd) s = JSON.stringify(v, mark);
