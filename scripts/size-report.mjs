@@ -2,7 +2,7 @@
 // Size report for the shipped wasm: where its bytes go, grouped by origin.
 //
 // Builds a copy of the release wasm that keeps the "name" section (cargo build --release,
-// wasm-bindgen --keep-debug, wasm-opt -Oz -g with the feature flags of scripts/build.sh) into
+// wasm-bindgen --keep-debug, wasm-opt with the size passes and -g with the feature flags of scripts/build.sh) into
 // build/size-report/, plus a copy optimized exactly like pkg/ (stripped), then parses the wasm
 // binary and prints: total and per-section bytes; code bytes by crate, by sub-path within each
 // crate and by module of this crate; notable groups (float formatting, slice sorting, drop glue,
@@ -105,6 +105,13 @@ function wasmOptFeatures(root) {
   return found.length ? found : fallback;
 }
 
+// The optimization passes scripts/build.sh gives the shipped wasm (its `size_passes` line).
+function wasmOptPasses(root) {
+  const buildSh = join(root, "scripts", "build.sh");
+  const m = existsSync(buildSh) ? readFileSync(buildSh, "utf8").match(/^size_passes="([^"]*)"/m) : null;
+  return m ? m[1].split(/\s+/).filter(Boolean) : ["-Oz"];
+}
+
 // wasm-opt from the npm package binaryen: in ROOT, else in the checkout holding this script
 // (a git worktree has no node_modules of its own).
 function wasmOptPath(root) {
@@ -136,11 +143,12 @@ function build(opts, meta) {
   run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", outDir, "--out-name", name, input], root);
   const wasmOpt = wasmOptPath(root);
   const features = wasmOptFeatures(root);
+  const passes = wasmOptPasses(root);
   const bindgen = join(outDir, `${name}_bg.wasm`);
-  run(wasmOpt, ["-Oz", ...features, "--debuginfo", bindgen, "-o", join(outDir, `${name}_bg.names.wasm`)], root);
+  run(wasmOpt, [...passes, ...features, "--debuginfo", bindgen, "-o", join(outDir, `${name}_bg.names.wasm`)], root);
   run(
     wasmOpt,
-    ["-Oz", ...features, "--strip-debug", "--strip-producers", bindgen, "-o", join(outDir, `${name}_bg.stripped.wasm`)],
+    [...passes, ...features, "--strip-debug", "--strip-producers", bindgen, "-o", join(outDir, `${name}_bg.stripped.wasm`)],
     root,
   );
 }
