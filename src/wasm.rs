@@ -77,14 +77,16 @@ function lost(v, length) {
 }
 // JSON.stringify writes a lone surrogate as an escape the engine's parser refuses; write the
 // replacement character instead (an even run of backslashes before `u` means a real escape).
+// JSON writes the `u` of an escape in lower case only (`\\U` is not an escape), and its hex
+// digits in either case.
 function wellFormed(s) {
-  if (s.indexOf("\\u") < 0 && s.indexOf("\\U") < 0) return s;
-  return s.replace(/(\\*)\\u(d[89a-f][0-9a-f]{2})/gi, (m, slashes, hex, at, all) => {
+  if (s.indexOf("\\u") < 0) return s;
+  return s.replace(/(\\*)\\u([dD][89a-fA-F][0-9a-fA-F]{2})/g, (m, slashes, hex, at, all) => {
     if (slashes.length % 2 === 1) return m;
     const next = all.slice(at + m.length, at + m.length + 6);
     const high = parseInt(hex, 16) < 0xdc00;
-    if (high && /^\\ud[c-f][0-9a-f]{2}$/i.test(next)) return m;
-    if (!high && /\\ud[89ab][0-9a-f]{2}$/i.test(all.slice(Math.max(0, at + slashes.length - 6), at + slashes.length))) return m;
+    if (high && /^\\u[dD][c-fC-F][0-9a-fA-F]{2}$/.test(next)) return m;
+    if (!high && /\\u[dD][89abAB][0-9a-fA-F]{2}$/.test(all.slice(Math.max(0, at + slashes.length - 6), at + slashes.length))) return m;
     return slashes + "\\ufffd";
   });
 }

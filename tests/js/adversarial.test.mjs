@@ -178,6 +178,22 @@ test("a config object whose keys differ only in lone surrogates repeats a key on
   assert.deepEqual(fromObject, fromText);
 });
 
+test("JSON text: lone surrogate escapes read as U+FFFD in either case of hex, `\\U` is no escape", () => {
+  const label = (text) => `{"metrics":{"seats":{"label":"${text}"}},"plans":[{"id":"free","price":{"monthly":0},"limits":{"seats":3}}]}`;
+  for (const text of ["a\\ud800b", "a\\uD800b", "a\\uDC00", "a\\uD83D\\uDE00b"]) {
+    const r = pkg.validateConfig(label(text));
+    assert.ok(r.valid, `${text}: ${JSON.stringify(r.errors)}`);
+  }
+  for (const text of ["a\\UD800b", "a\\Ud800", "a\\U0041"]) {
+    const r = pkg.validateConfig(label(text));
+    assert.equal(r.errors[0]?.code, "invalid_json", `${text}: ${JSON.stringify(r.errors)}`);
+  }
+  // Read as the replacement character: the label of a lone surrogate is the one of U+FFFD.
+  const engine = new pkg.PromptEngine(label("x\\uD800"));
+  const same = new pkg.PromptEngine(label("x\uFFFD"));
+  assert.deepEqual(engine.checkUsage("seats", context), same.checkUsage("seats", context));
+});
+
 test("a NaN or Infinity given in place of a context or config is reported as such", () => {
   const engine = new pkg.PromptEngine(team);
   for (const bad of [NaN, Infinity, -Infinity]) {
