@@ -85,6 +85,15 @@ impl PathLike for [PathSeg] {
     }
 }
 
+impl PathLike for &[PathSeg] {
+    fn path(&self) -> Path {
+        self.to_vec()
+    }
+    fn at(&self) -> At<'_> {
+        At::Prefix(self)
+    }
+}
+
 impl PathLike for Vec<PathSeg> {
     fn path(&self) -> Path {
         self.clone()

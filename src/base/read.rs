@@ -22,7 +22,7 @@ impl Reader {
     /// The path of the next error: empty once the report holds more errors than it lists
     /// ([`MAX_REPORTED`]; the rest are only counted), so that a config with very many problems
     /// does not build a path for each.
-    fn path_of<P: PathLike + ?Sized>(&self, path: &P) -> Path {
+    fn path_of(&self, path: &dyn PathLike) -> Path {
         if self.errors.len() >= MAX_REPORTED {
             Path::new()
         } else {
@@ -31,22 +31,17 @@ impl Reader {
     }
 
     /// Records an error.
-    pub fn error<P: PathLike + ?Sized>(
-        &mut self,
-        code: &'static str,
-        message: impl Into<String>,
-        path: &P,
-    ) {
+    pub fn error(&mut self, code: &'static str, message: impl Into<String>, path: &dyn PathLike) {
         let path = self.path_of(path);
         self.errors.push(Diagnostic::new(code, message, path));
     }
 
     /// Records an error with a hint.
-    pub fn error_help<P: PathLike + ?Sized>(
+    pub fn error_help(
         &mut self,
         code: &'static str,
         message: impl Into<String>,
-        path: &P,
+        path: &dyn PathLike,
         help: Option<String>,
     ) {
         let path = self.path_of(path);
@@ -56,11 +51,11 @@ impl Reader {
 
     /// Records an error at a character span of the text at `path` (a rule condition, a
     /// message template), with a hint.
-    pub fn error_span<P: PathLike + ?Sized>(
+    pub fn error_span(
         &mut self,
         code: &'static str,
         message: String,
-        path: &P,
+        path: &dyn PathLike,
         help: Option<String>,
         span: Span,
     ) {
@@ -75,28 +70,23 @@ impl Reader {
     }
 
     /// Records a warning.
-    pub fn warn<P: PathLike + ?Sized>(
-        &mut self,
-        code: &'static str,
-        message: impl Into<String>,
-        path: &P,
-    ) {
+    pub fn warn(&mut self, code: &'static str, message: impl Into<String>, path: &dyn PathLike) {
         self.warnings
             .push(Diagnostic::new(code, message, path.path()));
     }
 
     /// Records "expected X, found Y".
-    pub fn wrong_type<P: PathLike + ?Sized>(&mut self, expected: &str, v: Val<'_>, path: &P) {
+    pub fn wrong_type(&mut self, expected: &str, v: Val<'_>, path: &dyn PathLike) {
         let (code, message) = wrong_type_message(expected, v);
         let path = self.path_of(path);
         self.errors.push(Diagnostic::new(code, message, path));
     }
 
     /// An object whose keys must all be in `known`; unknown keys are reported with a suggestion.
-    pub fn object<'a, P: PathLike + ?Sized>(
+    pub fn object<'a>(
         &mut self,
         v: Val<'a>,
-        path: &P,
+        path: &dyn PathLike,
         known: &[&str],
     ) -> Option<Val<'a>> {
         if !v.is_object() {
@@ -119,7 +109,7 @@ impl Reader {
     }
 
     /// An object with free-form keys (ids), each value read by the caller.
-    pub fn map<'a, P: PathLike + ?Sized>(&mut self, v: Val<'a>, path: &P) -> Option<Val<'a>> {
+    pub fn map<'a>(&mut self, v: Val<'a>, path: &dyn PathLike) -> Option<Val<'a>> {
         if v.is_object() {
             Some(v)
         } else {
@@ -129,7 +119,7 @@ impl Reader {
     }
 
     /// An array.
-    pub fn array<'a, P: PathLike + ?Sized>(&mut self, v: Val<'a>, path: &P) -> Option<Val<'a>> {
+    pub fn array<'a>(&mut self, v: Val<'a>, path: &dyn PathLike) -> Option<Val<'a>> {
         if v.kind() == Kind::Array {
             Some(v)
         } else {
@@ -139,12 +129,7 @@ impl Reader {
     }
 
     /// A field that must be present; its absence is reported as `missing_field` at `path`.
-    pub fn required<'a, P: PathLike + ?Sized>(
-        &mut self,
-        o: Val<'a>,
-        key: &str,
-        path: &P,
-    ) -> Option<Val<'a>> {
+    pub fn required<'a>(&mut self, o: Val<'a>, key: &str, path: &dyn PathLike) -> Option<Val<'a>> {
         let v = o.get(key);
         if v.is_none() {
             self.error("missing_field", format!("missing field `{key}`"), path);
@@ -153,7 +138,7 @@ impl Reader {
     }
 
     /// A string (not one of the boundary's markers).
-    pub fn str<'a, P: PathLike + ?Sized>(&mut self, v: Val<'a>, path: &P) -> Option<&'a str> {
+    pub fn str<'a>(&mut self, v: Val<'a>, path: &dyn PathLike) -> Option<&'a str> {
         let s = v.as_text();
         if s.is_none() {
             self.wrong_type("a string", v, path);
@@ -162,17 +147,12 @@ impl Reader {
     }
 
     /// A string, owned.
-    pub fn string<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<String> {
+    pub fn string(&mut self, v: Val<'_>, path: &dyn PathLike) -> Option<String> {
         self.str(v, path).map(str::to_owned)
     }
 
     /// A non-empty string of at most `max` characters.
-    pub fn text<P: PathLike + ?Sized>(
-        &mut self,
-        v: Val<'_>,
-        path: &P,
-        max: usize,
-    ) -> Option<String> {
+    pub fn text(&mut self, v: Val<'_>, path: &dyn PathLike, max: usize) -> Option<String> {
         let s = self.str(v, path)?;
         if s.trim().is_empty() {
             self.error("empty_string", "must not be empty", path);
@@ -190,7 +170,7 @@ impl Reader {
     }
 
     /// A boolean.
-    pub fn bool<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<bool> {
+    pub fn bool(&mut self, v: Val<'_>, path: &dyn PathLike) -> Option<bool> {
         let b = v.as_bool();
         if b.is_none() {
             self.wrong_type("a boolean", v, path);
@@ -199,7 +179,7 @@ impl Reader {
     }
 
     /// A finite number that is at least zero.
-    pub fn non_negative<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<f64> {
+    pub fn non_negative(&mut self, v: Val<'_>, path: &dyn PathLike) -> Option<f64> {
         let n = self.number(v, path)?;
         if n < 0.0 {
             self.error(
@@ -213,7 +193,7 @@ impl Reader {
     }
 
     /// A finite number.
-    pub fn number<P: PathLike + ?Sized>(&mut self, v: Val<'_>, path: &P) -> Option<f64> {
+    pub fn number(&mut self, v: Val<'_>, path: &dyn PathLike) -> Option<f64> {
         let n = v.as_f64().filter(|n| n.is_finite());
         if n.is_none() {
             self.wrong_type("a number", v, path);
@@ -223,12 +203,7 @@ impl Reader {
 
     /// An identifier: 1–64 characters of letters, digits, `_` and `-`, starting with a letter.
     /// With `strict`, `-` is not allowed either (ids used as path segments in rules).
-    pub fn id<P: PathLike + ?Sized>(
-        &mut self,
-        v: Val<'_>,
-        path: &P,
-        strict: bool,
-    ) -> Option<String> {
+    pub fn id(&mut self, v: Val<'_>, path: &dyn PathLike, strict: bool) -> Option<String> {
         let s = self.str(v, path)?;
         if valid_id(s, strict) {
             Some(s.to_owned())
@@ -239,7 +214,7 @@ impl Reader {
     }
 
     /// Records an invalid id.
-    pub fn id_error<P: PathLike + ?Sized>(&mut self, s: &str, path: &P, strict: bool) {
+    pub fn id_error(&mut self, s: &str, path: &dyn PathLike, strict: bool) {
         let allowed = if strict {
             "letters, digits and `_`"
         } else {

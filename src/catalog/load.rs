@@ -282,23 +282,23 @@ struct Ids<'a> {
 
 impl Ids<'_> {
     /// Resolves an id reference, reporting unknown ones with a suggestion.
-    fn resolve<P: PathLike + ?Sized>(
+    fn resolve(
         &self,
         r: &mut Reader,
         kind: Kind,
         v: Val<'_>,
-        path: &P,
+        path: &dyn PathLike,
     ) -> Option<usize> {
         let id = r.str(v, path)?;
         self.resolve_id(r, kind, id, path)
     }
 
-    fn resolve_id<P: PathLike + ?Sized>(
+    fn resolve_id(
         &self,
         r: &mut Reader,
         kind: Kind,
         id: &str,
-        path: &P,
+        path: &dyn PathLike,
     ) -> Option<usize> {
         if let Some(i) = self.index.get(kind, id) {
             return Some(i);

@@ -217,7 +217,7 @@ fn opt_number(
     r: &mut Reader,
     o: Val<'_>,
     key: &str,
-    path: &(impl PathLike + ?Sized),
+    path: &dyn PathLike,
     min: f64,
     max: f64,
 ) -> Option<f64> {
@@ -242,13 +242,7 @@ fn opt_number(
 }
 
 /// A whole number from 0 to `max`.
-fn opt_count(
-    r: &mut Reader,
-    o: Val<'_>,
-    key: &str,
-    path: &(impl PathLike + ?Sized),
-    max: f64,
-) -> Option<u32> {
+fn opt_count(r: &mut Reader, o: Val<'_>, key: &str, path: &dyn PathLike, max: f64) -> Option<u32> {
     let n = opt_number(r, o, key, path, 0.0, max)?;
     if n.fract() != 0.0 {
         r.error(
@@ -420,10 +414,10 @@ pub(crate) fn read_policy(
     policy
 }
 
-fn check_placement<P: PathLike + ?Sized>(
+fn check_placement(
     r: &mut Reader,
     name: &str,
-    path: &P,
+    path: &dyn PathLike,
     placements: &[(String, Option<u32>)],
 ) -> bool {
     if placements.iter().any(|(p, _)| p == name) {
@@ -453,7 +447,7 @@ fn read_builtin(
         b.enabled = on;
         return;
     }
-    let Some(o) = r.object(v, p, fields) else {
+    let Some(o) = r.object(v, &p, fields) else {
         return;
     };
     if let Some(pl) = o
@@ -464,7 +458,7 @@ fn read_builtin(
             b.placement = pl;
         }
     }
-    if let Some(n) = opt_number(r, o, "priority", p, -1e9, 1e9) {
+    if let Some(n) = opt_number(r, o, "priority", &p, -1e9, 1e9) {
         b.priorities = [n; 3];
     }
     if let Some(pv) = o.get("priorities") {
@@ -741,11 +735,11 @@ fn read_experiment(
     schema: &CatalogSchema,
     placements: &[(String, Option<u32>)],
 ) -> Option<Experiment> {
-    let o = r.object(v, p, &["key", "seed", "unit", "holdout", "variants"])?;
+    let o = r.object(v, &p, &["key", "seed", "unit", "holdout", "variants"])?;
     let key = match o.get("key") {
         Some(k) => r.text(k, &join(p, "key"), 200)?,
         None => {
-            r.error("missing_field", "missing field `key`", p);
+            r.error("missing_field", "missing field `key`", &p);
             return None;
         }
     };
@@ -769,7 +763,7 @@ fn read_experiment(
             None => false,
         },
     };
-    let holdout = opt_number(r, o, "holdout", p, 0.0, 0.99).unwrap_or(0.0);
+    let holdout = opt_number(r, o, "holdout", &p, 0.0, 0.99).unwrap_or(0.0);
     let mut variants = Vec::new();
     let vp = join(p, "variants");
     for (i, item) in o
