@@ -75,9 +75,42 @@ for (const C of [PromptEngine, PromptSession]) {
   const free = proto.free;
   Object.defineProperty(proto, "free", { configurable: true, writable: true, value: function () {
     if (callsInFlight > 0) throw new Error("cannot free an engine from inside one of its calls; free it after the call returns");
+    const listener = storageListeners.get(this);
+    if (listener !== undefined) {
+      storageListeners.delete(this);
+      window.removeEventListener("storage", listener);
+    }
     return free.call(this);
   } });
   if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
+}
+
+// The \`persist\` option: another tab's write to the engine's key in \`localStorage\` reaches it
+// through the \`storage\` event, whose new value the engine merges (the state logic is the
+// engine's). The listener holds the engine weakly, so an engine dropped without \`free()\` can
+// still be collected (its listener then goes at the next event), and \`free()\` removes it.
+const storageListeners = new WeakMap();
+function listenStorage(engine) {
+  if (typeof window === "undefined") return;
+  const key = engine.__persistKey();
+  if (key === undefined) return;
+  const ref = new WeakRef(engine);
+  const listener = (e) => {
+    const target = ref.deref();
+    if (target === undefined) {
+      window.removeEventListener("storage", listener);
+      return;
+    }
+    let ours = false;
+    try {
+      ours = e.key === key && e.storageArea === window.localStorage;
+    } catch (_) {
+      // \`localStorage\` became unreadable: not a write this engine can take.
+    }
+    if (ours) target.__storageChanged(e.newValue);
+  };
+  window.addEventListener("storage", listener);
+  storageListeners.set(engine, listener);
 }
 
 // \`validateConfig\` never throws: before \`init()\` it reports why it cannot validate.
@@ -108,6 +141,15 @@ function layoutGlue(file, finish = (glue) => glue) {
     "constructor(config, options) {",
     "constructor(config, options) {\n        if (wasm === undefined) throw notInitialized();",
     `the PromptEngine constructor in ${file}`,
+  );
+  glue = replaceOnce(
+    glue,
+    `        PromptEngineFinalization.register(this, this.__wbg_ptr, this);
+        return this;`,
+    `        PromptEngineFinalization.register(this, this.__wbg_ptr, this);
+        listenStorage(this);
+        return this;`,
+    `the end of the PromptEngine constructor in ${file}`,
   );
   write(file, finish(passString(glue) + GUARDS));
 }

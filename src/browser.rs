@@ -10,11 +10,10 @@
 //! other's write, and a tab whose state is then ahead of the store writes it once more.
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Storage, StorageEvent, Window};
+use web_sys::{Storage, Window};
 
 use crate::base::diag::{join, Diagnostic};
 use crate::engine::{to_json, Engine};
@@ -27,16 +26,51 @@ extern "C" {
     static WINDOW: Option<Window>;
 }
 
-/// The store and the engine it feeds, shared with the `storage` listener.
-struct Store {
+/// An engine's link to `localStorage[key]`.
+///
+/// The `storage` listener that hears other tabs' writes is JavaScript in the package's glue
+/// (a wasm-bindgen closure costs 0.9 KB gzipped of support code): it holds the engine weakly,
+/// passes the written value of this key in `localStorage` to [`Persist::changed`], and goes
+/// with `engine.free()`.
+pub struct Persist {
     key: String,
     storage: Storage,
-    engine: Weak<RefCell<Engine>>,
     /// Whether this tab wrote since it last merged another tab's write.
     wrote: Cell<bool>,
 }
 
-impl Store {
+impl Persist {
+    /// Links an engine to the `persist` option (`{ key }`), restoring the stored state first
+    /// when `restore` (no explicit `state` was given). Without the option, `None`; when storage
+    /// cannot be used, `None` and a `persist_unavailable` warning: the engine works in memory.
+    pub fn open(option: &JsValue, engine: &Rc<RefCell<Engine>>, restore: bool) -> Option<Persist> {
+        if option.is_undefined() || option.is_null() {
+            return None;
+        }
+        let mut e = engine.try_borrow_mut().ok()?;
+        let (key, storage) = match locate(option) {
+            Ok(found) => found,
+            Err(why) => {
+                e.warn(warning("persist_unavailable", why));
+                return None;
+            }
+        };
+        let persist = Persist {
+            key,
+            storage,
+            wrote: Cell::new(false),
+        };
+        if restore {
+            persist.load(&mut e);
+        }
+        Some(persist)
+    }
+
+    /// The `localStorage` key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
     /// Merges what other tabs stored.
     fn load(&self, engine: &mut Engine) {
         if let Ok(Some(text)) = self.storage.get_item(&self.key) {
@@ -57,29 +91,31 @@ impl Store {
         written
     }
 
-    /// Another tab wrote the key: take its events (a `removeItem` or `clear` forgets nothing).
-    fn changed(&self, e: &StorageEvent) {
-        let ours = e.storage_area().is_some_and(|a| a == self.storage);
-        if !ours || e.key().as_deref() != Some(self.key.as_str()) {
-            return;
-        }
-        let (Some(engine), Some(text)) = (self.engine.upgrade(), e.new_value()) else {
-            return;
-        };
-        // Storage events are tasks, never inside a call; a busy engine would only skip one.
-        let Ok(mut engine) = engine.try_borrow_mut() else {
-            return;
-        };
+    /// Another tab wrote the key (`text`, the new value): take its events (a `removeItem` or
+    /// `clear` forgets nothing).
+    pub fn changed(&self, engine: &mut Engine, text: &str) {
         // Written only after an own write, so tabs that disagree (two configs under one key)
         // answer each other once rather than forever.
-        if engine.merge_state(&text) && self.wrote.replace(false) {
-            let _ = self.save(&mut engine);
+        if engine.merge_state(text) && self.wrote.replace(false) {
+            let _ = self.save(engine);
+        }
+    }
+
+    /// Before a `record`: merge what other tabs stored since.
+    pub fn before_record(&self, engine: &mut Engine) {
+        self.load(engine);
+    }
+
+    /// After a successful `record`: store the state.
+    pub fn after_record(&self, engine: &mut Engine) {
+        if self.save(engine) {
+            self.wrote.set(true);
         }
     }
 }
 
-/// The key, the window and its `localStorage`, or why they cannot be used.
-fn locate(option: &JsValue) -> Result<(String, Window, Storage), &'static str> {
+/// The key and the window's `localStorage`, or why they cannot be used.
+fn locate(option: &JsValue) -> Result<(String, Storage), &'static str> {
     let key = js_sys::Reflect::get(option, &JsValue::from_str("key"))
         .ok()
         .and_then(|k| k.as_string())
@@ -93,77 +129,9 @@ fn locate(option: &JsValue) -> Result<(String, Window, Storage), &'static str> {
         .ok()
         .flatten()
         .ok_or("`localStorage` is disabled or blocked; the state stays in memory")?;
-    Ok((key, window, storage))
+    Ok((key, storage))
 }
 
 fn warning(code: &'static str, message: &str) -> Diagnostic {
     Diagnostic::new(code, message, join(&[], "persist"))
-}
-
-/// An engine's link to `localStorage[key]`; dropping it (`engine.free()`) removes the listener.
-pub struct Persist {
-    store: Rc<Store>,
-    window: Window,
-    // The `storage` event and not a `BroadcastChannel`: every write to the key already reaches
-    // the other same-origin tabs with its value, so the store is the only channel, any writer
-    // (also an older build of the package) is heard, and no further API is needed.
-    listener: Closure<dyn FnMut(StorageEvent)>,
-}
-
-impl Persist {
-    /// Links an engine to the `persist` option (`{ key }`), restoring the stored state first
-    /// when `restore` (no explicit `state` was given). Without the option, `None`; when storage
-    /// cannot be used, `None` and a `persist_unavailable` warning: the engine works in memory.
-    pub fn open(option: &JsValue, engine: &Rc<RefCell<Engine>>, restore: bool) -> Option<Persist> {
-        if option.is_undefined() || option.is_null() {
-            return None;
-        }
-        let mut e = engine.try_borrow_mut().ok()?;
-        let (key, window, storage) = match locate(option) {
-            Ok(found) => found,
-            Err(why) => {
-                e.warn(warning("persist_unavailable", why));
-                return None;
-            }
-        };
-        let store = Rc::new(Store {
-            key,
-            storage,
-            engine: Rc::downgrade(engine),
-            wrote: Cell::new(false),
-        });
-        if restore {
-            store.load(&mut e);
-        }
-        let s = Rc::clone(&store);
-        let listener =
-            Closure::<dyn FnMut(StorageEvent)>::new(move |e: StorageEvent| s.changed(&e));
-        let _ =
-            window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
-        Some(Persist {
-            store,
-            window,
-            listener,
-        })
-    }
-
-    /// Before a `record`: merge what other tabs stored since.
-    pub fn before_record(&self, engine: &mut Engine) {
-        self.store.load(engine);
-    }
-
-    /// After a successful `record`: store the state.
-    pub fn after_record(&self, engine: &mut Engine) {
-        if self.store.save(engine) {
-            self.store.wrote.set(true);
-        }
-    }
-}
-
-impl Drop for Persist {
-    fn drop(&mut self) {
-        let _ = self
-            .window
-            .remove_event_listener_with_callback("storage", self.listener.as_ref().unchecked_ref());
-    }
 }

@@ -335,7 +335,7 @@ fn eval_options(options: Option<EvaluateOptions>) -> EvalOptions {
 #[wasm_bindgen]
 pub struct PromptEngine {
     inner: Rc<RefCell<Engine>>,
-    /// The `persist` option's link to `localStorage` (its listener goes with the engine).
+    /// The `persist` option's link to `localStorage`.
     persist: Option<Persist>,
     names: Rc<OnceCell<Names>>,
 }
@@ -500,6 +500,26 @@ impl PromptEngine {
     pub fn export_state(&self) -> Result<JsValue, JsValue> {
         let mut engine = self.inner.try_borrow_mut().map_err(|_| busy())?;
         Ok(to_js(&engine.export_state()))
+    }
+
+    /// The `persist` option's key, when the engine keeps its state in `localStorage` (read by
+    /// the glue's `storage` listener).
+    #[wasm_bindgen(js_name = __persistKey, skip_typescript)]
+    pub fn persist_key(&self) -> Option<String> {
+        self.persist.as_ref().map(|p| p.key().to_owned())
+    }
+
+    /// Another tab wrote the `persist` key: `value` is what it stored (called by the glue's
+    /// `storage` listener; `null` for a removal, which forgets nothing).
+    #[wasm_bindgen(js_name = __storageChanged, skip_typescript)]
+    pub fn storage_changed(&self, value: Option<String>) {
+        let (Some(p), Some(text)) = (&self.persist, value) else {
+            return;
+        };
+        // Storage events are tasks, never inside a call; a busy engine would only skip one.
+        if let Ok(mut engine) = self.inner.try_borrow_mut() {
+            p.changed(&mut engine, &text);
+        }
     }
 
     /// Warnings found while loading the config, restoring a state or persisting it.
