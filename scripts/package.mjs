@@ -91,7 +91,8 @@ for (const C of [PromptEngine, PromptSession]) {
 // still be collected (its listener then goes at the next event), and \`free()\` removes it.
 const storageListeners = new WeakMap();
 function listenStorage(engine) {
-  if (typeof window === "undefined") return;
+  // Only an engine that persists touches \`window\` (not even \`typeof window\`, which server
+  // renderers may guard): it has a key only where it found \`window.localStorage\`.
   const key = engine.__persistKey();
   if (key === undefined) return;
   const ref = new WeakRef(engine);
