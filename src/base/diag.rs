@@ -76,15 +76,6 @@ pub trait PathLike {
     fn at(&self) -> At<'_>;
 }
 
-impl PathLike for [PathSeg] {
-    fn path(&self) -> Path {
-        self.to_vec()
-    }
-    fn at(&self) -> At<'_> {
-        At::Prefix(self)
-    }
-}
-
 impl PathLike for &[PathSeg] {
     fn path(&self) -> Path {
         self.to_vec()
