@@ -197,6 +197,29 @@ class Reader {
   skipLeb() {
     while (this.byte() & 0x80);
   }
+  // A signed LEB128 value of at most 32 bits.
+  i32() {
+    let result = 0;
+    let shift = 0;
+    let b;
+    do {
+      b = this.byte();
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return shift < 32 && b & 0x40 ? result | (~0 << shift) : result;
+  }
+  // A constant expression: its value when it is \`i32.const N\` alone, else null (skipped).
+  constI32() {
+    const start = this.pos;
+    if (this.byte() === 0x41) {
+      const v = this.i32();
+      if (this.byte() === 0x0b) return v;
+    }
+    this.pos = start;
+    this.skipConstExpr();
+    return null;
+  }
   bytes(n) {
     if (this.pos + n > this.end) throw new Error(`unexpected end of wasm at ${this.pos}`);
     const out = this.buf.subarray(this.pos, this.pos + n);
@@ -215,6 +238,8 @@ class Reader {
       else if (op === 0x23) this.u32(); // global.get
       else if (op === 0x44) this.bytes(8); // f64.const
       else if (op === 0x43) this.bytes(4); // f32.const
+      else if (op === 0xd0) this.skipLeb(); // ref.null heaptype
+      else if (op === 0xd2) this.u32(); // ref.func
       else if ([0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e].includes(op)) continue; // extended-const arithmetic
       else throw new Error(`unsupported opcode 0x${op.toString(16)} in constant expression`);
     }
@@ -251,7 +276,8 @@ function parseWasm(buf) {
   let importedFuncs = 0;
   const exports = new Map(); // function index -> export names
   const bodies = []; // { index, size }
-  const segments = []; // { index, size, kind }
+  const segments = []; // { index, size, bytes, kind, offset (active, when an i32.const) }
+  const globals = []; // { type (value type byte), mutable, init (when an i32.const, else null) }
   const funcNames = new Map();
   const dataNames = new Map();
 
@@ -278,6 +304,14 @@ function parseWasm(buf) {
           sr.u32();
         } else throw new Error(`unknown import kind ${kind}`);
       }
+    } else if (s.id === 6) {
+      const n = sr.u32();
+      for (let i = 0; i < n; i++) {
+        const type = sr.byte();
+        if (type === 0x63 || type === 0x64) sr.skipLeb(); // (ref null? heaptype)
+        const mutable = sr.byte() === 1;
+        globals.push({ type, mutable, init: sr.constI32() });
+      }
     } else if (s.id === 7) {
       const n = sr.u32();
       for (let i = 0; i < n; i++) {
@@ -300,10 +334,10 @@ function parseWasm(buf) {
         const start = sr.pos;
         const flags = sr.u32();
         if (flags === 2) sr.u32();
-        if (flags !== 1) sr.skipConstExpr();
+        const offset = flags !== 1 ? sr.constI32() : null;
         const len = sr.u32();
         sr.pos += len;
-        segments.push({ index: i, size: sr.pos - start, bytes: len, kind: flags === 1 ? "passive" : "active" });
+        segments.push({ index: i, size: sr.pos - start, bytes: len, kind: flags === 1 ? "passive" : "active", offset });
       }
     } else if (s.id === 0 && s.name === 'custom "name"') {
       sr.string();
@@ -329,7 +363,7 @@ function parseWasm(buf) {
     return { index, size: b.size, rawName: funcNames.get(index) ?? null, exports: exports.get(index) ?? [] };
   });
   for (const seg of segments) seg.name = dataNames.get(seg.index) ?? null;
-  return { size: buf.length, sections, importedFuncs, functions, segments, hasNames: funcNames.size > 0 };
+  return { size: buf.length, sections, importedFuncs, functions, segments, globals, hasNames: funcNames.size > 0 };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { root } from "./helpers.mjs";
 import { shippedFiles } from "../../scripts/shipped.mjs";
+import { parseWasm } from "../../scripts/size-report.mjs";
 
 const TARGET_KB = 60;
 // 124 → 128: the `persist` option (web-sys storage calls, the `storage` listener's closure and
@@ -46,51 +47,11 @@ test(`wasm + JS glue (with its snippets) stay under ${CEILING_KB} KB gzipped (${
 // starts at 1 KiB or above, and the stack pointer starts far above it (the stack grows down
 // towards address 0, and nothing here nests deep enough to reach the bottom).
 test("the shipped wasm keeps the first 1 KiB of memory unused (what its size passes assume)", () => {
-  const b = readFileSync(path.join(root, "pkg", "upgrade_prompts_bg.wasm"));
-  let p = 8;
-  const uleb = () => {
-    let r = 0, shift = 0, x;
-    do { x = b[p++]; r += (x & 127) * 2 ** shift; shift += 7; } while (x & 128);
-    return r;
-  };
-  const sleb = () => {
-    let r = 0, shift = 0, x;
-    do { x = b[p++]; r |= (x & 127) << shift; shift += 7; } while (x & 128);
-    return shift < 32 && x & 64 ? r | (~0 << shift) : r;
-  };
-  // A constant expression that is `i32.const N; end`; anything else gives null.
-  const constExpr = () => {
-    const op = b[p++];
-    const v = op === 0x41 ? sleb() : null;
-    while (b[p++] !== 0x0b);
-    return v;
-  };
-  const offsets = [];
-  let stackStart = null;
-  while (p < b.length) {
-    const id = b[p++];
-    const len = uleb();
-    const end = p + len;
-    if (id === 6) {
-      // The first mutable i32 global is the stack pointer.
-      for (let n = uleb(), i = 0; i < n; i++) {
-        const type = b[p++];
-        const mutable = b[p++];
-        const v = constExpr();
-        if (stackStart === null && type === 0x7f && mutable === 1) stackStart = v;
-      }
-    } else if (id === 11) {
-      for (let n = uleb(), i = 0; i < n; i++) {
-        const flags = uleb();
-        if (flags === 2) uleb();
-        if (flags !== 1) offsets.push(constExpr());
-        const size = uleb();
-        p += size;
-      }
-    }
-    p = end;
-  }
-  assert.ok(offsets.length > 0, "the module has active data segments");
-  for (const o of offsets) assert.ok(o !== null && o >= 1024, `a data segment starts at ${o}`);
-  assert.ok(stackStart !== null && stackStart >= 64 * 1024, `the stack pointer starts at ${stackStart}`);
+  const { segments, globals } = parseWasm(readFileSync(path.join(root, "pkg", "upgrade_prompts_bg.wasm")));
+  const active = segments.filter((s) => s.kind === "active");
+  assert.ok(active.length > 0, "the module has active data segments");
+  for (const s of active) assert.ok(s.offset !== null && s.offset >= 1024, `a data segment starts at ${s.offset}`);
+  // The first mutable i32 global is the stack pointer.
+  const stack = globals.find((g) => g.type === 0x7f && g.mutable);
+  assert.ok(stack !== undefined && stack.init !== null && stack.init >= 64 * 1024, `the stack pointer starts at ${stack?.init}`);
 });
