@@ -74,7 +74,7 @@ impl Persist {
     /// Merges what other tabs stored.
     fn load(&self, engine: &mut Engine) {
         if let Ok(Some(text)) = self.storage.get_item(&self.key) {
-            engine.merge_state(&text);
+            engine.merge_state(&text, js_sys::Date::now());
         }
     }
 
@@ -96,7 +96,7 @@ impl Persist {
     pub fn changed(&self, engine: &mut Engine, text: &str) {
         // Written only after an own write, so tabs that disagree (two configs under one key)
         // answer each other once rather than forever.
-        if engine.merge_state(text) && self.wrote.replace(false) {
+        if engine.merge_state(text, js_sys::Date::now()) && self.wrote.replace(false) {
             let _ = self.save(engine);
         }
     }

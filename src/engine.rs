@@ -10,7 +10,8 @@ use crate::base::json::Doc;
 use crate::base::out::{Out, ToJson};
 use crate::catalog::{self, Catalog};
 use crate::decide::recommend::{self, Decision, EvalOptions};
-use crate::decide::state::{EngineState, EventType};
+use crate::decide::state::{latest_storable, EngineState, EventType};
+pub use crate::decide::state::MAX_EVENT_LEAD_MS;
 use crate::decide::{gate, limits, Session};
 use crate::facts;
 use crate::render::{self, Evaluation, FeatureCheck, UsageCheck};
@@ -60,12 +61,11 @@ pub struct Engine {
     catalog: Rc<Catalog>,
     warnings: Vec<Diagnostic>,
     state: EngineState,
-    /// The latest `now` of any context read (ms since the epoch; NaN before the first).
-    clock: Cell<f64>,
+    /// The `now` of the latest context read (ms since the epoch; NaN before the first): the
+    /// time an event without `at` is stamped with, so it counts for the decision it answers.
+    last_now: Cell<f64>,
 }
 
-/// How far after the engine's clock an event may be stamped (clocks differ a little).
-pub const MAX_EVENT_LEAD_MS: f64 = crate::base::date::DAY_MS;
 
 /// The outcome of `record`.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,27 +113,36 @@ impl Engine {
                 catalog: Rc::new(catalog),
                 warnings: loaded.warnings,
                 state: EngineState::new(),
-                clock: Cell::new(f64::NAN),
+                last_now: Cell::new(f64::NAN),
             }),
             None => Err(loaded.errors),
         }
     }
 
-    /// Restores a state exported earlier. A corrupt, foreign or future-version state is
-    /// ignored with a warning (see [`Engine::warnings`]).
-    pub fn restore_state(&mut self, state_json: &str) {
-        let (state, warnings) = self.read_state(state_json, "state", "; starting fresh");
+    /// Restores a state exported earlier, on a host whose clock reads `host_now` (ms since
+    /// the epoch). A corrupt, foreign or future-version state is ignored with a warning (see
+    /// [`Engine::warnings`]); times more than a day after the host clock are dropped with a
+    /// warning (see [`EngineState::restore`]).
+    pub fn restore_state(&mut self, state_json: &str, host_now: f64) {
+        let (state, warnings) = self.read_state(state_json, "state", "; starting fresh", host_now);
         self.state = state;
         self.warnings.extend(warnings);
     }
 
-    fn read_state(&self, json: &str, path: &str, unread: &str) -> (EngineState, Vec<Diagnostic>) {
+    fn read_state(
+        &self,
+        json: &str,
+        path: &str,
+        unread: &str,
+        host_now: f64,
+    ) -> (EngineState, Vec<Diagnostic>) {
         let doc = Doc::parse(json.to_owned(), false).ok();
         EngineState::restore(
             &self.catalog,
             doc.as_ref().and_then(Doc::root),
             path,
             unread,
+            latest_storable(host_now),
         )
     }
 
@@ -141,12 +150,14 @@ impl Engine {
     /// page; see [`EngineState::merge`]) into this one. What cannot be read is skipped with a
     /// `state_ignored` warning at `["persist"]`, the option the stored state comes from.
     /// Returns whether the stored text differs from what this engine would now write (it lacks
-    /// events this engine holds).
-    pub fn merge_state(&mut self, state_json: &str) -> bool {
+    /// events this engine holds, or holds times this engine dropped). `host_now` as for
+    /// [`Engine::restore_state`].
+    pub fn merge_state(&mut self, state_json: &str, host_now: f64) -> bool {
         let (stored, warnings) = self.read_state(
             state_json,
             "persist",
             "; ignored (the next record overwrites it)",
+            host_now,
         );
         for w in warnings {
             self.warn(w);
@@ -236,29 +247,34 @@ impl Engine {
     }
 
     fn observe(&self, now: f64) {
-        let c = self.clock.get();
-        if now.is_finite() && (c.is_nan() || c < now) {
-            self.clock.set(now);
+        if now.is_finite() {
+            self.last_now.set(now);
         }
     }
 
     /// Records an impression, click, dismissal or conversion of a callout at `at` (ms since
-    /// the epoch). Never fails loudly: a refused event says why.
-    ///
-    /// An event stamped more than a day after the engine's clock — the latest `now` of any
-    /// context it has read — is refused, so one device whose clock runs ahead cannot push real
-    /// impressions out of the state or hide a dismissal behind a future one.
+    /// the epoch), on the system clock. Never fails loudly: a refused event says why. See
+    /// [`Engine::record_at`].
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn record(&mut self, kind: &str, callout: &str, at: f64) -> RecordResult {
-        self.record_with_clock(kind, callout, at, f64::NAN)
+        self.record_at(kind, callout, Some(at), host_now())
     }
 
-    /// [`Engine::record`] with the host's clock (ms since the epoch) counting as a time the
-    /// engine has seen.
-    pub fn record_with_clock(
+    /// Records an event on a host whose clock reads `host_now` (ms since the epoch; NaN when
+    /// the host gives none, which leaves stored times unbounded). The clock rule:
+    ///
+    /// - an event without `at` is stamped with the `now` of the latest context read (the
+    ///   decision it answers), or the host clock when that is earlier or no context was read,
+    ///   so re-evaluating that same context sees it;
+    /// - an event stamped more than a day after the host clock is refused, so a device whose
+    ///   clock runs ahead, or a context with a far-future `now`, cannot push real impressions
+    ///   out of the state or hide a dismissal behind a future one. A context's `now` moves
+    ///   what is evaluated (time travel), never what may be stored.
+    pub fn record_at(
         &mut self,
         kind: &str,
         callout: &str,
-        at: f64,
+        at: Option<f64>,
         host_now: f64,
     ) -> RecordResult {
         let kind = match kind {
@@ -273,16 +289,22 @@ impl Engine {
                 )
             }
         };
+        let at = at.unwrap_or_else(|| {
+            let last = self.last_now.get();
+            match (last.is_finite(), host_now.is_finite()) {
+                (true, true) => last.min(host_now),
+                (true, false) => last,
+                _ => host_now,
+            }
+        });
         if !crate::base::date::in_range(at) {
             return bad_event("`at` is not a time from 1970 to 9999".into(), "at");
         }
-        self.observe(host_now);
-        let clock = self.clock.get();
-        if clock.is_finite() && at > clock + MAX_EVENT_LEAD_MS {
+        if at > latest_storable(host_now) {
             return bad_event(
                 format!(
-                    "`at` is more than a day after the latest time the engine has seen (`{}`); events from a clock that runs ahead are refused",
-                    crate::base::date::format(clock)
+                    "`at` is more than a day after the host clock (`{}`); events from a clock that runs ahead are refused",
+                    crate::base::date::format(host_now)
                 ),
                 "at",
             );

@@ -368,7 +368,7 @@ impl PromptEngine {
             if !state.is_undefined() && !state.is_null() {
                 restore = false; // an explicit state wins over the stored one
                 match json_of(&state, "state", crate::facts::MAX_CONTEXT_BYTES) {
-                    Ok(text) => inner.restore_state(&text),
+                    Ok(text) => inner.restore_state(&text, js_sys::Date::now()),
                     Err(d) => inner.ignore_state(&d.message),
                 }
             }
@@ -469,23 +469,24 @@ impl PromptEngine {
             .unwrap_or_default();
         // A getter that throws gives no time at all (refused), not "now".
         let at = read("at").unwrap_or_else(|_| JsValue::from_str("invalid"));
+        // No `at`: the engine stamps the event (see `Engine::record_at`); one it cannot read
+        // is refused (NaN).
         let at = if at.is_undefined() || at.is_null() {
-            Some(js_sys::Date::now())
+            None
         } else if let Some(n) = at.as_f64() {
             Some(n)
         } else if let Some(s) = at.as_string() {
-            crate::base::date::parse(&s)
+            Some(crate::base::date::parse(&s).unwrap_or(f64::NAN))
         } else if at.is_instance_of::<js_sys::Date>() {
             Some(js_sys::Date::from(at).get_time())
         } else {
-            None
+            Some(f64::NAN)
         };
         let mut engine = self.inner.try_borrow_mut().map_err(|_| busy())?;
         if let Some(p) = &self.persist {
             p.before_record(&mut engine);
         }
-        let result =
-            engine.record_with_clock(&kind, &callout, at.unwrap_or(f64::NAN), js_sys::Date::now());
+        let result = engine.record_at(&kind, &callout, at, js_sys::Date::now());
         if let (Some(p), true) = (&self.persist, result.recorded) {
             p.after_record(&mut engine);
         }

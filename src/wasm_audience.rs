@@ -149,7 +149,7 @@ impl Run {
             let state = get(options, "state");
             if !state.is_undefined() && !state.is_null() {
                 match json_of(&state, "state", crate::facts::MAX_CONTEXT_BYTES) {
-                    Ok(text) => engine.restore_state(&text),
+                    Ok(text) => engine.restore_state(&text, js_sys::Date::now()),
                     Err(d) => engine.ignore_state(&d.message),
                 }
             }

@@ -200,7 +200,7 @@ fn a_state_of_a_million_impressions_is_cut_to_its_bounds() {
         "no-such-rule": { "impressions": [1.79e12] },
     } });
     let mut e = Engine::new(&config).unwrap();
-    e.restore_state(&state.to_string());
+    e.restore_state(&state.to_string(), HOST_NOW);
     let exported = to_json(&e.export_state());
     assert!(exported.len() < 50_000, "{} bytes", exported.len());
     assert!(!exported.contains("no-such-rule"));

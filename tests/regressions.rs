@@ -175,7 +175,7 @@ fn restored_state_is_bounded_on_export() {
     let impressions: Vec<f64> = (0..500).map(|i| base + f64::from(i) * 60_000.0).collect();
     let state =
         json!({ "version": 1, "callouts": { "seats-near-limit": { "impressions": impressions } } });
-    e.restore_state(&state.to_string());
+    e.restore_state(&state.to_string(), HOST_NOW);
     let exported: Value = serde_json::from_str(&to_json(&e.export_state())).unwrap();
     let n = exported["callouts"]["seats-near-limit"]["impressions"]
         .as_array()
@@ -737,8 +737,8 @@ fn json_errors_have_a_path_and_a_position() {
 }
 
 /// A device whose clock runs ahead cannot defeat caps and cooldowns: events stamped more than a
-/// day after the latest `now` the engine has seen are refused, so the real impressions stay and
-/// a real dismissal is not hidden behind a future one.
+/// day after the host clock are refused, so the real impressions stay and a real dismissal is
+/// not hidden behind a future one.
 #[test]
 fn events_from_a_clock_far_ahead_are_refused() {
     let config = team_config();
@@ -748,9 +748,13 @@ fn events_from_a_clock_far_ahead_are_refused() {
     assert!(ids(&first["callouts"]).contains(&"seats-near-limit".to_owned()));
     let far = ms("9999-01-01T00:00:00Z");
     for _ in 0..2 {
-        let r: Value =
-            serde_json::from_str(&to_json(&e.record("impression", "seats-near-limit", far)))
-                .unwrap();
+        let r: Value = serde_json::from_str(&to_json(&e.record_at(
+            "impression",
+            "seats-near-limit",
+            Some(far),
+            HOST_NOW,
+        )))
+        .unwrap();
         assert_eq!(r["recorded"], false);
         assert_eq!(r["error"]["path"], json!(["at"]));
     }
@@ -767,7 +771,10 @@ fn events_from_a_clock_far_ahead_are_refused() {
         Some("cap:rule")
     );
     // A future dismissal is refused; a real one starts the cooldown.
-    assert!(!e.record("dismiss", "usage_limit:seats", far).recorded);
+    assert!(
+        !e.record_at("dismiss", "usage_limit:seats", Some(far), HOST_NOW)
+            .recorded
+    );
     assert!(
         e.record("dismiss", "usage_limit:seats", ms("2026-11-24T08:59:00Z"))
             .recorded
@@ -776,14 +783,117 @@ fn events_from_a_clock_far_ahead_are_refused() {
         reason_of(&eval(&e, &ctx, None), "usage_limit:seats").as_deref(),
         Some("cooldown:dismissed")
     );
-    // Time travel: once a context with a later `now` is read, events at that time are taken.
-    let mut later = ctx.clone();
-    later["now"] = json!("2027-06-01T00:00:00Z");
-    eval(&e, &later, None);
+}
+
+/// One context with `now` in year 9999 used to move the engine's clock for good: after it,
+/// events stamped in 9999 were taken and outranked real dismissals. A context's `now` moves what
+/// is evaluated (time travel), never what may be stored.
+#[test]
+fn a_far_future_context_does_not_move_what_may_be_stored() {
+    let mut e = engine(&team_config());
+    let mut future = growing_team();
+    future["now"] = json!("9999-06-01T00:00:00Z");
+    eval(&e, &future, None);
+    let far = ms("9999-06-01T00:00:05Z");
+    let r = e.record_at("dismiss", "seats-near-limit", Some(far), HOST_NOW);
+    assert!(!r.recorded, "{r:?}");
+    // An event without `at` after that context is stamped with the host clock, not 9999.
     assert!(
-        e.record("click", "seats-near-limit", ms("2027-06-01T00:00:05Z"))
+        e.record_at("dismiss", "seats-near-limit", None, HOST_NOW)
             .recorded
     );
+    let state: Value = serde_json::from_str(&to_json(&e.export_state())).unwrap();
+    assert_eq!(
+        state["callouts"]["seats-near-limit"]["dismissedAt"],
+        json!(HOST_NOW as i64)
+    );
+    // ... and counts for the real present (in 9999 its 7-day cooldown is long over).
+    let mut present = growing_team();
+    present["now"] = json!("2026-11-24T09:05:00Z");
+    assert_eq!(
+        reason_of(&eval(&e, &present, None), "seats-near-limit").as_deref(),
+        Some("cooldown:dismissed")
+    );
+}
+
+/// `record` without `at` used to stamp the host clock; evaluating the same context again (its
+/// `now` taken a moment before the click) then saw the dismissal "in the future" and kept
+/// showing the callout. An event without `at` counts for the context it follows.
+#[test]
+fn an_event_without_at_counts_for_the_context_it_follows() {
+    let mut e = engine(&team_config());
+    let ctx = growing_team(); // now: 2026-11-24T09:00:00Z
+    let shown = eval(&e, &ctx, None);
+    assert!(ids(&shown["callouts"]).contains(&"seats-near-limit".to_owned()));
+    // The user dismisses it 40 seconds later; the host re-evaluates the same context object.
+    let click = ms("2026-11-24T09:00:40Z");
+    assert!(
+        e.record_at("dismiss", "seats-near-limit", None, click)
+            .recorded
+    );
+    let again = eval(&e, &ctx, None);
+    assert!(
+        !ids(&again["callouts"]).contains(&"seats-near-limit".to_owned()),
+        "{again}"
+    );
+    assert_eq!(
+        reason_of(&again, "seats-near-limit").as_deref(),
+        Some("cooldown:dismissed")
+    );
+    // A host clock behind the context's `now` stamps the host time (still before `now`).
+    let mut e = engine(&team_config());
+    eval(&e, &ctx, None);
+    let behind = ms("2026-11-24T08:00:00Z");
+    assert!(
+        e.record_at("dismiss", "seats-near-limit", None, behind)
+            .recorded
+    );
+    let state: Value = serde_json::from_str(&to_json(&e.export_state())).unwrap();
+    assert_eq!(
+        state["callouts"]["seats-near-limit"]["dismissedAt"],
+        json!(behind as i64)
+    );
+}
+
+/// A restored state or another tab's stored value with a future `dismissedAt` used to be kept
+/// silently (and spread to every tab), hiding later real dismissals: `merge` keeps the latest
+/// and the cooldown ignores one after `now`. Times more than a day after the host clock are
+/// dropped with a warning.
+#[test]
+fn stored_times_from_a_clock_far_ahead_are_dropped() {
+    let future = ms("9999-01-01T00:00:00Z");
+    let stored = json!({ "version": 1, "callouts": {
+        "seats-near-limit": { "impressions": [future, ms("2026-11-24T08:00:00Z")],
+                                   "dismissedAt": future }
+    } })
+    .to_string();
+    for merge in [false, true] {
+        let mut e = engine(&team_config());
+        if merge {
+            e.merge_state(&stored, HOST_NOW);
+        } else {
+            e.restore_state(&stored, HOST_NOW);
+        }
+        let w = e
+            .warnings()
+            .iter()
+            .find(|w| w.code == "state_ignored")
+            .unwrap_or_else(|| panic!("no warning: {:?}", e.warnings()));
+        assert!(w.message.contains("2 stored time(s)"), "{}", w.message);
+        let state: Value = serde_json::from_str(&to_json(&e.export_state())).unwrap();
+        let h = &state["callouts"]["seats-near-limit"];
+        assert_eq!(h["impressions"], json!([ms("2026-11-24T08:00:00Z") as i64]));
+        assert!(h.get("dismissedAt").is_none(), "{state}");
+        // A real dismissal now counts.
+        assert!(
+            e.record("dismiss", "seats-near-limit", ms("2026-11-24T08:30:00Z"))
+                .recorded
+        );
+        assert_eq!(
+            reason_of(&eval(&e, &growing_team(), None), "seats-near-limit").as_deref(),
+            Some("cooldown:dismissed")
+        );
+    }
 }
 
 /// JSON text can repeat a key (an object from JavaScript cannot): the reader says so.

@@ -19,6 +19,9 @@ fn engine() -> Engine {
     Engine::new(&config).unwrap()
 }
 
+/// The host clock: the states below were stored before it.
+const HOST: f64 = 1_795_510_800_000.0; // 2026-11-24T09:00:00Z
+
 fn ms(s: &str) -> f64 {
     upgrade_prompts::base::date::parse(s).unwrap()
 }
@@ -58,8 +61,8 @@ fn dismissals_of_two_tabs_end_up_in_both_in_any_order() {
         "2026-11-24T08:01:00Z",
     );
     let (sa, sb) = (export(&mut a), export(&mut b));
-    assert!(a.merge_state(&sb), "a holds a dismissal b's store lacks");
-    assert!(b.merge_state(&sa));
+    assert!(a.merge_state(&sb, HOST), "a holds a dismissal b's store lacks");
+    assert!(b.merge_state(&sa, HOST));
     assert_eq!(export(&mut a), export(&mut b));
     let merged = value(&mut a);
     assert_eq!(
@@ -72,7 +75,7 @@ fn dismissals_of_two_tabs_end_up_in_both_in_any_order() {
     );
     // Merging what one already holds changes nothing and says the store is current.
     let again = export(&mut a);
-    assert!(!a.merge_state(&again));
+    assert!(!a.merge_state(&again, HOST));
     assert_eq!(export(&mut a), again);
     assert!(a.warnings().iter().all(|w| w.code != "state_ignored"));
 }
@@ -87,7 +90,7 @@ fn impressions_both_hold_count_once_and_later_ones_are_added() {
         "2026-11-24T07:00:00Z",
     );
     let mut b = engine();
-    b.restore_state(&export(&mut a)); // b started from what a stored
+    b.restore_state(&export(&mut a), HOST); // b started from what a stored
     record(
         &mut b,
         "impression",
@@ -100,7 +103,7 @@ fn impressions_both_hold_count_once_and_later_ones_are_added() {
         "seats-near-limit",
         "2026-11-24T07:30:00Z",
     );
-    a.merge_state(&export(&mut b));
+    a.merge_state(&export(&mut b), HOST);
     let times = value(&mut a)["callouts"]["seats-near-limit"]["impressions"].clone();
     assert_eq!(
         times,
@@ -125,8 +128,8 @@ fn impressions_both_hold_count_once_and_later_ones_are_added() {
         "2026-11-24T07:00:00Z",
     );
     let mut d = engine();
-    d.merge_state(&export(&mut c));
-    d.merge_state(&export(&mut c));
+    d.merge_state(&export(&mut c), HOST);
+    d.merge_state(&export(&mut c), HOST);
     assert_eq!(
         value(&mut d)["callouts"]["seats-near-limit"]["impressions"]
             .as_array()
@@ -164,7 +167,7 @@ fn latest_dismissal_and_earliest_conversion_win() {
         "reports-cross-sell",
         "2026-11-21T00:00:00Z",
     );
-    a.merge_state(&export(&mut b));
+    a.merge_state(&export(&mut b), HOST);
     let s = value(&mut a);
     assert_eq!(
         s["callouts"]["seats-near-limit"]["dismissedAt"],
@@ -187,8 +190,8 @@ fn an_unreadable_store_is_a_warning_once_and_the_state_is_kept() {
     );
     let before = export(&mut a);
     for junk in ["not json", "{\"version\": 9, \"callouts\": {}}", "[]"] {
-        assert!(a.merge_state(junk), "the store is behind: `{junk}`");
-        assert!(a.merge_state(junk));
+        assert!(a.merge_state(junk, HOST), "the store is behind: `{junk}`");
+        assert!(a.merge_state(junk, HOST));
     }
     assert_eq!(export(&mut a), before);
     let ignored: Vec<_> = a
@@ -205,6 +208,6 @@ fn an_unreadable_store_is_a_warning_once_and_the_state_is_kept() {
     }
     // A stored history of an unknown callout (a rule removed since) is skipped silently.
     let other = json!({ "version": 1, "callouts": { "gone": { "dismissedAt": 1 } } });
-    a.merge_state(&other.to_string());
+    a.merge_state(&other.to_string(), HOST);
     assert_eq!(export(&mut a), before);
 }

@@ -10,6 +10,8 @@ use upgrade_prompts::{Engine, EvalOptions};
 const CONFIG: &str = include_str!("../../www/samples/team.json");
 const CONTEXT: &str = include_str!("../../tests/fixtures/contexts/growing-team.json");
 const BASE: f64 = 1.79e12;
+/// The host clock: a month after `BASE`, so some stamps are past it and some far ahead.
+const HOST: f64 = BASE + 30.0 * 8.64e7;
 
 fn time(b: u8, c: u8) -> f64 {
     let step = f64::from(c);
@@ -54,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
             1 => {
                 let exported = to_json(&engine.export_state());
                 let mut again = LOADED.with(Engine::clone);
-                again.restore_state(&exported);
+                again.restore_state(&exported, HOST);
                 assert!(
                     again.warnings().iter().all(|w| w.code != "state_ignored"),
                     "{exported}"
@@ -64,7 +66,8 @@ fuzz_target!(|data: &[u8]| {
             _ => {
                 let k = kinds[usize::from(b) % kinds.len()];
                 let id = callouts[usize::from(d) % callouts.len()];
-                let _ = engine.record(k, id, time(c, d));
+                let at = (b % 7 != 0).then(|| time(c, d)); // sometimes no `at`: the engine stamps it
+                let _ = engine.record_at(k, id, at, HOST);
             }
         }
     }

@@ -8,6 +8,8 @@ use upgrade_prompts::{Engine, EvalOptions};
 
 const CONFIG: &str = include_str!("../../www/samples/team.json");
 const CONTEXT: &str = include_str!("../../tests/fixtures/contexts/growing-team.json");
+/// The host clock.
+const HOST: f64 = 1.8e12;
 
 thread_local! {
     static LOADED: Engine = Engine::new(CONFIG).expect("the sample loads");
@@ -17,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     // A clone shares the compiled catalog: each input starts from an empty state.
     let mut engine = LOADED.with(Engine::clone);
     let text = String::from_utf8_lossy(data);
-    engine.restore_state(&text);
+    engine.restore_state(&text, HOST);
     let kinds = ["impression", "click", "dismiss", "convert"];
     let callouts = [
         "seats-near-limit",
@@ -29,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
         let k = kinds[usize::from(chunk[0]) % kinds.len()];
         let c = callouts[usize::from(*chunk.get(1).unwrap_or(&0)) % callouts.len()];
         let at = 1.79e12 + f64::from(*chunk.get(2).unwrap_or(&0)) * 3.6e6;
-        let _ = engine.record(k, c, at);
+        let _ = engine.record_at(k, c, Some(at), HOST);
     }
     let _ = engine.evaluate(CONTEXT, &EvalOptions::default(), 1.8e12);
     let exported = upgrade_prompts::engine::to_json(&engine.export_state());

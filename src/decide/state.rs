@@ -2,12 +2,27 @@
 //! only as far back as any cap or cooldown can look, exported as versioned JSON the host
 //! persists and restored on the next page load.
 
+use std::cell::Cell;
+
 use crate::base::date;
 use crate::base::diag::{join, Diagnostic};
 use crate::base::json::{Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::out::{Out, ToJson};
 use crate::catalog::Catalog;
+
+/// How far after the host clock a stored time may be (clocks differ a little).
+pub const MAX_EVENT_LEAD_MS: f64 = date::DAY_MS;
+
+/// The latest time the engine stores for a host whose clock reads `host_now` (ms since the
+/// epoch): a day after it, or no bound when the host gives no clock (NaN).
+pub fn latest_storable(host_now: f64) -> f64 {
+    if host_now.is_finite() {
+        host_now + MAX_EVENT_LEAD_MS
+    } else {
+        f64::INFINITY
+    }
+}
 
 /// Version of the exported state format.
 pub const STATE_VERSION: u32 = 1;
@@ -185,12 +200,15 @@ impl EngineState {
     /// Restores an exported state. A corrupt, foreign or future-version state gives an empty
     /// state and a warning, never an error. Warnings carry `path` (the option the state came
     /// from), and `unread` ends the message of a state that is ignored as a whole (what
-    /// happens instead, such as "; starting fresh").
+    /// happens instead, such as "; starting fresh"). Times after `latest` (a day after the
+    /// host clock) are dropped with one warning: a stored value from a clock that ran ahead
+    /// would otherwise outrank real dismissals and push real impressions out.
     pub fn restore(
         catalog: &Catalog,
         v: Option<Val<'_>>,
         path: &str,
         unread: &str,
+        latest: f64,
     ) -> (EngineState, Vec<Diagnostic>) {
         let mut warnings = Vec::new();
         let path = join(&[], path);
@@ -226,7 +244,15 @@ impl EngineState {
             warn("state has no `callouts` object".into(), true);
             return (state, warnings);
         };
-        let time = |x: Option<Val<'_>>| x.and_then(|v| v.as_f64()).filter(|t| date::in_range(*t));
+        let future = Cell::new(0usize);
+        let time = |x: Option<Val<'_>>| {
+            let t = x.and_then(|v| v.as_f64()).filter(|t| date::in_range(*t))?;
+            if t > latest {
+                future.set(future.get() + 1);
+                return None;
+            }
+            Some(t)
+        };
         for (id, h) in callouts.entries() {
             if !known_callout(catalog, id) {
                 continue; // a rule removed since the state was saved
@@ -251,6 +277,16 @@ impl EngineState {
                 converted_at: time(ho.get("convertedAt")),
             };
             state.callouts.insert(id, hist);
+        }
+        if future.get() > 0 {
+            warn(
+                format!(
+                    "{} stored time(s) more than a day after the host clock (`{}`) dropped",
+                    future.get(),
+                    date::format(latest - MAX_EVENT_LEAD_MS)
+                ),
+                false,
+            );
         }
         state.prune(catalog);
         (state, warnings)

@@ -138,7 +138,8 @@ pub fn run_check_text(engine: &mut Engine, config: &str, context: &Value, check:
     } else if check.get("exportRestore").is_some() {
         let state = to_json(&engine.export_state());
         let mut fresh = Engine::new(config).unwrap();
-        fresh.restore_state(&state);
+        // The host clock is the real one, as in the package's runner of the same fixtures.
+        fresh.restore_state(&state, upgrade_prompts::engine::host_now());
         *engine = fresh;
         state
     } else {
