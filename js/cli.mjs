@@ -12,7 +12,14 @@
 // - Positions: the engine reports a `path` into the JSON (and, inside rule expressions and
 //   message templates, a `span` of characters of the decoded string); the scanner below maps
 //   both back to the text. Lines are separated by `\n` and columns count Unicode characters,
-//   1-based, as the engine counts them in its JSON syntax errors.
+//   1-based, as the engine counts them in its JSON syntax errors. Positions are found by binary
+//   search in indexes built once (line starts, surrogate pairs, the characters of a string with
+//   escapes) and a long source line is read only around its caret, so that the time taken
+//   grows with the size of the file plus the number of problems, never with their product.
+// - Text from a config, a context, a file name or the command line reaches a terminal or a CI
+//   log only with its control, line-separator and bidirectional characters escaped (`\u{1b}`),
+//   so that it can neither start a terminal sequence nor a workflow command (`--format json`
+//   is JSON and needs no more).
 
 import fs from "node:fs";
 import process from "node:process";
@@ -55,7 +62,7 @@ async function main(argv) {
   }
   const args = parseArgs(argv);
   if (args.error) {
-    process.stderr.write(`upgrade-prompts: error[usage]: ${args.error}\n(see \`upgrade-prompts --help\`)\n`);
+    process.stderr.write(`upgrade-prompts: error[usage]: ${escapeText(args.error)}\n(see \`upgrade-prompts --help\`)\n`);
     return EXIT_UNREADABLE;
   }
   if (args.help) {
@@ -70,7 +77,7 @@ async function main(argv) {
   try {
     engine = await import("upgrade-prompts");
   } catch (e) {
-    process.stderr.write(`upgrade-prompts: error[engine_unavailable]: cannot load the upgrade-prompts package: ${e && e.message}\n`);
+    process.stderr.write(`upgrade-prompts: error[engine_unavailable]: cannot load the upgrade-prompts package: ${escapeText(e && e.message)}\n`);
     return EXIT_UNREADABLE;
   }
   return lint(args, engine);
@@ -294,11 +301,27 @@ function firstInvalidUtf8(b) {
 // ---------------------------------------------------------------------------------------------
 // Positions
 
-/** A text with its line starts; the JSON tree is scanned the first time a path is looked up. */
+/**
+ * A text with its line starts; the JSON tree is scanned the first time a path is looked up, the
+ * surrogate pairs are listed the first time a column is counted. Every position below is then
+ * found by binary search, so that each diagnostic costs the same however long its line is.
+ */
 function makeDoc(text) {
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-  return { text, lineStarts, tree: undefined, astral: new Map() };
+  return { text, lineStarts, tree: undefined, pairs: undefined };
+}
+
+/** The first index of a sorted array whose value is at least `x` (the length when none is). */
+function lowerBound(sorted, x) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** 0-based line of a UTF-16 offset. */
@@ -319,35 +342,26 @@ function lineEnd(doc, line) {
   return next === undefined ? doc.text.length : next - 1;
 }
 
-/** Whether a line holds characters outside the BMP (two UTF-16 units for one character). */
-function lineHasAstral(doc, line) {
-  let v = doc.astral.get(line);
-  if (v === undefined) {
-    v = /[\ud800-\udfff]/.test(doc.text.slice(doc.lineStarts[line], lineEnd(doc, line)));
-    doc.astral.set(line, v);
+/** Offsets of the surrogate pairs of the text (characters outside the BMP, two UTF-16 units
+ * for one character), in order; listed once per document. */
+function pairsOf(doc) {
+  if (doc.pairs === undefined) {
+    const pairs = [];
+    const pair = /[\ud800-\udbff][\udc00-\udfff]/g;
+    for (let m = pair.exec(doc.text); m !== null; m = pair.exec(doc.text)) pairs.push(m.index);
+    doc.pairs = pairs;
   }
-  return v;
+  return doc.pairs;
 }
 
 /** 1-based line and character column of a UTF-16 offset. */
 function lineCol(doc, offset) {
   const line = lineOf(doc, offset);
   const start = doc.lineStarts[line];
-  const column = lineHasAstral(doc, line) ? countChars(doc.text, start, offset) + 1 : offset - start + 1;
-  return { line: line + 1, column };
-}
-
-function countChars(text, from, to) {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
+  // Characters from the line start to the offset: its units less one per pair wholly before it.
+  const pairs = pairsOf(doc);
+  const before = Math.max(0, lowerBound(pairs, offset - 1) - lowerBound(pairs, start));
+  return { line: line + 1, column: offset - start - before + 1 };
 }
 
 /** The UTF-16 offset of a 1-based line and character column (clamped to the text). */
@@ -355,9 +369,19 @@ function offsetOf(doc, line, column) {
   const l = Math.min(Math.max(line - 1, 0), doc.lineStarts.length - 1);
   const start = doc.lineStarts[l];
   const end = lineEnd(doc, l);
-  let i = start;
-  for (let k = 1; k < column && i < end; k++) i += charLen(doc.text, i);
-  return Math.min(i, end);
+  const chars = Math.max(column - 1, 0);
+  // The offset is `start + chars` plus one unit per pair among those characters: the pairs of
+  // the line whose character index (offset less the pairs before it) is below `chars`.
+  const pairs = pairsOf(doc);
+  const first = lowerBound(pairs, start);
+  let lo = 0;
+  let hi = lowerBound(pairs, end) - first;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pairs[first + mid] - start - mid < chars) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(start + chars + lo, end);
 }
 
 /** UTF-16 units of the character at `i` (2 for a surrogate pair). */
@@ -519,11 +543,26 @@ function lookup(doc, path) {
 /**
  * The UTF-16 offset in the raw JSON text of decoded character `index` of the string value at
  * `node` (the engine counts characters of the decoded string; escapes take 2 to 12 raw units).
+ * A string of plain BMP characters maps directly; any other has the offset of each of its
+ * characters listed once, so that many spans into one long string cost one scan of it.
  */
 function stringCharOffset(text, node, index) {
-  let i = node.start + 1;
   const end = node.end - 1;
-  for (let k = 0; k < index && i < end; k++) {
+  if (node.charStarts === undefined) {
+    const raw = text.slice(node.start + 1, end);
+    node.charStarts = /[\\\ud800-\udfff]/.test(raw) ? charStartsOf(text, node.start + 1, end) : null;
+  }
+  if (node.charStarts === null) return Math.min(node.start + 1 + Math.max(index, 0), end);
+  const starts = node.charStarts;
+  return starts[Math.min(Math.max(index, 0), starts.length - 1)];
+}
+
+/** Raw offsets of the decoded characters of a JSON string's contents, and then its end. */
+function charStartsOf(text, from, end) {
+  const starts = [];
+  let i = from;
+  while (i < end) {
+    starts.push(i);
     if (text.charCodeAt(i) === 0x5c) {
       if (text[i + 1] === "u") {
         const hi = parseInt(text.slice(i + 2, i + 6), 16);
@@ -538,7 +577,8 @@ function stringCharOffset(text, node, index) {
       } else i += 2;
     } else i += charLen(text, i);
   }
-  return Math.min(i, end);
+  starts.push(Math.min(i, end));
+  return starts;
 }
 
 const SYNTAX_POSITION = /at line (\d+) column (\d+)/;
@@ -620,6 +660,29 @@ function byPosition(a, b) {
 // ---------------------------------------------------------------------------------------------
 // Output: text
 
+/**
+ * Characters a terminal or a CI log acts on instead of showing: C0 controls (`\n` starts a new
+ * log line, where `::warning …::` would be read as a workflow command), DEL, C1 controls (ESC
+ * and CSI start terminal sequences), the line and paragraph separators, and the bidirectional
+ * embeddings, overrides and isolates (which reorder what is shown). Text from a config, a
+ * context, a file name or the command line is shown with these as `\u{1b}`-style escapes.
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function isUnsafeChar(cp) {
+  return cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 ||
+    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+function escapeChar(cp) {
+  return `\\u{${cp.toString(16)}}`;
+}
+
+/** Text for a person or a log: the characters of `UNSAFE_TEXT` as escapes. */
+function escapeText(s) {
+  return String(s).replace(UNSAFE_TEXT, (c) => escapeChar(c.charCodeAt(0)));
+}
+
 function makePaint(on) {
   const wrap = (open, close) => (s) => (on ? `\x1b[${open}m${s}\x1b[${close}m` : s);
   return {
@@ -653,9 +716,11 @@ function plural(n, word) {
 }
 
 function renderDiagnostic(file, d, severity, paint) {
-  const where = d.line ? `${file}:${d.line}:${d.column}` : file;
-  const label = severity === "error" ? paint.error(`error[${d.code}]`) : paint.warning(`warning[${d.code}]`);
-  let out = `${paint.bold(where + ":")} ${label}: ${paint.bold(d.message)}\n`;
+  const name = escapeText(file);
+  const where = d.line ? `${name}:${d.line}:${d.column}` : name;
+  const code = escapeText(d.code);
+  const label = severity === "error" ? paint.error(`error[${code}]`) : paint.warning(`warning[${code}]`);
+  let out = `${paint.bold(where + ":")} ${label}: ${paint.bold(escapeText(d.message))}\n`;
   if (d.line && d.source) {
     const doc = d.source;
     const lineNo = String(d.line);
@@ -665,36 +730,59 @@ function renderDiagnostic(file, d, severity, paint) {
     out += `${paint.gutter(pad + " |")}\n`;
     out += `${paint.gutter(lineNo + " |")} ${shown}\n`;
     out += `${paint.gutter(pad + " |")} ${" ".repeat(caretPad)}${carets}\n`;
-    if (d.help) out += `${paint.gutter(pad + " =")} ${paint.help("help")}: ${d.help}\n`;
+    if (d.help) out += `${paint.gutter(pad + " =")} ${paint.help("help")}: ${escapeText(d.help)}\n`;
   } else if (d.help) {
-    out += `  ${paint.gutter("=")} ${paint.help("help")}: ${d.help}\n`;
+    out += `  ${paint.gutter("=")} ${paint.help("help")}: ${escapeText(d.help)}\n`;
   }
   return out;
 }
 
+/** Columns of the source line shown before the caret when the line is cut. */
+const SHOWN_BEFORE = 40;
+
 /**
- * The source line of a diagnostic as shown (tabs as 4 spaces, control characters as spaces,
- * cut around the caret when long) and where the caret goes, in display columns (East Asian
- * wide characters take two).
+ * The source line of a diagnostic as shown (tabs as 4 spaces, U+FEFF as a space, the other
+ * characters of `UNSAFE_TEXT` as `\u{…}` escapes, cut around the caret when long) and where the
+ * caret goes, in display columns (East Asian wide characters take two).
+ *
+ * A line of more than 2 × MAX_SHOWN_WIDTH UTF-16 units has more than MAX_SHOWN_WIDTH
+ * characters of at least one column each, so it is cut: only a window around the caret is
+ * read then, and a one-line (minified) file costs the same per diagnostic as a formatted one.
  */
 function sourceExcerpt(doc, d) {
+  const text = doc.text;
   const line = d.line - 1;
   const lineStart = doc.lineStarts[line];
   let lineStop = lineEnd(doc, line);
-  if (doc.text[lineStop - 1] === "\r") lineStop--;
-  const cells = []; // { text, width, from } per character
-  for (let i = lineStart; i < lineStop;) {
-    const len = charLen(doc.text, i);
-    const ch = doc.text.slice(i, i + len);
+  if (text[lineStop - 1] === "\r") lineStop--;
+  const startOff = Math.max(d.start, lineStart);
+  const endOff = d.endLine === d.line ? d.end : lineStop;
+  const long = lineStop - lineStart > 2 * MAX_SHOWN_WIDTH;
+  let scanFrom = lineStart;
+  let scanTo = lineStop;
+  if (long) {
+    // A character takes at most two units and at least one column: these many units hold more
+    // characters than are shown before and after the caret.
+    const anchor = Math.min(startOff, lineStop);
+    scanFrom = Math.max(lineStart, anchor - 2 * (SHOWN_BEFORE + 8));
+    if (scanFrom > lineStart && isLowSurrogate(text, scanFrom) && isHighSurrogate(text, scanFrom - 1)) scanFrom--;
+    scanTo = Math.min(lineStop, anchor + 2 * (MAX_SHOWN_WIDTH + 8));
+    if (scanTo < lineStop && isLowSurrogate(text, scanTo) && isHighSurrogate(text, scanTo - 1)) scanTo++;
+  }
+  const cells = []; // { text, width, from } per character of the scanned part of the line
+  for (let i = scanFrom; i < scanTo;) {
+    const len = charLen(text, i);
+    const ch = text.slice(i, i + len);
     const cp = ch.codePointAt(0);
     if (ch === "\t") cells.push({ text: "    ", width: 4, from: i });
-    else if (cp < 0x20 || cp === 0x7f || cp === 0xfeff) cells.push({ text: " ", width: 1, from: i });
-    else cells.push({ text: ch, width: isWide(cp) ? 2 : 1, from: i });
+    else if (cp === 0xfeff) cells.push({ text: " ", width: 1, from: i });
+    else if (isUnsafeChar(cp)) {
+      const shown = escapeChar(cp);
+      cells.push({ text: shown, width: shown.length, from: i });
+    } else cells.push({ text: ch, width: isWide(cp) ? 2 : 1, from: i });
     i += len;
   }
   // caret cells: from the start offset to the end offset on this line (at least one)
-  const startOff = Math.max(d.start, lineStart);
-  const endOff = d.endLine === d.line ? d.end : lineStop;
   let first = cells.findIndex((c) => c.from >= startOff);
   if (first < 0) first = cells.length;
   let last = cells.findIndex((c) => c.from >= endOff);
@@ -705,20 +793,30 @@ function sourceExcerpt(doc, d) {
   let from = 0;
   let to = cells.length;
   const widthOf = (a, b) => cells.slice(a, b).reduce((w, c) => w + c.width, 0);
-  if (widthOf(0, cells.length) > MAX_SHOWN_WIDTH) {
+  if (long || widthOf(0, cells.length) > MAX_SHOWN_WIDTH) {
     from = first;
     let w = 0;
-    while (from > 0 && w < 40) w += cells[--from].width;
+    while (from > 0 && w < SHOWN_BEFORE) w += cells[--from].width;
     to = from;
     w = 0;
     while (to < cells.length && w < MAX_SHOWN_WIDTH) w += cells[to++].width;
   }
-  const head = from > 0 ? "…" : "";
-  const tail = to < cells.length ? "…" : "";
+  const head = from > 0 || scanFrom > lineStart ? "…" : "";
+  const tail = to < cells.length || scanTo < lineStop ? "…" : "";
   const shown = head + cells.slice(from, to).map((c) => c.text).join("") + tail;
   const caretPad = head.length + widthOf(from, first);
   const caretWidth = Math.max(1, widthOf(first, Math.min(last, to)));
   return { shown, caretPad, caretWidth };
+}
+
+function isHighSurrogate(text, i) {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(text, i) {
+  const c = text.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /** East Asian Wide and Fullwidth characters, and emoji: two terminal columns. */
@@ -730,26 +828,34 @@ function isWide(cp) {
     (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
 }
 
+/** A template tag: the interpolated values with the characters of `UNSAFE_TEXT` escaped. */
+function safe(strings, ...values) {
+  let out = strings[0];
+  for (let i = 0; i < values.length; i++) out += escapeText(values[i]) + strings[i + 1];
+  return out;
+}
+
 function renderEvaluation(summary, paint) {
   const ev = summary.evaluation;
-  let out = `${paint.bold(`evaluation of ${summary.context} with ${summary.config}`)}\n`;
-  if (ev.skipped) return out + `  not evaluated: ${ev.skipped}\n`;
+  let out = `${paint.bold(safe`evaluation of ${summary.context} with ${summary.config}`)}\n`;
+  if (ev.skipped) return out + safe`  not evaluated: ${ev.skipped}` + "\n";
   out += `${paint.bold(`callouts (${ev.callouts.length})`)}\n`;
   if (ev.callouts.length === 0) out += "  none\n";
   ev.callouts.forEach((c, n) => {
-    out += `  ${n + 1}. ${paint.bold(c.id)}: ${c.kind} in ${c.placement}, ${c.severity}, priority ${c.priority}\n`;
-    out += `     title: ${c.title}\n`;
-    out += `     body:  ${c.body}\n`;
-    out += `     cta:   ${c.cta.label} (${c.cta.action}${c.cta.url ? `, ${c.cta.url}` : ""})\n`;
+    out += `  ${n + 1}. ${paint.bold(escapeText(c.id))}: ` + safe`${c.kind} in ${c.placement}, ${c.severity}, priority ${c.priority}` + "\n";
+    out += safe`     title: ${c.title}` + "\n";
+    out += safe`     body:  ${c.body}` + "\n";
+    out += safe`     cta:   ${c.cta.label} (${c.cta.action}` + (c.cta.url ? safe`, ${c.cta.url}` : "") + ")\n";
     if (c.target) {
       const price = c.target.contactSales ? "contact sales" : c.target.monthlyDelta === null ? "price unknown" : `${signed(c.target.monthlyDelta)} ${ev.currency} a month`;
       const qty = c.target.quantity !== undefined ? ` × ${c.target.quantity}` : "";
-      out += `     target: ${c.target.type} \`${c.target.id}\`${qty} (${c.target.label}, ${price})\n`;
+      out += safe`     target: ${c.target.type} \`${c.target.id}\`${qty} (${c.target.label}, ${price})` + "\n";
     }
     if (c.experiment) {
-      out += `     experiment: \`${c.experiment.key}\`, variant ${c.experiment.variant === null ? "none" : `\`${c.experiment.variant}\``}${c.experiment.holdout ? " (holdout)" : ""}\n`;
+      const variant = c.experiment.variant === null ? "none" : `\`${c.experiment.variant}\``;
+      out += safe`     experiment: \`${c.experiment.key}\`, variant ${variant}` + (c.experiment.holdout ? " (holdout)" : "") + "\n";
     }
-    for (const why of c.reasons) out += `     why: ${why}\n`;
+    for (const why of c.reasons) out += safe`     why: ${why}` + "\n";
   });
   out += `${paint.bold(`suppressed (${ev.suppressed.length})`)}\n`;
   if (ev.suppressed.length === 0) out += "  none\n";
@@ -757,7 +863,7 @@ function renderEvaluation(summary, paint) {
     const exp = !s.experiment ? ""
       : s.experiment.variant === null ? ` (experiment \`${s.experiment.key}\`)`
       : ` (experiment \`${s.experiment.key}\`, variant \`${s.experiment.variant}\`)`;
-    out += `  ${s.callout} (${s.rule}): ${s.reason}${exp}\n`;
+    out += safe`  ${s.callout} (${s.rule}): ${s.reason}${exp}` + "\n";
   }
   return out;
 }
@@ -812,8 +918,12 @@ function formatJson(summary) {
   return JSON.stringify(doc, null, 2) + "\n";
 }
 
-/** Workflow command data: `%`, CR and LF are escaped. */
-const escapeData = (s) => String(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+/** `UNSAFE_TEXT` less CR and LF, which workflow commands escape in their own way. */
+const UNSAFE_IN_COMMAND = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** Workflow command data: `%`, CR and LF are escaped as the runner reads them (`%25`, `%0D`,
+ * `%0A`), the other characters of `UNSAFE_TEXT` as `\u{…}` (the log would act on them). */
+const escapeData = (s) => String(s).replace(UNSAFE_IN_COMMAND, (c) => escapeChar(c.charCodeAt(0)))
+  .replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 /** Workflow command properties: also `:` and `,`. */
 const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
@@ -850,6 +960,6 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   // A bug in this file, never a problem of the input: say so in one line.
-  process.stderr.write(`upgrade-prompts: error[internal_error]: ${e && e.message ? e.message : String(e)}\n`);
+  process.stderr.write(`upgrade-prompts: error[internal_error]: ${escapeText(e && e.message ? e.message : String(e))}\n`);
   process.exitCode = EXIT_UNREADABLE;
 }

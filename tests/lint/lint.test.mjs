@@ -375,3 +375,142 @@ test("the README's sample output is the text golden, verbatim", () => {
   const block = readme.slice(readme.indexOf(marker)).split("```text\n")[1].split("```\n")[0];
   assert.equal(block, readFileSync(path.join(goldenDir, "broken.txt"), "utf8"));
 });
+
+// ---------------------------------------------------------------------------------------------
+// Hostile text: control, line-separator and bidirectional characters from configs, contexts,
+// file names and the command line are shown escaped (`\u{1b}`), never acted on
+
+/** Characters a terminal or a CI log acts on (C0 but `\n`, DEL, C1, U+2028/9, bidi controls). */
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+const HOSTILE = [
+  "x\n::warning file=ci.yml,line=1::injected",
+  "\u001b]8;;https://example.invalid\u0007link\u001b]8;;\u0007",
+  "\u001b[2J\u001b[31mred\r",
+  "\u009b2Jc1",
+  "a\u2028b\u2029c",
+  "\u202eexe.txt\u202c \u2066iso\u2069",
+  "del\u007f\u0000nul",
+];
+
+/** No character of UNSAFE, and no line a runner would read as a workflow command. */
+function assertShownSafely(out, label) {
+  const bad = UNSAFE.exec(out);
+  assert.equal(bad, null, `${label}: raw U+${bad && bad[0].codePointAt(0).toString(16).padStart(4, "0")}`);
+  for (const line of out.split("\n")) assert.ok(!line.startsWith("::"), `${label}: a workflow command line: ${line}`);
+}
+
+/** A config whose feature ids are hostile strings (raw in the file, as JSON allows: C1, DEL,
+ * separators and bidi controls; C0 as JSON escapes), one per line, and a hostile unknown key. */
+function writeHostile(dir) {
+  const config = {
+    version: 1, currency: "USD",
+    plans: [{ id: "a", price: { monthly: 0 }, features: HOSTILE }],
+    "\u001b[8mhidden": 1,
+  };
+  writeFileSync(path.join(dir, "hostile.json"), JSON.stringify(config, null, 2) + "\n");
+}
+
+test("text format escapes control, separator and bidi characters of config strings and file names: golden", () => {
+  const dir = mkdtempSync(path.join(tmp, "hostile-"));
+  writeHostile(dir);
+  const missing = "gone\u001b]0;title\u0007\n::error::x.json";
+  const r = run(["lint", "hostile.json", missing], { cwd: dir });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, "");
+  assertShownSafely(r.stdout, "text");
+  assert.ok(r.stdout.includes("hostile.json:11:9: error[unknown_feature]: unknown feature `x\\u{a}::warning file=ci.yml,line=1::injected`"));
+  assert.ok(r.stdout.includes("gone\\u{1b}]0;title\\u{7}\\u{a}::error::x.json: error[file_not_found]"));
+  golden("hostile.txt", r.stdout);
+  // --format json is JSON: the values are there as they are, escaped by JSON itself
+  const json = JSON.parse(run(["lint", "hostile.json", "--format", "json"], { cwd: dir }).stdout);
+  const messages = json.files[0].errors.map((d) => d.message);
+  for (const value of HOSTILE) assert.ok(messages.includes(`unknown feature \`${value}\``), JSON.stringify(value));
+});
+
+test("github format escapes them too (CR and LF as %0D and %0A): one workflow command per problem", () => {
+  const dir = mkdtempSync(path.join(tmp, "hostile-gh-"));
+  writeHostile(dir);
+  const r = run(["lint", "hostile.json", "--format", "github"], { cwd: dir });
+  assert.equal(r.status, 1);
+  assert.equal(UNSAFE.exec(r.stdout), null);
+  const lines = r.stdout.split("\n");
+  assert.equal(lines.pop(), "");
+  assert.equal(lines.pop(), "8 errors, 0 warnings in 1 file");
+  for (const line of lines) assert.match(line, /^::error file=hostile\.json,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z_]+::/);
+  assert.ok(lines.includes("::error file=hostile.json,line=11,col=9,endLine=11,endColumn=52,title=unknown_feature::" +
+    "unknown feature `x%0A::warning file=ci.yml,line=1::injected`"));
+  assert.ok(lines.some((l) => l.endsWith("::unknown feature `\\u{1b}[2J\\u{1b}[31mred%0D`")));
+});
+
+test("--context: callout texts and file names are escaped in the evaluation: golden", () => {
+  const dir = mkdtempSync(path.join(tmp, "hostile-ctx-"));
+  const config = JSON.parse(readFileSync(path.join(root, TEAM), "utf8"));
+  config.features.sso.label = `Single sign-on${HOSTILE[0]}`;
+  const rule = config.rules.find((r) => r.id === "api-running-out");
+  rule.message.en.title = `API ${HOSTILE[1]}${HOSTILE[5]} {usage.api_calls.daysLeft}`;
+  rule.message.en.body = `${HOSTILE[3]}${HOSTILE[4]}${HOSTILE[6]}`;
+  writeFileSync(path.join(dir, "team.json"), JSON.stringify(config, null, 2));
+  const context = "ctx\u001b[2J\u202e.json";
+  copyFileSync(path.join(root, "tests/lint/cases/context.json"), path.join(dir, context));
+  const r = run(["lint", "team.json", "--context", context], { cwd: dir });
+  assert.equal(r.status, 1, "the context has errors");
+  assertShownSafely(r.stdout, "--context");
+  assert.ok(r.stdout.includes("evaluation of ctx\\u{1b}[2J\\u{202e}.json with team.json\n"));
+  golden("hostile-context.txt", r.stdout);
+});
+
+test("usage errors escape the arguments they quote", () => {
+  const r = run(["lint", "a.json", "--format", "\u001b[2J\n::error::x"]);
+  assert.equal(r.status, 2);
+  assertShownSafely(r.stderr, "stderr");
+  assert.match(r.stderr, /unknown format `\\u\{1b\}\[2J\\u\{a\}::error::x`/);
+});
+
+test("on a terminal the only escape sequences are the colours", { skip: !hasScript && "no `script` to make a terminal" }, () => {
+  const dir = mkdtempSync(path.join(tmp, "hostile-tty-"));
+  writeHostile(dir);
+  const out = runOnTty(["lint", path.join(dir, "hostile.json")]);
+  assert.ok(out.includes(ESC), "colours on a terminal");
+  // SGR sequences only (the terminal turns \n into \r\n)
+  const rest = out.replace(/\x1b\[[0-9;]*m/g, "").replace(/\r\n/g, "\n");
+  assert.equal(UNSAFE.exec(rest), null);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Time: each problem costs the same however long its line is (a ratio of two sizes, never an
+// absolute time)
+
+test("lint time grows linearly with a one-line catalog that has a problem every few hundred columns", (t) => {
+  const dir = mkdtempSync(path.join(tmp, "linear-"));
+  // The worst shape: everything on one line (a minified file), with problems spread along it
+  // (each an unknown feature with a character outside the BMP); 4 times the size is 4 times the
+  // problems on a 4 times longer line.
+  const write = (n) => {
+    const features = Array.from({ length: n }, (_, i) => `${" ".repeat(500)}"\u{1f600}f${i}"`).join(",");
+    const file = path.join(dir, `one-line-${n}.json`);
+    writeFileSync(file, `{"version":1,"currency":"USD","plans":[{"id":"a","price":{"monthly":0},"features":[${features}]}]}`);
+    return file;
+  };
+  const small = write(100);
+  const big = write(400);
+  const time = (file, timeout) => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, "lint", file], { encoding: "utf8", timeout, maxBuffer: 64 << 20 });
+    const ms = performance.now() - t0;
+    if (r.error && r.error.code === "ETIMEDOUT") return Infinity;
+    assert.equal(r.status, 1);
+    return ms;
+  };
+  // Linear: at most 4 times (less, as starting Node is part of both). Quadratic: 16 times.
+  const RATIO = 8;
+  let tSmall = Infinity;
+  for (let k = 0; k < 3; k++) tSmall = Math.min(tSmall, time(small));
+  // The least of up to 3 runs (each stopped once over the limit): one run within it passes.
+  let tBig = Infinity;
+  for (let k = 0; k < 3 && !(tBig <= tSmall * RATIO); k++) tBig = Math.min(tBig, time(big, Math.ceil(tSmall * RATIO)));
+  t.diagnostic(`100 problems: ${Math.round(tSmall)} ms; 400 problems: ${Math.round(tBig)} ms; ratio ${(tBig / tSmall).toFixed(2)}`);
+  assert.ok(tBig <= tSmall * RATIO,
+    `400 problems on a 200 KB line took ${tBig === Infinity ? "too long" : `${Math.round(tBig)} ms`}, ` +
+    `${(tBig / tSmall).toFixed(1)} times the ${Math.round(tSmall)} ms of 100 problems on a 50 KB line (allowed: ${RATIO} times)`);
+});
