@@ -60,6 +60,36 @@ const cases = {
     })),
 };
 
+// Ids of 63 characters, all alike but for the number at the end: every comparison in a "did you
+// mean" search runs to the full length, the costliest shape for suggestions.
+const alike = (prefix, i) => `${prefix}${"x".repeat(62 - String(i).length)}${i}`;
+function alikeCatalog({ metrics = 3, plans = 3, placements = 0 } = {}) {
+  const c = catalog({ metrics: 0, plans: 0 });
+  c.metrics = Object.fromEntries(Array.from({ length: metrics }, (_, i) => [alike("m", i), { label: "M" }]));
+  const limits = Object.fromEntries(Object.keys(c.metrics).map((k) => [k, 100]));
+  c.plans = Array.from({ length: plans }, (_, i) => ({ id: alike("p", i), label: "P", price: { monthly: i }, features: [], limits }));
+  if (placements) c.placements = Object.fromEntries(Array.from({ length: placements }, (_, i) => [alike("s", i), { max: 1 }]));
+  return c;
+}
+Object.assign(cases, {
+  "near-miss targets among 300 alike plan ids": () =>
+    fill(alikeCatalog({ plans: 300 }), (i) => ({
+      id: `r${i}`, kind: "upsell", target: alike("p", 5000 + i), when: "true", message: { en: { title: "T" } },
+    })),
+  "near-miss placements among 100 alike ones": () =>
+    fill(alikeCatalog({ placements: 100 }), (i) => ({
+      id: `r${i}`, kind: "upsell", placement: alike("s", 5000 + i), when: "true", message: { en: { title: "T" } },
+    })),
+  "near-miss paths among 300 alike metric ids": () =>
+    fill(alikeCatalog({ metrics: 300 }), (i) => ({
+      id: `r${i}`, kind: "upsell", when: `usage.${alike("m", 5000 + i)}.ratio > 0.5`, message: { en: { title: "T" } },
+    })),
+  "near-miss placeholders among 300 alike metric ids": () =>
+    fill(alikeCatalog({ metrics: 300 }), (i) => ({
+      id: `r${i}`, kind: "upsell", when: "true", message: { en: { title: `{usage.${alike("m", 5000 + i)}.used}` } },
+    })),
+});
+
 function median(fn, rounds) {
   const xs = [];
   for (let r = 0; r < rounds; r++) {

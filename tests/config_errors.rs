@@ -273,6 +273,27 @@ fn urls_and_messages() {
     );
 }
 
+/// A title of only invisible characters (a zero-width space) used to pass as not empty.
+#[test]
+fn a_title_of_invisible_characters_is_empty() {
+    for text in [
+        "\u{200b}",
+        " \u{200b}\u{feff} ",
+        "\u{2060}\u{200d}",
+        "\u{3164}",
+        "\t",
+    ] {
+        let config = with(|c| c["rules"][0]["message"]["en"]["title"] = json!(text));
+        expect_error(
+            config,
+            "empty_string",
+            json!(["rules", 0, "message", "en", "title"]),
+        );
+    }
+    let config = with(|c| c["rules"][0]["message"]["en"]["title"] = json!("\u{200b}Hi"));
+    assert!(validate_config(&config.to_string()).valid);
+}
+
 #[test]
 fn repeated_texts_are_checked_where_they_are_used() {
     // Texts are compiled once per load and reused; a text valid in one place (a feature

@@ -239,22 +239,103 @@ pub fn truncate(list: &mut Vec<Diagnostic>) {
     }
 }
 
+thread_local! {
+    /// Work left for "did you mean" searches, in comparison cells (see [`SuggestMeter`]).
+    static SUGGEST_CELLS: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) };
+}
+
+/// Work a reading may spend on "did you mean": a fixed allowance, so small inputs always get
+/// suggestions, plus this many comparison cells per byte of input, so a huge input full of
+/// near-miss names costs a bounded multiple of reading it.
+pub const SUGGEST_CELLS_BASE: u64 = 100_000;
+
+/// Comparison cells of "did you mean" per byte of input (see [`SUGGEST_CELLS_BASE`]).
+pub const SUGGEST_CELLS_PER_BYTE: u64 = 2;
+
+/// Meters the "did you mean" work of one reading (a config load, a context read): while it
+/// lives, [`suggest`] spends from its allowance and stops suggesting once it is spent. Dropping
+/// it restores the allowance of the reading around it, if any.
+#[must_use = "the allowance ends when the meter is dropped"]
+pub struct SuggestMeter {
+    outer: u64,
+}
+
+impl SuggestMeter {
+    /// Starts metering a reading of `input_bytes` bytes.
+    pub fn start(input_bytes: usize) -> SuggestMeter {
+        let cells = SUGGEST_CELLS_BASE
+            .saturating_add(SUGGEST_CELLS_PER_BYTE.saturating_mul(input_bytes as u64));
+        SuggestMeter {
+            outer: SUGGEST_CELLS.with(|c| c.replace(cells)),
+        }
+    }
+}
+
+impl Drop for SuggestMeter {
+    fn drop(&mut self) {
+        SUGGEST_CELLS.with(|c| c.set(self.outer));
+    }
+}
+
+/// Whether the current reading may still spend on suggestions (callers that build a long list
+/// of candidates ask first).
+pub fn may_suggest() -> bool {
+    SUGGEST_CELLS.with(|c| c.get() > 0)
+}
+
+/// Spends `cells` of the allowance (building a list of candidates costs one a byte); `false`
+/// when too little is left, which ends the allowance.
+pub fn spend(cells: u64) -> bool {
+    SUGGEST_CELLS.with(|c| {
+        let left = c.get();
+        if left < cells {
+            c.set(0);
+            false
+        } else {
+            c.set(left - cells);
+            true
+        }
+    })
+}
+
 /// The closest candidate to `name` by edit distance, if it is close enough to be a likely typo.
+/// Searches at most 2,000 candidates of at most 64 characters, within the reading's allowance
+/// (see [`SuggestMeter`]).
 pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let max = (name.chars().count() / 3).max(1);
-    let lower = name.to_ascii_lowercase();
+    let name: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+    if name.len() > MAX_SUGGEST_CHARS {
+        return None;
+    }
+    let max = (name.len() / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
+    let mut other: Vec<char> = Vec::new();
     for c in candidates.into_iter().take(2000) {
-        let d = distance(&lower, &c.to_ascii_lowercase());
+        // Lengths further apart than `max` cannot be within `max` edits: a cheap test first.
+        let len = c.chars().count();
+        if !spend(1) {
+            break;
+        }
+        if len > MAX_SUGGEST_CHARS || len.abs_diff(name.len()) > max {
+            continue;
+        }
+        if !spend((name.len() * len) as u64) {
+            break;
+        }
+        other.clear();
+        other.extend(c.chars().map(|c| c.to_ascii_lowercase()));
+        let d = distance(&name, &other);
         if d <= max && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c)
 }
+
+/// Names longer than this get no suggestion.
+const MAX_SUGGEST_CHARS: usize = 64;
 
 /// "did you mean `x`?" for the closest candidate, if any.
 pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<String>
@@ -273,38 +354,33 @@ pub fn quote_help(s: &str) -> String {
     out
 }
 
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    let at = |i: usize, j: usize| i * w + j;
-    for (i, cell) in d.iter_mut().step_by(w).enumerate() {
-        *cell = i;
-    }
-    for (j, cell) in d.iter_mut().take(w).enumerate() {
-        *cell = j;
-    }
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), over three
+/// rows.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            let del = d.get(at(i, j + 1)).copied().unwrap_or(usize::MAX - 1) + 1;
-            let ins = d.get(at(i + 1, j)).copied().unwrap_or(usize::MAX - 1) + 1;
-            let sub = d.get(at(i, j)).copied().unwrap_or(usize::MAX - 1) + cost;
-            let mut v = del.min(ins).min(sub);
+            let up = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let left = cur.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
+            let diag = prev.get(j).copied().unwrap_or(usize::MAX - 1) + cost;
+            let mut v = up.min(left).min(diag);
             if i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) {
-                v = v.min(d.get(at(i - 1, j - 1)).copied().unwrap_or(usize::MAX - 1) + 1);
+                v = v.min(prev2.get(j - 1).copied().unwrap_or(usize::MAX - 1) + 1);
             }
-            if let Some(cell) = d.get_mut(at(i + 1, j + 1)) {
+            if let Some(cell) = cur.get_mut(j + 1) {
                 *cell = v;
             }
         }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    d.last().copied().unwrap_or(usize::MAX)
+    prev.last().copied().unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -317,7 +393,21 @@ mod tests {
         assert_eq!(suggest("lables", ["label", "labels"]), Some("labels"));
         assert_eq!(suggest("perseat", ["perSeat", "monthly"]), Some("perSeat"));
         assert_eq!(suggest("xyz", ["seats", "api_calls"]), None);
-        assert_eq!(distance("ab", "ba"), 1);
+        // Within a spent allowance nothing is searched; the allowance ends with its meter.
+        {
+            let _outer = SuggestMeter::start(0);
+            {
+                let _inner = SuggestMeter::start(0);
+                let many: Vec<String> = (0..2000).map(|i| format!("{:x<60}{i}", "")).collect();
+                for _ in 0..10 {
+                    let _ = suggest(&format!("{:x<60}1x", ""), many.iter().map(String::as_str));
+                }
+                assert!(!may_suggest());
+                assert_eq!(suggest("seat", ["seats"]), None);
+            }
+            assert_eq!(suggest("seat", ["seats"]), Some("seats"));
+        }
+        assert_eq!(distance(&['a', 'b'], &['b', 'a']), 1);
     }
 
     /// The textbook full-matrix optimal-string-alignment distance.
@@ -362,8 +452,7 @@ mod tests {
             };
             let a = word(&mut next);
             let b = word(&mut next);
-            let (sa, sb): (String, String) = (a.iter().collect(), b.iter().collect());
-            assert_eq!(distance(&sa, &sb), reference(&a, &b), "{a:?} {b:?}");
+            assert_eq!(distance(&a, &b), reference(&a, &b), "{a:?} {b:?}");
         }
     }
 }

@@ -253,11 +253,13 @@ pub fn valid_id(s: &str, strict: bool) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (!strict && c == '-'))
 }
 
-/// "`a`, `b` or `c`".
+/// "`a`, `b` or `c`"; past [`LIST_MAX`] items, "`a`, `b`, … or 98 more", so a message stays
+/// short whatever the config holds.
 pub fn list(items: &[&str]) -> String {
     let mut out = String::new();
     let n = items.len();
-    for (i, s) in items.iter().enumerate() {
+    let shown = if n > LIST_MAX { LIST_MAX - 1 } else { n };
+    for (i, s) in items.iter().take(shown).enumerate() {
         if i > 0 {
             out.push_str(if i + 1 == n { " or " } else { ", " });
         }
@@ -265,5 +267,13 @@ pub fn list(items: &[&str]) -> String {
         out.push_str(s);
         out.push('`');
     }
+    if shown < n {
+        out.push_str(" or ");
+        super::num::push_int(&mut out, (n - shown) as i64);
+        out.push_str(" more");
+    }
     out
 }
+
+/// The most items [`list`] names.
+pub const LIST_MAX: usize = 10;

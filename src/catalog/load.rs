@@ -71,6 +71,7 @@ pub fn load_text(json: String, keys_unique: bool) -> Loaded {
             Vec::new(),
         ));
     }
+    let _meter = crate::base::diag::SuggestMeter::start(json.len());
     match Doc::parse(json, !keys_unique) {
         Ok(doc) => match doc.root() {
             Some(v) => load(v),
@@ -255,7 +256,6 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         seat_metric,
         horizon_days,
         index,
-        suggestions_left: std::cell::Cell::new(super::model::SUGGESTION_BUDGET),
         templates: std::cell::RefCell::default(),
     };
     // Messages and rules are checked against the finished model; the catalog is assembled

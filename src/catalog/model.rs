@@ -127,9 +127,6 @@ pub struct Model {
     /// How far ahead `daysToLimit` looks, in days (`forecast.horizonDays`).
     pub horizon_days: f64,
     pub(crate) index: Index,
-    /// "Did you mean" searches left while loading: each costs a pass over a namespace, so a
-    /// config full of unknown names stops getting them and still loads in linear time.
-    pub(crate) suggestions_left: std::cell::Cell<u32>,
     /// Templates compiled while loading, so that a text repeated across rules and messages
     /// is compiled and stored once; emptied when the load ends.
     pub(crate) templates: std::cell::RefCell<super::template::Memo>,
@@ -140,9 +137,6 @@ pub const DEFAULT_HORIZON_DAYS: f64 = 90.0;
 
 /// The largest `forecast.horizonDays` (ten years).
 pub const MAX_HORIZON_DAYS: f64 = 3650.0;
-
-/// "Did you mean" searches a load may run over whole namespaces.
-pub const SUGGESTION_BUDGET: u32 = 50;
 
 /// Ids to their positions, one map per namespace; looked up by `&str` without a copy.
 #[derive(Clone, Debug, Default)]
@@ -188,11 +182,10 @@ impl Kind {
 }
 
 impl Model {
-    /// Takes one "did you mean" search from the load's budget; `false` when none is left.
+    /// Whether the reading's "did you mean" allowance is not yet spent (see
+    /// [`crate::base::diag::SuggestMeter`]): callers ask before building a list of candidates.
     pub fn may_suggest(&self) -> bool {
-        let left = self.suggestions_left.get();
-        self.suggestions_left.set(left.saturating_sub(1));
-        left > 0
+        crate::base::diag::may_suggest()
     }
 
     /// Index of the id in its namespace.

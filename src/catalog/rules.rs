@@ -268,7 +268,17 @@ pub(crate) fn read_policy(
         let p = at("placements");
         if let Some(m) = r.map(v, &p) {
             policy.placements.clear();
-            for (name, pv) in m.entries() {
+            if m.len() > MAX_PLACEMENTS {
+                r.error(
+                    "too_many",
+                    format!(
+                        "at most {MAX_PLACEMENTS} placements are supported, found {}",
+                        m.len()
+                    ),
+                    &p,
+                );
+            }
+            for (name, pv) in m.entries().take(MAX_PLACEMENTS) {
                 let pp = join(&p, name);
                 if !valid_id(name, false) {
                     r.id_error(name, &pp, false);
@@ -413,6 +423,10 @@ pub(crate) fn read_policy(
     }
     policy
 }
+
+/// The most placements a config may define: a page has a handful of places for callouts, and
+/// every rule and every evaluation looks its placement up among them.
+pub const MAX_PLACEMENTS: usize = 100;
 
 fn check_placement(
     r: &mut Reader,

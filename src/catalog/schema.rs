@@ -215,6 +215,12 @@ fn unknown(
         };
     }
     let all: Vec<String> = candidates.collect();
+    if !crate::base::diag::spend(all.iter().map(|c| c.len() as u64).sum()) {
+        return PathError {
+            message: format!("unknown path `{path}`"),
+            suggestion: None,
+        };
+    }
     let lasts: Vec<&str> = all
         .iter()
         .map(|c| c.rsplit('.').next().unwrap_or(c))

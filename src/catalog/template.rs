@@ -285,6 +285,20 @@ pub enum Field {
     Cta,
 }
 
+/// Whether a text shows nothing: only white space and characters that render invisibly
+/// (zero-width spaces and joiners, direction marks, the word joiner, the byte-order mark, soft
+/// hyphens, fillers and the blank braille pattern).
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(c,
+                '\u{ad}' | '\u{34f}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+                | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}' | '\u{2800}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}' | '\u{ffa0}')
+    })
+}
+
 fn pick(f: &Fields, which: Field) -> Option<&Template> {
     match which {
         Field::Title => f.title.as_deref(),
@@ -700,8 +714,12 @@ pub(crate) fn read_localized(
         for (name, tv) in o.entries() {
             let tp = lp.key(name);
             // A title must say something: a blank one would render an empty callout.
-            if name == "title" && tv.as_text().is_some_and(|t| t.trim().is_empty()) {
-                r.error("empty_string", "a title must not be empty", &tp);
+            if name == "title" && tv.as_text().is_some_and(is_blank) {
+                r.error(
+                    "empty_string",
+                    "a title must not be empty or only spaces and invisible characters",
+                    &tp,
+                );
                 continue;
             }
             let t = template(r, tv, &tp, schema);

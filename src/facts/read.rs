@@ -50,6 +50,7 @@ pub fn read_str(model: &Model, json: String, host_now: f64, keys_unique: bool) -
             Diagnostic::new("too_large", msg, Vec::new()),
         );
     }
+    let _meter = crate::base::diag::SuggestMeter::start(json.len());
     let doc = match Doc::parse(json, false) {
         Ok(doc) => doc,
         Err(e) => {

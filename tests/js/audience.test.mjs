@@ -121,6 +121,18 @@ test("generate is deterministic and generateContext gives line index + 1; Common
   assert.throws(() => audience.generate({ plans: "x" }, 1, 1, NOW), (e) => e.name === "ConfigError");
 });
 
+test("a count too large for one call is a RangeError up front, not minutes of work and a crash", () => {
+  const config = readJson("www/samples/team.json");
+  for (const n of [1e9, 100_001, 2 ** 53, Infinity, 1.5]) {
+    assert.throws(() => audience.generate(config, n, 1, NOW), (e) => e instanceof RangeError && /`count`/.test(e.message), String(n));
+    const sim = new audience.PromptSimulation(config, { now: NOW });
+    assert.throws(() => sim.addGenerated(0, n, 1), RangeError, String(n));
+  }
+  const sim = new audience.PromptSimulation(config, { now: NOW });
+  assert.throws(() => sim.addGenerated(2 ** 53, 1, 1), /2\^53/);
+  assert.equal(audience.generate(config, 0, 1, NOW), "");
+});
+
 test("bad lines and rows are counted and located, options are checked", () => {
   const config = readJson("www/samples/team.json");
   const good = audience.generate(config, 3, 1, NOW).trimEnd().split("\n");
