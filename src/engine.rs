@@ -10,8 +10,8 @@ use crate::base::json::Doc;
 use crate::base::out::{Out, ToJson};
 use crate::catalog::{self, Catalog};
 use crate::decide::recommend::{self, Decision, EvalOptions};
-use crate::decide::state::{latest_storable, EngineState, EventType};
 pub use crate::decide::state::MAX_EVENT_LEAD_MS;
+use crate::decide::state::{latest_storable, EngineState, EventType};
 use crate::decide::{gate, limits, Session};
 use crate::facts;
 use crate::render::{self, Evaluation, FeatureCheck, UsageCheck};
@@ -65,7 +65,6 @@ pub struct Engine {
     /// time an event without `at` is stamped with, so it counts for the decision it answers.
     last_now: Cell<f64>,
 }
-
 
 /// The outcome of `record`.
 #[derive(Clone, Debug, PartialEq)]

@@ -61,7 +61,10 @@ fn dismissals_of_two_tabs_end_up_in_both_in_any_order() {
         "2026-11-24T08:01:00Z",
     );
     let (sa, sb) = (export(&mut a), export(&mut b));
-    assert!(a.merge_state(&sb, HOST), "a holds a dismissal b's store lacks");
+    assert!(
+        a.merge_state(&sb, HOST),
+        "a holds a dismissal b's store lacks"
+    );
     assert!(b.merge_state(&sa, HOST));
     assert_eq!(export(&mut a), export(&mut b));
     let merged = value(&mut a);
