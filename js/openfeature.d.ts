@@ -118,8 +118,11 @@ export declare class UpgradePromptsProvider implements Provider {
 /**
  * The engine context an evaluation context maps to: `now`, `locale`, `account`, `user`,
  * `usage`, `features`, `page` and `signals` pass through; dotted keys such as `"account.plan"`
- * set that path (shorter paths first); `targetingKey` fills `account.id` (or `user.id`) when
- * absent; other keys are ignored. Throws only when reading the context throws.
+ * set that path (shorter paths first; where keys conflict the longer wins, a value on its way
+ * that is not an object becoming one; keys with an empty segment or a segment `__proto__`,
+ * `constructor` or `prototype` are ignored; the host's objects are copied, never changed);
+ * `targetingKey` fills `account.id` (or `user.id`) when absent; other keys are ignored. Linear
+ * in the size of the context. Throws only when reading the context throws.
  */
 export declare function toEngineContext(
   evaluationContext: EvaluationContext,

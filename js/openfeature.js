@@ -12,6 +12,8 @@
 //   (so the browser build has its wasm), and freed when replaced or closed. An engine passed in
 //   is never freed.
 // - Nothing touches `window` or `document`.
+// - Mapping a context takes time linear in its size (each object on a dotted path is copied
+//   once, then written in place) and never writes to the host's objects or a prototype.
 
 import init, { PromptEngine } from "upgrade-prompts";
 import {
@@ -80,29 +82,40 @@ function isPlainObject(value) {
  * 1. the keys `now`, `locale`, `account`, `user`, `usage`, `features`, `page` and `signals` are
  *    passed through as they are (nested objects);
  * 2. dotted keys whose first segment is one of those (`"account.plan": "team"`,
- *    `"usage.seats": 18`, `"usage.api_calls.used": 41000`) set that path, shorter paths first,
- *    over what step 1 gave (the host's objects are copied, never changed);
+ *    `"usage.seats": 18`, `"usage.api_calls.used": 41000`) set that path, shorter paths first
+ *    (keys of one length in their order), over what step 1 gave (the host's objects are copied,
+ *    never changed). Where keys conflict the longer one wins: a value on its way that is not a
+ *    plain object is replaced by an object (`"account.plan": "x"` with `"account.plan.id": 1`
+ *    gives `account.plan = { id: 1 }`; `account: 7` with `"account.plan": "team"` gives
+ *    `account = { plan: "team" }`). A key with an empty segment (`"account..plan"`,
+ *    `"account."`) or a segment `__proto__`, `constructor` or `prototype` is ignored;
  * 3. `targetingKey` becomes `account.id` (or `user.id` with `targetingKey: "user"`) when that
  *    id is not already given;
  * 4. every other key is ignored.
- * Throws only when reading the context throws (a getter or a proxy).
+ * Time and memory are linear in the size of the context (each object on a path is copied once,
+ * then written in place). Throws only when reading the context throws (a getter or a proxy).
  */
 export function toEngineContext(evaluationContext, options = {}) {
   const out = {};
   if (!isPlainObject(evaluationContext)) return out;
-  const flat = [];
+  const byDepth = []; // dotted keys by number of segments: [[path, value], ...]
   for (const key of Object.keys(evaluationContext)) {
     if (ENGINE_KEYS.has(key)) {
       out[key] = evaluationContext[key];
     } else if (key.includes(".")) {
       const path = key.split(".");
       if (ENGINE_KEYS.has(path[0]) && path.every((s) => s.length > 0 && !UNSAFE_SEGMENTS.has(s))) {
-        flat.push([path, evaluationContext[key]]);
+        const group = byDepth[path.length];
+        if (group === undefined) byDepth[path.length] = [[path, evaluationContext[key]]];
+        else group.push([path, evaluationContext[key]]);
       }
     }
   }
-  flat.sort((a, b) => a[0].length - b[0].length);
-  for (const [path, value] of flat) setPath(out, path, value);
+  const own = new WeakSet(); // objects made here: written in place from then on
+  for (const group of byDepth) {
+    if (group === undefined) continue;
+    for (const [path, value] of group) setPath(out, path, value, own);
+  }
   const targetingKey = evaluationContext.targetingKey;
   if (typeof targetingKey === "string" && targetingKey.length > 0) {
     const owner = options.targetingKey === "user" ? "user" : "account";
@@ -116,12 +129,22 @@ export function toEngineContext(evaluationContext, options = {}) {
   return out;
 }
 
-function setPath(root, path, value) {
+/** Sets `path` (no unsafe segment) under `root`: an object on the way that the host gave is
+ * copied once (into `own`), one made here is written in place, any other value is replaced by
+ * an empty object. Only own properties are read, so `toString` or `valueOf` are plain keys. */
+function setPath(root, path, value, own) {
   let node = root;
   for (let i = 0; i < path.length - 1; i += 1) {
     const key = path[i];
-    node[key] = isPlainObject(node[key]) ? { ...node[key] } : {};
-    node = node[key];
+    const child = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+    let next;
+    if (isPlainObject(child) && own.has(child)) next = child;
+    else {
+      next = isPlainObject(child) ? { ...child } : {};
+      own.add(next);
+      node[key] = next;
+    }
+    node = next;
   }
   node[path[path.length - 1]] = value;
 }
