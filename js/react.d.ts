@@ -5,6 +5,7 @@ import type {
   CalloutEvent,
   Config,
   Context,
+  Diagnostic,
   EngineOptions,
   Evaluation,
   FeatureCheck,
@@ -22,7 +23,8 @@ interface ProviderCommonProps {
   children?: React.ReactNode;
 }
 
-/** An engine owned by the caller: used as is, never freed by the provider. */
+/** An engine owned by the caller: used as is, never freed by the provider. One that cannot
+ * open a session (freed, or not an engine) never throws: see `UpgradePrompts.error`. */
 export interface ProviderWithEngineProps extends ProviderCommonProps {
   engine: PromptEngine;
   config?: undefined;
@@ -44,7 +46,8 @@ export type UpgradePromptsProviderProps = ProviderWithEngineProps | ProviderWith
  * engine once per config object (keep it stable) and frees it on unmount; an invalid config
  * throws the engine's `ConfigError` during render. One session is made per context value and
  * engine state version; a click, dismissal or conversion recorded through the binding makes
- * every provider on the engine evaluate again.
+ * every provider on the engine evaluate again. A given `engine` that cannot open a session
+ * never throws either: see `UpgradePrompts.error`.
  *
  * @throws {TypeError} when neither `engine` nor `config` is given
  */
@@ -53,8 +56,18 @@ export function UpgradePromptsProvider(props: UpgradePromptsProviderProps): Reac
 /** What `useUpgradePrompts()` returns. The helpers never throw; they return the engine's answer. */
 export interface UpgradePrompts {
   engine: PromptEngine;
-  /** The current session; replaced when the context or the engine state changes. */
-  session: PromptSession;
+  /** The current session; replaced when the context or the engine state changes. Null when
+   * the given engine cannot open one (see `error`). */
+  session: PromptSession | null;
+  /**
+   * Null, or why the given `engine` cannot be used: `engine_freed` (freed with `free()`),
+   * `invalid_engine` (not a PromptEngine) or `engine_failed` (it threw). The hooks then answer
+   * as for an unreadable context, with this error in their `errors`: no callouts (a
+   * CalloutView renders nothing), features let through (`allowed: true`, reason
+   * `invalid_context`), usage unknown; `record` and its helpers return `{ recorded: false,
+   * error }`. The console is warned once per such engine.
+   */
+  error: Diagnostic | null;
   context: Context | string;
   placement: string | undefined;
   /** Bumped by every click, dismissal or conversion recorded through the binding. */

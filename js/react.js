@@ -9,6 +9,10 @@
 //   StrictMode's simulated unmount and remount (which run synchronously, one after the other)
 //   never frees a handle that is about to be used again.
 // - Texts are rendered as plain text nodes only.
+// - A given `engine` that cannot open a session (freed with `free()`, or not an engine at all)
+//   never throws into render: the hooks answer as for an unreadable context, with the coded
+//   error in their `errors` (no callouts; features let through, as the engine does), and the
+//   console is warned once per such engine.
 
 import {
   createContext,
@@ -23,6 +27,10 @@ import {
 import { PromptEngine } from "upgrade-prompts";
 
 const PromptsContext = createContext(null);
+
+/** Key of the provider value holding what the hooks ask: the session, or the answers of an
+ * engine that cannot be used (see `unavailableAnswers`). */
+const ANSWERS = Symbol("answers");
 
 /** Event types after which the provider evaluates again (an impression does not: a callout
  * must not vanish because it was seen). */
@@ -58,6 +66,9 @@ function storeOf(engine) {
   return store;
 }
 
+/** The store of a value that is not an engine: nothing to subscribe to, version 0. */
+const NO_STORE = { version: 0, subscribe: () => () => {}, get: () => 0, bump: () => {} };
+
 // ---- owned native handles ----
 
 const later = typeof queueMicrotask === "function" ? queueMicrotask : (fn) => Promise.resolve().then(fn);
@@ -80,9 +91,9 @@ function freeQuietly(handle) {
 
 /**
  * A handle created in render (the server renders too, without effects) for `key`, reused while
- * `key` stays the same, and freed once the component no longer uses it.
+ * `key` stays the same, and freed (`release(value)`) once the component no longer uses it.
  */
-function useOwned(key, create) {
+function useOwned(key, create, release = freeQuietly) {
   const ref = useRef(null);
   const [, retry] = useState(0);
   let slot = ref.current;
@@ -103,7 +114,7 @@ function useOwned(key, create) {
       later(() => {
         if (!slot.pending || slot.disposed) return;
         slot.disposed = true;
-        freeQuietly(slot.value);
+        release(slot.value);
       });
     };
   }, [slot]);
@@ -159,8 +170,9 @@ function failure(code, message) {
   return { recorded: false, error: { code, message, path: [] } };
 }
 
-function makeActions(engine, store, now) {
+function makeActions(engine, store, now, error) {
   const record = (event) => {
+    if (error !== null) return { recorded: false, error };
     if (event === null || typeof event !== "object") {
       return failure("invalid_event", "expected an event object `{ type, callout, at? }`");
     }
@@ -189,6 +201,129 @@ function makeActions(engine, store, now) {
   };
 }
 
+// ---- an engine that cannot be used ----
+
+/** Whether `value` has the methods the binding calls on an engine. Not `instanceof`: an engine
+ * from another copy of the package (a CommonJS and an ES module build side by side) is fine. */
+function isEngineLike(value) {
+  return hasMethods(value, ["session", "record"]);
+}
+
+function isSessionLike(value) {
+  return hasMethods(value, ["evaluate", "checkFeature", "checkUsage"]);
+}
+
+/** Whether `value` is an object with these methods (false when reading them throws). */
+function hasMethods(value, names) {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return names.every((name) => typeof value[name] === "function");
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a handle was freed: wasm-bindgen sets its pointer to 0 then. */
+function isFreed(handle) {
+  try {
+    return handle.__wbg_ptr === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Text of a thrown value or an id, whatever it is (never throws). */
+function textOf(error) {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "unreadable value";
+  }
+}
+
+/**
+ * `{ session, error, answers }` for `context`: the engine's session, or null and the Diagnostic
+ * saying why there is none (`invalid_engine`: not an engine; `engine_freed`: freed with
+ * `free()`; `engine_failed`: the engine threw); `answers` is what the hooks ask (the session,
+ * or `unavailableAnswers(error)`). Never throws.
+ */
+function openSession(engine, context) {
+  const problem = (code, message, help) => {
+    const error = Object.freeze({ code, message, path: Object.freeze([]), help });
+    return { session: null, error, answers: unavailableAnswers(error) };
+  };
+  if (!isEngineLike(engine)) {
+    return problem("invalid_engine", "the `engine` prop is not a PromptEngine",
+      "pass an engine made with `new PromptEngine(config)`, or a `config` for the provider to build one from");
+  }
+  let session;
+  try {
+    session = engine.session(context);
+  } catch (error) {
+    if (isFreed(engine)) {
+      return problem("engine_freed", "the `engine` prop was freed (`engine.free()`) and cannot be used",
+        "free an engine only after every provider using it has unmounted");
+    }
+    return problem("engine_failed", `the \`engine\` prop cannot open a session: ${textOf(error)}`,
+      "pass an engine made with `new PromptEngine(config)`, or a `config` for the provider to build one from");
+  }
+  if (!isSessionLike(session)) {
+    freeQuietly(session);
+    return problem("invalid_engine", "the `engine` prop is not a PromptEngine: its `session()` gave no session",
+      "pass an engine made with `new PromptEngine(config)`, or a `config` for the provider to build one from");
+  }
+  return { session, error: null, answers: session };
+}
+
+/** Values of `engine` already warned about: objects, and up to 64 other values. */
+const warnedEngines = new WeakSet();
+const warnedValues = new Set();
+
+function warnOnce(engine, error) {
+  const object = engine !== null && (typeof engine === "object" || typeof engine === "function");
+  if (object ? warnedEngines.has(engine) : warnedValues.has(engine) || warnedValues.size >= 64) return;
+  if (object) warnedEngines.add(engine);
+  else warnedValues.add(engine);
+  if (typeof console !== "undefined" && typeof console.warn === "function") {
+    console.warn(`upgrade-prompts/react: error[${error.code}]: ${error.message} (${error.help}); the hooks answer with this error and no callouts`);
+  }
+}
+
+const NONE = Object.freeze([]);
+
+/** The answers when there is no session: those of an unreadable context, with `error`. */
+function unavailableAnswers(error) {
+  const errors = Object.freeze([error]);
+  const evaluation = Object.freeze({ callouts: NONE, suppressed: NONE, errors, warnings: NONE });
+  const features = new Map();
+  const usages = new Map();
+  return {
+    evaluate: () => evaluation,
+    checkFeature(feature) {
+      const id = textOf(feature);
+      if (!features.has(id)) {
+        // Let through, as the engine does for a context it cannot read: never a paywall by accident.
+        features.set(id, Object.freeze({
+          feature: id, allowed: true, source: null, reason: "invalid_context", trialEndsAt: null, unlock: NONE,
+          callout: null, errors, warnings: NONE,
+        }));
+      }
+      return features.get(id);
+    },
+    checkUsage(metric) {
+      const id = textOf(metric);
+      if (!usages.has(id)) {
+        usages.set(id, Object.freeze({
+          metric: id, used: null, limit: null, unlimited: false, remaining: null, ratio: null, state: null,
+          projected: null, daysLeft: null, daysToLimit: null, limitDate: null, period: null, unlock: NONE,
+          callout: null, errors, warnings: NONE,
+        }));
+      }
+      return usages.get(id);
+    },
+  };
+}
+
 // ---- provider ----
 
 /**
@@ -205,6 +340,13 @@ function makeActions(engine, store, now) {
  * the same value) and per engine state version: recording a click, dismissal or conversion
  * through the binding makes every provider on that engine evaluate again. A bad context never
  * throws: its problems are in `useEvaluation().errors` and the answers' `errors`.
+ *
+ * Neither does a given `engine` that cannot open a session (freed with `engine.free()`, or not
+ * a PromptEngine): `useUpgradePrompts().error` is a Diagnostic with the code `engine_freed`,
+ * `invalid_engine` or `engine_failed`, the hooks answer as for an unreadable context with that
+ * error in their `errors` (no callouts, so CalloutViews render nothing; features let through;
+ * usage unknown), `record` and its helpers return `{ recorded: false, error }`, and the console
+ * is warned once per such engine. Passing a working engine recovers.
  *
  * @param {object} props
  * @param {import("upgrade-prompts").PromptEngine} [props.engine] an engine owned by the caller
@@ -225,15 +367,17 @@ export function UpgradePromptsProvider(props) {
     given == null ? new PromptEngine(config, options) : null,
   );
   const engine = given ?? owned;
-  const store = storeOf(engine);
+  const store = isEngineLike(engine) ? storeOf(engine) : NO_STORE;
   const version = useSyncExternalStore(store.subscribe, store.get, store.get);
   const contextKey = useContextKey(context);
-  const session = useOwned([engine, contextKey, version], () => engine.session(context));
+  const opened = useOwned([engine, contextKey, version], () => openSession(engine, context), (o) => freeQuietly(o.session));
+  const { session, error, answers } = opened;
+  if (error !== null) warnOnce(engine, error);
   const now = useMemo(() => nowOf(context), [contextKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const actions = useMemo(() => makeActions(engine, store, now), [engine, store, now]);
+  const actions = useMemo(() => makeActions(engine, store, now, error), [engine, store, now, error]);
   const value = useMemo(
-    () => ({ engine, session, context, placement, version, ...actions }),
-    [engine, session, context, placement, version, actions],
+    () => ({ engine, session, error, context, placement, version, ...actions, [ANSWERS]: answers }),
+    [engine, session, error, answers, context, placement, version, actions],
   );
   return createElement(PromptsContext.Provider, { value }, children);
 }
@@ -249,13 +393,17 @@ function useRequired(name) {
 /**
  * The provider's engine, session and event helpers.
  *
+ * `error` is null, or the Diagnostic saying why the given `engine` cannot be used (then
+ * `session` is null; see `UpgradePromptsProvider`).
+ *
  * `record(event)` records `{ type, callout, at? }` (the time defaults to the context's `now`
  * when it has one, else the engine's clock) and returns the engine's `{ recorded, error }`; it
  * never throws. `impression`, `click`, `dismiss` and `convert` take a callout or its id. After a
  * click, dismissal or conversion every provider on the engine evaluates again; `refresh()` does
  * the same after events recorded on the engine directly.
  *
- * @returns {{ engine: import("upgrade-prompts").PromptEngine, session: import("upgrade-prompts").PromptSession,
+ * @returns {{ engine: import("upgrade-prompts").PromptEngine, session: import("upgrade-prompts").PromptSession | null,
+ *   error: import("upgrade-prompts").Diagnostic | null,
  *   context: import("upgrade-prompts").Context | string, placement: string | undefined, version: number,
  *   record: Function, impression: Function, click: Function, dismiss: Function, convert: Function, refresh: Function }}
  * @throws {Error} outside an `UpgradePromptsProvider`
@@ -278,15 +426,16 @@ const evaluations = new WeakMap();
 export function useEvaluation(placement) {
   const value = useRequired("useEvaluation");
   const wanted = placement === undefined ? value.placement : placement;
-  let cache = evaluations.get(value.session);
+  const answers = value[ANSWERS];
+  let cache = evaluations.get(answers);
   if (cache === undefined) {
     cache = new Map();
-    evaluations.set(value.session, cache);
+    evaluations.set(answers, cache);
   }
   const key = wanted == null ? null : String(wanted);
   let evaluation = cache.get(key);
   if (evaluation === undefined) {
-    evaluation = value.session.evaluate(key === null ? {} : { placement: key });
+    evaluation = answers.evaluate(key === null ? {} : { placement: key });
     cache.set(key, evaluation);
   }
   return evaluation;
@@ -313,7 +462,7 @@ export function useCallouts(placement) {
  * @throws {Error} outside an `UpgradePromptsProvider`
  */
 export function useFeature(feature) {
-  return useRequired("useFeature").session.checkFeature(feature);
+  return useRequired("useFeature")[ANSWERS].checkFeature(feature);
 }
 
 /**
@@ -325,7 +474,7 @@ export function useFeature(feature) {
  * @throws {Error} outside an `UpgradePromptsProvider`
  */
 export function useUsage(metric) {
-  return useRequired("useUsage").session.checkUsage(metric);
+  return useRequired("useUsage")[ANSWERS].checkUsage(metric);
 }
 
 /**

@@ -3,7 +3,7 @@
 import * as React from "react";
 import { StrictMode, useMemo } from "react";
 import { PromptEngine } from "upgrade-prompts";
-import type { Callout, Config, Context, Evaluation, FeatureCheck, RecordResult, UsageCheck } from "upgrade-prompts";
+import type { Callout, Config, Context, Diagnostic, Evaluation, FeatureCheck, RecordResult, UsageCheck } from "upgrade-prompts";
 import {
   CalloutView,
   UpgradePromptsProvider,
@@ -31,6 +31,12 @@ function Banner(): React.ReactElement | null {
   api.record({ type: "click", callout: first.id, at: new Date() });
   api.refresh();
   const version: number = api.version;
+  // an engine that cannot be used (freed, or not an engine): a Diagnostic and no session
+  const problem: Diagnostic | null = api.error;
+  const code: string | undefined = problem?.code;
+  // @ts-expect-error: the session may be null
+  api.session.evaluate();
+  api.session?.evaluate({ placement: code ?? "banner" });
   return (
     <section ref={ref} data-n={all.length + byDefault.length + evaluation.errors.length + version}>
       {gate.allowed ? null : gate.unlock[0]?.label}
