@@ -54,6 +54,40 @@ pub fn validate_config_text(json: String, keys_unique: bool) -> ValidationReport
     }
 }
 
+/// A config compiled ahead of time (see [`compile`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compiled {
+    /// The artifact: versioned, deterministic bytes a runtime loads with
+    /// [`Engine::from_artifact`].
+    pub bytes: Vec<u8>,
+    /// Its content hash (16 hex digits).
+    pub hash: String,
+    /// The context paths the catalog reads (`*` for any id).
+    pub paths: Vec<String>,
+    /// Warnings found while validating the config.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Validates a config given as JSON text, as [`validate_config`] does, and compiles it into an
+/// artifact for the runtime.
+///
+/// # Errors
+/// Every problem in the config, each with a path, when it does not load.
+pub fn compile(config_json: &str) -> Result<Compiled, Vec<Diagnostic>> {
+    let loaded = catalog::load_text(config_json.to_owned(), false);
+    let catalog = loaded.catalog.ok_or(loaded.errors)?;
+    let bytes = catalog::artifact::write(&catalog);
+    let hash = catalog::artifact::hash_hex(crate::base::bytes::fnv1a64(
+        bytes.get(14..).unwrap_or_default(),
+    ));
+    Ok(Compiled {
+        paths: catalog::artifact::context_paths(&catalog),
+        bytes,
+        hash,
+        warnings: loaded.warnings,
+    })
+}
+
 /// A compiled catalog, ready to evaluate contexts. A clone shares the compiled catalog and
 /// copies the state.
 #[derive(Clone, Debug)]
@@ -116,6 +150,21 @@ impl Engine {
             }),
             None => Err(loaded.errors),
         }
+    }
+
+    /// Loads a catalog compiled ahead of time by [`compile`] (no config is read or validated).
+    ///
+    /// # Errors
+    /// An `invalid_catalog` diagnostic when the bytes are not a compiled catalog this engine
+    /// reads: corrupt, truncated, foreign or of another format version.
+    pub fn from_artifact(bytes: &[u8]) -> Result<Engine, Diagnostic> {
+        let a = catalog::artifact::read(bytes)?;
+        Ok(Engine {
+            catalog: Rc::new(a.catalog),
+            warnings: Vec::new(),
+            state: EngineState::new(),
+            last_now: Cell::new(f64::NAN),
+        })
     }
 
     /// Restores a state exported earlier, on a host whose clock reads `host_now` (ms since

@@ -27,4 +27,4 @@ pub use audience::{
     generate, simulate, simulate_jsonl, SimulateOptions, Simulation, SimulationReport,
 };
 pub use decide::recommend::EvalOptions;
-pub use engine::{validate_config, Engine, ValidationReport};
+pub use engine::{compile, validate_config, Compiled, Engine, ValidationReport};

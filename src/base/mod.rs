@@ -1,6 +1,7 @@
 //! The bottom layer: diagnostics with paths and spans, JSON reading and writing, dates, and
 //! number formatting. Nothing here knows what a catalog or a context is.
 
+pub mod bytes;
 pub mod date;
 pub mod diag;
 pub mod float;

@@ -2,6 +2,7 @@
 //! paths rules and messages can read, message templates, rules and policy — validated and
 //! compiled in one pass by [`load`] into an immutable [`Catalog`].
 
+pub mod artifact;
 pub mod load;
 pub mod model;
 pub mod rules;

@@ -372,6 +372,27 @@ fn set_entry(list: &mut Vec<(&'static str, Localized)>, key: &'static str, value
 }
 
 impl MessageSet {
+    /// Overridden texts by message key (for compiled catalogs).
+    pub(crate) fn overrides(&self) -> &[(&'static str, Localized)] {
+        &self.overrides
+    }
+
+    /// Built-in texts by message key (for compiled catalogs).
+    pub(crate) fn defaults(&self) -> &[(&'static str, Localized)] {
+        &self.defaults
+    }
+
+    /// A message set from its two layers (a compiled catalog read back).
+    pub(crate) fn from_parts(
+        overrides: Vec<(&'static str, Localized)>,
+        defaults: Vec<(&'static str, Localized)>,
+    ) -> MessageSet {
+        MessageSet {
+            overrides,
+            defaults,
+        }
+    }
+
     /// Layers for a message key: override first, then the built-in default.
     pub fn layers(&self, key: &str) -> Vec<&Localized> {
         entry(&self.overrides, key)
@@ -485,7 +506,7 @@ fn key_locals(key: &str) -> Locals {
         .map_or(TARGET_ONLY, |(_, l)| *l)
 }
 
-fn static_key(key: &str) -> Option<&'static str> {
+pub(crate) fn static_key(key: &str) -> Option<&'static str> {
     KEYS.iter()
         .map(|(k, _)| *k)
         .chain(DEFAULTS.iter().map(|d| d.0))

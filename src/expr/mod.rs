@@ -16,6 +16,7 @@ mod eval;
 mod lexer;
 mod parser;
 mod program;
+pub mod stored;
 #[doc(hidden)]
 pub mod testing;
 #[cfg(test)]

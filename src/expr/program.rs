@@ -175,6 +175,11 @@ impl Program {
         share_probes(&mut self.root, &self.ids);
     }
 
+    /// Whether the program is a condition (a value that is not a boolean reads as missing).
+    pub(crate) fn boolean(&self) -> bool {
+        self.boolean
+    }
+
     /// The source text the program was compiled from.
     pub fn source(&self) -> &str {
         &self.src

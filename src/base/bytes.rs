@@ -1,0 +1,304 @@
+//! A compact, deterministic binary encoding: unsigned LEB128 integers, little-endian `f64`,
+//! length-prefixed UTF-8 strings. The writer cannot fail; the reader never panics and never
+//! allocates more than the bytes it was given could describe, so a corrupt or hostile input is
+//! an error, not a crash or a huge allocation.
+
+/// Writes values one after the other.
+#[derive(Clone, Debug, Default)]
+pub struct Writer {
+    /// The bytes written so far.
+    pub bytes: Vec<u8>,
+}
+
+impl Writer {
+    /// An unsigned integer, 7 bits a byte, low bits first.
+    pub fn uint(&mut self, mut v: u64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.bytes.push(byte);
+                return;
+            }
+            self.bytes.push(byte | 0x80);
+        }
+    }
+
+    /// A length or an index.
+    pub fn len(&mut self, n: usize) {
+        self.uint(n as u64);
+    }
+
+    /// A boolean as one byte.
+    pub fn bool(&mut self, b: bool) {
+        self.bytes.push(u8::from(b));
+    }
+
+    /// A byte.
+    pub fn byte(&mut self, b: u8) {
+        self.bytes.push(b);
+    }
+
+    /// A float, 8 bytes little-endian.
+    pub fn f64(&mut self, v: f64) {
+        self.bytes.extend_from_slice(&v.to_le_bytes());
+    }
+
+    /// A string: its byte length, then its UTF-8 bytes.
+    pub fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.bytes.extend_from_slice(s.as_bytes());
+    }
+
+    /// An optional value: a 0 byte, or a 1 byte and the value.
+    pub fn opt<T>(&mut self, v: Option<T>, mut each: impl FnMut(&mut Writer, T)) {
+        match v {
+            None => self.byte(0),
+            Some(x) => {
+                self.byte(1);
+                each(self, x);
+            }
+        }
+    }
+
+    /// A list: its length, then each item.
+    pub fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {
+        self.len(items.len());
+        for x in items {
+            each(self, x);
+        }
+    }
+}
+
+/// Why bytes could not be read: a short description of what was wrong and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BytesError {
+    /// What was wrong, such as "truncated" or "a string is not UTF-8".
+    pub what: &'static str,
+    /// Offset of the byte where it was found.
+    pub at: usize,
+}
+
+/// The result of reading.
+pub type Read<T> = Result<T, BytesError>;
+
+/// Reads values written by [`Writer`].
+#[derive(Clone, Debug)]
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    /// An error at the current position.
+    pub fn error<T>(&self, what: &'static str) -> Read<T> {
+        Err(BytesError { what, at: self.pos })
+    }
+
+    /// Whether every byte has been read.
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    /// Bytes not yet read.
+    pub fn left(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    /// The next `n` bytes.
+    pub fn take(&mut self, n: usize) -> Read<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
+        match end.and_then(|e| self.bytes.get(self.pos..e)) {
+            Some(s) => {
+                self.pos += n;
+                Ok(s)
+            }
+            None => self.error("truncated"),
+        }
+    }
+
+    /// One byte.
+    pub fn byte(&mut self) -> Read<u8> {
+        match self.bytes.get(self.pos) {
+            Some(b) => {
+                self.pos += 1;
+                Ok(*b)
+            }
+            None => self.error("truncated"),
+        }
+    }
+
+    /// An unsigned integer of at most 64 bits.
+    pub fn uint(&mut self) -> Read<u64> {
+        let mut v: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        self.error("an integer is too long")
+    }
+
+    /// An integer below `bound` (an index into something of that length, or a count).
+    pub fn below(&mut self, bound: usize) -> Read<usize> {
+        let v = self.uint()?;
+        if v < bound as u64 {
+            Ok(v as usize)
+        } else {
+            self.error("an index is out of range")
+        }
+    }
+
+    /// A `u32`.
+    pub fn u32(&mut self) -> Read<u32> {
+        let v = self.uint()?;
+        u32::try_from(v).or_else(|_| self.error("a number is out of range"))
+    }
+
+    /// The length of a list whose items take at least `min_item_bytes` bytes each: never more
+    /// than the bytes left could hold.
+    pub fn len(&mut self, min_item_bytes: usize) -> Read<usize> {
+        let v = self.uint()?;
+        if v <= (self.left() / min_item_bytes.max(1)) as u64 {
+            Ok(v as usize)
+        } else {
+            self.error("a length is larger than the bytes left")
+        }
+    }
+
+    /// A boolean.
+    pub fn bool(&mut self) -> Read<bool> {
+        match self.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => self.error("a flag is neither 0 nor 1"),
+        }
+    }
+
+    /// A float.
+    pub fn f64(&mut self) -> Read<f64> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(f64::from_le_bytes(a))
+    }
+
+    /// A finite float.
+    pub fn finite(&mut self) -> Read<f64> {
+        let v = self.f64()?;
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            self.error("a number is not finite")
+        }
+    }
+
+    /// A string.
+    pub fn str(&mut self) -> Read<&'a str> {
+        let n = self.len(1)?;
+        let b = self.take(n)?;
+        std::str::from_utf8(b).or_else(|_| self.error("a string is not UTF-8"))
+    }
+
+    /// An owned string.
+    pub fn string(&mut self) -> Read<String> {
+        self.str().map(str::to_owned)
+    }
+
+    /// An optional value.
+    pub fn opt<T>(&mut self, each: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => each(self).map(Some),
+            _ => self.error("an option tag is neither 0 nor 1"),
+        }
+    }
+
+    /// A list whose items take at least `min_item_bytes` bytes each.
+    pub fn list<T>(
+        &mut self,
+        min_item_bytes: usize,
+        mut each: impl FnMut(&mut Self) -> Read<T>,
+    ) -> Read<Vec<T>> {
+        let n = self.len(min_item_bytes)?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(each(self)?);
+        }
+        Ok(out)
+    }
+}
+
+/// 64-bit FNV-1a of `bytes`: the content hash of a compiled catalog (a check against corruption
+/// and a cache key, not a signature).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_and_short_input_is_an_error() {
+        let mut w = Writer::default();
+        for v in [0u64, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX] {
+            w.uint(v);
+        }
+        w.f64(-0.5);
+        w.str("席を追加");
+        w.opt(Some(7u64), |w, v| w.uint(v));
+        w.opt(None::<u64>, |w, v| w.uint(v));
+        w.list(&[1.0, 2.0], |w, v| w.f64(*v));
+        let mut r = Reader::new(&w.bytes);
+        for v in [0u64, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(r.uint(), Ok(v));
+        }
+        assert_eq!(r.f64(), Ok(-0.5));
+        assert_eq!(r.str(), Ok("席を追加"));
+        assert_eq!(r.opt(Reader::uint), Ok(Some(7)));
+        assert_eq!(r.opt(Reader::uint), Ok(None));
+        assert_eq!(r.list(8, Reader::f64), Ok(vec![1.0, 2.0]));
+        assert!(r.at_end());
+        for cut in 0..w.bytes.len() {
+            let mut r = Reader::new(w.bytes.get(..cut).unwrap_or_default());
+            let all = (|| -> Read<()> {
+                for _ in 0..7 {
+                    r.uint()?;
+                }
+                r.f64()?;
+                r.str()?;
+                r.opt(Reader::uint)?;
+                r.opt(Reader::uint)?;
+                r.list(8, Reader::f64)?;
+                Ok(())
+            })();
+            assert!(all.is_err(), "{cut}");
+        }
+    }
+
+    #[test]
+    fn a_length_beyond_the_input_is_refused_before_allocating() {
+        let mut w = Writer::default();
+        w.uint(u64::MAX >> 1);
+        assert_eq!(
+            Reader::new(&w.bytes).list(1, Reader::byte).map(|v| v.len()),
+            Err(BytesError {
+                what: "a length is larger than the bytes left",
+                at: 9
+            })
+        );
+    }
+}

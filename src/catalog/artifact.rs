@@ -1,0 +1,647 @@
+//! A compiled catalog as bytes: what `upgrade-prompts compile` writes and a page's runtime
+//! loads, so that the runtime never reads a raw config.
+//!
+//! Layout (all integers unsigned LEB128 unless said otherwise, see [`crate::base::bytes`]):
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 4 | magic `\0upc` |
+//! | 2 | format version, little-endian ([`FORMAT_VERSION`]) |
+//! | 8 | FNV-1a 64 of the body, little-endian (the content hash) |
+//! | … | body: the context paths the catalog reads, the model, the messages, the shared slots and the policy |
+//!
+//! The same catalog always gives the same bytes. Reading checks the magic, the version and the
+//! hash before anything else, then every length, index and tag, so a corrupt, truncated,
+//! foreign or newer artifact is refused with a reason and never panics or over-allocates.
+
+use std::rc::Rc;
+
+use super::model::{
+    Addon, CalloutKind, Feature, Index, Kind, Metric, Model, Plan, Price, Severity, Thresholds,
+};
+use super::rules::{
+    Builtin, Cap, Experiment, Frequency, Onboarding, Policy, Readiness, Rule, RuleTarget, Variant,
+};
+use super::schema::tag;
+use super::template::{Fields, Localized, MessageSet, Part, Template};
+use super::Catalog;
+use crate::base::bytes::{fnv1a64, BytesError, Read, Reader, Writer};
+use crate::base::date::Period;
+use crate::base::diag::Diagnostic;
+use crate::expr::stored::{read_slot, write_slot};
+use crate::expr::{Program, SlotTable};
+
+/// The first bytes of every compiled catalog.
+pub const MAGIC: [u8; 4] = *b"\0upc";
+
+/// The format this engine writes and reads.
+pub const FORMAT_VERSION: u16 = 1;
+
+const HEADER: usize = 4 + 2 + 8;
+
+/// A compiled catalog read back, with what the artifact says about itself.
+#[derive(Debug)]
+pub struct Artifact {
+    /// The catalog.
+    pub catalog: Catalog,
+    /// The content hash, as 16 lowercase hex digits.
+    pub hash: String,
+    /// The context paths the catalog reads (see [`context_paths`]).
+    pub paths: Vec<String>,
+}
+
+/// Whether `bytes` start like a compiled catalog (the magic), whatever their version.
+pub fn is_artifact(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+/// The content hash of an artifact's body, as 16 lowercase hex digits.
+pub fn hash_hex(h: u64) -> String {
+    let mut s = String::with_capacity(16);
+    for i in (0..16).rev() {
+        let d = ((h >> (i * 4)) & 0xf) as u32;
+        s.push(char::from_digit(d, 16).unwrap_or('0'));
+    }
+    s
+}
+
+/// The context paths a catalog reads, `*` standing for any metric or feature id: what a host
+/// must pass for the answers to be complete, and all the runtime looks at. The engine always
+/// reads `now`, `locale`, the account's plan, add-ons, trials and lifecycle fields, usage and
+/// feature use of the catalog's metrics and features, `page` and the user's role; traits and
+/// signals only where a rule or message reads them.
+pub fn context_paths(catalog: &Catalog) -> Vec<String> {
+    let mut out: Vec<String> = [
+        "now",
+        "locale",
+        "account.id",
+        "account.plan",
+        "account.addons",
+        "account.trials",
+        "account.createdAt",
+        "account.renewalAt",
+        "account.healthScore",
+        "account.lifecycle",
+        "account.openEscalations",
+        "user.id",
+        "user.role",
+        "page.route",
+        "page.feature",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for m in &catalog.model.metrics {
+        for f in ["used", "periodStart", "periodEnd", "history"] {
+            out.push(format!("usage.{}.{f}", m.id));
+        }
+    }
+    for f in &catalog.model.features {
+        out.push(format!("features.{}.uses30d", f.id));
+    }
+    let mut dynamic: Vec<String> = catalog
+        .slots
+        .slots()
+        .iter()
+        .filter_map(|s| {
+            let key = s.key.as_deref()?;
+            let root = match s.id >> 24 {
+                tag::ACCOUNT_TRAIT => "account.traits",
+                tag::USER_TRAIT => "user.traits",
+                tag::SIGNAL => "signals",
+                _ => return None,
+            };
+            Some(format!("{root}.{key}"))
+        })
+        .collect();
+    dynamic.sort();
+    dynamic.dedup();
+    out.extend(dynamic);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/// The artifact of a loaded catalog: deterministic bytes.
+pub fn write(catalog: &Catalog) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.list(&context_paths(catalog), |w, p| w.str(p));
+    write_model(&mut w, &catalog.model);
+    write_messages(&mut w, &catalog.messages);
+    w.list(catalog.slots.slots(), write_slot);
+    write_policy(&mut w, &catalog.policy);
+    let body = w.bytes;
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&fnv1a64(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+fn write_price(w: &mut Writer, p: &Price) {
+    w.f64(p.monthly);
+    w.f64(p.per_seat);
+}
+
+fn write_model(w: &mut Writer, m: &Model) {
+    w.str(&m.currency);
+    w.list(&m.metrics, |w, x| {
+        w.str(&x.id);
+        w.str(&x.label);
+        w.opt(x.period, |w, p| w.byte(p as u8));
+    });
+    w.list(&m.features, |w, x| {
+        w.str(&x.id);
+        w.str(&x.label);
+    });
+    w.list(&m.plans, |w, x| {
+        w.str(&x.id);
+        w.str(&x.label);
+        w.opt(x.price.as_ref(), write_price);
+        w.bool(x.contact_sales);
+        w.list(&x.features, |w, i| w.len(*i));
+        w.list(&x.limits, |w, l| w.opt(*l, Writer::f64));
+        w.opt(x.url.as_deref(), Writer::str);
+    });
+    w.list(&m.addons, |w, x| {
+        w.str(&x.id);
+        w.str(&x.label);
+        write_price(w, &x.price);
+        w.list(&x.features, |w, i| w.len(*i));
+        w.list(&x.limits, |w, (i, n)| {
+            w.len(*i);
+            w.f64(*n);
+        });
+        w.opt(x.available_on.as_deref(), |w, l| {
+            w.list(l, |w, i| w.len(*i))
+        });
+        w.bool(x.stackable);
+        w.uint(u64::from(x.max_quantity));
+        w.opt(x.url.as_deref(), Writer::str);
+    });
+    w.f64(m.thresholds.approaching);
+    w.f64(m.thresholds.critical);
+    w.list(&m.purchase_roles, |w, s| w.str(s));
+    w.opt(m.seat_metric, Writer::len);
+    w.f64(m.horizon_days);
+}
+
+fn write_template(w: &mut Writer, t: &Template) {
+    w.str(&t.text);
+    w.list(&t.parts, |w, p| match p {
+        Part::Text(a, b) => {
+            w.byte(0);
+            w.uint(u64::from(*a));
+            w.uint(u64::from(*b));
+        }
+        Part::Slot { slot, money } => {
+            w.byte(1);
+            write_slot(w, slot);
+            w.bool(*money);
+        }
+    });
+}
+
+fn write_localized(w: &mut Writer, l: &Localized) {
+    w.list(l, |w, (locale, f)| {
+        w.str(locale);
+        for t in [&f.title, &f.body, &f.body_forecast, &f.cta] {
+            w.opt(t.as_deref(), write_template);
+        }
+    });
+}
+
+fn write_messages(w: &mut Writer, m: &MessageSet) {
+    for list in [m.overrides(), m.defaults()] {
+        w.list(list, |w, (key, l)| {
+            w.str(key);
+            write_localized(w, l);
+        });
+    }
+}
+
+fn write_builtin(w: &mut Writer, b: &Builtin) {
+    w.bool(b.enabled);
+    w.str(&b.placement);
+    for p in b.priorities {
+        w.f64(p);
+    }
+}
+
+fn write_policy(w: &mut Writer, p: &Policy) {
+    w.list(&p.rules, write_rule);
+    let r = &p.readiness;
+    w.opt(r.min_tenure_days, Writer::f64);
+    w.opt(r.min_health_score, Writer::f64);
+    w.bool(r.block_on_open_escalations);
+    w.byte(r.onboarding as u8);
+    w.opt(r.min_feature_adoption, Writer::f64);
+    let f = &p.frequency;
+    w.opt(f.max_per_day, |w, n| w.uint(u64::from(n)));
+    w.opt(f.min_minutes_between, Writer::f64);
+    w.opt(f.dismiss_cooldown_days, Writer::f64);
+    w.list(&p.placements, |w, (name, max)| {
+        w.str(name);
+        w.opt(*max, |w, n| w.uint(u64::from(n)));
+    });
+    write_builtin(w, &p.feature_gate);
+    write_builtin(w, &p.usage_limit);
+    w.f64(p.headroom);
+}
+
+fn write_rule(w: &mut Writer, r: &Rule) {
+    w.str(&r.id);
+    w.byte(r.kind as u8);
+    w.str(&r.placement);
+    w.f64(r.priority);
+    w.byte(r.severity as u8);
+    r.when.write(w);
+    write_localized(w, &r.message);
+    match r.target {
+        RuleTarget::Plan(i) => {
+            w.byte(0);
+            w.len(i);
+        }
+        RuleTarget::Addon(i) => {
+            w.byte(1);
+            w.len(i);
+        }
+        RuleTarget::RightSize => w.byte(2),
+        RuleTarget::Auto => w.byte(3),
+    }
+    w.opt(r.cta_url.as_deref(), Writer::str);
+    w.opt(r.cap, |w, c| {
+        w.uint(u64::from(c.max_impressions));
+        w.f64(c.per_days);
+    });
+    w.opt(r.experiment.as_ref(), |w, e| {
+        w.str(&e.key);
+        w.str(&e.seed);
+        w.bool(e.unit_user);
+        w.f64(e.holdout);
+        w.list(&e.variants, |w, v| {
+            w.str(&v.id);
+            w.f64(v.weight);
+            write_localized(w, &v.message);
+            w.opt(v.placement.as_deref(), Writer::str);
+            w.opt(v.priority, Writer::f64);
+        });
+    });
+    w.opt(r.active_from, Writer::f64);
+    w.opt(r.active_until, Writer::f64);
+    w.bool(r.ignore_readiness);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/// Reads an artifact written by [`write`].
+///
+/// # Errors
+/// An `invalid_catalog` diagnostic naming what is wrong: not an artifact, a newer or older
+/// format, a hash that does not match (corrupt or truncated), or bytes that do not describe a
+/// catalog (with the offset where reading stopped).
+pub fn read(bytes: &[u8]) -> Result<Artifact, Diagnostic> {
+    let bad = |m: String| Diagnostic::new("invalid_catalog", m, Vec::new());
+    if !is_artifact(bytes) {
+        return Err(bad(
+            "not a compiled catalog (it does not start with the `\\0upc` magic bytes)".into(),
+        ));
+    }
+    let (Some(version), Some(hash), Some(body)) = (
+        bytes.get(4..6),
+        bytes.get(6..14).and_then(|h| <[u8; 8]>::try_from(h).ok()),
+        bytes.get(HEADER..),
+    ) else {
+        return Err(bad(
+            "compiled catalog is truncated (its header is incomplete)".into(),
+        ));
+    };
+    let version = u16::from_le_bytes([
+        version.first().copied().unwrap_or(0),
+        version.get(1).copied().unwrap_or(0),
+    ]);
+    if version != FORMAT_VERSION {
+        return Err(bad(format!(
+            "compiled catalog format {version} is not supported (this engine reads format {FORMAT_VERSION}); compile the catalog again with this version"
+        )));
+    }
+    let hash = u64::from_le_bytes(hash);
+    if fnv1a64(body) != hash {
+        return Err(bad(
+            "compiled catalog is corrupt or truncated (its content hash does not match)".into(),
+        ));
+    }
+    let at = |e: BytesError| {
+        bad(format!(
+            "compiled catalog cannot be read: {} at byte {}",
+            e.what,
+            e.at + HEADER
+        ))
+    };
+    let mut r = Reader::new(body);
+    let (paths, catalog) = read_body(&mut r).map_err(at)?;
+    if !r.at_end() {
+        return Err(at(BytesError {
+            what: "bytes follow the end of the catalog",
+            at: body.len() - r.left(),
+        }));
+    }
+    Ok(Artifact {
+        catalog,
+        hash: hash_hex(hash),
+        paths,
+    })
+}
+
+fn read_body(r: &mut Reader<'_>) -> Read<(Vec<String>, Catalog)> {
+    let paths = r.list(1, Reader::string)?;
+    let model = read_model(r)?;
+    let messages = read_messages(r)?;
+    let slots = r.list(2, read_slot)?;
+    let mut table = SlotTable::default();
+    for s in &slots {
+        table.intern(s);
+    }
+    if table.len() != slots.len() {
+        return r.error("a shared slot is listed twice");
+    }
+    let policy = read_policy(r, &model, table.len())?;
+    Ok((
+        paths,
+        Catalog {
+            model,
+            messages,
+            policy,
+            slots: table,
+            id_order: std::cell::OnceCell::new(),
+        },
+    ))
+}
+
+fn read_price(r: &mut Reader<'_>) -> Read<Price> {
+    Ok(Price {
+        monthly: r.finite()?,
+        per_seat: r.finite()?,
+    })
+}
+
+fn read_model(r: &mut Reader<'_>) -> Read<Model> {
+    let currency = r.string()?;
+    let metrics = r.list(3, |r| {
+        Ok(Metric {
+            id: r.string()?,
+            label: r.string()?,
+            period: r.opt(|r| {
+                Ok(match r.byte()? {
+                    0 => Period::Day,
+                    1 => Period::Week,
+                    2 => Period::Month,
+                    3 => Period::Year,
+                    _ => return r.error("unknown period"),
+                })
+            })?,
+        })
+    })?;
+    let features = r.list(2, |r| {
+        Ok(Feature {
+            id: r.string()?,
+            label: r.string()?,
+        })
+    })?;
+    let (nm, nf) = (metrics.len(), features.len());
+    let plans = r.list(7, |r| {
+        Ok(Plan {
+            id: r.string()?,
+            label: r.string()?,
+            price: r.opt(read_price)?,
+            contact_sales: r.bool()?,
+            features: r.list(1, |r| r.below(nf))?,
+            limits: {
+                let l = r.list(1, |r| r.opt(Reader::finite))?;
+                if l.len() != nm {
+                    return r.error("a plan's limits do not match the metrics");
+                }
+                l
+            },
+            url: r.opt(Reader::string)?,
+        })
+    })?;
+    let np = plans.len();
+    let addons = r.list(24, |r| {
+        Ok(Addon {
+            id: r.string()?,
+            label: r.string()?,
+            price: read_price(r)?,
+            features: r.list(1, |r| r.below(nf))?,
+            limits: r.list(9, |r| Ok((r.below(nm)?, r.finite()?)))?,
+            available_on: r.opt(|r| r.list(1, |r| r.below(np)))?,
+            stackable: r.bool()?,
+            max_quantity: r.u32()?,
+            url: r.opt(Reader::string)?,
+        })
+    })?;
+    if plans.is_empty() {
+        return r.error("a catalog has no plans");
+    }
+    let thresholds = Thresholds {
+        approaching: r.finite()?,
+        critical: r.finite()?,
+    };
+    let purchase_roles = r.list(1, Reader::string)?;
+    let seat_metric = r.opt(|r| r.below(nm))?;
+    let horizon_days = r.finite()?;
+    let mut index = Index::default();
+    let ids = [
+        (
+            Kind::Metric,
+            metrics.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ),
+        (
+            Kind::Feature,
+            features.iter().map(|m| m.id.as_str()).collect(),
+        ),
+        (Kind::Plan, plans.iter().map(|m| m.id.as_str()).collect()),
+        (Kind::Addon, addons.iter().map(|m| m.id.as_str()).collect()),
+    ];
+    for (kind, list) in ids {
+        for (i, id) in list.into_iter().enumerate() {
+            if index.insert(kind, id, i) {
+                return r.error("an id is listed twice");
+            }
+        }
+    }
+    Ok(Model {
+        currency,
+        metrics,
+        features,
+        plans,
+        addons,
+        thresholds,
+        purchase_roles,
+        seat_metric,
+        horizon_days,
+        index,
+        templates: std::cell::RefCell::default(),
+    })
+}
+
+fn read_template(r: &mut Reader<'_>) -> Read<Rc<Template>> {
+    let text = r.string()?;
+    let parts = r.list(2, |r| {
+        Ok(match r.byte()? {
+            0 => {
+                let (a, b) = (r.u32()?, r.u32()?);
+                if a > b
+                    || !text.is_char_boundary(a as usize)
+                    || !text.is_char_boundary(b as usize)
+                    || b as usize > text.len()
+                {
+                    return r.error("a text part is out of range");
+                }
+                Part::Text(a, b)
+            }
+            1 => Part::Slot {
+                slot: read_slot(r)?,
+                money: r.bool()?,
+            },
+            _ => return r.error("unknown text part"),
+        })
+    })?;
+    Ok(Rc::new(Template { parts, text }))
+}
+
+fn read_localized(r: &mut Reader<'_>) -> Read<Localized> {
+    r.list(5, |r| {
+        let locale = r.string()?;
+        let mut t = || r.opt(read_template);
+        Ok((
+            locale,
+            Fields {
+                title: t()?,
+                body: t()?,
+                body_forecast: t()?,
+                cta: t()?,
+            },
+        ))
+    })
+}
+
+fn read_messages(r: &mut Reader<'_>) -> Read<MessageSet> {
+    let mut lists = Vec::with_capacity(2);
+    for _ in 0..2 {
+        lists.push(r.list(2, |r| {
+            let key = r.str()?;
+            let Some(key) = super::template::static_key(key) else {
+                return r.error("unknown message key");
+            };
+            Ok((key, read_localized(r)?))
+        })?);
+    }
+    let defaults = lists.pop().unwrap_or_default();
+    let overrides = lists.pop().unwrap_or_default();
+    Ok(MessageSet::from_parts(overrides, defaults))
+}
+
+fn read_builtin(r: &mut Reader<'_>) -> Read<Builtin> {
+    Ok(Builtin {
+        enabled: r.bool()?,
+        placement: r.string()?,
+        priorities: [r.finite()?, r.finite()?, r.finite()?],
+    })
+}
+
+fn read_policy(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Policy> {
+    let rules = r.list(8, |r| read_rule(r, model, shared))?;
+    let readiness = Readiness {
+        min_tenure_days: r.opt(Reader::finite)?,
+        min_health_score: r.opt(Reader::finite)?,
+        block_on_open_escalations: r.bool()?,
+        onboarding: match r.byte()? {
+            0 => Onboarding::CrossSellOnly,
+            1 => Onboarding::Block,
+            2 => Onboarding::Allow,
+            _ => return r.error("unknown onboarding policy"),
+        },
+        min_feature_adoption: r.opt(Reader::finite)?,
+    };
+    let frequency = Frequency {
+        max_per_day: r.opt(Reader::u32)?,
+        min_minutes_between: r.opt(Reader::finite)?,
+        dismiss_cooldown_days: r.opt(Reader::finite)?,
+    };
+    let placements = r.list(2, |r| Ok((r.string()?, r.opt(Reader::u32)?)))?;
+    Ok(Policy {
+        rules,
+        readiness,
+        frequency,
+        placements,
+        feature_gate: read_builtin(r)?,
+        usage_limit: read_builtin(r)?,
+        headroom: r.finite()?,
+    })
+}
+
+fn read_rule(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Rule> {
+    let id = r.string()?;
+    let kind = match CalloutKind::ALL.get(usize::from(r.byte()?)) {
+        Some(k) => *k,
+        None => return r.error("unknown callout kind"),
+    };
+    let placement = r.string()?;
+    let priority = r.finite()?;
+    let severity = match r.byte()? {
+        0 => Severity::Info,
+        1 => Severity::Warning,
+        2 => Severity::Blocking,
+        _ => return r.error("unknown severity"),
+    };
+    let when = Program::read(r, shared)?;
+    let message = read_localized(r)?;
+    let target = match r.byte()? {
+        0 => RuleTarget::Plan(r.below(model.plans.len())?),
+        1 => RuleTarget::Addon(r.below(model.addons.len())?),
+        2 => RuleTarget::RightSize,
+        3 => RuleTarget::Auto,
+        _ => return r.error("unknown rule target"),
+    };
+    Ok(Rule {
+        id,
+        kind,
+        placement,
+        priority,
+        severity,
+        when,
+        message,
+        target,
+        cta_url: r.opt(Reader::string)?,
+        cap: r.opt(|r| {
+            Ok(Cap {
+                max_impressions: r.u32()?,
+                per_days: r.finite()?,
+            })
+        })?,
+        experiment: r.opt(|r| {
+            Ok(Experiment {
+                key: r.string()?,
+                seed: r.string()?,
+                unit_user: r.bool()?,
+                holdout: r.finite()?,
+                variants: r.list(12, |r| {
+                    Ok(Variant {
+                        id: r.string()?,
+                        weight: r.finite()?,
+                        message: read_localized(r)?,
+                        placement: r.opt(Reader::string)?,
+                        priority: r.opt(Reader::finite)?,
+                    })
+                })?,
+            })
+        })?,
+        active_from: r.opt(Reader::finite)?,
+        active_until: r.opt(Reader::finite)?,
+        ignore_readiness: r.bool()?,
+    })
+}
