@@ -1,7 +1,8 @@
-//! The bottom layer: diagnostics with paths and spans, JSON reading and writing, dates, and
-//! number formatting. Nothing here knows what a catalog or a context is.
+//! The bottom layer: diagnostics with paths and spans, JSON reading and writing, CSV cells,
+//! dates, and number formatting. Nothing here knows what a catalog or a context is.
 
 pub mod bytes;
+pub mod csv;
 pub mod date;
 pub mod diag;
 pub mod float;
