@@ -18,6 +18,7 @@
 //! An empty cell (or a Parquet null) is an absent value.
 
 use upgrade_prompts::base::diag::{did_you_mean, Diagnostic, PathSeg};
+use upgrade_prompts::base::FastMap;
 use upgrade_prompts::catalog::{Kind, Model};
 
 /// How a column's cells become JSON values.
@@ -98,6 +99,36 @@ struct Node {
     children: Vec<Node>,
 }
 
+/// A node of the tree while it is built: children by their index in the arena.
+#[derive(Default)]
+struct Draft {
+    key: String,
+    column: Option<usize>,
+    children: Vec<usize>,
+}
+
+/// The children of arena node `at` as nested nodes (paths are at most four keys deep).
+fn nest(arena: &mut [Draft], at: usize) -> Vec<Node> {
+    let children = arena
+        .get_mut(at)
+        .map(|d| std::mem::take(&mut d.children))
+        .unwrap_or_default();
+    children
+        .into_iter()
+        .map(|i| {
+            let (key, column) = arena
+                .get_mut(i)
+                .map(|d| (std::mem::take(&mut d.key), d.column))
+                .unwrap_or_default();
+            Node {
+                key,
+                column,
+                children: nest(arena, i),
+            }
+        })
+        .collect()
+}
+
 const ACCOUNT_TEXT: &[&str] = &["id", "plan", "lifecycle"];
 const ACCOUNT_DATE: &[&str] = &["createdAt", "renewalAt"];
 const ACCOUNT_NUMBER: &[&str] = &["healthScore", "openEscalations"];
@@ -174,6 +205,8 @@ impl Layout {
     pub fn new<S: AsRef<str>>(model: &Model, headers: &[S]) -> Layout {
         let mut layout = Layout::default();
         let mut known: Option<Vec<String>> = None;
+        // The column of each path so far: a repeated path is found without a scan.
+        let mut seen: FastMap<Vec<String>, usize> = FastMap::default();
         for (position, header) in headers.iter().enumerate() {
             let name = header.as_ref().trim();
             let parts: Vec<&str> = name.split('.').collect();
@@ -199,7 +232,7 @@ impl Layout {
                 });
                 continue;
             };
-            if let Some(first) = layout.columns.iter().find(|c| c.path == path) {
+            if let Some(first) = seen.get(&path).and_then(|&i| layout.columns.get(i)) {
                 layout.problems.push(HeaderProblem {
                     position,
                     diagnostic: Diagnostic::new(
@@ -214,6 +247,7 @@ impl Layout {
                 });
                 continue;
             }
+            seen.insert(path.clone(), layout.columns.len());
             layout.columns.push(Column {
                 name: name.to_owned(),
                 position,
@@ -225,33 +259,37 @@ impl Layout {
         layout
     }
 
+    /// Builds the output tree in one pass over the columns: each step from a node to a child is
+    /// found in a map of `(node, key)`, never by scanning the node's children, so a header of
+    /// many columns under one parent (`account.traits.*`) costs linear time.
     fn build_tree(&mut self) {
-        let mut root: Vec<Node> = Vec::new();
+        // Nodes in an arena first (0 is the root), then nested.
+        let mut arena = vec![Draft::default()];
+        let mut child: FastMap<(usize, &str), usize> = FastMap::default();
         for (i, c) in self.columns.iter().enumerate() {
-            let mut level = &mut root;
-            for (depth, key) in c.path.iter().enumerate() {
-                let pos = match level.iter().position(|n| &n.key == key) {
-                    Some(p) => p,
+            let mut at = 0;
+            for key in &c.path {
+                at = match child.get(&(at, key.as_str())) {
+                    Some(&next) => next,
                     None => {
-                        level.push(Node {
+                        let next = arena.len();
+                        arena.push(Draft {
                             key: key.clone(),
-                            column: None,
-                            children: Vec::new(),
+                            ..Draft::default()
                         });
-                        level.len() - 1
+                        if let Some(parent) = arena.get_mut(at) {
+                            parent.children.push(next);
+                        }
+                        child.insert((at, key.as_str()), next);
+                        next
                     }
                 };
-                let Some(node) = level.get_mut(pos) else {
-                    break;
-                };
-                if depth + 1 == c.path.len() {
-                    node.column = Some(i);
-                    break;
-                }
-                level = &mut node.children;
+            }
+            if let Some(leaf) = arena.get_mut(at).filter(|_| at != 0) {
+                leaf.column = Some(i);
             }
         }
-        self.tree = root;
+        self.tree = nest(&mut arena, 0);
     }
 
     /// Writes the context of one row, asking `cell` to append the JSON value of a column

@@ -1,21 +1,22 @@
 //! `upgrade-prompts`: run a catalog over a whole customer base (`simulate`), generate a
 //! synthetic one (`generate`), or check configs (`lint`).
 
-mod audience;
-mod columns;
-mod input;
-mod output;
-mod run;
-
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use upgrade_prompts::Engine;
+use upgrade_prompts_cli::audience::{self, SimulateOptions};
+use upgrade_prompts_cli::input::{self, Format, Unreadable};
+use upgrade_prompts_cli::{output, run};
 
-use crate::audience::SimulateOptions;
-use crate::input::{Format, Unreadable};
+/// The longest top list `--top` may ask for.
+const MAX_TOP: u64 = 10_000;
+/// The most worker threads `--threads` may ask for.
+const MAX_THREADS: u64 = 256;
+/// The most accounts `generate --accounts` may ask for.
+const MAX_GENERATE: u64 = 1_000_000_000;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -23,8 +24,8 @@ Exit codes:
   1  the run finished, but some accounts or columns had errors (each is listed in the report
      and on stderr; nothing is left out of the totals), the input was empty, or `lint` found
      an error in a config
-  2  nothing was run: a usage error, a file that cannot be read, an invalid config, or output
-     that cannot be written";
+  2  nothing was run: a usage error or an argument out of its range, a file that cannot be
+     read or is over a bound (too_large), an invalid config, or output that cannot be written";
 
 /// Decide offline which upgrade prompts a whole customer base would see.
 #[derive(Parser, Debug)]
@@ -79,8 +80,14 @@ Exit codes:
   0  the run finished and every account was read
   1  the run finished, but some accounts or columns had errors (each is listed in the report
      and on stderr; nothing is left out of the totals), or the input was empty
-  2  nothing was run: a usage error, a file that cannot be read, an invalid config, or output
-     that cannot be written
+  2  nothing was run: a usage error or an argument out of its range, a file that cannot be
+     read or is over a bound (too_large), an invalid config, or output that cannot be written
+
+Bounds (files are streamed; over a bound the run stops with exit 2 and error[too_large]):
+  a config file at most 4 MiB; a JSON Lines line or CSV record (the header too) at most
+  4 MiB; at most 100000 columns; a Parquet footer at most 32 MiB, at most 1000000000 rows
+  and an average row of at most 4 MiB per row group. A context over the engine's 1 MiB is
+  an error of that account alone.
 
 Examples:
   upgrade-prompts generate --config catalog.json --accounts 100000 --out accounts.jsonl
@@ -98,24 +105,28 @@ struct SimulateArgs {
     /// The input format, when the extension does not say
     #[arg(long, value_enum, value_name = "FORMAT")]
     input_format: Option<Format>,
-    /// The time of the simulation for contexts without `now` (RFC 3339; default: now)
+    /// The time of the simulation for contexts without `now` (RFC 3339, from 1970 to 9999;
+    /// default: now)
     #[arg(long, value_name = "ISO")]
     now: Option<String>,
-    /// Forecast horizon in days for `daysToLimit` and the limit forecast
+    /// Forecast horizon in days for `daysToLimit` and the limit forecast, a whole number from
+    /// 1 to 3650
     #[arg(long, value_name = "DAYS", default_value_t = 90.0)]
     horizon: f64,
-    /// How many opportunities to keep in the top list
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    top: usize,
+    /// How many opportunities to keep in the top list, 0 to 10000
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_TOP))]
+    top: u64,
     /// Only callouts for this placement (e.g. banner, inline, modal)
     #[arg(long, value_name = "P")]
     placement: Option<String>,
     /// Output format on stdout
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     format: OutFormat,
-    /// Worker threads (default: the number of cores)
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    /// Worker threads, 1 to 256 (default: the number of cores, at most 256)
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_THREADS))]
+    threads: Option<u64>,
     /// No progress bar and no timing line on stderr (problems are still printed)
     #[arg(long, short)]
     quiet: bool,
@@ -138,13 +149,14 @@ struct GenerateArgs {
     /// The catalog (config JSON file) the population is shaped for
     #[arg(long, value_name = "FILE")]
     config: PathBuf,
-    /// How many accounts to write
-    #[arg(long, value_name = "N")]
+    /// How many accounts to write, 1 to 1000000000
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_GENERATE))]
     accounts: u64,
     /// Seed: the same seed, catalog and --now give the same file
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// The `now` of every generated context (RFC 3339; default: now)
+    /// The `now` of every generated context (RFC 3339, from 1970 to 9999; default: now)
     #[arg(long, value_name = "ISO")]
     now: Option<String>,
     /// Where to write the JSON Lines (`-` for stdout)
@@ -169,25 +181,41 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn fail(message: impl std::fmt::Display) -> u8 {
-    eprintln!("upgrade-prompts: error: {message}");
+/// Prints `error[code]: message` on stderr (control characters escaped) and gives exit code 2.
+fn fail(code: &str, message: impl std::fmt::Display) -> u8 {
+    eprintln!(
+        "upgrade-prompts: error[{code}]: {}",
+        output::printable(&message.to_string())
+    );
     2
 }
 
+fn unreadable(e: Unreadable) -> u8 {
+    fail(e.code, e.message)
+}
+
+/// `--now`: an RFC 3339 time from 1970 to 9999, or none.
 fn parse_now(now: Option<&str>) -> Result<Option<f64>, String> {
-    match now {
-        None => Ok(None),
-        Some(s) => upgrade_prompts::base::date::parse(s)
-            .map(Some)
-            .ok_or_else(|| {
-                format!("`--now {s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`")
-            }),
+    let Some(s) = now else {
+        return Ok(None);
+    };
+    match upgrade_prompts::base::date::parse(s) {
+        Some(ms) if upgrade_prompts::base::date::in_range(ms) => Ok(Some(ms)),
+        Some(_) => Err(format!("`--now {s}` is not a time from 1970 to 9999")),
+        None => Err(format!(
+            "`--now {s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z` (from 1970 to 9999)"
+        )),
     }
 }
 
 /// Reads and compiles the config, printing its problems.
 fn load_engine(path: &Path) -> Result<(String, Engine), u8> {
-    let text = input::read_text(path).map_err(|Unreadable(m)| fail(m))?;
+    let text = input::read_text(
+        path,
+        "a config file",
+        upgrade_prompts::catalog::MAX_CONFIG_BYTES,
+    )
+    .map_err(unreadable)?;
     match Engine::new(&text) {
         Ok(engine) => Ok((text, engine)),
         Err(errors) => {
@@ -197,11 +225,14 @@ fn load_engine(path: &Path) -> Result<(String, Engine), u8> {
                     output::diagnostic_line(&path.display().to_string(), e)
                 );
             }
-            Err(fail(format!(
-                "`{}` is not a valid config ({} errors)",
-                path.display(),
-                errors.len()
-            )))
+            Err(fail(
+                "invalid_config",
+                format!(
+                    "`{}` is not a valid config ({} errors)",
+                    path.display(),
+                    errors.len()
+                ),
+            ))
         }
     }
 }
@@ -210,43 +241,51 @@ fn simulate(a: &SimulateArgs) -> u8 {
     let format = match a.input_format.or_else(|| Format::from_path(&a.accounts)) {
         Some(f) => f,
         None => {
-            return fail(format!(
-                "cannot tell the format of `{}` from its extension; use .jsonl, .csv or .parquet, or --input-format",
-                a.accounts.display()
-            ))
+            return fail(
+                "invalid_argument",
+                format!(
+                    "cannot tell the format of `{}` from its extension; use .jsonl, .csv or \
+                     .parquet, or --input-format",
+                    a.accounts.display()
+                ),
+            )
         }
     };
     let now = match parse_now(a.now.as_deref()) {
         Ok(n) => n,
-        Err(m) => return fail(m),
+        Err(m) => return fail("invalid_argument", m),
     };
     if !(1.0..=3650.0).contains(&a.horizon) || a.horizon.fract() != 0.0 {
-        return fail(format!(
-            "`--horizon {}` must be a whole number of days from 1 to 3650",
-            a.horizon
-        ));
-    }
-    if a.threads == Some(0) {
-        return fail("`--threads` must be at least 1");
+        return fail(
+            "invalid_argument",
+            format!(
+                "`--horizon {}` must be a whole number of days from 1 to 3650",
+                a.horizon
+            ),
+        );
     }
     let (config, engine) = match load_engine(&a.config) {
         Ok(x) => x,
         Err(code) => return code,
     };
     if !a.accounts.exists() {
-        return fail(format!(
-            "cannot read `{}`: no such file",
-            a.accounts.display()
-        ));
+        return fail(
+            "file_not_found",
+            format!("cannot read `{}`: no such file", a.accounts.display()),
+        );
     }
-    let threads = a.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let max_threads = usize::try_from(MAX_THREADS).unwrap_or(1);
+    let threads = a.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        |n| usize::try_from(n).unwrap_or(1),
+    );
+    let threads = threads.clamp(1, max_threads);
+    let top = usize::try_from(a.top).unwrap_or(0);
     let options = || SimulateOptions {
         now,
         horizon_days: Some(a.horizon),
         placement: a.placement.clone(),
-        top: a.top,
+        top,
     };
     let settings = run::Settings {
         config: &config,
@@ -258,7 +297,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
     };
     let outcome = match run::simulate(&settings, &engine) {
         Ok(o) => o,
-        Err(Unreadable(m)) => return fail(m),
+        Err(e) => return unreadable(e),
     };
     let file = a.accounts.display().to_string();
     for p in &outcome.problems {
@@ -274,7 +313,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
     }
     .and_then(|()| out.flush());
     if let Err(e) = written {
-        return fail(format!("cannot write the report: {e}"));
+        return fail("write_failed", format!("cannot write the report: {e}"));
     }
     if !a.quiet {
         let secs = outcome.elapsed.as_secs_f64();
@@ -300,7 +339,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
 fn generate(a: &GenerateArgs) -> u8 {
     let now = match parse_now(a.now.as_deref()) {
         Ok(n) => n.unwrap_or_else(upgrade_prompts::engine::host_now),
-        Err(m) => return fail(m),
+        Err(m) => return fail("invalid_argument", m),
     };
     let (_, engine) = match load_engine(&a.config) {
         Ok(x) => x,
@@ -312,7 +351,12 @@ fn generate(a: &GenerateArgs) -> u8 {
     } else {
         match std::fs::File::create(&a.out) {
             Ok(f) => Box::new(f),
-            Err(e) => return fail(format!("cannot write `{}`: {e}", a.out.display())),
+            Err(e) => {
+                return fail(
+                    "write_failed",
+                    format!("cannot write `{}`: {e}", a.out.display()),
+                )
+            }
         }
     };
     let mut out = BufWriter::with_capacity(1 << 20, sink);
@@ -327,7 +371,10 @@ fn generate(a: &GenerateArgs) -> u8 {
             .write_all(line.as_bytes())
             .and_then(|()| out.write_all(b"\n"));
         if let Err(e) = ok {
-            return fail(format!("cannot write `{}`: {e}", a.out.display()));
+            return fail(
+                "write_failed",
+                format!("cannot write `{}`: {e}", a.out.display()),
+            );
         }
         written += 1;
         if written.is_multiple_of(4096) {
@@ -336,7 +383,10 @@ fn generate(a: &GenerateArgs) -> u8 {
     }
     bar.finish_and_clear();
     if let Err(e) = out.flush() {
-        return fail(format!("cannot write `{}`: {e}", a.out.display()));
+        return fail(
+            "write_failed",
+            format!("cannot write `{}`: {e}", a.out.display()),
+        );
     }
     0
 }
@@ -345,11 +395,14 @@ fn lint(a: &LintArgs) -> u8 {
     let mut code = 0;
     for path in &a.configs {
         let file = path.display().to_string();
-        let text = match input::read_text(path) {
+        let text = match input::read_text(
+            path,
+            "a config file",
+            upgrade_prompts::catalog::MAX_CONFIG_BYTES,
+        ) {
             Ok(t) => t,
-            Err(Unreadable(m)) => {
-                eprintln!("upgrade-prompts: error: {m}");
-                code = 2;
+            Err(e) => {
+                code = unreadable(e);
                 continue;
             }
         };
@@ -367,7 +420,8 @@ fn lint(a: &LintArgs) -> u8 {
             code = 1;
         }
         println!(
-            "{file}: {} errors, {} warnings",
+            "{}: {} errors, {} warnings",
+            output::printable(&file),
             report.errors.len(),
             report.warnings.len()
         );

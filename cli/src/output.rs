@@ -1,5 +1,11 @@
 //! Writing the report: tables, JSON and CSV; and problem lines for stderr.
+//!
+//! Text for a person or a CI log (the table, problem and diagnostic lines, error messages)
+//! goes through [`printable`], so a value from a file can neither move the cursor, set a
+//! terminal title, nor start a line of its own (a CI runner reads `::warning …::` at the start
+//! of a line as a command). JSON and CSV are written as data, escaped by their own rules.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use upgrade_prompts::base::diag::{path_text, Diagnostic};
@@ -9,8 +15,41 @@ use crate::audience::{Opportunity, SimulationReport};
 use crate::input::FileProblem;
 use crate::run::Outcome;
 
-/// `file: error[code] at path: message (help)`.
+/// Whether `c` is shown as an escape: a control character (C0, DEL, C1, so also line breaks
+/// and tabs), a Unicode line or paragraph separator, or a bidirectional control (which can
+/// make a line read differently from what it holds).
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `s` with each control character written as an escape (`\u{1b}` for ESC, `\u{a}` for a
+/// line feed inside a value), so that one line of output stays one line and a terminal or CI
+/// log shows the text instead of acting on it. Borrowed when there is nothing to escape.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `file: error[code] at path: message (help)`, with control characters escaped.
 pub fn diagnostic_line(file: &str, d: &Diagnostic) -> String {
+    printable(&diagnostic_text(file, d)).into_owned()
+}
+
+fn diagnostic_text(file: &str, d: &Diagnostic) -> String {
     let mut s = format!("{file}: error[{}]", d.code);
     if !d.path.is_empty() {
         s.push_str(&format!(" at `{}`", path_text(&d.path)));
@@ -23,8 +62,12 @@ pub fn diagnostic_line(file: &str, d: &Diagnostic) -> String {
     s
 }
 
-/// `file:line:column: error[code]: message (help)`.
+/// `file:line:column: error[code]: message (help)`, with control characters escaped.
 pub fn problem_line(file: &str, p: &FileProblem) -> String {
+    printable(&problem_text(file, p)).into_owned()
+}
+
+fn problem_text(file: &str, p: &FileProblem) -> String {
     let mut s = file.to_owned();
     if let Some(l) = p.line {
         s.push_str(&format!(":{l}"));
@@ -117,8 +160,12 @@ fn grid(
     rows: &[Vec<String>],
     right: &[usize],
 ) -> io::Result<()> {
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| printable(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    for r in &rows {
         for (i, cell) in r.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.chars().count());
@@ -147,8 +194,8 @@ fn grid(
         let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
         writeln!(out, "{}", line(&mut rule.iter().map(String::as_str)))?;
     }
-    for r in rows {
-        writeln!(out, "{}", line(&mut r.iter().map(String::as_str)))?;
+    for r in &rows {
+        writeln!(out, "{}", line(&mut r.iter().map(|c| c.as_ref())))?;
     }
     Ok(())
 }
@@ -209,13 +256,13 @@ const OPPORTUNITY_HEAD: [&str; 10] = [
 pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> io::Result<()> {
     let r = &o.report;
     let t = &r.totals;
-    writeln!(out, "Simulation of {file}")?;
+    writeln!(out, "Simulation of {}", printable(file))?;
     writeln!(
         out,
         "  now {} (for contexts without one), horizon {} days, placement {}, top {}",
         upgrade_prompts::base::date::format(r.now),
         r.horizon_days,
-        r.placement.as_deref().unwrap_or("all"),
+        printable(r.placement.as_deref().unwrap_or("all")),
         r.top
     )?;
     writeln!(out, "\nTotals")?;
@@ -494,15 +541,20 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
         }
     }
     for w in &r.warnings {
-        writeln!(out, "\nwarning[{}]: {}", w.code, w.message)?;
+        writeln!(out, "\nwarning[{}]: {}", w.code, printable(&w.message))?;
     }
     Ok(())
 }
 
-/// The opportunities, then the downsells, as CSV with a header.
+/// The opportunities, then the downsells, as CSV with a header. Every row goes through
+/// [`upgrade_prompts::base::csv::row`], so no cell starts a formula in a spreadsheet.
 pub fn csv(out: &mut impl Write, report: &SimulationReport) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
+    let mut line = |cells: &[&str]| {
+        let mut row = upgrade_prompts::base::csv::row(cells.iter().copied());
+        row.push('\n');
+        out.write_all(row.as_bytes())
+    };
+    line(&[
         "list",
         "rank",
         "index",
@@ -529,32 +581,35 @@ pub fn csv(out: &mut impl Write, report: &SimulationReport) -> io::Result<()> {
             let delta = o.target.monthly_delta.map_or_else(String::new, |_| {
                 upgrade_prompts::base::num::js(o.monthly_delta)
             });
-            w.write_record([
-                list.to_owned(),
-                (i + 1).to_string(),
-                o.index.to_string(),
-                o.account_id.clone().unwrap_or_default(),
-                o.plan.clone().unwrap_or_default(),
-                o.callout.clone(),
-                o.rule.clone(),
-                o.kind.as_str().to_owned(),
-                if o.target.plan { "plan" } else { "addon" }.to_owned(),
-                o.target.id.clone(),
-                o.target.label.clone(),
-                o.target
+            let guard = o.guard.map_or("", |g| {
+                upgrade_prompts::decide::recommend::Reason::Readiness(g).as_str()
+            });
+            line(&[
+                list,
+                &(i + 1).to_string(),
+                &o.index.to_string(),
+                o.account_id.as_deref().unwrap_or_default(),
+                o.plan.as_deref().unwrap_or_default(),
+                &o.callout,
+                &o.rule,
+                o.kind.as_str(),
+                if o.target.plan { "plan" } else { "addon" },
+                &o.target.id,
+                &o.target.label,
+                &o.target
                     .quantity
                     .map_or_else(String::new, |q| q.to_string()),
-                delta,
-                o.target.contact_sales.to_string(),
-                o.shown.to_string(),
-                o.ready.to_string(),
-                o.guard.map_or_else(String::new, |g| {
-                    upgrade_prompts::decide::recommend::Reason::Readiness(g)
-                        .as_str()
-                        .to_owned()
-                }),
+                &delta,
+                if o.target.contact_sales {
+                    "true"
+                } else {
+                    "false"
+                },
+                if o.shown { "true" } else { "false" },
+                if o.ready { "true" } else { "false" },
+                guard,
             ])?;
         }
     }
-    w.flush()
+    out.flush()
 }

@@ -60,8 +60,9 @@ fn progress_bar(s: &Settings<'_>) -> ProgressBar {
     bar
 }
 
-/// Converts and adds one chunk; returns the number of records in it.
-fn add_chunk(engine: &Engine, sim: &mut Simulation, chunk: Chunk, buf: &mut Vec<u8>) -> u64 {
+/// Converts and adds one chunk, as a worker does; returns the number of records in it. `buf`
+/// is scratch space for the context text of a tabular row.
+pub fn add_chunk(engine: &Engine, sim: &mut Simulation, chunk: Chunk, buf: &mut Vec<u8>) -> u64 {
     match chunk {
         Chunk::Json(items) => {
             let n = items.len() as u64;
@@ -159,26 +160,40 @@ pub fn simulate(s: &Settings<'_>, model_engine: &Engine) -> Result<Outcome, Unre
     let (tx, rx) = sync_channel::<Chunk>(threads * 2);
     let rx = Arc::new(Mutex::new(rx));
     let (read, sims) = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let rx = Arc::clone(&rx);
-                let options = (s.options)();
-                let config = s.config;
-                scope.spawn(move || worker(config, &options, &rx))
-            })
-            .collect();
+        let mut handles = Vec::with_capacity(threads);
+        let mut spawned = Ok(());
+        for i in 0..threads {
+            let rx = Arc::clone(&rx);
+            let options = (s.options)();
+            let config = s.config;
+            // A thread the system refuses is an error, not a panic.
+            match std::thread::Builder::new()
+                .spawn_scoped(scope, move || worker(config, &options, &rx))
+            {
+                Ok(h) => handles.push(h),
+                Err(e) => {
+                    spawned = Err(Unreadable::new(
+                        "worker_failed",
+                        format!("cannot start worker thread {} of {threads}: {e}", i + 1),
+                    ));
+                    break;
+                }
+            }
+        }
         let mut send = |chunk: Chunk| {
             // A send fails only when every worker is gone; their results say why.
             let _ = tx.send(chunk);
         };
         let progress = |n: u64| bar.set_position(n);
-        let read = input::read(
-            s.accounts,
-            s.format,
-            &model_engine.catalog().model,
-            &mut send,
-            &progress,
-        );
+        let read = spawned.and_then(|()| {
+            input::read(
+                s.accounts,
+                s.format,
+                &model_engine.catalog().model,
+                &mut send,
+                &progress,
+            )
+        });
         drop(tx);
         let sims: Vec<_> = handles
             .into_iter()
@@ -192,7 +207,7 @@ pub fn simulate(s: &Settings<'_>, model_engine: &Engine) -> Result<Outcome, Unre
     let mut records = 0;
     for sim in sims {
         let Some((sim, n)) = sim else {
-            return Err(Unreadable("a worker thread failed".to_owned()));
+            return Err(Unreadable::new("worker_failed", "a worker thread failed"));
         };
         records += n;
         match &mut merged {
