@@ -391,21 +391,40 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
       h("ul", { class: "diag-list" }, items, more > 0 ? h("li", {}, `…and ${fmt(more)} more`) : null));
   }
 
-  /** The opportunities as CSV text. */
-  function opportunitiesCsv() {
-    const rows = result?.report.opportunities ?? [];
-    const q = (v) => {
-      const t = v == null ? "" : String(v);
-      return /[",\n\r]/.test(t) || /^[=+\-@\t]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
-    };
-    const header = ["rank", "index", "account_id", "plan", "callout", "rule", "kind", "target_type", "target_id", "target_label", "monthly_delta", "shown", "ready", "guard"];
-    const lines = rows.map((o, i) => [i + 1, o.index, o.accountId, o.plan, o.callout, o.rule, o.kind, o.target.type, o.target.id,
-      o.target.label, o.monthlyDelta, o.shown, o.ready, o.guard].map(q).join(","));
-    return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
+  /**
+   * The audience module on the page, loaded on the first export: its `csvRow` is the engine's
+   * CSV writer, so the page and the command-line tool write the same cells (a formula cell such
+   * as `=HYPERLINK(…)` or `+100k API calls` gets a leading `'`).
+   */
+  let audienceModule = null;
+  function csvWriter() {
+    audienceModule ??= import("/pkg/audience/upgrade_prompts_audience.js").then(async (m) => {
+      await m.default();
+      return m;
+    });
+    return audienceModule;
   }
 
-  function exportCsv() {
-    const blob = new Blob([opportunitiesCsv()], { type: "text/csv;charset=utf-8" });
+  /** The opportunities as CSV text (a promise: the writer is loaded on first use). */
+  async function opportunitiesCsv() {
+    const { csvRow } = await csvWriter();
+    const rows = result?.report.opportunities ?? [];
+    const cells = (values) => csvRow(values.map((v) => (v == null ? "" : String(v))));
+    const header = ["rank", "index", "account_id", "plan", "callout", "rule", "kind", "target_type", "target_id", "target_label", "monthly_delta", "shown", "ready", "guard"];
+    const lines = rows.map((o, i) => cells([i + 1, o.index, o.accountId, o.plan, o.callout, o.rule, o.kind, o.target.type, o.target.id,
+      o.target.label, o.monthlyDelta, o.shown, o.ready, o.guard]));
+    return `${[cells(header), ...lines].join("\r\n")}\r\n`;
+  }
+
+  async function exportCsv() {
+    let text;
+    try {
+      text = await opportunitiesCsv();
+    } catch (e) {
+      toast(`The export failed: ${e?.message ?? e}`);
+      return;
+    }
+    const blob = new Blob([text], { type: "text/csv;charset=utf-8" });
     const a = h("a", { href: URL.createObjectURL(blob), download: "opportunities.csv" });
     document.body.append(a);
     a.click();
