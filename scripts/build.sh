@@ -13,8 +13,8 @@ audience=upgrade_prompts_audience
 # scripts/wasm-cargo.sh picks the toolchain (the lean nightly build where it exists).
 # The Node entries load a third build, compiled for speed (package size does not reach a page).
 runtime_wasm=$(scripts/wasm-cargo.sh)
-audience_wasm=$(scripts/wasm-cargo.sh --features audience --target-dir target/audience)
-node_wasm=$(scripts/wasm-cargo.sh --speed --target-dir target/speed)
+audience_wasm=$(scripts/wasm-cargo.sh --features audience,compiled --target-dir target/audience)
+node_wasm=$(scripts/wasm-cargo.sh --speed --features compiled --target-dir target/speed)
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name "$name" "$runtime_wasm"
 wasm-bindgen --target web --out-dir pkg --out-name "${name}_node" "$node_wasm"

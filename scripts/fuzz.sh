@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(number_parse json_parse expr_compile config_load context_evaluate differential state_restore record_sequence template_parse)
+[ ${#targets[@]} -gt 0 ] || targets=(number_parse json_parse expr_compile config_load context_evaluate differential state_restore record_sequence template_parse account_readers artifact_read)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: skipped — no nightly toolchain on this machine (cargo +nightly)"
@@ -52,6 +52,20 @@ for (const f of process.argv.slice(1)) {
 for x in 0 -0 0.1 1e21 1.7976931348623157e308 5e-324 2.2250738585072011e-308 123456789012345678901234567890; do
   printf '%s' "$x" > "fuzz/corpus/number_parse/seed-$x"
 done
+
+# The CLI's readers: one JSON Lines, CSV and Parquet file each (fuzz/seeds/).
+mkdir -p fuzz/corpus/account_readers fuzz/corpus/artifact_read
+cp -n fuzz/seeds/account_readers/* fuzz/corpus/account_readers/ 2>/dev/null || true
+# Compiled catalogs: the samples' bodies (the target also frames each input with a valid
+# header, so a body reaches the reader past the hash check).
+node -e '
+const fs = require("fs");
+const { compile } = require("./pkg/audience/node.cjs");
+for (const f of process.argv.slice(1)) {
+  const bytes = compile(fs.readFileSync(f, "utf8")).bytes;
+  fs.writeFileSync(`fuzz/corpus/artifact_read/seed-${require("path").basename(f)}.bin`, bytes);
+  fs.writeFileSync(`fuzz/corpus/artifact_read/seed-${require("path").basename(f)}.body`, bytes.subarray(14));
+}' "${configs[@]}" || echo "fuzz: artifact_read seeds skipped (build the package first)"
 
 cd fuzz
 for t in "${targets[@]}"; do

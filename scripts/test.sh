@@ -15,6 +15,7 @@ cargo clippy --all-targets --quiet -- -D warnings
 
 step "clippy (wasm32, warnings denied)"
 cargo clippy --target wasm32-unknown-unknown --lib --test wasm_node --test wasm_browser --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features audience,compiled --quiet -- -D warnings
 
 step "native unit, integration and doc tests"
 cargo test --quiet

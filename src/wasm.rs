@@ -301,7 +301,9 @@ pub fn validate_config(
 
 pub(crate) fn config_error(errors: &[Diagnostic]) -> JsValue {
     // "invalid config: rules[0].when: unknown path `usage.seat`; did you mean `usage.seats`?"
-    let mut msg = String::from("invalid config: ");
+    // (a compiled catalog's message says what it is itself).
+    let catalog = errors.first().is_some_and(|e| e.code == "invalid_catalog");
+    let mut msg = String::from(if catalog { "" } else { "invalid config: " });
     if let Some(e) = errors.first() {
         if !e.path.is_empty() {
             msg.push_str(&path_text(&e.path));
@@ -340,6 +342,23 @@ pub struct PromptEngine {
     names: Rc<OnceCell<Names>>,
 }
 
+/// A catalog compiled ahead of time. Builds with the `compiled` feature read it (the Node
+/// entries and the audience entry); the browser entry's build, which still carries the config
+/// reader, leaves the artifact reader out (8.6 KB gzipped) until the runtime build replaces it.
+#[cfg(feature = "compiled")]
+fn from_artifact(bytes: &js_sys::Uint8Array) -> Result<Engine, Diagnostic> {
+    Engine::from_artifact(&bytes.to_vec())
+}
+
+#[cfg(not(feature = "compiled"))]
+fn from_artifact(_: &js_sys::Uint8Array) -> Result<Engine, Diagnostic> {
+    Err(Diagnostic::new(
+        "invalid_catalog",
+        "this build of the browser entry reads configs, not compiled catalogs; pass the config (the Node entries and `upgrade-prompts/audience` read compiled catalogs)",
+        Vec::new(),
+    ))
+}
+
 fn read_session(engine: &Engine, context: &JsValue) -> Session {
     let now = js_sys::Date::now();
     match json_text(context, "context", crate::facts::MAX_CONTEXT_BYTES) {
@@ -350,18 +369,25 @@ fn read_session(engine: &Engine, context: &JsValue) -> Session {
 
 #[wasm_bindgen]
 impl PromptEngine {
-    /// Compiles a config (object or JSON text).
+    /// Compiles a config (object or JSON text), or loads a catalog compiled ahead of time (the
+    /// bytes `compile` wrote).
     ///
     /// # Errors
-    /// Throws a `ConfigError` whose `errors` lists every problem when the config is invalid.
+    /// Throws a `ConfigError` whose `errors` lists every problem when the config is invalid,
+    /// or one `invalid_catalog` error when the bytes are not a compiled catalog it reads.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Config | string | Uint8Array")] config: JsValue,
         options: Option<EngineOptions>,
     ) -> Result<PromptEngine, JsValue> {
-        let (text, keys_unique) = json_text(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
-            .map_err(|d| config_error(&[d]))?;
-        let mut inner = Engine::from_text(text, keys_unique).map_err(|e| config_error(&e))?;
+        let mut inner = if let Some(bytes) = config.dyn_ref::<js_sys::Uint8Array>() {
+            from_artifact(bytes).map_err(|d| config_error(&[d]))?
+        } else {
+            let (text, keys_unique) =
+                json_text(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
+                    .map_err(|d| config_error(&[d]))?;
+            Engine::from_text(text, keys_unique).map_err(|e| config_error(&e))?
+        };
         let mut restore = true;
         if let Some(opts) = &options {
             let state = get(opts, "state");

@@ -297,6 +297,43 @@ pub fn simulate(
     run.finish()
 }
 
+/// One CSV row of `cells` (no line ending), written as every CSV of the project is: a cell a
+/// spreadsheet could read as a formula gets a leading `'`, and cells with commas, quotes or
+/// line breaks are quoted (see `base::csv`). The playground's export uses it.
+#[wasm_bindgen(js_name = csvRow)]
+pub fn csv_row(cells: Vec<String>) -> String {
+    crate::base::csv::row(cells.iter().map(String::as_str))
+}
+
+/// Validates a config as `validateConfig` does and compiles it for the runtime:
+/// `{ bytes, hash, paths, warnings }`, where `bytes` (a `Uint8Array`) is what
+/// `new PromptEngine(bytes)` loads.
+///
+/// # Errors
+/// Throws a `ConfigError` when the config is invalid.
+#[wasm_bindgen(js_name = compile, unchecked_return_type = "CompiledCatalog")]
+pub fn compile(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (text, _) = json_text(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
+        .map_err(|d| config_error(&[d]))?;
+    let c = crate::engine::compile(&text).map_err(|e| config_error(&e))?;
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+    let _ = set(
+        "bytes",
+        &js_sys::Uint8Array::from(c.bytes.as_slice()).into(),
+    );
+    let _ = set("hash", &JsValue::from_str(&c.hash));
+    let paths = js_sys::Array::new();
+    for p in &c.paths {
+        paths.push(&JsValue::from_str(p));
+    }
+    let _ = set("paths", &paths.into());
+    let _ = set("warnings", &to_js(&c.warnings));
+    Ok(out.into())
+}
+
 /// `count` generated contexts as JSON Lines, drawn from `seed` as of `now` (ms since the
 /// epoch, an RFC 3339 string or a Date; the host clock when absent). The same arguments give
 /// the same text on every platform.

@@ -14,6 +14,18 @@ export interface SimulateOptions {
   state?: EngineState | unknown;
 }
 
+/** A catalog compiled for the runtime by `compile(config)`. */
+export interface CompiledCatalog {
+  /** The artifact: what `new PromptEngine(bytes)` loads (save it as `catalog.bin`). Deterministic for a config. */
+  bytes: Uint8Array;
+  /** Content hash of the artifact, 16 hex digits. */
+  hash: string;
+  /** The context paths the catalog reads (`*`: any metric or feature id). */
+  paths: string[];
+  /** Warnings found while validating the config. */
+  warnings: Diagnostic[];
+}
+
 /** In this entry an engine can also simulate, with its config and recorded state. */
 export interface PromptEngine {
   /** `simulate(thisEngine's config, contexts, { ...options, state: this.exportState() })`. */

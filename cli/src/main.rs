@@ -54,6 +54,9 @@ enum Command {
     /// Check configs with the engine's validation (errors with their paths)
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// Validate a config like `lint` and write it compiled for the runtime (`catalog.bin`)
+    #[command(after_help = EXIT_CODES)]
+    Compile(CompileArgs),
 }
 
 const SIMULATE_HELP: &str = "\
@@ -171,12 +174,23 @@ struct LintArgs {
     configs: Vec<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct CompileArgs {
+    /// The config to compile
+    #[arg(value_name = "FILE")]
+    config: PathBuf,
+    /// Where to write the compiled catalog (deterministic bytes)
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    out: PathBuf,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Simulate(a) => simulate(&a),
         Command::Generate(a) => generate(&a),
         Command::Lint(a) => lint(&a),
+        Command::Compile(a) => compile(&a),
     };
     ExitCode::from(code)
 }
@@ -389,6 +403,60 @@ fn generate(a: &GenerateArgs) -> u8 {
         );
     }
     0
+}
+
+/// `compile`: the config's problems as `lint` prints them (exit 1 on an error, nothing
+/// written), else the artifact at `--out` and one line with its size, hash and the number of
+/// context paths it reads.
+fn compile(a: &CompileArgs) -> u8 {
+    let file = a.config.display().to_string();
+    let text = match input::read_text(
+        &a.config,
+        "a config file",
+        upgrade_prompts::catalog::MAX_CONFIG_BYTES,
+    ) {
+        Ok(t) => t,
+        Err(e) => return unreadable(e),
+    };
+    match upgrade_prompts::compile(&text) {
+        Err(errors) => {
+            for e in &errors {
+                println!("{}", output::diagnostic_line(&file, e));
+            }
+            println!(
+                "{}: {} errors; nothing written",
+                output::printable(&file),
+                errors.len()
+            );
+            1
+        }
+        Ok(c) => {
+            for w in &c.warnings {
+                println!(
+                    "{}",
+                    output::diagnostic_line(&file, w).replacen("error[", "warning[", 1)
+                );
+            }
+            if let Err(e) = std::fs::write(&a.out, &c.bytes) {
+                return fail(
+                    "write_failed",
+                    format!(
+                        "cannot write `{}`: {e}",
+                        output::printable(&a.out.display().to_string())
+                    ),
+                );
+            }
+            println!(
+                "{}: {} bytes (JSON {} bytes), hash {}, reads {} context paths",
+                output::printable(&a.out.display().to_string()),
+                c.bytes.len(),
+                text.len(),
+                c.hash,
+                c.paths.len()
+            );
+            0
+        }
+    }
 }
 
 fn lint(a: &LintArgs) -> u8 {

@@ -276,4 +276,4 @@ pub fn list(items: &[&str]) -> String {
 }
 
 /// The most items [`list`] names.
-pub const LIST_MAX: usize = 10;
+pub const LIST_MAX: usize = 24;

@@ -26,7 +26,10 @@ const TARGET_KB = 60;
 // unused (scripts/build.sh): 119.8 → 118.8 KB.
 // 119 → 118: the reading functions take `&dyn PathLike` (118.4 KB), and the `persist` option's
 // `storage` listener is JavaScript in the glue instead of a wasm-bindgen closure (117.7 KB).
-const LEAN_CEILING_KB = 118;
+// 118 → 119: the third hostile-input pass (did-you-mean metered by work, the clock rule, lists
+// cut in messages, blank titles, placement bound) and the constructor's answer to compiled
+// bytes in this build: 117.7 → 118.9 KB.
+const LEAN_CEILING_KB = 119;
 const STABLE_CEILING_KB = 132;
 const buildFile = path.join(root, "build", "wasm-build.txt");
 const mode = existsSync(buildFile) ? readFileSync(buildFile, "utf8").trim() : "stable";

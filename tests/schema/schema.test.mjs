@@ -202,3 +202,11 @@ test("too_many: more than 65,535 features fail both", () => {
   for (let i = 0; i <= 65535; i++) features[`f${i}`] = {};
   rejectsBoth({ plans: [{ id: "free", price: { monthly: 0 } }], features }, "too_many");
 });
+
+test("too_many: more than 100 placements fail both", () => {
+  const placements = { banner: { max: 1 }, inline: { max: 3 }, modal: { max: 1 } };
+  for (let i = 0; i < 98; i++) placements[`p${i}`] = { max: 1 };
+  rejectsBoth({ plans: [{ id: "free", price: { monthly: 0 } }], placements }, "too_many");
+  delete placements.p0;
+  assert.equal(validateConfig({ plans: [{ id: "free", price: { monthly: 0 } }], placements }).valid, true);
+});
