@@ -21,6 +21,7 @@ bench: pkg
 	@node bench/peers.mjs
 	@node bench/validation.mjs
 	@./cli/bench.sh
+	@./scripts/runtime-size.sh
 
 # Every fuzz target for FUZZ_SECONDS each (default 300).
 fuzz: setup

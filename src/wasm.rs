@@ -15,7 +15,7 @@ use crate::browser::Persist;
 use crate::catalog::Kind;
 use crate::decide::recommend::Reason;
 use crate::decide::{EvalOptions, Session};
-use crate::engine::{self, Engine};
+use crate::engine::Engine;
 
 #[wasm_bindgen(inline_js = r#"
 // Values JSON cannot carry are marked so the engine reports them: "\u0000nonfinite:" for NaN,
@@ -283,14 +283,16 @@ fn busy() -> JsValue {
     js_sys::Error::new("the engine is in use by a call that has not returned (a getter of the context called back into it)").into()
 }
 
-/// Validates a config. Never throws: problems are in the report.
+/// Validates a config. Never throws: problems are in the report. (Not in the runtime build,
+/// which never reads a config.)
+#[cfg(not(feature = "runtime"))]
 #[wasm_bindgen(js_name = validateConfig, unchecked_return_type = "ValidationReport")]
 pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValue,
 ) -> JsValue {
     let report = match json_text(&config, "config", crate::catalog::MAX_CONFIG_BYTES) {
-        Ok((text, keys_unique)) => engine::validate_config_text(text, keys_unique),
-        Err(d) => engine::ValidationReport {
+        Ok((text, keys_unique)) => crate::engine::validate_config_text(text, keys_unique),
+        Err(d) => crate::engine::ValidationReport {
             valid: false,
             errors: vec![d],
             warnings: Vec::new(),
@@ -342,6 +344,24 @@ pub struct PromptEngine {
     names: Rc<OnceCell<Names>>,
 }
 
+/// An engine from a config (object or JSON text).
+#[cfg(not(feature = "runtime"))]
+fn from_config(config: &JsValue) -> Result<Engine, JsValue> {
+    let (text, keys_unique) = json_text(config, "config", crate::catalog::MAX_CONFIG_BYTES)
+        .map_err(|d| config_error(&[d]))?;
+    Engine::from_text(text, keys_unique).map_err(|e| config_error(&e))
+}
+
+/// The runtime build reads no config: only the bytes `compile` wrote.
+#[cfg(feature = "runtime")]
+fn from_config(_: &JsValue) -> Result<Engine, JsValue> {
+    Err(config_error(&[Diagnostic::new(
+        "invalid_catalog",
+        "the runtime entry loads compiled catalogs (a `Uint8Array` from `upgrade-prompts compile`), not configs",
+        Vec::new(),
+    )]))
+}
+
 /// A catalog compiled ahead of time. Builds with the `compiled` feature read it (the Node
 /// entries and the audience entry); the browser entry's build, which still carries the config
 /// reader, leaves the artifact reader out (8.6 KB gzipped) until the runtime build replaces it.
@@ -383,10 +403,7 @@ impl PromptEngine {
         let mut inner = if let Some(bytes) = config.dyn_ref::<js_sys::Uint8Array>() {
             from_artifact(bytes).map_err(|d| config_error(&[d]))?
         } else {
-            let (text, keys_unique) =
-                json_text(&config, "config", crate::catalog::MAX_CONFIG_BYTES)
-                    .map_err(|d| config_error(&[d]))?;
-            Engine::from_text(text, keys_unique).map_err(|e| config_error(&e))?
+            from_config(&config)?
         };
         let mut restore = true;
         if let Some(opts) = &options {

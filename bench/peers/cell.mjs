@@ -3,7 +3,7 @@
 // result. Specs:
 //   { "kind": "eval", "engine": "ours" | "ours-browser" | "growthbook" | "jl-interpreted" | "jl-compiled",
 //     "count": 10, "mode": "fresh" | "same" }        median ns per full evaluation
-//   { "kind": "compile", "what": "ours" | "ours-browser" | "jl-build" | "jl-first-run", "count": 1000 }
+//   { "kind": "compile", "what": "ours" | "ours-browser" | "ours-compiled" | "jl-build" | "jl-first-run", "count": 1000 }
 //   { "kind": "marginal", "count": 1000, "build": "node" | "browser" }   ns per non-matching rule
 //   { "kind": "session" }                             ns per session checkFeature after the first
 import { readFileSync } from "node:fs";
@@ -125,6 +125,13 @@ async function compileCell({ what, count }) {
   if (what === "ours" || what === "ours-browser") {
     const { PromptEngine } = await loadOurs(what === "ours" ? "node" : "browser");
     return measure(() => new PromptEngine(w.config).free(), opts);
+  }
+  if (what === "ours-compiled") {
+    // The catalog compiled ahead (`compile`), loaded by the Node entry: no config is read.
+    const { compile } = await import(path.join(root, "pkg/audience/node.js"));
+    const { bytes } = compile(w.config);
+    const { PromptEngine } = await loadOurs("node");
+    return { ...measure(() => new PromptEngine(bytes).free(), opts), bytes: bytes.length };
   }
   const { LogicEngine } = await import("json-logic-engine");
   if (what === "jl-build") {

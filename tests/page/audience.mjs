@@ -137,6 +137,9 @@ export const cases = [
     assert(csv[0] === "rank,index,account_id,plan,callout,rule,kind,target_type,target_id,target_label,monthly_delta,shown,ready,guard", csv[0]);
     assert(csv.length === 21, `20 rows: ${csv.length - 1}`);
     assert(/^1,\d+,acct_\d+,/.test(csv[1]), csv[1]);
+    // The engine's CSV writer (csvRow): no cell a spreadsheet could run as a formula.
+    const formula = csv.find((l) => /(^|,)"?[=+@\t\r]/.test(l));
+    assert(formula === undefined, `a formula cell: ${formula}`);
   }],
 
   ["100,000 generated accounts (time recorded, not asserted) and the README screenshot", async (ctx) => {
