@@ -34,12 +34,17 @@ const EXIT_CLEAN = 0;
 const EXIT_ERRORS = 1;
 const EXIT_UNREADABLE = 2;
 
-const HELP = `upgrade-prompts lint: check upgrade-prompts catalogs (configs)
+const HELP = `upgrade-prompts: check upgrade-prompts catalogs (configs) and compile them
 
 usage:
   upgrade-prompts lint FILE... [--format text|json|github] [--no-color]
   upgrade-prompts lint CONFIG --context CONTEXT [--format text|json] [--no-color]
+  upgrade-prompts compile CONFIG -o OUT [--format text|json|github] [--no-color]
   upgrade-prompts --help | --version
+
+compile validates CONFIG as lint does and, when it has no error, writes it compiled for the
+runtime to OUT (deterministic bytes that \`new PromptEngine(bytes)\` loads); with an error,
+nothing is written.
 
 options:
   --format text     compiler-style messages with the source line and a caret (default)
@@ -48,6 +53,7 @@ options:
   --context FILE    also evaluate this context against the (single) config and print the
                     callouts, the suppressed callouts with their reasons, and context problems
   --no-color        no colours (they are used only on a terminal, and never when NO_COLOR is set)
+  -o, --out FILE    (compile) where to write the compiled catalog
 
 exit codes:
   0  no errors (warnings allowed)
@@ -80,19 +86,23 @@ async function main(argv) {
     process.stderr.write(`upgrade-prompts: error[engine_unavailable]: cannot load the upgrade-prompts package: ${escapeText(e && e.message)}\n`);
     return EXIT_UNREADABLE;
   }
+  if (args.command === "compile") return compile(args, engine);
   return lint(args, engine);
 }
 
 function parseArgs(argv) {
-  const out = { files: [], format: "text", context: null, color: true, help: false, version: false };
+  const out = { command: null, files: [], format: "text", context: null, out: null, color: true, help: false, version: false };
   let command = null;
   let onlyFiles = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (onlyFiles || !a.startsWith("-") || a === "-") {
       if (command === null) {
-        if (a !== "lint") return { error: `unknown command \`${a}\`; the command is \`lint\`` };
+        if (a !== "lint" && a !== "compile") {
+          return { error: `unknown command \`${a}\`; the commands are \`lint\` and \`compile\`` };
+        }
         command = a;
+        out.command = a;
       } else out.files.push(a);
       continue;
     }
@@ -102,7 +112,7 @@ function parseArgs(argv) {
     if (a === "--no-color") { out.color = false; continue; }
     const eq = a.indexOf("=");
     const name = eq < 0 ? a : a.slice(0, eq);
-    if (name === "--format" || name === "--context") {
+    if (name === "--format" || name === "--context" || name === "--out" || name === "-o") {
       let value = eq < 0 ? argv[++i] : a.slice(eq + 1);
       if (value === undefined || value === "") return { error: `\`${name}\` needs a value` };
       if (name === "--format") {
@@ -110,9 +120,12 @@ function parseArgs(argv) {
           return { error: `unknown format \`${value}\`; expected \`text\`, \`json\` or \`github\`` };
         }
         out.format = value;
-      } else {
+      } else if (name === "--context") {
         if (out.context !== null) return { error: "`--context` is given twice" };
         out.context = value;
+      } else {
+        if (out.out !== null) return { error: "`--out` is given twice" };
+        out.out = value;
       }
       continue;
     }
@@ -120,6 +133,13 @@ function parseArgs(argv) {
   }
   if (out.help || out.version) return out;
   if (command === null) return { error: "no command; try `upgrade-prompts lint catalog.json`" };
+  if (command === "compile") {
+    if (out.files.length !== 1) return { error: "`compile` takes exactly one config file; try `upgrade-prompts compile catalog.json -o catalog.bin`" };
+    if (out.out === null) return { error: "`compile` needs `-o FILE`, where the compiled catalog is written" };
+    if (out.context !== null) return { error: "`--context` is for `lint`, not `compile`" };
+    return out;
+  }
+  if (out.out !== null) return { error: "`-o` is for `compile`, not `lint`" };
   if (out.files.length === 0) return { error: "no file to lint; try `upgrade-prompts lint catalog.json`" };
   if (out.context !== null) {
     if (out.files.length !== 1) return { error: "`--context` takes exactly one config file" };
@@ -139,6 +159,35 @@ function readVersion() {
 
 // ---------------------------------------------------------------------------------------------
 // Linting
+
+/**
+ * `compile`: lints the one config as `lint` does (same output and exit codes); without an
+ * error, writes the compiled catalog (the audience entry's `compile`) to `--out` and says so on
+ * stderr, so that stdout stays the lint report.
+ */
+async function compile(args, engine) {
+  const code = lint(args, engine);
+  if (code !== EXIT_CLEAN) {
+    process.stderr.write("upgrade-prompts: nothing written\n");
+    return code;
+  }
+  let compiled;
+  try {
+    const authoring = await import("upgrade-prompts/audience");
+    compiled = authoring.compile(readDocument(args.files[0], MAX_CONFIG_BYTES, "config").text);
+  } catch (e) {
+    process.stderr.write(`upgrade-prompts: error[compile_failed]: ${escapeText(e && e.message)}\n`);
+    return EXIT_ERRORS;
+  }
+  try {
+    fs.writeFileSync(args.out, compiled.bytes);
+  } catch (e) {
+    process.stderr.write(`upgrade-prompts: error[write_failed]: cannot write \`${escapeText(args.out)}\`: ${escapeText(e && e.message)}\n`);
+    return EXIT_UNREADABLE;
+  }
+  process.stderr.write(`${escapeText(args.out)}: ${compiled.bytes.length} bytes, hash ${compiled.hash}, reads ${compiled.paths.length} context paths\n`);
+  return EXIT_CLEAN;
+}
 
 function lint(args, engine) {
   const results = [];

@@ -350,7 +350,7 @@ test("--help, --version and usage errors", () => {
   const pkg = JSON.parse(readFileSync(path.join(path.dirname(cli), "package.json"), "utf8"));
   assert.equal(version.stdout, `upgrade-prompts ${pkg.version}\n`);
   const usage = [
-    [[], /upgrade-prompts lint: check/],
+    [[], /upgrade-prompts: check upgrade-prompts catalogs/],
     [["lint"], /error\[usage\]: no file to lint/],
     [["check", "a.json"], /error\[usage\]: unknown command `check`/],
     [["lint", "a.json", "--format", "xml"], /error\[usage\]: unknown format `xml`/],
@@ -513,4 +513,36 @@ test("lint time grows linearly with a one-line catalog that has a problem every 
   assert.ok(tBig <= tSmall * RATIO,
     `400 problems on a 200 KB line took ${tBig === Infinity ? "too long" : `${Math.round(tBig)} ms`}, ` +
     `${(tBig / tSmall).toFixed(1)} times the ${Math.round(tSmall)} ms of 100 problems on a 50 KB line (allowed: ${RATIO} times)`);
+});
+
+// ---- compile ----------------------------------------------------------------------------------
+
+test("compile: a valid config is written compiled; the bytes load and are those of the engine's compile", async () => {
+  const out = path.join(tmp, "team.bin");
+  const r = run(["compile", path.join(root, "www/samples/team.json"), "-o", out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /team\.bin: \d+ bytes, hash [0-9a-f]{16}, reads \d+ context paths/);
+  assert.match(r.stdout, /0 errors, 0 warnings in 1 file\n$/);
+  const bytes = readFileSync(out);
+  const { compile } = await import(path.join(tmp, "node_modules/upgrade-prompts/audience/node.js"));
+  assert.deepEqual(new Uint8Array(bytes), compile(readFileSync(path.join(root, "www/samples/team.json"), "utf8")).bytes);
+  const { PromptEngine } = await import(path.join(tmp, "node_modules/upgrade-prompts/node.js"));
+  new PromptEngine(new Uint8Array(bytes)).free();
+});
+
+test("compile: a config with errors prints them as lint does, exits 1 and writes nothing", () => {
+  const out = path.join(tmp, "broken.bin");
+  const r = run(["compile", BROKEN, "-o", out]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, run(["lint", BROKEN]).stdout);
+  assert.match(r.stderr, /nothing written/);
+  assert.ok(!existsSync(out));
+});
+
+test("compile: usage errors exit 2", () => {
+  for (const args of [["compile", BROKEN], ["compile", "-o", "x.bin"], ["compile", BROKEN, BROKEN, "-o", "x.bin"], ["lint", BROKEN, "-o", "x.bin"]]) {
+    const r = run(args);
+    assert.equal(r.status, 2, args.join(" "));
+    assert.match(r.stderr, /error\[usage\]/);
+  }
 });
