@@ -175,3 +175,32 @@ fn bad_artifacts_are_refused_with_a_reason() {
     forged.extend_from_slice(&body);
     assert!(refused(&forged).contains("cannot be read"));
 }
+
+/// Lists of the smallest items (add-ons with one-byte prices, variants of weight 1) read back:
+/// the reader's bound on a list's length, from the bytes left, must never refuse a real one.
+#[test]
+fn catalogs_of_the_smallest_items_read_back() {
+    let addons: Vec<Value> = (0..200)
+        .map(|i| serde_json::json!({ "id": format!("a{i}"), "label": "A", "price": { "monthly": 0 } }))
+        .collect();
+    let variants: Vec<Value> = (0..50)
+        .map(|i| serde_json::json!({ "id": format!("v{i}"), "weight": 1 }))
+        .collect();
+    let config = serde_json::json!({
+        "version": 1,
+        "plans": [{ "id": "p", "label": "P", "price": { "monthly": 0 } }],
+        "addons": addons,
+        "rules": [{ "id": "r", "kind": "upsell", "when": "true", "target": "a1",
+                    "message": { "en": { "title": "T" } },
+                    "experiment": { "key": "k", "variants": variants } }],
+    })
+    .to_string();
+    let engine = compiled(&config);
+    assert_eq!(engine.catalog().model.addons.len(), 200);
+    let raw = Engine::new(&config).unwrap();
+    let ctx = r#"{"now": "2026-11-24T09:00:00Z", "account": {"id": "x", "plan": "p"}}"#;
+    assert_eq!(
+        to_json(&raw.evaluate(ctx, &EvalOptions::default(), HOST_NOW)),
+        to_json(&engine.evaluate(ctx, &EvalOptions::default(), HOST_NOW))
+    );
+}

@@ -44,6 +44,17 @@ impl Writer {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// A number, short when it is a whole number from 0 to 2^53 (most limits, prices and
+    /// priorities): twice the number as an integer, or 1 and the 8 bytes of the float.
+    pub fn num(&mut self, v: f64) {
+        if v.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&v) && v.is_sign_positive() {
+            self.uint((v as u64) << 1);
+        } else {
+            self.uint(1);
+            self.f64(v);
+        }
+    }
+
     /// A string: its byte length, then its UTF-8 bytes.
     pub fn str(&mut self, s: &str) {
         self.len(s.len());
@@ -200,6 +211,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A finite number written by [`Writer::num`].
+    pub fn num(&mut self) -> Read<f64> {
+        match self.uint()? {
+            1 => self.finite(),
+            n if n & 1 == 0 && n >> 1 <= 9_007_199_254_740_992 => Ok((n >> 1) as f64),
+            _ => self.error("a number is malformed"),
+        }
+    }
+
     /// A string.
     pub fn str(&mut self) -> Read<&'a str> {
         let n = self.len(1)?;
@@ -258,6 +278,18 @@ mod tests {
             w.uint(v);
         }
         w.f64(-0.5);
+        for v in [
+            0.0,
+            1.0,
+            42.0,
+            9_007_199_254_740_991.0,
+            0.95,
+            -3.0,
+            -0.0,
+            1e300,
+        ] {
+            w.num(v);
+        }
         w.str("席を追加");
         w.opt(Some(7u64), |w, v| w.uint(v));
         w.opt(None::<u64>, |w, v| w.uint(v));
@@ -267,6 +299,19 @@ mod tests {
             assert_eq!(r.uint(), Ok(v));
         }
         assert_eq!(r.f64(), Ok(-0.5));
+        for v in [
+            0.0,
+            1.0,
+            42.0,
+            9_007_199_254_740_991.0,
+            0.95,
+            -3.0,
+            -0.0,
+            1e300,
+        ] {
+            let got = r.num().unwrap();
+            assert_eq!(got.to_bits(), f64::to_bits(v), "{v}");
+        }
         assert_eq!(r.str(), Ok("席を追加"));
         assert_eq!(r.opt(Reader::uint), Ok(Some(7)));
         assert_eq!(r.opt(Reader::uint), Ok(None));
@@ -279,6 +324,9 @@ mod tests {
                     r.uint()?;
                 }
                 r.f64()?;
+                for _ in 0..8 {
+                    r.num()?;
+                }
                 r.str()?;
                 r.opt(Reader::uint)?;
                 r.opt(Reader::uint)?;

@@ -3,6 +3,8 @@
 //!
 //! Layout (all integers unsigned LEB128 unless said otherwise, see [`crate::base::bytes`]):
 //!
+//! Numbers are written short when they are whole numbers from 0 to 2^53 ([`Writer::num`]).
+//!
 //! | bytes | what |
 //! |---|---|
 //! | 4 | magic `\0upc` |
@@ -141,8 +143,8 @@ pub fn write(catalog: &Catalog) -> Vec<u8> {
 }
 
 fn write_price(w: &mut Writer, p: &Price) {
-    w.f64(p.monthly);
-    w.f64(p.per_seat);
+    w.num(p.monthly);
+    w.num(p.per_seat);
 }
 
 fn write_model(w: &mut Writer, m: &Model) {
@@ -162,7 +164,7 @@ fn write_model(w: &mut Writer, m: &Model) {
         w.opt(x.price.as_ref(), write_price);
         w.bool(x.contact_sales);
         w.list(&x.features, |w, i| w.len(*i));
-        w.list(&x.limits, |w, l| w.opt(*l, Writer::f64));
+        w.list(&x.limits, |w, l| w.opt(*l, Writer::num));
         w.opt(x.url.as_deref(), Writer::str);
     });
     w.list(&m.addons, |w, x| {
@@ -172,7 +174,7 @@ fn write_model(w: &mut Writer, m: &Model) {
         w.list(&x.features, |w, i| w.len(*i));
         w.list(&x.limits, |w, (i, n)| {
             w.len(*i);
-            w.f64(*n);
+            w.num(*n);
         });
         w.opt(x.available_on.as_deref(), |w, l| {
             w.list(l, |w, i| w.len(*i))
@@ -181,11 +183,11 @@ fn write_model(w: &mut Writer, m: &Model) {
         w.uint(u64::from(x.max_quantity));
         w.opt(x.url.as_deref(), Writer::str);
     });
-    w.f64(m.thresholds.approaching);
-    w.f64(m.thresholds.critical);
+    w.num(m.thresholds.approaching);
+    w.num(m.thresholds.critical);
     w.list(&m.purchase_roles, |w, s| w.str(s));
     w.opt(m.seat_metric, Writer::len);
-    w.f64(m.horizon_days);
+    w.num(m.horizon_days);
 }
 
 fn write_template(w: &mut Writer, t: &Template) {
@@ -226,36 +228,36 @@ fn write_builtin(w: &mut Writer, b: &Builtin) {
     w.bool(b.enabled);
     w.str(&b.placement);
     for p in b.priorities {
-        w.f64(p);
+        w.num(p);
     }
 }
 
 fn write_policy(w: &mut Writer, p: &Policy) {
     w.list(&p.rules, write_rule);
     let r = &p.readiness;
-    w.opt(r.min_tenure_days, Writer::f64);
-    w.opt(r.min_health_score, Writer::f64);
+    w.opt(r.min_tenure_days, Writer::num);
+    w.opt(r.min_health_score, Writer::num);
     w.bool(r.block_on_open_escalations);
     w.byte(r.onboarding as u8);
-    w.opt(r.min_feature_adoption, Writer::f64);
+    w.opt(r.min_feature_adoption, Writer::num);
     let f = &p.frequency;
     w.opt(f.max_per_day, |w, n| w.uint(u64::from(n)));
-    w.opt(f.min_minutes_between, Writer::f64);
-    w.opt(f.dismiss_cooldown_days, Writer::f64);
+    w.opt(f.min_minutes_between, Writer::num);
+    w.opt(f.dismiss_cooldown_days, Writer::num);
     w.list(&p.placements, |w, (name, max)| {
         w.str(name);
         w.opt(*max, |w, n| w.uint(u64::from(n)));
     });
     write_builtin(w, &p.feature_gate);
     write_builtin(w, &p.usage_limit);
-    w.f64(p.headroom);
+    w.num(p.headroom);
 }
 
 fn write_rule(w: &mut Writer, r: &Rule) {
     w.str(&r.id);
     w.byte(r.kind as u8);
     w.str(&r.placement);
-    w.f64(r.priority);
+    w.num(r.priority);
     w.byte(r.severity as u8);
     r.when.write(w);
     write_localized(w, &r.message);
@@ -274,23 +276,23 @@ fn write_rule(w: &mut Writer, r: &Rule) {
     w.opt(r.cta_url.as_deref(), Writer::str);
     w.opt(r.cap, |w, c| {
         w.uint(u64::from(c.max_impressions));
-        w.f64(c.per_days);
+        w.num(c.per_days);
     });
     w.opt(r.experiment.as_ref(), |w, e| {
         w.str(&e.key);
         w.str(&e.seed);
         w.bool(e.unit_user);
-        w.f64(e.holdout);
+        w.num(e.holdout);
         w.list(&e.variants, |w, v| {
             w.str(&v.id);
-            w.f64(v.weight);
+            w.num(v.weight);
             write_localized(w, &v.message);
             w.opt(v.placement.as_deref(), Writer::str);
-            w.opt(v.priority, Writer::f64);
+            w.opt(v.priority, Writer::num);
         });
     });
-    w.opt(r.active_from, Writer::f64);
-    w.opt(r.active_until, Writer::f64);
+    w.opt(r.active_from, Writer::num);
+    w.opt(r.active_until, Writer::num);
     w.bool(r.ignore_readiness);
 }
 
@@ -383,8 +385,8 @@ fn read_body(r: &mut Reader<'_>) -> Read<(Vec<String>, Catalog)> {
 
 fn read_price(r: &mut Reader<'_>) -> Read<Price> {
     Ok(Price {
-        monthly: r.finite()?,
-        per_seat: r.finite()?,
+        monthly: r.num()?,
+        per_seat: r.num()?,
     })
 }
 
@@ -420,7 +422,7 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
             contact_sales: r.bool()?,
             features: r.list(1, |r| r.below(nf))?,
             limits: {
-                let l = r.list(1, |r| r.opt(Reader::finite))?;
+                let l = r.list(1, |r| r.opt(Reader::num))?;
                 if l.len() != nm {
                     return r.error("a plan's limits do not match the metrics");
                 }
@@ -430,13 +432,13 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
         })
     })?;
     let np = plans.len();
-    let addons = r.list(24, |r| {
+    let addons = r.list(10, |r| {
         Ok(Addon {
             id: r.string()?,
             label: r.string()?,
             price: read_price(r)?,
             features: r.list(1, |r| r.below(nf))?,
-            limits: r.list(9, |r| Ok((r.below(nm)?, r.finite()?)))?,
+            limits: r.list(2, |r| Ok((r.below(nm)?, r.num()?)))?,
             available_on: r.opt(|r| r.list(1, |r| r.below(np)))?,
             stackable: r.bool()?,
             max_quantity: r.u32()?,
@@ -447,12 +449,12 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
         return r.error("a catalog has no plans");
     }
     let thresholds = Thresholds {
-        approaching: r.finite()?,
-        critical: r.finite()?,
+        approaching: r.num()?,
+        critical: r.num()?,
     };
     let purchase_roles = r.list(1, Reader::string)?;
     let seat_metric = r.opt(|r| r.below(nm))?;
-    let horizon_days = r.finite()?;
+    let horizon_days = r.num()?;
     let mut index = Index::default();
     let ids = [
         (
@@ -549,15 +551,15 @@ fn read_builtin(r: &mut Reader<'_>) -> Read<Builtin> {
     Ok(Builtin {
         enabled: r.bool()?,
         placement: r.string()?,
-        priorities: [r.finite()?, r.finite()?, r.finite()?],
+        priorities: [r.num()?, r.num()?, r.num()?],
     })
 }
 
 fn read_policy(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Policy> {
     let rules = r.list(8, |r| read_rule(r, model, shared))?;
     let readiness = Readiness {
-        min_tenure_days: r.opt(Reader::finite)?,
-        min_health_score: r.opt(Reader::finite)?,
+        min_tenure_days: r.opt(Reader::num)?,
+        min_health_score: r.opt(Reader::num)?,
         block_on_open_escalations: r.bool()?,
         onboarding: match r.byte()? {
             0 => Onboarding::CrossSellOnly,
@@ -565,12 +567,12 @@ fn read_policy(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Policy>
             2 => Onboarding::Allow,
             _ => return r.error("unknown onboarding policy"),
         },
-        min_feature_adoption: r.opt(Reader::finite)?,
+        min_feature_adoption: r.opt(Reader::num)?,
     };
     let frequency = Frequency {
         max_per_day: r.opt(Reader::u32)?,
-        min_minutes_between: r.opt(Reader::finite)?,
-        dismiss_cooldown_days: r.opt(Reader::finite)?,
+        min_minutes_between: r.opt(Reader::num)?,
+        dismiss_cooldown_days: r.opt(Reader::num)?,
     };
     let placements = r.list(2, |r| Ok((r.string()?, r.opt(Reader::u32)?)))?;
     Ok(Policy {
@@ -580,7 +582,7 @@ fn read_policy(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Policy>
         placements,
         feature_gate: read_builtin(r)?,
         usage_limit: read_builtin(r)?,
-        headroom: r.finite()?,
+        headroom: r.num()?,
     })
 }
 
@@ -591,7 +593,7 @@ fn read_rule(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Rule> {
         None => return r.error("unknown callout kind"),
     };
     let placement = r.string()?;
-    let priority = r.finite()?;
+    let priority = r.num()?;
     let severity = match r.byte()? {
         0 => Severity::Info,
         1 => Severity::Warning,
@@ -620,7 +622,7 @@ fn read_rule(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Rule> {
         cap: r.opt(|r| {
             Ok(Cap {
                 max_impressions: r.u32()?,
-                per_days: r.finite()?,
+                per_days: r.num()?,
             })
         })?,
         experiment: r.opt(|r| {
@@ -628,20 +630,20 @@ fn read_rule(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Rule> {
                 key: r.string()?,
                 seed: r.string()?,
                 unit_user: r.bool()?,
-                holdout: r.finite()?,
-                variants: r.list(12, |r| {
+                holdout: r.num()?,
+                variants: r.list(5, |r| {
                     Ok(Variant {
                         id: r.string()?,
-                        weight: r.finite()?,
+                        weight: r.num()?,
                         message: read_localized(r)?,
                         placement: r.opt(Reader::string)?,
-                        priority: r.opt(Reader::finite)?,
+                        priority: r.opt(Reader::num)?,
                     })
                 })?,
             })
         })?,
-        active_from: r.opt(Reader::finite)?,
-        active_until: r.opt(Reader::finite)?,
+        active_from: r.opt(Reader::num)?,
+        active_until: r.opt(Reader::num)?,
         ignore_readiness: r.bool()?,
     })
 }

@@ -63,7 +63,7 @@ fn write_value(w: &mut Writer, v: &Value) {
         }
         Value::Number(n) => {
             w.byte(3);
-            w.f64(*n);
+            w.num(*n);
         }
         Value::String(s) => {
             w.byte(4);
@@ -84,7 +84,7 @@ fn read_value(r: &mut Reader<'_>, depth: usize) -> Read<Value> {
         0 => Value::Missing,
         1 => Value::Null,
         2 => Value::Bool(r.bool()?),
-        3 => Value::Number(r.finite()?),
+        3 => Value::Number(r.num()?),
         4 => Value::String(Rc::from(r.str()?)),
         5 => Value::List(Rc::from(r.list(1, |r| read_value(r, depth + 1))?)),
         _ => return r.error("unknown value tag"),
