@@ -62,7 +62,7 @@ pub struct Compiled {
     pub bytes: Vec<u8>,
     /// Its content hash (16 hex digits).
     pub hash: String,
-    /// The context paths the catalog reads (`*` for any id).
+    /// The context paths the catalog reads, every metric and feature id written out.
     pub paths: Vec<String>,
     /// Warnings found while validating the config.
     pub warnings: Vec<Diagnostic>,
@@ -76,14 +76,11 @@ pub struct Compiled {
 pub fn compile(config_json: &str) -> Result<Compiled, Vec<Diagnostic>> {
     let loaded = catalog::load_text(config_json.to_owned(), false);
     let catalog = loaded.catalog.ok_or(loaded.errors)?;
-    let bytes = catalog::artifact::write(&catalog);
-    let hash = catalog::artifact::hash_hex(crate::base::bytes::fnv1a64(
-        bytes.get(14..).unwrap_or_default(),
-    ));
+    let written = catalog::artifact::write(&catalog);
     Ok(Compiled {
-        paths: catalog::artifact::context_paths(&catalog),
-        bytes,
-        hash,
+        bytes: written.bytes,
+        hash: written.hash,
+        paths: written.paths,
         warnings: loaded.warnings,
     })
 }

@@ -20,7 +20,7 @@ export interface CompiledCatalog {
   bytes: Uint8Array;
   /** Content hash of the artifact, 16 hex digits. */
   hash: string;
-  /** The context paths the catalog reads (`*`: any metric or feature id). */
+  /** The context paths the catalog reads, every metric and feature id written out. */
   paths: string[];
   /** Warnings found while validating the config. */
   warnings: Diagnostic[];

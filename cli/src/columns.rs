@@ -166,39 +166,6 @@ fn classify(model: &Model, parts: &[&str]) -> Option<(Vec<String>, ColType)> {
     Some((own(parts), ty))
 }
 
-/// Every concrete column name the catalog allows, for "did you mean".
-fn known_names(model: &Model) -> Vec<String> {
-    let mut out: Vec<String> = [
-        "now",
-        "locale",
-        "account.id",
-        "account.plan",
-        "account.lifecycle",
-        "account.createdAt",
-        "account.renewalAt",
-        "account.healthScore",
-        "account.openEscalations",
-        "account.addons",
-        "user.id",
-        "user.role",
-        "page.route",
-        "page.feature",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    for m in &model.metrics {
-        for f in ["used", "periodStart", "periodEnd", "history"] {
-            out.push(format!("usage.{}.{f}", m.id));
-        }
-    }
-    for f in &model.features {
-        out.push(format!("features.{}.uses30d", f.id));
-        out.push(format!("account.trials.{}", f.id));
-    }
-    out
-}
-
 impl Layout {
     /// Maps a header row to context paths. Columns that are not context paths, or that repeat
     /// one, are listed in `problems` and ignored.
@@ -211,7 +178,7 @@ impl Layout {
             let name = header.as_ref().trim();
             let parts: Vec<&str> = name.split('.').collect();
             let Some((path, ty)) = classify(model, &parts) else {
-                let names = known.get_or_insert_with(|| known_names(model));
+                let names = known.get_or_insert_with(|| model.context_paths());
                 let (message, help) = if name.is_empty() {
                     (
                         format!("column {} has no name; it is ignored", position + 1),

@@ -67,40 +67,12 @@ pub fn hash_hex(h: u64) -> String {
     s
 }
 
-/// The context paths a catalog reads, `*` standing for any metric or feature id: what a host
-/// must pass for the answers to be complete, and all the runtime looks at. The engine always
-/// reads `now`, `locale`, the account's plan, add-ons, trials and lifecycle fields, usage and
-/// feature use of the catalog's metrics and features, `page` and the user's role; traits and
-/// signals only where a rule or message reads them.
+/// The context paths a catalog reads, every metric and feature id written out: what a host
+/// must pass for the answers to be complete, and all the runtime looks at. These are the
+/// model's paths ([`Model::context_paths`]), then the traits and signals a rule or message
+/// reads by name.
 pub fn context_paths(catalog: &Catalog) -> Vec<String> {
-    let mut out: Vec<String> = [
-        "now",
-        "locale",
-        "account.id",
-        "account.plan",
-        "account.addons",
-        "account.trials",
-        "account.createdAt",
-        "account.renewalAt",
-        "account.healthScore",
-        "account.lifecycle",
-        "account.openEscalations",
-        "user.id",
-        "user.role",
-        "page.route",
-        "page.feature",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    for m in &catalog.model.metrics {
-        for f in ["used", "periodStart", "periodEnd", "history"] {
-            out.push(format!("usage.{}.{f}", m.id));
-        }
-    }
-    for f in &catalog.model.features {
-        out.push(format!("features.{}.uses30d", f.id));
-    }
+    let mut out = catalog.model.context_paths();
     let mut dynamic: Vec<String> = catalog
         .slots
         .slots()
@@ -125,21 +97,38 @@ pub fn context_paths(catalog: &Catalog) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/// The artifact of a loaded catalog: deterministic bytes.
-pub fn write(catalog: &Catalog) -> Vec<u8> {
+/// An artifact as [`write`] made it, with what it says about itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Written {
+    /// The artifact: deterministic bytes.
+    pub bytes: Vec<u8>,
+    /// Its content hash, as 16 lowercase hex digits.
+    pub hash: String,
+    /// The context paths the catalog reads (see [`context_paths`]).
+    pub paths: Vec<String>,
+}
+
+/// The artifact of a loaded catalog.
+pub fn write(catalog: &Catalog) -> Written {
+    let paths = context_paths(catalog);
     let mut w = Writer::default();
-    w.list(&context_paths(catalog), |w, p| w.str(p));
+    w.list(&paths, |w, p| w.str(p));
     write_model(&mut w, &catalog.model);
     write_messages(&mut w, &catalog.messages);
     w.list(catalog.slots.slots(), write_slot);
     write_policy(&mut w, &catalog.policy);
     let body = w.bytes;
-    let mut out = Vec::with_capacity(HEADER + body.len());
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&fnv1a64(&body).to_le_bytes());
-    out.extend_from_slice(&body);
-    out
+    let hash = fnv1a64(&body);
+    let mut bytes = Vec::with_capacity(HEADER + body.len());
+    bytes.extend_from_slice(&MAGIC);
+    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(&hash.to_le_bytes());
+    bytes.extend_from_slice(&body);
+    Written {
+        bytes,
+        hash: hash_hex(hash),
+        paths,
+    }
 }
 
 fn write_price(w: &mut Writer, p: &Price) {

@@ -132,6 +132,25 @@ pub struct Model {
     pub(crate) templates: std::cell::RefCell<super::template::Memo>,
 }
 
+/// The context fields the engine reads whatever the catalog holds (see
+/// [`Model::context_paths`]).
+pub const CONTEXT_FIELDS: &[&str] = &[
+    "now",
+    "locale",
+    "account.id",
+    "account.plan",
+    "account.lifecycle",
+    "account.createdAt",
+    "account.renewalAt",
+    "account.healthScore",
+    "account.openEscalations",
+    "account.addons",
+    "user.id",
+    "user.role",
+    "page.route",
+    "page.feature",
+];
+
 /// The default of `forecast.horizonDays`.
 pub const DEFAULT_HORIZON_DAYS: f64 = 90.0;
 
@@ -186,6 +205,24 @@ impl Model {
     /// [`crate::base::diag::SuggestMeter`]): callers ask before building a list of candidates.
     pub fn may_suggest(&self) -> bool {
         crate::base::diag::may_suggest()
+    }
+
+    /// The context paths the engine reads for this model, every metric and feature id written
+    /// out: the fixed fields, then `usage.<metric>.*` per metric, then per feature its
+    /// `features.<feature>.uses30d` and `account.trials.<feature>`. (Traits and signals are read
+    /// by name only where a rule or message names them.)
+    pub fn context_paths(&self) -> Vec<String> {
+        let mut out: Vec<String> = CONTEXT_FIELDS.iter().map(|s| (*s).to_owned()).collect();
+        for m in &self.metrics {
+            for f in ["used", "periodStart", "periodEnd", "history"] {
+                out.push(format!("usage.{}.{f}", m.id));
+            }
+        }
+        for f in &self.features {
+            out.push(format!("features.{}.uses30d", f.id));
+            out.push(format!("account.trials.{}", f.id));
+        }
+        out
     }
 
     /// Index of the id in its namespace.
