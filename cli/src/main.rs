@@ -432,10 +432,7 @@ fn compile(a: &CompileArgs) -> u8 {
         }
         Ok(c) => {
             for w in &c.warnings {
-                println!(
-                    "{}",
-                    output::diagnostic_line(&file, w).replacen("error[", "warning[", 1)
-                );
+                println!("{}", output::warning_line(&file, w));
             }
             if let Err(e) = std::fs::write(&a.out, &c.bytes) {
                 return fail(
@@ -479,10 +476,7 @@ fn lint(a: &LintArgs) -> u8 {
             println!("{}", output::diagnostic_line(&file, e));
         }
         for w in &report.warnings {
-            println!(
-                "{}",
-                output::diagnostic_line(&file, w).replacen("error[", "warning[", 1)
-            );
+            println!("{}", output::warning_line(&file, w));
         }
         if !report.valid && code == 0 {
             code = 1;

@@ -46,11 +46,16 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 
 /// `file: error[code] at path: message (help)`, with control characters escaped.
 pub fn diagnostic_line(file: &str, d: &Diagnostic) -> String {
-    printable(&diagnostic_text(file, d)).into_owned()
+    printable(&diagnostic_text(file, "error", d)).into_owned()
 }
 
-fn diagnostic_text(file: &str, d: &Diagnostic) -> String {
-    let mut s = format!("{file}: error[{}]", d.code);
+/// [`diagnostic_line`] for a warning: `file: warning[code] …`.
+pub fn warning_line(file: &str, d: &Diagnostic) -> String {
+    printable(&diagnostic_text(file, "warning", d)).into_owned()
+}
+
+fn diagnostic_text(file: &str, severity: &str, d: &Diagnostic) -> String {
+    let mut s = format!("{file}: {severity}[{}]", d.code);
     if !d.path.is_empty() {
         s.push_str(&format!(" at `{}`", path_text(&d.path)));
     }
