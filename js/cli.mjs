@@ -87,7 +87,7 @@ async function main(argv) {
     return EXIT_UNREADABLE;
   }
   if (args.command === "compile") return compile(args, engine);
-  return lint(args, engine);
+  return lint(args, engine).code;
 }
 
 function parseArgs(argv) {
@@ -166,7 +166,7 @@ function readVersion() {
  * stderr, so that stdout stays the lint report.
  */
 async function compile(args, engine) {
-  const code = lint(args, engine);
+  const { code, results } = lint(args, engine);
   if (code !== EXIT_CLEAN) {
     process.stderr.write("upgrade-prompts: nothing written\n");
     return code;
@@ -174,7 +174,7 @@ async function compile(args, engine) {
   let compiled;
   try {
     const authoring = await import("upgrade-prompts/audience");
-    compiled = authoring.compile(readDocument(args.files[0], MAX_CONFIG_BYTES, "config").text);
+    compiled = authoring.compile(results[0].doc.text);
   } catch (e) {
     process.stderr.write(`upgrade-prompts: error[compile_failed]: ${escapeText(e && e.message)}\n`);
     return EXIT_ERRORS;
@@ -189,6 +189,7 @@ async function compile(args, engine) {
   return EXIT_CLEAN;
 }
 
+/** Lints and prints the report; returns the exit code and each file's result (its text in `doc`). */
 function lint(args, engine) {
   const results = [];
   let unreadable = false;
@@ -241,8 +242,8 @@ function lint(args, engine) {
   else if (args.format === "github") process.stdout.write(formatGithub(summary));
   else process.stdout.write(formatText(summary, makePaint(color)));
 
-  if (unreadable) return EXIT_UNREADABLE;
-  return errorCount > 0 ? EXIT_ERRORS : EXIT_CLEAN;
+  const code = unreadable ? EXIT_UNREADABLE : errorCount > 0 ? EXIT_ERRORS : EXIT_CLEAN;
+  return { code, results };
 }
 
 /** Reads a file as UTF-8 text, or says, with a code, why it cannot be linted. */
