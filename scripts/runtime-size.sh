@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 wasm=$(scripts/wasm-cargo.sh --features runtime --target-dir target/runtime)
 rm -rf build/runtime
 wasm-bindgen --target web --out-dir build/runtime --out-name upgrade_prompts "$wasm"
-node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory \
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
-  build/runtime/upgrade_prompts_bg.wasm -o build/runtime/upgrade_prompts_bg.wasm
+# shellcheck source=scripts/wasm-opt.sh
+source scripts/wasm-opt.sh
+# shellcheck disable=SC2086 # (the passes are words)
+optimize build/runtime/upgrade_prompts_bg.wasm $size_passes
 gz() { gzip -9 -c "$@" | wc -c; }
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 rt_wasm=$(gz build/runtime/upgrade_prompts_bg.wasm)

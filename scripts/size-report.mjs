@@ -89,7 +89,17 @@ function cargoMetadata(root) {
   return { crateName: lib.name.replace(/-/g, "_"), targetDir: meta.target_directory };
 }
 
-// The --enable-* flags that scripts/build.sh passes to wasm-opt, so both builds use one feature set.
+// scripts/wasm-opt.sh, where the passes and flags are set, and scripts/build.sh, which held them
+// in older checkouts (--root).
+function buildScripts(root) {
+  return ["wasm-opt.sh", "build.sh"]
+    .map((f) => join(root, "scripts", f))
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n");
+}
+
+// The --enable-* flags the shipped wasm is optimized with, so both builds use one feature set.
 function wasmOptFeatures(root) {
   const fallback = [
     "--enable-bulk-memory",
@@ -99,16 +109,15 @@ function wasmOptFeatures(root) {
     "--enable-reference-types",
     "--enable-multivalue",
   ];
-  const buildSh = join(root, "scripts", "build.sh");
-  if (!existsSync(buildSh)) return fallback;
-  const found = [...new Set(readFileSync(buildSh, "utf8").match(/--enable-[a-z0-9-]+/g) ?? [])];
+  const text = buildScripts(root);
+  if (text === "") return fallback;
+  const found = [...new Set(text.match(/--enable-[a-z0-9-]+/g) ?? [])];
   return found.length ? found : fallback;
 }
 
-// The optimization passes scripts/build.sh gives the shipped wasm (its `size_passes` line).
+// The optimization passes the shipped wasm is given (the `size_passes` line).
 function wasmOptPasses(root) {
-  const buildSh = join(root, "scripts", "build.sh");
-  const m = existsSync(buildSh) ? readFileSync(buildSh, "utf8").match(/^size_passes="([^"]*)"/m) : null;
+  const m = buildScripts(root).match(/^size_passes="([^"]*)"/m);
   return m ? m[1].split(/\s+/).filter(Boolean) : ["-Oz"];
 }
 
