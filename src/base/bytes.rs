@@ -271,6 +271,18 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
+    /// Whole numbers (written short) and the rest (written as floats), `-0` among them.
+    const NUMBERS: [f64; 8] = [
+        0.0,
+        1.0,
+        42.0,
+        9_007_199_254_740_991.0,
+        0.95,
+        -3.0,
+        -0.0,
+        1e300,
+    ];
+
     #[test]
     fn values_round_trip_and_short_input_is_an_error() {
         let mut w = Writer::default();
@@ -278,16 +290,7 @@ mod tests {
             w.uint(v);
         }
         w.f64(-0.5);
-        for v in [
-            0.0,
-            1.0,
-            42.0,
-            9_007_199_254_740_991.0,
-            0.95,
-            -3.0,
-            -0.0,
-            1e300,
-        ] {
+        for v in NUMBERS {
             w.num(v);
         }
         w.str("席を追加");
@@ -299,16 +302,7 @@ mod tests {
             assert_eq!(r.uint(), Ok(v));
         }
         assert_eq!(r.f64(), Ok(-0.5));
-        for v in [
-            0.0,
-            1.0,
-            42.0,
-            9_007_199_254_740_991.0,
-            0.95,
-            -3.0,
-            -0.0,
-            1e300,
-        ] {
+        for v in NUMBERS {
             let got = r.num().unwrap();
             assert_eq!(got.to_bits(), f64::to_bits(v), "{v}");
         }
