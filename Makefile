@@ -22,6 +22,8 @@ bench: pkg
 	@node bench/validation.mjs
 	@./cli/bench.sh
 	@./scripts/runtime-size.sh
+	@node bench/coldstart.mjs
+	@node bench/pageload.mjs
 
 # Every fuzz target for FUZZ_SECONDS each (default 300).
 fuzz: setup

@@ -20,7 +20,8 @@ const outFile = path.join(root, "build/bench-peers.json");
 
 const COUNTS = [10, 100, 1000];
 const MODES = ["fresh", "same"];
-// ours: the Node entry (speed build); ours-browser: the size build browsers load, run in Node.
+// ours: the Node entry (speed build); ours-browser: the runtime entry browsers load (size build),
+// run in Node. Both load the catalog compiled ahead.
 const ENGINES = ["ours", "ours-browser", "growthbook", "jl-interpreted", "jl-compiled"];
 const MARGINAL_RULES = 1000;
 const started = Date.now();
@@ -201,8 +202,9 @@ const pad = (s, n) => String(s).padStart(n);
 const padEnd = (s, n) => String(s).padEnd(n);
 
 console.log("\nmedian µs per full evaluation (every rule over the context, matched ids collected);");
-console.log("ours = engine.evaluate(ctx) through the Node entry (speed build); ours-br = the size build browsers");
-console.log("load, run in Node; each cell in a fresh process; fresh = 64 deep-copied contexts cycled");
+console.log("ours = engine.evaluate(ctx) through the Node entry (speed build); ours-br = the runtime entry browsers");
+console.log("load (size build), run in Node; both load the compiled catalog; each cell in a fresh process;");
+console.log("fresh = 64 deep-copied contexts cycled");
 const head = ["rules", "context", "ours", "ours-br", "GrowthBook", "JL interp", "JL compiled", "GB÷ours", "JLc÷ours", "GB÷br", "JLc÷br"];
 const widths = [6, 8, 9, 9, 12, 11, 12, 9, 10, 8, 8];
 console.log(head.map((h, i) => (i < 2 ? padEnd(h, widths[i]) : pad(h, widths[i]))).join(""));
@@ -235,8 +237,8 @@ if (uncached.length) {
 
 console.log("\nbuild, 1000 rules (median ms per build)");
 console.log(`  new PromptEngine(config object), Node entry     ${pad(ms(compile.ours.medianNs), 8)}`);
-console.log(`  new PromptEngine(config object), browser build ${pad(ms(compile.oursBrowser.medianNs), 8)}`);
 console.log(`  new PromptEngine(compiled bytes), Node entry    ${pad(ms(compile.oursCompiled.medianNs), 8)}   (${compile.oursCompiled.bytes} bytes; budget: under 1 ms ${compile.oursCompiled.medianNs < 1e6 ? "met" : "NOT met"})`);
+console.log(`  new PromptEngine(compiled bytes), runtime entry ${pad(ms(compile.oursBrowser.medianNs), 7)}   (budget: under 1 ms ${compile.oursBrowser.medianNs < 1e6 ? "met" : "NOT met"})`);
 console.log(`  json-logic-engine build of every rule          ${pad(ms(compile.jlBuild.medianNs), 8)}`);
 console.log(`  json-logic interpreted: new engine + 1st run   ${pad(ms(compile.jlFirstRun.medianNs), 8)}`);
 console.log(`  GrowthBook evalCondition                          none (conditions are read as given)`);
@@ -263,8 +265,8 @@ const sizeRow = (name, raw, gz) => console.log(`  ${padEnd(name, NAME_W)}${pad(r
 console.log(`  ${padEnd("", NAME_W)}${pad("bytes", 9)}${pad("gzip B", 9)}${pad("gzip KB", 9)}`);
 const o = sizes.ours;
 sizeRow("ours: pkg/upgrade_prompts_bg.wasm", o.wasmBytes, o.wasmGzip);
-sizeRow("ours: pkg/upgrade_prompts.js + pkg/snippets (glue)", o.glueBytes, o.glueGzip);
-sizeRow("ours: wasm + glue", o.wasmBytes + o.glueBytes, o.gzip);
+sizeRow("ours: pkg/upgrade_prompts.js (the runtime entry's module)", o.glueBytes, o.glueGzip);
+sizeRow("ours: wasm + module", o.wasmBytes + o.glueBytes, o.gzip);
 for (const p of sizes.peers) {
   const name = `${p.label}: ${p.pkg}${p.version ? `@${p.version}` : ""} {${p.entry ?? "-"}}`;
   if (p.error) console.log(`  ${padEnd(name, NAME_W)}  ${p.error}`);
@@ -277,12 +279,19 @@ const fresh = (count, engine) => timings[count].fresh[engine].medianNs;
 function speedBudgets(engine, marginalCell, compileCell) {
   const gbX = (count) => fresh(count, "growthbook") / fresh(count, engine);
   const jlX = (count) => fresh(count, "jl-compiled") / fresh(count, engine);
+  const jliX = (count) => fresh(count, "jl-interpreted") / fresh(count, engine);
+  const x = (v) => `${v.toFixed(2)}×`;
+  // The lean-runtime budgets: ≥ 1.5× / 10× / 10× GrowthBook, ≥ 2× interpreted JsonLogic at each
+  // size, ≥ 1.5× compiled JsonLogic at 1000 (compiled JsonLogic makes code with `new Function`,
+  // which CSP-strict pages forbid: at 10 and 100 rules it is reported, with no budget).
   return [
-    { name: "fresh, 10 rules: ≥ 2× faster than GrowthBook", value: `${gbX(10).toFixed(2)}×`, pass: gbX(10) >= 2 },
-    { name: "fresh, 100 rules: ≥ 10× faster than GrowthBook", value: `${gbX(100).toFixed(2)}×`, pass: gbX(100) >= 10 },
-    { name: "fresh, 100 rules: no slower than json-logic compiled", value: `${jlX(100).toFixed(2)}×`, pass: jlX(100) >= 1 },
-    { name: "fresh, 1000 rules: ≥ 15× faster than GrowthBook", value: `${gbX(1000).toFixed(2)}×`, pass: gbX(1000) >= 15 },
-    { name: "fresh, 1000 rules: ≥ 1.5× faster than json-logic compiled", value: `${jlX(1000).toFixed(2)}×`, pass: jlX(1000) >= 1.5 },
+    { name: "fresh, 10 rules: ≥ 1.5× faster than GrowthBook", value: x(gbX(10)), pass: gbX(10) >= 1.5 },
+    { name: "fresh, 100 rules: ≥ 10× faster than GrowthBook", value: x(gbX(100)), pass: gbX(100) >= 10 },
+    { name: "fresh, 1000 rules: ≥ 10× faster than GrowthBook", value: x(gbX(1000)), pass: gbX(1000) >= 10 },
+    ...COUNTS.map((c) => ({ name: `fresh, ${c} rules: ≥ 2× faster than json-logic interpreted`, value: x(jliX(c)), pass: jliX(c) >= 2 })),
+    { name: "fresh, 10 rules: json-logic compiled (no budget)", value: x(jlX(10)), pass: null },
+    { name: "fresh, 100 rules: json-logic compiled (no budget)", value: x(jlX(100)), pass: null },
+    { name: "fresh, 1000 rules: ≥ 1.5× faster than json-logic compiled", value: x(jlX(1000)), pass: jlX(1000) >= 1.5 },
     { name: "marginal non-matching rule < 50 ns", value: `${marginalCell.perRuleNs.toFixed(1)} ns`, pass: marginalCell.perRuleNs < 50 },
     {
       name: "new PromptEngine (1000 rules) ≤ ½ json-logic build",
@@ -296,19 +305,19 @@ const budgets = [
   session.available
     ? { name: "session checkFeature after the first question < 1 µs", value: `${us(session.checkFeatureNs)} µs`, pass: session.checkFeatureNs < 1000 }
     : { name: "session checkFeature after the first question < 1 µs", value: "no session API", pass: null },
-  { name: "wasm + JS glue ≤ 60 KB gzipped", value: `${kb(o.gzip)} KB`, pass: o.gzip <= 60 * 1024 },
+  { name: "runtime entry: wasm + module ≤ 45 KB gzipped", value: `${kb(o.gzip)} KB`, pass: o.gzip <= 45 * 1024 },
 ];
-// The speed budgets again for the size build browsers load (run in Node here).
+// The speed budgets again for the runtime entry browsers load (run in Node here).
 const browserBudgets = speedBudgets("ours-browser", marginalBrowser, compile.oursBrowser);
 const printBudgets = (list) => {
   for (const b of list) {
-    const verdict = b.pass === null ? "n/a " : b.pass ? "PASS" : "FAIL";
+    const verdict = b.pass === null ? "    " : b.pass ? "PASS" : "FAIL";
     console.log(`  ${verdict}  ${padEnd(b.name, 60)}${b.value}`);
   }
 };
 console.log("\nbudgets, Node entry (reported, not enforced; a speed value is the peer's time ÷ ours, so > 1 means ours is faster)");
 printBudgets(budgets);
-console.log("\nthe same speed budgets for the browser (size) build, run in Node");
+console.log("\nthe same speed budgets for the runtime entry browsers load (size build), run in Node");
 printBudgets(browserBudgets);
 
 mkdirSync(path.dirname(outFile), { recursive: true });

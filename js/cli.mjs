@@ -219,7 +219,8 @@ function lint(args, engine) {
       evaluation = { skipped: `the config ${why}, so the context was not evaluated` };
       results.push({ file: args.context, doc: ctxDoc, errors: [], warnings: [] });
     } else {
-      const e = new engine.PromptEngine(configResult.doc.text);
+      // (`strict`: the whole context is checked, unknown fields included.)
+      const e = new engine.PromptEngine(configResult.doc.text, { strict: true });
       let ev;
       try {
         ev = e.evaluate(ctxDoc.text);

@@ -21,9 +21,13 @@ export interface ProviderWithEngine {
   targetingKey?: TargetingKeyOwner;
 }
 
-/** A config the provider builds its engine from in `initialize` (after `init()`), and frees. */
+/**
+ * A catalog the provider builds its engine from in `initialize`, and frees: compiled bytes
+ * (what `upgrade-prompts compile` wrote; loaded by the runtime entry after its `init()`), or a
+ * config as an object or JSON text (loaded through `upgrade-prompts/authoring`).
+ */
 export interface ProviderWithConfig {
-  config: Config | string;
+  config: Config | string | Uint8Array | ArrayBuffer;
   /** Passed to `new PromptEngine(config, options)`. */
   options?: EngineOptions;
   engine?: undefined;
@@ -106,7 +110,7 @@ export declare class UpgradePromptsProvider implements Provider {
    * @throws {import("upgrade-prompts").ConfigError} when the config is invalid (the engine in
    * use stays).
    */
-  setConfig(config: Config | string, options?: EngineOptions): string[];
+  setConfig(config: Config | string | Uint8Array | ArrayBuffer, options?: EngineOptions): string[];
   /** As `setConfig`, with an engine owned by the caller (never freed by the provider). */
   setEngine(engine: PromptEngine): string[];
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext, logger?: Logger): ResolutionDetails<boolean>;

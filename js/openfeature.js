@@ -16,6 +16,22 @@
 //   once, then written in place) and never writes to the host's objects or a prototype.
 
 import init, { PromptEngine } from "upgrade-prompts";
+
+/** The authoring entry, once a config (not compiled bytes) needed it. */
+let authoring = null;
+const isBytes = (c) => c instanceof Uint8Array || c instanceof ArrayBuffer;
+
+/** The engine class for `catalog`, after initializing its entry: the runtime for compiled
+ * bytes, `upgrade-prompts/authoring` (loaded on first need) for a config. */
+async function engineFor(catalog) {
+  if (isBytes(catalog)) {
+    await init();
+    return PromptEngine;
+  }
+  authoring ??= await import("upgrade-prompts/authoring");
+  await authoring.default();
+  return authoring.PromptEngine;
+}
 import {
   ErrorCode,
   OpenFeatureEventEmitter,
@@ -254,9 +270,9 @@ export class UpgradePromptsProvider {
    */
   async initialize(context) {
     try {
-      await init();
       if (this._engine === null) {
-        this._engine = new PromptEngine(this._config, this._engineOptions);
+        const Engine = await engineFor(this._config);
+        this._engine = new Engine(this._config, this._engineOptions);
         this._ownsEngine = true;
       }
       this._initialized = true;
@@ -322,7 +338,9 @@ export class UpgradePromptsProvider {
       this._engineOptions = options;
       return [];
     }
-    const engine = new PromptEngine(config, options);
+    // (A config needs the authoring entry, which `initialize` loaded if its catalog was one.)
+    const Engine = isBytes(config) || authoring === null ? PromptEngine : authoring.PromptEngine;
+    const engine = new Engine(config, options);
     this._config = config;
     this._engineOptions = options;
     return this._swap(engine, true);

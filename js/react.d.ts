@@ -23,49 +23,96 @@ interface ProviderCommonProps {
   children?: React.ReactNode;
 }
 
+/**
+ * What the `catalog` prop takes: compiled bytes (what `upgrade-prompts compile catalog.json -o
+ * catalog.bin` writes, as a `Uint8Array`, an `ArrayBuffer` or any view of one) or a config
+ * (an object or JSON text, read by the `upgrade-prompts/authoring` entry).
+ */
+export type CatalogSource = Uint8Array | ArrayBuffer | ArrayBufferView | Config | string;
+
+/**
+ * A catalog the provider builds its own engine from, once per catalog value (`Object.is`:
+ * keep objects and promises stable; a new value builds a new engine), and frees on unmount.
+ * It initializes the package itself: the engine is built during render when the entry that
+ * reads the catalog is already initialized (always in Node, so server rendering shows the
+ * callouts; in browsers after `await init()`, e.g. before `hydrateRoot`), else `fallback` is
+ * rendered until it is ready (bytes wait for `init()` of `upgrade-prompts`, a config for
+ * `import("upgrade-prompts/authoring")` and its `init()`, a promise for itself; on the server
+ * a promise renders `fallback`). A catalog that cannot be loaded never throws: see
+ * `UpgradePrompts.error` and `onError`.
+ */
+export interface ProviderWithCatalogProps extends ProviderCommonProps {
+  catalog: CatalogSource | PromiseLike<CatalogSource>;
+  /** Read only when the engine is built. */
+  options?: EngineOptions;
+  /** Rendered instead of the children while the catalog loads; default nothing. */
+  fallback?: React.ReactNode;
+  /**
+   * Called once after commit when the catalog cannot be loaded, with the first diagnostic and
+   * all of them (the same as `UpgradePrompts.error` and the answers' `errors`); when given,
+   * the console is not warned. Not called during server rendering (no effects run there).
+   */
+  onError?: (error: Diagnostic, errors: readonly Diagnostic[]) => void;
+  engine?: undefined;
+  config?: undefined;
+}
+
 /** An engine owned by the caller: used as is, never freed by the provider. One that cannot
  * open a session (freed, or not an engine) never throws: see `UpgradePrompts.error`. */
 export interface ProviderWithEngineProps extends ProviderCommonProps {
   engine: PromptEngine;
   config?: undefined;
+  catalog?: undefined;
   options?: undefined;
 }
 
-/** A config the provider builds its own engine from, once per config object, and frees. */
+/** The earlier form of `catalog`: a config the provider builds an engine from during render
+ * with `new PromptEngine(config, options)` of `upgrade-prompts`, once per config object, and
+ * frees. An invalid config throws the engine's `ConfigError` during render; in browsers
+ * `await init()` first. Prefer `catalog`. */
 export interface ProviderWithConfigProps extends ProviderCommonProps {
   config: Config | string;
   /** Read only when the engine is built. */
   options?: EngineOptions;
   engine?: undefined;
+  catalog?: undefined;
 }
 
-export type UpgradePromptsProviderProps = ProviderWithEngineProps | ProviderWithConfigProps;
+export type UpgradePromptsProviderProps = ProviderWithCatalogProps | ProviderWithEngineProps | ProviderWithConfigProps;
 
 /**
- * Provides an engine session for `context` to the hooks below it. With `config`, builds an
- * engine once per config object (keep it stable) and frees it on unmount; an invalid config
- * throws the engine's `ConfigError` during render. One session is made per context value and
- * engine state version; a click, dismissal or conversion recorded through the binding makes
- * every provider on the engine evaluate again. A given `engine` that cannot open a session
- * never throws either: see `UpgradePrompts.error`.
+ * Provides an engine session for `context` to the hooks below it, from a `catalog` (built,
+ * initialized and freed here; `fallback` while it loads), a caller's `engine`, or a `config`.
+ * One session is made per context value and engine state version; a click, dismissal or
+ * conversion recorded through the binding makes every provider on the engine evaluate again.
+ * A catalog that cannot be loaded, or a given `engine` that cannot open a session, never
+ * throws: see `UpgradePrompts.error`.
  *
- * @throws {TypeError} when neither `engine` nor `config` is given
+ * @throws {TypeError} when no `engine`, `catalog` or `config` is given
  */
-export function UpgradePromptsProvider(props: UpgradePromptsProviderProps): React.ReactElement;
+export function UpgradePromptsProvider(props: UpgradePromptsProviderProps): React.ReactNode;
 
 /** What `useUpgradePrompts()` returns. The helpers never throw; they return the engine's answer. */
 export interface UpgradePrompts {
-  engine: PromptEngine;
+  /** The engine in use: the given one, or the one built from `catalog` or `config`; null when
+   * the catalog could not be loaded. */
+  engine: PromptEngine | null;
   /** The current session; replaced when the context or the engine state changes. Null when
-   * the given engine cannot open one (see `error`). */
+   * there is none (see `error`). */
   session: PromptSession | null;
   /**
-   * Null, or why the given `engine` cannot be used: `engine_freed` (freed with `free()`),
-   * `invalid_engine` (not a PromptEngine) or `engine_failed` (it threw). The hooks then answer
-   * as for an unreadable context, with this error in their `errors`: no callouts (a
-   * CalloutView renders nothing), features let through (`allowed: true`, reason
-   * `invalid_context`), usage unknown; `record` and its helpers return `{ recorded: false,
-   * error }`. The console is warned once per such engine.
+   * Null, or why there is no session. For a given `engine`: `engine_freed` (freed with
+   * `free()`), `invalid_engine` (not a PromptEngine) or `engine_failed` (it threw); the
+   * console is warned once per such engine. For a `catalog` that cannot be loaded: the
+   * engine's first diagnostic (`invalid_catalog` for bytes it cannot read; for a config, its
+   * own errors with their paths into the config), `catalog_failed` (a rejected promise,
+   * anything else thrown), `init_failed` (the package could not be initialized) or
+   * `authoring_unavailable` (a config needs `upgrade-prompts/authoring`, which could not be
+   * loaded); every diagnostic is in the answers' `errors`, and `onError` is called, else the
+   * console is warned once per catalog value. The hooks then answer as for an unreadable
+   * context: no callouts (a CalloutView renders nothing), features let through (`allowed:
+   * true`, reason `invalid_context`), usage unknown; `record` and its helpers return
+   * `{ recorded: false, error }`.
    */
   error: Diagnostic | null;
   context: Context | string;

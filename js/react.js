@@ -13,6 +13,12 @@
 //   never throws into render: the hooks answer as for an unreadable context, with the coded
 //   error in their `errors` (no callouts; features let through, as the engine does), and the
 //   console is warned once per such engine.
+// - A `catalog` is built into an engine during render when the entry that reads it is already
+//   initialized (always in Node, so server rendering shows the callouts), else after `init()`
+//   (compiled bytes: `upgrade-prompts`) or the lazily imported `upgrade-prompts/authoring`
+//   (configs), in an effect, with `fallback` rendered meanwhile. A catalog that cannot be
+//   loaded never throws into render either: the hooks answer as for an unusable engine, with
+//   the engine's own diagnostics (or `catalog_failed`, `init_failed`, `authoring_unavailable`).
 
 import {
   createContext,
@@ -24,7 +30,7 @@ import {
   useState,
   useSyncExternalStore,
 } from "react";
-import { PromptEngine } from "upgrade-prompts";
+import init, { PromptEngine } from "upgrade-prompts";
 
 const PromptsContext = createContext(null);
 
@@ -226,7 +232,8 @@ function hasMethods(value, names) {
 /** Whether a handle was freed: wasm-bindgen sets its pointer to 0 then. */
 function isFreed(handle) {
   try {
-    return handle.__wbg_ptr === 0;
+    // (An engine of this package drops its wasm core when freed.)
+    return handle.__core === null;
   } catch {
     return false;
   }
@@ -250,7 +257,7 @@ function textOf(error) {
 function openSession(engine, context) {
   const problem = (code, message, help) => {
     const error = Object.freeze({ code, message, path: Object.freeze([]), help });
-    return { session: null, error, answers: unavailableAnswers(error) };
+    return { session: null, error, answers: unavailableAnswers(Object.freeze([error])) };
   };
   if (!isEngineLike(engine)) {
     return problem("invalid_engine", "the `engine` prop is not a PromptEngine",
@@ -275,25 +282,36 @@ function openSession(engine, context) {
   return { session, error: null, answers: session };
 }
 
-/** Values of `engine` already warned about: objects, and up to 64 other values. */
-const warnedEngines = new WeakSet();
-const warnedValues = new Set();
+/** A test "not seen before" for values: objects in a WeakSet, up to 64 other values. */
+function onceRegistry() {
+  const objects = new WeakSet();
+  const values = new Set();
+  return (value) => {
+    const object = value !== null && (typeof value === "object" || typeof value === "function");
+    if (object ? objects.has(value) : values.has(value) || values.size >= 64) return false;
+    if (object) objects.add(value);
+    else values.add(value);
+    return true;
+  };
+}
+
+function warn(text) {
+  if (typeof console !== "undefined" && typeof console.warn === "function") console.warn(text);
+}
+
+/** Whether an `engine` prop was not warned about yet. */
+const firstEngineWarning = onceRegistry();
 
 function warnOnce(engine, error) {
-  const object = engine !== null && (typeof engine === "object" || typeof engine === "function");
-  if (object ? warnedEngines.has(engine) : warnedValues.has(engine) || warnedValues.size >= 64) return;
-  if (object) warnedEngines.add(engine);
-  else warnedValues.add(engine);
-  if (typeof console !== "undefined" && typeof console.warn === "function") {
-    console.warn(`upgrade-prompts/react: error[${error.code}]: ${error.message} (${error.help}); the hooks answer with this error and no callouts`);
-  }
+  if (!firstEngineWarning(engine)) return;
+  warn(`upgrade-prompts/react: error[${error.code}]: ${error.message} (${error.help}); the hooks answer with this error and no callouts`);
 }
 
 const NONE = Object.freeze([]);
 
-/** The answers when there is no session: those of an unreadable context, with `error`. */
-function unavailableAnswers(error) {
-  const errors = Object.freeze([error]);
+/** The answers when there is no session: those of an unreadable context, with `errors` (a
+ * frozen array of Diagnostics). */
+function unavailableAnswers(errors) {
   const evaluation = Object.freeze({ callouts: NONE, suppressed: NONE, errors, warnings: NONE });
   const features = new Map();
   const usages = new Map();
@@ -324,17 +342,311 @@ function unavailableAnswers(error) {
   };
 }
 
+// ---- catalogs ----
+
+/** The entry that reads raw configs, imported the first time a config needs it. */
+const AUTHORING = "upgrade-prompts/authoring";
+
+/** The promise of the authoring module with its `init()` resolved (one for every provider),
+ * or null before the first config needs it and after a failed attempt. */
+let authoringLoad = null;
+/** The authoring module once it is ready, so that later configs are built during render. */
+let authoring = null;
+
+function loadAuthoring() {
+  if (authoringLoad === null) {
+    const loading = import("upgrade-prompts/authoring").then(async (mod) => {
+      if (typeof mod.default === "function") await mod.default();
+      authoring = mod;
+      return mod;
+    });
+    // A failed import (no such entry, a chunk that did not load) is tried again next time.
+    loading.catch(() => {
+      if (authoringLoad === loading) authoringLoad = null;
+    });
+    authoringLoad = loading;
+  }
+  return authoringLoad;
+}
+
+function isThenable(value) {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof value.then === "function";
+  } catch {
+    return false;
+  }
+}
+
+/** Compiled bytes as a Uint8Array of this realm (an ArrayBuffer, a view of one, a Buffer), or
+ * the value itself: a config object or JSON text, or anything else, for the engine to judge. */
+function inputOf(value) {
+  if (value instanceof Uint8Array) return value;
+  try {
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    const tag = Object.prototype.toString.call(value);
+    if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") return new Uint8Array(value);
+  } catch {
+    // a hostile object: the engine reports it
+  }
+  return value;
+}
+
+function isBytes(input) {
+  return input instanceof Uint8Array;
+}
+
+/** Whether `thrown` carries the diagnostic `code` (on itself or in its `errors`). */
+function hasCode(thrown, code) {
+  try {
+    if (thrown.code === code) return true;
+    return Array.isArray(thrown.errors) && thrown.errors.some((d) => d !== null && typeof d === "object" && d.code === code);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `thrown` is the engine's ConfigError (an Error with `errors[]`). */
+function isConfigError(thrown) {
+  try {
+    return thrown !== null && typeof thrown === "object" && Array.isArray(thrown.errors) && thrown.errors.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function diagnostic(code, message, help) {
+  return Object.freeze({ code, message, path: Object.freeze([]), help });
+}
+
+/** A frozen copy of one of the engine's diagnostics (never throws). */
+function copyDiagnostic(d) {
+  if (d === null || typeof d !== "object") {
+    return diagnostic("catalog_failed", `the \`catalog\` prop cannot be loaded: ${textOf(d)}`);
+  }
+  try {
+    const path = Array.isArray(d.path) ? Object.freeze([...d.path]) : Object.freeze([]);
+    return Object.freeze({ ...d, code: String(d.code), message: String(d.message), path });
+  } catch {
+    return diagnostic("catalog_failed", "the `catalog` prop cannot be loaded: the engine gave an unreadable error");
+  }
+}
+
+/** `{ error, errors }`: the first diagnostic and all of them, frozen. */
+function failureOf(errors) {
+  const list = Object.freeze(errors);
+  return Object.freeze({ error: list[0], errors: list });
+}
+
+/** The failure for a catalog the engine refused: its own diagnostics (`invalid_catalog` for
+ * bytes it cannot read, the config's errors with their paths), else `catalog_failed`. */
+function refused(thrown) {
+  if (isConfigError(thrown)) return failureOf(thrown.errors.map(copyDiagnostic));
+  return failureOf([diagnostic("catalog_failed", `the \`catalog\` prop cannot be loaded: ${textOf(thrown)}`,
+    "pass compiled bytes (`upgrade-prompts compile catalog.json -o catalog.bin`) or a config object")]);
+}
+
+function construct(Engine, input, options) {
+  try {
+    return { engine: new Engine(input, options) };
+  } catch (thrown) {
+    return { thrown };
+  }
+}
+
+/**
+ * Builds an engine from `input` now if the entry that reads it is ready. Returns `{ engine }`,
+ * `{ failure }`, or `{ need, thrown }`: `need` is `"init"` when the runtime entry threw
+ * something other than a ConfigError (not initialized yet), `"authoring"` when it refused a
+ * config with `needs_authoring` (the lean browser runtime).
+ */
+function attempt(input, options) {
+  if (!isBytes(input) && authoring !== null) {
+    const made = construct(authoring.PromptEngine, input, options);
+    return made.engine !== undefined ? made : { failure: refused(made.thrown) };
+  }
+  const made = construct(PromptEngine, input, options);
+  if (made.engine !== undefined) return made;
+  const { thrown } = made;
+  if (!isBytes(input) && hasCode(thrown, "needs_authoring")) return { need: "authoring", thrown };
+  if (hasCode(thrown, "not_initialized") || !isConfigError(thrown)) return { need: "init", thrown };
+  return { failure: refused(thrown) };
+}
+
+/** Builds an engine from `input` once the entry it needs is ready; `{ engine }` or
+ * `{ failure }`, never a rejection. Configs go to `upgrade-prompts/authoring` (the runtime
+ * entry reads them itself where that entry is missing: Node, older packages). */
+async function complete(input, need, options) {
+  if (!isBytes(input)) {
+    let mod = null;
+    try {
+      mod = await loadAuthoring();
+    } catch (thrown) {
+      if (need === "authoring") {
+        return { failure: failureOf([diagnostic("authoring_unavailable",
+          `the \`catalog\` prop is a config, which needs \`${AUTHORING}\`, and it could not be loaded: ${textOf(thrown)}`,
+          "compile the catalog ahead (`upgrade-prompts compile catalog.json -o catalog.bin`) and pass the bytes")]) };
+      }
+    }
+    if (mod !== null) {
+      const made = construct(mod.PromptEngine, input, options);
+      return made.engine !== undefined ? made : { failure: refused(made.thrown) };
+    }
+  }
+  try {
+    await init();
+  } catch (thrown) {
+    return { failure: failureOf([diagnostic("init_failed", `upgrade-prompts could not be initialized: ${textOf(thrown)}`,
+      "check that the package's `.wasm` file is served (bundlers emit it as an asset), or call `init(input)` yourself before rendering")]) };
+  }
+  const again = attempt(input, options);
+  if (again.need === "authoring" && need !== "authoring") return complete(input, "authoring", options);
+  if (again.need !== undefined) return { failure: refused(again.thrown) };
+  return again;
+}
+
+/** A catalog's state for one provider: built in render when possible, else loaded in an effect. */
+function openCatalog(catalog, options) {
+  const slot = {
+    catalog, options, status: "none", engine: null, failure: null, input: undefined, need: null,
+    loading: false, leaving: false, disposed: false, reported: false,
+  };
+  if (catalog == null) return slot;
+  if (isThenable(catalog)) {
+    slot.status = "pending";
+    slot.need = "value";
+    return slot;
+  }
+  slot.input = inputOf(catalog);
+  settle(slot, attempt(slot.input, options));
+  return slot;
+}
+
+function settle(slot, result) {
+  if (result.engine !== undefined) {
+    slot.status = "ready";
+    slot.engine = result.engine;
+  } else if (result.failure !== undefined) {
+    slot.status = "failed";
+    slot.failure = result.failure;
+  } else {
+    slot.status = "pending";
+    slot.need = result.need;
+  }
+}
+
+/** Loads a pending slot's engine; never rejects. */
+async function load(slot) {
+  try {
+    let { input, need } = slot;
+    if (need === "value") {
+      let value;
+      try {
+        value = await slot.catalog;
+      } catch (thrown) {
+        return { failure: failureOf([diagnostic("catalog_failed", `the \`catalog\` promise was rejected: ${textOf(thrown)}`,
+          "resolve it with compiled bytes, an ArrayBuffer, or a config")]) };
+      }
+      input = inputOf(value);
+      need = "init"; // after an await anyway: configs go to the authoring entry
+    }
+    return await complete(input, need, slot.options);
+  } catch (thrown) {
+    return { failure: refused(thrown) };
+  }
+}
+
+/** Whether a `catalog` prop was not warned about yet. */
+const firstCatalogWarning = onceRegistry();
+
+function warnCatalogOnce(catalog, failure) {
+  if (!firstCatalogWarning(catalog)) return;
+  const { error, errors } = failure;
+  const at = error.path.length > 0 ? ` at ${JSON.stringify(error.path)}` : "";
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  const help = typeof error.help === "string" ? ` (${error.help})` : "";
+  warn(`upgrade-prompts/react: the \`catalog\` prop cannot be loaded: error[${error.code}]${at}: ${error.message}${more}${help}; the hooks answer with this error and no callouts`);
+}
+
+/**
+ * The engine for `catalog` (undefined: none wanted): a slot `{ status, engine, failure }`
+ * whose status is `"none"`, `"ready"`, `"pending"` (loading; rendered as `fallback`) or
+ * `"failed"`. One slot per catalog value (`Object.is`); its engine is freed after the
+ * provider stops using it, by the rules of `useOwned`, also when it arrives after that.
+ */
+function useCatalog(catalog, options, onError) {
+  const ref = useRef(null);
+  const [, rerender] = useState(0);
+  let slot = ref.current;
+  if (slot === null || slot.disposed || !Object.is(slot.catalog, catalog)) {
+    slot = openCatalog(catalog, options);
+    ref.current = slot;
+  }
+  useEffect(() => {
+    if (slot.disposed) {
+      rerender((n) => n + 1);
+      return undefined;
+    }
+    slot.leaving = false;
+    if (slot.status === "pending" && !slot.loading) {
+      slot.loading = true;
+      load(slot).then((result) => {
+        if (slot.disposed) {
+          if (result.engine !== undefined) freeQuietly(result.engine);
+          return;
+        }
+        settle(slot, result);
+        rerender((n) => n + 1);
+      });
+    }
+    return () => {
+      slot.leaving = true;
+      later(() => {
+        if (!slot.leaving || slot.disposed) return;
+        slot.disposed = true;
+        freeQuietly(slot.engine);
+      });
+    };
+  }, [slot]);
+  const { status } = slot;
+  useEffect(() => {
+    if (status !== "failed" || slot.reported || slot.disposed) return;
+    slot.reported = true;
+    if (typeof onError === "function") onError(slot.failure.error, slot.failure.errors);
+  }, [slot, status, onError]);
+  return slot;
+}
+
 // ---- provider ----
 
 /**
- * Provides an engine session for `context` to the hooks below it.
+ * Provides an engine session for `context` to the hooks below it. The engine comes from one of
+ * three props:
  *
- * Give it an existing `engine` (never freed here), or a `config` from which it builds one with
- * `new PromptEngine(config, options)`: built once per config object (keep the object stable,
- * e.g. a module constant or `useMemo`), freed when the provider unmounts or the config changes.
- * `options` is read only when the engine is built. In browsers, `await init()` from
- * `upgrade-prompts` before rendering (not needed in Node). An invalid config throws the
- * engine's `ConfigError` during render, for an error boundary to catch.
+ * - `catalog`: compiled bytes (a `Uint8Array`, `ArrayBuffer` or any view of one, as written by
+ *   `upgrade-prompts compile catalog.json -o catalog.bin`), a config (object or JSON text), or
+ *   a promise of either (e.g. `fetch(url).then((r) => r.arrayBuffer())`). The provider
+ *   initializes the package itself and builds the engine with `options`, once per catalog
+ *   value (`Object.is`: keep objects and promises stable, e.g. module constants, state or
+ *   `useMemo`; a new value builds a new engine), and frees it when the provider unmounts or
+ *   the catalog changes. When the entry that reads the catalog is already initialized the
+ *   engine is built during render: always in Node (server rendering shows the callouts), and
+ *   in browsers after `await init()` (do that before `hydrateRoot` to hydrate without a
+ *   mismatch). Otherwise `fallback` (default nothing) is rendered instead of the children
+ *   until it is ready: compiled bytes wait for `init()` of `upgrade-prompts`; a config makes
+ *   the provider `import("upgrade-prompts/authoring")` and wait for that entry's `init()`; a
+ *   promise always loads after it resolves (on the server: `fallback`). A catalog that cannot
+ *   be loaded never throws: `useUpgradePrompts().error` is the engine's first diagnostic
+ *   (`invalid_catalog` for bytes it cannot read; a config's own errors with their paths) or
+ *   `catalog_failed` (a rejected promise, anything else thrown), `init_failed` or
+ *   `authoring_unavailable`, every diagnostic is in the answers' `errors`, the children render
+ *   with the answers of an unreadable context, and `onError(error, errors)` is called once
+ *   after commit — or, without `onError`, the console is warned once per catalog value.
+ * - `engine`: an existing engine, used as is and never freed here.
+ * - `config`: the earlier form, built with `new PromptEngine(config, options)` of
+ *   `upgrade-prompts` during render (once per config object, freed like a catalog's engine);
+ *   an invalid config throws the engine's `ConfigError` during render, and in browsers
+ *   `await init()` is needed first. Prefer `catalog`.
  *
  * One `engine.session(context)` is made per context value (an equal context written inline is
  * the same value) and per engine state version: recording a click, dismissal or conversion
@@ -349,30 +661,51 @@ function unavailableAnswers(error) {
  * is warned once per such engine. Passing a working engine recovers.
  *
  * @param {object} props
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView | import("upgrade-prompts").Config | string | PromiseLike<unknown>} [props.catalog]
+ *   compiled bytes or a config, or a promise of one, to build an engine from
  * @param {import("upgrade-prompts").PromptEngine} [props.engine] an engine owned by the caller
- * @param {import("upgrade-prompts").Config | string} [props.config] a config to build an engine from
- * @param {import("upgrade-prompts").EngineOptions} [props.options] options for that engine
+ * @param {import("upgrade-prompts").Config | string} [props.config] a config to build an engine from during render
+ * @param {import("upgrade-prompts").EngineOptions} [props.options] options for a built engine, read when it is built
+ * @param {import("react").ReactNode} [props.fallback] rendered while a catalog loads, default nothing
+ * @param {(error: import("upgrade-prompts").Diagnostic, errors: import("upgrade-prompts").Diagnostic[]) => void} [props.onError]
+ *   called once after commit when a catalog cannot be loaded (instead of the console warning)
  * @param {import("upgrade-prompts").Context | string} props.context the context to evaluate
  * @param {string} [props.placement] the placement `useCallouts()` reads when given none
  * @param {import("react").ReactNode} [props.children]
- * @returns {import("react").ReactElement}
- * @throws {TypeError} when neither `engine` nor `config` is given
+ * @returns {import("react").ReactNode}
+ * @throws {TypeError} when no `engine`, `catalog` or `config` is given
  */
 export function UpgradePromptsProvider(props) {
-  const { engine: given, config, options, context, placement, children } = props;
-  if (given == null && config == null) {
-    throw new TypeError("UpgradePromptsProvider needs an `engine` or a `config`");
+  const { engine: given, config, catalog, options, fallback = null, onError, context, placement, children } = props;
+  const from = given != null ? "engine" : config != null ? "config" : catalog != null ? "catalog" : null;
+  if (from === null) {
+    throw new TypeError("UpgradePromptsProvider needs an `engine`, a `catalog` or a `config`");
   }
-  const owned = useOwned([given == null ? config : null], () =>
-    given == null ? new PromptEngine(config, options) : null,
+  const owned = useOwned([from === "config" ? config : null], () =>
+    from === "config" ? new PromptEngine(config, options) : null,
   );
-  const engine = given ?? owned;
-  const store = isEngineLike(engine) ? storeOf(engine) : NO_STORE;
+  const loaded = useCatalog(from === "catalog" ? catalog : undefined, options, onError);
+  if (from === "catalog") {
+    if (loaded.status === "pending") return fallback === undefined ? null : fallback;
+    if (loaded.status === "failed" && typeof onError !== "function") warnCatalogOnce(catalog, loaded.failure);
+  }
+  const engine = from === "engine" ? given : from === "config" ? owned : loaded.engine;
+  const failure = from === "catalog" ? loaded.failure : null;
+  return createElement(SessionProvider, { engine, failure, context, placement }, children);
+}
+
+/** The provider's session part, once there is an engine (or a catalog's failure). */
+function SessionProvider({ engine, failure, context, placement, children }) {
+  const store = failure === null && isEngineLike(engine) ? storeOf(engine) : NO_STORE;
   const version = useSyncExternalStore(store.subscribe, store.get, store.get);
   const contextKey = useContextKey(context);
-  const opened = useOwned([engine, contextKey, version], () => openSession(engine, context), (o) => freeQuietly(o.session));
+  const opened = useOwned(
+    [engine, failure, contextKey, version],
+    () => (failure !== null ? { session: null, error: failure.error, answers: unavailableAnswers(failure.errors) } : openSession(engine, context)),
+    (o) => freeQuietly(o.session),
+  );
   const { session, error, answers } = opened;
-  if (error !== null) warnOnce(engine, error);
+  if (error !== null && failure === null) warnOnce(engine, error);
   const now = useMemo(() => nowOf(context), [contextKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const actions = useMemo(() => makeActions(engine, store, now, error), [engine, store, now, error]);
   const value = useMemo(
@@ -393,8 +726,9 @@ function useRequired(name) {
 /**
  * The provider's engine, session and event helpers.
  *
- * `error` is null, or the Diagnostic saying why the given `engine` cannot be used (then
- * `session` is null; see `UpgradePromptsProvider`).
+ * `error` is null, or the Diagnostic saying why the given `engine` cannot be used or the
+ * `catalog` could not be loaded (then `session` is null, and `engine` too for a catalog; see
+ * `UpgradePromptsProvider`).
  *
  * `record(event)` records `{ type, callout, at? }` (the time defaults to the context's `now`
  * when it has one, else the engine's clock) and returns the engine's `{ recorded, error }`; it
@@ -402,7 +736,7 @@ function useRequired(name) {
  * click, dismissal or conversion every provider on the engine evaluates again; `refresh()` does
  * the same after events recorded on the engine directly.
  *
- * @returns {{ engine: import("upgrade-prompts").PromptEngine, session: import("upgrade-prompts").PromptSession | null,
+ * @returns {{ engine: import("upgrade-prompts").PromptEngine | null, session: import("upgrade-prompts").PromptSession | null,
  *   error: import("upgrade-prompts").Diagnostic | null,
  *   context: import("upgrade-prompts").Context | string, placement: string | undefined, version: number,
  *   record: Function, impression: Function, click: Function, dismiss: Function, convert: Function, refresh: Function }}

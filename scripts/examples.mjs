@@ -4,6 +4,10 @@
 // what they say; browser examples are served and opened in headless Chromium, which must show
 // the callouts with no console error (screenshots in build/screenshots/examples-*.png).
 //   node scripts/examples.mjs [name...]        (after `make pkg`)
+// Environment:
+//   EXAMPLES_PKG=DIR        pack DIR instead of pkg/ (e.g. a copy, while pkg/ is being rebuilt)
+// vite-react is also opened in its dev server (`vite`: dependency pre-bundling on, no
+// optimizeDeps config), checked the same way.
 import { execFileSync, spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer } from "node:http";
@@ -22,19 +26,30 @@ const EXAMPLES = {
     expect: ["reports allowed: false; cheapest unlock: team", "seats: at_limit; Seats limit reached"],
   },
   jest: { run: ["node_modules/.bin/jest", "--ci"], expectStderr: /Tests:\s+2 passed, 2 total/ },
+  // The browser examples compile their catalog first (`upgrade-prompts compile`, the package's
+  // bin) in their `build` script: pages load the runtime entry and the compiled bytes.
   webpack: {
-    build: ["node_modules/.bin/webpack", "--mode", "production"],
+    build: ["npm", "run", "--silent", "build"],
     serve: "dist",
     page: { callouts: ["Advanced reports is not in your plan"] },
   },
   "vite-react": {
-    build: ["node_modules/.bin/vite", "build"],
+    build: ["npm", "run", "--silent", "build"],
     serve: "dist",
     page: { callouts: ["Advanced reports is not in your plan"] },
+    // Then the dev server, which pre-bundles the package into
+    // node_modules/.vite/deps/, away from its .wasm (Vite 8 rewrites the glue's
+    // `new URL("…_bg.wasm", import.meta.url)` there; for Vite 5-7 js/wasm-url.js falls back to
+    // node_modules/upgrade-prompts/). --force: pre-bundle again, since the lockfile (Vite's
+    // cache key) does not change when another tarball is installed.
+    dev: {
+      start: (port) => ["node_modules/.bin/vite", "--port", String(port), "--strictPort", "--host", "127.0.0.1", "--force"],
+      page: { callouts: ["Advanced reports is not in your plan"] },
+    },
   },
   nextjs: {
     // Turbopack, the default bundler of `next build`.
-    build: ["node_modules/.bin/next", "build"],
+    build: ["npm", "run", "--silent", "build"],
     start: (port) => ["node_modules/.bin/next", "start", "-p", String(port)],
     page: {
       server: "reports allowed on the server: false",
@@ -43,7 +58,7 @@ const EXAMPLES = {
   },
   "nextjs-webpack": {
     dir: "nextjs",
-    build: ["node_modules/.bin/next", "build", "--webpack"],
+    build: ["npm", "run", "--silent", "build:webpack"],
     start: (port) => ["node_modules/.bin/next", "start", "-p", String(port)],
     page: {
       server: "reports allowed on the server: false",
@@ -118,6 +133,9 @@ async function checkPage(browser, name, url, page) {
       page.callouts.length,
       { timeout: 15000 },
     );
+  } catch (e) {
+    // Say why the callouts never came (a page error, a failed request), not only that they did not.
+    throw new Error([`${url}: ${e.message.split("\n")[0]}`, ...problems].join("\n"));
   } finally {
     await tab.screenshot({ path: join(shots, `examples-${name}.png`) });
   }
@@ -134,8 +152,21 @@ async function checkPage(browser, name, url, page) {
   return `${shown.length} callouts shown`;
 }
 
+/** Starts a server command on a free port (in its own process group, killed at the end). */
+async function startServer(cmd, dir, children) {
+  const port = await freePort();
+  const argv = cmd(port);
+  const child = spawn(argv[0], argv.slice(1), { cwd: dir, stdio: "ignore", detached: true,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}/`;
+  await waitForHttp(url, 30000);
+  return url;
+}
+
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(EXAMPLES);
-const tgzName = sh(["npm", "pack", join(root, "pkg"), "--pack-destination", join(root, "build"), "--silent"], root)
+const pkgDir = process.env.EXAMPLES_PKG ? resolve(process.env.EXAMPLES_PKG) : join(root, "pkg");
+const tgzName = sh(["npm", "pack", pkgDir, "--pack-destination", join(root, "build"), "--silent"], root)
   .trim().split("\n").pop();
 const tgz = join(root, "build", tgzName);
 let browser;
@@ -181,15 +212,13 @@ for (const name of names) {
         server = await serveStatic(join(dir, spec.serve));
         url = `http://127.0.0.1:${server.address().port}/`;
       } else {
-        const port = await freePort();
-        const cmd = spec.start(port);
-        const child = spawn(cmd[0], cmd.slice(1), { cwd: dir, stdio: "ignore", detached: true,
-          env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-        children.push(child);
-        url = `http://127.0.0.1:${port}/`;
-        await waitForHttp(url, 30000);
+        url = await startServer(spec.start, dir, children);
       }
       result = await checkPage(browser, name, url, spec.page);
+      if (spec.dev) {
+        const devUrl = await startServer(spec.dev.start, dir, children);
+        result += `; dev server: ${await checkPage(browser, `${name}-dev`, devUrl, spec.dev.page)}`;
+      }
     }
     console.log(`ok   ${name}: ${result} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (e) {

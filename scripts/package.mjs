@@ -1,358 +1,144 @@
-// Lays out pkg/ after wasm-bindgen and wasm-opt: guards appended to the generated glue, the
-// Node entries (ESM and a real CommonJS build), declarations for each entry (the Node ones
-// without browser types), the audience entry (pkg/audience/), the React binding, LICENSE,
-// README and package.json.
+// Lays out pkg/ from the wasm-bindgen output of each build in build/glue/ (see scripts/build.sh):
+// each entry is one module bundled by esbuild from js/entries/<entry>.js, whose public classes
+// are js/engine.js over that build's glue (imported as `upgrade-prompts-core`); nothing in the
+// generated glue is edited. Then the declarations (ts/), the React and OpenFeature bindings,
+// the CLI, LICENSE, README and package.json.
 //   node scripts/package.mjs            (run by scripts/build.sh)
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync, transformSync } from "esbuild";
+import { buildSync } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
-const name = "upgrade_prompts";
-const read = (f) => readFileSync(join(pkg, f), "utf8");
-const write = (f, text) => writeFileSync(join(pkg, f), text);
+const glue = join(root, "build/glue");
 const version = /^version = "([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
+const ts = (f) => readFileSync(join(root, "ts", f), "utf8");
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(join(pkg, "authoring"), { recursive: true });
+mkdirSync(join(pkg, "audience"), { recursive: true });
 
-/** `text` with `from` replaced once; fails the build when the generated code changed shape. */
-function replaceOnce(text, from, to, what) {
-  const at = text.indexOf(from);
-  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`package.mjs: cannot find ${what} in the glue`);
-  return text.slice(0, at) + to + text.slice(at + from.length);
-}
-
-// ---- The glue: guards ----
-// Strings into wasm: the generated code copies ASCII one character at a time in JS, which
-// costs about 3.8 µs for a 1 KB context in Node against 0.13 µs for \`encodeInto\`. Long strings
-// (contexts, configs) take \`encodeInto\` into a buffer of one byte per character; only when
-// non-ASCII text stops it is the buffer grown for the rest (as the generated code does), so an
-// ASCII string never takes more wasm memory than its length.
-const passString = (g) => replaceOnce(
-  g,
-  `    let len = arg.length;
-    let ptr = malloc(len, 1) >>> 0;
-`,
-  `    if (arg.length >= 64) {
-        let size = arg.length;
-        let at = malloc(size, 1) >>> 0;
-        let { read, written } = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(at, at + size));
-        if (read < arg.length) {
-            const rest = arg.slice(read);
-            at = realloc(at, size, size = written + rest.length * 3, 1) >>> 0;
-            written += cachedTextEncoder.encodeInto(rest, getUint8ArrayMemory0().subarray(at + written, at + size)).written;
-            at = realloc(at, size, written, 1) >>> 0;
-        }
-        WASM_VECTOR_LEN = written;
-        return at;
-    }
-    let len = arg.length;
-    let ptr = malloc(len, 1) >>> 0;
-`,
-  "passStringToWasm0",
-);
-const GUARDS = `
-// Used before \`init()\` resolved (browsers and bundlers; the Node entries initialize at import).
-function notInitialized() {
-  return new Error("upgrade-prompts is not initialized: call \`await init()\` (the package's default export) before using the engine; in Node the package initializes itself when imported");
-}
-
-// Calls in flight; \`free()\` during one of them could release memory still in use, so it is
-// refused until they return (any handle's: a getter cannot tell which engine it runs under).
-let callsInFlight = 0;
-for (const C of [PromptEngine, PromptSession]) {
-  const proto = C.prototype;
-  for (const key of Object.getOwnPropertyNames(proto)) {
-    const d = Object.getOwnPropertyDescriptor(proto, key);
-    if (key === "constructor" || key === "free" || typeof d.value !== "function") continue;
-    const call = d.value;
-    Object.defineProperty(proto, key, { ...d, value: function (a, b) {
-      if (wasm === undefined) throw notInitialized();
-      callsInFlight += 1;
-      try { return call.call(this, a, b); } finally { callsInFlight -= 1; }
-    } });
-  }
-  const free = proto.free;
-  Object.defineProperty(proto, "free", { configurable: true, writable: true, value: function () {
-    if (callsInFlight > 0) throw new Error("cannot free an engine from inside one of its calls; free it after the call returns");
-    const listener = storageListeners.get(this);
-    if (listener !== undefined) {
-      storageListeners.delete(this);
-      window.removeEventListener("storage", listener);
-    }
-    return free.call(this);
-  } });
-  if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
-}
-
-// The \`persist\` option: another tab's write to the engine's key in \`localStorage\` reaches it
-// through the \`storage\` event, whose new value the engine merges (the state logic is the
-// engine's). The listener holds the engine weakly, so an engine dropped without \`free()\` can
-// still be collected (its listener then goes at the next event), and \`free()\` removes it.
-const storageListeners = new WeakMap();
-function listenStorage(engine) {
-  // Only an engine that persists touches \`window\` (not even \`typeof window\`, which server
-  // renderers may guard): it has a key only where it found \`window.localStorage\`.
-  const key = engine.__persistKey();
-  if (key === undefined) return;
-  const ref = new WeakRef(engine);
-  const listener = (e) => {
-    const target = ref.deref();
-    if (target === undefined) {
-      window.removeEventListener("storage", listener);
-      return;
-    }
-    let ours = false;
-    try {
-      ours = e.key === key && e.storageArea === window.localStorage;
-    } catch (_) {
-      // \`localStorage\` became unreadable: not a write this engine can take.
-    }
-    if (ours) target.__storageChanged(e.newValue);
-  };
-  window.addEventListener("storage", listener);
-  storageListeners.set(engine, listener);
-}
-
-// \`validateConfig\` never throws: before \`init()\` it reports why it cannot validate.
-const validateInWasm = validateConfig;
-validateConfig = function validateConfig(config) {
-  if (wasm === undefined) {
-    const e = notInitialized();
-    return { valid: false, errors: [{ code: "not_initialized", message: e.message, path: [] }], warnings: [] };
-  }
-  return validateInWasm(config);
-};
-
-/** Returns the config unchanged: lets TypeScript check a config literal where it is written. */
-export function defineConfig(config) {
-  return config;
-}
-`;
-
-/** Adds the guards to one copy of the glue (the browser one, and the Node entries' speed build);
- * \`finish\` makes any change that copy alone needs. */
-function layoutGlue(file, finish = (glue) => glue) {
-  let glue = read(file);
-  if (glue.includes("function notInitialized()")) {
-    throw new Error("package.mjs: pkg/ was already laid out; run scripts/build.sh (it regenerates the glue first)");
-  }
-  glue = replaceOnce(
-    glue,
-    "constructor(config, options) {",
-    "constructor(config, options) {\n        if (wasm === undefined) throw notInitialized();",
-    `the PromptEngine constructor in ${file}`,
-  );
-  glue = replaceOnce(
-    glue,
-    `        PromptEngineFinalization.register(this, this.__wbg_ptr, this);
-        return this;`,
-    `        PromptEngineFinalization.register(this, this.__wbg_ptr, this);
-        listenStorage(this);
-        return this;`,
-    `the end of the PromptEngine constructor in ${file}`,
-  );
-  write(file, finish(passString(glue) + GUARDS));
-}
-layoutGlue(`${name}.js`);
-// The Node entries hand the speed build's bytes to \`initSync\`; its glue must not name a .wasm
-// file of its own, which server bundlers (Next.js) try to resolve and the package does not ship.
-layoutGlue(`${name}_node.js`, (glue) =>
-  replaceOnce(
-    glue,
-    `module_or_path = new URL('${name}_node_bg.wasm', import.meta.url);`,
-    `throw new Error("upgrade-prompts: the Node entry initializes itself when imported; import 'upgrade-prompts', not this file");`,
-    "the default wasm URL of the Node glue",
-  ));
-
-
-// ---- Declarations ----
-// \`Symbol.dispose\` needs lib esnext.disposable; declaring it would fail every older lib.
-const dts = read(`${name}.d.ts`)
-  .split("\n")
-  .filter((l) => !l.includes("[Symbol.dispose]"))
-  .join("\n");
-const tail = dts.indexOf("export type InitInput");
-if (tail < 0) throw new Error("package.mjs: no InitInput in the declarations");
-const defineConfigDts = `
-/**
- * Returns the config unchanged. Lets TypeScript check a config literal where it is written
- * (\`version: 1\`, kinds and actions keep their literal types), without a cast.
- */
-export function defineConfig(config: Config): Config;
-`;
-const api = dts.slice(0, tail).replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "") + defineConfigDts;
-write(`${name}.d.ts`, dts.slice(0, tail) + defineConfigDts + "\n" + dts.slice(tail));
-const nodeInit = `
-/** In Node the package initializes itself when imported: \`init()\` resolves at once. */
-export default function init(): Promise<void>;
-/** In Node the package initializes itself when imported: a no-op, kept for code shared with browsers. */
-export function initSync(module?: unknown): void;
-`;
-write("node.d.ts", api + nodeInit);
-write("node.d.cts", api + nodeInit);
-write(
-  `${name}_bg.wasm.d.ts`,
-  `/**
- * The engine's WebAssembly binary, for bundlers that hand out its URL (\`?url\` in Vite, asset
- * modules in webpack): pass that URL to \`init({ module_or_path })\`.
- */
-declare const wasm: string;
-export default wasm;
-`,
-);
-write(
-  `${name}_bg.wasm.d.cts`,
-  `/** The engine's WebAssembly binary, for bundlers that hand out its URL: pass it to \`init\`. */
-declare const wasm: string;
-export = wasm;
-`,
-);
-
-// ---- Node entries ----
-// Both Node entries take the wasm from a JS module that holds it as base64, not from a file
-// found at run time: server bundlers (Next.js with Turbopack or webpack, esbuild for serverless
-// functions) rewrite or break `import.meta.url` and `__dirname` paths, but keep a JS module.
-
-/**
- * Writes `dir`/wasm-inline.cjs (the bytes of `wasmFile` as base64) and the Node entries
- * `dir`/node.js (ESM) and `dir`/node.cjs (the same glue bundled into one CommonJS file; a
- * process that both imports and requires the package gets two instances), which initialize the
- * glue `glue` from those bytes at import. `what` names the entry in the files' first lines.
- */
-function nodeEntries(dir, glue, wasmFile, what) {
-  writeFileSync(
-    join(dir, "wasm-inline.cjs"),
-    `// ${what}: the WebAssembly binary as base64, for the Node entries (browsers fetch the .wasm).
-module.exports = "${readFileSync(wasmFile).toString("base64")}";
-`,
-  );
-  const entry = `import bytes from "./wasm-inline.cjs";
-import { initSync } from "./${glue}";
-export * from "./${glue}";
-initSync({ module: Buffer.from(bytes, "base64") });
-export default async function init() {}
-`;
-  writeFileSync(
-    join(dir, "node.js"),
-    `// Node entry of ${what} (ESM): the wasm is compiled synchronously at import,
-// so \`await init()\` is optional and no file is looked up at run time.
-${entry}`,
-  );
+/** Bundles `js/entries/<entry>.js` over the glue `glueFile` into `out` (ESM or CJS). */
+function bundle(entry, glueFile, out, { format = "esm", platform = "browser", minify = false, banner }) {
+  // A browser entry fetches its .wasm itself (js/wasm-url.js): the file beside it, and its path
+  // in the package for the Vite 5-7 dev server fallback.
+  const wasmFile = glueFile.replace(/^.*\//, "").replace(/\.js$/, "_bg.wasm");
+  const dir = dirname(out) === "." ? "" : `${dirname(out)}/`;
   buildSync({
-    stdin: { contents: entry, resolveDir: dir, sourcefile: "node-cjs-entry.js" },
+    define: platform === "browser"
+      ? { __WASM_FILE__: JSON.stringify(wasmFile), __WASM_PACKAGE_PATH__: JSON.stringify(`upgrade-prompts/${dir}${wasmFile}`) }
+      : undefined,
+    entryPoints: [join(root, "js/entries", `${entry}.js`)],
     bundle: true,
+    alias: { "upgrade-prompts-core": join(glue, glueFile) },
     external: ["./wasm-inline.cjs"],
-    format: "cjs",
-    platform: "node",
-    target: "node18",
-    outfile: join(dir, "node.cjs"),
-    banner: { js: `// Node entry of ${what} (CommonJS), built from the ESM glue in this folder.` },
-    // The glue's default init resolves the wasm from import.meta.url; this entry never calls it.
+    format,
+    platform,
+    target: platform === "node" ? "node18" : "es2020",
+    minify,
+    outfile: join(pkg, out),
+    banner: banner ? { js: banner } : undefined,
+    // The Node entries never call the glue's default init, which resolves the .wasm from
+    // import.meta.url.
     logOverride: { "empty-import-meta": "silent" },
     logLevel: "error",
   });
 }
 
-// The package's Node entries load the speed build (opt-level 3, its own copy of the glue): on a
-// server the bytes cost nothing at page load, and it evaluates 1.6–1.9× faster than the size
-// build browsers fetch.
-nodeEntries(pkg, `${name}_node.js`, join(pkg, `${name}_node_bg.wasm`), "upgrade-prompts (the speed build)");
-for (const f of [`${name}_node_bg.wasm`, `${name}_node_bg.wasm.d.ts`, `${name}_node.d.ts`]) {
-  rmSync(join(pkg, f), { force: true });
+/** The Node entries of `dir` (ESM and CommonJS) over a build whose wasm is held as base64 in
+ * `dir`/wasm-inline.cjs. */
+function nodeEntries(dir, entry, glueFile, wasmFile, what) {
+  writeFileSync(
+    join(pkg, dir, "wasm-inline.cjs"),
+    `// ${what}: the WebAssembly binary as base64, for the Node entries (browsers fetch the .wasm).
+module.exports = "${readFileSync(join(glue, wasmFile)).toString("base64")}";
+`,
+  );
+  bundle(entry, glueFile, join(dir, "node.js"), { platform: "node", banner: `// Node entry of ${what} (ESM): the wasm is instantiated at import.` });
+  bundle(entry, glueFile, join(dir, "node.cjs"), { platform: "node", format: "cjs", banner: `// Node entry of ${what} (CommonJS): the wasm is instantiated at import.` });
 }
 
-// ---- The audience entry (pkg/audience/: simulate and generate, a second wasm build) ----
-// The same engine plus the audience layer, built with `--features audience` so the runtime
-// .wasm above does not grow. Browser ESM (`await init()`), Node ESM and CommonJS entries that
-// take the wasm from an inline base64 module, as the main entries do.
-const audience = "upgrade_prompts_audience";
-const aread = (f) => read(`audience/${f}`);
-const awrite = (f, text) => write(`audience/${f}`, text);
-let aglue = aread(`${audience}.js`);
-aglue = passString(aglue);
-const ctorCount = aglue.split("constructor(config, options) {").length - 1;
-if (ctorCount !== 2) throw new Error(`package.mjs: expected the PromptEngine and PromptSimulation constructors in the audience glue, found ${ctorCount}`);
-aglue = aglue.replaceAll(
-  "constructor(config, options) {",
-  "constructor(config, options) {\n        if (wasm === undefined) throw notInitialized();",
-);
-// An engine of this entry remembers its config, so that `simulate` can take it.
-const engineClass = aglue.indexOf("export class PromptEngine");
-const engineCtor = aglue.indexOf("if (wasm === undefined) throw notInitialized();", engineClass);
-if (engineClass < 0 || engineCtor < 0) throw new Error("package.mjs: cannot find the PromptEngine constructor in the audience glue");
-aglue = aglue.slice(0, engineCtor) + "rememberConfig(this, config);\n        " + aglue.slice(engineCtor);
-aglue += `
-// Used before \`init()\` resolved (browsers and bundlers; the Node entries initialize at import).
-function notInitialized() {
-  return new Error("upgrade-prompts/audience is not initialized: call \`await init()\` (the entry's default export) before using it; in Node the entry initializes itself when imported");
-}
-for (const C of [PromptEngine, PromptSession, PromptSimulation]) {
-  const proto = C.prototype;
-  for (const key of Object.getOwnPropertyNames(proto)) {
-    const d = Object.getOwnPropertyDescriptor(proto, key);
-    if (key === "constructor" || key === "free" || typeof d.value !== "function") continue;
-    const call = d.value;
-    Object.defineProperty(proto, key, { ...d, value: function (...args) {
-      if (wasm === undefined) throw notInitialized();
-      return call.apply(this, args);
-    } });
-  }
-  if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
-}
-// \`simulate\` takes an engine of this entry as well as a config: the engine's config (as JSON
-// text when it was built, so later changes to the object do not count) and recorded state.
-const engineConfigs = new WeakMap();
-function rememberConfig(engine, config) {
-  try {
-    engineConfigs.set(engine, typeof config === "string" ? config : JSON.stringify(config));
-  } catch {
-    // the constructor reports what is wrong with the config
-  }
-}
-const simulateConfig = simulate;
-const withState = (engine, options) => ({ ...(options ?? {}), state: engine.exportState() });
-simulate = function simulate(config, contexts, options) {
-  if (wasm === undefined) throw notInitialized();
-  if (config instanceof PromptEngine) return config.simulate(contexts, options);
-  return simulateConfig(config, contexts, options);
-};
-PromptEngine.prototype.simulate = function simulate(contexts, options) {
-  if (wasm === undefined) throw notInitialized();
-  return simulateConfig(engineConfigs.get(this), contexts, withState(this, options));
-};
-PromptEngine.prototype.simulation = function simulation(options) {
-  return new PromptSimulation(engineConfigs.get(this), withState(this, options));
-};
-const generateInWasm = generate;
-generate = function generate(config, count, seed, now) {
-  if (wasm === undefined) throw notInitialized();
-  return generateInWasm(config, count, seed, now);
-};
-const generateContextInWasm = generateContext;
-generateContext = function generateContext(config, index, seed, now) {
-  if (wasm === undefined) throw notInitialized();
-  return generateContextInWasm(config, index, seed, now);
-};
+// ---- The entries ----
+// Browsers: one minified module per entry, the .wasm beside it (the glue finds it there).
+bundle("browser", "runtime/upgrade_prompts.js", "upgrade_prompts.js", { minify: true });
+copyFileSync(join(glue, "runtime/upgrade_prompts_bg.wasm"), join(pkg, "upgrade_prompts_bg.wasm"));
+bundle("browser", "authoring/upgrade_prompts_authoring.js", "authoring/upgrade_prompts_authoring.js", { minify: true });
+copyFileSync(join(glue, "authoring/upgrade_prompts_authoring_bg.wasm"), join(pkg, "authoring/upgrade_prompts_authoring_bg.wasm"));
+bundle("audience-browser", "audience/upgrade_prompts_audience.js", "audience/upgrade_prompts_audience.js", { minify: true });
+copyFileSync(join(glue, "audience/upgrade_prompts_audience_bg.wasm"), join(pkg, "audience/upgrade_prompts_audience_bg.wasm"));
+// Node: the speed build for `upgrade-prompts` and `upgrade-prompts/authoring` alike.
+nodeEntries(".", "node", "node/upgrade_prompts_node.js", "node/upgrade_prompts_node_bg.wasm", "upgrade-prompts (the speed build)");
+nodeEntries("audience", "audience-node", "audience-node/upgrade_prompts_audience.js", "audience/upgrade_prompts_audience_bg.wasm", "upgrade-prompts/audience");
+
+// Resolvers without `exports` (TypeScript's node10) find `upgrade-prompts/authoring` here.
+writeFileSync(join(pkg, "authoring/package.json"), JSON.stringify({ main: "../node.cjs", types: "../node.d.cts" }, null, 2) + "\n");
+
+// ---- Declarations ----
+const TYPES = ts("types.d.ts") + ts("engine.d.ts");
+/** What the engine constructor takes: compiled bytes in the runtime, configs too elsewhere. */
+const RUNTIME_CATALOG = `
+/** A compiled catalog: the bytes \`upgrade-prompts compile\` wrote. (Configs need \`upgrade-prompts/authoring\`.) */
+export type Catalog = Uint8Array | ArrayBuffer;
 `;
-awrite(`${audience}.js`, aglue);
-const adts = aread(`${audience}.d.ts`)
+const CATALOG = `
+/** A compiled catalog (the bytes \`upgrade-prompts compile\` wrote), or a config as an object or JSON text. */
+export type Catalog = Uint8Array | ArrayBuffer | Config | string;
+`;
+const VALIDATE = CATALOG + `
+/** Validates a config. Never throws: problems are in the report. */
+export function validateConfig(config: unknown): ValidationReport;
+`;
+const BROWSER_INIT = `
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Fetches and instantiates the engine's wasm; call it once before using the engine (later
+ * calls return the same promise). By default the \`.wasm\` file beside this module is fetched;
+ * pass \`{ module_or_path }\` (a URL, a \`Response\`, bytes or a compiled module) to load it
+ * from elsewhere.
+ */
+export default function init(input?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<void>;
+
+/** Instantiates the engine's wasm from its bytes or a compiled module, synchronously. */
+export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): void;
+`;
+const NODE_INIT = `
+/** In Node the package initializes itself when imported: \`init()\` resolves at once. */
+export default function init(input?: unknown): Promise<void>;
+/** In Node the package initializes itself when imported: a no-op, kept for code shared with browsers. */
+export function initSync(module?: unknown): void;
+`;
+const write = (f, text) => writeFileSync(join(pkg, f), text);
+write("upgrade_prompts.d.ts", TYPES + RUNTIME_CATALOG + BROWSER_INIT);
+write("authoring/upgrade_prompts_authoring.d.ts", TYPES + VALIDATE + BROWSER_INIT);
+write("node.d.ts", TYPES + VALIDATE + NODE_INIT);
+write("node.d.cts", TYPES + VALIDATE + NODE_INIT);
+// The audience functions' declarations are wasm-bindgen's (from the doc comments of
+// src/wasm_audience.rs, with ts/audience.d.ts); its own init declarations are replaced.
+// (\`Symbol.dispose\` needs lib esnext.disposable; declaring it would fail every older lib.)
+const adts = readFileSync(join(glue, "audience/upgrade_prompts_audience.d.ts"), "utf8")
   .split("\n")
   .filter((l) => !l.includes("[Symbol.dispose]"))
   .join("\n");
 const atail = adts.indexOf("export type InitInput");
 if (atail < 0) throw new Error("package.mjs: no InitInput in the audience declarations");
-awrite(`${audience}.d.ts`, adts);
-const aapi = adts.slice(0, atail).replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
-const anodeInit = `
-/** In Node the entry initializes itself when imported: \`init()\` resolves at once. */
-export default function init(): Promise<void>;
-/** In Node the entry initializes itself when imported: a no-op, kept for code shared with browsers. */
-export function initSync(module?: unknown): void;
-`;
-awrite("node.d.ts", aapi + anodeInit);
-awrite("node.d.cts", aapi + anodeInit);
-nodeEntries(join(pkg, "audience"), `${audience}.js`, join(pkg, `audience/${audience}_bg.wasm`), "upgrade-prompts/audience");
+const AUDIENCE = TYPES + VALIDATE + adts.slice(0, atail).replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
+write("audience/upgrade_prompts_audience.d.ts", AUDIENCE + BROWSER_INIT);
+write("audience/node.d.ts", AUDIENCE + NODE_INIT);
+write("audience/node.d.cts", AUDIENCE + NODE_INIT);
+for (const [f, what] of [["upgrade_prompts_bg.wasm", "runtime"], ["authoring/upgrade_prompts_authoring_bg.wasm", "authoring"]]) {
+  write(`${f}.d.ts`, `/**
+ * The ${what} wasm, for bundlers that hand out its URL (\`?url\` in Vite, asset modules in
+ * webpack): pass that URL to \`init({ module_or_path })\`.
+ */
+declare const wasm: string;
+export default wasm;
+`);
+  write(`${f}.d.cts`, `/** The ${what} wasm, for bundlers that hand out its URL: pass it to \`init\`. */
+declare const wasm: string;
+export = wasm;
+`);
+}
 
 // ---- Bindings (ESM source in js/, a CommonJS build beside each) ----
 // React and OpenFeature are peers: the user's copy is used, never bundled.
@@ -367,7 +153,7 @@ for (const b of BINDINGS) {
   buildSync({
     entryPoints: [join(root, `js/${b.name}.js`)],
     bundle: true,
-    external: [...b.external, "upgrade-prompts"],
+    external: [...b.external, "upgrade-prompts", "upgrade-prompts/*"],
     format: "cjs",
     platform: "neutral",
     target: "es2020",
@@ -383,10 +169,15 @@ copyFileSync(join(root, "schema/config.schema.json"), join(pkg, "config.schema.j
 copyFileSync(join(root, "js/cli.mjs"), join(pkg, "cli.mjs"));
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 const repository = /^repository = "([^"]+)"/m.exec(cargo)?.[1];
-const nodeEntry = {
-  import: { types: "./node.d.ts", default: "./node.js" },
-  require: { types: "./node.d.cts", default: "./node.cjs" },
-};
+const nodeEntry = (dir) => ({
+  import: { types: `./${dir}node.d.ts`, default: `./${dir}node.js` },
+  require: { types: `./${dir}node.d.cts`, default: `./${dir}node.cjs` },
+});
+const browser = (types, file) => ({ types, default: file });
+const wasmExport = (f) => ({
+  import: { types: `./${f}.d.ts`, default: `./${f}` },
+  require: { types: `./${f}.d.cts`, default: `./${f}` },
+});
 const manifest = {
   name: "upgrade-prompts",
   version,
@@ -398,16 +189,22 @@ const manifest = {
   bin: { "upgrade-prompts": "./cli.mjs" },
   type: "module",
   main: "./node.cjs",
-  module: `./${name}.js`,
+  module: "./upgrade_prompts.js",
   types: "./node.d.cts",
   exports: {
     ".": {
-      // Node (also Next.js server code and Jest): the wasm is read from the package folder.
-      node: nodeEntry,
+      // Node (also Next.js server code and Jest): everything, the wasm held in a JS module.
+      node: nodeEntry(""),
       // \`require\` outside the node condition (Jest's jsdom environment) still runs in Node.
-      require: nodeEntry.require,
-      // Browsers and bundlers: \`await init()\` fetches the wasm (bundlers emit it as an asset).
-      default: { types: `./${name}.d.ts`, default: `./${name}.js` },
+      require: nodeEntry("").require,
+      // Browsers and bundlers: the runtime, for compiled catalogs (\`await init()\` first).
+      default: browser("./upgrade_prompts.d.ts", "./upgrade_prompts.js"),
+    },
+    // Configs in the page (the playground, editors): the authoring build.
+    "./authoring": {
+      node: nodeEntry(""),
+      require: nodeEntry("").require,
+      default: browser("./authoring/upgrade_prompts_authoring.d.ts", "./authoring/upgrade_prompts_authoring.js"),
     },
     ...Object.fromEntries(
       BINDINGS.map((b) => [
@@ -418,51 +215,32 @@ const manifest = {
         },
       ]),
     ),
-    // Offline tools (simulate, generate): a second, larger wasm the runtime entry never loads.
+    // Offline tools (simulate, generate, compile): a larger wasm the runtime never loads.
     "./audience": {
-      node: {
-        import: { types: "./audience/node.d.ts", default: "./audience/node.js" },
-        require: { types: "./audience/node.d.cts", default: "./audience/node.cjs" },
-      },
-      require: { types: "./audience/node.d.cts", default: "./audience/node.cjs" },
-      default: { types: `./audience/${audience}.d.ts`, default: `./audience/${audience}.js` },
+      node: nodeEntry("audience/"),
+      require: nodeEntry("audience/").require,
+      default: browser("./audience/upgrade_prompts_audience.d.ts", "./audience/upgrade_prompts_audience.js"),
     },
-    [`./${name}_bg.wasm`]: {
-      import: { types: `./${name}_bg.wasm.d.ts`, default: `./${name}_bg.wasm` },
-      require: { types: `./${name}_bg.wasm.d.cts`, default: `./${name}_bg.wasm` },
-    },
+    "./upgrade_prompts_bg.wasm": wasmExport("upgrade_prompts_bg.wasm"),
+    "./authoring/upgrade_prompts_authoring_bg.wasm": wasmExport("authoring/upgrade_prompts_authoring_bg.wasm"),
     "./config.schema.json": "./config.schema.json",
     "./package.json": "./package.json",
   },
   files: [
-    `${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`, `${name}_bg.wasm.d.cts`,
-    "node.js", "node.d.ts", "node.cjs", "node.d.cts", `${name}_node.js`, "wasm-inline.cjs", "snippets",
+    "upgrade_prompts.js", "upgrade_prompts.d.ts", "upgrade_prompts_bg.wasm", "upgrade_prompts_bg.wasm.d.ts", "upgrade_prompts_bg.wasm.d.cts",
+    "authoring/upgrade_prompts_authoring.js", "authoring/upgrade_prompts_authoring.d.ts", "authoring/upgrade_prompts_authoring_bg.wasm",
+    "authoring/upgrade_prompts_authoring_bg.wasm.d.ts", "authoring/upgrade_prompts_authoring_bg.wasm.d.cts", "authoring/package.json",
+    "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs",
     ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`]),
     "config.schema.json", "cli.mjs", "README.md", "LICENSE",
-    `audience/${audience}.js`, `audience/${audience}.d.ts`, `audience/${audience}_bg.wasm`,
-    "audience/node.js", "audience/node.d.ts", "audience/node.cjs", "audience/node.d.cts",
-    "audience/wasm-inline.cjs", "audience/snippets",
+    "audience/upgrade_prompts_audience.js", "audience/upgrade_prompts_audience.d.ts", "audience/upgrade_prompts_audience_bg.wasm",
+    "audience/node.js", "audience/node.d.ts", "audience/node.cjs", "audience/node.d.cts", "audience/wasm-inline.cjs",
   ],
   peerDependencies: Object.assign({}, ...BINDINGS.map((b) => b.peer)),
   peerDependenciesMeta: Object.fromEntries(
     BINDINGS.flatMap((b) => Object.keys(b.peer)).map((k) => [k, { optional: true }]),
   ),
-  sideEffects: [
-    "./node.js", "./node.cjs", `./${name}.js`, `./${name}_node.js`, "./snippets/*",
-    "./audience/node.js", "./audience/node.cjs", `./audience/${audience}.js`, "./audience/snippets/*",
-  ],
+  // Only the Node entries do something at import (they instantiate the wasm).
+  sideEffects: ["./node.js", "./node.cjs", "./audience/node.js", "./audience/node.cjs"],
 };
 write("package.json", JSON.stringify(manifest, null, 2) + "\n");
-
-// ---- What pages load, without comments and whitespace ----
-// A page loads the browser glue and its snippet modules (the bindings' own JavaScript) as
-// they are, so they ship minified like the peers' bundles are measured: whitespace and
-// syntax only, identifiers kept, so every exported and imported name stays as generated.
-// Measured: 6.2 → 4.4 KB gzipped for the glue, 2.7 → 1.6 KB for the snippets.
-function minified(file) {
-  write(file, transformSync(read(file), { minifyWhitespace: true, minifySyntax: true, format: "esm" }).code);
-}
-minified(`${name}.js`);
-for (const dir of existsSync(join(pkg, "snippets")) ? readdirSync(join(pkg, "snippets")) : []) {
-  for (const f of readdirSync(join(pkg, "snippets", dir))) if (f.endsWith(".js")) minified(join("snippets", dir, f));
-}

@@ -1,25 +1,19 @@
-// The files a page loads from the package's browser entry, with their gzip -9 sizes: the
-// .wasm, the JS glue, and the glue's snippet modules (the bindings' own JavaScript, which
-// wasm-bindgen writes to pkg/snippets/ and the glue imports). Used by the size test, the peer
-// benchmark and the size report, so all three count the same bytes.
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+// The files a page loads from a browser entry of the package, with their gzip -9 sizes: the
+// .wasm and the entry's module (the wasm-bindgen glue bundled with js/engine.js). Used by the
+// size test, the peer benchmark and the size report, so all three count the same bytes.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 
-/** `[{ file, bytes, gzip }]` for pkg/<name>_bg.wasm, pkg/<name>.js and pkg/snippets/**.js. */
-export function shippedFiles(root, name = "upgrade_prompts") {
-  const pkg = path.join(root, "pkg");
-  const files = [`${name}_bg.wasm`, `${name}.js`];
-  const walk = (dir) => {
-    for (const entry of readdirSync(path.join(pkg, dir)).sort()) {
-      const rel = path.join(dir, entry);
-      if (statSync(path.join(pkg, rel)).isDirectory()) walk(rel);
-      else if (entry.endsWith(".js")) files.push(rel);
-    }
-  };
-  if (existsSync(path.join(pkg, "snippets"))) walk("snippets");
-  return files.map((file) => {
+/**
+ * `[{ file, bytes, gzip }]` for what a page loads from a browser entry of pkg/: its module
+ * (`<name>.js`, one bundled file) and its `.wasm` (`<name>_bg.wasm`). `dir` is the entry's
+ * folder in pkg/ ("" for the runtime entry, "authoring" for `upgrade-prompts/authoring`).
+ */
+export function shippedFiles(root, name = "upgrade_prompts", dir = "") {
+  const pkg = path.join(root, "pkg", dir);
+  return [`${name}_bg.wasm`, `${name}.js`].map((file) => {
     const data = readFileSync(path.join(pkg, file));
-    return { file, bytes: data.length, gzip: gzipSync(data, { level: 9 }).length };
+    return { file: path.join(dir, file), bytes: data.length, gzip: gzipSync(data, { level: 9 }).length };
   });
 }

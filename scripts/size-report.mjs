@@ -23,7 +23,6 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { shippedFiles } from "./shipped.mjs";
 
 const scriptRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -139,8 +138,10 @@ function build(opts, meta) {
   let input = join(meta.targetDir, "wasm32-unknown-unknown", "release", `${name}.wasm`);
   const wasmCargo = join(root, "scripts", "wasm-cargo.sh");
   if (existsSync(wasmCargo)) {
-    log(`${wasmCargo} --target-dir ${meta.targetDir}`);
-    const r = spawnSync("bash", [wasmCargo, "--target-dir", meta.targetDir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", 2] });
+    // The runtime build: what pkg/upgrade_prompts_bg.wasm is (scripts/build.sh).
+    const args = ["--features", "runtime", "--target-dir", join(meta.targetDir, "runtime")];
+    log(`${wasmCargo} ${args.join(" ")}`);
+    const r = spawnSync("bash", [wasmCargo, ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", 2] });
     if (r.status !== 0) fail(`scripts/wasm-cargo.sh exited with status ${r.status}`);
     input = r.stdout.trim().split("\n").pop();
     if (!input.startsWith("/")) input = join(root, input);
@@ -967,10 +968,8 @@ function analyze(opts, meta) {
   const top = [...fns].sort((a, b) => b.size - a.size).slice(0, opts.top);
 
   const pkgDir = join(root, "pkg");
-  // The glue's snippet modules (the bindings' own JavaScript), shipped beside the glue.
-  const snippets = existsSync(join(pkgDir, `${name}.js`))
-    ? shippedFiles(root, name).filter((f) => f.file.startsWith("snippets"))
-    : [];
+  // (The entry's module bundles the glue with js/engine.js; it has no snippet files.)
+  const snippets = [];
   const files = {
     pkgWasm: fileInfo(join(pkgDir, `${name}_bg.wasm`)),
     pkgJs: fileInfo(join(pkgDir, `${name}.js`)),

@@ -14,8 +14,11 @@ step "clippy (native, all targets, warnings denied)"
 cargo clippy --all-targets --quiet -- -D warnings
 
 step "clippy (wasm32, warnings denied)"
-cargo clippy --target wasm32-unknown-unknown --lib --test wasm_node --test wasm_browser --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --features compiled --test wasm_node --test wasm_browser --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features audience,compiled --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features runtime --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features node --quiet -- -D warnings
 
 step "native unit, integration and doc tests"
 cargo test --quiet
@@ -26,12 +29,16 @@ cargo test -p upgrade-prompts-cli --quiet
 
 step "wasm tests in Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --test wasm_node
+  cargo test --target wasm32-unknown-unknown --features compiled --test wasm_node
 
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --test wasm_browser
+  cargo test --target wasm32-unknown-unknown --features compiled --test wasm_browser
+
+step "the JS boundary type-checked (tsc --checkJs over js/engine.js, json.js, wasm-url.js, audience.js, init.js)"
+node_modules/.bin/tsc --allowJs --checkJs --noEmit --strict false --target es2022 --lib es2022,dom \
+  --module esnext --moduleResolution bundler --skipLibCheck js/engine.js js/json.js js/wasm-url.js js/audience.js js/init.js
 
 step "package tests in Node (API, README example, native/wasm parity)"
 cargo build --quiet --release --example fixtures

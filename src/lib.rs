@@ -11,8 +11,6 @@ pub mod render;
 pub mod engine;
 pub mod audience;
 #[cfg(target_arch = "wasm32")]
-pub mod browser;
-#[cfg(target_arch = "wasm32")]
 pub mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "audience"))]
 pub mod wasm_audience;

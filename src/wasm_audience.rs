@@ -8,10 +8,11 @@ use wasm_bindgen::JsCast;
 
 use crate::audience::{Population, SimulateOptions, Simulation, SimulationReport};
 use crate::base::date;
+use crate::base::diag::path_text;
 use crate::base::diag::{join, Diagnostic, PathSeg};
 use crate::base::num::js;
+use crate::base::out::{to_json, ToJson};
 use crate::engine::Engine;
-use crate::wasm::{config_error, get, json_of, json_text, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = include_str!("../ts/audience.d.ts");
@@ -21,6 +22,75 @@ extern "C" {
     /// `{ now?, horizonDays?, placement?, top? }`: options of a simulation.
     #[wasm_bindgen(typescript_type = "SimulateOptions")]
     pub type SimulateOptionsJs;
+}
+
+#[wasm_bindgen(module = "/js/json.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = toJsonText)]
+    fn to_json_text(v: &JsValue, max: f64) -> JsValue;
+    #[wasm_bindgen(js_name = fromJson)]
+    fn from_json(s: &str) -> JsValue;
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// JSON text of a JS value, or a diagnostic saying why it has none (cycles, `undefined`, too
+/// large: the size is checked in JS, before anything is copied into wasm memory).
+fn json_of(v: &JsValue, what: &str, max: usize) -> Result<String, Diagnostic> {
+    json_text(v, what, max).map(|(text, _)| text)
+}
+
+/// [`json_of`], and whether no object in the text can repeat a key.
+fn json_text(v: &JsValue, what: &str, max: usize) -> Result<(String, bool), Diagnostic> {
+    let out = to_json_text(v, max as f64);
+    if let Some(s) = out.as_string() {
+        return Ok((s, !v.is_string()));
+    }
+    if let Some(s) = get(&out, "text").as_string() {
+        return Ok((s, false));
+    }
+    let why = get(&out, "error").as_string().unwrap_or_default();
+    if why == "too_large" {
+        return Err(Diagnostic::new(
+            "too_large",
+            format!("{what} is larger than {max} characters"),
+            Vec::new(),
+        ));
+    }
+    Err(Diagnostic::new(
+        "invalid_json",
+        format!("{what} cannot be read as JSON: {why}"),
+        Vec::new(),
+    ))
+}
+
+fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
+    from_json(&to_json(value))
+}
+
+/// A `ConfigError` listing `errors` (the message names the first).
+fn config_error(errors: &[Diagnostic]) -> JsValue {
+    let mut msg = String::from("invalid config: ");
+    if let Some(e) = errors.first() {
+        if !e.path.is_empty() {
+            msg.push_str(&path_text(&e.path));
+            msg.push_str(": ");
+        }
+        msg.push_str(&e.message);
+        if let Some(h) = &e.help {
+            msg.push_str("; ");
+            msg.push_str(h);
+        }
+    }
+    if errors.len() > 1 {
+        msg.push_str(&format!(" (and {} more)", errors.len() - 1));
+    }
+    let err = js_sys::Error::new(&msg);
+    err.set_name("ConfigError");
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("errors"), &to_js(errors));
+    err.into()
 }
 
 /// The longest top list a report may ask for.
@@ -374,7 +444,7 @@ pub fn generate_context(
     let engine = engine_of(&config)?;
     let index = whole(index, "`index`")?;
     let population = Population::new(&engine, seed_of(seed)?, generator_now(&now)?);
-    Ok(crate::wasm::from_json(&population.context(index)))
+    Ok(from_json(&population.context(index)))
 }
 
 /// A simulation fed in parts (for progress and cancellation): `add` accounts, or

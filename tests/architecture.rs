@@ -22,12 +22,11 @@ const LAYERS: &[&str] = &[
     "render",
     "engine",
     "audience",
-    "browser",
     "wasm",
     "wasm_audience",
 ];
 
-/// Crates only the boundary (`wasm`, `wasm_audience` above it and `browser` below it) may use.
+/// Crates only the boundary (`wasm`, `wasm_audience`) may use.
 const BOUNDARY_CRATES: &[&str] = &["wasm_bindgen", "js_sys", "web_sys"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -120,11 +119,11 @@ fn layers_only_point_down() {
                 ));
             }
         }
-        if !["wasm", "wasm_audience", "browser"].contains(&own) {
+        if !["wasm", "wasm_audience"].contains(&own) {
             for krate in BOUNDARY_CRATES {
                 if text.contains(&format!("{krate}::")) {
                     problems.push(format!(
-                        "{}: the core uses `{krate}`; only `wasm.rs`, `wasm_audience.rs` and `browser.rs` may",
+                        "{}: the core uses `{krate}`; only `wasm.rs` and `wasm_audience.rs` may",
                         file.display()
                     ));
                 }
@@ -154,4 +153,42 @@ fn the_scan_sees_an_upward_import() {
     let refs = crate_refs("use crate::render::Callout;\nuse crate::{base, decide};\n");
     let names: Vec<&str> = refs.iter().map(|(_, m)| m.as_str()).collect();
     assert_eq!(names, ["render", "base", "decide"]);
+}
+
+/// The JavaScript of the boundary lives in `js/` as files, never in Rust strings: no
+/// `inline_js` anywhere in the crate, and a wasm-bindgen `module` import names a file in `js/`
+/// that exists.
+#[test]
+fn no_javascript_in_rust_strings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut modules = 0;
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        assert!(
+            !text.contains(concat!("inline", "_js")),
+            "{}: JavaScript in a Rust string; put it in js/",
+            file.display()
+        );
+        for (at, _) in text.match_indices("module = \"/") {
+            let rest = &text[at + "module = \"".len()..];
+            let path = &rest[..rest.find('"').unwrap()];
+            assert!(
+                path.starts_with("/js/"),
+                "{}: {path} is not in js/",
+                file.display()
+            );
+            assert!(
+                root.join(&path[1..]).is_file(),
+                "{}: {path} does not exist",
+                file.display()
+            );
+            modules += 1;
+        }
+    }
+    assert!(
+        modules >= 1,
+        "the audience bindings import js/json.js: the scan is broken"
+    );
 }

@@ -160,9 +160,13 @@ fn bad_artifacts_are_refused_with_a_reason() {
     for cut in [14, 15, good.len() / 2, good.len() - 1] {
         assert!(refused(&good[..cut]).contains("hash"), "{cut}");
     }
+    // Newer and older formats (the format is 2).
     let mut newer = good.clone();
-    newer[4] = 2;
-    assert!(refused(&newer).contains("format 2 is not supported"));
+    newer[4] = 3;
+    assert!(refused(&newer).contains("format 3 is not supported"));
+    let mut older = good.clone();
+    older[4] = 1;
+    assert!(refused(&older).contains("format 1 is not supported"));
     for i in [20, good.len() / 3, good.len() - 3] {
         let mut flipped = good.clone();
         flipped[i] ^= 0x40;
@@ -171,7 +175,7 @@ fn bad_artifacts_are_refused_with_a_reason() {
     // A body that hashes right but is not a catalog: the reader says where it stopped.
     let mut forged = good[..14].to_vec();
     let body = [0xffu8; 40];
-    forged[6..14].copy_from_slice(&upgrade_prompts::base::bytes::fnv1a64(&body).to_le_bytes());
+    forged[6..14].copy_from_slice(&upgrade_prompts::base::bytes::content_hash(&body).to_le_bytes());
     forged.extend_from_slice(&body);
     assert!(refused(&forged).contains("cannot be read"));
 }

@@ -8,6 +8,7 @@
 )]
 
 mod common;
+mod packed;
 
 use upgrade_prompts::Engine;
 
@@ -51,73 +52,8 @@ fn scenario_fixtures() {
 /// rule entries beside the text), rebuilt as the JS bindings rebuild it, gives the full text.
 #[test]
 fn packed_evaluations_rebuild_the_full_text() {
-    use serde_json::{json, Map, Value};
     use upgrade_prompts::decide::recommend::Reason;
-    use upgrade_prompts::render::IN_TEXT;
-    // The callouts from their flat list (in the order of `Callout::write_flat`), which ends
-    // with a `null` put there to mark the end.
-    fn callouts(flat: &[Value]) -> Vec<Value> {
-        let mut it = flat.iter().cloned();
-        let mut next = || it.next().unwrap();
-        let mut out = Vec::new();
-        loop {
-            let id = next();
-            if id.is_null() {
-                break;
-            }
-            let mut c = Map::new();
-            c.insert("id".into(), id);
-            for k in ["rule", "kind", "placement", "severity"] {
-                c.insert(k.into(), next());
-            }
-            let ty = next();
-            c.insert(
-                "target".into(),
-                if ty.is_null() {
-                    Value::Null
-                } else {
-                    let mut t = Map::new();
-                    t.insert("type".into(), ty);
-                    for k in ["id", "label", "monthlyDelta"] {
-                        t.insert(k.into(), next());
-                    }
-                    let q = next();
-                    if !q.is_null() {
-                        t.insert("quantity".into(), q);
-                    }
-                    t.insert("contactSales".into(), next());
-                    Value::Object(t)
-                },
-            );
-            c.insert("title".into(), next());
-            c.insert("body".into(), next());
-            let mut cta = Map::new();
-            cta.insert("label".into(), next());
-            cta.insert("action".into(), next());
-            let url = next();
-            if !url.is_null() {
-                cta.insert("url".into(), url);
-            }
-            c.insert("cta".into(), Value::Object(cta));
-            c.insert("priority".into(), next());
-            let key = next();
-            c.insert(
-                "experiment".into(),
-                if key.is_null() {
-                    Value::Null
-                } else {
-                    json!({ "key": key, "variant": next(), "holdout": next() })
-                },
-            );
-            let n = next().as_u64().unwrap();
-            c.insert(
-                "reasons".into(),
-                Value::Array((0..n).map(|_| next()).collect()),
-            );
-            out.push(Value::Object(c));
-        }
-        out
-    }
+    let reasons: Vec<String> = Reason::ALL.iter().map(|r| r.as_str().to_owned()).collect();
     let (mut packed_entries, mut text_entries, mut shown) = (0, 0, 0);
     for (name, fx) in common::scenarios() {
         let (config, context) = common::inputs(&fx);
@@ -131,34 +67,17 @@ fn packed_evaluations_rebuild_the_full_text() {
             let ctx = common::check_context(&context, check).to_string();
             let e = engine.evaluate(&ctx, &common::eval_options(o), common::HOST_NOW);
             let (text, packed) = e.to_json_packed();
-            let mut v: Value = serde_json::from_str(&text).unwrap();
-            let mut flat = v["callouts"].as_array().unwrap().clone();
-            flat.push(Value::Null);
-            let list = callouts(&flat);
-            shown += list.len();
-            v["callouts"] = Value::Array(list);
-            if !packed.is_empty() {
-                let rules = &engine.catalog().policy.rules;
-                let mut in_text = v["suppressed"].as_array().unwrap().clone().into_iter();
-                let list: Vec<Value> = packed
-                    .chunks(2)
-                    .map(|p| {
-                        if p[0] == IN_TEXT {
-                            text_entries += 1;
-                            in_text.next().unwrap()
-                        } else {
-                            packed_entries += 1;
-                            let id = &rules[p[0] as usize].id;
-                            json!({ "rule": id, "callout": id, "reason": Reason::ALL[p[1] as usize].as_str() })
-                        }
-                    })
-                    .collect();
-                assert!(
-                    in_text.next().is_none(),
-                    "{name} check {i}: entries left in the text"
-                );
-                v["suppressed"] = Value::Array(list);
-            }
+            let rules: Vec<String> = engine
+                .catalog()
+                .policy
+                .rules
+                .iter()
+                .map(|r| r.id.clone())
+                .collect();
+            let (v, from_pairs, from_text) = packed::rebuild(&text, &packed, &rules, &reasons);
+            shown += v["callouts"].as_array().unwrap().len();
+            packed_entries += from_pairs;
+            text_entries += from_text;
             let full = upgrade_prompts::engine::to_json(&e);
             assert_eq!(serde_json::to_string(&v).unwrap(), full, "{name} check {i}");
         }

@@ -9,4 +9,5 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod packed;
 mod wasm_common;

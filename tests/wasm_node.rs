@@ -7,4 +7,5 @@
 )]
 #![cfg(target_arch = "wasm32")]
 
+mod packed;
 mod wasm_common;

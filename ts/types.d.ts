@@ -118,6 +118,12 @@ export interface EngineOptions {
    * says why in `warnings` (`persist_unavailable`, `persist_failed`, `state_ignored`).
    */
   persist?: { key: string };
+  /**
+   * Read and check the whole context (unknown fields, ids and types everywhere), as the
+   * playground and `lint --context` do. By default the engine reads only the paths the catalog
+   * reads (the compiled catalog lists them), so a large context costs what the catalog uses.
+   */
+  strict?: boolean;
 }
 
 export type CtaAction = "upgrade" | "add_addon" | "add_seats" | "start_trial" | "contact_sales" | "ask_admin" | "downgrade";

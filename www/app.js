@@ -79,7 +79,8 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
     let engine;
     const state = sharedContext ? sharedState : freshHistory ? undefined : exportState();
     try {
-      engine = new PromptEngine(parsed, state ? { state } : {});
+      // The playground checks the whole context (`strict`), as `lint --context` does.
+      engine = new PromptEngine(parsed, state ? { state, strict: true } : { strict: true });
     } catch (err) {
       showDiagnostics({ errors: err.errors ?? [{ code: err.name, message: err.message, path: [] }] }, text, parsed);
       setStale(app.config != null);
@@ -359,7 +360,7 @@ function historyBlock() {
 }
 
 function clearHistory() {
-  const engine = new PromptEngine(app.config, {});
+  const engine = new PromptEngine(app.config, { strict: true });
   app.engine.free?.();
   app.engine = engine;
   toast("History cleared.");

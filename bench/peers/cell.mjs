@@ -55,13 +55,19 @@ function summarize(samples, perRound) {
   return { medianNs: at(0.5), p10Ns: at(0.1), p90Ns: at(0.9), rounds: s.length, perRound };
 }
 
-// "node": the package's Node entry (the speed build). "browser": the size build that browsers
-// fetch (pkg/upgrade_prompts_bg.wasm with its glue), run here in Node for comparison.
+// "node": the package's Node entry (the speed build). "browser": the runtime entry browsers
+// load (pkg/upgrade_prompts.js and its .wasm, the size build), run here in Node for comparison.
 async function loadOurs(build = "node") {
   if (build === "node") return import(path.join(root, "pkg/node.js"));
   const glue = await import(path.join(root, "pkg/upgrade_prompts.js"));
   glue.initSync({ module: readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm")) });
   return glue;
+}
+
+/** The artifact `compile` writes for a config (the audience entry's function). */
+async function compiled(config) {
+  const { compile } = await import(path.join(root, "pkg/audience/node.js"));
+  return compile(config).bytes;
 }
 
 // Builds the "full evaluation" function of one engine: every rule's condition over the
@@ -70,8 +76,9 @@ async function evaluator(engine, w) {
   const { rules } = w;
   const ids = rules.map((r) => r.id);
   if (engine === "ours" || engine === "ours-browser") {
+    // Both load the catalog compiled ahead, as pages do (the runtime reads no config).
     const { PromptEngine } = await loadOurs(engine === "ours" ? "node" : "browser");
-    const e = new PromptEngine(w.config);
+    const e = new PromptEngine(await compiled(w.config));
     return (ctx) => e.evaluate(ctx).callouts;
   }
   if (engine === "growthbook") {
@@ -122,15 +129,15 @@ async function evalCell({ engine, count, mode }) {
 async function compileCell({ what, count }) {
   const w = workload(count);
   const opts = { rounds: 15, roundMs: 0, warmupMs: 300 };
-  if (what === "ours" || what === "ours-browser") {
-    const { PromptEngine } = await loadOurs(what === "ours" ? "node" : "browser");
+  if (what === "ours") {
+    // A raw config, compiled at construction (the Node entry; the authoring entry in pages).
+    const { PromptEngine } = await loadOurs("node");
     return measure(() => new PromptEngine(w.config).free(), opts);
   }
-  if (what === "ours-compiled") {
-    // The catalog compiled ahead (`compile`), loaded by the Node entry: no config is read.
-    const { compile } = await import(path.join(root, "pkg/audience/node.js"));
-    const { bytes } = compile(w.config);
-    const { PromptEngine } = await loadOurs("node");
+  if (what === "ours-compiled" || what === "ours-browser") {
+    // The catalog compiled ahead (`compile`): no config is read (Node entry; runtime entry).
+    const bytes = await compiled(w.config);
+    const { PromptEngine } = await loadOurs(what === "ours-compiled" ? "node" : "browser");
     return { ...measure(() => new PromptEngine(bytes).free(), opts), bytes: bytes.length };
   }
   const { LogicEngine } = await import("json-logic-engine");
@@ -156,8 +163,8 @@ async function compileCell({ what, count }) {
 async function marginalCell({ count, build }) {
   const { PromptEngine } = await loadOurs(build);
   const m = marginalConfigs(count);
-  const withRules = new PromptEngine(m.withRules);
-  const base = new PromptEngine(m.base);
+  const withRules = new PromptEngine(await compiled(m.withRules));
+  const base = new PromptEngine(await compiled(m.base));
   const ctxs = copies(m.ctx, FRESH_COPIES);
   const stray = withRules.evaluate(m.ctx).callouts.filter((c) => m.withRules.rules.some((r) => r.id === c.id));
   if (stray.length) throw new Error(`non-matching rules matched: ${stray.map((c) => c.id).join(", ")}`);

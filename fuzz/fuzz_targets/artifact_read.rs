@@ -22,8 +22,8 @@ fuzz_target!(|data: &[u8]| {
     // The same bytes as a body behind a valid header.
     let mut framed = Vec::with_capacity(data.len() + 14);
     framed.extend_from_slice(b"\0upc");
-    framed.extend_from_slice(&1u16.to_le_bytes());
-    framed.extend_from_slice(&upgrade_prompts::base::bytes::fnv1a64(data).to_le_bytes());
+    framed.extend_from_slice(&upgrade_prompts::catalog::artifact::FORMAT_VERSION.to_le_bytes());
+    framed.extend_from_slice(&upgrade_prompts::base::bytes::content_hash(data).to_le_bytes());
     framed.extend_from_slice(data);
     try_load(&framed);
 });

@@ -81,6 +81,39 @@ impl Writer {
     }
 }
 
+/// Items written once each and referred to by index: the writer gives each distinct encoding
+/// the next index, in order of first use, so the table is deterministic.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    /// How many distinct items.
+    pub count: usize,
+    /// Their encodings, one after the other.
+    pub bytes: Vec<u8>,
+    index: std::collections::HashMap<Vec<u8>, usize>,
+}
+
+impl Table {
+    /// The index of the item `encode` writes, adding it when new.
+    pub fn add(&mut self, encode: impl FnOnce(&mut Writer)) -> usize {
+        let mut w = Writer::default();
+        encode(&mut w);
+        if let Some(i) = self.index.get(&w.bytes) {
+            return *i;
+        }
+        let i = self.count;
+        self.count += 1;
+        self.bytes.extend_from_slice(&w.bytes);
+        self.index.insert(w.bytes, i);
+        i
+    }
+
+    /// Writes the table: its item count, then the items.
+    pub fn write(&self, w: &mut Writer) {
+        w.len(self.count);
+        w.bytes.extend_from_slice(&self.bytes);
+    }
+}
+
 /// Why bytes could not be read: a short description of what was wrong and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BytesError {
@@ -107,8 +140,16 @@ impl<'a> Reader<'a> {
     }
 
     /// An error at the current position.
+    #[inline]
     pub fn error<T>(&self, what: &'static str) -> Read<T> {
-        Err(BytesError { what, at: self.pos })
+        Err(self.fail(what))
+    }
+
+    /// The error of [`Reader::error`], out of line: the paths that refuse bytes are cold.
+    #[cold]
+    #[inline(never)]
+    fn fail(&self, what: &'static str) -> BytesError {
+        BytesError { what, at: self.pos }
     }
 
     /// Whether every byte has been read.
@@ -145,7 +186,21 @@ impl<'a> Reader<'a> {
     }
 
     /// An unsigned integer of at most 64 bits.
+    #[inline]
     pub fn uint(&mut self) -> Read<u64> {
+        // Most integers (tags, lengths, indexes) take one byte.
+        match self.bytes.get(self.pos) {
+            Some(b) if *b < 0x80 => {
+                self.pos += 1;
+                Ok(u64::from(*b))
+            }
+            _ => self.uint_long(),
+        }
+    }
+
+    /// An integer of more than one byte (or the error of a truncated one).
+    #[inline(never)]
+    fn uint_long(&mut self) -> Read<u64> {
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -256,8 +311,45 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// 64-bit FNV-1a of `bytes`: the content hash of a compiled catalog (a check against corruption
-/// and a cache key, not a signature).
+/// The content hash of a compiled catalog (a check against corruption and a cache key, not a
+/// signature): four lanes of 8-byte little-endian words, each lane `(lane ^ word) * K` rotated
+/// (a bijection of the lane, so changing any one word always changes the hash), the last
+/// bytes by [`fnv1a64`], then the lanes and the length mixed together. Four independent lanes
+/// of words run about ten times faster than FNV-1a's one multiply a byte.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let step = |h: u64, w: u64| (h ^ w).wrapping_mul(K).rotate_left(29);
+    let mut lanes: [u64; 4] = [
+        0xcbf2_9ce4_8422_2325,
+        0x8422_2325_cbf2_9ce4,
+        0x0000_0100_0000_01b3,
+        0x6c62_272e_07bb_0142,
+    ];
+    let word = |b: &[u8]| match b.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => 0,
+    };
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        let [a, b, c, d] = &mut lanes;
+        *a = step(*a, word(block));
+        *b = step(*b, word(block.get(8..).unwrap_or_default()));
+        *c = step(*c, word(block.get(16..).unwrap_or_default()));
+        *d = step(*d, word(block.get(24..).unwrap_or_default()));
+    }
+    let mut h = fnv1a64(blocks.remainder()) ^ bytes.len() as u64;
+    for lane in lanes {
+        h = step(h, lane);
+    }
+    // MurmurHash3's finalizer.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// 64-bit FNV-1a of `bytes`.
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -329,6 +421,38 @@ mod tests {
             })();
             assert!(all.is_err(), "{cut}");
         }
+    }
+
+    #[test]
+    fn the_content_hash_sees_every_byte_and_every_length() {
+        let bytes: Vec<u8> = (0..200u32).map(|i| (i * 37 % 251) as u8).collect();
+        let mut seen = std::collections::HashSet::new();
+        for n in 0..bytes.len() {
+            assert!(seen.insert(content_hash(&bytes[..n])), "{n}");
+        }
+        let h = content_hash(&bytes);
+        for i in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut b = bytes.clone();
+                b[i] ^= 1 << bit;
+                assert_ne!(content_hash(&b), h, "{i} {bit}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_writes_each_item_once_in_order_of_first_use() {
+        let mut t = Table::default();
+        let idx: Vec<usize> = ["a", "b", "a", "c", "b"]
+            .iter()
+            .map(|s| t.add(|w| w.str(s)))
+            .collect();
+        assert_eq!(idx, [0, 1, 0, 2, 1]);
+        let mut w = Writer::default();
+        t.write(&mut w);
+        let mut r = Reader::new(&w.bytes);
+        assert_eq!(r.list(1, Reader::str), Ok(vec!["a", "b", "c"]));
+        assert!(r.at_end());
     }
 
     #[test]

@@ -128,7 +128,7 @@ pub fn format(ms: f64) -> String {
 /// Formats milliseconds since the epoch as the UTC date `YYYY-MM-DD`.
 pub fn format_date(ms: f64) -> String {
     let mut s = format(ms);
-    if let Some(t) = s.find('T') {
+    if let Some(t) = s.bytes().position(|b| b == b'T') {
         s.truncate(t);
     }
     s

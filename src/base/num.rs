@@ -4,6 +4,8 @@
 
 /// Appends `n` as JavaScript's `String(n)` would write it (`18`, `0.95`, `1e+21`, `1.5e-7`).
 /// Non-finite values are written as `null`, as `JSON.stringify` does.
+// Not inlined: its callers (output, templates, rule text) would each get a copy.
+#[inline(never)]
 pub fn write_js(out: &mut String, n: f64) {
     if !n.is_finite() {
         out.push_str("null");
@@ -19,60 +21,90 @@ pub fn write_js(out: &mut String, n: f64) {
         push_int(out, i);
         return;
     }
-    let mut buf = ryu::Buffer::new();
-    let text = buf.format_finite(n);
-    let (neg, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (mantissa, exp) = match text.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-        None => (text, 0),
-    };
-    // Digits without the point, and the position of the point after the first digit.
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let mut digits: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).collect();
-    let mut point = int_part.len() as i32 + exp;
-    while digits.first() == Some(&b'0') && digits.len() > 1 {
-        digits.remove(0);
-        point -= 1;
-    }
-    while digits.last() == Some(&b'0') && digits.len() > 1 {
-        digits.pop();
-    }
-    if neg {
+    if n < 0.0 {
         out.push('-');
     }
-    let k = digits.len() as i32;
-    let push_digits = |out: &mut String, d: &[u8]| {
-        out.push_str(std::str::from_utf8(d).unwrap_or(""));
-    };
+    let (buf, len, point) = shortest(n.abs());
+    let digits = buf.get(..len).unwrap_or(&[]);
+    let k = len as i32;
     if k <= point && point <= 21 {
-        push_digits(out, &digits);
-        for _ in 0..(point - k) {
-            out.push('0');
-        }
+        push_ascii(out, digits);
+        push_zeros(out, point - k);
     } else if 0 < point && point <= 21 {
         let (a, b) = digits.split_at(point as usize);
-        push_digits(out, a);
+        push_ascii(out, a);
         out.push('.');
-        push_digits(out, b);
+        push_ascii(out, b);
     } else if -6 < point && point <= 0 {
         out.push_str("0.");
-        for _ in 0..(-point) {
-            out.push('0');
-        }
-        push_digits(out, &digits);
+        push_zeros(out, -point);
+        push_ascii(out, digits);
     } else {
         let (first, rest) = digits.split_at(1);
-        push_digits(out, first);
+        push_ascii(out, first);
         if !rest.is_empty() {
             out.push('.');
-            push_digits(out, rest);
+            push_ascii(out, rest);
         }
         out.push('e');
         out.push(if point - 1 < 0 { '-' } else { '+' });
         push_int(out, i64::from((point - 1).abs()));
+    }
+}
+
+/// The shortest decimal digits that read back as the finite, positive `n`: the digits (no
+/// leading or trailing zeros, at least one), how many there are, and the position of the
+/// decimal point counted from the first digit (`0.0123` → `123`, 3, -1).
+#[inline(never)]
+fn shortest(n: f64) -> ([u8; 24], usize, i32) {
+    let mut text = ryu::Buffer::new();
+    // Ryu writes `1234.5`, `0.001234`, `1e30` or `1.234e-7`: read its digits, where its point
+    // is and its exponent, rather than parsing the text as a number again.
+    let mut digits = [b'0'; 24];
+    let mut len = 0usize;
+    let mut int_len = None;
+    let (mut exp, mut exp_neg, mut in_exp) = (0i32, false, false);
+    for &b in text.format_finite(n).as_bytes() {
+        match b {
+            b'.' => int_len = Some(len),
+            b'e' | b'E' => in_exp = true,
+            b'-' => exp_neg = true,
+            _ if in_exp => exp = exp * 10 + i32::from(b.wrapping_sub(b'0')),
+            _ => {
+                if let Some(slot) = digits.get_mut(len) {
+                    *slot = b;
+                    len += 1;
+                }
+            }
+        }
+    }
+    let mut point = int_len.unwrap_or(len) as i32 + if exp_neg { -exp } else { exp };
+    // Leading zeros (`0.001234`) move the point; trailing ones (`1234.0`) are dropped.
+    let lead = digits
+        .iter()
+        .take(len.saturating_sub(1))
+        .take_while(|&&d| d == b'0')
+        .count();
+    digits.copy_within(lead..len, 0);
+    len -= lead;
+    point -= lead as i32;
+    while len > 1 && digits.get(len - 1) == Some(&b'0') {
+        len -= 1;
+    }
+    (digits, len, point)
+}
+
+/// Appends ASCII bytes (digits).
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        out.push(char::from(b));
+    }
+}
+
+/// Appends `count` zeros (none if `count` is not positive).
+fn push_zeros(out: &mut String, count: i32) {
+    for _ in 0..count {
+        out.push('0');
     }
 }
 
@@ -133,23 +165,12 @@ pub fn push_number(out: &mut String, n: f64) {
     if whole < 9_007_199_254_740_992.0 {
         group(out, &int_digits(whole as u64));
     } else {
-        // Every digit of large values (no exponent): the shortest digits padded with zeros.
-        let s = js(whole);
-        let expanded = match s.split_once("e+") {
-            Some((m, e)) => {
-                let exp: usize = e.parse().unwrap_or(0);
-                let (a, b) = m.split_once('.').unwrap_or((m, ""));
-                let mut d = String::with_capacity(exp + 1);
-                d.push_str(a);
-                d.push_str(b);
-                while d.len() < exp + 1 {
-                    d.push('0');
-                }
-                d
-            }
-            None => s,
-        };
-        group(out, expanded.as_bytes());
+        // Every digit of large values (no exponent): the shortest digits padded with zeros
+        // (a whole number's shortest digits all stand before the point).
+        let (buf, len, point) = shortest(whole);
+        let mut digits = buf.get(..len).unwrap_or(&[]).to_vec();
+        digits.resize(usize::try_from(point).unwrap_or(0).max(len), b'0');
+        group(out, &digits);
     }
     if frac > 0 {
         out.push('.');
@@ -213,10 +234,8 @@ pub fn push_money(out: &mut String, n: f64, currency: &str) {
     }
     let start = out.len();
     push_number(out, n.abs());
-    let one_decimal = out
-        .get(start..)
-        .and_then(|num| num.rsplit_once('.'))
-        .is_some_and(|(_, d)| d.len() == 1);
+    let num = out.as_bytes().get(start..).unwrap_or(&[]);
+    let one_decimal = num.len() >= 2 && num.get(num.len() - 2) == Some(&b'.');
     if one_decimal {
         out.push('0');
     }
@@ -266,5 +285,111 @@ mod tests {
         assert_eq!(format_money(1200.0, "JPY"), "¥1,200");
         assert_eq!(format_money(40.0, "CHF"), "CHF 40");
         assert_eq!(format_money(-29.0, "USD"), "-$29");
+    }
+
+    /// The former writer (digits taken from ryu's text through `str::parse`), kept to check
+    /// the smaller one against.
+    fn reference_write_js(out: &mut String, n: f64) {
+        if !n.is_finite() {
+            out.push_str("null");
+            return;
+        }
+        if n == 0.0 {
+            out.push('0');
+            return;
+        }
+        // Whole numbers below 2^53 are written directly, without the shortest-digits search.
+        if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+            let i = n as i64;
+            push_int(out, i);
+            return;
+        }
+        let mut buf = ryu::Buffer::new();
+        let text = buf.format_finite(n);
+        let (neg, text) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exp) = match text.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+            None => (text, 0),
+        };
+        // Digits without the point, and the position of the point after the first digit.
+        let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut digits: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).collect();
+        let mut point = int_part.len() as i32 + exp;
+        while digits.first() == Some(&b'0') && digits.len() > 1 {
+            digits.remove(0);
+            point -= 1;
+        }
+        while digits.last() == Some(&b'0') && digits.len() > 1 {
+            digits.pop();
+        }
+        if neg {
+            out.push('-');
+        }
+        let k = digits.len() as i32;
+        let push_digits = |out: &mut String, d: &[u8]| {
+            out.push_str(std::str::from_utf8(d).unwrap_or(""));
+        };
+        if k <= point && point <= 21 {
+            push_digits(out, &digits);
+            for _ in 0..(point - k) {
+                out.push('0');
+            }
+        } else if 0 < point && point <= 21 {
+            let (a, b) = digits.split_at(point as usize);
+            push_digits(out, a);
+            out.push('.');
+            push_digits(out, b);
+        } else if -6 < point && point <= 0 {
+            out.push_str("0.");
+            for _ in 0..(-point) {
+                out.push('0');
+            }
+            push_digits(out, &digits);
+        } else {
+            let (first, rest) = digits.split_at(1);
+            push_digits(out, first);
+            if !rest.is_empty() {
+                out.push('.');
+                push_digits(out, rest);
+            }
+            out.push('e');
+            out.push(if point - 1 < 0 { '-' } else { '+' });
+            push_int(out, i64::from((point - 1).abs()));
+        }
+    }
+
+    #[test]
+    fn writes_the_same_text_as_the_former_writer() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let check = |n: f64| {
+            let mut want = String::new();
+            reference_write_js(&mut want, n);
+            assert_eq!(js(n), want, "{n:e}");
+        };
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            check(f64::from_bits(state));
+            // Short decimals and values around the exponent thresholds too.
+            let scale = 10f64.powi((state % 60) as i32 - 30);
+            check((state >> 40) as f64 / 1000.0 * scale);
+        }
+        for e in -330..310 {
+            for m in [1.0, 1.5, 9.99, 123.456, 5.0] {
+                check(m * 10f64.powi(e));
+                check(-m * 10f64.powi(e));
+            }
+        }
+    }
+
+    #[test]
+    fn formats_large_numbers_digit_by_digit() {
+        assert_eq!(format_number(9007199254740993.0), "9,007,199,254,740,992");
+        assert_eq!(format_number(1.2345e21), "1,234,500,000,000,000,000,000");
+        assert_eq!(format_number(-4.5e17), "-450,000,000,000,000,000");
     }
 }

@@ -9,8 +9,12 @@
 //! |---|---|
 //! | 4 | magic `\0upc` |
 //! | 2 | format version, little-endian ([`FORMAT_VERSION`]) |
-//! | 8 | FNV-1a 64 of the body, little-endian (the content hash) |
-//! | … | body: the context paths the catalog reads, the model, the messages, the shared slots and the policy |
+//! | 8 | the content hash of the body ([`content_hash`]), little-endian |
+//! | … | body: the context paths the catalog reads, the model, the shared slots, the table of message templates, the table of rule constants, the messages and the policy |
+//!
+//! A template or constant used many times (the same text in every rule's message, the same
+//! string in many conditions) is written once in its table and referred to by index, and read
+//! once: the catalog shares it.
 //!
 //! The same catalog always gives the same bytes. Reading checks the magic, the version and the
 //! hash before anything else, then every length, index and tag, so a corrupt, truncated,
@@ -27,17 +31,17 @@ use super::rules::{
 use super::schema::tag;
 use super::template::{Fields, Localized, MessageSet, Part, Template};
 use super::Catalog;
-use crate::base::bytes::{fnv1a64, BytesError, Read, Reader, Writer};
+use crate::base::bytes::{content_hash, BytesError, Read, Reader, Table, Writer};
 use crate::base::date::Period;
 use crate::base::diag::Diagnostic;
-use crate::expr::stored::{read_slot, write_slot};
-use crate::expr::{Program, SlotTable};
+use crate::expr::stored::{read_const, read_slot, write_slot};
+use crate::expr::{Program, Slot, SlotTable, Value};
 
 /// The first bytes of every compiled catalog.
 pub const MAGIC: [u8; 4] = *b"\0upc";
 
 /// The format this engine writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 const HEADER: usize = 4 + 2 + 8;
 
@@ -111,14 +115,23 @@ pub struct Written {
 /// The artifact of a loaded catalog.
 pub fn write(catalog: &Catalog) -> Written {
     let paths = context_paths(catalog);
+    let mut pools = Pools {
+        shared: catalog.slots.slots(),
+        templates: Table::default(),
+        consts: Table::default(),
+    };
+    let mut rest = Writer::default();
+    write_messages(&mut rest, &mut pools, &catalog.messages);
+    write_policy(&mut rest, &mut pools, &catalog.policy);
     let mut w = Writer::default();
     w.list(&paths, |w, p| w.str(p));
     write_model(&mut w, &catalog.model);
-    write_messages(&mut w, &catalog.messages);
-    w.list(catalog.slots.slots(), write_slot);
-    write_policy(&mut w, &catalog.policy);
+    w.list(pools.shared, write_slot);
+    pools.templates.write(&mut w);
+    pools.consts.write(&mut w);
+    w.bytes.extend_from_slice(&rest.bytes);
     let body = w.bytes;
-    let hash = fnv1a64(&body);
+    let hash = content_hash(&body);
     let mut bytes = Vec::with_capacity(HEADER + body.len());
     bytes.extend_from_slice(&MAGIC);
     bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -129,6 +142,14 @@ pub fn write(catalog: &Catalog) -> Written {
         hash: hash_hex(hash),
         paths,
     }
+}
+
+/// What the messages and rules refer to by index: the shared slots, and the tables filled while
+/// writing them.
+struct Pools<'c> {
+    shared: &'c [Slot],
+    templates: Table,
+    consts: Table,
 }
 
 fn write_price(w: &mut Writer, p: &Price) {
@@ -195,20 +216,24 @@ fn write_template(w: &mut Writer, t: &Template) {
     });
 }
 
-fn write_localized(w: &mut Writer, l: &Localized) {
+/// A message: per locale, each text as 0 (none) or 1 + its index in the template table.
+fn write_localized(w: &mut Writer, pools: &mut Pools<'_>, l: &Localized) {
     w.list(l, |w, (locale, f)| {
         w.str(locale);
         for t in [&f.title, &f.body, &f.body_forecast, &f.cta] {
-            w.opt(t.as_deref(), write_template);
+            match t {
+                None => w.byte(0),
+                Some(t) => w.len(1 + pools.templates.add(|w| write_template(w, t))),
+            }
         }
     });
 }
 
-fn write_messages(w: &mut Writer, m: &MessageSet) {
+fn write_messages(w: &mut Writer, pools: &mut Pools<'_>, m: &MessageSet) {
     for list in [m.overrides(), m.defaults()] {
         w.list(list, |w, (key, l)| {
             w.str(key);
-            write_localized(w, l);
+            write_localized(w, pools, l);
         });
     }
 }
@@ -221,8 +246,8 @@ fn write_builtin(w: &mut Writer, b: &Builtin) {
     }
 }
 
-fn write_policy(w: &mut Writer, p: &Policy) {
-    w.list(&p.rules, write_rule);
+fn write_policy(w: &mut Writer, pools: &mut Pools<'_>, p: &Policy) {
+    w.list(&p.rules, |w, r| write_rule(w, pools, r));
     let r = &p.readiness;
     w.opt(r.min_tenure_days, Writer::num);
     w.opt(r.min_health_score, Writer::num);
@@ -242,14 +267,14 @@ fn write_policy(w: &mut Writer, p: &Policy) {
     w.num(p.headroom);
 }
 
-fn write_rule(w: &mut Writer, r: &Rule) {
+fn write_rule(w: &mut Writer, pools: &mut Pools<'_>, r: &Rule) {
     w.str(&r.id);
     w.byte(r.kind as u8);
     w.str(&r.placement);
     w.num(r.priority);
     w.byte(r.severity as u8);
-    r.when.write(w);
-    write_localized(w, &r.message);
+    r.when.write(w, pools.shared, &mut pools.consts);
+    write_localized(w, pools, &r.message);
     match r.target {
         RuleTarget::Plan(i) => {
             w.byte(0);
@@ -275,7 +300,7 @@ fn write_rule(w: &mut Writer, r: &Rule) {
         w.list(&e.variants, |w, v| {
             w.str(&v.id);
             w.num(v.weight);
-            write_localized(w, &v.message);
+            write_localized(w, pools, &v.message);
             w.opt(v.placement.as_deref(), Writer::str);
             w.opt(v.priority, Writer::num);
         });
@@ -320,7 +345,7 @@ pub fn read(bytes: &[u8]) -> Result<Artifact, Diagnostic> {
         )));
     }
     let hash = u64::from_le_bytes(hash);
-    if fnv1a64(body) != hash {
+    if content_hash(body) != hash {
         return Err(bad(
             "compiled catalog is corrupt or truncated (its content hash does not match)".into(),
         ));
@@ -350,7 +375,6 @@ pub fn read(bytes: &[u8]) -> Result<Artifact, Diagnostic> {
 fn read_body(r: &mut Reader<'_>) -> Read<(Vec<String>, Catalog)> {
     let paths = r.list(1, Reader::string)?;
     let model = read_model(r)?;
-    let messages = read_messages(r)?;
     let slots = r.list(2, read_slot)?;
     let mut table = SlotTable::default();
     for s in &slots {
@@ -359,7 +383,13 @@ fn read_body(r: &mut Reader<'_>) -> Read<(Vec<String>, Catalog)> {
     if table.len() != slots.len() {
         return r.error("a shared slot is listed twice");
     }
-    let policy = read_policy(r, &model, table.len())?;
+    let pools = ReadPools {
+        shared: &slots,
+        templates: r.list(2, read_template)?,
+        consts: r.list(1, read_const)?,
+    };
+    let messages = read_messages(r, &pools)?;
+    let policy = read_policy(r, &pools, &model)?;
     Ok((
         paths,
         Catalog {
@@ -370,6 +400,13 @@ fn read_body(r: &mut Reader<'_>) -> Read<(Vec<String>, Catalog)> {
             id_order: std::cell::OnceCell::new(),
         },
     ))
+}
+
+/// The tables a catalog's messages and rules refer to (see [`Pools`]).
+struct ReadPools<'c> {
+    shared: &'c [Slot],
+    templates: Vec<Rc<Template>>,
+    consts: Vec<Value>,
 }
 
 fn read_price(r: &mut Reader<'_>) -> Read<Price> {
@@ -504,10 +541,13 @@ fn read_template(r: &mut Reader<'_>) -> Read<Rc<Template>> {
     Ok(Rc::new(Template { parts, text }))
 }
 
-fn read_localized(r: &mut Reader<'_>) -> Read<Localized> {
+fn read_localized(r: &mut Reader<'_>, pools: &ReadPools<'_>) -> Read<Localized> {
     r.list(5, |r| {
         let locale = r.string()?;
-        let mut t = || r.opt(read_template);
+        let mut t = || match r.below(pools.templates.len() + 1)? {
+            0 => Ok(None),
+            i => Ok(pools.templates.get(i - 1).cloned()),
+        };
         Ok((
             locale,
             Fields {
@@ -520,7 +560,7 @@ fn read_localized(r: &mut Reader<'_>) -> Read<Localized> {
     })
 }
 
-fn read_messages(r: &mut Reader<'_>) -> Read<MessageSet> {
+fn read_messages(r: &mut Reader<'_>, pools: &ReadPools<'_>) -> Read<MessageSet> {
     let mut lists = Vec::with_capacity(2);
     for _ in 0..2 {
         lists.push(r.list(2, |r| {
@@ -528,7 +568,7 @@ fn read_messages(r: &mut Reader<'_>) -> Read<MessageSet> {
             let Some(key) = super::template::static_key(key) else {
                 return r.error("unknown message key");
             };
-            Ok((key, read_localized(r)?))
+            Ok((key, read_localized(r, pools)?))
         })?);
     }
     let defaults = lists.pop().unwrap_or_default();
@@ -544,8 +584,8 @@ fn read_builtin(r: &mut Reader<'_>) -> Read<Builtin> {
     })
 }
 
-fn read_policy(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Policy> {
-    let rules = r.list(8, |r| read_rule(r, model, shared))?;
+fn read_policy(r: &mut Reader<'_>, pools: &ReadPools<'_>, model: &Model) -> Read<Policy> {
+    let rules = r.list(8, |r| read_rule(r, pools, model))?;
     let readiness = Readiness {
         min_tenure_days: r.opt(Reader::num)?,
         min_health_score: r.opt(Reader::num)?,
@@ -575,7 +615,7 @@ fn read_policy(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Policy>
     })
 }
 
-fn read_rule(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Rule> {
+fn read_rule(r: &mut Reader<'_>, pools: &ReadPools<'_>, model: &Model) -> Read<Rule> {
     let id = r.string()?;
     let kind = match CalloutKind::ALL.get(usize::from(r.byte()?)) {
         Some(k) => *k,
@@ -589,8 +629,8 @@ fn read_rule(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Rule> {
         2 => Severity::Blocking,
         _ => return r.error("unknown severity"),
     };
-    let when = Program::read(r, shared)?;
-    let message = read_localized(r)?;
+    let when = Program::read(r, pools.shared, &pools.consts)?;
+    let message = read_localized(r, pools)?;
     let target = match r.byte()? {
         0 => RuleTarget::Plan(r.below(model.plans.len())?),
         1 => RuleTarget::Addon(r.below(model.addons.len())?),
@@ -624,7 +664,7 @@ fn read_rule(r: &mut Reader<'_>, model: &Model, shared: usize) -> Read<Rule> {
                     Ok(Variant {
                         id: r.string()?,
                         weight: r.num()?,
-                        message: read_localized(r)?,
+                        message: read_localized(r, pools)?,
                         placement: r.opt(Reader::string)?,
                         priority: r.opt(Reader::num)?,
                     })

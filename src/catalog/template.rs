@@ -314,7 +314,7 @@ pub fn locale_chain(locale: &str) -> Vec<String> {
     let mut cur = locale.to_ascii_lowercase();
     while !cur.is_empty() {
         chain.push(cur.clone());
-        match cur.rfind('-') {
+        match cur.bytes().rposition(|b| b == b'-') {
             Some(i) => cur.truncate(i),
             None => break,
         }

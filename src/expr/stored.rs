@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::program::{Method, Node, Op, Program};
 use super::{HostFn, Slot, Span, Value, MAX_DEPTH};
-use crate::base::bytes::{Read, Reader, Writer};
+use crate::base::bytes::{Read, Reader, Table, Writer};
 
 const OPS: [Op; 12] = [
     Op::Add,
@@ -53,7 +53,8 @@ pub fn read_slot(r: &mut Reader<'_>) -> Read<Slot> {
     })
 }
 
-fn write_value(w: &mut Writer, v: &Value) {
+/// Writes a constant.
+pub fn write_value(w: &mut Writer, v: &Value) {
     match v {
         Value::Missing => w.byte(0),
         Value::Null => w.byte(1),
@@ -74,6 +75,14 @@ fn write_value(w: &mut Writer, v: &Value) {
             w.list(items, write_value);
         }
     }
+}
+
+/// Reads a constant written by [`write_value`].
+///
+/// # Errors
+/// Truncated or malformed bytes, or lists nested too deep.
+pub fn read_const(r: &mut Reader<'_>) -> Read<Value> {
+    read_value(r, 0)
 }
 
 fn read_value(r: &mut Reader<'_>, depth: usize) -> Read<Value> {
@@ -105,11 +114,11 @@ fn read_span(r: &mut Reader<'_>) -> Read<Span> {
     Ok(Span { start, end })
 }
 
-fn write_node(w: &mut Writer, n: &Node) {
+fn write_node(w: &mut Writer, n: &Node, consts: &mut Table) {
     match n {
         Node::Const(v) => {
             w.byte(0);
-            write_value(w, v);
+            w.len(consts.add(|w| write_value(w, v)));
         }
         Node::Load(i) => {
             w.byte(1);
@@ -117,27 +126,27 @@ fn write_node(w: &mut Writer, n: &Node) {
         }
         Node::List(items) => {
             w.byte(2);
-            w.list(items, write_node);
+            w.list(items, |w, x| write_node(w, x, consts));
         }
         Node::Not(x) => {
             w.byte(3);
-            write_node(w, x);
+            write_node(w, x, consts);
         }
         Node::Neg(x) => {
             w.byte(4);
-            write_node(w, x);
+            write_node(w, x, consts);
         }
         Node::Arith(op, a, b) => {
             w.byte(5);
             w.byte(code_of(&OPS, op));
-            write_node(w, a);
-            write_node(w, b);
+            write_node(w, a, consts);
+            write_node(w, b, consts);
         }
         Node::Cmp(op, a, b, s) => {
             w.byte(6);
             w.byte(code_of(&OPS, op));
-            write_node(w, a);
-            write_node(w, b);
+            write_node(w, a, consts);
+            write_node(w, b, consts);
             write_span(w, *s);
         }
         Node::Probe(op, local, shared, v, s) => {
@@ -145,29 +154,29 @@ fn write_node(w: &mut Writer, n: &Node) {
             w.byte(code_of(&OPS, op));
             w.uint(u64::from(*local));
             w.uint(u64::from(*shared));
-            write_value(w, v);
+            w.len(consts.add(|w| write_value(w, v)));
             write_span(w, *s);
         }
         Node::Logic(or, items) => {
             w.byte(8);
             w.bool(*or);
-            w.list(items, write_node);
+            w.list(items, |w, x| write_node(w, x, consts));
         }
         Node::Cond(c, t, f) => {
             w.byte(9);
-            write_node(w, c);
-            write_node(w, t);
-            write_node(w, f);
+            write_node(w, c, consts);
+            write_node(w, t, consts);
+            write_node(w, f, consts);
         }
         Node::Size(x) => {
             w.byte(10);
-            write_node(w, x);
+            write_node(w, x, consts);
         }
         Node::Call(m, a, b, s) => {
             w.byte(11);
             w.byte(code_of(&METHODS, m));
-            write_node(w, a);
-            write_node(w, b);
+            write_node(w, a, consts);
+            write_node(w, b, consts);
             write_span(w, *s);
         }
         Node::Host(f, id, s) => {
@@ -178,28 +187,37 @@ fn write_node(w: &mut Writer, n: &Node) {
         }
         Node::Test(x, s) => {
             w.byte(13);
-            write_node(w, x);
+            write_node(w, x, consts);
             write_span(w, *s);
         }
     }
 }
 
-/// What a node may refer to: the program's slots (for loads) and the catalog's shared slots
-/// (for probes). A reference out of range is refused, so a stored program never reads past a
-/// table when it runs.
-struct Bounds {
+/// What a node may refer to: the program's slots (for loads), the catalog's shared slots (for
+/// probes) and its constants. A reference out of range is refused, so a stored program never
+/// reads past a table when it runs.
+struct Bounds<'c> {
     slots: usize,
     shared: usize,
+    consts: &'c [Value],
 }
 
-fn read_node(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Read<Node> {
+fn read_constant(r: &mut Reader<'_>, b: &Bounds<'_>) -> Read<Value> {
+    let i = r.below(b.consts.len())?;
+    match b.consts.get(i) {
+        Some(v) => Ok(v.clone()),
+        None => r.error("an index is out of range"),
+    }
+}
+
+fn read_node(r: &mut Reader<'_>, b: &Bounds<'_>, depth: usize) -> Read<Node> {
     if depth > MAX_DEPTH {
         return r.error("a condition nests too deep");
     }
     let d = depth + 1;
     let node = |r: &mut Reader<'_>| read_node(r, b, d).map(Box::new);
     Ok(match r.byte()? {
-        0 => Node::Const(read_value(r, d)?),
+        0 => Node::Const(read_constant(r, b)?),
         1 => Node::Load(r.below(b.slots)? as u32),
         2 => Node::List(r.list(1, |r| read_node(r, b, d))?),
         3 => Node::Not(node(r)?),
@@ -210,7 +228,7 @@ fn read_node(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Read<Node> {
             pick(r, &OPS)?,
             r.below(b.slots)? as u32,
             r.below(b.shared)? as u32,
-            read_value(r, d)?,
+            read_constant(r, b)?,
             read_span(r)?,
         ),
         8 => Node::Logic(r.bool()?, r.list(1, |r| read_node(r, b, d))?),
@@ -224,31 +242,63 @@ fn read_node(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Read<Node> {
 }
 
 impl Program {
-    /// Writes the program (its source text, for traces, included).
-    pub fn write(&self, w: &mut Writer) {
+    /// Writes the program (its source text, for traces, included) for a catalog whose shared
+    /// slots are `shared`, adding its constants to `consts`. A program whose slots are shared
+    /// writes only their shared ids.
+    pub fn write(&self, w: &mut Writer, shared: &[Slot], consts: &mut Table) {
         w.str(self.source());
         w.bool(self.boolean());
-        w.list(self.slots(), write_slot);
         w.list(&self.ids, |w, id| w.uint(u64::from(*id)));
-        write_node(w, &self.root);
+        let derived = !self.ids.is_empty()
+            && self.ids.len() == self.slots().len()
+            && self
+                .ids
+                .iter()
+                .zip(self.slots())
+                .all(|(id, s)| shared.get(*id as usize) == Some(s));
+        w.bool(!derived);
+        if !derived {
+            w.list(self.slots(), write_slot);
+        }
+        write_node(w, &self.root, consts);
     }
 
-    /// Reads a program written by [`Program::write`] for a catalog of `shared` shared slots.
+    /// Reads a program written by [`Program::write`] for a catalog of these shared slots and
+    /// constants.
     ///
     /// # Errors
-    /// Truncated or malformed bytes, or a reference to a slot that does not exist.
-    pub fn read(r: &mut Reader<'_>, shared: usize) -> Read<Program> {
+    /// Truncated or malformed bytes, or a reference to a slot or constant that does not exist.
+    pub fn read(r: &mut Reader<'_>, shared: &[Slot], consts: &[Value]) -> Read<Program> {
         let src = r.str()?;
         let boolean = r.bool()?;
-        let slots = r.list(2, read_slot)?;
-        let ids: Vec<u32> = r.list(1, |r| r.below(shared).map(|i| i as u32))?;
-        if !ids.is_empty() && ids.len() != slots.len() {
-            return r.error("a condition's shared slots do not match its slots");
-        }
+        let ids: Vec<u32> = r.list(1, |r| r.below(shared.len()).map(|i| i as u32))?;
+        let slots = if r.bool()? {
+            let slots = r.list(2, read_slot)?;
+            if !ids.is_empty() && ids.len() != slots.len() {
+                return r.error("a condition's shared slots do not match its slots");
+            }
+            slots
+        } else {
+            if ids.is_empty() {
+                return r.error("a condition's shared slots do not match its slots");
+            }
+            let mut slots = Vec::with_capacity(ids.len());
+            for id in &ids {
+                if let Some(s) = shared.get(*id as usize) {
+                    slots.push(s.clone());
+                }
+            }
+            slots
+        };
         // Until shared ids are given, a probe's shared id is its own slot index.
         let bounds = Bounds {
             slots: slots.len(),
-            shared: if ids.is_empty() { slots.len() } else { shared },
+            shared: if ids.is_empty() {
+                slots.len()
+            } else {
+                shared.len()
+            },
+            consts,
         };
         let root = read_node(r, &bounds, 0)?;
         let mut p = Program::new(src, root, slots, boolean);

@@ -70,20 +70,22 @@ test("the browser entry before init(): one readable error, and validateConfig re
   const dir = consumer("before-init");
   writeFileSync(
     path.join(dir, "main.mjs"),
-    `import { PromptEngine, validateConfig } from "upgrade-prompts/upgrade_prompts.js";
+    // The files the browser condition resolves to (Node resolves the node condition).
+    `import { PromptEngine, validateConfig } from "./node_modules/upgrade-prompts/authoring/upgrade_prompts_authoring.js";
+import { PromptEngine as Runtime } from "./node_modules/upgrade-prompts/upgrade_prompts.js";
 const report = validateConfig({ plans: [] });
 let message = "no error";
 try { new PromptEngine({ plans: [] }); } catch (e) { message = e.message; }
-console.log(JSON.stringify({ valid: report.valid, code: report.errors[0].code, message }));
+let runtime = "no error";
+try { new Runtime(new Uint8Array(8)); } catch (e) { runtime = e.message; }
+console.log(JSON.stringify({ valid: report.valid, code: report.errors[0].code, message, runtime }));
 `,
   );
-  // The subpath is not exported on purpose; load the file the browser condition resolves to.
-  writeFileSync(path.join(dir, "main.mjs"), readFileSync(path.join(dir, "main.mjs"), "utf8").replace(
-    "upgrade-prompts/upgrade_prompts.js", "./node_modules/upgrade-prompts/upgrade_prompts.js"));
   const out = JSON.parse(execFileSync(process.execPath, ["main.mjs"], { cwd: dir }).toString());
   assert.equal(out.valid, false);
   assert.equal(out.code, "not_initialized");
   assert.match(out.message, /^upgrade-prompts is not initialized: call `await init\(\)`/);
+  assert.match(out.runtime, /^upgrade-prompts is not initialized: call `await init\(\)`/);
 });
 
 test("ConfigError.message names the first problem's path and help", () => {
@@ -125,36 +127,45 @@ test("wasm results are byte-identical to native results on every fixture", () =>
   assert.ok(compared >= 40, `only ${compared} results compared`);
 });
 
-test("web entry initialises from bytes and gives the same answers", async () => {
-  const web = await import(path.join(root, "pkg/upgrade_prompts.js"));
-  const bytes = readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm"));
-  await web.default({ module_or_path: bytes });
-  const config = readJson("www/samples/team.json");
-  const ctx = readJson("tests/fixtures/contexts/product.json");
-  const a = new web.PromptEngine(config).checkUsage("api_calls", ctx);
-  const b = new pkg.PromptEngine(config).checkUsage("api_calls", ctx);
-  assert.deepEqual(a, b);
-});
-
-// The browser build (the size build), as a page loads it. The test above initializes it from
-// its bytes first; later uses get the same module.
-async function webBuild() {
-  const web = await import(path.join(root, "pkg/upgrade_prompts.js"));
-  await web.default({ module_or_path: readFileSync(path.join(root, "pkg/upgrade_prompts_bg.wasm")) });
+// The browser builds as a page loads them, initialized from their bytes (later uses get the
+// same modules): the runtime (compiled catalogs) and the authoring build (configs too).
+async function browserBuild(file, wasm) {
+  const web = await import(path.join(root, "pkg", file));
+  await web.default({ module_or_path: readFileSync(path.join(root, "pkg", wasm)) });
   return web;
 }
+const runtimeBuild = () => browserBuild("upgrade_prompts.js", "upgrade_prompts_bg.wasm");
+const authoringBuild = () => browserBuild("authoring/upgrade_prompts_authoring.js", "authoring/upgrade_prompts_authoring_bg.wasm");
+const compiled = (config) => audience.compile(config).bytes;
+const audience = await import(path.join(root, "pkg/audience/node.js"));
 
-test("the browser build (size) answers byte for byte like the Node entry (speed build) on every fixture", async () => {
-  const web = await webBuild();
-  assert.notEqual(web.PromptEngine, pkg.PromptEngine, "two separate builds");
+test("web entry initialises from bytes and gives the same answers", async () => {
+  const web = await runtimeBuild();
+  const config = readJson("www/samples/team.json");
+  const ctx = readJson("tests/fixtures/contexts/product.json");
+  const a = new web.PromptEngine(compiled(config)).checkUsage("api_calls", ctx);
+  const b = new pkg.PromptEngine(config).checkUsage("api_calls", ctx);
+  assert.deepEqual(a, b);
+  // A config needs the authoring entry, and the error says so.
+  assert.throws(() => new web.PromptEngine(config), (e) => e.name === "ConfigError" && e.errors[0].code === "needs_authoring" && /upgrade-prompts\/authoring/.test(e.message));
+});
+
+test("the browser builds (size) answer byte for byte like the Node entry (speed build) on every fixture", async () => {
+  const web = await authoringBuild();
+  const lean = await runtimeBuild();
+  assert.notEqual(web.PromptEngine, pkg.PromptEngine, "separate builds");
   let compared = 0;
   for (const { name, fx, config, context } of scenarios()) {
+    const bytes = compiled(config);
     const node = { engine: new pkg.PromptEngine(config) };
     const browser = { engine: new web.PromptEngine(config) };
+    const runtime = { engine: new lean.PromptEngine(bytes) };
     fx.checks.forEach((c, i) => {
       const a = JSON.stringify(runCheck(node, config, pinned(context), c));
       const b = JSON.stringify(runCheck(browser, config, pinned(context), c, web.PromptEngine));
+      const r = JSON.stringify(runCheck(runtime, bytes, pinned(context), c, lean.PromptEngine));
       assert.equal(b, a, `${name} check ${i}`);
+      assert.equal(r, a, `${name} check ${i} (runtime, compiled)`);
       compared++;
     });
     assert.equal(JSON.stringify(browser.engine.warnings), JSON.stringify(node.engine.warnings), name);
@@ -219,8 +230,10 @@ test("validateConfig never throws", () => {
   }
 });
 
-test("long and non-ASCII strings cross into wasm intact, in both builds", async () => {
-  const web = await webBuild();
+test("long and non-ASCII strings cross into wasm intact, in every build", async () => {
+  const web = await authoringBuild();
+  const lean = await runtimeBuild();
+  const fromBytes = { PromptEngine: class { constructor(config) { return new lean.PromptEngine(compiled(config)); } } };
   const a = (n) => "a".repeat(n);
   const texts = [
     a(62), a(63), a(64), a(65), a(300),
@@ -229,7 +242,7 @@ test("long and non-ASCII strings cross into wasm intact, in both builds", async 
   ];
   const base = readJson("www/samples/team.json");
   const ctx = { ...readJson("tests/fixtures/contexts/growing-team.json"), now: HOST_NOW_ISO };
-  for (const mod of [pkg, web]) {
+  for (const mod of [pkg, web, fromBytes]) {
     for (const text of texts) {
       // The text as a message title (config string) and as a trait the rule compares (context string).
       const config = structuredClone(base);

@@ -4,7 +4,7 @@
 // browser context, so a fresh localStorage).
 //
 // The page is served by intercepting one URL of the test server's origin; it loads the browser
-// build of the package (pkg/upgrade_prompts.js, ESM, `await init()`).
+// build of the package (pkg/authoring/upgrade_prompts_authoring.js, ESM, `await init()`).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ROOT, assert, recordErrors } from "./helpers.mjs";
@@ -18,7 +18,7 @@ const RULE = "seats-near-limit";
 const PAGE = "/__persist-test.html";
 const HTML = `<!doctype html><meta charset="utf-8"><title>persist</title>
 <script type="module">
-import init, { PromptEngine } from "/pkg/upgrade_prompts.js";
+import init, { PromptEngine } from "/pkg/authoring/upgrade_prompts_authoring.js";
 await init();
 window.PromptEngine = PromptEngine;
 document.documentElement.dataset.ready = "1";

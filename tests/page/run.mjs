@@ -258,9 +258,10 @@ test("time travel past a trial end locks the feature", async (ctx) => {
 
 test("without evaluate() the page builds callouts from checkFeature + checkUsage", async (ctx) => {
   // Serve a package build that lacks evaluate/record/exportState, as before the rules landed.
-  await ctx.browserContext.route("**/pkg/upgrade_prompts.js", async (route) => {
+  // (The module imports itself to reach its exported class: its local names are minified.)
+  await ctx.browserContext.route("**/pkg/authoring/upgrade_prompts_authoring.js", async (route) => {
     const res = await route.fetch();
-    const body = `${await res.text()}\nfor (const m of ["evaluate", "record", "exportState"]) delete PromptEngine.prototype[m];\n`;
+    const body = `import { PromptEngine as Engine } from "/pkg/authoring/upgrade_prompts_authoring.js";\n${await res.text()}\nfor (const m of ["evaluate", "record", "exportState"]) delete Engine.prototype[m];\n`;
     await route.fulfill({ response: res, body });
   });
   const page = await open(ctx);

@@ -9,13 +9,20 @@
 # type-checks a consumer with that version's @types/react. When pkg/ already ships the binding
 # (`upgrade-prompts/react`) and it matches js/react.js, the React 19 tests run against it too,
 # and its CommonJS build (react.cjs) is required and rendered on the server.
+#
+# UP_PKG=/path/to/a/copy tests that copy of the package instead of pkg/ (which a build may be
+# rewriting meanwhile): `cp -r pkg /tmp/up-pkg && UP_PKG=/tmp/up-pkg tests/react/run.sh`.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-pkg="$root/pkg"
+pkg="${UP_PKG:-$root/pkg}" # UP_PKG: test another copy of the package (pkg/ may be rebuilt meanwhile)
 
 if [ ! -f "$pkg/package.json" ]; then
+  if [ -n "${UP_PKG:-}" ]; then
+    echo "UP_PKG=$UP_PKG holds no package.json"
+    exit 2
+  fi
   echo "pkg/ is missing: make pkg"
   make -C "$root" pkg
 fi

@@ -1,6 +1,17 @@
 // Type-checked with `tsc --noEmit`: a consumer of the published declarations.
-import init, { PromptEngine, validateConfig } from "upgrade-prompts";
-import type { Callout, Config, Context, FeatureCheck, UsageCheck, ValidationReport } from "upgrade-prompts";
+import init, { PromptEngine, validateConfig } from "upgrade-prompts/authoring";
+import initRuntime, { PromptEngine as RuntimeEngine } from "upgrade-prompts";
+import type { Callout, Config, Context, FeatureCheck, UsageCheck, ValidationReport } from "upgrade-prompts/authoring";
+
+// The runtime entry loads compiled catalogs: bytes or an ArrayBuffer, never a config.
+export async function runtime(bytes: Uint8Array, buffer: ArrayBuffer, config: Config): Promise<boolean> {
+  await initRuntime();
+  const engine = new RuntimeEngine(bytes, { strict: true });
+  new RuntimeEngine(buffer).free();
+  // @ts-expect-error: a config needs upgrade-prompts/authoring (or compiling ahead)
+  new RuntimeEngine(config);
+  return engine.evaluate({ account: { id: "a", plan: "free" } }).callouts.length > 0;
+}
 
 export async function demo(config: Config, context: Context): Promise<string[]> {
   await init();

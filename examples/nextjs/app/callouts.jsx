@@ -1,9 +1,8 @@
 "use client";
-// A client component: in the browser the wasm is fetched once by init().
+// A client component: the provider loads the engine's wasm itself, from the compiled catalog
+// the server used (fetched once the page is in the browser).
 import { useEffect, useState } from "react";
-import init from "upgrade-prompts";
 import { CalloutView, UpgradePromptsProvider, useCallouts } from "upgrade-prompts/react";
-import catalog from "./catalog.json";
 import { context } from "./context";
 
 function List() {
@@ -11,13 +10,13 @@ function List() {
 }
 
 export default function Callouts() {
-  const [ready, setReady] = useState(false);
+  const [catalog, setCatalog] = useState(null);
   useEffect(() => {
-    init().then(() => setReady(true));
+    fetch("/catalog.bin").then((r) => r.arrayBuffer()).then(setCatalog);
   }, []);
-  if (!ready) return null;
+  if (catalog === null) return null;
   return (
-    <UpgradePromptsProvider config={catalog} context={context}>
+    <UpgradePromptsProvider catalog={catalog} context={context}>
       <List />
     </UpgradePromptsProvider>
   );

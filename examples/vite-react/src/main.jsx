@@ -1,11 +1,11 @@
-import init from "upgrade-prompts";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { CalloutView, UpgradePromptsProvider, useCallouts, useUsage } from "upgrade-prompts/react";
-import catalog from "./catalog.json";
+// The catalog compiled by `upgrade-prompts compile` (the build script); Vite serves it as an
+// asset. The provider loads the engine's .wasm itself and shows `fallback` until both are in.
+import catalogUrl from "./catalog.bin?url";
 
-// Fetches the .wasm Vite emitted beside the bundle.
-await init();
+const catalog = fetch(catalogUrl).then((r) => r.arrayBuffer());
 
 const context = {
   account: { id: "acct_1", plan: "free" },
@@ -26,7 +26,7 @@ function Callouts() {
 
 createRoot(document.getElementById("root")).render(
   <StrictMode>
-    <UpgradePromptsProvider config={catalog} context={context}>
+    <UpgradePromptsProvider catalog={catalog} fallback={<p>Loading…</p>} context={context}>
       <Seats />
       <Callouts />
     </UpgradePromptsProvider>

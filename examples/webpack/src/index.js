@@ -1,7 +1,11 @@
 import init, { PromptEngine } from "upgrade-prompts";
-import catalog from "./catalog.json";
 
-await init();
+// The catalog compiled by `upgrade-prompts compile` (the build script); webpack emits it as an
+// asset, like the package's .wasm.
+const [, catalog] = await Promise.all([
+  init(),
+  fetch(new URL("./catalog.bin", import.meta.url)).then((r) => r.arrayBuffer()),
+]);
 const engine = new PromptEngine(catalog);
 const context = {
   account: { id: "acct_1", plan: "free" },

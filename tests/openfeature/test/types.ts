@@ -1,6 +1,6 @@
 // A consumer of js/openfeature.d.ts, type-checked by run.sh (strict, skipLibCheck false).
 import { OpenFeature, ProviderEvents, type EvaluationDetails, type JsonValue, type Provider } from "@openfeature/web-sdk";
-import { PromptEngine, type Callout, type Config } from "upgrade-prompts";
+import { PromptEngine, type Callout, type Config } from "upgrade-prompts/authoring";
 import { UpgradePromptsProvider, parseFlagKey, toEngineContext, type FeatureFlagKey } from "./openfeature.js";
 
 const config: Config = { plans: [{ id: "free", price: { monthly: 0 }, features: [], limits: { seats: 3 } }] };

@@ -2,6 +2,7 @@
 // (a copy of js/react.js placed beside these files by run.sh, or the package's `./react` export
 // when UPGRADE_PROMPTS_REACT names it).
 import { readFileSync } from "node:fs";
+import { createElement as h } from "react";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL(process.env.UPGRADE_PROMPTS_ROOT ?? "../../../", import.meta.url));
@@ -24,3 +25,26 @@ export const reportsPage = {
 export const quiet = { ...context, usage: { seats: { used: 5 }, api_calls: { used: 1000 } } };
 
 export const mod = await import(process.env.UPGRADE_PROMPTS_REACT ?? "./react.js");
+
+/**
+ * A page that keeps everything it reads in `seen` (the hooks' answers, and how many times it
+ * rendered), and renders a marker and the banner callouts.
+ */
+export function probe(seen) {
+  const { CalloutView, useCallouts, useEvaluation, useFeature, useUpgradePrompts, useUsage } = mod;
+  seen.renders = 0;
+  return function Page() {
+    seen.renders += 1;
+    seen.prompts = useUpgradePrompts();
+    seen.evaluation = useEvaluation(null);
+    seen.callouts = useCallouts("banner");
+    seen.feature = useFeature("sso");
+    seen.usage = useUsage("seats");
+    return h(
+      "div",
+      null,
+      h("p", null, "page content"),
+      seen.callouts.map((c) => h(CalloutView, { key: c.id, callout: c })),
+    );
+  };
+}

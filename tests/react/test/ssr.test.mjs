@@ -62,3 +62,34 @@ test("renderToString with a shared engine records nothing and escapes text", () 
   assert.deepEqual(engine.exportState().callouts, {});
   engine.free();
 });
+
+test("renderToString with a catalog: bytes and configs render the callouts, a promise the fallback", async () => {
+  const { bytes } = await import("./compiled.mjs");
+  const fallback = h("p", { id: "loading" }, "loading prompts");
+  for (const catalog of [bytes, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), config, JSON.stringify(config)]) {
+    const html = renderToString(h(UpgradePromptsProvider, { catalog, fallback, context }, h(Page)));
+    assert.match(html, /<p id="seats">22 of 25 seats<\/p>/);
+    assert.ok(html.includes(`data-callout="seats-near-limit"`), html);
+    assert.doesNotMatch(html, /loading prompts/);
+  }
+  const html = renderToString(h(UpgradePromptsProvider, { catalog: Promise.resolve(bytes), fallback, context }, h(Page)));
+  assert.equal(html, `<p id="loading">loading prompts</p>`);
+});
+
+test("renderToString with bad bytes renders the page without callouts and warns once", () => {
+  const warn = console.warn;
+  const warnings = [];
+  console.warn = (...args) => warnings.push(args.join(" "));
+  try {
+    const catalog = new Uint8Array([0, 117, 112, 99, 9, 9]);
+    for (let i = 0; i < 2; i += 1) {
+      const html = renderToString(h(UpgradePromptsProvider, { catalog, context }, h(Page)));
+      assert.match(html, /<p id="count">0 callouts<\/p>/);
+      assert.match(html, /<p id="sso">sso on<\/p>/, "features let through, as for an unreadable context");
+    }
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /error\[invalid_catalog\]/);
+});

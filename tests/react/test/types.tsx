@@ -2,7 +2,7 @@
 // a consumer of upgrade-prompts/react's declarations.
 import * as React from "react";
 import { StrictMode, useMemo } from "react";
-import { PromptEngine } from "upgrade-prompts";
+import { PromptEngine } from "upgrade-prompts/authoring";
 import type { Callout, Config, Context, Diagnostic, Evaluation, FeatureCheck, RecordResult, UsageCheck } from "upgrade-prompts";
 import {
   CalloutView,
@@ -14,7 +14,7 @@ import {
   useUpgradePrompts,
   useUsage,
 } from "./react.js";
-import type { CalloutActions, UpgradePrompts, UpgradePromptsProviderProps } from "./react.js";
+import type { CalloutActions, CatalogSource, UpgradePrompts, UpgradePromptsProviderProps } from "./react.js";
 
 function Banner(): React.ReactElement | null {
   const callouts: Callout[] = useCallouts("banner");
@@ -31,6 +31,11 @@ function Banner(): React.ReactElement | null {
   api.record({ type: "click", callout: first.id, at: new Date() });
   api.refresh();
   const version: number = api.version;
+  // null when a catalog could not be loaded
+  const built: PromptEngine | null = api.engine;
+  // @ts-expect-error: the engine may be null
+  api.engine.exportState();
+  built?.exportState();
   // an engine that cannot be used (freed, or not an engine): a Diagnostic and no session
   const problem: Diagnostic | null = api.error;
   const code: string | undefined = problem?.code;
@@ -68,9 +73,43 @@ export function App({ config, context }: { config: Config; context: Context }): 
   );
 }
 
+// a catalog: compiled bytes, an ArrayBuffer, a config or its JSON text, or a promise of one
+export function FromCatalog({ bytes, context }: { bytes: Uint8Array; context: Context }): JSXElement {
+  const fetched = useMemo(() => fetch("/catalog.bin").then((r) => r.arrayBuffer()), []);
+  const config: Config = { plans: [] };
+  const sources: CatalogSource[] = [bytes, bytes.buffer as ArrayBuffer, new DataView(bytes.buffer), config, "{}"];
+  return (
+    <>
+      <UpgradePromptsProvider
+        catalog={bytes}
+        options={{ state: undefined }}
+        fallback={<p>loading</p>}
+        onError={(error: Diagnostic, all: readonly Diagnostic[]) => console.warn(error.code, all.length)}
+        context={context}
+      >
+        <Banner />
+      </UpgradePromptsProvider>
+      <UpgradePromptsProvider catalog={fetched} fallback="loading" context={context} placement="banner" />
+      <UpgradePromptsProvider catalog={Promise.resolve(config)} context={context} />
+      {sources.map((catalog, i) => (
+        <UpgradePromptsProvider key={i} catalog={catalog} context={context} />
+      ))}
+    </>
+  );
+}
+
+// @ts-expect-error: a catalog is bytes, a config or a promise of one, not a number
+export const numberCatalog = <UpgradePromptsProvider catalog={42} context="{}" />;
+
+// @ts-expect-error: not an engine and a catalog
+export const engineAndCatalog = (e: PromptEngine, b: Uint8Array) => <UpgradePromptsProvider engine={e} catalog={b} context="{}" />;
+
+// @ts-expect-error: fallback and onError belong to a catalog
+export const fallbackWithEngine = (e: PromptEngine) => <UpgradePromptsProvider engine={e} fallback="x" context="{}" />;
+
 export const props: UpgradePromptsProviderProps = { config: { plans: [] }, context: { account: { plan: "free" } } };
 
-// @ts-expect-error: an engine or a config is required
+// @ts-expect-error: an engine, a catalog or a config is required
 export const neither = <UpgradePromptsProvider context={{ account: { plan: "free" } }} />;
 
 // @ts-expect-error: not both

@@ -8,9 +8,9 @@ import { StrictMode, createElement as h } from "react";
 import { renderToString } from "react-dom/server";
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { PromptEngine } from "upgrade-prompts";
-import { config, context, mod } from "./fixtures.mjs";
+import { config, context, mod, probe } from "./fixtures.mjs";
 
-const { CalloutView, UpgradePromptsProvider, useCallouts, useEvaluation, useFeature, useUpgradePrompts, useUsage } = mod;
+const { UpgradePromptsProvider } = mod;
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -30,24 +30,6 @@ afterEach(async () => {
   console.warn = originals.warn;
   console.error = originals.error;
 });
-
-/** Everything a page reads, kept in `seen`; renders the banner callouts and a marker. */
-function page(seen) {
-  return function Page() {
-    const prompts = useUpgradePrompts();
-    seen.prompts = prompts;
-    seen.evaluation = useEvaluation(null);
-    seen.callouts = useCallouts("banner");
-    seen.feature = useFeature("sso");
-    seen.usage = useUsage("seats");
-    return h(
-      "div",
-      null,
-      h("p", null, "page content"),
-      seen.callouts.map((c) => h(CalloutView, { key: c.id, callout: c })),
-    );
-  };
-}
 
 function assertUnavailable(seen, code) {
   const { prompts } = seen;
@@ -85,7 +67,7 @@ test("a freed engine: no throw into render, a coded error in every answer, nothi
   const engine = new PromptEngine(config);
   engine.free();
   const seen = {};
-  const tree = () => h(StrictMode, null, h(UpgradePromptsProvider, { engine, context }, h(page(seen))));
+  const tree = () => h(StrictMode, null, h(UpgradePromptsProvider, { engine, context }, h(probe(seen))));
   const { rerender, container } = render(tree());
   rerender(tree());
   rerender(tree());
@@ -122,7 +104,7 @@ test("foreign engines: an object, a number, a config, a throwing proxy, a fake s
   for (const [engine, code] of cases) {
     warnings = [];
     const seen = {};
-    const tree = () => h(UpgradePromptsProvider, { engine, context }, h(page(seen)));
+    const tree = () => h(UpgradePromptsProvider, { engine, context }, h(probe(seen)));
     const { rerender, container } = render(tree());
     rerender(tree());
     assert.ok(screen.getByText("page content"), String(code));
@@ -134,7 +116,7 @@ test("foreign engines: an object, a number, a config, a throwing proxy, a fake s
   }
   // the same engine later: no second warning
   warnings = [];
-  render(h(UpgradePromptsProvider, { engine: cases[0][0], context }, h(page({}))));
+  render(h(UpgradePromptsProvider, { engine: cases[0][0], context }, h(probe({}))));
   assert.deepEqual(warnings, []);
   assert.deepEqual(errors, []);
 });
@@ -142,7 +124,7 @@ test("foreign engines: an object, a number, a config, a throwing proxy, a fake s
 test("an engine freed while mounted: the next evaluation reports it; a working engine recovers", async () => {
   const engine = new PromptEngine(config);
   const seen = {};
-  const tree = (e) => h(UpgradePromptsProvider, { engine: e, context }, h(page(seen)));
+  const tree = (e) => h(UpgradePromptsProvider, { engine: e, context }, h(probe(seen)));
   const { rerender, container } = render(tree(engine));
   assert.deepEqual(seen.callouts.map((c) => c.id), ["seats-near-limit"]);
   assert.equal(seen.prompts.error, null);
@@ -168,7 +150,7 @@ test("server rendering with a freed or foreign engine renders the page without c
   const engine = new PromptEngine(config);
   engine.free();
   for (const given of [engine, {}]) {
-    const html = renderToString(h(UpgradePromptsProvider, { engine: given, context }, h(page({}))));
+    const html = renderToString(h(UpgradePromptsProvider, { engine: given, context }, h(probe({}))));
     assert.match(html, /page content/);
     assert.doesNotMatch(html, /data-callout/);
   }
