@@ -7,7 +7,7 @@ import type {
   Provider,
   ResolutionDetails,
 } from "@openfeature/web-sdk";
-import type { Config, Context, EngineOptions, PromptEngine } from "upgrade-prompts";
+import type { Config, Context, JsonConfig, EngineOptions, PromptEngine } from "upgrade-prompts";
 
 /** Which id of the engine context the OpenFeature `targetingKey` fills (when not given). */
 export type TargetingKeyOwner = "account" | "user";
@@ -27,7 +27,7 @@ export interface ProviderWithEngine {
  * config as an object or JSON text (loaded through `upgrade-prompts/authoring`).
  */
 export interface ProviderWithConfig {
-  config: Config | string | Uint8Array | ArrayBuffer;
+  config: Config | JsonConfig | string | Uint8Array | ArrayBuffer;
   /** Passed to `new PromptEngine(config, options)`. */
   options?: EngineOptions;
   engine?: undefined;
@@ -110,7 +110,7 @@ export declare class UpgradePromptsProvider implements Provider {
    * @throws {import("upgrade-prompts").ConfigError} when the config is invalid (the engine in
    * use stays).
    */
-  setConfig(config: Config | string | Uint8Array | ArrayBuffer, options?: EngineOptions): string[];
+  setConfig(config: Config | JsonConfig | string | Uint8Array | ArrayBuffer, options?: EngineOptions): string[];
   /** As `setConfig`, with an engine owned by the caller (never freed by the provider). */
   setEngine(engine: PromptEngine): string[];
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext, logger?: Logger): ResolutionDetails<boolean>;

@@ -4,6 +4,7 @@ import type {
   Callout,
   CalloutEvent,
   Config,
+  JsonConfig,
   Context,
   Diagnostic,
   EngineOptions,
@@ -28,7 +29,7 @@ interface ProviderCommonProps {
  * catalog.bin` writes, as a `Uint8Array`, an `ArrayBuffer` or any view of one) or a config
  * (an object or JSON text, read by the `upgrade-prompts/authoring` entry).
  */
-export type CatalogSource = Uint8Array | ArrayBuffer | ArrayBufferView | Config | string;
+export type CatalogSource = Uint8Array | ArrayBuffer | ArrayBufferView | Config | JsonConfig | string;
 
 /**
  * A catalog the provider builds its own engine from, once per catalog value (`Object.is`:
@@ -71,7 +72,7 @@ export interface ProviderWithEngineProps extends ProviderCommonProps {
  * frees. An invalid config throws the engine's `ConfigError` during render; in browsers
  * `await init()` first. Prefer `catalog`. */
 export interface ProviderWithConfigProps extends ProviderCommonProps {
-  config: Config | string;
+  config: Config | JsonConfig | string;
   /** Read only when the engine is built. */
   options?: EngineOptions;
   engine?: undefined;

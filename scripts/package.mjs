@@ -81,8 +81,8 @@ const RUNTIME_CATALOG = `
 export type Catalog = Uint8Array | ArrayBuffer;
 `;
 const CATALOG = `
-/** A compiled catalog (the bytes \`upgrade-prompts compile\` wrote), or a config as an object or JSON text. */
-export type Catalog = Uint8Array | ArrayBuffer | Config | string;
+/** A compiled catalog (the bytes \`upgrade-prompts compile\` wrote), or a config: an object (typed \`Config\`, or read from a JSON file), or JSON text. */
+export type Catalog = Uint8Array | ArrayBuffer | Config | JsonConfig | string;
 `;
 const VALIDATE = CATALOG + `
 /** Validates a config. Never throws: problems are in the report. */

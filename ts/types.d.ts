@@ -35,6 +35,15 @@ export type LocalizedText = Record<string, { title?: string; body?: string; cta?
 /** Usage-limit texts per locale; `bodyForecast` replaces `body` when a forecast is known. */
 export type LocalizedUsageText = Record<string, { title?: string; body?: string; bodyForecast?: string; cta?: string }>;
 
+/**
+ * A config read from a JSON file (`import catalog from "./catalog.json"` with
+ * `resolveJsonModule`). TypeScript widens the literals of a JSON module (`"version": 1` is typed
+ * `number`, a rule's `"kind"` is typed `string`), so such a config is accepted as JSON and
+ * checked when it is loaded, with `ConfigError` listing every problem. Write configs in code
+ * with `defineConfig` to have them checked where they are written.
+ */
+export type JsonConfig = { readonly plans: readonly unknown[]; readonly [key: string]: unknown };
+
 export interface Config {
   version?: 1;
   currency?: string;

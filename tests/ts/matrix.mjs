@@ -19,7 +19,7 @@ const tgz = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination"
   .toString().trim().split("\n").pop();
 execFileSync("tar", ["-xzf", join(dir, tgz), "-C", join(dir, "node_modules/upgrade-prompts"), "--strip-components=1"]);
 
-for (const f of ["consumer.ts", "node.mts", "node.cts"]) copyFileSync(join(here, f), join(dir, f));
+for (const f of ["consumer.ts", "json-catalog.ts", "catalog.json", "node.mts", "node.cts"]) copyFileSync(join(here, f), join(dir, f));
 // The README's TypeScript example, as a browser-side (bundler) and as a Node ES module file.
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const marker = readme.indexOf("<!-- readme-example-ts");
@@ -33,6 +33,9 @@ const common = { strict: true, noEmit: true, skipLibCheck: false, typeRoots: [jo
 const cells = [
   { name: "bundler, ES2020 + DOM", files: ["consumer.ts", "readme.ts"],
     options: { target: "ES2020", lib: ["ES2020", "DOM"], module: "ESNext", moduleResolution: "Bundler", types: [] } },
+  { name: "bundler, a config imported from a JSON file", files: ["json-catalog.ts"],
+    options: { target: "ES2020", lib: ["ES2020", "DOM"], module: "ESNext", moduleResolution: "Bundler", types: [],
+               resolveJsonModule: true } },
   { name: "bundler, ESNext + DOM", files: ["consumer.ts", "readme.ts"],
     options: { target: "ESNext", lib: ["ESNext", "DOM"], module: "ESNext", moduleResolution: "Bundler", types: [] } },
   { name: "node16 ESM, ES2022 without DOM", files: ["node.mts", "readme.mts"],
