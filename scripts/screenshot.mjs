@@ -26,8 +26,13 @@ try {
   await byId("now-input").fill("2026-11-24T09:00");
   await byId("created-at").fill("2025-01-15");
   await byId("renewal-at").fill("2027-06-01");
-  await byId("callouts").locator("*").first().waitFor();
-  await page.waitForTimeout(300);
+  // A state with something to show: seats near the limit, and a page of a feature not in the plan.
+  await byId("usage-seats").fill("22");
+  await byId("trial-feature").selectOption("");
+  await byId("page-feature").selectOption("sso");
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.locator('[data-testid="meters"] .meter').first().waitFor();
+  await page.waitForTimeout(500);
   if (errors.length) throw new Error(`the page reported errors:\n${errors.join("\n")}`);
   await page.screenshot({ path: out });
   console.log(`wrote ${out}`);
