@@ -163,11 +163,23 @@ for (const b of BINDINGS) {
 }
 
 // ---- Package files ----
-copyFileSync(join(root, "README.md"), join(pkg, "README.md"));
+// The README is the npm page. Its pictures (docs/*.png) ship in the package, and the copy in pkg/
+// points at them by an absolute address inside this very version of the published package on a
+// public package CDN: the npm page resolves relative images only against a repository.
+const README_IMAGE = /(!\[[^\]]*\]\()(docs\/[\w.-]+\.png)\)/g;
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const readmeImages = [...new Set([...readme.matchAll(README_IMAGE)].map((m) => m[2]))];
+for (const image of readmeImages) {
+  mkdirSync(dirname(join(pkg, image)), { recursive: true });
+  copyFileSync(join(root, image), join(pkg, image));
+}
+const cdn = `https://cdn.jsdelivr.net/npm/upgrade-prompts@${version}/`;
+write("README.md", readme.replace(README_IMAGE, (_, start, image) => `${start}${cdn}${image})`));
 copyFileSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
 copyFileSync(join(root, "schema/config.schema.json"), join(pkg, "config.schema.json"));
 copyFileSync(join(root, "js/cli.mjs"), join(pkg, "cli.mjs"));
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
+// No `repository` until the project has a public address (Cargo.toml's, when it gets one).
 const repository = /^repository = "([^"]+)"/m.exec(cargo)?.[1];
 const nodeEntry = (dir) => ({
   import: { types: `./${dir}node.d.ts`, default: `./${dir}node.js` },
@@ -232,7 +244,7 @@ const manifest = {
     "authoring/upgrade_prompts_authoring_bg.wasm.d.ts", "authoring/upgrade_prompts_authoring_bg.wasm.d.cts", "authoring/package.json",
     "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs",
     ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`]),
-    "config.schema.json", "cli.mjs", "README.md", "LICENSE",
+    "config.schema.json", "cli.mjs", "README.md", "LICENSE", ...readmeImages,
     "audience/upgrade_prompts_audience.js", "audience/upgrade_prompts_audience.d.ts", "audience/upgrade_prompts_audience_bg.wasm",
     "audience/node.js", "audience/node.d.ts", "audience/node.cjs", "audience/node.d.cts", "audience/wasm-inline.cjs",
   ],

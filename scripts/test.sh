@@ -40,7 +40,7 @@ step "the JS boundary type-checked (tsc --checkJs over js/engine.js, json.js, wa
 node_modules/.bin/tsc --allowJs --checkJs --noEmit --strict false --target es2022 --lib es2022,dom \
   --module esnext --moduleResolution bundler --skipLibCheck js/engine.js js/json.js js/wasm-url.js js/audience.js js/init.js
 
-step "package tests in Node (API, README example, native/wasm parity)"
+step "package tests in Node (API, the docs' examples and code blocks, native/wasm parity)"
 cargo build --quiet --release --example fixtures
 node --test tests/js/
 
@@ -54,7 +54,7 @@ step "package layout: publint and arethetypeswrong over the packed package"
 node_modules/.bin/publint pkg --strict
 (cd pkg && ../node_modules/.bin/attw --pack . --format ascii)
 
-step "TypeScript matrix (strict, skipLibCheck off; bundler, node16 ESM/CJS, nodenext; README example)"
+step "TypeScript matrix (strict, skipLibCheck off; bundler, node16 ESM/CJS, nodenext; the docs' TypeScript examples)"
 node tests/ts/matrix.mjs
 
 step "React binding (React 19 and 18, jsdom, server rendering, strict types)"

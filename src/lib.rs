@@ -15,11 +15,16 @@ pub mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "audience"))]
 pub mod wasm_audience;
 
-/// The wasm heap: a smaller and faster allocator than the default one (see the README's design
-/// notes for the measured difference).
+/// The wasm heap: a smaller and faster allocator than the default one (see docs/design.md for
+/// the measured difference).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// The Rust examples of docs/audience.md, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/audience.md")]
+pub struct AudienceDocs;
 
 pub use audience::{
     generate, simulate, simulate_jsonl, SimulateOptions, Simulation, SimulationReport,

@@ -261,3 +261,34 @@ test("long and non-ASCII strings cross into wasm intact, in every build", async 
     }
   }
 });
+
+test("the npm page: the README's picture is in the packed package, referenced inside this version", () => {
+  const meta = readJson("pkg/package.json");
+  // What `npm pack` would put in the tarball, without writing it.
+  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--silent"], { cwd: path.join(root, "pkg") }).toString());
+  const files = packed.files.map((f) => f.path);
+  const readme = readFileSync(path.join(root, "pkg/README.md"), "utf8");
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(images.length >= 1, "the README shows a picture");
+  for (const url of images) {
+    // An absolute address of a file inside this very version of the package.
+    const m = /^https:\/\/[a-z0-9.-]+\/npm\/upgrade-prompts@([^/]+)\/(.+)$/.exec(url);
+    assert.ok(m, `${url} is not an address inside the published package`);
+    assert.equal(m[1], meta.version);
+    assert.ok(files.includes(m[2]), `${m[2]} is not in the packed package`);
+    const png = readFileSync(path.join(root, "pkg", m[2]));
+    assert.equal(png.subarray(1, 4).toString(), "PNG");
+    assert.ok(png.length < 400 * 1024, `${m[2]} is ${png.length} bytes`);
+  }
+  // The source README points at the same file in the repository.
+  const source = readFileSync(path.join(root, "README.md"), "utf8");
+  for (const url of images) assert.ok(source.includes(`](${url.split(`@${meta.version}/`)[1]})`), `README.md does not show ${url}`);
+});
+
+test("package.json has no placeholder repository address", () => {
+  const meta = readJson("pkg/package.json");
+  if (!("repository" in meta)) return;
+  const url = typeof meta.repository === "string" ? meta.repository : meta.repository.url;
+  const host = new URL(url.replace(/^git\+/, "")).hostname;
+  assert.ok(!/(^|\.)(example\.(com|org|net)|example|invalid|test|localhost)$/.test(host), `placeholder repository ${url}`);
+});

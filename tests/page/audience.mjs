@@ -1,8 +1,8 @@
 // Page tests of the Audience tab (run by tests/page/run.mjs): a JSON Lines file through the file
 // input gives the numbers `simulate` gives in Node through `upgrade-prompts/audience`; an account
 // opens in the preview with its "why"; generate + cancel; the CSV export; the 100,000-account
-// timing (recorded and printed, never asserted); the README screenshot (docs/audience.png with
-// UPDATE_DOCS=1).
+// timing (recorded and printed, never asserted); the picture of docs/audience.md
+// (docs/audience.png with UPDATE_DOCS=1).
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ROOT, SHOTS, assert, byId, recordErrors, until as poll } from "./helpers.mjs";
@@ -142,7 +142,7 @@ export const cases = [
     assert(formula === undefined, `a formula cell: ${formula}`);
   }],
 
-  ["100,000 generated accounts (time recorded, not asserted) and the README screenshot", async (ctx) => {
+  ["100,000 generated accounts (time recorded, not asserted) and the docs screenshot", async (ctx) => {
     const page = await open(ctx);
     await page.setViewportSize({ width: 1360, height: 900 });
     await byId(page, "tab-audience").click();
@@ -156,7 +156,7 @@ export const cases = [
     console.log(`    100,000 generated accounts simulated in Chromium in ${(ms / 1000).toFixed(2)} s`);
     const shot = resolve(SHOTS, "23-audience-100k.png");
     await page.screenshot({ path: shot, fullPage: true });
-    // The README's picture: written to build/screenshots/, and to docs/ with UPDATE_DOCS=1.
+    // The picture of docs/audience.md: written to build/screenshots/, and to docs/ with UPDATE_DOCS=1.
     await page.locator("#audience").screenshot({ path: resolve(SHOTS, "24-audience-readme.png") });
     if (process.env.UPDATE_DOCS === "1") {
       mkdirSync(resolve(ROOT, "docs"), { recursive: true });

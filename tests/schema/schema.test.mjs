@@ -9,7 +9,7 @@
 // reject it with an error at that path or an enclosing one.
 //
 // Validator codes the schema cannot express (checked by validateConfig only; also listed in
-// README "JSON Schema"):
+// docs/config.md, "JSON Schema"):
 //   cross references   unknown_metric, unknown_feature, unknown_plan, unknown_addon (ids in
 //                      limits, features, availableOn, seatMetric), unknown_placement (a rule,
 //                      variant or built-in naming a placement `placements` does not define),

@@ -1,12 +1,14 @@
 // The TypeScript matrix: the packed package installed the way a user installs it, its
 // declarations compiled with `strict` and `skipLibCheck: false` under each lib and module
-// resolution users choose, and the README's TypeScript example type-checked and run.
+// resolution users choose, and the documentation's TypeScript examples (blocks marked example-ts,
+// found by tests/js/doc-blocks.mjs) type-checked and run.
 //   node tests/ts/matrix.mjs        (after `make pkg`)
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
+import { docBlocks, where } from "../js/doc-blocks.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const here = join(root, "tests/ts");
@@ -20,29 +22,33 @@ const tgz = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination"
 execFileSync("tar", ["-xzf", join(dir, tgz), "-C", join(dir, "node_modules/upgrade-prompts"), "--strip-components=1"]);
 
 for (const f of ["consumer.ts", "json-catalog.ts", "catalog.json", "node.mts", "node.cts"]) copyFileSync(join(here, f), join(dir, f));
-// The README's TypeScript example, as a browser-side (bundler) and as a Node ES module file.
-const readme = readFileSync(join(root, "README.md"), "utf8");
-const marker = readme.indexOf("<!-- readme-example-ts");
-if (marker < 0) throw new Error("README has no marked TypeScript example");
-const start = readme.indexOf("```ts\n", marker) + 6;
-const example = readme.slice(start, readme.indexOf("```", start));
-writeFileSync(join(dir, "readme.ts"), example);
-writeFileSync(join(dir, "readme.mts"), example);
+// The documentation's TypeScript examples, each as a browser-side (bundler) and as a Node ES
+// module file.
+const examples = docBlocks("example-ts", root);
+if (examples.length === 0) throw new Error("the documentation has no example-ts block");
+const exampleTs = [];
+const exampleMts = [];
+for (const [i, block] of examples.entries()) {
+  writeFileSync(join(dir, `doc-${i}.ts`), block.code);
+  writeFileSync(join(dir, `doc-${i}.mts`), block.code);
+  exampleTs.push(`doc-${i}.ts`);
+  exampleMts.push(`doc-${i}.mts`);
+}
 
 const common = { strict: true, noEmit: true, skipLibCheck: false, typeRoots: [join(root, "node_modules/@types")] };
 const cells = [
-  { name: "bundler, ES2020 + DOM", files: ["consumer.ts", "readme.ts"],
+  { name: "bundler, ES2020 + DOM", files: ["consumer.ts", ...exampleTs],
     options: { target: "ES2020", lib: ["ES2020", "DOM"], module: "ESNext", moduleResolution: "Bundler", types: [] } },
   { name: "bundler, a config imported from a JSON file", files: ["json-catalog.ts"],
     options: { target: "ES2020", lib: ["ES2020", "DOM"], module: "ESNext", moduleResolution: "Bundler", types: [],
                resolveJsonModule: true } },
-  { name: "bundler, ESNext + DOM", files: ["consumer.ts", "readme.ts"],
+  { name: "bundler, ESNext + DOM", files: ["consumer.ts", ...exampleTs],
     options: { target: "ESNext", lib: ["ESNext", "DOM"], module: "ESNext", moduleResolution: "Bundler", types: [] } },
-  { name: "node16 ESM, ES2022 without DOM", files: ["node.mts", "readme.mts"],
+  { name: "node16 ESM, ES2022 without DOM", files: ["node.mts", ...exampleMts],
     options: { target: "ES2022", lib: ["ES2022"], module: "Node16", moduleResolution: "Node16", types: ["node"] } },
   { name: "node16 CommonJS, ES2022 without DOM", files: ["node.cts"],
     options: { target: "ES2022", lib: ["ES2022"], module: "Node16", moduleResolution: "Node16", types: ["node"] } },
-  { name: "nodenext ESM and CommonJS, ESNext without DOM", files: ["node.mts", "node.cts", "readme.mts"],
+  { name: "nodenext ESM and CommonJS, ESNext without DOM", files: ["node.mts", "node.cts", ...exampleMts],
     options: { target: "ESNext", lib: ["ESNext"], module: "NodeNext", moduleResolution: "NodeNext", types: ["node"] } },
 ];
 // Every cell with TypeScript 5.9 and with the native TypeScript 7 compiler.
@@ -65,17 +71,19 @@ for (const [i, cell] of cells.entries()) {
   }
 }
 
-// Run the README's TypeScript example (types stripped) and compare what it prints with the
-// `// expected` comments of its console.log lines.
-const js = transformSync(example, { loader: "ts", format: "esm" }).code;
-writeFileSync(join(dir, "readme-run.mjs"), js);
-const out = execFileSync(process.execPath, ["readme-run.mjs"], { cwd: dir }).toString().trim().split("\n");
-const expected = [...example.matchAll(/console\.log\(.*\);\s*\/\/ (.*)$/gm)].map((m) => m[1].trim());
-if (out.length !== expected.length || expected.some((want, i) => out[i].trim() !== want)) {
-  failed++;
-  console.log(`FAIL README TypeScript example printed:\n${out.join("\n")}\nexpected:\n${expected.join("\n")}`);
-} else {
-  console.log(`ok   README TypeScript example runs and prints what it says (${expected.length} lines)`);
+// Run each example (types stripped) and compare what it prints with the `// expected` comments
+// of its console.log lines.
+for (const [i, block] of examples.entries()) {
+  const js = transformSync(block.code, { loader: "ts", format: "esm" }).code;
+  writeFileSync(join(dir, `doc-${i}-run.mjs`), js);
+  const out = execFileSync(process.execPath, [`doc-${i}-run.mjs`], { cwd: dir }).toString().trim().split("\n");
+  const expected = [...block.code.matchAll(/console\.log\(.*\);\s*\/\/ (.*)$/gm)].map((m) => m[1].trim());
+  if (expected.length === 0 || out.length !== expected.length || expected.some((want, k) => out[k].trim() !== want)) {
+    failed++;
+    console.log(`FAIL ${where(block)} TypeScript example printed:\n${out.join("\n")}\nexpected:\n${expected.join("\n")}`);
+  } else {
+    console.log(`ok   ${where(block)} TypeScript example runs and prints what it says (${expected.length} lines)`);
+  }
 }
 if (failed) {
   console.log(`${failed} TypeScript check(s) failed`);
