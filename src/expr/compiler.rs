@@ -6,7 +6,8 @@ use super::program::Program;
 use super::{ExprError, Limits, Schema, Type};
 
 /// Compiles a condition: the expression must have type `bool` (or a type only known at run
-/// time), and the program then evaluates to [`Value::Bool`] or [`Value::Missing`].
+/// time), and the program then evaluates to [`Value::Bool`](super::Value::Bool) or
+/// [`Value::Missing`](super::Value::Missing).
 ///
 /// # Errors
 /// The syntax error, or every checking error found (codes listed on [`ExprError::code`]);

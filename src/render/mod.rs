@@ -261,7 +261,7 @@ fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<Strin
 }
 
 /// The experiment variant a rule's candidate was assigned, if any.
-fn variant_of<'r>(rule: &'r Rule, assigned: Option<Assigned>) -> Option<&'r Variant> {
+fn variant_of(rule: &Rule, assigned: Option<Assigned>) -> Option<&Variant> {
     match assigned {
         Some(Assigned::Variant(v)) => rule.experiment.as_ref().and_then(|e| e.variants.get(v)),
         _ => None,
