@@ -2,6 +2,9 @@
 //! top-level module; a file may use its own layer and the layers below it, never one above.
 //! The list below is the one declaration of the order (bottom first); `src/lib.rs` declares
 //! the modules in the same order.
+//!
+//! Below the layers, files do not go round in circles either: the file-level import graph of
+//! `src/`, files of one layer included, has no cycle (see `no_two_files_import_each_other`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,8 +12,13 @@
     clippy::indexing_slicing
 )]
 
+mod scan;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use scan::{matching, tokens, Kind, Lang, Token};
 
 /// Layers, bottom to top.
 const LAYERS: &[&str] = &[
@@ -210,12 +218,6 @@ const KNOWN_CATALOG_CYCLE: &[&str] = &[
     "src/catalog/schema.rs",
     "src/catalog/template.rs",
 ];
-
-mod scan;
-
-use std::collections::{BTreeMap, BTreeSet};
-
-use scan::{matching, tokens, Kind, Lang, Token};
 
 /// A module path from the crate root: `["catalog", "model"]`; the root is empty.
 type ModPath = Vec<String>;
@@ -665,7 +667,7 @@ fn the_cycle_finder_finds_every_circle_and_only_circles() {
 }
 
 #[test]
-fn paths_resolve_to_the_files_that_define_them() {
+fn the_scan_reads_use_trees_and_inline_paths() {
     let module = vec!["facts".to_string(), "usage".to_string()];
     let text = "use super::{Facts, read::{self, x as y}};\nuse crate::base::*;\n\
                 fn f() { crate::expr::compile(); }\nmod tests { use super::*; }\n";
@@ -685,4 +687,29 @@ fn paths_resolve_to_the_files_that_define_them() {
             (s(&["super"]), 3),
         ]
     );
+}
+
+#[test]
+fn paths_resolve_to_the_files_that_define_them() {
+    let krate = Crate::load(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let file = |path: &str| {
+        let segs: Vec<String> = path.split("::").map(str::to_string).collect();
+        krate.file_of(&segs, 0).unwrap()
+    };
+    // A module, an item in a file, an item in an inline module.
+    assert_eq!(file("decide::gate"), "src/decide/gate.rs");
+    assert_eq!(file("decide::gate::check_feature"), "src/decide/gate.rs");
+    assert_eq!(file("catalog::schema::tag::USAGE"), "src/catalog/schema.rs");
+    // Items named through a re-export belong to the file that defines them.
+    assert_eq!(file("catalog::Model"), "src/catalog/model.rs");
+    assert_eq!(file("facts::read_str"), "src/facts/read.rs");
+    assert_eq!(file("EvalOptions"), "src/decide/recommend.rs");
+    // An item a `mod.rs` defines itself belongs to it.
+    assert_eq!(file("facts::Facts"), "src/facts/mod.rs");
+    let g = krate.graph();
+    let deps = |f: &str| g[f].keys().cloned().collect::<Vec<_>>();
+    assert!(deps("src/decide/recommend.rs").contains(&"src/decide/gate.rs".to_string()));
+    assert!(deps("src/facts/usage.rs").contains(&"src/facts/mod.rs".to_string()));
+    // A `mod child;` declaration and a `pub use` that only passes names on are no imports.
+    assert!(!deps("src/decide/mod.rs").contains(&"src/decide/recommend.rs".to_string()));
 }
