@@ -278,7 +278,7 @@ impl Engine {
 
     /// [`Engine::check_feature`] in a session.
     pub fn check_feature_in(&self, s: &Session, feature: &str) -> FeatureCheck {
-        render::feature_check(s, feature, &gate::decide(s, feature))
+        render::feature_check(s, feature, &gate::check_feature(s, feature))
     }
 
     /// How close is the account to its limit on `metric`, and what raises it?
@@ -288,7 +288,7 @@ impl Engine {
 
     /// [`Engine::check_usage`] in a session.
     pub fn check_usage_in(&self, s: &Session, metric: &str) -> UsageCheck {
-        render::usage_check(s, metric, &limits::decide(s, metric))
+        render::usage_check(s, metric, &limits::check_usage(s, metric))
     }
 
     fn observe(&self, now: f64) {

@@ -260,7 +260,6 @@ const OPPORTUNITY_HEAD: [&str; 10] = [
 /// The report as readable tables.
 pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> io::Result<()> {
     let r = &o.report;
-    let t = &r.totals;
     writeln!(out, "Simulation of {}", printable(file))?;
     writeln!(
         out,
@@ -270,6 +269,29 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
         printable(r.placement.as_deref().unwrap_or("all")),
         r.top
     )?;
+    totals_table(out, r, currency)?;
+    rule_reach_table(out, r)?;
+    experiment_table(out, r)?;
+    placement_table(out, r)?;
+    readiness_table(out, r)?;
+    top_tables(out, r, currency)?;
+    forecast_tables(out, r)?;
+    error_table(out, r)?;
+    if !o.problems.is_empty() {
+        writeln!(out, "\nInput problems")?;
+        for p in &o.problems {
+            writeln!(out, "  {}", problem_line(file, p))?;
+        }
+    }
+    for w in &r.warnings {
+        writeln!(out, "\nwarning[{}]: {}", w.code, printable(&w.message))?;
+    }
+    Ok(())
+}
+
+/// Totals: accounts read, scored, with errors, shown a callout, with an opportunity or a downsell, and what they are worth.
+fn totals_table(out: &mut impl Write, r: &SimulationReport, currency: &str) -> io::Result<()> {
+    let t = &r.totals;
     writeln!(out, "\nTotals")?;
     let rows = vec![
         vec!["accounts read".to_owned(), int(t.accounts), String::new()],
@@ -316,7 +338,11 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
         ],
     ];
     grid(out, &["", "", ""], &rows, &[1, 2])?;
+    Ok(())
+}
 
+/// Per rule: matched, shown, shown in another placement, suppressed (by reason).
+fn rule_reach_table(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
     writeln!(out, "\nRule reach (callouts; suppressed by reason)")?;
     let rows: Vec<Vec<String>> = r
         .rules
@@ -356,7 +382,11 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
         &rows,
         &[2, 3, 4, 5],
     )?;
+    Ok(())
+}
 
+/// Per experiment arm: assigned and exposed units (nothing without experiments).
+fn experiment_table(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
     let experiments: Vec<Vec<String>> = r
         .rules
         .iter()
@@ -382,7 +412,12 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
             &[3, 4],
         )?;
     }
+    Ok(())
+}
 
+/// Per placement: accounts shown a callout there, and callouts.
+fn placement_table(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
+    let t = &r.totals;
     writeln!(out, "\nPlacements")?;
     let rows: Vec<Vec<String>> = r
         .placements
@@ -402,7 +437,12 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
         &rows,
         &[1, 2, 3],
     )?;
+    Ok(())
+}
 
+/// Readiness for an upsell: ready, blocked by each guard, no readable plan.
+fn readiness_table(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
+    let t = &r.totals;
     writeln!(out, "\nReadiness for an upsell")?;
     let mut rows = vec![vec![
         "ready".to_owned(),
@@ -425,7 +465,11 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
         share(r.readiness.no_plan, t.accounts),
     ]);
     grid(out, &["", "accounts", "share"], &rows, &[1, 2])?;
+    Ok(())
+}
 
+/// The top expansion opportunities and the top downsells.
+fn top_tables(out: &mut impl Write, r: &SimulationReport, currency: &str) -> io::Result<()> {
     for (what, list) in [
         ("expansion opportunities", &r.opportunities),
         ("downsells", &r.downsells),
@@ -442,7 +486,12 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
             )?;
         }
     }
+    Ok(())
+}
 
+/// Per metric, the accounts whose trend reaches the limit within the horizon, and the soonest of them.
+fn forecast_tables(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
+    let t = &r.totals;
     writeln!(
         out,
         "\nLimit forecast: accounts reaching a limit within {} days",
@@ -507,7 +556,12 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
             &[2, 4, 6, 7],
         )?;
     }
+    Ok(())
+}
 
+/// The first accounts with errors, if any.
+fn error_table(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
+    let t = &r.totals;
     if !r.errors.is_empty() {
         writeln!(
             out,
@@ -538,15 +592,6 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
             &rows,
             &[0],
         )?;
-    }
-    if !o.problems.is_empty() {
-        writeln!(out, "\nInput problems")?;
-        for p in &o.problems {
-            writeln!(out, "  {}", problem_line(file, p))?;
-        }
-    }
-    for w in &r.warnings {
-        writeln!(out, "\nwarning[{}]: {}", w.code, printable(&w.message))?;
     }
     Ok(())
 }

@@ -216,20 +216,247 @@ impl Population {
         }
     }
 
-    /// The context of account `index` (JSON text).
+    /// The context of account `index` (JSON text). Every part is drawn from the account's own
+    /// random stream, in the order written.
     pub fn context(&self, index: u64) -> String {
         let mut rng = Rng::new(self.seed, index);
-        let now = self.now;
         let weights: Vec<f64> = self.plans.iter().map(|p| p.weight).collect();
         let pi = rng.weighted(&weights);
-        let plan = self.plans.get(pi);
         let mut out = Out::new();
         let mut o = out.obj();
-        o.key("now").str(&date::format(now));
+        o.key("now").str(&date::format(self.now));
         o.key("locale")
             .str(if rng.chance(0.85) { "en-US" } else { "ja-JP" });
+        let standing = Standing::draw(&mut rng);
+        self.account(o.key("account"), &mut rng, index, pi, &standing);
+        self.user(o.key("user"), &mut rng, index);
+        self.usage(o.key("usage"), &mut rng, pi);
+        self.features_in_use(o.key("features"), &mut rng, pi);
+        self.page(o.key("page"), &mut rng);
+        signals(o.key("signals"), &mut rng);
+        o.end();
+        out.finish()
+    }
 
-        // Account.
+    /// `account`: id, plan, add-ons, trials, dates, health, lifecycle, escalations, traits.
+    fn account(&self, out: &mut Out, rng: &mut Rng, index: u64, pi: usize, st: &Standing) {
+        let now = self.now;
+        let plan = self.plans.get(pi);
+        let mut a = out.obj();
+        a.key("id").str(&format!("acct_{}", index + 1));
+        a.key("plan").str(plan.map_or("", |p| p.id.as_str()));
+        let addons = self.draw_addons(rng, pi);
+        write_addons(a.key("addons"), &addons);
+        let outside: Vec<&String> = self
+            .features
+            .iter()
+            .enumerate()
+            .filter(|(f, _)| plan.is_none_or(|p| !p.features.contains(f)))
+            .map(|(_, id)| id)
+            .collect();
+        let trials = a.key("trials");
+        let mut t = trials.obj();
+        if rng.chance(0.04) {
+            if let Some(f) = rng.pick(&outside) {
+                let days = rng.range(-10.0, 14.0);
+                t.key_text(f).str(&date::format(now + days * DAY_MS));
+            }
+        }
+        t.end();
+        a.key("createdAt")
+            .str(&date::format(now - st.tenure * DAY_MS));
+        a.key("renewalAt")
+            .str(&date::format(now + rng.int(1, 365) as f64 * DAY_MS));
+        a.key("healthScore").num(st.health);
+        a.key("lifecycle").str(st.lifecycle);
+        a.key("openEscalations").num(if rng.chance(0.07) {
+            rng.int(1, 2) as f64
+        } else {
+            0.0
+        });
+        {
+            let mut tr = a.key("traits").obj();
+            tr.key("industry")
+                .str(rng.pick(INDUSTRIES).copied().unwrap_or("software"));
+            tr.key("employees").num(rng.int(2, 2000) as f64);
+            tr.end();
+        }
+        a.end();
+    }
+
+    /// The add-ons the account holds (one in ten of those its plan offers), with a quantity
+    /// for stackable ones.
+    fn draw_addons(&self, rng: &mut Rng, pi: usize) -> Vec<(&str, Option<u64>)> {
+        let mut addons = Vec::new();
+        for ad in &self.addons {
+            let available = ad.available_on.as_ref().is_none_or(|p| p.contains(&pi));
+            if available && rng.chance(0.10) {
+                let q = if ad.stackable {
+                    rng.int(1, u64::from(ad.max_quantity.clamp(1, 3)))
+                } else {
+                    1
+                };
+                addons.push((ad.id.as_str(), ad.stackable.then_some(q)));
+            }
+        }
+        addons
+    }
+
+    /// `user`: id and role (a purchasing role, a member or a viewer).
+    fn user(&self, out: &mut Out, rng: &mut Rng, index: u64) {
+        let role = match rng.weighted(&[0.45, 0.45, 0.10]) {
+            0 => rng.pick(&self.roles).map_or("member", String::as_str),
+            1 => "member",
+            _ => "viewer",
+        };
+        let mut u = out.obj();
+        u.key("id").str(&format!("u_{}", index + 1));
+        u.key("role").str(role);
+        u.end();
+    }
+
+    /// `usage`: every metric's use, at a level drawn against the plan's limit, and (for nine
+    /// accounts in ten) its history.
+    fn usage(&self, out: &mut Out, rng: &mut Rng, pi: usize) {
+        let plan = self.plans.get(pi);
+        let history = rng.chance(0.9);
+        let mut us = out.obj();
+        for (m, (id, period, seats)) in self.metrics.iter().enumerate() {
+            let limit = plan.and_then(|p| p.limits.get(m).copied().flatten());
+            let q = rng.band(USAGE_LEVELS);
+            let g = rng.band(GROWTH);
+            let level = match limit.filter(|l| *l > 0.0) {
+                Some(l) => q * l,
+                None => match self.largest.get(m).copied().flatten() {
+                    Some(big) if big > 0.0 => rng.range(0.3, 1.5) * big,
+                    _ if *seats => rng.range(5.0, 300.0),
+                    _ => rng.range(100.0, 10_000.0),
+                },
+            };
+            let mut e = us.key_text(id).obj();
+            let mut readings: Vec<(f64, f64)> = Vec::new();
+            let used = match period {
+                None => {
+                    let used = level.round().max(if *seats { 1.0 } else { 0.0 });
+                    if history {
+                        self.standing_history(rng, used, g, &mut readings);
+                    }
+                    used
+                }
+                Some(p) => {
+                    let (s, end) = date::period_window(*p, self.now);
+                    let elapsed = (self.now - s) / (end - s);
+                    let used = (level * elapsed).round();
+                    if history {
+                        self.metered_history(rng, *p, level, used, g, &mut readings);
+                    }
+                    used
+                }
+            };
+            e.key("used").num(used);
+            if !readings.is_empty() {
+                write_history(e.key("history"), &readings);
+            }
+            e.end();
+        }
+        us.end();
+    }
+
+    /// Readings of a standing metric (seats): 3 to 8 points back from `used` along growth `g`.
+    fn standing_history(&self, rng: &mut Rng, used: f64, g: f64, readings: &mut Vec<(f64, f64)>) {
+        let n = rng.int(3, 8);
+        let step = rng.range(5.0, 10.0);
+        for j in 1..=n {
+            let t = j as f64 * step + rng.range(0.0, 1.0);
+            let v = used * (1.0 - g * t / 30.0) * (1.0 + rng.range(-0.015, 0.015));
+            readings.push((self.now - t * DAY_MS, v.round().max(0.0)));
+        }
+    }
+
+    /// Readings of a metered metric: totals of past periods (at least three weeks' worth)
+    /// along growth `g`, and two points inside the current period once it is two days old.
+    fn metered_history(
+        &self,
+        rng: &mut Rng,
+        p: Period,
+        level: f64,
+        used: f64,
+        g: f64,
+        readings: &mut Vec<(f64, f64)>,
+    ) {
+        let now = self.now;
+        let (s, end) = date::period_window(p, now);
+        let len_days = (end - s) / DAY_MS;
+        let k_max = ((21.0 / len_days).ceil() as u64).clamp(3, 30);
+        let mut w = (s, end);
+        for k in 1..=k_max {
+            w = date::period_window(p, w.0 - 1.0);
+            let total = level * (1.0 - g * k as f64 * len_days / 30.0);
+            let at = w.1 - DAY_MS / 4.0;
+            let frac = (at - w.0) / (w.1 - w.0);
+            let v = total * frac * (1.0 + rng.range(-0.015, 0.015));
+            readings.push((at, v.round().max(0.0)));
+        }
+        if now - s > 2.0 * DAY_MS {
+            for part in [1.0 / 3.0, 2.0 / 3.0] {
+                let at = s + (now - s) * part;
+                let v = used * part * (1.0 + rng.range(-0.03, 0.03));
+                readings.push((at, v.round().max(0.0)));
+            }
+        }
+    }
+
+    /// `features`: uses in the last 30 days of each feature of the plan in use.
+    fn features_in_use(&self, out: &mut Out, rng: &mut Rng, pi: usize) {
+        let mut fs = out.obj();
+        let plan = self.plans.get(pi);
+        for f in plan.map_or(&[][..], |p| p.features.as_slice()) {
+            let Some(id) = self.features.get(*f) else {
+                continue;
+            };
+            let uses = if rng.chance(0.75) {
+                rng.int(1, 80) as f64
+            } else {
+                0.0
+            };
+            let mut x = fs.key_text(id).obj();
+            x.key("uses30d").num(uses);
+            x.end();
+        }
+        fs.end();
+    }
+
+    /// `page`: a feature's page (a third of the time) or another route.
+    fn page(&self, out: &mut Out, rng: &mut Rng) {
+        let mut pg = out.obj();
+        let feature = if rng.chance(0.35) {
+            rng.pick(&self.features)
+        } else {
+            None
+        };
+        match feature {
+            Some(f) => {
+                pg.key("route").str(&format!("/{f}"));
+                pg.key("feature").str(f);
+            }
+            None => {
+                pg.key("route")
+                    .str(rng.pick(ROUTES).copied().unwrap_or("/dashboard"));
+            }
+        }
+        pg.end();
+    }
+}
+
+/// How established an account is: tenure in days, lifecycle phase and health score.
+struct Standing {
+    tenure: f64,
+    lifecycle: &'static str,
+    health: f64,
+}
+
+impl Standing {
+    fn draw(rng: &mut Rng) -> Standing {
         let tenure = if rng.chance(0.08) {
             rng.range(2.0, 14.0)
         } else if rng.chance(0.185) {
@@ -259,223 +486,59 @@ impl Population {
         } else {
             (40.0 + 30.0 * (rng.unit() + rng.unit())).floor().min(100.0)
         };
-        {
-            let mut a = o.key("account").obj();
-            a.key("id").str(&format!("acct_{}", index + 1));
-            a.key("plan").str(plan.map_or("", |p| p.id.as_str()));
-            let mut addons = Vec::new();
-            for ad in &self.addons {
-                let available = ad.available_on.as_ref().is_none_or(|p| p.contains(&pi));
-                if available && rng.chance(0.10) {
-                    let q = if ad.stackable {
-                        rng.int(1, u64::from(ad.max_quantity.clamp(1, 3)))
-                    } else {
-                        1
-                    };
-                    addons.push((ad.id.as_str(), ad.stackable.then_some(q)));
-                }
-            }
-            let list = a.key("addons");
-            list.raw("[");
-            for (i, (id, q)) in addons.iter().enumerate() {
-                if i > 0 {
-                    list.raw(",");
-                }
-                match q {
-                    Some(q) => {
-                        let mut x = list.obj();
-                        x.key("id").str(id);
-                        x.key("quantity").num(*q as f64);
-                        x.end();
-                    }
-                    None => list.str(id),
-                }
-            }
-            list.raw("]");
-            let outside: Vec<&String> = self
-                .features
-                .iter()
-                .enumerate()
-                .filter(|(f, _)| plan.is_none_or(|p| !p.features.contains(f)))
-                .map(|(_, id)| id)
-                .collect();
-            let trials = a.key("trials");
-            let mut t = trials.obj();
-            if rng.chance(0.04) {
-                if let Some(f) = rng.pick(&outside) {
-                    let days = rng.range(-10.0, 14.0);
-                    t.key_text(f).str(&date::format(now + days * DAY_MS));
-                }
-            }
-            t.end();
-            a.key("createdAt").str(&date::format(now - tenure * DAY_MS));
-            a.key("renewalAt")
-                .str(&date::format(now + rng.int(1, 365) as f64 * DAY_MS));
-            a.key("healthScore").num(health);
-            a.key("lifecycle").str(lifecycle);
-            a.key("openEscalations").num(if rng.chance(0.07) {
-                rng.int(1, 2) as f64
-            } else {
-                0.0
-            });
-            {
-                let mut tr = a.key("traits").obj();
-                tr.key("industry")
-                    .str(rng.pick(INDUSTRIES).copied().unwrap_or("software"));
-                tr.key("employees").num(rng.int(2, 2000) as f64);
-                tr.end();
-            }
-            a.end();
+        Standing {
+            tenure,
+            lifecycle,
+            health,
         }
+    }
+}
 
-        // User.
-        {
-            let role = match rng.weighted(&[0.45, 0.45, 0.10]) {
-                0 => rng.pick(&self.roles).map_or("member", String::as_str),
-                1 => "member",
-                _ => "viewer",
-            };
-            let mut u = o.key("user").obj();
-            u.key("id").str(&format!("u_{}", index + 1));
-            u.key("role").str(role);
-            u.end();
+/// The add-on list: ids, or `{id, quantity}` for stackable add-ons.
+fn write_addons(list: &mut Out, addons: &[(&str, Option<u64>)]) {
+    list.raw("[");
+    for (i, (id, q)) in addons.iter().enumerate() {
+        if i > 0 {
+            list.raw(",");
         }
-
-        // Usage.
-        let history = rng.chance(0.9);
-        {
-            let mut us = o.key("usage").obj();
-            for (m, (id, period, seats)) in self.metrics.iter().enumerate() {
-                let limit = plan.and_then(|p| p.limits.get(m).copied().flatten());
-                let q = rng.band(USAGE_LEVELS);
-                let g = rng.band(GROWTH);
-                let level = match limit.filter(|l| *l > 0.0) {
-                    Some(l) => q * l,
-                    None => match self.largest.get(m).copied().flatten() {
-                        Some(big) if big > 0.0 => rng.range(0.3, 1.5) * big,
-                        _ if *seats => rng.range(5.0, 300.0),
-                        _ => rng.range(100.0, 10_000.0),
-                    },
-                };
-                let mut e = us.key_text(id).obj();
-                let mut readings: Vec<(f64, f64)> = Vec::new();
-                let used = match period {
-                    None => {
-                        let used = level.round().max(if *seats { 1.0 } else { 0.0 });
-                        if history {
-                            let n = rng.int(3, 8);
-                            let step = rng.range(5.0, 10.0);
-                            for j in 1..=n {
-                                let t = j as f64 * step + rng.range(0.0, 1.0);
-                                let v =
-                                    used * (1.0 - g * t / 30.0) * (1.0 + rng.range(-0.015, 0.015));
-                                readings.push((now - t * DAY_MS, v.round().max(0.0)));
-                            }
-                        }
-                        used
-                    }
-                    Some(p) => {
-                        let (s, end) = date::period_window(*p, now);
-                        let len = end - s;
-                        let elapsed = (now - s) / len;
-                        let used = (level * elapsed).round();
-                        if history {
-                            let len_days = len / DAY_MS;
-                            let k_max = ((21.0 / len_days).ceil() as u64).clamp(3, 30);
-                            let mut w = (s, end);
-                            for k in 1..=k_max {
-                                w = date::period_window(*p, w.0 - 1.0);
-                                let total = level * (1.0 - g * k as f64 * len_days / 30.0);
-                                let at = w.1 - DAY_MS / 4.0;
-                                let frac = (at - w.0) / (w.1 - w.0);
-                                let v = total * frac * (1.0 + rng.range(-0.015, 0.015));
-                                readings.push((at, v.round().max(0.0)));
-                            }
-                            if now - s > 2.0 * DAY_MS {
-                                for part in [1.0 / 3.0, 2.0 / 3.0] {
-                                    let at = s + (now - s) * part;
-                                    let v = used * part * (1.0 + rng.range(-0.03, 0.03));
-                                    readings.push((at, v.round().max(0.0)));
-                                }
-                            }
-                        }
-                        used
-                    }
-                };
-                e.key("used").num(used);
-                if !readings.is_empty() {
-                    let h = e.key("history");
-                    h.raw("[");
-                    for (i, (at, v)) in readings.iter().rev().enumerate() {
-                        if i > 0 {
-                            h.raw(",");
-                        }
-                        let mut x = h.obj();
-                        x.key("at").str(&date::format(*at));
-                        x.key("value").num(*v);
-                        x.end();
-                    }
-                    h.raw("]");
-                }
-                e.end();
-            }
-            us.end();
-        }
-
-        // Features of the plan in use.
-        {
-            let mut fs = o.key("features").obj();
-            for f in plan.map_or(&[][..], |p| p.features.as_slice()) {
-                let Some(id) = self.features.get(*f) else {
-                    continue;
-                };
-                let uses = if rng.chance(0.75) {
-                    rng.int(1, 80) as f64
-                } else {
-                    0.0
-                };
-                let mut x = fs.key_text(id).obj();
-                x.key("uses30d").num(uses);
+        match q {
+            Some(q) => {
+                let mut x = list.obj();
+                x.key("id").str(id);
+                x.key("quantity").num(*q as f64);
                 x.end();
             }
-            fs.end();
+            None => list.str(id),
         }
-
-        // Page.
-        {
-            let mut pg = o.key("page").obj();
-            let feature = if rng.chance(0.35) {
-                rng.pick(&self.features)
-            } else {
-                None
-            };
-            match feature {
-                Some(f) => {
-                    pg.key("route").str(&format!("/{f}"));
-                    pg.key("feature").str(f);
-                }
-                None => {
-                    pg.key("route")
-                        .str(rng.pick(ROUTES).copied().unwrap_or("/dashboard"));
-                }
-            }
-            pg.end();
-        }
-
-        // Signals.
-        {
-            let mut sg = o.key("signals").obj();
-            sg.key("pendingInvites").num(if rng.chance(0.2) {
-                rng.int(1, 6) as f64
-            } else {
-                0.0
-            });
-            sg.key("sharedLoginSuspected").bool(rng.chance(0.03));
-            sg.end();
-        }
-        o.end();
-        out.finish()
     }
+    list.raw("]");
+}
+
+/// A usage history, oldest first (`readings` are newest first).
+fn write_history(h: &mut Out, readings: &[(f64, f64)]) {
+    h.raw("[");
+    for (i, (at, v)) in readings.iter().rev().enumerate() {
+        if i > 0 {
+            h.raw(",");
+        }
+        let mut x = h.obj();
+        x.key("at").str(&date::format(*at));
+        x.key("value").num(*v);
+        x.end();
+    }
+    h.raw("]");
+}
+
+/// `signals`: pending invites and suspected shared logins.
+fn signals(out: &mut Out, rng: &mut Rng) {
+    let mut sg = out.obj();
+    sg.key("pendingInvites").num(if rng.chance(0.2) {
+        rng.int(1, 6) as f64
+    } else {
+        0.0
+    });
+    sg.key("sharedLoginSuspected").bool(rng.chance(0.03));
+    sg.end();
 }
 
 /// `count` generated contexts (JSON text, one per account) for `engine`'s catalog, drawn from

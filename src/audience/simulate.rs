@@ -10,7 +10,9 @@ use crate::base::num::js;
 use crate::base::out::{Out, ToJson};
 use crate::catalog::model::{CalloutKind, MAX_HORIZON_DAYS};
 use crate::catalog::Catalog;
-use crate::decide::recommend::{readiness, Assigned, EvalOptions, Guard, Origin, Reason};
+use crate::decide::recommend::{
+    readiness, Assigned, Candidate, EvalOptions, Guard, Held, Origin, Reason,
+};
 use crate::decide::unlock::Offer;
 use crate::decide::Session;
 use crate::engine::Engine;
@@ -139,44 +141,113 @@ struct Pick {
     guard: Option<Guard>,
 }
 
+/// The account's best expansion and best downsell so far.
+#[derive(Default)]
+struct Best {
+    up: Option<Pick>,
+    down: Option<Pick>,
+}
+
+impl Best {
+    /// Keeps `p` when it is worth more than the best of its side.
+    fn consider(&mut self, p: Pick) {
+        let slot = if p.kind == CalloutKind::Downsell {
+            &mut self.down
+        } else {
+            &mut self.up
+        };
+        if slot.is_none_or(|b| p.value > b.value) {
+            *slot = Some(p);
+        }
+    }
+}
+
+/// The `now` option, or the host clock (with a warning when it is not a time from 1970 to
+/// 9999).
+fn checked_now(opts: &SimulateOptions, warnings: &mut Vec<Diagnostic>) -> f64 {
+    match opts.now {
+        Some(n) if date::in_range(n) => n,
+        Some(n) => {
+            warnings.push(Diagnostic::new(
+                "invalid_option",
+                format!(
+                    "`now` `{}` is not a time from 1970 to 9999; the host clock is used",
+                    js(n)
+                ),
+                join(&[], "now"),
+            ));
+            host_clock()
+        }
+        None => host_clock(),
+    }
+}
+
+/// The `horizonDays` option, or the config's (with a warning when it is not a whole number
+/// of days in range).
+fn checked_horizon(
+    catalog: &Catalog,
+    opts: &SimulateOptions,
+    warnings: &mut Vec<Diagnostic>,
+) -> f64 {
+    match opts.horizon_days {
+        Some(h) if (1.0..=MAX_HORIZON_DAYS).contains(&h) && h.fract() == 0.0 => h,
+        Some(h) => {
+            warnings.push(Diagnostic::new(
+                "invalid_option",
+                format!(
+                    "`horizonDays` must be a whole number of days from 1 to {}, found `{}`; the config's {} is used",
+                    js(MAX_HORIZON_DAYS),
+                    js(h),
+                    js(catalog.horizon_days)
+                ),
+                join(&[], "horizonDays"),
+            ));
+            catalog.horizon_days
+        }
+        None => catalog.horizon_days,
+    }
+}
+
+/// What the report names of every rule, then of the two built-ins.
+fn rule_infos(catalog: &Catalog) -> Vec<RuleInfo> {
+    let mut rules: Vec<RuleInfo> = catalog
+        .policy
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            rule: r.id.clone(),
+            kind: r.kind,
+            builtin: false,
+            experiment: r.experiment.as_ref().map(|e| {
+                (
+                    e.key.clone(),
+                    e.variants.iter().map(|v| v.id.clone()).collect(),
+                )
+            }),
+        })
+        .collect();
+    for (origin, kind) in [
+        (Origin::Gate(0), CalloutKind::FeatureGate),
+        (Origin::Limit(0), CalloutKind::UsageLimit),
+    ] {
+        rules.push(RuleInfo {
+            rule: origin.rule(catalog).to_owned(),
+            kind,
+            builtin: true,
+            experiment: None,
+        });
+    }
+    rules
+}
+
 impl Simulation {
     /// An empty simulation for `engine`'s catalog. Bad options are reported in the report's
     /// `warnings` and replaced by their defaults.
     pub fn new(engine: &Engine, opts: &SimulateOptions) -> Simulation {
         let catalog = engine.catalog();
         let mut warnings = Vec::new();
-        let now = match opts.now {
-            Some(n) if date::in_range(n) => n,
-            Some(n) => {
-                warnings.push(Diagnostic::new(
-                    "invalid_option",
-                    format!(
-                        "`now` `{}` is not a time from 1970 to 9999; the host clock is used",
-                        js(n)
-                    ),
-                    join(&[], "now"),
-                ));
-                host_clock()
-            }
-            None => host_clock(),
-        };
-        let horizon_days = match opts.horizon_days {
-            Some(h) if (1.0..=MAX_HORIZON_DAYS).contains(&h) && h.fract() == 0.0 => h,
-            Some(h) => {
-                warnings.push(Diagnostic::new(
-                    "invalid_option",
-                    format!(
-                        "`horizonDays` must be a whole number of days from 1 to {}, found `{}`; the config's {} is used",
-                        js(MAX_HORIZON_DAYS),
-                        js(h),
-                        js(catalog.horizon_days)
-                    ),
-                    join(&[], "horizonDays"),
-                ));
-                catalog.horizon_days
-            }
-            None => catalog.horizon_days,
-        };
+        let now = checked_now(opts, &mut warnings);
+        let horizon_days = checked_horizon(catalog, opts, &mut warnings);
         let placements: Vec<String> = catalog
             .policy
             .placements
@@ -195,33 +266,7 @@ impl Simulation {
                 );
             }
         }
-        let mut rules: Vec<RuleInfo> = catalog
-            .policy
-            .rules
-            .iter()
-            .map(|r| RuleInfo {
-                rule: r.id.clone(),
-                kind: r.kind,
-                builtin: false,
-                experiment: r.experiment.as_ref().map(|e| {
-                    (
-                        e.key.clone(),
-                        e.variants.iter().map(|v| v.id.clone()).collect(),
-                    )
-                }),
-            })
-            .collect();
-        for (origin, kind) in [
-            (Origin::Gate(0), CalloutKind::FeatureGate),
-            (Origin::Limit(0), CalloutKind::UsageLimit),
-        ] {
-            rules.push(RuleInfo {
-                rule: origin.rule(catalog).to_owned(),
-                kind,
-                builtin: true,
-                experiment: None,
-            });
-        }
+        let rules = rule_infos(catalog);
         let acc = rules
             .iter()
             .map(|r| RuleAcc {
@@ -295,24 +340,22 @@ impl Simulation {
             let id = s.facts.account.id.as_deref().map(str::to_owned);
             self.keep_error(index, id, e.clone());
         }
-        let catalog = &*s.catalog;
         // The whole decision, unfiltered; the placement filter is applied here exactly as
         // `evaluate` applies it (after the decision), so what is dropped can be counted.
         let d = engine.decide_in(s, &EvalOptions::default());
+        let mut best = Best::default();
+        self.count_shown(&s.catalog, &d.shown, &mut best);
+        self.count_held(&s.catalog, &d.held, &mut best);
+        self.count_best(s, index, best);
+        self.count_readiness(s);
+        self.count_forecasts(s, index);
+    }
+
+    /// Counts the callouts shown (those outside the asked-for placement apart), per rule, arm
+    /// and placement, and considers each as the account's best opportunity.
+    fn count_shown(&mut self, catalog: &Catalog, shown: &[Candidate<'_>], best: &mut Best) {
         let mut per_placement = vec![0u64; self.placements.len()];
-        let mut best: Option<Pick> = None;
-        let mut best_down: Option<Pick> = None;
-        let mut consider = |p: Pick| {
-            let slot = if p.kind == CalloutKind::Downsell {
-                &mut best_down
-            } else {
-                &mut best
-            };
-            if slot.is_none_or(|b| p.value > b.value) {
-                *slot = Some(p);
-            }
-        };
-        for c in &d.shown {
+        for c in shown {
             let in_placement = self.placement.as_deref().is_none_or(|p| p == c.placement);
             let pi = self.placements.iter().position(|p| p == c.placement);
             let Some(acc) = rule_slot(catalog, c.origin).and_then(|r| self.acc.get_mut(r)) else {
@@ -338,10 +381,26 @@ impl Simulation {
             }
             self.counts.callouts += 1;
             if let Some(p) = pick(c.origin, c.kind, c.target, None) {
-                consider(p);
+                best.consider(p);
             }
         }
-        for h in &d.held {
+        let mut any = false;
+        for (n, acc) in per_placement.iter().zip(self.placement_acc.iter_mut()) {
+            if *n > 0 {
+                any = true;
+                acc.0 += 1;
+                acc.1 += n;
+            }
+        }
+        if any {
+            self.counts.with_callouts += 1;
+        }
+    }
+
+    /// Counts the callouts held back, per rule, reason and arm; one held back by readiness is
+    /// still an opportunity (what the account would be offered once ready).
+    fn count_held(&mut self, catalog: &Catalog, held: &[Held], best: &mut Best) {
+        for h in held {
             let Some(acc) = rule_slot(catalog, h.origin).and_then(|r| self.acc.get_mut(r)) else {
                 continue;
             };
@@ -359,47 +418,47 @@ impl Simulation {
             }
             if let Reason::Readiness(g) = h.reason {
                 if let Some(p) = pick(h.origin, kind_of(catalog, h.origin), h.target, Some(g)) {
-                    consider(p);
+                    best.consider(p);
                 }
             }
         }
-        let mut any = false;
-        for (n, acc) in per_placement.iter().zip(self.placement_acc.iter_mut()) {
-            if *n > 0 {
-                any = true;
-                acc.0 += 1;
-                acc.1 += n;
-            }
-        }
-        if any {
-            self.counts.with_callouts += 1;
-        }
-        if let Some(p) = best {
+    }
+
+    /// Counts the account's best expansion and best downsell, and offers them to the top lists.
+    fn count_best(&mut self, s: &Session, index: u64, best: Best) {
+        if let Some(p) = best.up {
             self.counts.opportunity_accounts += 1;
             self.counts.uplift_micros += micros(p.value);
             self.opportunities
                 .offer(p.value, index, || opportunity(s, index, &p));
         }
-        if let Some(p) = best_down {
+        if let Some(p) = best.down {
             self.counts.downsell_accounts += 1;
             self.counts.savings_micros += micros(p.value);
             self.downsells
                 .offer(p.value, index, || opportunity(s, index, &p));
         }
-        // Readiness for an expansion pitch (an upsell), where the plan is known.
+    }
+
+    /// Counts readiness for an expansion pitch (an upsell), where the plan is known.
+    fn count_readiness(&mut self, s: &Session) {
         if s.facts.account.plan.is_none() {
             self.no_plan += 1;
-        } else {
-            match readiness(s, CalloutKind::Upsell) {
-                None => self.ready += 1,
-                Some(g) => {
-                    if let Some(n) = self.blocked.get_mut(g.slot()) {
-                        *n += 1;
-                    }
+            return;
+        }
+        match readiness(s, CalloutKind::Upsell) {
+            None => self.ready += 1,
+            Some(g) => {
+                if let Some(n) = self.blocked.get_mut(g.slot()) {
+                    *n += 1;
                 }
             }
         }
-        // Limits the usage trend reaches within the horizon.
+    }
+
+    /// Counts the limits the usage trend reaches within the horizon, by week.
+    fn count_forecasts(&mut self, s: &Session, index: u64) {
+        let catalog = &*s.catalog;
         for (m, f) in self.forecasts.iter_mut().enumerate() {
             let Some(u) = s.facts.usage(catalog, m) else {
                 continue;

@@ -57,8 +57,9 @@ pub struct Gate {
     pub unlock: Vec<Offer>,
 }
 
-/// Decides access to `feature` (an id).
-pub fn decide(s: &Session, feature: &str) -> Gate {
+/// Checks access to `feature` (an id): allowed or not, why, and the ways to unlock it
+/// (`checkFeature`).
+pub fn check_feature(s: &Session, feature: &str) -> Gate {
     let catalog = &*s.catalog;
     let facts = &s.facts;
     let mut gate = Gate {

@@ -32,8 +32,8 @@ pub fn raise(s: &Session, m: usize, amount: f64) -> Vec<Offer> {
     )
 }
 
-/// Decides what raises the limit on `metric` (an id).
-pub fn decide(s: &Session, metric: &str) -> Limit {
+/// Checks the limit on `metric` (an id) and what raises it (`checkUsage`).
+pub fn check_usage(s: &Session, metric: &str) -> Limit {
     let Some(mi) = s.catalog.find(Kind::Metric, metric) else {
         return Limit {
             metric: None,

@@ -459,98 +459,144 @@ impl Traces {
     }
 }
 
-/// Decides everything for a session.
+/// Decides everything for a session, in the steps of "How `evaluate` decides": gather the
+/// candidates (the built-in feature gate, the built-in usage limits, the matching rules), hold
+/// back those a guard stops, rank the rest, admit them in rank order, and finally keep only
+/// the asked-for placement.
 pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> Decision<'c> {
-    let catalog = &*s.catalog;
-    let facts = &s.facts;
-    let policy = &catalog.policy;
-    let can_purchase = facts.can_purchase(catalog);
-    let mut out = Decision::default();
-    let mut traces = Traces {
-        list: opts.trace.then(Vec::new),
+    let mut run = Run {
+        out: Decision::default(),
+        traces: Traces {
+            list: opts.trace.then(Vec::new),
+        },
     };
     // Room for the usual number of matches, so large candidates are rarely moved by growth.
+    let rules = s.catalog.policy.rules.len();
     let mut candidates: Vec<Candidate<'c>> =
-        Vec::with_capacity((policy.rules.len() / 4 + catalog.metrics.len() + 2).min(256));
+        Vec::with_capacity((rules / 4 + s.catalog.metrics.len() + 2).min(256));
+    gate_candidate(s, &mut run, &mut candidates);
+    limit_candidates(s, &mut run, &mut candidates);
+    rule_candidates(s, opts, &mut run, &mut candidates);
+    let eligible = apply_guards(s, state, &mut run, candidates);
+    let ranked = rank(&s.catalog, eligible);
+    admit_in_rank_order(s, state, &mut run, ranked);
+    keep_placement(opts, &mut run);
+    run.out.trace = run.traces.list;
+    run.out
+}
 
-    // Built-in feature gate for the feature the user is touching.
-    if let Some(feature) = facts.page_feature.as_deref() {
-        match catalog.find(Kind::Feature, feature) {
-            None => out.warnings.push(catalog.unknown(
-                Kind::Feature,
-                feature,
-                vec!["page".into(), "feature".into()],
-            )),
-            Some(fi) if policy.feature_gate.enabled => {
-                let g = gate::decide(s, feature);
-                let t = traces.push(Origin::Gate(fi), Some(Origin::Gate(fi)), Vec::new());
-                match g.unlock.first().filter(|_| !g.allowed) {
-                    Some(target) => {
-                        let mut c = Candidate::builtin(
-                            Origin::Gate(fi),
-                            CalloutKind::FeatureGate,
-                            &policy.feature_gate.placement,
-                            Severity::Blocking,
-                            policy.feature_gate.priorities[0],
-                            Some(*target),
-                            action_for(Some(target), can_purchase, false),
-                        );
-                        c.trace = t;
-                        candidates.push(c);
-                    }
-                    None => {
-                        let reason = if g.allowed {
-                            g.reason
-                        } else {
-                            GateReason::NotInPlan.max_of(g.reason)
-                        };
-                        traces.set(t, Status::NotMatched, Some(reason.as_str()));
-                    }
+/// The decision being made and its trace.
+struct Run<'c> {
+    out: Decision<'c>,
+    traces: Traces,
+}
+
+impl Run<'_> {
+    /// Holds a candidate back: its trace entry says why, and the result lists it.
+    fn hold(&mut self, trace: usize, held: Held) {
+        self.traces
+            .set(trace, Status::Suppressed, Some(held.reason.as_str()));
+        self.out.held.push(held);
+    }
+}
+
+/// Step 1, the built-in feature gate for the feature the user is touching (`page.feature`),
+/// when it is not allowed.
+fn gate_candidate<'c>(s: &'c Session, run: &mut Run<'c>, candidates: &mut Vec<Candidate<'c>>) {
+    let catalog = &*s.catalog;
+    let policy = &catalog.policy;
+    let Some(feature) = s.facts.page_feature.as_deref() else {
+        return;
+    };
+    match catalog.find(Kind::Feature, feature) {
+        None => run.out.warnings.push(catalog.unknown(
+            Kind::Feature,
+            feature,
+            vec!["page".into(), "feature".into()],
+        )),
+        Some(fi) if policy.feature_gate.enabled => {
+            let g = gate::check_feature(s, feature);
+            let t = run
+                .traces
+                .push(Origin::Gate(fi), Some(Origin::Gate(fi)), Vec::new());
+            match g.unlock.first().filter(|_| !g.allowed) {
+                Some(target) => {
+                    let can_purchase = s.facts.can_purchase(catalog);
+                    let mut c = Candidate::builtin(
+                        Origin::Gate(fi),
+                        CalloutKind::FeatureGate,
+                        &policy.feature_gate.placement,
+                        Severity::Blocking,
+                        policy.feature_gate.priorities[0],
+                        Some(*target),
+                        action_for(Some(target), can_purchase, false),
+                    );
+                    c.trace = t;
+                    candidates.push(c);
+                }
+                None => {
+                    let reason = if g.allowed {
+                        g.reason
+                    } else {
+                        GateReason::NotInPlan.max_of(g.reason)
+                    };
+                    run.traces.set(t, Status::NotMatched, Some(reason.as_str()));
                 }
             }
-            Some(_) => {}
         }
+        Some(_) => {}
     }
+}
 
-    // Built-in usage limits for every metric that is not ok.
-    if policy.usage_limit.enabled {
-        for m in 0..catalog.metrics.len() {
-            let Some(u) = facts.usage(catalog, m) else {
-                continue;
-            };
-            let (Some(st), Some(need)) = (u.state, limits::need(u)) else {
-                continue;
-            };
-            if st == State::Ok {
-                continue;
-            }
-            let target = limits::raise(s, m, need).into_iter().next();
-            let mut c = builtin_limit(s, m, st, target);
-            c.trace = traces.push(Origin::Limit(m), Some(Origin::Limit(m)), Vec::new());
-            candidates.push(c);
+/// Step 1, the built-in usage limit of every metric that is not `ok`.
+fn limit_candidates<'c>(s: &'c Session, run: &mut Run<'c>, candidates: &mut Vec<Candidate<'c>>) {
+    let catalog = &*s.catalog;
+    if !catalog.policy.usage_limit.enabled {
+        return;
+    }
+    for m in 0..catalog.metrics.len() {
+        let Some(u) = s.facts.usage(catalog, m) else {
+            continue;
+        };
+        let (Some(st), Some(need)) = (u.state, limits::need(u)) else {
+            continue;
+        };
+        if st == State::Ok {
+            continue;
         }
+        let target = limits::raise(s, m, need).into_iter().next();
+        let mut c = builtin_limit(s, m, st, target);
+        c.trace = run
+            .traces
+            .push(Origin::Limit(m), Some(Origin::Limit(m)), Vec::new());
+        candidates.push(c);
     }
+}
 
-    // Designer rules: the fast path evaluates each condition over cached slot values.
+/// Step 1, every designer rule whose schedule is active and whose `when` is true, with its
+/// target and experiment assignment. The fast path evaluates each condition over cached slot
+/// values; a trace evaluates it step by step.
+fn rule_candidates<'c>(
+    s: &'c Session,
+    opts: &EvalOptions,
+    run: &mut Run<'c>,
+    candidates: &mut Vec<Candidate<'c>>,
+) {
+    let facts = &s.facts;
+    let can_purchase = facts.can_purchase(&s.catalog);
     let computed = crate::expr::Env::computed(s);
-    for (i, rule) in policy.rules.iter().enumerate() {
+    for (i, rule) in s.catalog.policy.rules.iter().enumerate() {
         let origin = Origin::Rule(i);
         if rule.active_from.is_some_and(|f| facts.now < f)
             || rule.active_until.is_some_and(|u| facts.now >= u)
         {
-            let t = traces.push(origin, Some(origin), Vec::new());
-            traces.set(t, Status::Suppressed, Some(Reason::Schedule.as_str()));
-            out.held.push(Held {
-                origin,
-                experiment: None,
-                target: None,
-                reason: Reason::Schedule,
-            });
+            let t = run.traces.push(origin, Some(origin), Vec::new());
+            run.hold(t, Held::before_target(origin, Reason::Schedule));
             continue;
         }
         let (matched, t) = if opts.trace {
             let (v, steps) = rule.when.eval_traced(s);
-            let t = traces.push(origin, None, steps);
+            let t = run.traces.push(origin, None, steps);
             (v == Value::Bool(true), t)
         } else {
             (rule.when.matches_with(s, computed), usize::MAX)
@@ -558,72 +604,103 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
         if !matched {
             continue;
         }
-        if let Some(e) = traces.get(t) {
+        if let Some(e) = run.traces.get(t) {
             e.callout = Some(origin);
         }
         let Some(target) = rule_target(s, rule) else {
-            traces.set(t, Status::Suppressed, Some(Reason::NoTarget.as_str()));
-            out.held.push(Held {
-                origin,
-                experiment: None,
-                target: None,
-                reason: Reason::NoTarget,
-            });
+            run.hold(t, Held::before_target(origin, Reason::NoTarget));
             continue;
         };
-        let experiment = assign_experiment(s, rule);
-        let variant = match experiment {
-            Some(Assigned::Variant(v)) => rule.experiment.as_ref().and_then(|e| e.variants.get(v)),
-            _ => None,
-        };
-        let guarded = rule.kind != CalloutKind::Downsell
-            && !(rule.kind == CalloutKind::UsageLimit && rule.severity == Severity::Blocking);
-        candidates.push(Candidate {
+        candidates.push(rule_candidate(s, i, rule, target, can_purchase, t));
+    }
+}
+
+/// The candidate of matching rule `i` with its target: its experiment variant may override
+/// the placement and priority.
+fn rule_candidate<'c>(
+    s: &Session,
+    i: usize,
+    rule: &'c Rule,
+    target: Offer,
+    can_purchase: bool,
+    trace: usize,
+) -> Candidate<'c> {
+    let experiment = assign_experiment(s, rule);
+    let variant = match experiment {
+        Some(Assigned::Variant(v)) => rule.experiment.as_ref().and_then(|e| e.variants.get(v)),
+        _ => None,
+    };
+    let guarded = rule.kind != CalloutKind::Downsell
+        && !(rule.kind == CalloutKind::UsageLimit && rule.severity == Severity::Blocking);
+    Candidate {
+        origin: Origin::Rule(i),
+        kind: rule.kind,
+        placement: variant
+            .and_then(|v| v.placement.as_deref())
+            .unwrap_or(&rule.placement),
+        severity: rule.severity,
+        priority: variant.and_then(|v| v.priority).unwrap_or(rule.priority),
+        action: rule_action(rule.kind, &target, can_purchase),
+        target: Some(target),
+        experiment,
+        guarded: guarded && !rule.ignore_readiness,
+        cap: rule.cap,
+        trace,
+    }
+}
+
+impl Held {
+    /// A rule held back before a target was chosen (`schedule`, `no_target`).
+    fn before_target(origin: Origin, reason: Reason) -> Held {
+        Held {
             origin,
-            kind: rule.kind,
-            placement: variant
-                .and_then(|v| v.placement.as_deref())
-                .unwrap_or(&rule.placement),
-            severity: rule.severity,
-            priority: variant.and_then(|v| v.priority).unwrap_or(rule.priority),
-            action: rule_action(rule.kind, &target, can_purchase),
-            target: Some(target),
-            experiment,
-            guarded: guarded && !rule.ignore_readiness,
-            cap: rule.cap,
-            trace: t,
-        });
+            experiment: None,
+            target: None,
+            reason,
+        }
     }
 
-    // Per-callout guards.
-    out.held.reserve(candidates.len());
+    /// A candidate held back for `reason`.
+    fn candidate(c: &Candidate<'_>, reason: Reason) -> Held {
+        Held {
+            origin: c.origin,
+            experiment: c.experiment,
+            target: c.target,
+            reason,
+        }
+    }
+}
+
+/// Step 2, the per-callout guards: the first failing one holds the candidate back. Only a
+/// candidate that passed them all and is in its experiment's holdout is held back `holdout`.
+fn apply_guards<'c>(
+    s: &Session,
+    state: &EngineState,
+    run: &mut Run<'c>,
+    candidates: Vec<Candidate<'c>>,
+) -> Vec<Candidate<'c>> {
+    run.out.held.reserve(candidates.len());
     let mut eligible: Vec<Candidate<'c>> = Vec::with_capacity(candidates.len());
     for c in candidates {
         // (The id is written only to look up a history.)
         let hist = if state.callouts.is_empty() {
             None
         } else {
-            state.callouts.get(&c.origin.callout_id(catalog))
+            state.callouts.get(&c.origin.callout_id(&s.catalog))
         };
         let reason = guard(s, state, &c, hist)
             .or_else(|| (c.experiment == Some(Assigned::Holdout)).then_some(Reason::Holdout));
         match reason {
-            Some(reason) => {
-                traces.set(c.trace, Status::Suppressed, Some(reason.as_str()));
-                out.held.push(Held {
-                    origin: c.origin,
-                    experiment: c.experiment,
-                    target: c.target,
-                    reason,
-                });
-            }
+            Some(reason) => run.hold(c.trace, Held::candidate(&c, reason)),
             None => eligible.push(c),
         }
     }
+    eligible
+}
 
-    // Rank, then dedupe by target, placement maximum and global caps. The whole decision is
-    // made before a placement filter is applied, so asking per placement gives the same answer.
-    // Sort small keys, then take the candidates in that order.
+/// Step 3, ranking: priority, then monthly revenue delta, then rule id, then callout id. The
+/// small keys are sorted, then the candidates taken in that order.
+fn rank<'c>(catalog: &Catalog, eligible: Vec<Candidate<'c>>) -> Vec<Candidate<'c>> {
     let order = catalog.id_order();
     let mut keyed: Vec<(RankKey, usize)> = eligible
         .iter()
@@ -633,83 +710,134 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     // Keys are distinct (the ids break every tie), so an unstable sort gives the one order.
     keyed.sort_unstable();
     let mut slots: Vec<Option<Candidate<'c>>> = eligible.into_iter().map(Some).collect();
-    let eligible = keyed
+    keyed
         .iter()
-        .filter_map(|(_, i)| slots.get_mut(*i).and_then(Option::take));
-    let (mut shown_today, recent_ids) = state.shown_within(facts.now, DAY_MS);
-    let mut latest = state.latest_impression(facts.now);
-    // Callouts shown so far, per placement of the policy.
-    let mut used_in: Vec<u32> = vec![0; policy.placements.len()];
-    // Targets of higher-ranked callouts, shown or not (plans, then add-ons): a rule replaces
-    // the built-in for its target even when the rule itself loses its placement.
-    let mut targets = vec![false; catalog.plans.len() + catalog.addons.len()];
-    for c in eligible {
+        .filter_map(|(_, i)| slots.get_mut(*i).and_then(Option::take))
+        .collect()
+}
+
+/// What the callouts admitted so far take up, in rank order: targets, placements and the
+/// global caps' window.
+struct Room<'s> {
+    /// Distinct callouts shown in the last 24 hours, and their ids.
+    shown_today: usize,
+    recent_ids: Vec<&'s str>,
+    /// The latest impression of a callout that is not blocking.
+    latest: Option<f64>,
+    /// Callouts shown so far, per placement of the policy.
+    used_in: Vec<u32>,
+    /// Targets of higher-ranked callouts, shown or not (plans, then add-ons): a rule replaces
+    /// the built-in for its target even when the rule itself loses its placement.
+    targets: Vec<bool>,
+}
+
+impl<'s> Room<'s> {
+    fn new(catalog: &Catalog, state: &'s EngineState, now: f64) -> Self {
+        let (shown_today, recent_ids) = state.shown_within(now, DAY_MS);
+        Room {
+            shown_today,
+            recent_ids,
+            latest: state.latest_impression(now),
+            used_in: vec![0; catalog.policy.placements.len()],
+            targets: vec![false; catalog.plans.len() + catalog.addons.len()],
+        }
+    }
+
+    /// Why `c` is not admitted, if it is not: a higher-ranked callout pushes the same target,
+    /// its placement is full, or a global cap is reached. Marks its target as pushed.
+    fn refusal(
+        &mut self,
+        catalog: &Catalog,
+        now: f64,
+        c: &Candidate<'_>,
+        recent: bool,
+    ) -> Option<Reason> {
         let dup = c.target.as_ref().is_some_and(|t| {
             let at = if t.plan {
                 t.index
             } else {
                 catalog.plans.len() + t.index
             };
-            targets
+            self.targets
                 .get_mut(at)
                 .is_some_and(|seen| std::mem::replace(seen, true))
         });
-        let recent = !recent_ids.is_empty() && recent_ids.contains(&&*c.origin.callout_id(catalog));
-        let slot = policy.placements.iter().position(|(p, _)| p == c.placement);
-        let reason = if dup {
-            Some(Reason::DuplicateTarget)
+        if dup {
+            return Some(Reason::DuplicateTarget);
+        }
+        let placements = &catalog.policy.placements;
+        let slot = placements.iter().position(|(p, _)| p == c.placement);
+        let max = slot.and_then(|i| placements.get(i)).and_then(|(_, m)| *m);
+        let used = slot.and_then(|i| self.used_in.get(i)).copied().unwrap_or(0);
+        if max.is_some_and(|m| used >= m) {
+            Some(Reason::PlacementFull)
+        } else if c.severity != Severity::Blocking
+            && !recent
+            && global_capped(catalog, now, self.shown_today, self.latest)
+        {
+            Some(Reason::CapGlobal)
         } else {
-            let max = slot
-                .and_then(|i| policy.placements.get(i))
-                .and_then(|(_, m)| *m);
-            let used = slot.and_then(|i| used_in.get(i)).copied().unwrap_or(0);
-            if max.is_some_and(|m| used >= m) {
-                Some(Reason::PlacementFull)
-            } else if c.severity != Severity::Blocking
-                && !recent
-                && global_capped(catalog, facts.now, shown_today, latest)
-            {
-                Some(Reason::CapGlobal)
-            } else {
-                None
-            }
-        };
-        match reason {
-            Some(r) => {
-                traces.set(c.trace, Status::Suppressed, Some(r.as_str()));
-                out.held.push(Held {
-                    origin: c.origin,
-                    experiment: c.experiment,
-                    target: c.target,
-                    reason: r,
-                });
-            }
-            None => {
-                if let Some(n) = slot.and_then(|i| used_in.get_mut(i)) {
-                    *n += 1;
-                }
-                if !recent {
-                    shown_today += 1;
-                    if c.severity != Severity::Blocking {
-                        latest = Some(facts.now);
-                    }
-                }
-                traces.set(c.trace, Status::Shown, None);
-                out.shown.push(c);
-            }
+            None
         }
     }
 
-    if let Some(p) = &opts.placement {
-        for c in &out.shown {
-            if c.placement != p {
-                traces.set(c.trace, Status::OtherPlacement, None);
+    /// Counts an admitted callout against its placement and the global caps.
+    fn take(&mut self, catalog: &Catalog, now: f64, c: &Candidate<'_>, recent: bool) {
+        let slot = catalog
+            .policy
+            .placements
+            .iter()
+            .position(|(p, _)| p == c.placement);
+        if let Some(n) = slot.and_then(|i| self.used_in.get_mut(i)) {
+            *n += 1;
+        }
+        if !recent {
+            self.shown_today += 1;
+            if c.severity != Severity::Blocking {
+                self.latest = Some(now);
             }
         }
-        out.shown.retain(|c| c.placement == p);
     }
-    out.trace = traces.list;
-    out
+}
+
+/// Step 4, in rank order: `duplicate_target`, `placement_full` and `cap:global` hold
+/// candidates back; the rest are shown. A callout already shown in the last 24 hours keeps
+/// showing, and blocking callouts are exempt from the global caps. The whole decision is made
+/// before the placement filter, so asking per placement gives the same answer.
+fn admit_in_rank_order<'c>(
+    s: &Session,
+    state: &EngineState,
+    run: &mut Run<'c>,
+    ranked: Vec<Candidate<'c>>,
+) {
+    let catalog = &*s.catalog;
+    let now = s.facts.now;
+    let mut room = Room::new(catalog, state, now);
+    for c in ranked {
+        let recent = !room.recent_ids.is_empty()
+            && room.recent_ids.contains(&&*c.origin.callout_id(catalog));
+        match room.refusal(catalog, now, &c, recent) {
+            Some(r) => run.hold(c.trace, Held::candidate(&c, r)),
+            None => {
+                room.take(catalog, now, &c, recent);
+                run.traces.set(c.trace, Status::Shown, None);
+                run.out.shown.push(c);
+            }
+        }
+    }
+}
+
+/// Step 5, `placement` filters the result of the whole decision.
+fn keep_placement(opts: &EvalOptions, run: &mut Run<'_>) {
+    let Some(p) = &opts.placement else {
+        return;
+    };
+    for c in &run.out.shown {
+        if c.placement != p {
+            run.traces.set(c.trace, Status::OtherPlacement, None);
+        }
+    }
+    run.out.shown.retain(|c| c.placement == p);
 }
 
 impl GateReason {

@@ -12,6 +12,7 @@
 //! comparison, `in` or predicate call that meets it is false.
 
 mod check;
+mod compiler;
 mod eval;
 mod lexer;
 mod parser;
@@ -26,6 +27,7 @@ use std::fmt;
 use std::rc::Rc;
 
 pub use crate::base::diag::Span;
+pub use compiler::{compile, compile_value};
 pub use program::{Program, TraceStep};
 
 /// The static type of an expression or of a schema leaf.
@@ -322,55 +324,6 @@ impl fmt::Display for ExprError {
 }
 
 impl std::error::Error for ExprError {}
-
-/// Compiles a condition: the expression must have type `bool` (or a type only known at run
-/// time), and the program then evaluates to [`Value::Bool`] or [`Value::Missing`].
-///
-/// # Errors
-/// The syntax error, or every checking error found (codes listed on [`ExprError::code`]);
-/// `not_boolean` when the expression has another type.
-pub fn compile(
-    source: &str,
-    schema: &dyn Schema,
-    limits: &Limits,
-) -> Result<Program, Vec<ExprError>> {
-    build(source, schema, limits, true).map(|(p, _)| p)
-}
-
-/// Compiles an expression of any type, returning the program and its static type.
-///
-/// # Errors
-/// As [`compile`], without `not_boolean`.
-pub fn compile_value(
-    source: &str,
-    schema: &dyn Schema,
-    limits: &Limits,
-) -> Result<(Program, Type), Vec<ExprError>> {
-    build(source, schema, limits, false)
-}
-
-fn build(
-    source: &str,
-    schema: &dyn Schema,
-    limits: &Limits,
-    boolean: bool,
-) -> Result<(Program, Type), Vec<ExprError>> {
-    let (ast, root) = parser::parse(source, limits).map_err(|e| vec![e])?;
-    let mut ck = check::Checker::new(schema, &ast);
-    let (root, ty) = if boolean {
-        (
-            ck.condition(&root, "not_boolean", "the expression"),
-            Type::Bool,
-        )
-    } else {
-        ck.check(&root)
-    };
-    if ck.errors.is_empty() {
-        Ok((Program::new(source, root, ck.slots, boolean), ty))
-    } else {
-        Err(ck.errors)
-    }
-}
 
 pub(crate) use crate::base::diag::quote_help;
 

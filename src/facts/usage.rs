@@ -1,60 +1,28 @@
 //! Derived usage values: the effective limit (plan plus add-ons), ratio and state, and the
 //! forecast from the usage history.
 
-use super::{Facts, UsageInput};
+use super::{Facts, State, UsageFacts, UsageInput};
 use crate::base::date::{self, Period, DAY_MS};
 use crate::base::num::round;
 use crate::catalog::Model;
 
-/// How close a metric is to its limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum State {
-    /// Below the approaching threshold (or unlimited).
-    Ok,
-    /// At or above `thresholds.approaching`.
-    Approaching,
-    /// At or above `thresholds.critical`.
-    Critical,
-    /// Exactly at the limit.
-    AtLimit,
-    /// Above the limit.
-    Over,
-}
-
-impl State {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Ok => "ok",
-            State::Approaching => "approaching",
-            State::Critical => "critical",
-            State::AtLimit => "at_limit",
-            State::Over => "over",
-        }
+/// The derived values a [`Facts`] keeps once computed.
+impl Facts {
+    /// Effective limits of every metric on the current plan; `None` without a valid plan.
+    pub fn limits(&self, model: &Model) -> Option<&[Option<f64>]> {
+        self.limits
+            .get_or_init(|| self.account.plan.map(|p| limits_on(model, self, p)))
+            .as_deref()
     }
-}
 
-/// Derived values of one metric.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UsageFacts {
-    /// Current use; `None` when the context does not report it.
-    pub used: Option<f64>,
-    /// Effective limit: `Some(None)` = unlimited; `None` = unknown (no valid plan).
-    pub limit: Option<Option<f64>>,
-    /// `used / limit`; `None` when unlimited, unknown or the limit is zero.
-    pub ratio: Option<f64>,
-    /// `None` when use or limit is unknown.
-    pub state: Option<State>,
-    /// Projected use at period end.
-    pub projected: Option<f64>,
-    /// Whole days until the limit is reached at the current pace.
-    pub days_left: Option<f64>,
-    /// Trend in units per day.
-    pub slope: Option<f64>,
-    /// Whole days until the limit is reached by the trend, up to the horizon; 0 at or over it.
-    pub days_to_limit: Option<f64>,
-    /// When the limit is reached (ms since epoch), with `days_to_limit`.
-    pub limit_at: Option<f64>,
+    /// Derived usage values of metric `m` (computed on first use).
+    pub fn usage(&self, model: &Model, m: usize) -> Option<&UsageFacts> {
+        let cell = self.usage.get(m)?;
+        Some(cell.get_or_init(|| {
+            let limit = self.limits(model).map(|l| l.get(m).copied().flatten());
+            derive(model, self, m, limit)
+        }))
+    }
 }
 
 /// Fewest points a trend beyond the current period needs (history readings plus the current

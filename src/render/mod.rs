@@ -12,6 +12,7 @@ pub use results::{
 use crate::base::date;
 use crate::base::diag::{join, Diagnostic};
 use crate::base::num::{format_number, push_money, push_number};
+use crate::catalog::rules::{Rule, Variant};
 use crate::catalog::template::{lookup, Field, Localized, Part, Template};
 use crate::catalog::Kind;
 use crate::decide::gate::{Gate, GateReason};
@@ -144,136 +145,25 @@ fn offer_words(s: &Session, o: &Offer, lead: &str) -> String {
 /// Words a decided candidate as a callout.
 pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
     let catalog = &*s.catalog;
-    let facts = &s.facts;
     let can_purchase = c.action != Action::AskAdmin;
     let mut reasons = Vec::new();
     let mut experiment = None;
     let mut url = None;
     let t = match c.origin {
-        Origin::Gate(fi) => {
-            let f = catalog.features.get(fi);
-            let fid = f.map_or("", |f| f.id.as_str());
-            let trial_over = facts.account.trials.iter().any(|(x, _)| *x == fi);
-            reasons.push(if trial_over {
-                format!("the trial of `{fid}` has ended")
-            } else {
-                let plan_label = facts
-                    .account
-                    .plan
-                    .and_then(|p| catalog.plans.get(p))
-                    .map_or("", |p| p.label.as_str());
-                format!("`{fid}` is not included in the {plan_label} plan")
-            });
-            let locals = Locals {
-                feature: Some(fi),
-                metric: None,
-                target: c.target,
-            };
-            texts(
-                s,
-                &catalog.messages.layers("featureGate"),
-                c.action,
-                &locals,
-                false,
-            )
-        }
-        Origin::Limit(m) => {
-            let u = facts.usage(catalog, m);
-            let state = u.and_then(|u| u.state).unwrap_or(State::Over);
-            let key = match state {
-                State::Approaching => "usageLimit.approaching",
-                State::Critical => "usageLimit.critical",
-                State::AtLimit => "usageLimit.atLimit",
-                _ => "usageLimit.over",
-            };
-            let mid = catalog.metrics.get(m).map_or("", |x| x.id.as_str());
-            let used = u.and_then(|u| u.used).unwrap_or(0.0);
-            let limit = u.and_then(|u| u.limit).flatten();
-            reasons.push(format!(
-                "`{mid}` is {} ({} of {})",
-                state.as_str(),
-                format_number(used),
-                limit.map_or_else(|| "unlimited".to_owned(), format_number)
-            ));
-            let days_left = u.and_then(|u| u.days_left);
-            if let Some(d) = days_left.filter(|d| *d > 0.0) {
-                let mut r = String::from("at the current pace the limit is reached in ");
-                r.push_str(&crate::base::num::js(d));
-                r.push_str(" days");
-                reasons.push(r);
-            }
-            let locals = Locals {
-                feature: None,
-                metric: Some(m),
-                target: c.target,
-            };
-            let forecast = days_left.is_some_and(|d| d >= 2.0);
-            texts(
-                s,
-                &catalog.messages.layers(key),
-                c.action,
-                &locals,
-                forecast,
-            )
-        }
+        Origin::Gate(fi) => gate_texts(s, c, fi, &mut reasons),
+        Origin::Limit(m) => limit_texts(s, c, m, &mut reasons),
         Origin::Rule(i) => {
             let Some(rule) = catalog.policy.rules.get(i) else {
                 return empty_callout(s, c);
             };
-            reasons.push(format!(
-                "rule `{}` matched: {}",
-                rule.id,
-                rule.when.source()
-            ));
-            let variant = match c.experiment {
-                Some(Assigned::Variant(v)) => {
-                    rule.experiment.as_ref().and_then(|e| e.variants.get(v))
-                }
-                _ => None,
-            };
-            if let Some(e) = &rule.experiment {
-                if let Some(a) = c.experiment {
-                    experiment = Some(ExperimentRef {
-                        key: e.key.clone(),
-                        variant: variant.map(|v| v.id.clone()),
-                        holdout: a == Assigned::Holdout,
-                    });
-                }
-            }
-            let mut layers: Vec<&Localized> = Vec::with_capacity(2);
-            if let Some(v) = variant {
-                layers.push(&v.message);
-            }
-            layers.push(&rule.message);
+            experiment = experiment_ref(rule, c.experiment);
             if can_purchase {
                 url = rule.cta_url.clone();
             }
-            let locals = Locals {
-                feature: None,
-                metric: None,
-                target: c.target,
-            };
-            texts(s, &layers, c.action, &locals, false)
+            rule_texts(s, c, rule, &mut reasons)
         }
     };
-    if let Some(o) = &c.target {
-        let lead = if matches!(c.origin, Origin::Rule(_)) {
-            "target: "
-        } else {
-            "cheapest option: "
-        };
-        reasons.push(offer_words(s, o, lead));
-    }
-    if !can_purchase {
-        reasons.push("user role cannot purchase: ask_admin".into());
-    }
-    if let Some(e) = &experiment {
-        reasons.push(format!(
-            "experiment `{}`: variant `{}`",
-            e.key,
-            e.variant.as_deref().unwrap_or("")
-        ));
-    }
+    closing_reasons(s, c, experiment.as_ref(), &mut reasons);
     if can_purchase && url.is_none() {
         url = c.target.as_ref().and_then(|o| url_of(s, o));
     }
@@ -294,6 +184,146 @@ pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
         priority: c.priority,
         experiment,
         reasons,
+    }
+}
+
+/// The texts of the built-in feature gate of feature `fi`, and why it shows.
+fn gate_texts(s: &Session, c: &Candidate<'_>, fi: usize, reasons: &mut Vec<String>) -> Texts {
+    let catalog = &*s.catalog;
+    let facts = &s.facts;
+    let f = catalog.features.get(fi);
+    let fid = f.map_or("", |f| f.id.as_str());
+    let trial_over = facts.account.trials.iter().any(|(x, _)| *x == fi);
+    reasons.push(if trial_over {
+        format!("the trial of `{fid}` has ended")
+    } else {
+        let plan_label = facts
+            .account
+            .plan
+            .and_then(|p| catalog.plans.get(p))
+            .map_or("", |p| p.label.as_str());
+        format!("`{fid}` is not included in the {plan_label} plan")
+    });
+    let locals = Locals {
+        feature: Some(fi),
+        metric: None,
+        target: c.target,
+    };
+    texts(
+        s,
+        &catalog.messages.layers("featureGate"),
+        c.action,
+        &locals,
+        false,
+    )
+}
+
+/// The texts of the built-in usage limit of metric `m`, and why it shows.
+fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<String>) -> Texts {
+    let catalog = &*s.catalog;
+    let u = s.facts.usage(catalog, m);
+    let state = u.and_then(|u| u.state).unwrap_or(State::Over);
+    let key = match state {
+        State::Approaching => "usageLimit.approaching",
+        State::Critical => "usageLimit.critical",
+        State::AtLimit => "usageLimit.atLimit",
+        _ => "usageLimit.over",
+    };
+    let mid = catalog.metrics.get(m).map_or("", |x| x.id.as_str());
+    let used = u.and_then(|u| u.used).unwrap_or(0.0);
+    let limit = u.and_then(|u| u.limit).flatten();
+    reasons.push(format!(
+        "`{mid}` is {} ({} of {})",
+        state.as_str(),
+        format_number(used),
+        limit.map_or_else(|| "unlimited".to_owned(), format_number)
+    ));
+    let days_left = u.and_then(|u| u.days_left);
+    if let Some(d) = days_left.filter(|d| *d > 0.0) {
+        let mut r = String::from("at the current pace the limit is reached in ");
+        r.push_str(&crate::base::num::js(d));
+        r.push_str(" days");
+        reasons.push(r);
+    }
+    let locals = Locals {
+        feature: None,
+        metric: Some(m),
+        target: c.target,
+    };
+    let forecast = days_left.is_some_and(|d| d >= 2.0);
+    texts(
+        s,
+        &catalog.messages.layers(key),
+        c.action,
+        &locals,
+        forecast,
+    )
+}
+
+/// The experiment variant a rule's candidate was assigned, if any.
+fn variant_of(rule: &Rule, assigned: Option<Assigned>) -> Option<&Variant> {
+    match assigned {
+        Some(Assigned::Variant(v)) => rule.experiment.as_ref().and_then(|e| e.variants.get(v)),
+        _ => None,
+    }
+}
+
+/// The experiment a rule's candidate is enrolled in, as the result names it.
+fn experiment_ref(rule: &Rule, assigned: Option<Assigned>) -> Option<ExperimentRef> {
+    let e = rule.experiment.as_ref()?;
+    let a = assigned?;
+    Some(ExperimentRef {
+        key: e.key.clone(),
+        variant: variant_of(rule, assigned).map(|v| v.id.clone()),
+        holdout: a == Assigned::Holdout,
+    })
+}
+
+/// The texts of a rule's callout (its variant's message over the rule's), and why it shows.
+fn rule_texts(s: &Session, c: &Candidate<'_>, rule: &Rule, reasons: &mut Vec<String>) -> Texts {
+    reasons.push(format!(
+        "rule `{}` matched: {}",
+        rule.id,
+        rule.when.source()
+    ));
+    let mut layers: Vec<&Localized> = Vec::with_capacity(2);
+    if let Some(v) = variant_of(rule, c.experiment) {
+        layers.push(&v.message);
+    }
+    layers.push(&rule.message);
+    let locals = Locals {
+        feature: None,
+        metric: None,
+        target: c.target,
+    };
+    texts(s, &layers, c.action, &locals, false)
+}
+
+/// The reasons every callout ends with: its target, a role that cannot purchase, its
+/// experiment variant.
+fn closing_reasons(
+    s: &Session,
+    c: &Candidate<'_>,
+    experiment: Option<&ExperimentRef>,
+    reasons: &mut Vec<String>,
+) {
+    if let Some(o) = &c.target {
+        let lead = if matches!(c.origin, Origin::Rule(_)) {
+            "target: "
+        } else {
+            "cheapest option: "
+        };
+        reasons.push(offer_words(s, o, lead));
+    }
+    if c.action == Action::AskAdmin {
+        reasons.push("user role cannot purchase: ask_admin".into());
+    }
+    if let Some(e) = experiment {
+        reasons.push(format!(
+            "experiment `{}`: variant `{}`",
+            e.key,
+            e.variant.as_deref().unwrap_or("")
+        ));
     }
 }
 

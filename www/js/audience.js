@@ -44,10 +44,80 @@ const ruleLabel = (r) => (r.startsWith("builtin:") ? `${r.slice(8)} (built-in)` 
 const accountLabel = (a) => a.accountId ?? `#${a.index}`;
 
 export function createAudience({ getConfig, getCurrency, getCanonical, onAccount, toast }) {
+  let result = null; // { report, source, label, ms, canonical, problems }
+  const runner = createRunner({
+    getConfig,
+    getCanonical,
+    toast,
+    hasResult: () => result != null,
+    onDone(done) {
+      result = done;
+      render();
+    },
+  });
+
+  /** Asks the worker for account `index` of the last run and hands it to the context panel. */
+  function openAccount(index, label) {
+    runner.context(index, (json) => {
+      if (!json) return toast(`Account ${label} is no longer available; run the simulation again.`);
+      let context;
+      try {
+        context = JSON.parse(json);
+      } catch {
+        return toast(`Account ${label} is not a readable context.`);
+      }
+      onAccount(context, label);
+    });
+  }
+
+  function render() {
+    if (!result) return;
+    const { report } = result;
+    const currency = getCurrency();
+    $("audience-results").hidden = false;
+    renderTotals(report, currency);
+    renderReach(report);
+    renderSuppression(report);
+    renderOpportunities(report, currency, openAccount);
+    renderForecast(report, openAccount);
+    renderProblems(report, result.problems ?? []);
+    markStale();
+  }
+
+  function markStale() {
+    $("audience-stale").hidden = !result || result.canonical === getCanonical();
+  }
+
+  /** The opportunities as CSV text (a promise: the writer is loaded on first use). */
+  async function opportunitiesCsv() {
+    const { csvRow } = await csvWriter();
+    const rows = result?.report.opportunities ?? [];
+    const cells = (values) => csvRow(values.map((v) => (v == null ? "" : String(v))));
+    const header = ["rank", "index", "account_id", "plan", "callout", "rule", "kind", "target_type", "target_id", "target_label", "monthly_delta", "shown", "ready", "guard"];
+    const lines = rows.map((o, i) => cells([i + 1, o.index, o.accountId, o.plan, o.callout, o.rule, o.kind, o.target.type, o.target.id,
+      o.target.label, o.monthlyDelta, o.shown, o.ready, o.guard]));
+    return `${[cells(header), ...lines].join("\r\n")}\r\n`;
+  }
+
+  wireControls(runner, () => exportCsv(opportunitiesCsv, toast), () => {
+    if (!result) return;
+    if (result.source.kind === "generated") runner.start(result.source, result.label.replace(/ \(catalog edited\)$/, ""));
+    else toast("Load the file again to simulate it with the edited catalog.");
+  });
+
+  const { generate, start, cancel } = runner;
+  return { generate, start, cancel, markStale, opportunitiesCsv, get result() { return result; } };
+}
+
+/**
+ * The simulation runs: one Web Worker (started on first use), at most one run at a time (a new
+ * one cancels the one in progress), its progress and status on the page. `onDone(result)` gets
+ * each finished run; `hasResult()` says whether an earlier run is still shown.
+ */
+function createRunner({ getConfig, getCanonical, toast, hasResult, onDone }) {
   let worker = null;
   let runId = 0;
-  let running = null; // { id, label, started }
-  let result = null; // { report, source, label, ms, canonical, problems }
+  let running = null; // { id, label, source, canonical }
   const contextWaiters = new Map();
 
   function ensureWorker() {
@@ -73,38 +143,24 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
     }
     if (!running || data.id !== running.id) return;
     if (data.type === "progress") {
-      const bar = $("audience-progress-bar");
-      bar.max = data.total;
-      bar.value = data.done;
-      $("audience-progress-text").textContent = `${fmt(data.done)} of ${fmt(data.total)} accounts`;
+      showRunProgress(data);
     } else if (data.type === "done") {
-      result = { report: data.report, source: running.source, label: running.label, ms: data.ms, canonical: running.canonical, problems: data.problems };
+      const done = { report: data.report, source: running.source, label: running.label, ms: data.ms, canonical: running.canonical, problems: data.problems };
       running = null;
       showProgress(false);
       const secs = (data.ms / 1000).toFixed(data.ms < 10_000 ? 2 : 1);
-      setStatus("done", `${result.label}: ${fmt(data.report.totals.accounts)} accounts simulated in ${secs} s.`);
+      setStatus("done", `${done.label}: ${fmt(data.report.totals.accounts)} accounts simulated in ${secs} s.`);
       $("audience").dataset.ms = String(Math.round(data.ms));
-      render();
+      onDone(done);
     } else if (data.type === "cancelled") {
       running = null;
       showProgress(false);
-      setStatus("cancelled", result ? "Cancelled — showing the previous run." : "Cancelled.");
+      setStatus("cancelled", hasResult() ? "Cancelled — showing the previous run." : "Cancelled.");
     } else if (data.type === "error") {
       running = null;
       showProgress(false);
       setStatus("error", `The simulation could not run: ${data.message}`);
     }
-  }
-
-  function setStatus(state, text) {
-    const el = $("audience-status");
-    el.dataset.state = state;
-    el.textContent = text;
-  }
-
-  function showProgress(on) {
-    $("audience-progress").hidden = !on;
-    for (const id of ["audience-generate", "audience-file-button"]) $(id).disabled = on;
   }
 
   /** Starts a run (cancelling one in progress). */
@@ -117,12 +173,7 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
     const options = { top: 20, ...(Number.isInteger(horizon) && horizon >= 1 && horizon <= 3650 ? { horizonDays: horizon } : {}) };
     running = { id, label, source: { ...source, text: undefined }, canonical: getCanonical() };
     ensureWorker().postMessage({ type: "run", id, config, source, options });
-    const bar = $("audience-progress-bar");
-    bar.value = 0;
-    bar.removeAttribute("max");
-    $("audience-progress-text").textContent = "Starting…";
-    showProgress(true);
-    setStatus("running", `Simulating ${label}…`);
+    showRunStart(label);
   }
 
   function cancel({ quiet = false } = {}) {
@@ -132,14 +183,9 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
   }
 
   /** Generates and simulates a population of the current catalog. */
-  function generate({ count, seed, asOf } = {}) {
-    count = count ?? Number($("audience-count").value);
-    seed = seed ?? Number($("audience-seed").value);
-    asOf = asOf ?? $("audience-asof").value;
-    if (!Number.isInteger(count) || count < 1 || count > 5_000_000) return toast("The account count must be a whole number from 1 to 5,000,000.");
-    if (!Number.isInteger(seed) || seed < 0) return toast("The seed must be a whole number of 0 or more.");
-    const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
-    start({ kind: "generated", count, seed, now }, `Generated population (seed ${seed}, as of ${now.slice(0, 10)})`);
+  function generate(options = {}) {
+    const run = generatedRun(options, toast);
+    if (run) start(run.source, run.label);
   }
 
   async function loadFile(file) {
@@ -151,302 +197,77 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
     start({ kind, text, name }, name);
   }
 
-  /** Asks the worker for account `index` of the last run and hands it to the context panel. */
-  function openAccount(index, label) {
+  /** Asks the worker for account `index` of the last run; `then(json)` gets its context. */
+  function context(index, then) {
     if (!worker) return;
     const id = ++runId;
-    contextWaiters.set(id, (json) => {
-      if (!json) return toast(`Account ${label} is no longer available; run the simulation again.`);
-      let context;
-      try {
-        context = JSON.parse(json);
-      } catch {
-        return toast(`Account ${label} is not a readable context.`);
-      }
-      onAccount(context, label);
-    });
+    contextWaiters.set(id, then);
     worker.postMessage({ type: "context", id, index });
   }
 
-  // ---------- rendering ----------
+  return { start, cancel, generate, loadFile, context };
+}
 
-  function render() {
-    if (!result) return;
-    const { report } = result;
-    const currency = getCurrency();
-    $("audience-results").hidden = false;
-    renderTotals(report, currency);
-    renderReach(report);
-    renderSuppression(report);
-    renderOpportunities(report, currency);
-    renderForecast(report);
-    renderProblems(report, result.problems ?? []);
-    markStale();
+/**
+ * The generated population the form (or `options`: `count`, `seed`, `asOf`) asks for, as a run
+ * source and label; `null` (after a toast) when the count or seed is out of range.
+ */
+function generatedRun({ count, seed, asOf } = {}, toast) {
+  count = count ?? Number($("audience-count").value);
+  seed = seed ?? Number($("audience-seed").value);
+  asOf = asOf ?? $("audience-asof").value;
+  if (!Number.isInteger(count) || count < 1 || count > 5_000_000) {
+    toast("The account count must be a whole number from 1 to 5,000,000.");
+    return null;
   }
-
-  function markStale() {
-    $("audience-stale").hidden = !result || result.canonical === getCanonical();
+  if (!Number.isInteger(seed) || seed < 0) {
+    toast("The seed must be a whole number of 0 or more.");
+    return null;
   }
+  const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
+  return { source: { kind: "generated", count, seed, now }, label: `Generated population (seed ${seed}, as of ${now.slice(0, 10)})` };
+}
 
-  function stat(label, value, sub, testid) {
-    return h("div", { class: "stat", "data-testid": testid },
-      h("div", { class: "stat-value" }, value),
-      h("div", { class: "stat-label" }, label),
-      sub ? h("div", { class: "stat-sub" }, sub) : null);
-  }
+function setStatus(state, text) {
+  const el = $("audience-status");
+  el.dataset.state = state;
+  el.textContent = text;
+}
 
-  function renderTotals(report, currency) {
-    const t = report.totals;
-    const blocked = Object.values(report.readiness.blocked).reduce((a, b) => a + b, 0);
-    fill($("audience-totals"),
-      stat("Accounts", fmt(t.accounts), t.accountsWithErrors ? `${fmt(t.accountsWithErrors)} with errors` : "no errors", "total-accounts"),
-      stat("See a callout", fmt(t.accountsWithCallouts), `${pct(t.accountsWithCallouts, t.accounts)} · ${fmt(t.callouts)} callouts`, "total-with-callouts"),
-      stat("Ready for a pitch", fmt(report.readiness.ready), `${fmt(blocked)} held back by readiness`, "total-ready"),
-      stat("Expansion opportunities", fmt(t.opportunityAccounts), `${money(t.potentialMonthlyUplift, currency)} / month potential`, "total-opportunities"),
-      stat("Right-size (downsell)", fmt(t.downsellAccounts), `${money(t.potentialMonthlySavings, currency)} / month to save`, "total-downsells"),
-      stat(`Reach a limit in ${report.horizonDays} days`, fmt(report.limitForecast.reduce((a, m) => a + m.accounts, 0)),
-        `${fmt(report.limitForecast.reduce((a, m) => a + m.atOrOver, 0))} already at or over`, "total-forecast"));
-  }
+function showProgress(on) {
+  $("audience-progress").hidden = !on;
+  for (const id of ["audience-generate", "audience-file-button"]) $(id).disabled = on;
+}
 
-  /**
-   * A horizontal bar chart frame: a row of 30 px per item, a grid with ticks up to `max`, and an
-   * axis title. `draw(item, i, y, at)` returns the row's `<g>`; `at` holds the geometry
-   * (`rowH`, `left`, `scale`: pixels per unit). `margin` is the room right of the plot for the
-   * value labels.
-   */
-  function rowChart(items, max, { margin, labelledBy, desc, axisTitle }, draw) {
-    const rowH = 30;
-    const left = 190;
-    const width = 560;
-    const plot = width - left - margin;
-    const top = 8;
-    const height = top + items.length * rowH + 40;
-    const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": labelledBy });
-    if (desc) svg.append(desc);
-    const ticks = niceTicks(max);
-    const scale = plot / ticks[ticks.length - 1];
-    for (const v of ticks) {
-      const x = left + v * scale;
-      svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - 34, class: "grid" }));
-      svg.append(s("text", { x, y: height - 20, class: "axis", "text-anchor": "middle" }, fmtShort(v)));
-    }
-    items.forEach((item, i) => svg.append(draw(item, i, top + i * rowH, { rowH, left, scale })));
-    svg.append(s("text", { x: left + plot / 2, y: height - 1, class: "axis-title", "text-anchor": "middle" }, axisTitle));
-    return svg;
-  }
+/** The progress bar and status of a run that has just started. */
+function showRunStart(label) {
+  const bar = $("audience-progress-bar");
+  bar.value = 0;
+  bar.removeAttribute("max");
+  $("audience-progress-text").textContent = "Starting…";
+  showProgress(true);
+  setStatus("running", `Simulating ${label}…`);
+}
 
-  /** Horizontal bars: one row per rule, shown (dark) inside matched (light). */
-  function renderReach(report) {
-    const rules = report.rules;
-    const svg = rowChart(rules, Math.max(1, ...rules.map((r) => r.matched)), {
-      margin: 70,
-      labelledBy: "reach-title reach-desc",
-      desc: s("desc", { id: "reach-desc" }, `Callouts shown and matched per rule, out of ${fmt(report.totals.accounts)} accounts.`),
-      axisTitle: "callouts (shown / matched)",
-    }, (r, _i, y, { rowH, left, scale }) => {
-      const g = s("g", { "data-testid": `reach-${r.rule}`, "data-shown": r.shown, "data-matched": r.matched });
-      g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
-      g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.matched * scale), height: rowH - 10, class: "bar-matched", rx: 3 },));
-      g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.shown * scale), height: rowH - 10, class: "bar-shown", rx: 3 }));
-      g.append(s("text", { x: left + r.matched * scale + 6, y: y + rowH / 2 + 4, class: "value" }, `${fmt(r.shown)} / ${fmt(r.matched)}`));
-      g.append(s("title", {}, `${ruleLabel(r.rule)}: ${fmt(r.shown)} shown of ${fmt(r.matched)} matched`));
-      return g;
-    });
-    fill($("audience-reach"), svg, legend([["Shown", "var(--accent)"], ["Matched (held back or in another placement)", "#c9c8f3"]]));
-  }
+/** The progress bar of a run: `done` of `total` accounts. */
+function showRunProgress({ done, total }) {
+  const bar = $("audience-progress-bar");
+  bar.max = total;
+  bar.value = done;
+  $("audience-progress-text").textContent = `${fmt(done)} of ${fmt(total)} accounts`;
+}
 
-  /** Stacked horizontal bars: per rule, its suppressed callouts by reason. */
-  function renderSuppression(report) {
-    const rules = report.rules.filter((r) => Object.keys(r.suppressed).length);
-    const target = $("audience-suppression");
-    if (!rules.length) {
-      fill(target, h("p", { class: "hint" }, "No callout was suppressed."));
-      return;
-    }
-    const reasons = Object.keys(REASON_LABELS).filter((k) => rules.some((r) => r.suppressed[k]));
-    const totals = rules.map((r) => Object.values(r.suppressed).reduce((a, b) => a + b, 0));
-    const svg = rowChart(rules, Math.max(1, ...totals), {
-      margin: 60,
-      labelledBy: "suppression-title",
-      axisTitle: "suppressed callouts, by reason",
-    }, (r, i, y, { rowH, left, scale }) => {
-      const g = s("g", { "data-testid": `suppressed-${r.rule}`, "data-total": totals[i] });
-      g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
-      let x = left;
-      for (const k of reasons) {
-        const n = r.suppressed[k] ?? 0;
-        if (!n) continue;
-        const w = n * scale;
-        const rect = s("rect", { x, y: y + 5, width: w, height: rowH - 10, fill: REASON_COLORS[k], "data-reason": k, "data-count": n });
-        rect.append(s("title", {}, `${ruleLabel(r.rule)} — ${k}: ${fmt(n)}`));
-        g.append(rect);
-        x += w;
-      }
-      g.append(s("text", { x: x + 6, y: y + rowH / 2 + 4, class: "value" }, fmt(totals[i])));
-      return g;
-    });
-    fill(target, svg, legend(reasons.map((k) => [`${REASON_LABELS[k]} (${k})`, REASON_COLORS[k]])));
-  }
-
-  function legend(items) {
-    return h("ul", { class: "legend" }, items.map(([label, color]) =>
-      h("li", {}, h("span", { class: "swatch", style: `background:${color}` }), label)));
-  }
-
-  function accountButton(row) {
-    const label = accountLabel(row);
-    return h("button", { type: "button", class: "link-btn account-link", "data-testid": `account-${row.index}`,
-      title: `Open account ${label} in the preview and its “why”`, onclick: () => openAccount(row.index, label) }, label);
-  }
-
-  function renderOpportunities(report, currency) {
-    const rows = report.opportunities;
-    const body = rows.map((o, i) => h("tr", { "data-testid": "opportunity-row" },
-      h("td", { class: "num" }, String(i + 1)),
-      h("td", {}, accountButton(o)),
-      h("td", {}, o.plan ?? "—"),
-      h("td", {}, h("code", {}, o.callout)),
-      h("td", {}, o.target.label),
-      h("td", { class: "num" }, `+${money(o.monthlyDelta, currency)}`),
-      h("td", {}, o.shown ? h("span", { class: "pill pill-ok" }, "Shown")
-        : h("span", { class: "pill pill-held", title: o.guard ?? "" }, `Held: ${REASON_LABELS[o.guard] ?? o.guard ?? "—"}`))));
-    fill($("audience-opportunities"), rows.length
-      ? h("table", { class: "data-table" },
-        h("thead", {}, h("tr", {}, ["#", "Account", "Plan", "Callout", "Target", "Monthly", "Status"].map((c) => h("th", { scope: "col" }, c)))),
-        h("tbody", {}, body))
-      : h("p", { class: "hint" }, "No account has an expansion opportunity with a price."));
-    $("audience-export").disabled = !rows.length;
-  }
-
-  /** Histogram by week (stacked by metric) and the soonest accounts across metrics. */
-  function renderForecast(report) {
-    const metrics = report.limitForecast.filter((m) => m.accounts > 0);
-    const weeks = Math.max(0, ...report.limitForecast.map((m) => m.byWeek.length));
-    const target = $("audience-forecast-chart");
-    $("forecast-title").textContent = `Accounts reaching a limit within ${report.horizonDays} days`;
-    if (!metrics.length) {
-      fill(target, h("p", { class: "hint" }, "No account's usage trend reaches a limit within the horizon."));
-    } else {
-      const sums = Array.from({ length: weeks }, (_, w) => metrics.reduce((a, m) => a + (m.byWeek[w] ?? 0), 0));
-      const ticks = niceTicks(Math.max(1, ...sums));
-      const width = 560;
-      const height = 230;
-      const left = 62;
-      const bottom = 40;
-      const top = 10;
-      const plotH = height - top - bottom;
-      const band = (width - left - 10) / weeks;
-      const scale = plotH / ticks[ticks.length - 1];
-      const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": "forecast-title" });
-      for (const v of ticks) {
-        const y = top + plotH - v * scale;
-        svg.append(s("line", { x1: left, x2: width - 10, y1: y, y2: y, class: "grid" }));
-        svg.append(s("text", { x: left - 6, y: y + 4, class: "axis", "text-anchor": "end" }, fmtShort(v)));
-      }
-      for (let w = 0; w < weeks; w++) {
-        const x = left + w * band + 3;
-        let y = top + plotH;
-        const g = s("g", { "data-testid": `week-${w}`, "data-count": sums[w] });
-        metrics.forEach((m, mi) => {
-          const n = m.byWeek[w] ?? 0;
-          if (!n) return;
-          const hgt = n * scale;
-          y -= hgt;
-          const rect = s("rect", { x, y, width: band - 6, height: hgt, fill: METRIC_COLORS[mi % METRIC_COLORS.length] });
-          rect.append(s("title", {}, `${m.label}, week ${w + 1} (days ${w * 7}–${w * 7 + 6}): ${fmt(n)}`));
-          g.append(rect);
-        });
-        if (sums[w]) g.append(s("text", { x: x + (band - 6) / 2, y: y - 4, class: "value", "text-anchor": "middle" }, fmtShort(sums[w])));
-        g.append(s("text", { x: x + (band - 6) / 2, y: top + plotH + 16, class: "axis", "text-anchor": "middle" }, String(w + 1)));
-        svg.append(g);
-      }
-      svg.append(s("text", { x: left + (width - left) / 2, y: height - 4, class: "axis-title", "text-anchor": "middle" }, "week from today (1 = days 0–6)"));
-      svg.append(s("text", { x: 12, y: top + plotH / 2, class: "axis-title", "text-anchor": "middle", transform: `rotate(-90 12 ${top + plotH / 2})` }, "accounts"));
-      fill(target, svg, legend(metrics.map((m, mi) => [`${m.label} (${fmt(m.accounts)} accounts; ${fmt(m.atOrOver)} already at or over)`, METRIC_COLORS[mi % METRIC_COLORS.length]])));
-    }
-    const soonest = report.limitForecast.flatMap((m) => m.soonest.map((x) => ({ ...x, label: m.label })))
-      .sort((a, b) => a.daysToLimit - b.daysToLimit || a.index - b.index).slice(0, 20);
-    fill($("audience-forecast-table"), soonest.length
-      ? h("table", { class: "data-table" },
-        h("thead", {}, h("tr", {}, ["Account", "Plan", "Metric", "Used / limit", "Days", "Date"].map((c) => h("th", { scope: "col" }, c)))),
-        h("tbody", {}, soonest.map((x) => h("tr", { "data-testid": "forecast-row" },
-          h("td", {}, accountButton(x)),
-          h("td", {}, x.plan ?? "—"),
-          h("td", {}, x.label),
-          h("td", { class: "num" }, `${fmt(x.used)} / ${fmt(x.limit)}`),
-          h("td", { class: "num" }, String(x.daysToLimit)),
-          h("td", {}, x.limitDate)))))
-      : null);
-  }
-
-  function renderProblems(report, problems) {
-    const items = [
-      ...problems.map((p) => h("li", {}, h("code", {}, p.code), " ", p.message)),
-      ...report.errors.map((e) => h("li", {}, h("code", {}, e.code), ` line/account ${e.index}: `, e.message)),
-      ...report.warnings.map((w) => h("li", {}, h("code", {}, w.code), " ", w.message)),
-    ];
-    const more = report.totals.accountsWithErrors - report.errors.length;
-    $("audience-problems").hidden = !items.length;
-    fill($("audience-problems"), h("h3", {}, `Problems (${fmt(report.totals.accountsWithErrors)} accounts with errors)`),
-      h("ul", { class: "diag-list" }, items, more > 0 ? h("li", {}, `…and ${fmt(more)} more`) : null));
-  }
-
-  /**
-   * The audience module on the page, loaded on the first export: its `csvRow` is the engine's
-   * CSV writer, so the page and the command-line tool write the same cells (a formula cell such
-   * as `=HYPERLINK(…)` or `+100k API calls` gets a leading `'`).
-   */
-  let audienceModule = null;
-  function csvWriter() {
-    audienceModule ??= import("/pkg/audience/upgrade_prompts_audience.js").then(async (m) => {
-      await m.default();
-      return m;
-    });
-    return audienceModule;
-  }
-
-  /** The opportunities as CSV text (a promise: the writer is loaded on first use). */
-  async function opportunitiesCsv() {
-    const { csvRow } = await csvWriter();
-    const rows = result?.report.opportunities ?? [];
-    const cells = (values) => csvRow(values.map((v) => (v == null ? "" : String(v))));
-    const header = ["rank", "index", "account_id", "plan", "callout", "rule", "kind", "target_type", "target_id", "target_label", "monthly_delta", "shown", "ready", "guard"];
-    const lines = rows.map((o, i) => cells([i + 1, o.index, o.accountId, o.plan, o.callout, o.rule, o.kind, o.target.type, o.target.id,
-      o.target.label, o.monthlyDelta, o.shown, o.ready, o.guard]));
-    return `${[cells(header), ...lines].join("\r\n")}\r\n`;
-  }
-
-  async function exportCsv() {
-    let text;
-    try {
-      text = await opportunitiesCsv();
-    } catch (e) {
-      toast(`The export failed: ${e?.message ?? e}`);
-      return;
-    }
-    const blob = new Blob([text], { type: "text/csv;charset=utf-8" });
-    const a = h("a", { href: URL.createObjectURL(blob), download: "opportunities.csv" });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  }
-
-  // ---------- wiring ----------
-
+/** The tab's buttons, file input and drop zone. */
+function wireControls(runner, exportOpportunities, rerun) {
   $("audience-file").addEventListener("change", (e) => {
-    loadFile(e.target.files?.[0]);
+    runner.loadFile(e.target.files?.[0]);
     e.target.value = "";
   });
   $("audience-file-button").addEventListener("click", () => $("audience-file").click());
-  $("audience-generate").addEventListener("click", () => generate());
-  $("audience-cancel").addEventListener("click", () => cancel());
-  $("audience-export").addEventListener("click", exportCsv);
-  $("audience-rerun").addEventListener("click", () => {
-    if (!result) return;
-    if (result.source.kind === "generated") start(result.source, result.label.replace(/ \(catalog edited\)$/, ""));
-    else toast("Load the file again to simulate it with the edited catalog.");
-  });
+  $("audience-generate").addEventListener("click", () => runner.generate());
+  $("audience-cancel").addEventListener("click", () => runner.cancel());
+  $("audience-export").addEventListener("click", exportOpportunities);
+  $("audience-rerun").addEventListener("click", rerun);
   const drop = $("audience-drop");
   drop.addEventListener("dragover", (e) => {
     e.preventDefault();
@@ -456,11 +277,253 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.classList.remove("is-over");
-    loadFile(e.dataTransfer?.files?.[0]);
+    runner.loadFile(e.dataTransfer?.files?.[0]);
   });
   $("audience-asof").value = new Date().toISOString().slice(0, 10);
+}
 
-  return { generate, start, cancel, markStale, opportunitiesCsv, get result() { return result; } };
+// ---------- rendering ----------
+
+function stat(label, value, sub, testid) {
+  return h("div", { class: "stat", "data-testid": testid },
+    h("div", { class: "stat-value" }, value),
+    h("div", { class: "stat-label" }, label),
+    sub ? h("div", { class: "stat-sub" }, sub) : null);
+}
+
+function renderTotals(report, currency) {
+  const t = report.totals;
+  const blocked = Object.values(report.readiness.blocked).reduce((a, b) => a + b, 0);
+  fill($("audience-totals"),
+    stat("Accounts", fmt(t.accounts), t.accountsWithErrors ? `${fmt(t.accountsWithErrors)} with errors` : "no errors", "total-accounts"),
+    stat("See a callout", fmt(t.accountsWithCallouts), `${pct(t.accountsWithCallouts, t.accounts)} · ${fmt(t.callouts)} callouts`, "total-with-callouts"),
+    stat("Ready for a pitch", fmt(report.readiness.ready), `${fmt(blocked)} held back by readiness`, "total-ready"),
+    stat("Expansion opportunities", fmt(t.opportunityAccounts), `${money(t.potentialMonthlyUplift, currency)} / month potential`, "total-opportunities"),
+    stat("Right-size (downsell)", fmt(t.downsellAccounts), `${money(t.potentialMonthlySavings, currency)} / month to save`, "total-downsells"),
+    stat(`Reach a limit in ${report.horizonDays} days`, fmt(report.limitForecast.reduce((a, m) => a + m.accounts, 0)),
+      `${fmt(report.limitForecast.reduce((a, m) => a + m.atOrOver, 0))} already at or over`, "total-forecast"));
+}
+
+/**
+ * A horizontal bar chart frame: a row of 30 px per item, a grid with ticks up to `max`, and an
+ * axis title. `draw(item, i, y, at)` returns the row's `<g>`; `at` holds the geometry
+ * (`rowH`, `left`, `scale`: pixels per unit). `margin` is the room right of the plot for the
+ * value labels.
+ */
+function rowChart(items, max, { margin, labelledBy, desc, axisTitle }, draw) {
+  const rowH = 30;
+  const left = 190;
+  const width = 560;
+  const plot = width - left - margin;
+  const top = 8;
+  const height = top + items.length * rowH + 40;
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": labelledBy });
+  if (desc) svg.append(desc);
+  const ticks = niceTicks(max);
+  const scale = plot / ticks[ticks.length - 1];
+  for (const v of ticks) {
+    const x = left + v * scale;
+    svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - 34, class: "grid" }));
+    svg.append(s("text", { x, y: height - 20, class: "axis", "text-anchor": "middle" }, fmtShort(v)));
+  }
+  items.forEach((item, i) => svg.append(draw(item, i, top + i * rowH, { rowH, left, scale })));
+  svg.append(s("text", { x: left + plot / 2, y: height - 1, class: "axis-title", "text-anchor": "middle" }, axisTitle));
+  return svg;
+}
+
+/** Horizontal bars: one row per rule, shown (dark) inside matched (light). */
+function renderReach(report) {
+  const rules = report.rules;
+  const svg = rowChart(rules, Math.max(1, ...rules.map((r) => r.matched)), {
+    margin: 70,
+    labelledBy: "reach-title reach-desc",
+    desc: s("desc", { id: "reach-desc" }, `Callouts shown and matched per rule, out of ${fmt(report.totals.accounts)} accounts.`),
+    axisTitle: "callouts (shown / matched)",
+  }, (r, _i, y, { rowH, left, scale }) => {
+    const g = s("g", { "data-testid": `reach-${r.rule}`, "data-shown": r.shown, "data-matched": r.matched });
+    g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
+    g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.matched * scale), height: rowH - 10, class: "bar-matched", rx: 3 },));
+    g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.shown * scale), height: rowH - 10, class: "bar-shown", rx: 3 }));
+    g.append(s("text", { x: left + r.matched * scale + 6, y: y + rowH / 2 + 4, class: "value" }, `${fmt(r.shown)} / ${fmt(r.matched)}`));
+    g.append(s("title", {}, `${ruleLabel(r.rule)}: ${fmt(r.shown)} shown of ${fmt(r.matched)} matched`));
+    return g;
+  });
+  fill($("audience-reach"), svg, legend([["Shown", "var(--accent)"], ["Matched (held back or in another placement)", "#c9c8f3"]]));
+}
+
+/** Stacked horizontal bars: per rule, its suppressed callouts by reason. */
+function renderSuppression(report) {
+  const rules = report.rules.filter((r) => Object.keys(r.suppressed).length);
+  const target = $("audience-suppression");
+  if (!rules.length) {
+    fill(target, h("p", { class: "hint" }, "No callout was suppressed."));
+    return;
+  }
+  const reasons = Object.keys(REASON_LABELS).filter((k) => rules.some((r) => r.suppressed[k]));
+  const totals = rules.map((r) => Object.values(r.suppressed).reduce((a, b) => a + b, 0));
+  const svg = rowChart(rules, Math.max(1, ...totals), {
+    margin: 60,
+    labelledBy: "suppression-title",
+    axisTitle: "suppressed callouts, by reason",
+  }, (r, i, y, { rowH, left, scale }) => {
+    const g = s("g", { "data-testid": `suppressed-${r.rule}`, "data-total": totals[i] });
+    g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
+    let x = left;
+    for (const k of reasons) {
+      const n = r.suppressed[k] ?? 0;
+      if (!n) continue;
+      const w = n * scale;
+      const rect = s("rect", { x, y: y + 5, width: w, height: rowH - 10, fill: REASON_COLORS[k], "data-reason": k, "data-count": n });
+      rect.append(s("title", {}, `${ruleLabel(r.rule)} — ${k}: ${fmt(n)}`));
+      g.append(rect);
+      x += w;
+    }
+    g.append(s("text", { x: x + 6, y: y + rowH / 2 + 4, class: "value" }, fmt(totals[i])));
+    return g;
+  });
+  fill(target, svg, legend(reasons.map((k) => [`${REASON_LABELS[k]} (${k})`, REASON_COLORS[k]])));
+}
+
+function legend(items) {
+  return h("ul", { class: "legend" }, items.map(([label, color]) =>
+    h("li", {}, h("span", { class: "swatch", style: `background:${color}` }), label)));
+}
+
+/** A link-like button that opens an account (`open(index, label)`) in the preview. */
+function accountButton(row, open) {
+  const label = accountLabel(row);
+  return h("button", { type: "button", class: "link-btn account-link", "data-testid": `account-${row.index}`,
+    title: `Open account ${label} in the preview and its “why”`, onclick: () => open(row.index, label) }, label);
+}
+
+function renderOpportunities(report, currency, open) {
+  const rows = report.opportunities;
+  const body = rows.map((o, i) => h("tr", { "data-testid": "opportunity-row" },
+    h("td", { class: "num" }, String(i + 1)),
+    h("td", {}, accountButton(o, open)),
+    h("td", {}, o.plan ?? "—"),
+    h("td", {}, h("code", {}, o.callout)),
+    h("td", {}, o.target.label),
+    h("td", { class: "num" }, `+${money(o.monthlyDelta, currency)}`),
+    h("td", {}, o.shown ? h("span", { class: "pill pill-ok" }, "Shown")
+      : h("span", { class: "pill pill-held", title: o.guard ?? "" }, `Held: ${REASON_LABELS[o.guard] ?? o.guard ?? "—"}`))));
+  fill($("audience-opportunities"), rows.length
+    ? h("table", { class: "data-table" },
+      h("thead", {}, h("tr", {}, ["#", "Account", "Plan", "Callout", "Target", "Monthly", "Status"].map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, body))
+    : h("p", { class: "hint" }, "No account has an expansion opportunity with a price."));
+  $("audience-export").disabled = !rows.length;
+}
+
+/** Histogram by week (stacked by metric) and the soonest accounts across metrics. */
+function renderForecast(report, open) {
+  const metrics = report.limitForecast.filter((m) => m.accounts > 0);
+  const target = $("audience-forecast-chart");
+  $("forecast-title").textContent = `Accounts reaching a limit within ${report.horizonDays} days`;
+  if (!metrics.length) {
+    fill(target, h("p", { class: "hint" }, "No account's usage trend reaches a limit within the horizon."));
+  } else {
+    const weeks = Math.max(0, ...report.limitForecast.map((m) => m.byWeek.length));
+    fill(target, forecastChart(metrics, weeks), legend(metrics.map((m, mi) => [`${m.label} (${fmt(m.accounts)} accounts; ${fmt(m.atOrOver)} already at or over)`, METRIC_COLORS[mi % METRIC_COLORS.length]])));
+  }
+  const soonest = report.limitForecast.flatMap((m) => m.soonest.map((x) => ({ ...x, label: m.label })))
+    .sort((a, b) => a.daysToLimit - b.daysToLimit || a.index - b.index).slice(0, 20);
+  fill($("audience-forecast-table"), soonest.length
+    ? h("table", { class: "data-table" },
+      h("thead", {}, h("tr", {}, ["Account", "Plan", "Metric", "Used / limit", "Days", "Date"].map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, soonest.map((x) => h("tr", { "data-testid": "forecast-row" },
+        h("td", {}, accountButton(x, open)),
+        h("td", {}, x.plan ?? "—"),
+        h("td", {}, x.label),
+        h("td", { class: "num" }, `${fmt(x.used)} / ${fmt(x.limit)}`),
+        h("td", { class: "num" }, String(x.daysToLimit)),
+        h("td", {}, x.limitDate)))))
+    : null);
+}
+
+/** The weekly histogram of accounts reaching a limit, one colour per metric. */
+function forecastChart(metrics, weeks) {
+  const sums = Array.from({ length: weeks }, (_, w) => metrics.reduce((a, m) => a + (m.byWeek[w] ?? 0), 0));
+  const ticks = niceTicks(Math.max(1, ...sums));
+  const width = 560;
+  const height = 230;
+  const left = 62;
+  const bottom = 40;
+  const top = 10;
+  const plotH = height - top - bottom;
+  const band = (width - left - 10) / weeks;
+  const scale = plotH / ticks[ticks.length - 1];
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-labelledby": "forecast-title" });
+  for (const v of ticks) {
+    const y = top + plotH - v * scale;
+    svg.append(s("line", { x1: left, x2: width - 10, y1: y, y2: y, class: "grid" }));
+    svg.append(s("text", { x: left - 6, y: y + 4, class: "axis", "text-anchor": "end" }, fmtShort(v)));
+  }
+  for (let w = 0; w < weeks; w++) {
+    const x = left + w * band + 3;
+    let y = top + plotH;
+    const g = s("g", { "data-testid": `week-${w}`, "data-count": sums[w] });
+    metrics.forEach((m, mi) => {
+      const n = m.byWeek[w] ?? 0;
+      if (!n) return;
+      const hgt = n * scale;
+      y -= hgt;
+      const rect = s("rect", { x, y, width: band - 6, height: hgt, fill: METRIC_COLORS[mi % METRIC_COLORS.length] });
+      rect.append(s("title", {}, `${m.label}, week ${w + 1} (days ${w * 7}–${w * 7 + 6}): ${fmt(n)}`));
+      g.append(rect);
+    });
+    if (sums[w]) g.append(s("text", { x: x + (band - 6) / 2, y: y - 4, class: "value", "text-anchor": "middle" }, fmtShort(sums[w])));
+    g.append(s("text", { x: x + (band - 6) / 2, y: top + plotH + 16, class: "axis", "text-anchor": "middle" }, String(w + 1)));
+    svg.append(g);
+  }
+  svg.append(s("text", { x: left + (width - left) / 2, y: height - 4, class: "axis-title", "text-anchor": "middle" }, "week from today (1 = days 0–6)"));
+  svg.append(s("text", { x: 12, y: top + plotH / 2, class: "axis-title", "text-anchor": "middle", transform: `rotate(-90 12 ${top + plotH / 2})` }, "accounts"));
+  return svg;
+}
+
+function renderProblems(report, problems) {
+  const items = [
+    ...problems.map((p) => h("li", {}, h("code", {}, p.code), " ", p.message)),
+    ...report.errors.map((e) => h("li", {}, h("code", {}, e.code), ` line/account ${e.index}: `, e.message)),
+    ...report.warnings.map((w) => h("li", {}, h("code", {}, w.code), " ", w.message)),
+  ];
+  const more = report.totals.accountsWithErrors - report.errors.length;
+  $("audience-problems").hidden = !items.length;
+  fill($("audience-problems"), h("h3", {}, `Problems (${fmt(report.totals.accountsWithErrors)} accounts with errors)`),
+    h("ul", { class: "diag-list" }, items, more > 0 ? h("li", {}, `…and ${fmt(more)} more`) : null));
+}
+
+// ---------- export ----------
+
+/**
+ * The audience module on the page, loaded on the first export: its `csvRow` is the engine's
+ * CSV writer, so the page and the command-line tool write the same cells (a formula cell such
+ * as `=HYPERLINK(…)` or `+100k API calls` gets a leading `'`).
+ */
+let audienceModule = null;
+function csvWriter() {
+  audienceModule ??= import("/pkg/audience/upgrade_prompts_audience.js").then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return audienceModule;
+}
+
+/** Downloads the CSV text `makeCsv()` resolves to as `opportunities.csv`. */
+async function exportCsv(makeCsv, toast) {
+  let text;
+  try {
+    text = await makeCsv();
+  } catch (e) {
+    toast(`The export failed: ${e?.message ?? e}`);
+    return;
+  }
+  const blob = new Blob([text], { type: "text/csv;charset=utf-8" });
+  const a = h("a", { href: URL.createObjectURL(blob), download: "opportunities.csv" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 function niceTicks(max) {
