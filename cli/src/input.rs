@@ -194,6 +194,7 @@ pub fn read_csv(
     )
 }
 
+/// The Parquet file's columns: for each usable one, the batch column it is read from; and the
 /// columns whose type does not fit (every row is then an error).
 #[derive(Debug)]
 pub struct ParquetPlan {

@@ -157,6 +157,8 @@ pub struct Printed {
     pub stderr: String,
     /// The exit code.
     pub code: u8,
+    /// Accounts with errors (for the timing line).
+    pub account_errors: u64,
 }
 
 impl Printed {
@@ -244,6 +246,7 @@ pub fn simulate(run: SimulateRun<'_>) -> (Printed, u64) {
         return (out.failed(&e), records);
     }
     out.code = exit_code(&report, &problems);
+    out.account_errors = report::account_errors(&report);
     (out, records)
 }
 

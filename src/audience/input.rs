@@ -467,8 +467,6 @@ pub fn cell_error(e: CellError, c: &Column, at: &str) -> Diagnostic {
     )
 }
 
-/// The Parquet file's columns: for each usable one, the batch column it is read from; and the
-
 /// A config file's bytes as text: at most `limit` bytes (a longer file is `too_large`; the
 /// caller reads at most `limit + 1`) of UTF-8. `name` names the file in messages, `what` says
 /// what it is (`a config file`).
