@@ -45,6 +45,52 @@ function parseF64(text) {
   return { value: Number(text) };
 }
 
+/** Jaro similarity of two strings (by UTF-16 units), as the native binary's suggestions use it. */
+function jaro(a, b) {
+  if (a.length === 0 && b.length === 0) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
+  const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
+  const aFlags = new Array(a.length).fill(false);
+  const bFlags = new Array(b.length).fill(false);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    const lo = Math.max(0, i - range);
+    const hi = Math.min(b.length, i + range + 1);
+    for (let j = lo; j < hi; j++) {
+      if (!bFlags[j] && a[i] === b[j]) {
+        aFlags[i] = bFlags[j] = true;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!aFlags[i]) continue;
+    while (!bFlags[j]) j++;
+    if (a[i] !== b[j]) transpositions++;
+    j++;
+  }
+  const t = Math.floor(transpositions / 2);
+  return (matches / a.length + matches / b.length + (matches - t) / matches) / 3;
+}
+
+/** The most similar of `candidates` to `value` (similarity above 0.7), or undefined. */
+function similar(value, candidates) {
+  let best;
+  let score = 0.7;
+  for (const c of candidates) {
+    const s = jaro(value, c);
+    if (s > score || (s === score && best !== undefined && s > 0.7)) {
+      best = c;
+      score = s;
+    }
+  }
+  return best;
+}
+
 /** Checks and converts one value of option `o` (its display name is `--name <VALUE>`). */
 function convert(o, text) {
   const shown = `'--${o.name} <${o.value}>'`;
@@ -66,7 +112,9 @@ function convert(o, text) {
     return r.value;
   }
   if (o.choices && !o.choices.includes(text)) {
-    throw new UsageError(`invalid value '${text}' for ${shown}\n  [possible values: ${o.choices.join(", ")}]`);
+    const near = similar(text, o.choices);
+    const tip = near === undefined ? "" : `\n\n  tip: a similar value exists: '${near}'`;
+    throw new UsageError(`invalid value '${text}' for ${shown}\n  [possible values: ${o.choices.join(", ")}]${tip}`);
   }
   return text;
 }
@@ -96,14 +144,20 @@ export function parseCommand(argv, spec) {
     } else if (/^-[a-zA-Z]$/.test(a)) {
       o = spec.options.find((x) => x.short === a.slice(1));
     }
-    if (!o) throw new UsageError(`unexpected argument '${a}' found`, fullUsage);
+    if (!o) {
+      const near = a.startsWith("--") ? similar(a.slice(2).split("=")[0], spec.options.map((x) => x.name)) : undefined;
+      if (near === undefined) throw new UsageError(`unexpected argument '${a}' found`, fullUsage);
+      throw new UsageError(`unexpected argument '${a}' found\n\n  tip: a similar argument exists: '--${near}'`, shortUsage);
+    }
     if (seen.has(o.name)) {
       const shown = o.type === "flag" ? `'--${o.name}'` : `'--${o.name} <${o.value}>'`;
       throw new UsageError(`the argument ${shown} cannot be used multiple times`, fullUsage);
     }
     if (o.type === "flag") {
       if (inline !== undefined) {
-        throw new UsageError(`unexpected value '${inline}' for '--${o.name}' found; no more were expected`, fullUsage);
+        // (The native binary shows every option as one group in this usage line.)
+        const all = spec.options.map((x) => (x.type === "flag" ? `--${x.name}` : `--${x.name} <${x.value}>`)).join("|");
+        throw new UsageError(`unexpected value '${inline}' for '--${o.name}' found; no more were expected`, `upgrade-prompts ${spec.command} <${all}>`);
       }
       seen.set(o.name, true);
       continue;
