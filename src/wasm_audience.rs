@@ -641,8 +641,10 @@ fn printed_to_js(p: &Printed) -> JsValue {
 /// (bytes), and the options as the command line gave them (`inputFormat`, `now`, `horizon`,
 /// `top`, `placement`, `format`, `quiet`). Returns `{ stdout, stderr, code }` as the native
 /// binary prints them (one thread here; the timing line says so).
-#[wasm_bindgen(js_name = cliSimulate)]
-pub fn cli_simulate(request: JsValue) -> JsValue {
+#[wasm_bindgen(js_name = cliSimulate, unchecked_return_type = "CliPrinted")]
+pub fn cli_simulate(
+    #[wasm_bindgen(unchecked_param_type = "CliSimulateRequest")] request: JsValue,
+) -> JsValue {
     let start = js_sys::Date::now();
     let (config_name, config) = config_of(&request);
     let accounts_name = string_of(&request, "accountsName").unwrap_or_default();
@@ -695,7 +697,9 @@ pub struct CliGenerate {
 impl CliGenerate {
     /// Checks `--now` and loads the config as the native binary does (in that order).
     #[wasm_bindgen(constructor)]
-    pub fn new(request: JsValue) -> CliGenerate {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CliGenerateRequest")] request: JsValue,
+    ) -> CliGenerate {
         let failed = |stderr: String| CliGenerate {
             population: None,
             stderr,

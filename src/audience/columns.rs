@@ -18,6 +18,8 @@
 //! An empty cell (or a Parquet null) is an absent value.
 
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
+use crate::base::json::{Doc, Kind as JsonKind};
+use crate::base::out::Out;
 use crate::base::FastMap;
 use crate::catalog::{Kind, Model};
 
@@ -316,8 +318,9 @@ fn write_nodes<E>(
 
 /// Appends a JSON string.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    let mut o = Out::new();
+    o.str(s);
+    out.extend_from_slice(o.finish().as_bytes());
 }
 
 /// Appends a finite number; `false` for NaN or infinity.
@@ -457,10 +460,12 @@ pub fn write_text_cell(ty: ColType, text: &str, out: &mut Vec<u8>) -> Result<boo
     Ok(true)
 }
 
+/// A cell that must hold a JSON array: read by the engine's own JSON reader (repeated keys
+/// refused, as in a context) and copied as written.
 fn write_json_array(t: &str, out: &mut Vec<u8>) -> Result<bool, CellError> {
-    match serde_json::from_str::<serde_json::Value>(t) {
-        Ok(v) if v.is_array() => {
-            let _ = serde_json::to_writer(&mut *out, &v);
+    match Doc::parse(t.to_owned(), true) {
+        Ok(doc) if doc.root().is_some_and(|v| v.kind() == JsonKind::Array) => {
+            out.extend_from_slice(t.trim().as_bytes());
             Ok(true)
         }
         Ok(_) => Err(CellError {
@@ -469,7 +474,10 @@ fn write_json_array(t: &str, out: &mut Vec<u8>) -> Result<bool, CellError> {
         }),
         Err(e) => Err(CellError {
             code: "invalid_cell",
-            message: format!("not a JSON array: {e}"),
+            message: format!(
+                "not a JSON array: {} at line {} column {}",
+                e.message, e.line, e.column
+            ),
         }),
     }
 }
