@@ -2,6 +2,16 @@
 // from the audience build, guarded until the wasm is instantiated; `simulate` and
 // `engine.simulation()` also take an engine of this entry (its config and recorded state).
 
+/** `Class` whose constructor first checks that the wasm is instantiated. */
+function guardClass(Class, api, notInitialized) {
+  return class extends Class {
+    constructor(...args) {
+      if (!api.isReady()) throw notInitialized();
+      super(...args);
+    }
+  };
+}
+
 /** Adds the audience functions to `api` (from `bind`) over the audience glue `core`. */
 export function bindAudience(core, api) {
   const { PromptEngine } = api;
@@ -53,5 +63,8 @@ export function bindAudience(core, api) {
     generateContext: guard(core.generateContext),
     compile: guard(core.compile),
     csvRow: guard(core.csvRow),
+    // The command-line tool's commands over files already read (the npm bin, js/cli/).
+    cliSimulate: guard(core.cliSimulate),
+    CliGenerate: guardClass(core.CliGenerate, api, notInitialized),
   };
 }

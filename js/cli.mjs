@@ -23,6 +23,7 @@
 
 import fs from "node:fs";
 import process from "node:process";
+import { isAudienceCommand, runAudienceCommand } from "./cli/commands.mjs";
 
 /** The engine's limits (README: configs above 4 MiB and contexts above 1 MiB are refused). */
 const MAX_CONFIG_BYTES = 4 << 20;
@@ -40,7 +41,13 @@ usage:
   upgrade-prompts lint FILE... [--format text|json|github] [--no-color]
   upgrade-prompts lint CONFIG --context CONTEXT [--format text|json] [--no-color]
   upgrade-prompts compile CONFIG -o OUT [--format text|json|github] [--no-color]
+  upgrade-prompts simulate --config FILE --accounts FILE [OPTIONS]   (see simulate --help)
+  upgrade-prompts generate --config FILE --accounts N [OPTIONS]      (see generate --help)
   upgrade-prompts --help | --version
+
+simulate and generate take the flags of the native binary and print the same output; they run
+in WebAssembly over JSON Lines and CSV. The native binary (optional: \`cargo install --path cli\`)
+also reads Parquet and streams large files across threads.
 
 compile validates CONFIG as lint does and, when it has no error, writes it compiled for the
 runtime to OUT (deterministic bytes that \`new PromptEngine(bytes)\` loads); with an error,
@@ -62,6 +69,8 @@ exit codes:
 `;
 
 async function main(argv) {
+  // `simulate` and `generate`: the native binary's flags and output, in the audience wasm.
+  if (isAudienceCommand(argv[0])) return runAudienceCommand(argv);
   if (argv.length === 0) {
     process.stderr.write(HELP);
     return EXIT_UNREADABLE;
@@ -99,7 +108,7 @@ function parseArgs(argv) {
     if (onlyFiles || !a.startsWith("-") || a === "-") {
       if (command === null) {
         if (a !== "lint" && a !== "compile") {
-          return { error: `unknown command \`${a}\`; the commands are \`lint\` and \`compile\`` };
+          return { error: `unknown command \`${a}\`; the commands are \`lint\`, \`compile\`, \`simulate\` and \`generate\`` };
         }
         command = a;
         out.command = a;

@@ -4,7 +4,7 @@
 // generated glue is edited. Then the declarations (ts/), the React and OpenFeature bindings,
 // the CLI, LICENSE, README and package.json.
 //   node scripts/package.mjs            (run by scripts/build.sh)
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
@@ -178,6 +178,10 @@ write("README.md", readme.replace(README_IMAGE, (_, start, image) => `${start}${
 copyFileSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
 copyFileSync(join(root, "schema/config.schema.json"), join(pkg, "config.schema.json"));
 copyFileSync(join(root, "js/cli.mjs"), join(pkg, "cli.mjs"));
+// The bin's commands that run in the audience wasm (simulate, generate).
+const CLI_MODULES = readdirSync(join(root, "js/cli")).filter((f) => f.endsWith(".mjs")).sort();
+mkdirSync(join(pkg, "cli"), { recursive: true });
+for (const f of CLI_MODULES) copyFileSync(join(root, "js/cli", f), join(pkg, "cli", f));
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 // No `repository` until the project has a public address (Cargo.toml's, when it gets one).
 const repository = /^repository = "([^"]+)"/m.exec(cargo)?.[1];
@@ -244,7 +248,7 @@ const manifest = {
     "authoring/upgrade_prompts_authoring_bg.wasm.d.ts", "authoring/upgrade_prompts_authoring_bg.wasm.d.cts", "authoring/package.json",
     "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs",
     ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`]),
-    "config.schema.json", "cli.mjs", "README.md", "LICENSE", ...readmeImages,
+    "config.schema.json", "cli.mjs", ...CLI_MODULES.map((f) => `cli/${f}`), "README.md", "LICENSE", ...readmeImages,
     "audience/upgrade_prompts_audience.js", "audience/upgrade_prompts_audience.d.ts", "audience/upgrade_prompts_audience_bg.wasm",
     "audience/node.js", "audience/node.d.ts", "audience/node.cjs", "audience/node.d.cts", "audience/wasm-inline.cjs",
   ],

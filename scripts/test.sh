@@ -24,8 +24,13 @@ step "native unit, integration and doc tests"
 cargo test --quiet
 
 step "command-line tool (clippy; goldens over JSON Lines, CSV and Parquet, bad rows, exit codes, --help)"
+# (The readers and report writers it shares with the npm bin are the library's feature `tabular`.)
+cargo clippy --all-targets --features tabular --quiet -- -D warnings
+cargo test --lib --features tabular --quiet audience::
 cargo clippy -p upgrade-prompts-cli --all-targets --quiet -- -D warnings
 cargo test -p upgrade-prompts-cli --quiet
+# The native binary tests/lint/cli-parity.test.mjs runs beside the npm bin.
+cargo build -p upgrade-prompts-cli --quiet
 
 step "wasm tests in Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
@@ -47,7 +52,7 @@ node --test tests/js/
 step "JSON Schema agrees with validateConfig (Ajv over samples, fixtures and the invalid corpus)"
 node --test tests/schema/
 
-step "upgrade-prompts lint CLI (packed package; goldens, exit codes, bad input)"
+step "upgrade-prompts npm bin (packed package; lint goldens, exit codes, bad input; simulate/generate byte parity with the native binary)"
 node --test tests/lint/
 
 step "package layout: publint and arethetypeswrong over the packed package"

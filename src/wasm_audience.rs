@@ -6,6 +6,8 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::audience::command::{self, OutFormat, Printed, SimulateRun};
+use crate::audience::input::{Format, Unreadable};
 use crate::audience::{Population, SimulateOptions, Simulation, SimulationReport};
 use crate::base::date;
 use crate::base::diag::path_text;
@@ -580,5 +582,162 @@ impl PromptSimulation {
     #[wasm_bindgen(unchecked_return_type = "SimulationReport")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         self.run.finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The npm bin's commands (`js/cli/`): the native tool's steps (`crate::audience::command`) over
+// files the bin has read, so that both programs print the same bytes.
+
+/// How the bin found a file: `"ok"` (its bytes are given), `"missing"`, `"directory"`,
+/// `"over_memory_limit"`, or the reason it cannot be read.
+fn file_state(name: &str, state: &JsValue) -> Result<(), Unreadable> {
+    match state.as_string().as_deref() {
+        None | Some("ok") => Ok(()),
+        Some("missing") => Err(Unreadable::not_found(name)),
+        Some("directory") => Err(Unreadable::directory(name)),
+        Some("over_memory_limit") => Err(Unreadable::new(
+            "too_large",
+            format!(
+                "`{name}` is larger than {}, the most the npm bin reads into memory; the \
+                 native binary streams files of any size (`cargo install --path cli`)",
+                crate::audience::input::bytes_text(1 << 30)
+            ),
+        )),
+        Some(why) => Err(Unreadable::new(
+            "unreadable_file",
+            format!("cannot read `{name}`: {why}"),
+        )),
+    }
+}
+
+fn string_of(v: &JsValue, key: &str) -> Option<String> {
+    get(v, key).as_string()
+}
+
+/// The config of a command request: `configName`, `configState`, `config` (bytes).
+fn config_of(request: &JsValue) -> (String, Result<Vec<u8>, Unreadable>) {
+    let name = string_of(request, "configName").unwrap_or_default();
+    let bytes = file_state(&name, &get(request, "configState"))
+        .map(|()| js_sys::Uint8Array::new(&get(request, "config")).to_vec());
+    (name, bytes)
+}
+
+/// `{ stdout: Uint8Array, stderr, code }` for JS.
+fn printed_to_js(p: &Printed) -> JsValue {
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+    let _ = set(
+        "stdout",
+        &js_sys::Uint8Array::from(p.stdout.as_slice()).into(),
+    );
+    let _ = set("stderr", &JsValue::from_str(&p.stderr));
+    let _ = set("code", &JsValue::from(p.code));
+    out.into()
+}
+
+/// `upgrade-prompts simulate` for the npm bin, over files it has read: the request holds
+/// `configName`, `configState`, `config` (bytes), `accountsName`, `accountsState`, `accounts`
+/// (bytes), and the options as the command line gave them (`inputFormat`, `now`, `horizon`,
+/// `top`, `placement`, `format`, `quiet`). Returns `{ stdout, stderr, code }` as the native
+/// binary prints them (one thread here; the timing line says so).
+#[wasm_bindgen(js_name = cliSimulate, unchecked_return_type = "CliPrinted")]
+pub fn cli_simulate(
+    #[wasm_bindgen(unchecked_param_type = "CliSimulateRequest")] request: JsValue,
+) -> JsValue {
+    let start = js_sys::Date::now();
+    let (config_name, config) = config_of(&request);
+    let accounts_name = string_of(&request, "accountsName").unwrap_or_default();
+    let bytes = js_sys::Uint8Array::new(&get(&request, "accounts")).to_vec();
+    let accounts =
+        file_state(&accounts_name, &get(&request, "accountsState")).map(|()| bytes.as_slice());
+    let format = match string_of(&request, "format").as_deref() {
+        Some("json") => OutFormat::Json,
+        Some("csv") => OutFormat::Csv,
+        _ => OutFormat::Table,
+    };
+    let now = string_of(&request, "now");
+    let run = SimulateRun {
+        config: (&config_name, config),
+        accounts: (&accounts_name, accounts),
+        input_format: string_of(&request, "inputFormat")
+            .as_deref()
+            .and_then(Format::from_word),
+        now: now.as_deref(),
+        horizon: get(&request, "horizon").as_f64().unwrap_or(90.0),
+        top: get(&request, "top").as_f64().map_or(20, |n| n as usize),
+        placement: string_of(&request, "placement"),
+        format,
+    };
+    let (mut printed, records) = command::simulate(run);
+    let ran = printed.code != command::EXIT_FAILED;
+    if ran && !get(&request, "quiet").is_truthy() {
+        let secs = (js_sys::Date::now() - start) / 1000.0;
+        // (The account errors are those the report counts, as the native tool says.)
+        let errors = printed.account_errors;
+        printed
+            .stderr
+            .push_str(&command::timing_line(records, secs, 1, errors));
+        printed.stderr.push('\n');
+    }
+    printed_to_js(&printed)
+}
+
+/// `upgrade-prompts generate` for the npm bin: built from the request (`configName`,
+/// `configState`, `config`, `now`, `seed` as decimal text), it holds the loaded population;
+/// `lines(start, count)` gives accounts `start .. start + count` as JSON Lines, the same bytes
+/// the native binary writes.
+#[wasm_bindgen(js_name = CliGenerate)]
+pub struct CliGenerate {
+    population: Option<Population>,
+    stderr: String,
+}
+
+#[wasm_bindgen(js_class = CliGenerate)]
+impl CliGenerate {
+    /// Checks `--now` and loads the config as the native binary does (in that order).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CliGenerateRequest")] request: JsValue,
+    ) -> CliGenerate {
+        let failed = |stderr: String| CliGenerate {
+            population: None,
+            stderr,
+        };
+        let now = match command::parse_now(string_of(&request, "now").as_deref()) {
+            Ok(n) => n.unwrap_or_else(js_sys::Date::now),
+            Err(m) => return failed(format!("{}\n", command::fail_line("invalid_argument", &m))),
+        };
+        let seed = string_of(&request, "seed")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(1);
+        let (name, bytes) = config_of(&request);
+        match command::load(&name, bytes) {
+            Ok(engine) => CliGenerate {
+                population: Some(Population::new(&engine, seed, now)),
+                stderr: String::new(),
+            },
+            Err(stderr) => failed(stderr),
+        }
+    }
+
+    /// What stderr says when the command cannot run (empty when it can).
+    #[wasm_bindgen(getter)]
+    pub fn stderr(&self) -> String {
+        self.stderr.clone()
+    }
+
+    /// Accounts `start .. start + count` as JSON Lines (each line ends with a line feed).
+    pub fn lines(&self, start: f64, count: f64) -> String {
+        let mut out = String::new();
+        let Some(population) = &self.population else {
+            return out;
+        };
+        let start = start.max(0.0) as u64;
+        for i in start..start.saturating_add(count.max(0.0) as u64) {
+            out.push_str(&population.context(i));
+            out.push('\n');
+        }
+        out
     }
 }

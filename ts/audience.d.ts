@@ -167,3 +167,45 @@ export interface SimulationErrorRow {
   path: Path;
   help?: string;
 }
+
+/**
+ * How the command-line tool found a file: `"ok"` (its bytes are given), `"missing"`,
+ * `"directory"`, `"over_memory_limit"`, or the reason it cannot be read (as the system says it).
+ */
+export type CliFileState = string;
+
+/** A config file as `cliSimulate` and `CliGenerate` take it. */
+export interface CliConfigFile {
+  configName: string;
+  configState: CliFileState;
+  /** At most 4 MiB and one byte of it (a longer file is reported as `too_large`). */
+  config: Uint8Array;
+}
+
+/** `upgrade-prompts simulate`'s files and flags, as the command line gave them. */
+export interface CliSimulateRequest extends CliConfigFile {
+  accountsName: string;
+  accountsState: CliFileState;
+  accounts: Uint8Array;
+  inputFormat?: "jsonl" | "csv" | "parquet" | null;
+  now?: string | null;
+  horizon?: number;
+  top?: number;
+  placement?: string | null;
+  format?: "table" | "json" | "csv";
+  quiet?: boolean;
+}
+
+/** `upgrade-prompts generate`'s config and flags. */
+export interface CliGenerateRequest extends CliConfigFile {
+  now?: string | null;
+  /** A whole number from 0 to 2^64 - 1, in decimal. */
+  seed?: string;
+}
+
+/** What a command printed and its exit code (0, 1 or 2). */
+export interface CliPrinted {
+  stdout: Uint8Array;
+  stderr: string;
+  code: number;
+}

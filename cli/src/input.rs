@@ -1,14 +1,15 @@
-//! Reading accounts: JSON Lines, CSV and Parquet files streamed in chunks, each chunk turned
-//! into contexts by whichever worker thread takes it.
+//! Reading accounts: JSON Lines and CSV through the library's readers
+//! (`upgrade_prompts::audience::input`, shared with the npm bin), and Parquet, which only this
+//! tool reads; files streamed in chunks, each chunk turned into contexts by whichever worker
+//! thread takes it.
 //!
-//! Every record has an index, counted from 1: the line for JSON Lines (blank lines are skipped
-//! but keep their number, as `simulate_jsonl` counts them), the data row for CSV (the header is
-//! not counted; messages give the line too) and the row for Parquet. So one population written
-//! as JSON Lines without blank lines, as CSV and as Parquet gives the same indices. Problems with a record are reported under its index; problems with the whole
-//! file or a whole column are [`FileProblem`]s.
+//! Every record has an index, counted from 1: the line for JSON Lines, the data row for CSV
+//! and the row for Parquet. So one population written as JSON Lines without blank lines, as
+//! CSV and as Parquet gives the same indices. Problems with a record are reported under its
+//! index; problems with the whole file or a whole column are [`FileProblem`]s.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -21,73 +22,15 @@ use arrow_array::types::{
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use parquet::file::reader::ChunkReader;
+pub use upgrade_prompts::audience::input::{
+    bytes_text, cell_error, csv_context, empty, header_problems, too_large, FileProblem, Format,
+    Progress, TextChunk, Unreadable, CHUNK, CHUNK_BYTES, MAX_COLUMNS, MAX_PARQUET_FOOTER_BYTES,
+    MAX_PARQUET_ROWS, MAX_RECORD_BYTES,
+};
 use upgrade_prompts::base::diag::Diagnostic;
 use upgrade_prompts::catalog::Model;
 
 use crate::columns::{write_f64, write_str, write_text_cell, CellError, ColType, Column, Layout};
-
-/// Records per chunk handed to a worker.
-pub const CHUNK: usize = 2048;
-
-/// Bytes per chunk handed to a worker: a chunk is sent once it holds [`CHUNK`] records or this
-/// many bytes, so long records make short chunks and the chunks in flight stay small.
-pub const CHUNK_BYTES: usize = 4 << 20;
-
-/// The read buffer of the text readers: large enough that reading costs few system calls,
-/// small enough that filling it the first time (it is zeroed once) costs nothing to notice.
-const READ_BUFFER: usize = 64 << 10;
-
-/// The longest line (JSON Lines) or record (CSV, the header included) read, in bytes with its
-/// line ending. A context is at most 1 MiB (the engine reports a longer one as an error of
-/// that account alone and the run goes on); a line or record longer than this bound stops the
-/// run with `too_large`, so a line that never ends (`/dev/zero`) costs bounded memory and time.
-/// The average row of a Parquet row group is held to the same bound.
-pub const MAX_RECORD_BYTES: usize = 4 << 20;
-
-/// The most columns a CSV header or a Parquet schema may have.
-pub const MAX_COLUMNS: usize = 100_000;
-
-/// The largest Parquet footer (the file's metadata) read, in bytes.
-pub const MAX_PARQUET_FOOTER_BYTES: usize = 32 << 20;
-
-/// The most rows a Parquet file may declare (its metadata says how many, before any is read).
-pub const MAX_PARQUET_ROWS: u64 = 1_000_000_000;
-
-/// The input formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// One context JSON object per line (`.jsonl`, `.ndjson`).
-    Jsonl,
-    /// A header of context paths, then one account per row (`.csv`).
-    Csv,
-    /// Apache Parquet with columns named by context paths (`.parquet`, `.pq`).
-    Parquet,
-}
-
-impl Format {
-    /// The format a file name's extension implies.
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
-            "csv" => Some(Format::Csv),
-            "parquet" | "pq" => Some(Format::Parquet),
-            _ => None,
-        }
-    }
-}
-
-/// A problem with the whole file or a whole column, located by line and column (1-based) where
-/// that means something.
-#[derive(Clone, Debug)]
-pub struct FileProblem {
-    /// The problem (its path names the column, when it is about one).
-    pub diagnostic: Diagnostic,
-    /// 1-based line (CSV header: 1).
-    pub line: Option<u64>,
-    /// 1-based column.
-    pub column: Option<u64>,
-}
 
 /// A batch of records for one worker.
 pub enum Chunk {
@@ -119,46 +62,50 @@ pub enum Chunk {
     Lost(Vec<(u64, Diagnostic)>),
 }
 
-/// Reports progress: bytes or rows read so far.
-pub type Progress<'a> = &'a dyn Fn(u64);
-
-/// Why a file cannot be read at all, or a run cannot go on (exit code 2).
-#[derive(Debug)]
-pub struct Unreadable {
-    /// A stable code: `file_not_found`, `is_directory`, `unreadable_file`, `invalid_utf8`,
-    /// `too_large`, `invalid_parquet`, `worker_failed`.
-    pub code: &'static str,
-    /// What is wrong, naming the file.
-    pub message: String,
-}
-
-impl Unreadable {
-    /// An error with a code and a message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Unreadable {
-        Unreadable {
-            code,
-            message: message.into(),
+impl From<TextChunk> for Chunk {
+    fn from(c: TextChunk) -> Chunk {
+        match c {
+            TextChunk::Json(items) => Chunk::Json(items),
+            TextChunk::Csv {
+                first,
+                lines,
+                rows,
+                layout,
+                width,
+            } => Chunk::Csv {
+                first,
+                lines,
+                rows,
+                layout,
+                width,
+            },
+            TextChunk::Lost(items) => Chunk::Lost(items),
         }
     }
 }
 
-/// `4194304` as `4,194,304 bytes (4 MiB)`, as messages give a bound.
-pub fn bytes_text(n: usize) -> String {
-    let mut s = format!("{} bytes", crate::output::int(n as u64));
-    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
-        s.push_str(&format!(" ({} MiB)", n >> 20));
+impl Chunk {
+    /// The chunk of a text format, or the Parquet rows.
+    pub fn text(self) -> Result<TextChunk, (u64, RecordBatch, Arc<ParquetPlan>)> {
+        match self {
+            Chunk::Json(items) => Ok(TextChunk::Json(items)),
+            Chunk::Csv {
+                first,
+                lines,
+                rows,
+                layout,
+                width,
+            } => Ok(TextChunk::Csv {
+                first,
+                lines,
+                rows,
+                layout,
+                width,
+            }),
+            Chunk::Lost(items) => Ok(TextChunk::Lost(items)),
+            Chunk::Parquet { first, batch, plan } => Err((first, batch, plan)),
+        }
     }
-    s
-}
-
-fn too_large(name: &str, what: &str, bound: usize) -> Unreadable {
-    Unreadable::new(
-        "too_large",
-        format!(
-            "`{name}`: {what} is longer than {}, the most a line or record may be; nothing was run",
-            bytes_text(bound)
-        ),
-    )
 }
 
 /// The total a progress bar counts to (bytes for text formats, rows for Parquet).
@@ -178,17 +125,11 @@ pub fn progress_total(path: &Path, format: Format) -> Option<u64> {
 
 fn open(path: &Path) -> Result<File, Unreadable> {
     if path.is_dir() {
-        return Err(Unreadable::new(
-            "is_directory",
-            format!("`{}` is a directory", path.display()),
-        ));
+        return Err(Unreadable::directory(&path.display().to_string()));
     }
     File::open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Unreadable::new(
-                "file_not_found",
-                format!("cannot read `{}`: no such file", path.display()),
-            )
+            Unreadable::not_found(&path.display().to_string())
         } else {
             Unreadable::new(
                 "unreadable_file",
@@ -196,14 +137,6 @@ fn open(path: &Path) -> Result<File, Unreadable> {
             )
         }
     })
-}
-
-fn empty(what: &str) -> FileProblem {
-    FileProblem {
-        diagnostic: Diagnostic::new("empty_input", format!("{what}; no accounts"), Vec::new()),
-        line: None,
-        column: None,
-    }
 }
 
 /// Reads `path` in chunks, handing each to `send`; returns the problems with the whole file.
@@ -227,12 +160,6 @@ pub fn read(
     }
 }
 
-/// Reads one line into `buf` (its line feed included), reading at most `max + 1` bytes:
-/// `Ok(n)` with `n > max` means the line is longer than the bound; `Ok(0)` is the end.
-fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
-    r.take(max as u64 + 1).read_until(b'\n', buf)
-}
-
 /// Reads JSON Lines from `input` (named `name` in messages), handing chunks to `send`.
 ///
 /// # Errors
@@ -243,123 +170,7 @@ pub fn read_jsonl(
     send: &mut dyn FnMut(Chunk),
     progress: Progress<'_>,
 ) -> Result<Vec<FileProblem>, Unreadable> {
-    let mut r = BufReader::with_capacity(READ_BUFFER, input);
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut chunk_bytes = 0;
-    let mut buf = Vec::new();
-    let (mut line, mut bytes, mut records) = (0u64, 0u64, 0u64);
-    loop {
-        buf.clear();
-        let n = read_line(&mut r, &mut buf, MAX_RECORD_BYTES).map_err(|e| {
-            Unreadable::new(
-                "unreadable_file",
-                format!("cannot read line {} of `{name}`: {e}", line + 1),
-            )
-        })?;
-        if n == 0 {
-            break;
-        }
-        line += 1;
-        if n > MAX_RECORD_BYTES {
-            return Err(too_large(name, &format!("line {line}"), MAX_RECORD_BYTES));
-        }
-        bytes += n as u64;
-        let index = line;
-        if line == 1 && buf.starts_with(b"\xef\xbb\xbf") {
-            buf.drain(..3);
-        }
-        while matches!(buf.last(), Some(b'\n' | b'\r')) {
-            buf.pop();
-        }
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        records += 1;
-        chunk_bytes += buf.len();
-        let item = match String::from_utf8(std::mem::take(&mut buf)) {
-            Ok(s) => Ok(s),
-            Err(e) => Err(Diagnostic::new(
-                "invalid_utf8",
-                format!(
-                    "line {index} is not UTF-8 (bad byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-                Vec::new(),
-            )),
-        };
-        chunk.push((index, item));
-        if chunk.len() == CHUNK || chunk_bytes >= CHUNK_BYTES {
-            send(Chunk::Json(std::mem::replace(
-                &mut chunk,
-                Vec::with_capacity(CHUNK),
-            )));
-            chunk_bytes = 0;
-            progress(bytes);
-        }
-    }
-    if !chunk.is_empty() {
-        send(Chunk::Json(chunk));
-    }
-    progress(bytes);
-    Ok(if records == 0 {
-        vec![empty("the file has no lines")]
-    } else {
-        Vec::new()
-    })
-}
-
-fn header_problems(layout: &Layout) -> Vec<FileProblem> {
-    layout
-        .problems
-        .iter()
-        .map(|p| FileProblem {
-            diagnostic: p.diagnostic.clone(),
-            line: Some(1),
-            column: Some(p.position as u64 + 1),
-        })
-        .collect()
-}
-
-/// A reader that gives no byte past `limit`: the CSV reader has no bound of its own on a
-/// record, so the caller moves the limit to the end of the longest record it allows after
-/// each one, and a record that goes past it fails instead of growing without end.
-struct Bounded<R> {
-    inner: R,
-    read: u64,
-    limit: u64,
-    /// Whether reading stopped at the limit (so a CSV error is about the bound).
-    hit: bool,
-}
-
-impl<R: Read> Read for Bounded<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        let room = self.limit.saturating_sub(self.read);
-        if room == 0 {
-            // At the limit: the end of the input is fine, any byte more is over the bound.
-            let mut probe = [0u8; 1];
-            let n = self.inner.read(&mut probe)?;
-            if n == 0 {
-                return Ok(0);
-            }
-            self.hit = true;
-            return Err(std::io::Error::other("over the record bound"));
-        }
-        let cap = usize::try_from(room).map_or(buf.len(), |room| room.min(buf.len()));
-        let n = match buf.get_mut(..cap) {
-            Some(part) => self.inner.read(part)?,
-            None => self.inner.read(buf)?,
-        };
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
-/// Memory a CSV record takes: its bytes and its field bounds.
-fn record_bytes(record: &csv::ByteRecord) -> usize {
-    record.as_slice().len() + record.len() * std::mem::size_of::<usize>()
+    upgrade_prompts::audience::input::read_jsonl(input, name, &mut |c| send(c.into()), progress)
 }
 
 /// Reads CSV from `input` (named `name` in messages), handing chunks to `send`.
@@ -374,140 +185,12 @@ pub fn read_csv(
     send: &mut dyn FnMut(Chunk),
     progress: Progress<'_>,
 ) -> Result<Vec<FileProblem>, Unreadable> {
-    let bound = MAX_RECORD_BYTES as u64;
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(true)
-        .buffer_capacity(READ_BUFFER)
-        .from_reader(Bounded {
-            inner: input,
-            read: 0,
-            limit: bound,
-            hit: false,
-        });
-    let unreadable = |r: &csv::Reader<Bounded<_>>, what: &str, e: csv::Error| {
-        if r.get_ref().hit {
-            too_large(name, what, MAX_RECORD_BYTES)
-        } else {
-            Unreadable::new(
-                "unreadable_file",
-                format!("cannot read {what} of `{name}`: {e}"),
-            )
-        }
-    };
-    let headers = match r.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(unreadable(&r, "the header", e)),
-    };
-    if headers.len() > MAX_COLUMNS {
-        return Err(Unreadable::new(
-            "too_large",
-            format!(
-                "`{name}`: the header has {} columns; the limit is {}; nothing was run",
-                crate::output::int(headers.len() as u64),
-                crate::output::int(MAX_COLUMNS as u64)
-            ),
-        ));
-    }
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
-    if names.is_empty() || (names.len() == 1 && names.iter().all(|n| n.trim().is_empty())) {
-        return Ok(vec![empty("the file is empty")]);
-    }
-    let layout = Arc::new(Layout::new(model, &names));
-    let mut problems = header_problems(&layout);
-    let width = names.len();
-    let mut first = 1u64;
-    let mut rows = Vec::with_capacity(CHUNK);
-    let mut lines = Vec::with_capacity(CHUNK);
-    let mut chunk_bytes = 0;
-    let mut record = csv::ByteRecord::new();
-    let mut count = 0u64;
-    loop {
-        let end = r.position().byte();
-        r.get_mut().limit = end.saturating_add(bound);
-        match r.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let what = format!("row {} (from line {})", count + 1, r.position().line());
-                return Err(unreadable(&r, &what, e));
-            }
-        }
-        lines.push(record.position().map_or(0, |p| p.line()));
-        chunk_bytes += record_bytes(&record);
-        rows.push(std::mem::take(&mut record));
-        count += 1;
-        if rows.len() == CHUNK || chunk_bytes >= CHUNK_BYTES {
-            send(Chunk::Csv {
-                first,
-                lines: std::mem::replace(&mut lines, Vec::with_capacity(CHUNK)),
-                rows: std::mem::replace(&mut rows, Vec::with_capacity(CHUNK)),
-                layout: Arc::clone(&layout),
-                width,
-            });
-            chunk_bytes = 0;
-            first = count + 1;
-            progress(r.position().byte());
-        }
-    }
-    if !rows.is_empty() {
-        send(Chunk::Csv {
-            first,
-            lines,
-            rows,
-            layout,
-            width,
-        });
-    }
-    progress(r.position().byte());
-    if count == 0 {
-        problems.push(empty("the file has a header but no rows"));
-    }
-    Ok(problems)
-}
-
-/// Converts one CSV row to a context.
-///
-/// # Errors
-/// The row's first problem: a wrong number of fields, a cell that is not UTF-8 or not of its
-/// column's type.
-pub fn csv_context(
-    layout: &Layout,
-    width: usize,
-    row: &csv::ByteRecord,
-    line: u64,
-    out: &mut Vec<u8>,
-) -> Result<(), Diagnostic> {
-    if row.len() != width {
-        return Err(Diagnostic::new(
-            "invalid_row",
-            format!(
-                "line {line} has {} fields; the header has {width}",
-                row.len()
-            ),
-            Vec::new(),
-        ));
-    }
-    layout.write_row(out, &mut |_, c: &Column, out: &mut Vec<u8>| {
-        let bytes = row.get(c.position).unwrap_or_default();
-        let text = std::str::from_utf8(bytes).map_err(|_| {
-            Diagnostic::new(
-                "invalid_utf8",
-                format!("column `{}` on line {line} is not UTF-8", c.name),
-                c.diag_path(),
-            )
-        })?;
-        write_text_cell(c.ty, text, out).map_err(|e| cell_error(e, c, &format!("line {line}")))
-    })
-}
-
-fn cell_error(e: CellError, c: &Column, at: &str) -> Diagnostic {
-    Diagnostic::new(
-        e.code,
-        format!("{} in column `{}` on {at}", e.message, c.name),
-        c.diag_path(),
+    upgrade_prompts::audience::input::read_csv(
+        input,
+        name,
+        model,
+        &mut |c| send(c.into()),
+        progress,
     )
 }
 
@@ -593,8 +276,8 @@ fn check_metadata(
             "too_large",
             format!(
                 "`{name}` has {} columns; the limit is {}; nothing was run",
-                crate::output::int(columns as u64),
-                crate::output::int(MAX_COLUMNS as u64)
+                upgrade_prompts::audience::report::int(columns as u64),
+                upgrade_prompts::audience::report::int(MAX_COLUMNS as u64)
             ),
         ));
     }
@@ -611,8 +294,8 @@ fn check_metadata(
             "too_large",
             format!(
                 "`{name}` declares {} rows; the limit is {}; nothing was run",
-                crate::output::int(rows.unsigned_abs()),
-                crate::output::int(MAX_PARQUET_ROWS)
+                upgrade_prompts::audience::report::int(rows.unsigned_abs()),
+                upgrade_prompts::audience::report::int(MAX_PARQUET_ROWS)
             ),
         ));
     }
@@ -893,24 +576,5 @@ pub fn read_text(path: &Path, what: &str, limit: usize) -> Result<String, Unread
                 format!("cannot read `{}`: {e}", path.display()),
             )
         })?;
-    if bytes.len() > limit {
-        return Err(Unreadable::new(
-            "too_large",
-            format!(
-                "`{}` is longer than {}, the limit of {what}",
-                path.display(),
-                bytes_text(limit)
-            ),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        Unreadable::new(
-            "invalid_utf8",
-            format!(
-                "`{}` is not UTF-8 (bad byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    upgrade_prompts::audience::input::text_of_bytes(bytes, &path.display().to_string(), what, limit)
 }

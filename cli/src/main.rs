@@ -6,17 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use upgrade_prompts::audience::command::{self, parse_now, MAX_GENERATE, MAX_THREADS, MAX_TOP};
 use upgrade_prompts::Engine;
 use upgrade_prompts_cli::audience::{self, SimulateOptions};
 use upgrade_prompts_cli::input::{self, Format, Unreadable};
 use upgrade_prompts_cli::{output, run};
-
-/// The longest top list `--top` may ask for.
-const MAX_TOP: u64 = 10_000;
-/// The most worker threads `--threads` may ask for.
-const MAX_THREADS: u64 = 256;
-/// The most accounts `generate --accounts` may ask for.
-const MAX_GENERATE: u64 = 1_000_000_000;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -107,7 +101,7 @@ struct SimulateArgs {
     accounts: PathBuf,
     /// The input format, when the extension does not say
     #[arg(long, value_enum, value_name = "FORMAT")]
-    input_format: Option<Format>,
+    input_format: Option<InputFormat>,
     /// The time of the simulation for contexts without `now` (RFC 3339, from 1970 to 9999;
     /// default: now)
     #[arg(long, value_name = "ISO")]
@@ -133,6 +127,27 @@ struct SimulateArgs {
     /// No progress bar and no timing line on stderr (problems are still printed)
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// The input formats (`--input-format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// One context JSON object per line (`.jsonl`, `.ndjson`).
+    Jsonl,
+    /// A header of context paths, then one account per row (`.csv`).
+    Csv,
+    /// Apache Parquet with columns named by context paths (`.parquet`, `.pq`).
+    Parquet,
+}
+
+impl From<InputFormat> for Format {
+    fn from(f: InputFormat) -> Format {
+        match f {
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Parquet => Format::Parquet,
+        }
+    }
 }
 
 /// Output formats of `simulate`.
@@ -197,29 +212,12 @@ fn main() -> ExitCode {
 
 /// Prints `error[code]: message` on stderr (control characters escaped) and gives exit code 2.
 fn fail(code: &str, message: impl std::fmt::Display) -> u8 {
-    eprintln!(
-        "upgrade-prompts: error[{code}]: {}",
-        output::printable(&message.to_string())
-    );
-    2
+    eprintln!("{}", command::fail_line(code, &message.to_string()));
+    command::EXIT_FAILED
 }
 
 fn unreadable(e: Unreadable) -> u8 {
     fail(e.code, e.message)
-}
-
-/// `--now`: an RFC 3339 time from 1970 to 9999, or none.
-fn parse_now(now: Option<&str>) -> Result<Option<f64>, String> {
-    let Some(s) = now else {
-        return Ok(None);
-    };
-    match upgrade_prompts::base::date::parse(s) {
-        Some(ms) if upgrade_prompts::base::date::in_range(ms) => Ok(Some(ms)),
-        Some(_) => Err(format!("`--now {s}` is not a time from 1970 to 9999")),
-        None => Err(format!(
-            "`--now {s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z` (from 1970 to 9999)"
-        )),
-    }
 }
 
 /// Reads and compiles the config, printing its problems.
@@ -233,60 +231,31 @@ fn load_engine(path: &Path) -> Result<(String, Engine), u8> {
     match Engine::new(&text) {
         Ok(engine) => Ok((text, engine)),
         Err(errors) => {
-            for e in &errors {
-                eprintln!(
-                    "{}",
-                    output::diagnostic_line(&path.display().to_string(), e)
-                );
-            }
-            Err(fail(
-                "invalid_config",
-                format!(
-                    "`{}` is not a valid config ({} errors)",
-                    path.display(),
-                    errors.len()
-                ),
-            ))
+            eprint!(
+                "{}",
+                command::invalid_config(&path.display().to_string(), &errors)
+            );
+            Err(command::EXIT_FAILED)
         }
     }
 }
 
 fn simulate(a: &SimulateArgs) -> u8 {
-    let format = match a.input_format.or_else(|| Format::from_path(&a.accounts)) {
-        Some(f) => f,
-        None => {
-            return fail(
-                "invalid_argument",
-                format!(
-                    "cannot tell the format of `{}` from its extension; use .jsonl, .csv or \
-                     .parquet, or --input-format",
-                    a.accounts.display()
-                ),
-            )
-        }
-    };
-    let now = match parse_now(a.now.as_deref()) {
-        Ok(n) => n,
+    let (format, now) = match command::check_simulate(
+        a.input_format.map(Format::from),
+        &a.accounts.display().to_string(),
+        a.now.as_deref(),
+        a.horizon,
+    ) {
+        Ok(x) => x,
         Err(m) => return fail("invalid_argument", m),
     };
-    if !(1.0..=3650.0).contains(&a.horizon) || a.horizon.fract() != 0.0 {
-        return fail(
-            "invalid_argument",
-            format!(
-                "`--horizon {}` must be a whole number of days from 1 to 3650",
-                a.horizon
-            ),
-        );
-    }
     let (config, engine) = match load_engine(&a.config) {
         Ok(x) => x,
         Err(code) => return code,
     };
     if !a.accounts.exists() {
-        return fail(
-            "file_not_found",
-            format!("cannot read `{}`: no such file", a.accounts.display()),
-        );
+        return unreadable(Unreadable::not_found(&a.accounts.display().to_string()));
     }
     let max_threads = usize::try_from(MAX_THREADS).unwrap_or(1);
     let threads = a.threads.map_or_else(
@@ -320,11 +289,20 @@ fn simulate(a: &SimulateArgs) -> u8 {
     let account_errors = output::account_errors(&outcome.report);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let written = match a.format {
-        OutFormat::Table => output::table(&mut out, &outcome, &file, &engine.catalog().currency),
-        OutFormat::Json => output::json(&mut out, &outcome),
-        OutFormat::Csv => output::csv(&mut out, &outcome.report),
-    }
+    let format = match a.format {
+        OutFormat::Table => command::OutFormat::Table,
+        OutFormat::Json => command::OutFormat::Json,
+        OutFormat::Csv => command::OutFormat::Csv,
+    };
+    let currency = &engine.catalog().currency;
+    let written = command::write_report(
+        &mut out,
+        format,
+        &outcome.report,
+        &outcome.problems,
+        &file,
+        currency,
+    )
     .and_then(|()| out.flush());
     if let Err(e) = written {
         return fail("write_failed", format!("cannot write the report: {e}"));
@@ -332,22 +310,11 @@ fn simulate(a: &SimulateArgs) -> u8 {
     if !a.quiet {
         let secs = outcome.elapsed.as_secs_f64();
         eprintln!(
-            "simulated {} accounts in {:.2} s ({:.0} accounts/s, {threads} threads){}",
-            outcome.records,
-            secs,
-            outcome.records as f64 / secs.max(1e-9),
-            if account_errors > 0 {
-                format!("; {account_errors} with errors")
-            } else {
-                String::new()
-            }
+            "{}",
+            command::timing_line(outcome.records, secs, threads, account_errors)
         );
     }
-    if account_errors > 0 || !outcome.problems.is_empty() {
-        1
-    } else {
-        0
-    }
+    command::exit_code(&outcome.report, &outcome.problems)
 }
 
 fn generate(a: &GenerateArgs) -> u8 {

@@ -14,6 +14,7 @@ use upgrade_prompts::Engine;
 
 use crate::audience::{SimulateOptions, Simulation, SimulationReport};
 use crate::input::{self, Chunk, FileProblem, Format, Unreadable};
+use upgrade_prompts::audience::input::{add_bytes, add_chunk as add_text_chunk};
 
 /// What a finished run gives.
 pub struct Outcome {
@@ -61,38 +62,12 @@ fn progress_bar(s: &Settings<'_>) -> ProgressBar {
 }
 
 /// Converts and adds one chunk, as a worker does; returns the number of records in it. `buf`
-/// is scratch space for the context text of a tabular row.
+/// is scratch space for the context text of a tabular row. Text chunks are added as the npm
+/// bin adds them (`upgrade_prompts::audience::input::add_chunk`).
 pub fn add_chunk(engine: &Engine, sim: &mut Simulation, chunk: Chunk, buf: &mut Vec<u8>) -> u64 {
-    match chunk {
-        Chunk::Json(items) => {
-            let n = items.len() as u64;
-            for (index, item) in items {
-                match item {
-                    Ok(text) => sim.add(engine, index, &text),
-                    Err(d) => sim.add_error(index, d),
-                }
-            }
-            n
-        }
-        Chunk::Csv {
-            first,
-            lines,
-            rows,
-            layout,
-            width,
-        } => {
-            let n = rows.len() as u64;
-            for (i, (row, &line)) in rows.iter().zip(&lines).enumerate() {
-                let index = first + i as u64;
-                buf.clear();
-                match input::csv_context(&layout, width, row, line, buf) {
-                    Ok(()) => add_bytes(engine, sim, index, buf),
-                    Err(d) => sim.add_error(index, d),
-                }
-            }
-            n
-        }
-        Chunk::Parquet { first, batch, plan } => {
+    match chunk.text() {
+        Ok(text) => add_text_chunk(engine, sim, text, buf),
+        Err((first, batch, plan)) => {
             let n = batch.num_rows();
             for row in 0..n {
                 let index = first + row as u64;
@@ -104,28 +79,6 @@ pub fn add_chunk(engine: &Engine, sim: &mut Simulation, chunk: Chunk, buf: &mut 
             }
             n as u64
         }
-        Chunk::Lost(items) => {
-            let n = items.len() as u64;
-            for (index, d) in items {
-                sim.add_error(index, d);
-            }
-            n
-        }
-    }
-}
-
-fn add_bytes(engine: &Engine, sim: &mut Simulation, index: u64, buf: &[u8]) {
-    // Cells are validated UTF-8 and JSON is written as UTF-8.
-    match std::str::from_utf8(buf) {
-        Ok(text) => sim.add(engine, index, text),
-        Err(_) => sim.add_error(
-            index,
-            upgrade_prompts::base::diag::Diagnostic::new(
-                "invalid_utf8",
-                "the row is not UTF-8",
-                Vec::new(),
-            ),
-        ),
     }
 }
 

@@ -3,9 +3,19 @@
 //! rule and built-in, suppression reasons, experiment arms, the top expansion opportunities and
 //! downsells, the accounts whose usage trend reaches a limit within the forecast horizon,
 //! readiness — in memory bounded by the options, not by the number of accounts.
-//! [`generate`] makes a seeded synthetic population for a catalog.
+//! [`generate`] makes a seeded synthetic population for a catalog. With the `tabular` feature,
+//! [`columns`], [`input`], [`report`] and [`command`] are the command-line tool's reading and
+//! printing, shared by the native binary and the npm bin (through the audience build).
 
+#[cfg(feature = "tabular")]
+pub mod columns;
+#[cfg(feature = "tabular")]
+pub mod command;
 mod generate;
+#[cfg(feature = "tabular")]
+pub mod input;
+#[cfg(feature = "tabular")]
+pub mod report;
 mod simulate;
 mod top;
 

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,8 @@ before(() => {
   // The source under test, in the place the package ships it (until it does, and so that a
   // stale pkg/ cannot hide a change to js/cli.mjs).
   copyFileSync(path.join(root, "js/cli.mjs"), path.join(dest, "cli.mjs"));
+  mkdirSync(path.join(dest, "cli"), { recursive: true });
+  for (const f of readdirSync(path.join(root, "js/cli"))) copyFileSync(path.join(root, "js/cli", f), path.join(dest, "cli", f));
   cli = path.join(dest, "cli.mjs");
 });
 

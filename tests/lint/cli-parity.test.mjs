@@ -1,0 +1,261 @@
+// One command, two programs: the npm bin (js/cli.mjs over the audience wasm, run from the
+// packed package) and the native binary (cli/, built by `cargo build -p upgrade-prompts-cli`)
+// run on the same inputs, for every command they share.
+//
+// Compared exactly:
+// - `simulate` and `generate`: stdout bytes, exit code and stderr text. The one stderr line
+//   left out of the comparison is `simulate`'s timing line ("simulated N accounts in X s
+//   (…, T threads)"), whose seconds and thread count differ by nature; it is checked to be
+//   there on both sides unless `--quiet`. Neither program draws a progress bar here: the native
+//   one draws it only when stderr is a terminal, the npm bin never does.
+// - `generate --out FILE`: the files' bytes.
+// - `lint` and `compile`: the exit code, and for `compile` the bytes of the compiled catalog.
+//   Their reports differ on purpose: the npm bin's `lint` prints the source line with a caret
+//   (and has `--format json|github` and `--context`), the native one a line per problem.
+// - Parquet, which only the native binary reads: the npm bin answers exit 2 with
+//   `error[unsupported_format]` naming the native binary.
+//
+//   node --test tests/lint/cli-parity.test.mjs   (after `make pkg` and `cargo build -p upgrade-prompts-cli`)
+//   UPGRADE_PROMPTS_NATIVE=path/to/upgrade-prompts picks another native binary.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const NOW = "2026-11-24T09:00:00Z";
+const SAMPLES = ["team", "api", "features"].map((n) => `www/samples/${n}.json`);
+
+let tmp;
+let npmBin;
+let nativeBin;
+
+before(() => {
+  nativeBin = process.env.UPGRADE_PROMPTS_NATIVE ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "debug/upgrade-prompts");
+  assert.ok(existsSync(nativeBin), `no native binary at ${nativeBin}: run \`cargo build -p upgrade-prompts-cli\` first`);
+  tmp = mkdtempSync(path.join(tmpdir(), "upgrade-prompts-parity-"));
+  const tarball = execFileSync("npm", ["pack", path.join(root, "pkg"), "--silent"], { cwd: tmp, encoding: "utf8" })
+    .trim().split("\n").pop();
+  const dest = path.join(tmp, "node_modules/upgrade-prompts");
+  mkdirSync(dest, { recursive: true });
+  execFileSync("tar", ["-xzf", path.join(tmp, tarball), "-C", dest, "--strip-components=1"]);
+  // The sources under test, where the package ships them (a stale pkg/ cannot hide a change).
+  copyFileSync(path.join(root, "js/cli.mjs"), path.join(dest, "cli.mjs"));
+  mkdirSync(path.join(dest, "cli"), { recursive: true });
+  for (const f of readdirSync(path.join(root, "js/cli"))) copyFileSync(path.join(root, "js/cli", f), path.join(dest, "cli", f));
+  npmBin = path.join(dest, "cli.mjs");
+  writeInputs();
+});
+
+after(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Input files written once into the temporary directory (named relative to it). */
+function writeInputs() {
+  const w = (name, text) => writeFileSync(path.join(tmp, name), text);
+  // The fixture contexts as JSON Lines, with a blank line, a bad line and a non-object.
+  const contexts = readdirSync(path.join(root, "tests/fixtures/contexts")).sort()
+    .map((f) => JSON.stringify(JSON.parse(readFileSync(path.join(root, "tests/fixtures/contexts", f), "utf8"))));
+  w("contexts.jsonl", contexts.join("\n") + "\n");
+  w("mixed.jsonl", `${contexts[0]}\n\n{"account": \n[1,2]\n${contexts[1]}\r\n`);
+  w("bom.jsonl", `\ufeff${contexts[0]}\n`);
+  w("empty.jsonl", "");
+  w("latin1.jsonl", Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d, 0x0a]));
+  w("accounts.txt", readFileSync(path.join(root, "cli/tests/fixtures/accounts.jsonl")));
+  // CSV: typed columns, add-ons, history, and rows with errors (the native tool's own cases).
+  w("good.csv", [
+    "account.id,account.plan,usage.seats.used,account.healthScore,account.traits.tier,account.addons,now,usage.api_calls.used",
+    `a1,team,24,80,007,api_boost:2,${NOW},45000`,
+    `a2,free,3,55,true,,${NOW},900`,
+    `"a,3",team,"25",90,x,reports_plus;api_boost,${NOW},1000`,
+  ].join("\n") + "\n");
+  w("bad.csv", "account.id,account.plan,usage.seats.used,acount.healthScore,account.traits.tier\n" +
+    "a1,team,4,50,007\na2,team,lots,1,x\na3,gold,1,,\na4,team\na5,free,2,,\n");
+  w("header.csv", "account.plan,usage.seats.used\n");
+  w("empty.csv", "");
+  w("accounts.parquet", "PAR1");
+  w("accounts.unknown", contexts[0] + "\n");
+  w("invalid-config.json", JSON.stringify({ version: 1, currency: "USD", plans: [{ id: "x", label: "X", limits: { nope: 1 } }] }));
+  w("not-json.json", "{ nope");
+  w("control\u001bname.jsonl", contexts[0] + "\n");
+  mkdirSync(path.join(tmp, "a-directory.jsonl"), { recursive: true });
+}
+
+/** Runs one program; `bin` is `npm` or `native`. */
+function run(bin, args, { cwd = tmp } = {}) {
+  const [cmd, pre] = bin === "npm" ? [process.execPath, [npmBin]] : [nativeBin, []];
+  const r = spawnSync(cmd, [...pre, ...args], { cwd, maxBuffer: 256 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString("utf8") };
+}
+
+const TIMING = /^simulated \d+ accounts in \d+\.\d\d s \(\d+ accounts\/s, \d+ threads\)(; \d+ with errors)?$/;
+
+/** stderr without the timing line; and whether it had one. */
+function splitTiming(stderr) {
+  const lines = stderr.split("\n");
+  const timing = lines.filter((l) => TIMING.test(l));
+  return { rest: lines.filter((l) => !TIMING.test(l)).join("\n"), timing: timing.length };
+}
+
+/** Runs both and asserts the same stdout bytes, exit code and stderr; returns the npm run. */
+function same(args, { stderr = true } = {}) {
+  const a = run("native", args);
+  const b = run("npm", args);
+  const what = `upgrade-prompts ${args.join(" ")}`;
+  assert.equal(b.status, a.status, `${what}: exit code\nnative stderr: ${a.stderr}\nnpm stderr: ${b.stderr}`);
+  assert.ok(Buffer.compare(a.stdout, b.stdout) === 0, `${what}: stdout differs\n--- native\n${a.stdout}\n--- npm\n${b.stdout}`);
+  const sa = splitTiming(a.stderr);
+  const sb = splitTiming(b.stderr);
+  if (stderr) assert.equal(sb.rest, sa.rest, `${what}: stderr differs`);
+  assert.equal(sb.timing, sa.timing, `${what}: timing line on one side only`);
+  return b;
+}
+
+test("simulate: the sample catalogs over the fixture accounts, in every output format", () => {
+  for (const config of SAMPLES) {
+    const abs = path.join(root, config);
+    for (const format of ["table", "json", "csv"]) {
+      const r = same(["simulate", "--config", abs, "--accounts", "accounts.txt", "--input-format", "jsonl", "--now", NOW, "--format", format, "--quiet"]);
+      assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}`);
+      assert.ok(r.stdout.length > 100, "a report was written");
+    }
+  }
+});
+
+test("simulate: options (top, placement, horizon, threads, now from the contexts) and the timing line", () => {
+  const team = path.join(root, SAMPLES[0]);
+  // (The fixture contexts carry their own `now`; `--now` is the clock of the report's header.)
+  same(["simulate", "--config", team, "--accounts", "contexts.jsonl", "--now", NOW, "--top", "1", "--placement", "banner", "--horizon", "30"]);
+  same(["simulate", "--config", team, "--accounts", "contexts.jsonl", `--now=${NOW}`, "--top=0", "--threads", "3", "--format", "json"]);
+  same(["simulate", "--config", path.join(root, "tests/fixtures/product-example.json"), "--accounts", "contexts.jsonl", "--format=csv", "-q"]);
+  same(["simulate", "--quiet", "--accounts", "contexts.jsonl", "--format", "csv", "--config", team]);
+});
+
+test("simulate: generated accounts, written by both programs, are the same file and the same report", () => {
+  for (const config of SAMPLES) {
+    const abs = path.join(root, config);
+    const gen = ["generate", "--config", abs, "--accounts", "400", "--seed", "7", "--now", NOW];
+    const r = same(gen);
+    assert.equal(r.stdout.toString("utf8").split("\n").length, 401);
+    // To a file: one per program, nothing on stdout or stderr, exit 0.
+    const name = `generated-${path.basename(config, ".json")}`;
+    const a = run("native", [...gen, "--out", `${name}-a.jsonl`]);
+    const b = run("npm", [...gen, "--out", `${name}-b.jsonl`]);
+    assert.deepEqual([b.status, b.stdout.length, b.stderr], [a.status, a.stdout.length, a.stderr]);
+    assert.equal(a.status, 0);
+    const fa = readFileSync(path.join(tmp, `${name}-a.jsonl`));
+    const fb = readFileSync(path.join(tmp, `${name}-b.jsonl`));
+    assert.ok(fa.length > 0 && Buffer.compare(fa, fb) === 0, `${name}: generated files differ`);
+    for (const format of ["table", "json", "csv"]) {
+      same(["simulate", "--config", abs, "--accounts", `${name}-a.jsonl`, "--now", NOW, "--format", format, "--top", "15"]);
+    }
+  }
+});
+
+test("simulate: CSV input, typed columns and bad rows and headers", () => {
+  const team = path.join(root, SAMPLES[0]);
+  for (const format of ["table", "json", "csv"]) {
+    assert.equal(same(["simulate", "--config", team, "--accounts", "good.csv", "--now", NOW, "--format", format]).status, 0);
+    assert.equal(same(["simulate", "--config", team, "--accounts", "bad.csv", "--now", NOW, "--format", format]).status, 1);
+  }
+  assert.equal(same(["simulate", "--config", team, "--accounts", "header.csv", "--now", NOW]).status, 1);
+  assert.equal(same(["simulate", "--config", team, "--accounts", "empty.csv", "--now", NOW]).status, 1);
+});
+
+test("simulate: bad accounts and files (exit 1 or 2, the same messages)", () => {
+  const team = path.join(root, SAMPLES[0]);
+  const sim = (accounts, ...more) => same(["simulate", "--config", team, "--accounts", accounts, "--now", NOW, ...more]);
+  assert.equal(sim("mixed.jsonl", "--format", "json").status, 1);
+  assert.equal(sim("mixed.jsonl").status, 1);
+  assert.equal(sim("bom.jsonl").status, 0);
+  assert.equal(sim("empty.jsonl").status, 1);
+  assert.equal(sim("latin1.jsonl").status, 1);
+  assert.equal(sim("control\u001bname.jsonl").status, 0);
+  assert.equal(sim("missing.jsonl").status, 2);
+  assert.equal(sim("a-directory.jsonl").status, 2);
+  assert.equal(sim("accounts.unknown").status, 2);
+  for (const config of ["missing.json", "a-directory.jsonl", "invalid-config.json", "not-json.json"]) {
+    const r = same(["simulate", "--config", config, "--accounts", "contexts.jsonl"]);
+    assert.equal(r.status, 2);
+  }
+  for (const bad of [["--now", "yesterday"], ["--now", "1900-01-01T00:00:00Z"], ["--horizon", "0"], ["--horizon", "2.5"], ["--horizon", "inf"]]) {
+    assert.equal(same(["simulate", "--config", team, "--accounts", "contexts.jsonl", ...bad]).status, 2);
+  }
+});
+
+test("usage errors: the same exit code and message", () => {
+  const team = path.join(root, SAMPLES[0]);
+  const cases = [
+    ["simulate"],
+    ["simulate", "--config", team],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--top", "x"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--top", "20000"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--top="],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--format", "xml"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--format", "jsn"],
+    ["simulate", "--conf", team, "--accounts", "contexts.jsonl"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--quiet=1"],
+    ["generate", "--config", team, "--acounts", "3"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--input-format", "tsv"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--horizon", "abc"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--threads", "0"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--config", team],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "-q", "-q"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "-x"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "extra"],
+    ["simulate", "--config", team, "--accounts"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--now", "-x"],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--top", "--quiet"],
+    ["generate", "--config", team],
+    ["generate", "--config", team, "--accounts", "0"],
+    ["generate", "--config", team, "--accounts", "3", "--seed", "99999999999999999999"],
+    ["generate", "--config", team, "--accounts", "3", "--seed", "-1"],
+  ];
+  for (const args of cases) assert.equal(same(args).status, 2);
+});
+
+test("generate: seeds, stdout and files, bad arguments", () => {
+  const team = path.join(root, SAMPLES[0]);
+  same(["generate", "--config", team, "--accounts", "1", "--now", NOW]);
+  same(["generate", "--config", team, "--accounts=25", "--seed=+18446744073709551615", `--now=${NOW}`, "--out", "-"]);
+  same(["generate", "--config", team, "--accounts", "20001", "--seed", "3", "--now", NOW]);
+  assert.equal(same(["generate", "--config", team, "--accounts", "3", "--now", "not a date"]).status, 2);
+  assert.equal(same(["generate", "--config", "invalid-config.json", "--accounts", "3", "--now", NOW]).status, 2);
+  assert.equal(same(["generate", "--config", "missing.json", "--accounts", "3"]).status, 2);
+  assert.equal(same(["generate", "--config", team, "--accounts", "3", "--now", NOW, "--out", "no-such-dir/x.jsonl"]).status, 2);
+});
+
+test("lint and compile: the same exit codes, and the same compiled bytes", () => {
+  const configs = [...SAMPLES.map((c) => path.join(root, c)), "invalid-config.json", "not-json.json", "missing.json"];
+  for (const config of configs) {
+    const a = run("native", ["lint", config]);
+    const b = run("npm", ["lint", config]);
+    assert.equal(b.status, a.status, `lint ${config}`);
+  }
+  for (const config of configs) {
+    const base = path.basename(config, ".json");
+    const a = run("native", ["compile", config, "-o", `${base}-native.bin`]);
+    const b = run("npm", ["compile", config, "-o", `${base}-npm.bin`]);
+    assert.equal(b.status, a.status, `compile ${config}`);
+    if (a.status === 0) {
+      const fa = readFileSync(path.join(tmp, `${base}-native.bin`));
+      const fb = readFileSync(path.join(tmp, `${base}-npm.bin`));
+      assert.ok(fa.length > 0 && Buffer.compare(fa, fb) === 0, `compile ${config}: the artifacts differ`);
+    }
+  }
+});
+
+test("Parquet: the npm bin names the native binary", () => {
+  const team = path.join(root, SAMPLES[0]);
+  const r = run("npm", ["simulate", "--config", team, "--accounts", "accounts.parquet"]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout.length, 0);
+  assert.match(r.stderr, /^upgrade-prompts: error\[unsupported_format\]: `accounts\.parquet` is Parquet, which only the native `upgrade-prompts` binary reads \(install it with `cargo install --path cli`\)\n$/);
+  // Before the format, the arguments and the config are checked as the native binary does.
+  same(["simulate", "--config", "missing.json", "--accounts", "accounts.parquet"]);
+  same(["simulate", "--config", team, "--accounts", "accounts.parquet", "--now", "x"]);
+});
