@@ -67,7 +67,12 @@ pub struct Quote {
 
 /// Credits an account needs over `horizon_days` to keep going: what it spends at `burn_per_day`
 /// beyond its `balance`. With no burn rate known, one full `granted` balance (or one credit).
-pub fn need(balance: f64, burn_per_day: Option<f64>, granted: Option<f64>, horizon_days: f64) -> f64 {
+pub fn need(
+    balance: f64,
+    burn_per_day: Option<f64>,
+    granted: Option<f64>,
+    horizon_days: f64,
+) -> f64 {
     let n = match burn_per_day.filter(|b| *b > 0.0 && b.is_finite()) {
         Some(b) => b * horizon_days - balance.max(0.0),
         None => granted.filter(|g| *g > 0.0).unwrap_or(1.0) - balance.max(0.0),
@@ -246,9 +251,15 @@ mod tests {
     fn packs_are_bought_in_whole_units_up_to_the_maximum() {
         let q = quotes(&[pack(0, 10_000.0, 20.0, 10)], 25_000.0, 30.0);
         let q = q.first().unwrap();
-        assert_eq!((q.quantity, q.credits, q.cost, q.covers), (3, 30_000.0, Some(60.0), true));
+        assert_eq!(
+            (q.quantity, q.credits, q.cost, q.covers),
+            (3, 30_000.0, Some(60.0), true)
+        );
         assert_eq!(q.per_credit, Some(0.002));
-        assert_eq!(q.working, "3 × 10000 credits once for 3 × 20 = 60: 0.002 per credit");
+        assert_eq!(
+            q.working,
+            "3 × 10000 credits once for 3 × 20 = 60: 0.002 per credit"
+        );
         // A pack that is not stackable is bought once and may fall short.
         let q = quotes(&[pack(0, 10_000.0, 20.0, 1)], 25_000.0, 30.0);
         let q = q.first().unwrap();
@@ -280,7 +291,11 @@ mod tests {
         assert_eq!(order, vec![offers[2], offers[1], offers[0], offers[3]]);
         assert_eq!(q[0].per_credit, Some(0.0006));
         assert_eq!(q[3].per_credit, None);
-        assert!(q[3].working.ends_with("price on request"), "{}", q[3].working);
+        assert!(
+            q[3].working.ends_with("price on request"),
+            "{}",
+            q[3].working
+        );
     }
 
     #[test]

@@ -245,7 +245,11 @@ mod tests {
     fn a_top_up_is_not_negative_spending() {
         // 10 days: 1000 → 400 (spent 600), top-up to 1400, → 1000 (spent 400): 100 a day.
         let c = derive(
-            &input(1000.0, Some(1000.0), &[(10.0, 1000.0), (4.0, 400.0), (3.0, 1400.0)]),
+            &input(
+                1000.0,
+                Some(1000.0),
+                &[(10.0, 1000.0), (4.0, 400.0), (3.0, 1400.0)],
+            ),
             T,
             NOW,
             90.0,
