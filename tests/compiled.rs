@@ -160,13 +160,14 @@ fn bad_artifacts_are_refused_with_a_reason() {
     for cut in [14, 15, good.len() / 2, good.len() - 1] {
         assert!(refused(&good[..cut]).contains("hash"), "{cut}");
     }
-    // Newer and older formats (the format is 2).
+    // Newer and older formats than this engine's.
+    let format = upgrade_prompts::catalog::artifact::FORMAT_VERSION;
     let mut newer = good.clone();
-    newer[4] = 3;
-    assert!(refused(&newer).contains("format 3 is not supported"));
+    newer[4..6].copy_from_slice(&(format + 1).to_le_bytes());
+    assert!(refused(&newer).contains(&format!("format {} is not supported", format + 1)));
     let mut older = good.clone();
-    older[4] = 1;
-    assert!(refused(&older).contains("format 1 is not supported"));
+    older[4..6].copy_from_slice(&(format - 1).to_le_bytes());
+    assert!(refused(&older).contains(&format!("format {} is not supported", format - 1)));
     for i in [20, good.len() / 3, good.len() - 3] {
         let mut flipped = good.clone();
         flipped[i] ^= 0x40;

@@ -965,3 +965,48 @@ fn duplicate_targets_are_told_apart_by_kind_and_index() {
         Some("duplicate_target")
     );
 }
+
+/// A period is projected only once `forecast.minElapsed` of it has passed (default 0.2): five
+/// days into a 30-day month, the default makes no projection, and `minElapsed: 0` projects
+/// from the first reading. Out-of-range shares are config errors.
+#[test]
+fn a_period_is_projected_once_enough_of_it_has_passed() {
+    let context = json!({
+        "now": "2026-11-06T00:00:00Z",
+        "account": { "plan": "team" },
+        "usage": { "api_calls": { "used": 12000, "periodStart": "2026-11-01T00:00:00Z", "periodEnd": "2026-12-01T00:00:00Z",
+          "history": [ { "at": "2026-11-02T00:00:00Z", "value": 2000 }, { "at": "2026-11-04T00:00:00Z", "value": 7000 } ] } }
+    });
+    let usage = |config: &Value| -> Value {
+        let e = engine(config);
+        serde_json::from_str(&to_json(&e.check_usage(
+            "api_calls",
+            &context.to_string(),
+            HOST_NOW,
+        )))
+        .unwrap()
+    };
+    let early = usage(&team_config());
+    assert_eq!(
+        (&early["projected"], &early["daysLeft"]),
+        (&Value::Null, &Value::Null)
+    );
+    let mut eager = team_config();
+    eager["forecast"] = json!({ "minElapsed": 0 });
+    let projected = usage(&eager);
+    assert!(
+        projected["projected"].as_f64().unwrap() > 50_000.0,
+        "{projected}"
+    );
+    assert_eq!(projected["daysLeft"], json!(15));
+    for bad in [json!(-0.1), json!(1.5)] {
+        let mut c = team_config();
+        c["forecast"] = json!({ "minElapsed": bad });
+        let report = validate_config(&c.to_string());
+        assert_eq!(report.errors[0].code, "out_of_range", "{bad}");
+        assert_eq!(
+            report.errors[0].path,
+            vec!["forecast".into(), "minElapsed".into()]
+        );
+    }
+}

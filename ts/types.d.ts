@@ -64,8 +64,12 @@ export interface Config {
   builtins?: { featureGate?: boolean | { placement?: string; priority?: number };
                usageLimit?: boolean | { placement?: string; priority?: number; priorities?: { approaching?: number; critical?: number; atLimit?: number } } };
   rightSizing?: { headroom?: number };
-  /** `horizonDays`: how far ahead `daysToLimit` looks, a whole number of days from 1 to 3650 (default 90). */
-  forecast?: { horizonDays?: number };
+  /**
+   * `horizonDays`: how far ahead `daysToLimit` looks, a whole number of days from 1 to 3650
+   * (default 90). `minElapsed`: the share of a metering period that must have passed before
+   * the period is projected (`projected`, `daysLeft`), from 0 to 1 (default 0.2).
+   */
+  forecast?: { horizonDays?: number; minElapsed?: number };
   rules?: Rule[];
   messages?: {
     featureGate?: LocalizedText;

@@ -12,9 +12,9 @@ use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use super::columns::{write_text_cell, CellError, Column, Layout};
-use super::report::int;
 use super::simulate::Simulation;
 use crate::base::diag::Diagnostic;
+use crate::base::num::format_int as int;
 use crate::catalog::Model;
 use crate::engine::Engine;
 

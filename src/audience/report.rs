@@ -136,17 +136,9 @@ pub fn json(
     )
 }
 
-/// `1234567` as `1,234,567`.
+/// A whole number with thousands separators: `1,000,000`.
 pub fn int(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::base::num::format_int(n)
 }
 
 /// Money with two decimals and thousands separators, and the currency code.

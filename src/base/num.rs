@@ -137,6 +137,13 @@ pub fn push_int(out: &mut String, i: i64) {
     out.push_str(std::str::from_utf8(tmp.get(at..).unwrap_or(&[])).unwrap_or(""));
 }
 
+/// A whole number with thousands separators: `1,000,000`.
+pub fn format_int(n: u64) -> String {
+    let mut out = String::new();
+    group(&mut out, &int_digits(n));
+    out
+}
+
 /// Formats a number with thousands separators and at most two decimals: `41,000`, `0.95`.
 pub fn format_number(n: f64) -> String {
     let mut out = String::new();
@@ -250,6 +257,15 @@ pub fn round(x: f64, digits: i32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_are_grouped_by_thousands() {
+        assert_eq!(format_int(0), "0");
+        assert_eq!(format_int(999), "999");
+        assert_eq!(format_int(1000), "1,000");
+        assert_eq!(format_int(1_234_567), "1,234,567");
+        assert_eq!(format_int(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn writes_numbers_like_javascript() {

@@ -41,7 +41,7 @@ use crate::expr::{Program, Slot, SlotTable, Value};
 pub const MAGIC: [u8; 4] = *b"\0upc";
 
 /// The format this engine writes and reads.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 const HEADER: usize = 4 + 2 + 8;
 
@@ -198,6 +198,7 @@ fn write_model(w: &mut Writer, m: &Model) {
     w.list(&m.purchase_roles, |w, s| w.str(s));
     w.opt(m.seat_metric, Writer::len);
     w.num(m.horizon_days);
+    w.num(m.min_elapsed);
 }
 
 fn write_template(w: &mut Writer, t: &Template) {
@@ -481,6 +482,7 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
     let purchase_roles = r.list(1, Reader::string)?;
     let seat_metric = r.opt(|r| r.below(nm))?;
     let horizon_days = r.num()?;
+    let min_elapsed = r.num()?;
     let mut index = Index::default();
     let ids = [
         (
@@ -511,6 +513,7 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
         purchase_roles,
         seat_metric,
         horizon_days,
+        min_elapsed,
         index,
         templates: std::cell::RefCell::default(),
     })

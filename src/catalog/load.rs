@@ -7,7 +7,7 @@
 
 use super::model::{
     unknown_code, Addon, Feature, Index, Kind, Metric, Model, Period, Plan, Price, Thresholds,
-    DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS,
+    DEFAULT_HORIZON_DAYS, DEFAULT_MIN_ELAPSED, MAX_HORIZON_DAYS,
 };
 use super::template::read_url;
 use super::Catalog;
@@ -182,7 +182,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         }
     }
     let thresholds = read_thresholds(r, obj.get("thresholds"));
-    let horizon_days = read_forecast(r, obj.get("forecast"));
+    let (horizon_days, min_elapsed) = read_forecast(r, obj.get("forecast"));
     let purchase_roles = match obj.get("purchaseRoles") {
         None => vec!["owner".to_owned(), "admin".to_owned(), "billing".to_owned()],
         Some(v) => {
@@ -255,6 +255,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         purchase_roles,
         seat_metric,
         horizon_days,
+        min_elapsed,
         index,
         templates: std::cell::RefCell::default(),
     };
@@ -797,29 +798,54 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
 }
 
 /// `forecast`: `{ horizonDays }`, a whole number of days from 1 to 3650 (default 90).
-fn read_forecast(r: &mut Reader, v: Option<Val<'_>>) -> f64 {
+fn read_forecast(r: &mut Reader, v: Option<Val<'_>>) -> (f64, f64) {
     let path = join(&[], "forecast");
-    let Some(o) = v.and_then(|v| r.object(v, &path, &["horizonDays"])) else {
-        return DEFAULT_HORIZON_DAYS;
+    let defaults = (DEFAULT_HORIZON_DAYS, DEFAULT_MIN_ELAPSED);
+    let Some(o) = v.and_then(|v| r.object(v, &path, &["horizonDays", "minElapsed"])) else {
+        return defaults;
     };
-    let Some(h) = o.get("horizonDays") else {
-        return DEFAULT_HORIZON_DAYS;
-    };
-    let p = join(&path, "horizonDays");
-    match r.number(h, &p) {
-        Some(n) if (1.0..=MAX_HORIZON_DAYS).contains(&n) && n.fract() == 0.0 => n,
-        Some(n) => {
-            r.error(
-                "out_of_range",
-                format!(
-                    "`horizonDays` must be a whole number of days from 1 to {}, found `{}`",
-                    js(MAX_HORIZON_DAYS),
-                    js(n)
-                ),
-                &p,
-            );
-            DEFAULT_HORIZON_DAYS
-        }
+    let horizon = match o.get("horizonDays") {
         None => DEFAULT_HORIZON_DAYS,
-    }
+        Some(h) => {
+            let p = join(&path, "horizonDays");
+            match r.number(h, &p) {
+                Some(n) if (1.0..=MAX_HORIZON_DAYS).contains(&n) && n.fract() == 0.0 => n,
+                Some(n) => {
+                    r.error(
+                        "out_of_range",
+                        format!(
+                            "`horizonDays` must be a whole number of days from 1 to {}, found `{}`",
+                            js(MAX_HORIZON_DAYS),
+                            js(n)
+                        ),
+                        &p,
+                    );
+                    DEFAULT_HORIZON_DAYS
+                }
+                None => DEFAULT_HORIZON_DAYS,
+            }
+        }
+    };
+    let min_elapsed = match o.get("minElapsed") {
+        None => DEFAULT_MIN_ELAPSED,
+        Some(m) => {
+            let p = join(&path, "minElapsed");
+            match r.number(m, &p) {
+                Some(n) if (0.0..=1.0).contains(&n) => n,
+                Some(n) => {
+                    r.error(
+                        "out_of_range",
+                        format!(
+                            "`minElapsed` must be a share of the period from 0 to 1, found `{}`",
+                            js(n)
+                        ),
+                        &p,
+                    );
+                    DEFAULT_MIN_ELAPSED
+                }
+                None => DEFAULT_MIN_ELAPSED,
+            }
+        }
+    };
+    (horizon, min_elapsed)
 }

@@ -126,6 +126,9 @@ pub struct Model {
     pub seat_metric: Option<usize>,
     /// How far ahead `daysToLimit` looks, in days (`forecast.horizonDays`).
     pub horizon_days: f64,
+    /// Share of a metering period that must have passed before the period is projected
+    /// (`forecast.minElapsed`).
+    pub min_elapsed: f64,
     pub(crate) index: Index,
     /// Templates compiled while loading, so that a text repeated across rules and messages
     /// is compiled and stored once; emptied when the load ends.
@@ -153,6 +156,9 @@ pub const CONTEXT_FIELDS: &[&str] = &[
 
 /// The default of `forecast.horizonDays`.
 pub const DEFAULT_HORIZON_DAYS: f64 = 90.0;
+
+/// Default share of a period that must pass before it is projected (`forecast.minElapsed`).
+pub const DEFAULT_MIN_ELAPSED: f64 = 0.2;
 
 /// The largest `forecast.horizonDays` (ten years).
 pub const MAX_HORIZON_DAYS: f64 = 3650.0;

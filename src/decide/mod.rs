@@ -5,6 +5,7 @@
 pub mod env;
 pub mod experiment;
 pub mod gate;
+pub mod headroom;
 pub mod limits;
 pub mod recommend;
 pub mod rightsize;

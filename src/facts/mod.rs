@@ -6,6 +6,7 @@
 //! something asks for them and kept; free-form maps (`traits`, `signals`) stay in the parsed
 //! text until a rule reads a key.
 
+pub mod credits;
 mod read;
 pub mod usage;
 

@@ -91,7 +91,10 @@ pub fn derive(
     }
     u.slope = slope(&points);
     let pace = u.slope.unwrap_or(0.0).max(0.0);
-    if let Some((_, end)) = window {
+    // A period is projected only once `forecast.minElapsed` of it has passed: a few hours of
+    // a month say little about the rest of it.
+    let settled = window.is_none_or(|(s, e)| now - s >= (e - s) * catalog.min_elapsed);
+    if let Some((_, end)) = window.filter(|_| settled) {
         let remaining_days = ((end - now) / DAY_MS).max(0.0);
         u.projected = Some(round(used + pace * remaining_days, 2));
     }
@@ -100,7 +103,7 @@ pub fn derive(
     if let Some(Some(l)) = limit {
         if used >= l {
             u.days_left = Some(0.0);
-        } else if pace > 0.0 {
+        } else if pace > 0.0 && settled {
             let t = (l - used) / pace;
             let within = match window {
                 Some((_, end)) => now + t * DAY_MS <= end,

@@ -1,0 +1,349 @@
+//! The cheapest headroom for a credit metric: credit packs, recurring add-ons and plan
+//! upgrades compared by what one credit of headroom costs over the forecast horizon.
+//!
+//! Each way of getting credits is an [`Offer`]. For a given need (the credits the forecast says
+//! the account will spend over the horizon beyond its balance), each offer is sized (how many
+//! packs or add-on units) and priced, and the offers that cover the need come first, cheapest
+//! per credit first. Every step of the arithmetic is kept as text for the trace.
+
+/// Average days in a month, for spreading monthly prices and grants over a horizon in days.
+pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
+/// One way of getting credits of a metric.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Offer {
+    /// A pack bought once: `credits` per unit at `price` per unit.
+    Pack {
+        /// Add-on index.
+        addon: usize,
+        /// Credits per unit.
+        credits: f64,
+        /// Price per unit, paid once.
+        price: f64,
+        /// Most units the account may buy (1 when not stackable).
+        max_quantity: u32,
+    },
+    /// A recurring add-on granting `credits` per unit every month at `monthly` per unit.
+    Addon {
+        /// Add-on index.
+        addon: usize,
+        /// Credits granted per unit per month.
+        credits: f64,
+        /// Monthly price per unit.
+        monthly: f64,
+        /// Most units the account may hold.
+        max_quantity: u32,
+    },
+    /// A plan whose monthly grant is `extra` credits more than the current plan's, for
+    /// `monthly_delta` more a month (`None` when the plan is sold by the sales team).
+    Plan {
+        /// Plan index.
+        plan: usize,
+        /// Extra credits per month over the current plan.
+        extra: f64,
+        /// Extra monthly price.
+        monthly_delta: Option<f64>,
+    },
+}
+
+/// An offer sized and priced for a need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    /// The offer.
+    pub offer: Offer,
+    /// Units to buy (1 for a plan).
+    pub quantity: u32,
+    /// Credits of headroom over the horizon.
+    pub credits: f64,
+    /// What the account pays over the horizon; `None` for a contact-sales plan.
+    pub cost: Option<f64>,
+    /// `cost ÷ credits`; `None` without a cost.
+    pub per_credit: Option<f64>,
+    /// Whether the headroom covers the need.
+    pub covers: bool,
+    /// The arithmetic, for the trace.
+    pub working: String,
+}
+
+/// Credits an account needs over `horizon_days` to keep going: what it spends at `burn_per_day`
+/// beyond its `balance`. With no burn rate known, one full `granted` balance (or one credit).
+pub fn need(
+    balance: f64,
+    burn_per_day: Option<f64>,
+    granted: Option<f64>,
+    horizon_days: f64,
+) -> f64 {
+    let n = match burn_per_day.filter(|b| *b > 0.0 && b.is_finite()) {
+        Some(b) => b * horizon_days - balance.max(0.0),
+        None => granted.filter(|g| *g > 0.0).unwrap_or(1.0) - balance.max(0.0),
+    };
+    if n.is_finite() {
+        n.max(1.0)
+    } else {
+        1.0
+    }
+}
+
+/// Sizes and prices every offer for `need` credits over `horizon_days`, best first: offers
+/// that cover the need before those that do not, then by price per credit (unpriced last),
+/// then by total cost, then in the order given (the catalog's order).
+pub fn quotes(offers: &[Offer], need: f64, horizon_days: f64) -> Vec<Quote> {
+    let months = (horizon_days / DAYS_PER_MONTH).max(1.0 / DAYS_PER_MONTH);
+    let mut out: Vec<(usize, Quote)> = offers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| quote(*o, need, months).map(|q| (i, q)))
+        .collect();
+    out.sort_by(|(ia, a), (ib, b)| {
+        b.covers
+            .cmp(&a.covers)
+            .then_with(|| cmp_opt(a.per_credit, b.per_credit))
+            .then_with(|| cmp_opt(a.cost, b.cost))
+            .then_with(|| ia.cmp(ib))
+    });
+    out.into_iter().map(|(_, q)| q).collect()
+}
+
+/// `Some` before `None`, smaller first.
+fn cmp_opt(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
+
+/// Units of `per_unit` credits that cover `need`, at most `max`.
+fn units(need: f64, per_unit: f64, max: u32) -> u32 {
+    let n = (need / per_unit).ceil();
+    if n.is_finite() && n >= 1.0 {
+        // Saturates at `max`; a whole number at least 1 and at most `u32::MAX` converts exactly.
+        n.min(f64::from(max.max(1))) as u32
+    } else {
+        1
+    }
+}
+
+fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
+    let m = round2(months);
+    match offer {
+        Offer::Pack {
+            credits,
+            price,
+            max_quantity,
+            ..
+        } => {
+            if !(credits > 0.0 && price >= 0.0) {
+                return None;
+            }
+            let q = units(need, credits, max_quantity);
+            let total = credits * f64::from(q);
+            let cost = price * f64::from(q);
+            Some(Quote {
+                offer,
+                quantity: q,
+                credits: total,
+                cost: Some(cost),
+                per_credit: Some(cost / total),
+                covers: total >= need,
+                working: format!(
+                    "{q} × {credits} credits once for {q} × {price} = {cost}: {} per credit",
+                    per(cost, total)
+                ),
+            })
+        }
+        Offer::Addon {
+            credits,
+            monthly,
+            max_quantity,
+            ..
+        } => {
+            if !(credits > 0.0 && monthly >= 0.0) {
+                return None;
+            }
+            let q = units(need, credits * months, max_quantity);
+            let total = credits * f64::from(q) * months;
+            let cost = monthly * f64::from(q) * months;
+            Some(Quote {
+                offer,
+                quantity: q,
+                credits: total,
+                cost: Some(cost),
+                per_credit: Some(cost / total),
+                covers: total >= need,
+                working: format!(
+                    "{q} × {credits} credits a month for {q} × {monthly} a month, over {m} months = {} credits for {}: {} per credit",
+                    round2(total),
+                    round2(cost),
+                    per(cost, total)
+                ),
+            })
+        }
+        Offer::Plan {
+            extra,
+            monthly_delta,
+            ..
+        } => {
+            if extra <= 0.0 {
+                return None;
+            }
+            let total = extra * months;
+            let cost = monthly_delta.map(|d| d * months);
+            Some(Quote {
+                offer,
+                quantity: 1,
+                credits: total,
+                cost,
+                per_credit: cost.map(|c| c / total),
+                covers: total >= need,
+                working: match monthly_delta {
+                    Some(d) => format!(
+                        "{extra} more credits a month for {d} more a month, over {m} months = {} credits for {}: {} per credit",
+                        round2(total),
+                        round2(d * months),
+                        per(d * months, total)
+                    ),
+                    None => format!(
+                        "{extra} more credits a month, over {m} months = {} credits; price on request",
+                        round2(total)
+                    ),
+                },
+            })
+        }
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// A price per credit with four significant decimals.
+fn per(cost: f64, credits: f64) -> f64 {
+    (cost / credits * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(addon: usize, credits: f64, price: f64, max: u32) -> Offer {
+        Offer::Pack {
+            addon,
+            credits,
+            price,
+            max_quantity: max,
+        }
+    }
+
+    #[test]
+    fn the_need_covers_the_horizon_beyond_the_balance() {
+        assert_eq!(need(1000.0, Some(100.0), None, 30.0), 2000.0);
+        // Enough balance for the horizon still needs at least one credit.
+        assert_eq!(need(5000.0, Some(100.0), None, 30.0), 1.0);
+        // No burn rate: refill the grant.
+        assert_eq!(need(200.0, None, Some(1000.0), 30.0), 800.0);
+        assert_eq!(need(0.0, None, None, 30.0), 1.0);
+        assert_eq!(need(-50.0, Some(f64::INFINITY), None, 30.0), 1.0);
+    }
+
+    #[test]
+    fn packs_are_bought_in_whole_units_up_to_the_maximum() {
+        let q = quotes(&[pack(0, 10_000.0, 20.0, 10)], 25_000.0, 30.0);
+        let q = q.first().unwrap();
+        assert_eq!(
+            (q.quantity, q.credits, q.cost, q.covers),
+            (3, 30_000.0, Some(60.0), true)
+        );
+        assert_eq!(q.per_credit, Some(0.002));
+        assert_eq!(
+            q.working,
+            "3 × 10000 credits once for 3 × 20 = 60: 0.002 per credit"
+        );
+        // A pack that is not stackable is bought once and may fall short.
+        let q = quotes(&[pack(0, 10_000.0, 20.0, 1)], 25_000.0, 30.0);
+        let q = q.first().unwrap();
+        assert_eq!((q.quantity, q.covers), (1, false));
+    }
+
+    #[test]
+    fn cheapest_per_credit_wins_among_offers_that_cover() {
+        let offers = [
+            // $20 for 10k: 0.002 per credit.
+            pack(0, 10_000.0, 20.0, 10),
+            // $50 for 50k: 0.001 per credit.
+            pack(1, 50_000.0, 50.0, 10),
+            // A plan with 100k more a month for $60 more: 0.0006 per credit over the horizon.
+            Offer::Plan {
+                plan: 2,
+                extra: 100_000.0,
+                monthly_delta: Some(60.0),
+            },
+            // Contact sales: no price, last among those that cover.
+            Offer::Plan {
+                plan: 3,
+                extra: 1_000_000.0,
+                monthly_delta: None,
+            },
+        ];
+        let q = quotes(&offers, 20_000.0, DAYS_PER_MONTH);
+        let order: Vec<Offer> = q.iter().map(|q| q.offer).collect();
+        assert_eq!(order, vec![offers[2], offers[1], offers[0], offers[3]]);
+        assert_eq!(q[0].per_credit, Some(0.0006));
+        assert_eq!(q[3].per_credit, None);
+        assert!(
+            q[3].working.ends_with("price on request"),
+            "{}",
+            q[3].working
+        );
+    }
+
+    #[test]
+    fn an_offer_that_falls_short_ranks_after_those_that_cover() {
+        let offers = [
+            // Cheapest per credit but capped at one unit of 1,000.
+            pack(0, 1000.0, 0.5, 1),
+            pack(1, 10_000.0, 20.0, 10),
+        ];
+        let q = quotes(&offers, 5000.0, 30.0);
+        assert_eq!(q[0].offer, offers[1]);
+        assert!(!q[1].covers);
+    }
+
+    #[test]
+    fn recurring_add_ons_count_every_month_of_the_horizon() {
+        let a = Offer::Addon {
+            addon: 0,
+            credits: 1000.0,
+            monthly: 10.0,
+            max_quantity: 5,
+        };
+        // Two months: one unit gives 2,000 credits for $20.
+        let q = quotes(&[a], 1500.0, 2.0 * DAYS_PER_MONTH);
+        let q = q.first().unwrap();
+        assert_eq!((q.quantity, q.credits, q.cost), (1, 2000.0, Some(20.0)));
+        assert!(q.working.contains("over 2 months"), "{}", q.working);
+    }
+
+    #[test]
+    fn offers_without_credits_or_with_bad_prices_are_left_out() {
+        let offers = [
+            pack(0, 0.0, 20.0, 1),
+            pack(1, 100.0, -1.0, 1),
+            pack(2, f64::NAN, 1.0, 1),
+            Offer::Plan {
+                plan: 0,
+                extra: 0.0,
+                monthly_delta: Some(1.0),
+            },
+        ];
+        assert!(quotes(&offers, 10.0, 30.0).is_empty());
+    }
+
+    #[test]
+    fn ties_keep_the_catalog_order() {
+        let offers = [pack(0, 100.0, 1.0, 10), pack(1, 100.0, 1.0, 10)];
+        let q = quotes(&offers, 50.0, 30.0);
+        assert_eq!(q[0].offer, offers[0]);
+    }
+}
