@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use crate::audience::{Population, SimulateOptions, Simulation, SimulationReport};
 use crate::base::date;
 use crate::base::diag::path_text;
-use crate::base::diag::{join, Diagnostic, PathSeg};
+use crate::base::diag::{join, Code, Diagnostic, PathSeg};
 use crate::base::num::js;
 use crate::base::out::{to_json, ToJson};
 use crate::engine::Engine;
@@ -54,13 +54,13 @@ fn json_text(v: &JsValue, what: &str, max: usize) -> Result<(String, bool), Diag
     let why = get(&out, "error").as_string().unwrap_or_default();
     if why == "too_large" {
         return Err(Diagnostic::new(
-            "too_large",
+            Code::TooLarge,
             format!("{what} is larger than {max} characters"),
             Vec::new(),
         ));
     }
     Err(Diagnostic::new(
-        "invalid_json",
+        Code::InvalidJson,
         format!("{what} cannot be read as JSON: {why}"),
         Vec::new(),
     ))
@@ -121,7 +121,7 @@ fn read_options(options: &JsValue) -> (SimulateOptions, Vec<Diagnostic>) {
         match ms {
             Some(ms) if date::in_range(ms) => opts.now = Some(ms),
             _ => warnings.push(Diagnostic::new(
-                "invalid_option",
+                Code::InvalidOption,
                 format!("`now` `{shown}` is not a time from 1970 to 9999; the host clock is used"),
                 join(&[], "now"),
             )),
@@ -141,7 +141,7 @@ fn read_options(options: &JsValue) -> (SimulateOptions, Vec<Diagnostic>) {
         match top.as_f64() {
             Some(n) if (0.0..=MAX_TOP).contains(&n) && n.fract() == 0.0 => opts.top = n as usize,
             _ => warnings.push(Diagnostic::new(
-                "invalid_option",
+                Code::InvalidOption,
                 format!(
                     "`top` must be a whole number from 0 to {}; 20 is used",
                     js(MAX_TOP)
@@ -523,12 +523,18 @@ impl PromptSimulation {
         problem: JsValue,
     ) -> Result<(), JsValue> {
         let index = whole(index, "`index`")?;
-        let code = match get(&problem, "code").as_string().as_deref() {
-            Some("invalid_number") => "invalid_number",
-            Some("invalid_cell") => "invalid_cell",
-            Some("invalid_json") => "invalid_json",
-            Some("invalid_utf8") => "invalid_utf8",
-            _ => "invalid_row",
+        let code = match get(&problem, "code")
+            .as_string()
+            .as_deref()
+            .and_then(Code::parse)
+        {
+            Some(
+                c @ (Code::InvalidNumber
+                | Code::InvalidCell
+                | Code::InvalidJson
+                | Code::InvalidUtf8),
+            ) => c,
+            _ => Code::InvalidRow,
         };
         let message = get(&problem, "message")
             .as_string()

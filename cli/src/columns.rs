@@ -18,6 +18,7 @@
 //! An empty cell (or a Parquet null) is an absent value.
 
 use upgrade_prompts::base::diag::{did_you_mean, Diagnostic, PathSeg};
+use upgrade_prompts::base::vocab::Code;
 use upgrade_prompts::base::FastMap;
 use upgrade_prompts::catalog::{Kind, Model};
 
@@ -194,7 +195,7 @@ impl Layout {
                 };
                 layout.problems.push(HeaderProblem {
                     position,
-                    diagnostic: Diagnostic::new("unknown_column", message, column_path(name))
+                    diagnostic: Diagnostic::new(Code::UnknownColumn, message, column_path(name))
                         .with_help(help),
                 });
                 continue;
@@ -203,7 +204,7 @@ impl Layout {
                 layout.problems.push(HeaderProblem {
                     position,
                     diagnostic: Diagnostic::new(
-                        "duplicate_column",
+                        Code::DuplicateColumn,
                         format!(
                             "column `{name}` gives `{}` again (first given by `{}`); it is ignored",
                             path.join("."),
@@ -378,7 +379,7 @@ pub fn is_json_number(s: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct CellError {
     /// `invalid_number`, `invalid_cell`, `wrong_column_type`.
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong.
     pub message: String,
 }
@@ -403,7 +404,7 @@ pub fn write_text_cell(ty: ColType, text: &str, out: &mut Vec<u8>) -> Result<boo
                     Ok(n) if write_f64(out, n) => {}
                     _ => {
                         return Err(CellError {
-                            code: "invalid_number",
+                            code: Code::InvalidNumber,
                             message: format!("`{t}` is not a number"),
                         })
                     }
@@ -435,7 +436,7 @@ pub fn write_text_cell(ty: ColType, text: &str, out: &mut Vec<u8>) -> Result<boo
                         let qty = qty.trim();
                         if !is_json_number(qty) {
                             return Err(CellError {
-                                code: "invalid_cell",
+                                code: Code::InvalidCell,
                                 message: format!(
                                     "add-on quantity `{qty}` of `{}` is not a number",
                                     id.trim()
@@ -464,11 +465,11 @@ fn write_json_array(t: &str, out: &mut Vec<u8>) -> Result<bool, CellError> {
             Ok(true)
         }
         Ok(_) => Err(CellError {
-            code: "invalid_cell",
+            code: Code::InvalidCell,
             message: "expected a JSON array".to_owned(),
         }),
         Err(e) => Err(CellError {
-            code: "invalid_cell",
+            code: Code::InvalidCell,
             message: format!("not a JSON array: {e}"),
         }),
     }
@@ -496,7 +497,7 @@ mod tests {
             let mut out = Vec::new();
             let r = write_text_cell(ty, s, &mut out).map(|wrote| wrote.then_some(out));
             r.map(|o| o.map(|b| String::from_utf8(b).unwrap()))
-                .map_err(|e| e.code)
+                .map_err(|e| e.code.as_str())
         };
         assert_eq!(w(ColType::Text, "007"), Ok(Some("\"007\"".into())));
         assert_eq!(w(ColType::Free, "007"), Ok(Some("\"007\"".into())));

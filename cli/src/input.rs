@@ -11,6 +11,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
+use upgrade_prompts::base::vocab::Code;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -127,14 +128,14 @@ pub type Progress<'a> = &'a dyn Fn(u64);
 pub struct Unreadable {
     /// A stable code: `file_not_found`, `is_directory`, `unreadable_file`, `invalid_utf8`,
     /// `too_large`, `invalid_parquet`, `worker_failed`.
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong, naming the file.
     pub message: String,
 }
 
 impl Unreadable {
     /// An error with a code and a message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Unreadable {
+    pub fn new(code: Code, message: impl Into<String>) -> Unreadable {
         Unreadable {
             code,
             message: message.into(),
@@ -153,7 +154,7 @@ pub fn bytes_text(n: usize) -> String {
 
 fn too_large(name: &str, what: &str, bound: usize) -> Unreadable {
     Unreadable::new(
-        "too_large",
+        Code::TooLarge,
         format!(
             "`{name}`: {what} is longer than {}, the most a line or record may be; nothing was run",
             bytes_text(bound)
@@ -179,19 +180,19 @@ pub fn progress_total(path: &Path, format: Format) -> Option<u64> {
 fn open(path: &Path) -> Result<File, Unreadable> {
     if path.is_dir() {
         return Err(Unreadable::new(
-            "is_directory",
+            Code::IsDirectory,
             format!("`{}` is a directory", path.display()),
         ));
     }
     File::open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Unreadable::new(
-                "file_not_found",
+                Code::FileNotFound,
                 format!("cannot read `{}`: no such file", path.display()),
             )
         } else {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read `{}`: {e}", path.display()),
             )
         }
@@ -200,7 +201,7 @@ fn open(path: &Path) -> Result<File, Unreadable> {
 
 fn empty(what: &str) -> FileProblem {
     FileProblem {
-        diagnostic: Diagnostic::new("empty_input", format!("{what}; no accounts"), Vec::new()),
+        diagnostic: Diagnostic::new(Code::EmptyInput, format!("{what}; no accounts"), Vec::new()),
         line: None,
         column: None,
     }
@@ -252,7 +253,7 @@ pub fn read_jsonl(
         buf.clear();
         let n = read_line(&mut r, &mut buf, MAX_RECORD_BYTES).map_err(|e| {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read line {} of `{name}`: {e}", line + 1),
             )
         })?;
@@ -279,7 +280,7 @@ pub fn read_jsonl(
         let item = match String::from_utf8(std::mem::take(&mut buf)) {
             Ok(s) => Ok(s),
             Err(e) => Err(Diagnostic::new(
-                "invalid_utf8",
+                Code::InvalidUtf8,
                 format!(
                     "line {index} is not UTF-8 (bad byte at offset {})",
                     e.utf8_error().valid_up_to()
@@ -389,7 +390,7 @@ pub fn read_csv(
             too_large(name, what, MAX_RECORD_BYTES)
         } else {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read {what} of `{name}`: {e}"),
             )
         }
@@ -400,7 +401,7 @@ pub fn read_csv(
     };
     if headers.len() > MAX_COLUMNS {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}`: the header has {} columns; the limit is {}; nothing was run",
                 crate::output::int(headers.len() as u64),
@@ -482,7 +483,7 @@ pub fn csv_context(
 ) -> Result<(), Diagnostic> {
     if row.len() != width {
         return Err(Diagnostic::new(
-            "invalid_row",
+            Code::InvalidRow,
             format!(
                 "line {line} has {} fields; the header has {width}",
                 row.len()
@@ -494,7 +495,7 @@ pub fn csv_context(
         let bytes = row.get(c.position).unwrap_or_default();
         let text = std::str::from_utf8(bytes).map_err(|_| {
             Diagnostic::new(
-                "invalid_utf8",
+                Code::InvalidUtf8,
                 format!("column `{}` on line {line} is not UTF-8", c.name),
                 c.diag_path(),
             )
@@ -546,7 +547,7 @@ fn fits(ty: ColType, dt: &DataType) -> bool {
 
 fn invalid_parquet(name: &str, why: impl std::fmt::Display) -> Unreadable {
     Unreadable::new(
-        "invalid_parquet",
+        Code::InvalidParquet,
         format!("`{name}` is not a readable Parquet file: {why}"),
     )
 }
@@ -566,7 +567,7 @@ fn check_footer<R: ChunkReader>(r: &R, name: &str) -> Result<(), Unreadable> {
     let footer = u32::from_le_bytes([a, b, c, d]);
     if usize::try_from(footer).map_or(true, |n| n > MAX_PARQUET_FOOTER_BYTES) {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}`: the Parquet footer is {}; the limit is {}; nothing was run",
                 bytes_text(footer as usize),
@@ -590,7 +591,7 @@ fn check_metadata(
     let columns = meta.file_metadata().schema_descr().num_columns();
     if columns > MAX_COLUMNS {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}` has {} columns; the limit is {}; nothing was run",
                 crate::output::int(columns as u64),
@@ -608,7 +609,7 @@ fn check_metadata(
     }
     if u64::try_from(rows).map_or(true, |n| n > MAX_PARQUET_ROWS) {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}` declares {} rows; the limit is {}; nothing was run",
                 crate::output::int(rows.unsigned_abs()),
@@ -694,7 +695,7 @@ pub fn read_parquet<R: ChunkReader + 'static>(
         };
         if !fits(c.ty, field.data_type()) {
             let diagnostic = Diagnostic::new(
-                "wrong_column_type",
+                Code::WrongColumnType,
                 format!(
                     "column `{}` has type `{}`; it must hold {}, so every row is an error",
                     c.name,
@@ -738,7 +739,7 @@ pub fn read_parquet<R: ChunkReader + 'static>(
                 // The rest of the file cannot be decoded: each row not read is an error, so
                 // the totals still count it.
                 let d = Diagnostic::new(
-                    "unreadable_rows",
+                    Code::UnreadableRows,
                     format!("rows {first} to {total} could not be decoded: {e}"),
                     Vec::new(),
                 );
@@ -778,7 +779,7 @@ pub fn parquet_context(
 ) -> Result<(), Diagnostic> {
     if let Some((name, dt, expected, path)) = plan.wrong.first() {
         return Err(Diagnostic::new(
-            "wrong_column_type",
+            Code::WrongColumnType,
             format!("column `{name}` has type `{dt}`; it must hold {expected} (row {index})"),
             path.clone(),
         ));
@@ -807,7 +808,7 @@ fn arrow_cell(ty: ColType, a: &dyn Array, i: usize, out: &mut Vec<u8>) -> Result
             Ok(true)
         } else {
             Err(CellError {
-                code: "invalid_number",
+                code: Code::InvalidNumber,
                 message: format!("`{n}` is not a finite number"),
             })
         }
@@ -871,7 +872,7 @@ fn arrow_cell(ty: ColType, a: &dyn Array, i: usize, out: &mut Vec<u8>) -> Result
             date(ms, out)
         }
         other => Err(CellError {
-            code: "wrong_column_type",
+            code: Code::WrongColumnType,
             message: format!("type `{other}` cannot be read"),
         }),
     }
@@ -889,13 +890,13 @@ pub fn read_text(path: &Path, what: &str, limit: usize) -> Result<String, Unread
         .read_to_end(&mut bytes)
         .map_err(|e| {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read `{}`: {e}", path.display()),
             )
         })?;
     if bytes.len() > limit {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{}` is longer than {}, the limit of {what}",
                 path.display(),
@@ -905,7 +906,7 @@ pub fn read_text(path: &Path, what: &str, limit: usize) -> Result<String, Unread
     }
     String::from_utf8(bytes).map_err(|e| {
         Unreadable::new(
-            "invalid_utf8",
+            Code::InvalidUtf8,
             format!(
                 "`{}` is not UTF-8 (bad byte at offset {})",
                 path.display(),

@@ -4,6 +4,7 @@
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use upgrade_prompts::base::vocab::Code;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use upgrade_prompts::Engine;
@@ -196,7 +197,7 @@ fn main() -> ExitCode {
 }
 
 /// Prints `error[code]: message` on stderr (control characters escaped) and gives exit code 2.
-fn fail(code: &str, message: impl std::fmt::Display) -> u8 {
+fn fail(code: Code, message: impl std::fmt::Display) -> u8 {
     eprintln!(
         "upgrade-prompts: error[{code}]: {}",
         output::printable(&message.to_string())
@@ -240,7 +241,7 @@ fn load_engine(path: &Path) -> Result<(String, Engine), u8> {
                 );
             }
             Err(fail(
-                "invalid_config",
+                Code::InvalidConfig,
                 format!(
                     "`{}` is not a valid config ({} errors)",
                     path.display(),
@@ -256,7 +257,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
         Some(f) => f,
         None => {
             return fail(
-                "invalid_argument",
+                Code::InvalidArgument,
                 format!(
                     "cannot tell the format of `{}` from its extension; use .jsonl, .csv or \
                      .parquet, or --input-format",
@@ -267,11 +268,11 @@ fn simulate(a: &SimulateArgs) -> u8 {
     };
     let now = match parse_now(a.now.as_deref()) {
         Ok(n) => n,
-        Err(m) => return fail("invalid_argument", m),
+        Err(m) => return fail(Code::InvalidArgument, m),
     };
     if !(1.0..=3650.0).contains(&a.horizon) || a.horizon.fract() != 0.0 {
         return fail(
-            "invalid_argument",
+            Code::InvalidArgument,
             format!(
                 "`--horizon {}` must be a whole number of days from 1 to 3650",
                 a.horizon
@@ -284,7 +285,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
     };
     if !a.accounts.exists() {
         return fail(
-            "file_not_found",
+            Code::FileNotFound,
             format!("cannot read `{}`: no such file", a.accounts.display()),
         );
     }
@@ -327,7 +328,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
     }
     .and_then(|()| out.flush());
     if let Err(e) = written {
-        return fail("write_failed", format!("cannot write the report: {e}"));
+        return fail(Code::WriteFailed, format!("cannot write the report: {e}"));
     }
     if !a.quiet {
         let secs = outcome.elapsed.as_secs_f64();
@@ -353,7 +354,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
 fn generate(a: &GenerateArgs) -> u8 {
     let now = match parse_now(a.now.as_deref()) {
         Ok(n) => n.unwrap_or_else(upgrade_prompts::engine::host_now),
-        Err(m) => return fail("invalid_argument", m),
+        Err(m) => return fail(Code::InvalidArgument, m),
     };
     let (_, engine) = match load_engine(&a.config) {
         Ok(x) => x,
@@ -367,7 +368,7 @@ fn generate(a: &GenerateArgs) -> u8 {
             Ok(f) => Box::new(f),
             Err(e) => {
                 return fail(
-                    "write_failed",
+                    Code::WriteFailed,
                     format!("cannot write `{}`: {e}", a.out.display()),
                 )
             }
@@ -386,7 +387,7 @@ fn generate(a: &GenerateArgs) -> u8 {
             .and_then(|()| out.write_all(b"\n"));
         if let Err(e) = ok {
             return fail(
-                "write_failed",
+                Code::WriteFailed,
                 format!("cannot write `{}`: {e}", a.out.display()),
             );
         }
@@ -398,7 +399,7 @@ fn generate(a: &GenerateArgs) -> u8 {
     bar.finish_and_clear();
     if let Err(e) = out.flush() {
         return fail(
-            "write_failed",
+            Code::WriteFailed,
             format!("cannot write `{}`: {e}", a.out.display()),
         );
     }
@@ -436,7 +437,7 @@ fn compile(a: &CompileArgs) -> u8 {
             }
             if let Err(e) = std::fs::write(&a.out, &c.bytes) {
                 return fail(
-                    "write_failed",
+                    Code::WriteFailed,
                     format!(
                         "cannot write `{}`: {e}",
                         output::printable(&a.out.display().to_string())

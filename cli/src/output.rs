@@ -522,7 +522,7 @@ pub fn table(out: &mut impl Write, o: &Outcome, file: &str, currency: &str) -> i
                 vec![
                     e.index.to_string(),
                     opt(e.account_id.as_deref()),
-                    e.error.code.to_owned(),
+                    e.error.code.as_str().to_owned(),
                     if e.error.path.is_empty() {
                         "-".to_owned()
                     } else {

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use upgrade_prompts::base::vocab::Code;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use upgrade_prompts::Engine;
@@ -121,7 +122,7 @@ fn add_bytes(engine: &Engine, sim: &mut Simulation, index: u64, buf: &[u8]) {
         Err(_) => sim.add_error(
             index,
             upgrade_prompts::base::diag::Diagnostic::new(
-                "invalid_utf8",
+                Code::InvalidUtf8,
                 "the row is not UTF-8",
                 Vec::new(),
             ),
@@ -173,7 +174,7 @@ pub fn simulate(s: &Settings<'_>, model_engine: &Engine) -> Result<Outcome, Unre
                 Ok(h) => handles.push(h),
                 Err(e) => {
                     spawned = Err(Unreadable::new(
-                        "worker_failed",
+                        Code::WorkerFailed,
                         format!("cannot start worker thread {} of {threads}: {e}", i + 1),
                     ));
                     break;
@@ -207,7 +208,10 @@ pub fn simulate(s: &Settings<'_>, model_engine: &Engine) -> Result<Outcome, Unre
     let mut records = 0;
     for sim in sims {
         let Some((sim, n)) = sim else {
-            return Err(Unreadable::new("worker_failed", "a worker thread failed"));
+            return Err(Unreadable::new(
+                Code::WorkerFailed,
+                "a worker thread failed",
+            ));
         };
         records += n;
         match &mut merged {

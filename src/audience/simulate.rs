@@ -8,6 +8,7 @@ use crate::base::date;
 use crate::base::diag::{did_you_mean, join, Diagnostic};
 use crate::base::num::js;
 use crate::base::out::{Out, ToJson};
+use crate::base::vocab::Code;
 use crate::catalog::model::{CalloutKind, MAX_HORIZON_DAYS};
 use crate::catalog::Catalog;
 use crate::decide::recommend::{readiness, Assigned, EvalOptions, Guard, Origin, Reason};
@@ -149,7 +150,7 @@ impl Simulation {
             Some(n) if date::in_range(n) => n,
             Some(n) => {
                 warnings.push(Diagnostic::new(
-                    "invalid_option",
+                    Code::InvalidOption,
                     format!(
                         "`now` `{}` is not a time from 1970 to 9999; the host clock is used",
                         js(n)
@@ -164,7 +165,7 @@ impl Simulation {
             Some(h) if (1.0..=MAX_HORIZON_DAYS).contains(&h) && h.fract() == 0.0 => h,
             Some(h) => {
                 warnings.push(Diagnostic::new(
-                    "invalid_option",
+                    Code::InvalidOption,
                     format!(
                         "`horizonDays` must be a whole number of days from 1 to {}, found `{}`; the config's {} is used",
                         js(MAX_HORIZON_DAYS),
@@ -187,7 +188,7 @@ impl Simulation {
             if !placements.contains(p) {
                 warnings.push(
                     Diagnostic::new(
-                        "unknown_placement",
+                        Code::UnknownPlacement,
                         format!("unknown placement `{p}`; no callout is counted as shown"),
                         join(&[], "placement"),
                     )
@@ -1082,7 +1083,7 @@ impl ToJson for ErrorRow {
         out.obj()
             .field("index", &self.index)
             .field("accountId", &self.account_id)
-            .field("code", e.code)
+            .field("code", &e.code)
             .field("message", &e.message)
             .field("path", &e.path)
             .some("help", &e.help)

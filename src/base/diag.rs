@@ -2,6 +2,7 @@
 //! context, and the "did you mean" helper used to suggest close names.
 
 use super::out::{Out, ToJson};
+pub use super::vocab::Code;
 
 /// A range of characters (Unicode scalar values, not bytes) in an expression or a message
 /// template; `end` is exclusive.
@@ -160,7 +161,7 @@ pub fn join(path: &[PathSeg], seg: impl Into<PathSeg>) -> Path {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// Stable machine-readable code, such as `unknown_field` or `duplicate_id`.
-    pub code: &'static str,
+    pub code: Code,
     /// Human-readable message: lowercase start, no final period, user values in backticks.
     pub message: String,
     /// Where the problem is.
@@ -174,7 +175,7 @@ pub struct Diagnostic {
 impl ToJson for Diagnostic {
     fn write(&self, out: &mut Out) {
         out.obj()
-            .field("code", self.code)
+            .field("code", &self.code)
             .field("message", &self.message)
             .field("path", &self.path)
             .some("help", &self.help)
@@ -185,7 +186,7 @@ impl ToJson for Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic without help or span.
-    pub fn new(code: &'static str, message: impl Into<String>, path: Path) -> Self {
+    pub fn new(code: Code, message: impl Into<String>, path: Path) -> Self {
         Diagnostic {
             code,
             message: message.into(),
@@ -235,7 +236,7 @@ pub fn truncate(list: &mut Vec<Diagnostic>) {
         let mut message = String::new();
         super::num::push_int(&mut message, more as i64);
         message.push_str(" more problems not listed");
-        list.push(Diagnostic::new("too_many_problems", message, Vec::new()));
+        list.push(Diagnostic::new(Code::TooManyProblems, message, Vec::new()));
     }
 }
 

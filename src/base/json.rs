@@ -8,6 +8,7 @@
 //! value being read.
 
 use super::diag::{Path, PathSeg};
+use super::vocab::Code;
 
 /// Prefix the JavaScript boundary gives to numbers JSON cannot carry (`NaN`, `Infinity`, and
 /// `BigInt` values such as `10n`), so that they are reported instead of silently turning into
@@ -90,7 +91,7 @@ pub struct ParseError {
     /// Byte offset into the text.
     pub offset: usize,
     /// `duplicate_key` or `invalid_json`.
-    pub code: &'static str,
+    pub code: Code,
 }
 
 /// A parsed document's nodes.
@@ -134,7 +135,7 @@ impl Tape {
                 column: 1,
                 path: Vec::new(),
                 offset: 0,
-                code: "invalid_json",
+                code: Code::InvalidJson,
             });
         }
         let mut p = Parser {
@@ -177,10 +178,10 @@ impl Tape {
     }
 }
 
-type Fail = (usize, &'static str, String);
+type Fail = (usize, Code, String);
 
 fn fail<T>(at: usize, message: &str) -> Result<T, Fail> {
-    Err((at, "invalid_json", message.to_owned()))
+    Err((at, Code::InvalidJson, message.to_owned()))
 }
 
 impl Parser<'_, '_> {
@@ -333,7 +334,7 @@ impl Parser<'_, '_> {
                     .map_or(at, |n| n.at as usize);
                 return Err((
                     at,
-                    "duplicate_key",
+                    Code::DuplicateKey,
                     format!("duplicate key `{}`", key.as_str().unwrap_or("")),
                 ));
             }
@@ -951,7 +952,7 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 14));
         assert_eq!(e.path, vec![PathSeg::Key("a".into()), PathSeg::Index(2)]);
         let e = Doc::parse(r#"{"m": {"x": 1, "x": 2}}"#.into(), true).unwrap_err();
-        assert_eq!(e.code, "duplicate_key");
+        assert_eq!(e.code, Code::DuplicateKey);
         assert_eq!(
             e.path,
             vec![PathSeg::Key("m".into()), PathSeg::Key("x".into())]

@@ -1,7 +1,7 @@
 //! A checking reader over parsed JSON: typed accessors that collect every problem with its path
 //! instead of stopping at the first one, as a derive-based deserializer would.
 
-use super::diag::{did_you_mean, Diagnostic, Path, PathLike, Span, MAX_REPORTED};
+use super::diag::{did_you_mean, Code, Diagnostic, Path, PathLike, Span, MAX_REPORTED};
 use super::json::{Val, NON_FINITE_PREFIX, UNSUPPORTED_PREFIX};
 
 pub use super::json::Kind;
@@ -31,7 +31,7 @@ impl Reader {
     }
 
     /// Records an error.
-    pub fn error(&mut self, code: &'static str, message: impl Into<String>, path: &dyn PathLike) {
+    pub fn error(&mut self, code: Code, message: impl Into<String>, path: &dyn PathLike) {
         let path = self.path_of(path);
         self.errors.push(Diagnostic::new(code, message, path));
     }
@@ -39,7 +39,7 @@ impl Reader {
     /// Records an error with a hint.
     pub fn error_help(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
         path: &dyn PathLike,
         help: Option<String>,
@@ -53,7 +53,7 @@ impl Reader {
     /// message template), with a hint.
     pub fn error_span(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: String,
         path: &dyn PathLike,
         help: Option<String>,
@@ -70,7 +70,7 @@ impl Reader {
     }
 
     /// Records a warning.
-    pub fn warn(&mut self, code: &'static str, message: impl Into<String>, path: &dyn PathLike) {
+    pub fn warn(&mut self, code: Code, message: impl Into<String>, path: &dyn PathLike) {
         self.warnings
             .push(Diagnostic::new(code, message, path.path()));
     }
@@ -100,7 +100,7 @@ impl Reader {
                 let mut p = path.path();
                 p.push(key.into());
                 self.errors.push(
-                    Diagnostic::new("unknown_field", format!("unknown field `{key}`"), p)
+                    Diagnostic::new(Code::UnknownField, format!("unknown field `{key}`"), p)
                         .with_help(help),
                 );
             }
@@ -132,7 +132,7 @@ impl Reader {
     pub fn required<'a>(&mut self, o: Val<'a>, key: &str, path: &dyn PathLike) -> Option<Val<'a>> {
         let v = o.get(key);
         if v.is_none() {
-            self.error("missing_field", format!("missing field `{key}`"), path);
+            self.error(Code::MissingField, format!("missing field `{key}`"), path);
         }
         v
     }
@@ -155,12 +155,12 @@ impl Reader {
     pub fn text(&mut self, v: Val<'_>, path: &dyn PathLike, max: usize) -> Option<String> {
         let s = self.str(v, path)?;
         if s.trim().is_empty() {
-            self.error("empty_string", "must not be empty", path);
+            self.error(Code::EmptyString, "must not be empty", path);
             return None;
         }
         if s.chars().count() > max {
             self.error(
-                "too_long",
+                Code::TooLong,
                 format!("must be at most {max} characters"),
                 path,
             );
@@ -183,7 +183,7 @@ impl Reader {
         let n = self.number(v, path)?;
         if n < 0.0 {
             self.error(
-                "negative_value",
+                Code::NegativeValue,
                 format!("must not be negative, found `{}`", super::num::js(n)),
                 path,
             );
@@ -221,7 +221,7 @@ impl Reader {
             "letters, digits, `_` and `-`"
         };
         self.error(
-            "invalid_id",
+            Code::InvalidId,
             format!("`{s}` is not a valid id: use 1 to 64 {allowed}, starting with a letter"),
             path,
         );
@@ -230,17 +230,23 @@ impl Reader {
 
 /// The code and message of "expected X, found Y" (`not_finite` for the boundary's markers of
 /// `NaN`, `Infinity` and `BigInt`).
-pub fn wrong_type_message(expected: &str, v: Val<'_>) -> (&'static str, String) {
+pub fn wrong_type_message(expected: &str, v: Val<'_>) -> (Code, String) {
     if let Some(s) = v.as_str() {
         if let Some(rest) = s.strip_prefix(NON_FINITE_PREFIX) {
-            return ("not_finite", format!("expected {expected}, found `{rest}`"));
+            return (
+                Code::NotFinite,
+                format!("expected {expected}, found `{rest}`"),
+            );
         }
         if let Some(rest) = s.strip_prefix(UNSUPPORTED_PREFIX) {
-            return ("invalid_type", format!("expected {expected}, found {rest}"));
+            return (
+                Code::InvalidType,
+                format!("expected {expected}, found {rest}"),
+            );
         }
     }
     (
-        "invalid_type",
+        Code::InvalidType,
         format!("expected {expected}, found {}", v.kind_name()),
     )
 }

@@ -20,6 +20,7 @@
 //! hash before anything else, then every length, index and tag, so a corrupt, truncated,
 //! foreign or newer artifact is refused with a reason and never panics or over-allocates.
 
+use crate::base::vocab::Code;
 use std::rc::Rc;
 
 use super::model::{
@@ -320,7 +321,7 @@ fn write_rule(w: &mut Writer, pools: &mut Pools<'_>, r: &Rule) {
 /// format, a hash that does not match (corrupt or truncated), or bytes that do not describe a
 /// catalog (with the offset where reading stopped).
 pub fn read(bytes: &[u8]) -> Result<Artifact, Diagnostic> {
-    let bad = |m: String| Diagnostic::new("invalid_catalog", m, Vec::new());
+    let bad = |m: String| Diagnostic::new(Code::InvalidCatalog, m, Vec::new());
     if !is_artifact(bytes) {
         return Err(bad(
             "not a compiled catalog (it does not start with the `\\0upc` magic bytes)".into(),

@@ -16,6 +16,7 @@ use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
+use crate::base::vocab::Code;
 use crate::expr::SlotTable;
 
 /// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
@@ -63,7 +64,7 @@ const ROOT_FIELDS: &[&str] = &[
 pub fn load_text(json: String, keys_unique: bool) -> Loaded {
     if json.len() > MAX_CONFIG_BYTES {
         return failed(Diagnostic::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "config is {} bytes; the limit is {MAX_CONFIG_BYTES}",
                 json.len()
@@ -76,13 +77,13 @@ pub fn load_text(json: String, keys_unique: bool) -> Loaded {
         Ok(doc) => match doc.root() {
             Some(v) => load(v),
             None => failed(Diagnostic::new(
-                "invalid_json",
+                Code::InvalidJson,
                 "config is empty",
                 Vec::new(),
             )),
         },
         Err(e) => {
-            let message = if e.code == "duplicate_key" {
+            let message = if e.code == Code::DuplicateKey {
                 format!(
                     "config has a {} at line {} column {}",
                     e.message, e.line, e.column
@@ -131,7 +132,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
                 .as_f64()
                 .map_or_else(|| ver.kind_name().to_owned(), |n| format!("`{}`", js(n)));
             r.error(
-                "unsupported_version",
+                Code::UnsupportedVersion,
                 format!("unsupported config version {shown}; this engine reads version 1"),
                 &at("version"),
             );
@@ -143,7 +144,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
             Some(s) if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) => s,
             Some(s) => {
                 r.error(
-                    "invalid_currency",
+                    Code::InvalidCurrency,
                     format!("`{s}` is not a three-letter currency code such as `USD`"),
                     &at("currency"),
                 );
@@ -168,14 +169,14 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
     for (i, a) in addons.iter().enumerate() {
         if index.insert(Kind::Addon, &a.id, i) {
             r.error(
-                "duplicate_id",
+                Code::DuplicateId,
                 format!("duplicate add-on id `{}`", a.id),
                 &vec![PathSeg::from("addons"), i.into(), "id".into()],
             );
         }
         if plan_ids.contains(&a.id) {
             r.error(
-                "duplicate_id",
+                Code::DuplicateId,
                 format!("add-on id `{}` is also a plan id", a.id),
                 &vec![PathSeg::from("addons"), i.into(), "id".into()],
             );
@@ -208,7 +209,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
                 let found = metrics.iter().position(|m| m.id == id);
                 if found.is_none() {
                     r.error_help(
-                        "unknown_metric",
+                        Code::UnknownMetric,
                         format!("unknown metric `{id}`"),
                         &path,
                         did_you_mean(&id, metrics.iter().map(|m| m.id.as_str())),
@@ -226,7 +227,7 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         .any(|p| p.per_seat > 0.0);
     if per_seat && seat_metric.is_none() {
         r.error(
-            "missing_seat_metric",
+            Code::MissingSeatMetric,
             "a `perSeat` price needs a metric named `seats` or a `seatMetric`",
             &at("seatMetric"),
         );
@@ -237,12 +238,12 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
             .is_some_and(|p| p.kind() == JsonKind::Array && p.is_empty())
     {
         r.error(
-            "empty_plans",
+            Code::EmptyPlans,
             "`plans` must list at least one plan",
             &at("plans"),
         );
     } else if obj.get("plans").is_none() {
-        r.error("missing_field", "missing field `plans`", &root);
+        r.error(Code::MissingField, "missing field `plans`", &root);
     }
 
     let model = Model {
@@ -355,7 +356,7 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
                 Some(other) => {
                     let opts = ["day", "week", "month", "year"];
                     r.error_help(
-                        "invalid_value",
+                        Code::InvalidValue,
                         format!("unknown period `{other}`"),
                         &join(&p, "period"),
                         did_you_mean(other, opts)
@@ -378,7 +379,7 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
     }
     if out.len() > MAX_IDS {
         r.error(
-            "too_many",
+            Code::TooMany,
             format!(
                 "at most {MAX_IDS} metrics are supported, found {}",
                 out.len()
@@ -419,7 +420,7 @@ fn read_features(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<F
     }
     if out.len() > MAX_IDS {
         r.error(
-            "too_many",
+            Code::TooMany,
             format!(
                 "at most {MAX_IDS} features are supported, found {}",
                 out.len()
@@ -451,7 +452,7 @@ fn collect_ids(
             .to_owned();
         if !id.is_empty() && index.insert(kind, &id, i) {
             r.error(
-                "duplicate_id",
+                Code::DuplicateId,
                 format!("duplicate {} id `{id}`", kind.noun()),
                 &vec![PathSeg::from(key), i.into(), "id".into()],
             );
@@ -493,7 +494,7 @@ fn read_price(r: &mut Reader, v: Val<'_>, path: &At<'_>) -> Option<Price> {
         Some(m) => r.non_negative(m, &path.key("monthly"))?,
         None if o.get("perSeat").is_some() => 0.0,
         None => {
-            r.error("missing_field", "missing field `monthly`", path);
+            r.error(Code::MissingField, "missing field `monthly`", path);
             return None;
         }
     };
@@ -516,7 +517,7 @@ fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, path: &At<'_
         let p = path.index(i);
         if let Some(idx) = ids.resolve(r, Kind::Feature, f, &p) {
             if out.contains(&idx) {
-                r.warn("duplicate_entry", "feature listed twice", &p);
+                r.warn(Code::DuplicateEntry, "feature listed twice", &p);
             } else {
                 out.push(idx);
             }
@@ -559,7 +560,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
             Some(pv) if contact_sales => {
                 let _ = read_price(r, pv, &p.key("price"));
                 r.error(
-                    "conflicting_fields",
+                    Code::ConflictingFields,
                     "a `contactSales` plan has no price",
                     &p.key("price"),
                 );
@@ -569,7 +570,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
             None if contact_sales => None,
             None => {
                 r.error_help(
-                    "missing_field",
+                    Code::MissingField,
                     "missing field `price`",
                     &p,
                     Some("give a `price` or set `contactSales: true`".into()),
@@ -599,7 +600,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
         for (m, seen) in listed.iter().enumerate() {
             if !seen {
                 if let Some(metric) = ids.metrics.get(m) {
-                    r.warn("implicit_unlimited", format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &p.key("limits"));
+                    r.warn(Code::ImplicitUnlimited, format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &p.key("limits"));
                 }
             }
         }
@@ -655,7 +656,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
         let price = match o.get("price") {
             Some(pv) => read_price(r, pv, &p.key("price")),
             None => {
-                r.error("missing_field", "missing field `price`", &p);
+                r.error(Code::MissingField, "missing field `price`", &p);
                 None
             }
         };
@@ -668,7 +669,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
                 if let Some(n) = r.non_negative(val, &mp) {
                     if n == 0.0 {
                         r.error(
-                            "invalid_value",
+                            Code::InvalidValue,
                             "an add-on limit increment must be greater than zero",
                             &mp,
                         );
@@ -704,7 +705,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
                     Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1_000_000.0 => {
                         if !stackable && n > 1.0 {
                             r.error(
-                                "conflicting_fields",
+                                Code::ConflictingFields,
                                 "`maxQuantity` above 1 needs `stackable: true`",
                                 &mp,
                             );
@@ -712,7 +713,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
                         n as u32
                     }
                     Some(n) => {
-                        r.error("invalid_value", format!("`maxQuantity` must be a whole number from 1 to 1000000, found `{}`", js(n)), &mp);
+                        r.error(Code::InvalidValue, format!("`maxQuantity` must be a whole number from 1 to 1000000, found `{}`", js(n)), &mp);
                         1
                     }
                     None => 1,
@@ -723,7 +724,7 @@ fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
         };
         if features.is_empty() && limits.is_empty() {
             r.warn(
-                "empty_addon",
+                Code::EmptyAddon,
                 "add-on unlocks no feature and raises no limit",
                 &p,
             );
@@ -770,7 +771,7 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
             Some(n) if n > 0.0 && n <= 1.0 => *slot = n,
             Some(n) => {
                 r.error(
-                    "out_of_range",
+                    Code::OutOfRange,
                     format!(
                         "`{key}` must be greater than 0 and at most 1, found `{}`",
                         js(n)
@@ -784,7 +785,7 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
     }
     if ok && t.approaching >= t.critical {
         r.error(
-            "not_increasing",
+            Code::NotIncreasing,
             format!(
                 "`approaching` ({}) must be below `critical` ({})",
                 js(t.approaching),
@@ -810,7 +811,7 @@ fn read_forecast(r: &mut Reader, v: Option<Val<'_>>) -> f64 {
         Some(n) if (1.0..=MAX_HORIZON_DAYS).contains(&n) && n.fract() == 0.0 => n,
         Some(n) => {
             r.error(
-                "out_of_range",
+                Code::OutOfRange,
                 format!(
                     "`horizonDays` must be a whole number of days from 1 to {}, found `{}`",
                     js(MAX_HORIZON_DAYS),

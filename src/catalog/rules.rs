@@ -9,18 +9,8 @@ use crate::base::diag::{did_you_mean, join, At, PathLike, PathSeg};
 use crate::base::json::Val;
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
+use crate::base::vocab::Code;
 use crate::expr::{self, Limits, Program, SlotTable};
-
-/// Callout kinds, by wire name.
-pub const KINDS: &[&str] = &[
-    "feature_gate",
-    "upsell",
-    "usage_limit",
-    "seat_expansion",
-    "cross_sell",
-    "trial",
-    "downsell",
-];
 
 /// What a rule's callout pushes.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,16 +98,7 @@ pub struct Rule {
     pub ignore_readiness: bool,
 }
 
-/// How onboarding accounts are treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Onboarding {
-    /// Only cross-sells get through.
-    CrossSellOnly,
-    /// Nothing gets through.
-    Block,
-    /// No special treatment.
-    Allow,
-}
+pub use crate::base::vocab::Onboarding;
 
 /// Readiness guards.
 #[derive(Clone, Copy, Debug)]
@@ -227,7 +208,7 @@ fn opt_number(
     let n = r.number(v, &p)?;
     if n < min || n > max {
         r.error(
-            "out_of_range",
+            Code::OutOfRange,
             format!(
                 "`{key}` must be from {} to {}, found `{}`",
                 js(min),
@@ -246,7 +227,7 @@ fn opt_count(r: &mut Reader, o: Val<'_>, key: &str, path: &dyn PathLike, max: f6
     let n = opt_number(r, o, key, path, 0.0, max)?;
     if n.fract() != 0.0 {
         r.error(
-            "invalid_value",
+            Code::InvalidValue,
             format!("`{key}` must be a whole number, found `{}`", js(n)),
             &path.at().key(key),
         );
@@ -270,7 +251,7 @@ pub(crate) fn read_policy(
             policy.placements.clear();
             if m.len() > MAX_PLACEMENTS {
                 r.error(
-                    "too_many",
+                    Code::TooMany,
                     format!(
                         "at most {MAX_PLACEMENTS} placements are supported, found {}",
                         m.len()
@@ -320,7 +301,7 @@ pub(crate) fn read_policy(
                     Some("allow") => Onboarding::Allow,
                     Some(other) => {
                         r.error_help(
-                            "invalid_value",
+                            Code::InvalidValue,
                             format!("unknown onboarding policy `{other}`"),
                             &op,
                             did_you_mean(other, opts)
@@ -387,7 +368,7 @@ pub(crate) fn read_policy(
         ] {
             if b.enabled && !policy.placements.iter().any(|(p, _)| *p == b.placement) {
                 r.error_help(
-                    "unknown_placement",
+                    Code::UnknownPlacement,
                     format!("the built-in `{name}` callout uses placement `{}`, which `placements` does not define", b.placement),
                     &at("placements"),
                     Some(format!("add `{}` to `placements`, or set `builtins.{name}.placement`", b.placement)),
@@ -411,7 +392,7 @@ pub(crate) fn read_policy(
                 rule.when.share_slots(slots);
                 if !seen.insert(rv.get("id").and_then(|x| x.as_str()).unwrap_or_default()) {
                     r.error(
-                        "duplicate_id",
+                        Code::DuplicateId,
                         format!("duplicate rule id `{}`", rule.id),
                         &rp.key("id"),
                     );
@@ -441,7 +422,7 @@ fn check_placement(
     let help = did_you_mean(name, names.iter().copied())
         .or_else(|| Some(format!("expected one of {}", list(&names))));
     r.error_help(
-        "unknown_placement",
+        Code::UnknownPlacement,
         format!("unknown placement `{name}`"),
         path,
         help,
@@ -527,18 +508,19 @@ fn read_rule(
                 let found = CalloutKind::parse(s);
                 if found.is_none() {
                     r.error_help(
-                        "unknown_kind",
+                        Code::UnknownKind,
                         format!("unknown rule kind `{s}`"),
                         &kp,
-                        did_you_mean(s, KINDS.iter().copied())
-                            .or_else(|| Some(format!("expected one of {}", list(KINDS)))),
+                        did_you_mean(s, CalloutKind::NAMES.iter().copied()).or_else(|| {
+                            Some(format!("expected one of {}", list(&CalloutKind::NAMES)))
+                        }),
                     );
                 }
                 found
             })
         }
         None => {
-            r.error("missing_field", "missing field `kind`", rp);
+            r.error(Code::MissingField, "missing field `kind`", rp);
             None
         }
     };
@@ -561,7 +543,7 @@ fn read_rule(
                 Some("blocking") => Severity::Blocking,
                 Some(other) => {
                     r.error(
-                        "invalid_value",
+                        Code::InvalidValue,
                         format!(
                             "unknown severity `{other}`; expected `info`, `warning` or `blocking`"
                         ),
@@ -601,7 +583,7 @@ fn read_rule(
             })
         }
         None => {
-            r.error("missing_field", "missing field `when`", rp);
+            r.error(Code::MissingField, "missing field `when`", rp);
             None
         }
     };
@@ -612,7 +594,7 @@ fn read_rule(
             let loc = read_localized(r, m, &mp, &schema, msg_fields);
             if loc.iter().all(|(_, f)| f.title.is_none()) && r.errors.len() == before {
                 r.error(
-                    "missing_title",
+                    Code::MissingTitle,
                     "the message needs a `title` in at least one locale",
                     &mp,
                 );
@@ -620,7 +602,7 @@ fn read_rule(
             loc
         }
         None => {
-            r.error("missing_field", "missing field `message`", rp);
+            r.error(Code::MissingField, "missing field `message`", rp);
             Localized::new()
         }
     };
@@ -643,7 +625,7 @@ fn read_rule(
                             None
                         };
                         r.error_help(
-                            "unknown_target",
+                            Code::UnknownTarget,
                             format!("unknown target `{t}`: not a plan, an add-on or `rightSize`"),
                             &tp,
                             help,
@@ -660,7 +642,7 @@ fn read_rule(
         && r.errors.len() == before
     {
         r.error_help(
-            "missing_target",
+            Code::MissingTarget,
             "a `cross_sell` rule needs a `target` add-on",
             rp,
             Some("add `\"target\": \"<add-on id>\"`".into()),
@@ -677,7 +659,7 @@ fn read_rule(
         let max = opt_count(r, co, "maxImpressions", &cp, 1e6);
         let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
         if max.is_none() && co.get("maxImpressions").is_none() {
-            r.error("missing_field", "missing field `maxImpressions`", &cp);
+            r.error(Code::MissingField, "missing field `maxImpressions`", &cp);
         }
         Some(Cap {
             max_impressions: max?,
@@ -692,7 +674,7 @@ fn read_rule(
     if let (Some(f), Some(u)) = (active_from, active_until) {
         if u <= f {
             r.error(
-                "invalid_period",
+                Code::InvalidPeriod,
                 "`activeUntil` must be after `activeFrom`",
                 &rp.key("activeUntil"),
             );
@@ -734,7 +716,7 @@ fn date_field(r: &mut Reader, o: Val<'_>, key: &str, rp: &At<'_>) -> Option<f64>
     let t = date::parse(&s);
     if t.is_none() {
         r.error(
-            "invalid_date",
+            Code::InvalidDate,
             format!("`{s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`"),
             &p,
         );
@@ -753,7 +735,7 @@ fn read_experiment(
     let key = match o.get("key") {
         Some(k) => r.text(k, &join(p, "key"), 200)?,
         None => {
-            r.error("missing_field", "missing field `key`", &p);
+            r.error(Code::MissingField, "missing field `key`", &p);
             return None;
         }
     };
@@ -768,7 +750,7 @@ fn read_experiment(
             Some("user") => true,
             Some(other) => {
                 r.error(
-                    "invalid_value",
+                    Code::InvalidValue,
                     format!("unknown unit `{other}`; expected `account` or `user`"),
                     &join(p, "unit"),
                 );
@@ -797,13 +779,13 @@ fn read_experiment(
         };
         let Some(id) = vo.get("id").and_then(|x| r.text(x, &join(&ip, "id"), 64)) else {
             if vo.get("id").is_none() {
-                r.error("missing_field", "missing field `id`", &ip);
+                r.error(Code::MissingField, "missing field `id`", &ip);
             }
             continue;
         };
         if variants.iter().any(|x: &Variant| x.id == id) {
             r.error(
-                "duplicate_id",
+                Code::DuplicateId,
                 format!("duplicate variant id `{id}`"),
                 &join(&ip, "id"),
             );
@@ -837,12 +819,16 @@ fn read_experiment(
     }
     if variants.is_empty() {
         r.error(
-            "missing_variants",
+            Code::MissingVariants,
             "an experiment needs at least one variant",
             &vp,
         );
     } else if variants.iter().map(|v| v.weight).sum::<f64>() <= 0.0 {
-        r.error("invalid_value", "variant weights must not all be zero", &vp);
+        r.error(
+            Code::InvalidValue,
+            "variant weights must not all be zero",
+            &vp,
+        );
     }
     Some(Experiment {
         key,

@@ -5,6 +5,7 @@
 //!
 //! Output is plain text: templates are never interpreted as markup.
 
+use crate::base::vocab::Code;
 use std::rc::Rc;
 
 use super::model::Model;
@@ -49,7 +50,7 @@ pub enum Part {
 pub const MAX_TEMPLATE_CHARS: usize = 2000;
 
 /// A template problem: code, message, span, help.
-pub type TemplateError = (&'static str, String, Span, Option<String>);
+pub type TemplateError = (Code, String, Span, Option<String>);
 
 impl Template {
     /// Parses `text`, resolving every `{path}` against `schema`. `{{` and `}}` are literal braces.
@@ -62,7 +63,7 @@ impl Template {
         if text.len() > MAX_TEMPLATE_CHARS && total() > MAX_TEMPLATE_CHARS {
             let span = Span::new(0, total() as u32);
             return Err(vec![(
-                "too_long",
+                Code::TooLong,
                 format!("text must be at most {MAX_TEMPLATE_CHARS} characters"),
                 span,
                 None,
@@ -96,7 +97,7 @@ impl Template {
                         .map(|n| i + 1 + n);
                     let Some(end) = close else {
                         errors.push((
-                            "unclosed_placeholder",
+                            Code::UnclosedPlaceholder,
                             "`{` has no closing `}`".to_owned(),
                             Span::new(at(start), total() as u32),
                             Some("write `{{` for a literal brace".to_owned()),
@@ -107,7 +108,7 @@ impl Template {
                     let span = || Span::new(at(start), at(end) + 1);
                     if b.get(end) == Some(&b'{') {
                         errors.push((
-                            "unclosed_placeholder",
+                            Code::UnclosedPlaceholder,
                             "`{` has no closing `}`".to_owned(),
                             span(),
                             Some("write `{{` for a literal brace".to_owned()),
@@ -152,7 +153,7 @@ impl Template {
                             });
                         }
                         Err(e) => errors.push((
-                            "unknown_placeholder",
+                            Code::UnknownPlaceholder,
                             format!("unknown placeholder `{{{name}}}`: {}", e.message),
                             span(),
                             e.suggestion.map(|s| format!("did you mean `{{{s}}}`?")),
@@ -164,7 +165,7 @@ impl Template {
                 b'}' => {
                     buf.push_str(text.get(run..i).unwrap_or(""));
                     errors.push((
-                        "unmatched_brace",
+                        Code::UnmatchedBrace,
                         "`}` without an opening `{`".to_owned(),
                         Span::new(at(i), at(i) + 1),
                         Some("write `}}` for a literal brace".to_owned()),
@@ -193,7 +194,7 @@ pub(crate) fn read_url(r: &mut Reader, v: Option<Val<'_>>, path: &At<'_>) -> Opt
     match check_url(&s) {
         Ok(()) => Some(s),
         Err(msg) => {
-            r.error("invalid_url", msg, path);
+            r.error(Code::InvalidUrl, msg, path);
             None
         }
     }
@@ -447,15 +448,7 @@ const KEYS: &[(&str, Locals)] = &[
 ];
 
 /// CTA actions, each with a default label key `cta.<action>`.
-pub const ACTIONS: &[&str] = &[
-    "upgrade",
-    "add_addon",
-    "add_seats",
-    "start_trial",
-    "contact_sales",
-    "ask_admin",
-    "downgrade",
-];
+pub const ACTIONS: &[&str] = &crate::base::vocab::Action::NAMES;
 
 const TARGET_ONLY: Locals = Locals {
     feature: false,
@@ -594,7 +587,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                     let lp = join(&ap, l);
                     if !valid_locale(l) {
                         r.error(
-                            "invalid_locale",
+                            Code::InvalidLocale,
                             format!("`{l}` is not a locale tag such as `en` or `ja-JP`"),
                             &lp,
                         );
@@ -603,7 +596,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                     let tag = locale_tag(l);
                     if loc.iter().any(|(t, _)| *t == tag) {
                         r.error(
-                            "duplicate_locale",
+                            Code::DuplicateLocale,
                             format!(
                                 "`{l}` is the same locale as an earlier key (tags ignore case and `_`)"
                             ),
@@ -712,7 +705,7 @@ pub(crate) fn read_localized(
         if !valid_locale(l) {
             let help = did_you_mean(l, ["en", "ja"]);
             r.error_help(
-                "invalid_locale",
+                Code::InvalidLocale,
                 format!("`{l}` is not a locale tag such as `en` or `ja-JP`"),
                 &lp,
                 help,
@@ -722,7 +715,7 @@ pub(crate) fn read_localized(
         let tag = locale_tag(l);
         if out.iter().any(|(t, _)| *t == tag) {
             r.error(
-                "duplicate_locale",
+                Code::DuplicateLocale,
                 format!("`{l}` is the same locale as an earlier key (tags ignore case and `_`)"),
                 &lp,
             );
@@ -737,7 +730,7 @@ pub(crate) fn read_localized(
             // A title must say something: a blank one would render an empty callout.
             if name == "title" && tv.as_text().is_some_and(is_blank) {
                 r.error(
-                    "empty_string",
+                    Code::EmptyString,
                     "a title must not be empty or only spaces and invisible characters",
                     &tp,
                 );

@@ -22,6 +22,7 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
+pub use crate::base::vocab::Code;
 use std::fmt;
 use std::rc::Rc;
 
@@ -279,7 +280,7 @@ pub struct ExprError {
     /// Stable code: `syntax_error`, `unterminated_string`, `invalid_number`, `unknown_path`,
     /// `type_mismatch`, `unknown_function`, `wrong_arity`, `unknown_id`, `not_literal`,
     /// `too_long`, `too_deep` or `not_boolean`.
-    pub code: &'static str,
+    pub code: Code,
     /// Lowercase message without final period, user values in backticks.
     pub message: String,
     /// The offending characters (empty at the end of the source for an unexpected end).
@@ -289,7 +290,7 @@ pub struct ExprError {
 }
 
 impl ExprError {
-    pub(crate) fn new(code: &'static str, message: String, span: Span) -> Self {
+    pub(crate) fn new(code: Code, message: String, span: Span) -> Self {
         ExprError {
             code,
             message,
@@ -307,7 +308,7 @@ impl ExprError {
 impl crate::base::out::ToJson for ExprError {
     fn write(&self, out: &mut crate::base::out::Out) {
         out.obj()
-            .field("code", self.code)
+            .field("code", &self.code)
             .field("message", &self.message)
             .field("span", &self.span)
             .some("help", &self.help)
@@ -359,7 +360,7 @@ fn build(
     let mut ck = check::Checker::new(schema, &ast);
     let (root, ty) = if boolean {
         (
-            ck.condition(&root, "not_boolean", "the expression"),
+            ck.condition(&root, Code::NotBoolean, "the expression"),
             Type::Bool,
         )
     } else {

@@ -287,27 +287,7 @@ impl Facts {
     }
 }
 
-/// Where access to a feature comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// Included in the plan.
-    Plan,
-    /// Given by an owned add-on.
-    Addon,
-    /// An unexpired trial.
-    Trial,
-}
-
-impl Source {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Plan => "plan",
-            Source::Addon => "addon",
-            Source::Trial => "trial",
-        }
-    }
-}
+pub use crate::base::vocab::AccessSource as Source;
 
 /// A JSON value as a rule value (objects are not readable from rules; the boundary's markers
 /// for values JSON cannot carry are missing).

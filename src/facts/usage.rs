@@ -6,33 +6,7 @@ use crate::base::date::{self, Period, DAY_MS};
 use crate::base::num::round;
 use crate::catalog::Model;
 
-/// How close a metric is to its limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum State {
-    /// Below the approaching threshold (or unlimited).
-    Ok,
-    /// At or above `thresholds.approaching`.
-    Approaching,
-    /// At or above `thresholds.critical`.
-    Critical,
-    /// Exactly at the limit.
-    AtLimit,
-    /// Above the limit.
-    Over,
-}
-
-impl State {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Ok => "ok",
-            State::Approaching => "approaching",
-            State::Critical => "critical",
-            State::AtLimit => "at_limit",
-            State::Over => "over",
-        }
-    }
-}
+pub use crate::base::vocab::UsageState as State;
 
 /// Derived values of one metric.
 #[derive(Clone, Debug, Default, PartialEq)]
