@@ -327,16 +327,14 @@ impl Engine {
         at: Option<f64>,
         host_now: f64,
     ) -> RecordResult {
-        let kind = match kind {
-            "impression" => EventType::Impression,
-            "click" => EventType::Click,
-            "dismiss" => EventType::Dismiss,
-            "convert" => EventType::Convert,
-            other => {
+        let kind = match EventType::parse(kind) {
+            Some(kind) => kind,
+            None => {
+                let other = kind;
                 return bad_event(
                     format!("unknown event type `{other}`; expected `impression`, `click`, `dismiss` or `convert`"),
                     "type",
-                )
+                );
             }
         };
         let at = at.unwrap_or_else(|| {

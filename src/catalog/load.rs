@@ -348,13 +348,14 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
         let period = match o.get("period") {
             None => None,
             Some(pv) if pv.is_null() => None,
-            Some(pv) => match r.string(pv, &join(&p, "period")).as_deref() {
-                Some("day") => Some(Period::Day),
-                Some("week") => Some(Period::Week),
-                Some("month") => Some(Period::Month),
-                Some("year") => Some(Period::Year),
-                Some(other) => {
-                    let opts = ["day", "week", "month", "year"];
+            Some(pv) => match r
+                .string(pv, &join(&p, "period"))
+                .as_deref()
+                .map(|s| (s, Period::parse(s)))
+            {
+                Some((_, Some(period))) => Some(period),
+                Some((other, None)) => {
+                    let opts = Period::NAMES;
                     r.error_help(
                         Code::InvalidValue,
                         format!("unknown period `{other}`"),

@@ -9,7 +9,7 @@ use crate::base::diag::{did_you_mean, join, At, PathLike, PathSeg};
 use crate::base::json::Val;
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
-use crate::base::vocab::Code;
+use crate::base::vocab::{Code, Placement};
 use crate::expr::{self, Limits, Program, SlotTable};
 
 /// What a rule's callout pushes.
@@ -175,18 +175,18 @@ impl Default for Policy {
             readiness: Readiness::default(),
             frequency: Frequency::default(),
             placements: vec![
-                ("banner".into(), Some(1)),
-                ("inline".into(), Some(3)),
-                ("modal".into(), Some(1)),
+                (Placement::Banner.as_str().into(), Some(1)),
+                (Placement::Inline.as_str().into(), Some(3)),
+                (Placement::Modal.as_str().into(), Some(1)),
             ],
             feature_gate: Builtin {
                 enabled: true,
-                placement: "modal".into(),
+                placement: Placement::Modal.as_str().into(),
                 priorities: [100.0; 3],
             },
             usage_limit: Builtin {
                 enabled: true,
-                placement: "banner".into(),
+                placement: Placement::Banner.as_str().into(),
                 priorities: [10.0, 20.0, 100.0],
             },
             headroom: 0.2,
@@ -294,12 +294,11 @@ pub(crate) fn read_policy(
             }
             if let Some(ov) = o.get("onboarding") {
                 let op = join(&p, "onboarding");
-                let opts = ["cross_sell_only", "block", "allow"];
-                rd.onboarding = match r.string(ov, &op).as_deref() {
-                    Some("cross_sell_only") => Onboarding::CrossSellOnly,
-                    Some("block") => Onboarding::Block,
-                    Some("allow") => Onboarding::Allow,
-                    Some(other) => {
+                let opts = Onboarding::NAMES;
+                let read = r.string(ov, &op);
+                rd.onboarding = match read.as_deref().map(|s| (s, Onboarding::parse(s))) {
+                    Some((_, Some(policy))) => policy,
+                    Some((other, None)) => {
                         r.error_help(
                             Code::InvalidValue,
                             format!("unknown onboarding policy `{other}`"),
@@ -530,18 +529,17 @@ fn read_rule(
             r.string(pv, &pp)
                 .filter(|s| check_placement(r, s, &pp, placements))
         }
-        None => Some("banner".to_owned()).filter(|s| check_placement(r, s, rp, placements)),
+        None => Some(Placement::Banner.as_str().to_owned())
+            .filter(|s| check_placement(r, s, rp, placements)),
     };
     let priority = opt_number(r, o, "priority", rp, -1e9, 1e9).unwrap_or(0.0);
     let severity = match o.get("severity") {
         None => Severity::Info,
         Some(sv) => {
             let sp = rp.key("severity");
-            match r.str(sv, &sp) {
-                Some("info") => Severity::Info,
-                Some("warning") => Severity::Warning,
-                Some("blocking") => Severity::Blocking,
-                Some(other) => {
+            match r.str(sv, &sp).map(|s| (s, Severity::parse(s))) {
+                Some((_, Some(severity))) => severity,
+                Some((other, None)) => {
                     r.error(
                         Code::InvalidValue,
                         format!(
