@@ -737,9 +737,17 @@ fn json_errors_have_a_path_and_a_position() {
     assert_eq!(e.code.as_str(), "invalid_json");
     assert_eq!(to_json(&e.path), r#"["plans",0]"#);
     assert!(e.message.contains("line 1 column 23"), "{}", e.message);
-    let report = validate_config("{\"plans\": [], \"plans\": []}");
-    assert_eq!(report.errors[0].code.as_str(), "duplicate_key");
-    assert_eq!(to_json(&report.errors[0].path), r#"["plans"]"#);
+    // The position is also given as fields, and serialized with the diagnostic.
+    assert_eq!((e.line, e.column), (Some(1), Some(23)));
+    assert!(to_json(e).ends_with(r#""line":1,"column":23}"#), "{}", to_json(e));
+    let report = validate_config("{\n  \"plans\": [],\n  \"plans\": []}");
+    let e = &report.errors[0];
+    assert_eq!(e.code.as_str(), "duplicate_key");
+    assert_eq!(to_json(&e.path), r#"["plans"]"#);
+    assert_eq!((e.line, e.column), (Some(3), Some(3)));
+    // Problems found after parsing have no text position.
+    let report = validate_config("{\"plans\": [], \"nope\": 1}");
+    assert!(report.errors.iter().all(|e| e.line.is_none() && e.column.is_none()));
 }
 
 /// A device whose clock runs ahead cannot defeat caps and cooldowns: events stamped more than a

@@ -157,7 +157,7 @@ pub fn join(path: &[PathSeg], seg: impl Into<PathSeg>) -> Path {
 
 /// A problem found in the config (at load time) or in the context (at evaluation time).
 ///
-/// Serialized as `{ code, message, path, help?, span? }`.
+/// Serialized as `{ code, message, path, help?, span?, line?, column? }`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// Stable machine-readable code, such as `unknown_field` or `duplicate_id`.
@@ -170,6 +170,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// For rule expressions and message templates: the character range of the problem.
     pub span: Option<Span>,
+    /// Where the problem is in the JSON text, when the text could not be parsed: 1-based line.
+    pub line: Option<u32>,
+    /// With [`Diagnostic::line`]: the 1-based column, in characters.
+    pub column: Option<u32>,
 }
 
 impl ToJson for Diagnostic {
@@ -180,6 +184,8 @@ impl ToJson for Diagnostic {
             .field("path", &self.path)
             .some("help", &self.help)
             .some("span", &self.span)
+            .some("line", &self.line)
+            .some("column", &self.column)
             .end();
     }
 }
@@ -193,7 +199,17 @@ impl Diagnostic {
             path,
             help: None,
             span: None,
+            line: None,
+            column: None,
         }
+    }
+
+    /// Adds the 1-based line and column (in characters) of the problem in its JSON text.
+    #[must_use]
+    pub fn at_position(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(u32::try_from(line).unwrap_or(u32::MAX));
+        self.column = Some(u32::try_from(column).unwrap_or(u32::MAX));
+        self
     }
 
     /// Adds a hint.

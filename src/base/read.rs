@@ -61,11 +61,8 @@ impl Reader {
     ) {
         let path = self.path_of(path);
         self.errors.push(Diagnostic {
-            code,
-            message,
-            path,
-            help,
             span: Some(span),
+            ..Diagnostic::new(code, message, path).with_help(help)
         });
     }
 

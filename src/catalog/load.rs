@@ -94,7 +94,7 @@ pub fn load_text(json: String, keys_unique: bool) -> Loaded {
                     e.message, e.line, e.column
                 )
             };
-            failed(Diagnostic::new(e.code, message, e.path))
+            failed(Diagnostic::new(e.code, message, e.path).at_position(e.line, e.column))
         }
     }
 }

@@ -59,7 +59,8 @@ pub fn read_str(model: &Model, json: String, host_now: f64, keys_unique: bool) -
                 "context is not valid JSON: {} at line {} column {}",
                 e.message, e.line, e.column
             );
-            return unreadable(model, host_now, Diagnostic::new(e.code, msg, e.path));
+            let d = Diagnostic::new(e.code, msg, e.path).at_position(e.line, e.column);
+            return unreadable(model, host_now, d);
         }
     };
     let mut f = Facts::empty(model, host_now);
