@@ -739,7 +739,11 @@ fn json_errors_have_a_path_and_a_position() {
     assert!(e.message.contains("line 1 column 23"), "{}", e.message);
     // The position is also given as fields, and serialized with the diagnostic.
     assert_eq!((e.line, e.column), (Some(1), Some(23)));
-    assert!(to_json(e).ends_with(r#""line":1,"column":23}"#), "{}", to_json(e));
+    assert!(
+        to_json(e).ends_with(r#""line":1,"column":23}"#),
+        "{}",
+        to_json(e)
+    );
     let report = validate_config("{\n  \"plans\": [],\n  \"plans\": []}");
     let e = &report.errors[0];
     assert_eq!(e.code.as_str(), "duplicate_key");
@@ -747,7 +751,10 @@ fn json_errors_have_a_path_and_a_position() {
     assert_eq!((e.line, e.column), (Some(3), Some(3)));
     // Problems found after parsing have no text position.
     let report = validate_config("{\"plans\": [], \"nope\": 1}");
-    assert!(report.errors.iter().all(|e| e.line.is_none() && e.column.is_none()));
+    assert!(report
+        .errors
+        .iter()
+        .all(|e| e.line.is_none() && e.column.is_none()));
 }
 
 /// A device whose clock runs ahead cannot defeat caps and cooldowns: events stamped more than a

@@ -513,7 +513,6 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
         seat_metric,
         horizon_days,
         index,
-        templates: std::cell::RefCell::default(),
     })
 }
 

@@ -257,14 +257,14 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         seat_metric,
         horizon_days,
         index,
-        templates: std::cell::RefCell::default(),
     };
     // Messages and rules are checked against the finished model; the catalog is assembled
-    // only once every part exists.
-    let messages = template::load_overrides(r, obj.get("messages"), &model);
+    // only once every part exists. Texts repeated across them are compiled once (`memo`,
+    // dropped with this load).
+    let memo = template::Memo::default();
+    let messages = template::load_overrides(r, obj.get("messages"), &model, &memo);
     let mut slots = SlotTable::default();
-    let policy = rules::read_policy(r, obj, &model, &mut slots);
-    model.templates.take();
+    let policy = rules::read_policy(r, obj, &model, &memo, &mut slots);
     Some(Catalog {
         model,
         messages,

@@ -5,12 +5,6 @@ pub use crate::base::date::Period;
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::base::vocab::Code;
 
-/// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
-pub const MAX_IDS: usize = 65_535;
-
-/// Largest config accepted, in bytes of JSON.
-pub const MAX_CONFIG_BYTES: usize = 4 << 20;
-
 /// A metered quantity the catalog limits (seats, API calls, storage, …).
 #[derive(Clone, Debug)]
 pub struct Metric {
@@ -128,9 +122,6 @@ pub struct Model {
     /// How far ahead `daysToLimit` looks, in days (`forecast.horizonDays`).
     pub horizon_days: f64,
     pub(crate) index: Index,
-    /// Templates compiled while loading, so that a text repeated across rules and messages
-    /// is compiled and stored once; emptied when the load ends.
-    pub(crate) templates: std::cell::RefCell<super::template::Memo>,
 }
 
 /// The context fields the engine reads whatever the catalog holds (see
@@ -202,12 +193,6 @@ impl Kind {
 }
 
 impl Model {
-    /// Whether the reading's "did you mean" allowance is not yet spent (see
-    /// [`crate::base::diag::SuggestMeter`]): callers ask before building a list of candidates.
-    pub fn may_suggest(&self) -> bool {
-        crate::base::diag::may_suggest()
-    }
-
     /// The context paths the engine reads for this model, every metric and feature id written
     /// out: the fixed fields, then `usage.<metric>.*` per metric, then per feature its
     /// `features.<feature>.uses30d` and `account.trials.<feature>`. (Traits and signals are read

@@ -3,7 +3,7 @@
 
 use super::model::{CalloutKind, Kind, Model, Severity};
 use super::schema::{CatalogSchema, Locals};
-use super::template::{read_localized, read_url, Localized};
+use super::template::{read_localized, read_url, Localized, Memo};
 use crate::base::date;
 use crate::base::diag::{did_you_mean, join, At, PathLike, PathSeg};
 use crate::base::json::Val;
@@ -241,6 +241,7 @@ pub(crate) fn read_policy(
     r: &mut Reader,
     root: Val<'_>,
     model: &Model,
+    memo: &Memo,
     slots: &mut SlotTable,
 ) -> Policy {
     let mut policy = Policy::default();
@@ -387,7 +388,12 @@ pub(crate) fn read_policy(
         {
             let rules = p.at();
             let rp = rules.index(i);
-            if let Some(mut rule) = read_rule(r, rv, &rp, model, &policy.placements) {
+            let scope = RuleScope {
+                model,
+                memo,
+                placements: &policy.placements,
+            };
+            if let Some(mut rule) = read_rule(r, rv, &rp, &scope) {
                 rule.when.share_slots(slots);
                 if !seen.insert(rv.get("id").and_then(|x| x.as_str()).unwrap_or_default()) {
                     r.error(
@@ -488,13 +494,20 @@ const RULE_FIELDS: &[&str] = &[
     "description",
 ];
 
-fn read_rule(
-    r: &mut Reader,
-    v: Val<'_>,
-    rp: &At<'_>,
-    model: &Model,
-    placements: &[(String, Option<u32>)],
-) -> Option<Rule> {
+/// What reading a rule needs besides the rule: the finished model, the load's template memo
+/// and the placements the config defines.
+struct RuleScope<'a> {
+    model: &'a Model,
+    memo: &'a Memo,
+    placements: &'a [(String, Option<u32>)],
+}
+
+fn read_rule(r: &mut Reader, v: Val<'_>, rp: &At<'_>, scope: &RuleScope<'_>) -> Option<Rule> {
+    let RuleScope {
+        model,
+        memo,
+        placements,
+    } = *scope;
     let o = r.object(v, rp, RULE_FIELDS)?;
     let before = r.errors.len();
     let id = r
@@ -589,7 +602,7 @@ fn read_rule(
     let message = match o.get("message") {
         Some(m) => {
             let mp = rp.key("message");
-            let loc = read_localized(r, m, &mp, &schema, msg_fields);
+            let loc = read_localized(r, m, &mp, &schema, memo, msg_fields);
             if loc.iter().all(|(_, f)| f.title.is_none()) && r.errors.len() == before {
                 r.error(
                     Code::MissingTitle,
@@ -614,7 +627,7 @@ fn read_rule(
                     (Some(p), _) => RuleTarget::Plan(p),
                     (None, Some(a)) => RuleTarget::Addon(a),
                     _ => {
-                        let help = if model.may_suggest() {
+                        let help = if crate::base::diag::may_suggest() {
                             let mut names = model.ids(Kind::Plan);
                             names.extend(model.ids(Kind::Addon));
                             names.push("rightSize");
@@ -664,9 +677,10 @@ fn read_rule(
             per_days: per.unwrap_or(3650.0),
         })
     });
-    let experiment = o
-        .get("experiment")
-        .and_then(|e| read_experiment(r, e, &rp.key("experiment").path(), &schema, placements));
+    let experiment = o.get("experiment").and_then(|e| {
+        let ep = rp.key("experiment").path();
+        read_experiment(r, e, &ep, &schema, memo, placements)
+    });
     let active_from = date_field(r, o, "activeFrom", rp);
     let active_until = date_field(r, o, "activeUntil", rp);
     if let (Some(f), Some(u)) = (active_from, active_until) {
@@ -727,6 +741,7 @@ fn read_experiment(
     v: Val<'_>,
     p: &[PathSeg],
     schema: &CatalogSchema,
+    memo: &Memo,
     placements: &[(String, Option<u32>)],
 ) -> Option<Experiment> {
     let o = r.object(v, &p, &["key", "seed", "unit", "holdout", "variants"])?;
@@ -797,6 +812,7 @@ fn read_experiment(
                     m,
                     &ip.at().key("message"),
                     schema,
+                    memo,
                     &["title", "body", "cta"],
                 )
             })

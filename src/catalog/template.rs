@@ -6,6 +6,7 @@
 //! Output is plain text: templates are never interpreted as markup.
 
 use crate::base::vocab::Code;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::model::Model;
@@ -507,7 +508,12 @@ pub(crate) fn static_key(key: &str) -> Option<&'static str> {
 }
 
 /// Compiles the built-in texts and reads `messages` overrides from the config.
-pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) -> MessageSet {
+pub(crate) fn load_overrides(
+    r: &mut Reader,
+    v: Option<Val<'_>>,
+    model: &Model,
+    memo: &Memo,
+) -> MessageSet {
     let mut set = MessageSet::default();
     for (key, loc, title, body, forecast, cta) in DEFAULTS {
         let schema = CatalogSchema {
@@ -518,7 +524,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             if s.is_empty() {
                 None
             } else {
-                compiled(s, &schema).ok()
+                compiled(s, &schema, memo).ok()
             }
         };
         let fields = Fields {
@@ -544,7 +550,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             model,
             locals: key_locals("featureGate"),
         };
-        let loc = read_localized(r, fg, &p.at(), &schema, &["title", "body", "cta"]);
+        let loc = read_localized(r, fg, &p.at(), &schema, memo, &["title", "body", "cta"]);
         set_entry(&mut set.overrides, "featureGate", loc);
     }
     if let Some(ul) = o.get("usageLimit") {
@@ -564,6 +570,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                     mv,
                     &p.at().key(state),
                     &schema,
+                    memo,
                     &["title", "body", "bodyForecast", "cta"],
                 );
                 set_entry(&mut set.overrides, k, loc);
@@ -604,7 +611,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                         );
                         continue;
                     }
-                    if let Some(t) = template(r, text, &lp.at(), &schema) {
+                    if let Some(t) = template(r, text, &lp.at(), &schema, memo) {
                         loc.push((
                             tag,
                             Fields {
@@ -641,20 +648,29 @@ pub fn valid_locale(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// Texts compiled while loading a catalog, so that a text repeated across rules and messages
-/// is compiled and stored once: by the callout-local names they may use ([`Locals::bits`]) and
-/// by text, their positions in `compiled`.
+/// Texts compiled while loading one catalog, so that a text repeated across rules and messages
+/// is compiled and stored once. Load-time scratch: made by the loader, lent to every reading
+/// step that compiles templates, and dropped when the load ends (the catalog never holds it).
 #[derive(Debug, Default)]
-pub(crate) struct Memo {
+pub(crate) struct Memo(RefCell<MemoTable>);
+
+/// The memo's table: by the callout-local names the texts may use ([`Locals::bits`]) and by
+/// text, their positions in `compiled`.
+#[derive(Debug, Default)]
+struct MemoTable {
     index: [FastMap<Box<str>, usize>; 8],
     compiled: Vec<Rc<Template>>,
 }
 
-/// `text` compiled against `schema`, from the model's memo when the same text was compiled
-/// with the same locals before (only texts without problems are kept).
-fn compiled(text: &str, schema: &CatalogSchema) -> Result<Rc<Template>, Vec<TemplateError>> {
+/// `text` compiled against `schema`, from `memo` when the same text was compiled with the same
+/// locals before (only texts without problems are kept).
+fn compiled(
+    text: &str,
+    schema: &CatalogSchema,
+    memo: &Memo,
+) -> Result<Rc<Template>, Vec<TemplateError>> {
     let slot = usize::from(schema.locals.bits());
-    let memo = &schema.model.templates;
+    let memo = &memo.0;
     if let Some(t) = memo.try_borrow().ok().and_then(|m| {
         let i = m.index.get(slot)?.get(text)?;
         m.compiled.get(*i).cloned()
@@ -678,9 +694,10 @@ pub(crate) fn template(
     v: Val<'_>,
     path: &At<'_>,
     schema: &CatalogSchema,
+    memo: &Memo,
 ) -> Option<Rc<Template>> {
     let s = r.str(v, path)?;
-    match compiled(s, schema) {
+    match compiled(s, schema, memo) {
         Ok(t) => Some(t),
         Err(errs) => {
             for (code, message, span, help) in errs {
@@ -697,6 +714,7 @@ pub(crate) fn read_localized(
     v: Val<'_>,
     path: &At<'_>,
     schema: &CatalogSchema,
+    memo: &Memo,
     fields: &[&str],
 ) -> Localized {
     let mut out = Localized::new();
@@ -736,7 +754,7 @@ pub(crate) fn read_localized(
                 );
                 continue;
             }
-            let t = template(r, tv, &tp, schema);
+            let t = template(r, tv, &tp, schema, memo);
             match name {
                 "title" => f.title = t,
                 "body" => f.body = t,
