@@ -15,7 +15,7 @@ use crate::base::diag::{did_you_mean, join, At, PathLike};
 use crate::base::json::Val;
 use crate::base::read::Reader;
 use crate::base::FastMap;
-use crate::expr::{Schema, Slot, Span};
+use crate::expr::{PathError, Resolved, Schema, Slot, Span};
 
 /// A text with placeholders resolved to slots.
 #[derive(Clone, Debug)]
@@ -60,9 +60,8 @@ impl Template {
     /// Every unknown placeholder, unclosed `{` and stray `}`, with its character span.
     pub fn parse(text: &str, schema: &dyn Schema) -> Result<Template, Vec<TemplateError>> {
         // At most one character per byte: only a long text needs counting.
-        let total = || text.chars().count();
-        if text.len() > MAX_TEMPLATE_CHARS && total() > MAX_TEMPLATE_CHARS {
-            let span = Span::new(0, total() as u32);
+        if text.len() > MAX_TEMPLATE_CHARS && text.chars().count() > MAX_TEMPLATE_CHARS {
+            let span = Span::new(0, text.chars().count() as u32);
             return Err(vec![(
                 Code::TooLong,
                 format!("text must be at most {MAX_TEMPLATE_CHARS} characters"),
@@ -72,121 +71,187 @@ impl Template {
         }
         // Braces are ASCII, so the text is scanned by bytes; character offsets (for spans) are
         // counted only when a problem is reported.
-        let at = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count()) as u32;
+        let mut scan = Scan::new(text);
         let b = text.as_bytes();
-        let mut parts = Vec::new();
-        let mut errors = Vec::new();
-        // The literal text, and where the part being read starts in it.
-        let mut buf = String::with_capacity(text.len());
-        let mut mark = 0;
-        let mut run = 0;
-        let mut i = 0;
-        while let Some(&c) = b.get(i) {
+        while let Some(&c) = b.get(scan.i) {
             match c {
-                b'{' | b'}' if b.get(i + 1) == Some(&c) => {
-                    buf.push_str(text.get(run..=i).unwrap_or(""));
-                    i += 2;
-                    run = i;
-                }
+                b'{' | b'}' if b.get(scan.i + 1) == Some(&c) => scan.escaped_brace(),
                 b'{' => {
-                    buf.push_str(text.get(run..i).unwrap_or(""));
-                    let start = i;
-                    let close = b
-                        .iter()
-                        .skip(i + 1)
-                        .position(|&x| x == b'}' || x == b'{')
-                        .map(|n| i + 1 + n);
-                    let Some(end) = close else {
-                        errors.push((
-                            Code::UnclosedPlaceholder,
-                            "`{` has no closing `}`".to_owned(),
-                            Span::new(at(start), total() as u32),
-                            Some("write `{{` for a literal brace".to_owned()),
-                        ));
-                        run = b.len();
+                    if !scan.placeholder(schema) {
                         break;
-                    };
-                    let span = || Span::new(at(start), at(end) + 1);
-                    if b.get(end) == Some(&b'{') {
-                        errors.push((
-                            Code::UnclosedPlaceholder,
-                            "`{` has no closing `}`".to_owned(),
-                            span(),
-                            Some("write `{{` for a literal brace".to_owned()),
-                        ));
-                        i = end;
-                        run = i;
-                        continue;
                     }
-                    let name = text.get(i + 1..end).unwrap_or("").trim();
-                    let mut segs: [&str; 8] = [""; 8];
-                    let mut n = 0;
-                    let mut long: Vec<&str> = Vec::new();
-                    for seg in name.split('.') {
-                        match segs.get_mut(n) {
-                            Some(slot) => *slot = seg,
-                            None => {
-                                if long.is_empty() {
-                                    long.extend_from_slice(&segs);
-                                }
-                                long.push(seg);
-                            }
-                        }
-                        n += 1;
-                    }
-                    let path: &[&str] = if long.is_empty() {
-                        segs.get(..n).unwrap_or(&[])
-                    } else {
-                        &long
-                    };
-                    match schema.resolve(path) {
-                        Ok(r) => {
-                            if buf.len() > mark {
-                                parts.push(Part::Text(mark as u32, buf.len() as u32));
-                                mark = buf.len();
-                            }
-                            let (t, _, f) = split(r.slot.id);
-                            let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA)
-                                || (t == tag::PLAN && f == 3);
-                            parts.push(Part::Slot {
-                                slot: r.slot,
-                                money,
-                            });
-                        }
-                        Err(e) => errors.push((
-                            Code::UnknownPlaceholder,
-                            format!("unknown placeholder `{{{name}}}`: {}", e.message),
-                            span(),
-                            e.suggestion.map(|s| format!("did you mean `{{{s}}}`?")),
-                        )),
-                    }
-                    i = end + 1;
-                    run = i;
                 }
-                b'}' => {
-                    buf.push_str(text.get(run..i).unwrap_or(""));
-                    errors.push((
-                        Code::UnmatchedBrace,
-                        "`}` without an opening `{`".to_owned(),
-                        Span::new(at(i), at(i) + 1),
-                        Some("write `}}` for a literal brace".to_owned()),
-                    ));
-                    i += 1;
-                    run = i;
-                }
-                _ => i += 1,
+                b'}' => scan.stray_close(),
+                _ => scan.i += 1,
             }
         }
-        buf.push_str(text.get(run..).unwrap_or(""));
-        if buf.len() > mark {
-            parts.push(Part::Text(mark as u32, buf.len() as u32));
-        }
-        if errors.is_empty() {
-            Ok(Template { parts, text: buf })
-        } else {
-            Err(errors)
+        scan.finish()
+    }
+}
+
+/// One [`Template::parse`] under way: the parts and problems so far, the literal text, and
+/// where the scan is.
+struct Scan<'t> {
+    text: &'t str,
+    parts: Vec<Part>,
+    errors: Vec<TemplateError>,
+    /// The literal text so far.
+    buf: String,
+    /// Where the text part being read starts in `buf`.
+    mark: usize,
+    /// Where the literal run not yet copied to `buf` starts in `text`.
+    run: usize,
+    /// The byte being read.
+    i: usize,
+}
+
+impl<'t> Scan<'t> {
+    fn new(text: &'t str) -> Self {
+        Scan {
+            text,
+            parts: Vec::new(),
+            errors: Vec::new(),
+            buf: String::with_capacity(text.len()),
+            mark: 0,
+            run: 0,
+            i: 0,
         }
     }
+
+    /// The character offset of a byte offset.
+    fn at(&self, byte: usize) -> u32 {
+        self.text.get(..byte).map_or(0, |s| s.chars().count()) as u32
+    }
+
+    /// Copies the literal run up to (not including) byte `end` into the text.
+    fn copy_run(&mut self, end: usize) {
+        self.buf
+            .push_str(self.text.get(self.run..end).unwrap_or(""));
+    }
+
+    /// Ends the text part being read, if it holds anything.
+    fn end_text_part(&mut self) {
+        if self.buf.len() > self.mark {
+            self.parts
+                .push(Part::Text(self.mark as u32, self.buf.len() as u32));
+            self.mark = self.buf.len();
+        }
+    }
+
+    /// `{{` or `}}`: one literal brace.
+    fn escaped_brace(&mut self) {
+        self.copy_run(self.i + 1);
+        self.i += 2;
+        self.run = self.i;
+    }
+
+    /// A `}` with no `{` before it.
+    fn stray_close(&mut self) {
+        self.copy_run(self.i);
+        self.errors.push((
+            Code::UnmatchedBrace,
+            "`}` without an opening `{`".to_owned(),
+            Span::new(self.at(self.i), self.at(self.i) + 1),
+            Some("write `}}` for a literal brace".to_owned()),
+        ));
+        self.i += 1;
+        self.run = self.i;
+    }
+
+    /// A `{` opening a placeholder; `false` when no brace closes it (the scan ends).
+    fn placeholder(&mut self, schema: &dyn Schema) -> bool {
+        self.copy_run(self.i);
+        let start = self.i;
+        let b = self.text.as_bytes();
+        let close = b
+            .iter()
+            .skip(start + 1)
+            .position(|&x| x == b'}' || x == b'{')
+            .map(|n| start + 1 + n);
+        let Some(end) = close else {
+            self.errors.push((
+                Code::UnclosedPlaceholder,
+                "`{` has no closing `}`".to_owned(),
+                Span::new(self.at(start), self.text.chars().count() as u32),
+                Some("write `{{` for a literal brace".to_owned()),
+            ));
+            self.run = b.len();
+            return false;
+        };
+        let span = Span::new(self.at(start), self.at(end) + 1);
+        if b.get(end) == Some(&b'{') {
+            self.errors.push((
+                Code::UnclosedPlaceholder,
+                "`{` has no closing `}`".to_owned(),
+                span,
+                Some("write `{{` for a literal brace".to_owned()),
+            ));
+            self.i = end;
+            self.run = end;
+            return true;
+        }
+        let name = self.text.get(start + 1..end).unwrap_or("").trim();
+        match resolve_placeholder(schema, name) {
+            Ok(r) => {
+                self.end_text_part();
+                let (t, _, f) = split(r.slot.id);
+                let money =
+                    (t == tag::L_TARGET && f == tf::MONTHLY_DELTA) || (t == tag::PLAN && f == 3);
+                self.parts.push(Part::Slot {
+                    slot: r.slot,
+                    money,
+                });
+            }
+            Err(e) => self.errors.push((
+                Code::UnknownPlaceholder,
+                format!("unknown placeholder `{{{name}}}`: {}", e.message),
+                span,
+                e.suggestion.map(|s| format!("did you mean `{{{s}}}`?")),
+            )),
+        }
+        self.i = end + 1;
+        self.run = self.i;
+        true
+    }
+
+    /// The template, or every problem found.
+    fn finish(mut self) -> Result<Template, Vec<TemplateError>> {
+        self.copy_run(self.text.len());
+        self.end_text_part();
+        if self.errors.is_empty() {
+            Ok(Template {
+                parts: self.parts,
+                text: self.buf,
+            })
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// Resolves the dotted `name` of a placeholder (up to eight segments without allocating).
+fn resolve_placeholder(schema: &dyn Schema, name: &str) -> Result<Resolved, PathError> {
+    let mut segs: [&str; 8] = [""; 8];
+    let mut n = 0;
+    let mut long: Vec<&str> = Vec::new();
+    for seg in name.split('.') {
+        match segs.get_mut(n) {
+            Some(slot) => *slot = seg,
+            None => {
+                if long.is_empty() {
+                    long.extend_from_slice(&segs);
+                }
+                long.push(seg);
+            }
+        }
+        n += 1;
+    }
+    let path: &[&str] = if long.is_empty() {
+        segs.get(..n).unwrap_or(&[])
+    } else {
+        &long
+    };
+    schema.resolve(path)
 }
 
 /// Reads an optional URL at `path` and checks it (see [`check_url`]).
