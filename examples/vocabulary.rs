@@ -111,7 +111,10 @@ pub fn schema_enums(schema: &str) -> Result<String, String> {
             .find("\"enum\": [")
             .ok_or_else(|| format!("schema: no `\"enum\": [` after `enum: {name}`"))?;
         let between = after.get(..open).unwrap_or("");
-        if between.trim_matches(|c: char| c == '"' || c == ',' || c.is_whitespace()) != "" {
+        if !between
+            .trim_matches(|c: char| c == '"' || c == ',' || c.is_whitespace())
+            .is_empty()
+        {
             return Err(format!(
                 "schema: `\"enum\"` must follow the `enum: {name}` comment directly"
             ));
