@@ -23,6 +23,7 @@
 use crate::base::vocab::Code;
 use std::rc::Rc;
 
+use super::assembled::Catalog;
 use super::model::{
     Addon, CalloutKind, Feature, Index, Kind, Metric, Model, Plan, Price, Severity, Thresholds,
 };
@@ -31,7 +32,6 @@ use super::rules::{
 };
 use super::schema::tag;
 use super::template::{Fields, Localized, MessageSet, Part, Template};
-use super::Catalog;
 use crate::base::bytes::{content_hash, BytesError, Read, Reader, Table, Writer};
 use crate::base::date::Period;
 use crate::base::diag::Diagnostic;

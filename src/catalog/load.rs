@@ -5,12 +5,12 @@
 //! Validation walks the whole document and reports every problem it finds, each with a path
 //! into the config, so a designer fixes a broken catalog in one pass.
 
+use super::assembled::Catalog;
 use super::model::{
     unknown_code, Addon, Feature, Index, Kind, Metric, Model, Period, Plan, Price, Thresholds,
     DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS,
 };
 use super::template::read_url;
-use super::Catalog;
 use super::{rules, template};
 use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
