@@ -52,7 +52,7 @@ fn json_text(v: &JsValue, what: &str, max: usize) -> Result<(String, bool), Diag
         return Ok((s, false));
     }
     let why = get(&out, "error").as_string().unwrap_or_default();
-    if why == "too_large" {
+    if why == Code::TooLarge.as_str() {
         return Err(Diagnostic::new(
             Code::TooLarge,
             format!("{what} is larger than {max} characters"),
