@@ -986,3 +986,33 @@ fn duplicate_targets_are_told_apart_by_kind_and_index() {
         Some("duplicate_target")
     );
 }
+
+/// A problem at a span of a rule condition or a message text also says where that span starts
+/// in the config text, escapes read as the characters they stand for.
+#[test]
+fn span_errors_have_a_line_and_column_in_the_config_text() {
+    let config = "{\n  \"plans\": [{ \"id\": \"free\", \"price\": { \"monthly\": 0 } }],\n  \"rules\": [{\n    \"id\": \"r\", \"kind\": \"upsell\",\n    \"when\": \"account.plan == 'free' && usage.seat.ratio > 1\",\n    \"message\": { \"en\": { \"title\": \"\\u00e9\\ud83d\\ude00 {usage.nope.used}\" } }\n  }]\n}";
+    let report = validate_config(config);
+    let when = report
+        .errors
+        .iter()
+        .find(|e| e.code.as_str() == "unknown_path")
+        .expect("an unknown path");
+    // `usage.seat.ratio` starts 26 characters into the condition, which starts after the quote
+    // at column 13 of line 5.
+    assert_eq!(when.span.map(|s| s.start), Some(26));
+    assert_eq!((when.line, when.column), (Some(5), Some(14 + 26)));
+    let title = report
+        .errors
+        .iter()
+        .find(|e| e.code.as_str() == "unknown_placeholder")
+        .expect("an unknown placeholder");
+    // Two characters written as three escapes (one a surrogate pair) and a space come first.
+    assert_eq!(title.span.map(|s| s.start), Some(3));
+    let line6 = config.lines().nth(5).unwrap();
+    let brace = line6.find("{usage").unwrap();
+    assert_eq!(
+        (title.line, title.column),
+        (Some(6), Some(brace as u32 + 1))
+    );
+}

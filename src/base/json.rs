@@ -148,15 +148,7 @@ impl Tape {
         };
         p.document().map_err(|(offset, code, message)| {
             let path = p.path();
-            let before = src.get(..offset).unwrap_or(src);
-            // Bytes, not `char` searches (which bring about 1 KB of pattern code into the
-            // wasm): a newline byte is always a newline character in UTF-8.
-            let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-            let line_start = before
-                .bytes()
-                .rposition(|b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+            let (line, column) = line_column(src, offset);
             ParseError {
                 message,
                 line,
@@ -176,6 +168,29 @@ impl Tape {
             i: 0,
         })
     }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `src`.
+pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
+    let before = src.get(..offset).unwrap_or(src);
+    // Bytes, not `char` searches (which bring about 1 KB of pattern code into the wasm): a
+    // newline byte is always a newline character in UTF-8.
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before
+        .bytes()
+        .rposition(|b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// The value of the four hex digits at `at` of `b`, if they are hex digits.
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let digits = b.get(at..at + 4)?;
+    digits.iter().try_fold(0u32, |n, &d| {
+        let v = char::from(d).to_digit(16)?;
+        Some(n * 16 + v)
+    })
 }
 
 type Fail = (usize, Code, String);
@@ -600,6 +615,38 @@ impl<'a> Val<'a> {
     /// Byte offset of the value in the source text.
     pub fn offset(&self) -> usize {
         self.node().map_or(0, |n| n.at as usize)
+    }
+
+    /// For a string: the 1-based line and column (in characters) in the source text of its
+    /// character `chars` (of the decoded string, as spans count), escapes read as the
+    /// characters they stand for. `None` for other values or past the string's end.
+    pub fn char_position(&self, chars: u32) -> Option<(usize, usize)> {
+        if self.kind() != Kind::String {
+            return None;
+        }
+        let b = self.src.as_bytes();
+        let mut pos = self.offset() + 1;
+        for _ in 0..chars {
+            pos += match *b.get(pos)? {
+                b'"' => return None,
+                b'\\' if b.get(pos + 1) == Some(&b'u') => {
+                    let high = hex4(b, pos + 2).is_some_and(|u| (0xD800..0xDC00).contains(&u));
+                    let low = b.get(pos + 6..pos + 8) == Some(b"\\u".as_slice())
+                        && hex4(b, pos + 8).is_some_and(|u| (0xDC00..0xE000).contains(&u));
+                    if high && low {
+                        12
+                    } else {
+                        6
+                    }
+                }
+                b'\\' => 2,
+                c if c < 0x80 => 1,
+                c if c >= 0xF0 => 4,
+                c if c >= 0xE0 => 3,
+                _ => 2,
+            };
+        }
+        Some(line_column(self.src, pos))
     }
 
     /// Whether it is `null`.

@@ -49,21 +49,25 @@ impl Reader {
             .push(Diagnostic::new(code, message, path).with_help(help));
     }
 
-    /// Records an error at a character span of the text at `path` (a rule condition, a
-    /// message template), with a hint.
+    /// Records an error at a character span of the string `text` at `path` (a rule condition,
+    /// a message template), with a hint, and where the span starts in the source text.
     pub fn error_span(
         &mut self,
         code: Code,
         message: String,
-        path: &dyn PathLike,
+        (path, text): (&dyn PathLike, Val<'_>),
         help: Option<String>,
         span: Span,
     ) {
         let path = self.path_of(path);
-        self.errors.push(Diagnostic {
+        let mut d = Diagnostic {
             span: Some(span),
             ..Diagnostic::new(code, message, path).with_help(help)
-        });
+        };
+        if let Some((line, column)) = text.char_position(span.start) {
+            d = d.at_position(line, column);
+        }
+        self.errors.push(d);
     }
 
     /// Records a warning.

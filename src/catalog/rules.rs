@@ -691,7 +691,7 @@ fn read_rule_when(r: &mut Reader, o: Val<'_>, rp: &At<'_>, model: &Model) -> Opt
         Ok(p) => Some(p),
         Err(errs) => {
             for e in errs {
-                r.error_span(e.code, e.message, &wp, e.help, e.span);
+                r.error_span(e.code, e.message, (&wp, w), e.help, e.span);
             }
             None
         }

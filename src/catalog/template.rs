@@ -766,7 +766,7 @@ pub(crate) fn template(
         Ok(t) => Some(t),
         Err(errs) => {
             for (code, message, span, help) in errs {
-                r.error_span(code, message, path, help, span);
+                r.error_span(code, message, (path, v), help, span);
             }
             None
         }
