@@ -184,6 +184,40 @@ pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Lines and columns of byte offsets asked for mostly in increasing order (as problems are
+/// found reading a document front to back): each is counted from the offset asked before, and
+/// only an earlier offset starts the count over, so positioning many problems stays linear.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Positions {
+    offset: usize,
+    /// Newlines before `offset`.
+    line: usize,
+    /// Characters between the last newline and `offset`.
+    column: usize,
+}
+
+impl Positions {
+    /// The 1-based line and column (in characters) of byte `offset` of `src`.
+    pub fn line_column(&mut self, src: &str, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            *self = Positions::default();
+        }
+        let Some(between) = src.get(self.offset..offset) else {
+            return line_column(src, offset);
+        };
+        for b in between.bytes() {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 0;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line + 1, self.column + 1)
+    }
+}
+
 /// The value of the four hex digits at `at` of `b`, if they are hex digits.
 fn hex4(b: &[u8], at: usize) -> Option<u32> {
     let digits = b.get(at..at + 4)?;
@@ -617,10 +651,15 @@ impl<'a> Val<'a> {
         self.node().map_or(0, |n| n.at as usize)
     }
 
-    /// For a string: the 1-based line and column (in characters) in the source text of its
-    /// character `chars` (of the decoded string, as spans count), escapes read as the
-    /// characters they stand for. `None` for other values or past the string's end.
-    pub fn char_position(&self, chars: u32) -> Option<(usize, usize)> {
+    /// The source text the value was parsed from.
+    pub fn source(&self) -> &'a str {
+        self.src
+    }
+
+    /// For a string: the byte offset in the source text of its character `chars` (of the
+    /// decoded string, as spans count), escapes read as the characters they stand for. `None`
+    /// for other values or past the string's end.
+    pub fn char_offset(&self, chars: u32) -> Option<usize> {
         if self.kind() != Kind::String {
             return None;
         }
@@ -646,7 +685,7 @@ impl<'a> Val<'a> {
                 _ => 2,
             };
         }
-        Some(line_column(self.src, pos))
+        Some(pos)
     }
 
     /// Whether it is `null`.
@@ -939,6 +978,20 @@ impl Val<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_agree_with_counting_from_the_start() {
+        let src = "ab\né€x\n\n😀yz\n";
+        let offsets: Vec<usize> = (0..=src.len())
+            .filter(|&i| src.is_char_boundary(i))
+            .collect();
+        let mut p = Positions::default();
+        // Front to back, then back to front (each earlier offset starts the count over).
+        for &i in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(p.line_column(src, i), line_column(src, i), "offset {i}");
+        }
+        assert_eq!(line_column(src, 8), (2, 3));
+    }
 
     fn doc(s: &str) -> Doc {
         Doc::parse(s.to_owned(), true).unwrap()

@@ -16,6 +16,8 @@ pub struct Reader {
     /// The text was written by a serializer that cannot repeat a key in an object (JavaScript's
     /// `JSON.stringify` of an object): checks for repeated keys are skipped.
     pub keys_unique: bool,
+    /// Where problems at spans were found in the text, counted front to back.
+    pub positions: super::json::Positions,
 }
 
 impl Reader {
@@ -64,8 +66,11 @@ impl Reader {
             span: Some(span),
             ..Diagnostic::new(code, message, path).with_help(help)
         };
-        if let Some((line, column)) = text.char_position(span.start) {
-            d = d.at_position(line, column);
+        if self.errors.len() < MAX_REPORTED {
+            if let Some(at) = text.char_offset(span.start) {
+                let (line, column) = self.positions.line_column(text.source(), at);
+                d = d.at_position(line, column);
+            }
         }
         self.errors.push(d);
     }
