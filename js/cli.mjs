@@ -641,8 +641,6 @@ function charStartsOf(text, from, end) {
   return starts;
 }
 
-const SYNTAX_POSITION = /at line (\d+) column (\d+)/;
-
 /** Adds `line`, `column`, `endLine`, `endColumn` (and offsets) to each diagnostic. */
 function locateAll(doc, diagnostics) {
   return diagnostics.map((d) => {
@@ -668,10 +666,9 @@ function trailingCommaHelp(doc, offset) {
 
 function locate(doc, d) {
   const text = doc.text;
-  // JSON syntax errors and duplicate keys say where they are.
-  const m = SYNTAX_POSITION.exec(d.message);
-  if (m && (d.code === "invalid_json" || d.code === "duplicate_key")) {
-    const start = offsetOf(doc, Number(m[1]), Number(m[2]));
+  // JSON syntax errors and duplicate keys carry where they are (`line`, `column`).
+  if (Number.isInteger(d.line) && Number.isInteger(d.column) && (d.code === "invalid_json" || d.code === "duplicate_key")) {
+    const start = offsetOf(doc, d.line, d.column);
     let end = start + (start < text.length ? charLen(text, start) : 0);
     if (text[start] === '"') {
       // a key: underline all of it

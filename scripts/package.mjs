@@ -74,7 +74,9 @@ nodeEntries("audience", "audience-node", "audience-node/upgrade_prompts_audience
 writeFileSync(join(pkg, "authoring/package.json"), JSON.stringify({ main: "../node.cjs", types: "../node.d.cts" }, null, 2) + "\n");
 
 // ---- Declarations ----
-const TYPES = ts("types.d.ts") + ts("engine.d.ts");
+// The generated vocabulary first (ts/vocabulary.d.ts, from src/base/vocab.rs): the hand-written
+// declarations use its unions by name, and each entry's declarations stay one self-contained file.
+const TYPES = ts("vocabulary.d.ts") + ts("types.d.ts") + ts("engine.d.ts");
 /** What the engine constructor takes: compiled bytes in the runtime, configs too elsewhere. */
 const RUNTIME_CATALOG = `
 /** A compiled catalog: the bytes \`upgrade-prompts compile\` wrote. (Configs need \`upgrade-prompts/authoring\`.) */

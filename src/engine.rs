@@ -2,6 +2,7 @@
 //! contexts. This is the whole native API, one-to-one with the JavaScript API; `wasm.rs` only
 //! converts values at the boundary.
 
+use crate::base::vocab::Code;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -118,7 +119,11 @@ impl ToJson for RecordResult {
 fn bad_event(message: String, field: &str) -> RecordResult {
     RecordResult {
         recorded: false,
-        error: Some(Diagnostic::new("invalid_event", message, join(&[], field))),
+        error: Some(Diagnostic::new(
+            Code::InvalidEvent,
+            message,
+            join(&[], field),
+        )),
     }
 }
 
@@ -228,7 +233,7 @@ impl Engine {
         let mut message = String::from(why);
         message.push_str("; starting fresh");
         self.warnings.push(Diagnostic::new(
-            "state_ignored",
+            Code::StateIgnored,
             message,
             join(&[], "state"),
         ));
@@ -322,16 +327,14 @@ impl Engine {
         at: Option<f64>,
         host_now: f64,
     ) -> RecordResult {
-        let kind = match kind {
-            "impression" => EventType::Impression,
-            "click" => EventType::Click,
-            "dismiss" => EventType::Dismiss,
-            "convert" => EventType::Convert,
-            other => {
+        let kind = match EventType::parse(kind) {
+            Some(kind) => kind,
+            None => {
+                let other = kind;
                 return bad_event(
                     format!("unknown event type `{other}`; expected `impression`, `click`, `dismiss` or `convert`"),
                     "type",
-                )
+                );
             }
         };
         let at = at.unwrap_or_else(|| {

@@ -8,7 +8,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::base::diag::{Diagnostic, PathSeg};
+use crate::base::diag::{Code, Diagnostic, PathSeg};
 use crate::base::out::to_json;
 use crate::decide::recommend::Reason;
 use crate::decide::{EvalOptions, Session};
@@ -109,11 +109,9 @@ impl Core {
     /// A warning found by the JavaScript side (options, `persist`), at `[key]`. Codes outside
     /// the known list are recorded as `invalid_option`.
     pub fn warn(&mut self, code: &str, message: String, key: String) {
-        let code = match code {
-            "persist_unavailable" => "persist_unavailable",
-            "persist_failed" => "persist_failed",
-            "unknown_option" => "unknown_option",
-            _ => "invalid_option",
+        let code = match Code::parse(code) {
+            Some(c @ (Code::PersistUnavailable | Code::PersistFailed | Code::UnknownOption)) => c,
+            _ => Code::InvalidOption,
         };
         self.engine
             .warn(Diagnostic::new(code, message, vec![PathSeg::Key(key)]));
@@ -126,7 +124,7 @@ impl Core {
         let session = match String::from_utf8(text) {
             Ok(text) => self.engine.session_of(text, host_now, keys_unique),
             Err(_) => self.engine.unreadable(
-                Diagnostic::new("invalid_json", "context is not UTF-8 text", Vec::new()),
+                Diagnostic::new(Code::InvalidJson, "context is not UTF-8 text", Vec::new()),
                 host_now,
             ),
         };
@@ -136,9 +134,9 @@ impl Core {
     /// A session for a context the JavaScript side could not turn into JSON at all.
     pub fn unreadable(&self, too_large: bool, message: String, host_now: f64) -> Facts {
         let code = if too_large {
-            "too_large"
+            Code::TooLarge
         } else {
-            "invalid_json"
+            Code::InvalidJson
         };
         Facts {
             session: self

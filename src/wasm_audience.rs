@@ -11,7 +11,7 @@ use crate::audience::input::{Format, Unreadable};
 use crate::audience::{Population, SimulateOptions, Simulation, SimulationReport};
 use crate::base::date;
 use crate::base::diag::path_text;
-use crate::base::diag::{join, Diagnostic, PathSeg};
+use crate::base::diag::{join, Code, Diagnostic, PathSeg};
 use crate::base::num::js;
 use crate::base::out::{to_json, ToJson};
 use crate::engine::Engine;
@@ -54,15 +54,15 @@ fn json_text(v: &JsValue, what: &str, max: usize) -> Result<(String, bool), Diag
         return Ok((s, false));
     }
     let why = get(&out, "error").as_string().unwrap_or_default();
-    if why == "too_large" {
+    if why == Code::TooLarge.as_str() {
         return Err(Diagnostic::new(
-            "too_large",
+            Code::TooLarge,
             format!("{what} is larger than {max} characters"),
             Vec::new(),
         ));
     }
     Err(Diagnostic::new(
-        "invalid_json",
+        Code::InvalidJson,
         format!("{what} cannot be read as JSON: {why}"),
         Vec::new(),
     ))
@@ -123,7 +123,7 @@ fn read_options(options: &JsValue) -> (SimulateOptions, Vec<Diagnostic>) {
         match ms {
             Some(ms) if date::in_range(ms) => opts.now = Some(ms),
             _ => warnings.push(Diagnostic::new(
-                "invalid_option",
+                Code::InvalidOption,
                 format!("`now` `{shown}` is not a time from 1970 to 9999; the host clock is used"),
                 join(&[], "now"),
             )),
@@ -143,7 +143,7 @@ fn read_options(options: &JsValue) -> (SimulateOptions, Vec<Diagnostic>) {
         match top.as_f64() {
             Some(n) if (0.0..=MAX_TOP).contains(&n) && n.fract() == 0.0 => opts.top = n as usize,
             _ => warnings.push(Diagnostic::new(
-                "invalid_option",
+                Code::InvalidOption,
                 format!(
                     "`top` must be a whole number from 0 to {}; 20 is used",
                     js(MAX_TOP)
@@ -525,12 +525,18 @@ impl PromptSimulation {
         problem: JsValue,
     ) -> Result<(), JsValue> {
         let index = whole(index, "`index`")?;
-        let code = match get(&problem, "code").as_string().as_deref() {
-            Some("invalid_number") => "invalid_number",
-            Some("invalid_cell") => "invalid_cell",
-            Some("invalid_json") => "invalid_json",
-            Some("invalid_utf8") => "invalid_utf8",
-            _ => "invalid_row",
+        let code = match get(&problem, "code")
+            .as_string()
+            .as_deref()
+            .and_then(Code::parse)
+        {
+            Some(
+                c @ (Code::InvalidNumber
+                | Code::InvalidCell
+                | Code::InvalidJson
+                | Code::InvalidUtf8),
+            ) => c,
+            _ => Code::InvalidRow,
         };
         let message = get(&problem, "message")
             .as_string()
@@ -597,7 +603,7 @@ fn file_state(name: &str, state: &JsValue) -> Result<(), Unreadable> {
         Some("missing") => Err(Unreadable::not_found(name)),
         Some("directory") => Err(Unreadable::directory(name)),
         Some("over_memory_limit") => Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}` is larger than {}, the most the npm bin reads into memory; the \
                  native binary streams files of any size (`cargo install --path cli`)",
@@ -605,7 +611,7 @@ fn file_state(name: &str, state: &JsValue) -> Result<(), Unreadable> {
             ),
         )),
         Some(why) => Err(Unreadable::new(
-            "unreadable_file",
+            Code::UnreadableFile,
             format!("cannot read `{name}`: {why}"),
         )),
     }

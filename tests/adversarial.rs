@@ -65,7 +65,10 @@ fn set(v: &mut Value, path: &[Value], new: Value) {
 fn assert_coded(report: &upgrade_prompts::ValidationReport, what: &str) {
     assert!(!report.valid, "{what}: accepted");
     for e in &report.errors {
-        assert!(!e.code.is_empty() && !e.message.is_empty(), "{what}: {e:?}");
+        assert!(
+            !e.code.as_str().is_empty() && !e.message.is_empty(),
+            "{what}: {e:?}"
+        );
     }
 }
 
@@ -115,7 +118,7 @@ fn prototype_keys_are_ordinary_unknown_fields() {
     assert!(report
         .errors
         .iter()
-        .any(|e| e.code == "unknown_field" && to_json(&e.path) == r#"["__proto__"]"#));
+        .any(|e| e.code.as_str() == "unknown_field" && to_json(&e.path) == r#"["__proto__"]"#));
     // A metric called `constructor` is just an id.
     let mut config = team();
     config["metrics"]["constructor"] = json!({ "label": "Constructor" });
@@ -127,7 +130,7 @@ fn depth_bombs_are_refused_without_overflowing_the_stack() {
     for depth in [200, 10_000, 1_000_000] {
         let text = "[".repeat(depth) + &"]".repeat(depth);
         let report = validate_config(&text);
-        assert_eq!(report.errors[0].code, "invalid_json");
+        assert_eq!(report.errors[0].code.as_str(), "invalid_json");
         assert!(report.errors[0].message.contains("nested too deeply"));
         let e = Engine::new(&team().to_string()).unwrap();
         let nested = format!(
@@ -149,7 +152,7 @@ fn depth_bombs_are_refused_without_overflowing_the_stack() {
     assert!(report
         .errors
         .iter()
-        .any(|e| e.code == "too_long" || e.code == "too_deep"));
+        .any(|e| e.code.as_str() == "too_long" || e.code.as_str() == "too_deep"));
 }
 
 #[test]
@@ -158,7 +161,7 @@ fn inputs_at_the_size_limits() {
     let mut config = team();
     config["padding"] = json!("x".repeat(4 << 20));
     let report = validate_config(&config.to_string());
-    assert_eq!(report.errors[0].code, "too_large");
+    assert_eq!(report.errors[0].code.as_str(), "too_large");
     // Just under: a valid config of many metrics loads.
     let mut config = team();
     let metrics = config["metrics"].as_object_mut().unwrap();

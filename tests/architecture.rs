@@ -211,14 +211,6 @@ fn no_javascript_in_rust_strings() {
 // that defines `Y`; the re-exporting file itself depends on `x` only when its own code uses
 // `Y` too.
 
-/// Temporary: the one circle known today, between three catalog files; it is removed on
-/// another branch, and then this list goes (an entry no longer found fails the test).
-const KNOWN_CATALOG_CYCLE: &[&str] = &[
-    "src/catalog/model.rs",
-    "src/catalog/schema.rs",
-    "src/catalog/template.rs",
-];
-
 /// A module path from the crate root: `["catalog", "model"]`; the root is empty.
 type ModPath = Vec<String>;
 
@@ -609,24 +601,12 @@ fn no_two_files_import_each_other() {
         edges > 150,
         "only {edges} file dependencies found: the scan is broken"
     );
-    let known: BTreeSet<String> = KNOWN_CATALOG_CYCLE.iter().map(|s| s.to_string()).collect();
     let mut problems = Vec::new();
-    let mut known_seen = false;
     for component in circles(&g) {
-        if component == known {
-            known_seen = true;
-            continue;
-        }
         problems.push(format!(
             "files import each other: {} (all of {component:?} reach each other)",
             one_cycle(&g, &component)
         ));
-    }
-    if !known_seen {
-        problems.push(
-            "the known catalog cycle is gone: remove KNOWN_CATALOG_CYCLE from tests/architecture.rs"
-                .to_string(),
-        );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

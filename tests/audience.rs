@@ -369,7 +369,11 @@ fn bad_rows_are_counted_and_located_never_dropped() {
     assert_eq!(r.totals.accounts, 6);
     assert_eq!(r.totals.evaluated, 6);
     assert_eq!(r.totals.accounts_with_errors, 3);
-    let rows: Vec<(u64, &str)> = r.errors.iter().map(|e| (e.index, e.error.code)).collect();
+    let rows: Vec<(u64, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.index, e.error.code.as_str()))
+        .collect();
     assert_eq!(
         rows,
         [
@@ -389,7 +393,11 @@ fn bad_rows_are_counted_and_located_never_dropped() {
     for i in (0..250u64).rev() {
         sim.add_error(
             i,
-            Diagnostic::new("invalid_row", format!("row {i} is bad"), vec![]),
+            Diagnostic::new(
+                upgrade_prompts::base::vocab::Code::InvalidRow,
+                format!("row {i} is bad"),
+                vec![],
+            ),
         );
     }
     sim.add(&engine, 1000, &good[0]);
@@ -413,7 +421,7 @@ fn bad_rows_are_counted_and_located_never_dropped() {
         top: 5,
     };
     let r = simulate(&engine, good.iter().map(String::as_str), &bad);
-    let codes: Vec<&str> = r.warnings.iter().map(|w| w.code).collect();
+    let codes: Vec<&str> = r.warnings.iter().map(|w| w.code.as_str()).collect();
     assert_eq!(
         codes,
         ["invalid_option", "invalid_option", "unknown_placement"]

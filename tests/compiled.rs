@@ -144,7 +144,7 @@ fn refused(bytes: &[u8]) -> String {
     match Engine::from_artifact(bytes) {
         Ok(_) => panic!("accepted {} bytes", bytes.len()),
         Err(d) => {
-            assert_eq!(d.code, "invalid_catalog");
+            assert_eq!(d.code.as_str(), "invalid_catalog");
             d.message
         }
     }

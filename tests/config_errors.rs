@@ -342,7 +342,7 @@ fn all_problems_at_once() {
         c["thresholds"] = json!({"approaching": 2});
     });
     let report = validate_config(&config.to_string());
-    let codes: Vec<&str> = report.errors.iter().map(|e| e.code).collect();
+    let codes: Vec<&str> = report.errors.iter().map(|e| e.code.as_str()).collect();
     for code in [
         "unknown_field",
         "unknown_feature",
@@ -376,7 +376,7 @@ fn never_panics_on_odd_input() {
         vec!["{\"id\": \"p\"}"; 400_000].join(",")
     );
     let r = validate_config(&huge);
-    assert_eq!(r.errors.first().map(|e| e.code), Some("too_large"));
+    assert_eq!(r.errors.first().map(|e| e.code.as_str()), Some("too_large"));
 }
 
 fn rule(when: &str) -> Value {
@@ -514,6 +514,6 @@ fn a_config_with_very_many_problems_lists_500_with_paths_and_counts_the_rest() {
         assert!(!e.message.is_empty(), "error {i} has no message: {e:?}");
     }
     let last = report.errors.last().unwrap();
-    assert_eq!(last.code, "too_many_problems");
+    assert_eq!(last.code.as_str(), "too_many_problems");
     assert_eq!(last.message, "400 more problems not listed");
 }

@@ -20,17 +20,6 @@ use scan::{js_functions, rust_functions, tokens, unbalanced, Function, Lang};
 /// The longest a function may be.
 const MAX_LINES: usize = 120;
 
-/// Temporary: functions in `src/catalog/` that are still over the limit, split on another
-/// branch. Only `src/catalog/` entries belong here, and an entry that is no longer over the
-/// limit fails the test, so the list can only shrink; remove it when it is empty.
-const CATALOG_FUNCTIONS_SPLIT_ELSEWHERE: &[(&str, &str)] = &[
-    ("src/catalog/load.rs", "build"),
-    ("src/catalog/rules.rs", "read_rule"),
-    ("src/catalog/rules.rs", "read_policy"),
-    ("src/catalog/load.rs", "read_addons"),
-    ("src/catalog/template.rs", "parse"),
-];
-
 /// The directories scanned, with the extensions read in each.
 const SCANNED: &[(&str, &[&str])] = &[
     ("src", &["rs"]),
@@ -93,14 +82,8 @@ fn no_function_is_longer_than_the_limit() {
     let all = all_functions();
     assert!(all.len() > 500, "only {} functions found", all.len());
     let mut problems = Vec::new();
-    let mut allowed_seen = Vec::new();
     for (file, f) in &all {
         if f.lines() <= MAX_LINES {
-            continue;
-        }
-        let entry = (file.as_str(), f.name.as_str());
-        if CATALOG_FUNCTIONS_SPLIT_ELSEWHERE.contains(&entry) {
-            allowed_seen.push(entry);
             continue;
         }
         problems.push(format!(
@@ -110,15 +93,6 @@ fn no_function_is_longer_than_the_limit() {
             f.lines()
         ));
     }
-    for entry in CATALOG_FUNCTIONS_SPLIT_ELSEWHERE {
-        if !allowed_seen.contains(entry) {
-            problems.push(format!(
-                "{}: `{}` is no longer over the limit: remove it from \
-                 CATALOG_FUNCTIONS_SPLIT_ELSEWHERE",
-                entry.0, entry.1
-            ));
-        }
-    }
     let mut longest: Vec<&(String, Function)> = all.iter().collect();
     longest.sort_by_key(|(_, f)| std::cmp::Reverse(f.lines()));
     println!("the longest functions:");
@@ -126,16 +100,6 @@ fn no_function_is_longer_than_the_limit() {
         println!("{:>5} lines  {file}:{} `{}`", f.lines(), f.start, f.name);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-#[test]
-fn the_allow_list_holds_only_catalog_functions() {
-    for (file, _) in CATALOG_FUNCTIONS_SPLIT_ELSEWHERE {
-        assert!(
-            file.starts_with("src/catalog/"),
-            "{file} is not in src/catalog/"
-        );
-    }
 }
 
 /// Name and line count of every function found, in order.

@@ -230,7 +230,7 @@ fn more_than_65535_metrics_is_a_load_error() {
     });
     let report = validate_config(&config.to_string());
     assert!(
-        report.errors.iter().any(|e| e.code == "too_many"),
+        report.errors.iter().any(|e| e.code.as_str() == "too_many"),
         "{:?}",
         report.errors.first()
     );
@@ -467,7 +467,7 @@ fn duplicate_metric_keys_are_a_load_error() {
                    "features": {}, "plans": [ { "id": "free", "price": { "monthly": 0 }, "limits": { "seats": 3 } } ] }"#;
     let report = validate_config(text);
     assert!(!report.valid);
-    assert_eq!(report.errors[0].code, "duplicate_key");
+    assert_eq!(report.errors[0].code.as_str(), "duplicate_key");
     assert!(
         report.errors[0].message.contains("`seats`"),
         "{}",
@@ -488,7 +488,7 @@ fn builtins_need_their_placement_defined() {
     let found: Vec<&str> = report
         .errors
         .iter()
-        .filter(|e| e.code == "unknown_placement")
+        .filter(|e| e.code.as_str() == "unknown_placement")
         .map(|e| e.message.as_str())
         .collect();
     assert_eq!(found.len(), 2, "{:?}", report.errors);
@@ -597,10 +597,13 @@ fn unknown_context_keys_give_a_capped_list() {
     let capped = out
         .warnings
         .iter()
-        .filter(|w| w.code == "unknown_feature")
+        .filter(|w| w.code.as_str() == "unknown_feature")
         .count();
     assert_eq!(capped, 500);
-    assert!(out.warnings.iter().any(|w| w.code == "too_many_problems"));
+    assert!(out
+        .warnings
+        .iter()
+        .any(|w| w.code.as_str() == "too_many_problems"));
     // Suggestions stop after the first few problems, so the cost stays linear in the keys.
     assert!(out.warnings.iter().filter(|w| w.help.is_some()).count() <= 50);
 }
@@ -631,7 +634,7 @@ fn unknown_paths_get_a_bounded_number_of_suggestions() {
     let unknown = report
         .errors
         .iter()
-        .filter(|e| e.code == "unknown_path" || e.code == "unknown_placeholder")
+        .filter(|e| e.code.as_str() == "unknown_path" || e.code.as_str() == "unknown_placeholder")
         .count();
     let helped = report.errors.iter().filter(|e| e.help.is_some()).count();
     assert!(unknown >= 500, "{unknown}");
@@ -648,7 +651,7 @@ fn colliding_locale_keys_are_an_error() {
     let e = report
         .errors
         .iter()
-        .find(|e| e.code == "duplicate_locale")
+        .find(|e| e.code.as_str() == "duplicate_locale")
         .expect("duplicate_locale reported");
     assert_eq!(to_json(&e.path), r#"["rules",0,"message","EN"]"#);
 }
@@ -663,7 +666,7 @@ fn blank_titles_are_an_error() {
     assert!(report
         .errors
         .iter()
-        .any(|e| e.code == "empty_string"
+        .any(|e| e.code.as_str() == "empty_string"
             && to_json(&e.path) == r#"["rules",0,"message","en","title"]"#));
 }
 
@@ -673,7 +676,10 @@ fn character_references_in_urls_are_refused() {
     let mut config = team_config();
     config["plans"][1]["url"] = json!("&#106;avascript:alert(1)");
     let report = validate_config(&config.to_string());
-    assert!(report.errors.iter().any(|e| e.code == "invalid_url"));
+    assert!(report
+        .errors
+        .iter()
+        .any(|e| e.code.as_str() == "invalid_url"));
 }
 
 /// Beyond 10,000 history points the newest are kept (the forecast follows the recent trend),
@@ -728,12 +734,27 @@ fn overflowing_values_give_no_infinite_results() {
 fn json_errors_have_a_path_and_a_position() {
     let report = validate_config("{\"plans\": [{\"id\": \"a\",}]}");
     let e = &report.errors[0];
-    assert_eq!(e.code, "invalid_json");
+    assert_eq!(e.code.as_str(), "invalid_json");
     assert_eq!(to_json(&e.path), r#"["plans",0]"#);
     assert!(e.message.contains("line 1 column 23"), "{}", e.message);
-    let report = validate_config("{\"plans\": [], \"plans\": []}");
-    assert_eq!(report.errors[0].code, "duplicate_key");
-    assert_eq!(to_json(&report.errors[0].path), r#"["plans"]"#);
+    // The position is also given as fields, and serialized with the diagnostic.
+    assert_eq!((e.line, e.column), (Some(1), Some(23)));
+    assert!(
+        to_json(e).ends_with(r#""line":1,"column":23}"#),
+        "{}",
+        to_json(e)
+    );
+    let report = validate_config("{\n  \"plans\": [],\n  \"plans\": []}");
+    let e = &report.errors[0];
+    assert_eq!(e.code.as_str(), "duplicate_key");
+    assert_eq!(to_json(&e.path), r#"["plans"]"#);
+    assert_eq!((e.line, e.column), (Some(3), Some(3)));
+    // Problems found after parsing have no text position.
+    let report = validate_config("{\"plans\": [], \"nope\": 1}");
+    assert!(report
+        .errors
+        .iter()
+        .all(|e| e.line.is_none() && e.column.is_none()));
 }
 
 /// A device whose clock runs ahead cannot defeat caps and cooldowns: events stamped more than a
@@ -877,7 +898,7 @@ fn stored_times_from_a_clock_far_ahead_are_dropped() {
         let w = e
             .warnings()
             .iter()
-            .find(|w| w.code == "state_ignored")
+            .find(|w| w.code.as_str() == "state_ignored")
             .unwrap_or_else(|| panic!("no warning: {:?}", e.warnings()));
         assert!(w.message.contains("2 stored time(s)"), "{}", w.message);
         let state: Value = serde_json::from_str(&to_json(&e.export_state())).unwrap();
@@ -1003,10 +1024,40 @@ fn a_period_is_projected_once_enough_of_it_has_passed() {
         let mut c = team_config();
         c["forecast"] = json!({ "minElapsed": bad });
         let report = validate_config(&c.to_string());
-        assert_eq!(report.errors[0].code, "out_of_range", "{bad}");
+        assert_eq!(report.errors[0].code.as_str(), "out_of_range", "{bad}");
         assert_eq!(
             report.errors[0].path,
             vec!["forecast".into(), "minElapsed".into()]
         );
     }
+}
+
+/// A problem at a span of a rule condition or a message text also says where that span starts
+/// in the config text, escapes read as the characters they stand for.
+#[test]
+fn span_errors_have_a_line_and_column_in_the_config_text() {
+    let config = "{\n  \"plans\": [{ \"id\": \"free\", \"price\": { \"monthly\": 0 } }],\n  \"rules\": [{\n    \"id\": \"r\", \"kind\": \"upsell\",\n    \"when\": \"account.plan == 'free' && usage.seat.ratio > 1\",\n    \"message\": { \"en\": { \"title\": \"\\u00e9\\ud83d\\ude00 {usage.nope.used}\" } }\n  }]\n}";
+    let report = validate_config(config);
+    let when = report
+        .errors
+        .iter()
+        .find(|e| e.code.as_str() == "unknown_path")
+        .expect("an unknown path");
+    // `usage.seat.ratio` starts 26 characters into the condition, which starts after the quote
+    // at column 13 of line 5.
+    assert_eq!(when.span.map(|s| s.start), Some(26));
+    assert_eq!((when.line, when.column), (Some(5), Some(14 + 26)));
+    let title = report
+        .errors
+        .iter()
+        .find(|e| e.code.as_str() == "unknown_placeholder")
+        .expect("an unknown placeholder");
+    // Two characters written as three escapes (one a surrogate pair) and a space come first.
+    assert_eq!(title.span.map(|s| s.start), Some(3));
+    let line6 = config.lines().nth(5).unwrap();
+    let brace = line6.find("{usage").unwrap();
+    assert_eq!(
+        (title.line, title.column),
+        (Some(6), Some(brace as u32 + 1))
+    );
 }

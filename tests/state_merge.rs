@@ -80,7 +80,10 @@ fn dismissals_of_two_tabs_end_up_in_both_in_any_order() {
     let again = export(&mut a);
     assert!(!a.merge_state(&again, HOST));
     assert_eq!(export(&mut a), again);
-    assert!(a.warnings().iter().all(|w| w.code != "state_ignored"));
+    assert!(a
+        .warnings()
+        .iter()
+        .all(|w| w.code.as_str() != "state_ignored"));
 }
 
 #[test]
@@ -200,7 +203,7 @@ fn an_unreadable_store_is_a_warning_once_and_the_state_is_kept() {
     let ignored: Vec<_> = a
         .warnings()
         .iter()
-        .filter(|w| w.code == "state_ignored")
+        .filter(|w| w.code.as_str() == "state_ignored")
         .collect();
     assert_eq!(ignored.len(), 2, "{ignored:?}"); // `not json` and `[]` read alike
     for w in ignored {

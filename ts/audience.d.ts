@@ -34,13 +34,7 @@ export interface PromptEngine {
   simulation(options?: SimulateOptions): PromptSimulation;
 }
 
-export type SuppressionReason =
-  | "readiness:health" | "readiness:tenure" | "readiness:onboarding" | "readiness:escalations" | "readiness:adoption"
-  | "cap:rule" | "cap:global" | "cooldown:dismissed" | "converted" | "holdout" | "placement_full"
-  | "duplicate_target" | "schedule" | "no_target";
-
-export type ReadinessGuard =
-  "readiness:health" | "readiness:tenure" | "readiness:onboarding" | "readiness:escalations" | "readiness:adoption";
+export type ReadinessGuard = Extract<SuppressionReason, `readiness:${string}`>;
 
 /** The result of a simulation. Counts are of callouts: one per rule and account, except the usage-limit built-in, which may give one per metric. */
 export interface SimulationReport {
@@ -162,7 +156,7 @@ export interface LimitHit {
 export interface SimulationErrorRow {
   index: number;
   accountId: string | null;
-  code: string;
+  code: DiagnosticCode;
   message: string;
   path: Path;
   help?: string;

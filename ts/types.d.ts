@@ -1,14 +1,23 @@
 /** A path into the config or the context, such as `["rules", 3, "when"]`. */
 export type Path = (string | number)[];
 
-/** A coded problem with a path. */
+// The closed sets (`CalloutKind`, `CtaAction`, `Severity`, `UsageState`, `SuppressionReason`,
+// `TraceStatus`, `FeatureReason`, `AccessSource`, `EventType`, `OnboardingPolicy`, `Period`,
+// `BuiltinPlacement`, `DiagnosticCode`) are declared in ts/vocabulary.d.ts, generated from
+// src/base/vocab.rs and placed before this file in the package's declarations.
+
+/** A coded problem with a path (see docs/codes.md for every code). */
 export interface Diagnostic {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   path: Path;
   help?: string;
   /** Character range in a rule expression or message template. */
   span?: { start: number; end: number };
+  /** 1-based line of the problem in the JSON text or the rule expression, when known. */
+  line?: number;
+  /** 1-based column (in Unicode characters) of the problem, when known. */
+  column?: number;
 }
 
 export interface ValidationReport {
@@ -47,7 +56,7 @@ export type JsonConfig = { readonly plans: readonly unknown[]; readonly [key: st
 export interface Config {
   version?: 1;
   currency?: string;
-  metrics?: Record<string, { label?: string; period?: "day" | "week" | "month" | "year" | null; description?: string }>;
+  metrics?: Record<string, { label?: string; period?: Period | null; description?: string }>;
   features?: Record<string, { label?: string; description?: string }>;
   plans: PlanConfig[];
   addons?: {
@@ -58,7 +67,7 @@ export interface Config {
   purchaseRoles?: string[];
   seatMetric?: string;
   readiness?: { minTenureDays?: number; minHealthScore?: number; blockOnOpenEscalations?: boolean;
-                onboarding?: "cross_sell_only" | "block" | "allow"; minFeatureAdoption?: number };
+                onboarding?: OnboardingPolicy; minFeatureAdoption?: number };
   frequency?: { maxPerDay?: number; minMinutesBetween?: number; dismissCooldownDays?: number };
   placements?: Record<string, { max?: number }>;
   builtins?: { featureGate?: boolean | { placement?: string; priority?: number };
@@ -86,7 +95,7 @@ export interface Rule {
   when: string;
   placement?: string;
   priority?: number;
-  severity?: "info" | "warning" | "blocking";
+  severity?: Severity;
   message: Record<string, { title?: string; body?: string; cta?: string }>;
   target?: string;
   cta?: { url?: string };
@@ -139,9 +148,6 @@ export interface EngineOptions {
   strict?: boolean;
 }
 
-export type CtaAction = "upgrade" | "add_addon" | "add_seats" | "start_trial" | "contact_sales" | "ask_admin" | "downgrade";
-export type UsageState = "ok" | "approaching" | "critical" | "at_limit" | "over";
-export type CalloutKind = "feature_gate" | "upsell" | "usage_limit" | "seat_expansion" | "cross_sell" | "trial" | "downsell";
 
 export interface UnlockOption {
   type: "plan" | "addon";
@@ -161,7 +167,7 @@ export interface Callout {
   rule: string;
   kind: CalloutKind;
   placement: string;
-  severity: "info" | "warning" | "blocking";
+  severity: Severity;
   /** `quantity` is present for add-ons only; `monthlyDelta` is null for contact-sales plans and
    * for per-seat prices when the context reports no seats. */
   target: { type: "plan" | "addon"; id: string; label: string; monthlyDelta: number | null; quantity?: number; contactSales: boolean } | null;
@@ -176,8 +182,8 @@ export interface Callout {
 export interface FeatureCheck {
   feature: string;
   allowed: boolean;
-  source: "plan" | "addon" | "trial" | null;
-  reason: "included_in_plan" | "included_in_addon" | "trial_active" | "not_in_plan" | "trial_expired" | "unknown_feature" | "invalid_context";
+  source: AccessSource | null;
+  reason: FeatureReason;
   trialEndsAt: string | null;
   unlock: UnlockOption[];
   callout: Callout | null;
@@ -213,19 +219,16 @@ export interface TraceStep { expr: string; actual: string; result: "true" | "fal
 export interface RuleTrace {
   rule: string;
   callout: string | null;
-  status: "shown" | "suppressed" | "not_matched" | "other_placement";
+  status: TraceStatus;
   /** The suppression reason; for `builtin:feature_gate` not shown, the FeatureCheck reason. */
-  reason: string | null;
+  reason: SuppressionReason | FeatureReason | null;
   steps: TraceStep[];
 }
 
 export interface Suppressed {
   rule: string;
   callout: string;
-  /** `readiness:health`, `readiness:tenure`, `readiness:onboarding`, `readiness:escalations`,
-   * `readiness:adoption`, `cap:rule`, `cap:global`, `cooldown:dismissed`, `converted`, `holdout`,
-   * `placement_full`, `duplicate_target`, `schedule`, `no_target`. */
-  reason: string;
+  reason: SuppressionReason;
   experiment?: { key: string; variant: string | null; holdout: boolean };
 }
 
@@ -238,7 +241,7 @@ export interface Evaluation {
 }
 
 export interface CalloutEvent {
-  type: "impression" | "click" | "dismiss" | "convert";
+  type: EventType;
   callout: string;
   /** RFC 3339 text, ms since the epoch, or a Date; default now. */
   at?: string | number | Date;

@@ -28,6 +28,7 @@ pub use upgrade_prompts::audience::input::{
     MAX_PARQUET_ROWS, MAX_RECORD_BYTES,
 };
 use upgrade_prompts::base::diag::Diagnostic;
+use upgrade_prompts::base::vocab::Code;
 use upgrade_prompts::catalog::Model;
 
 use crate::columns::{write_f64, write_str, write_text_cell, CellError, ColType, Column, Layout};
@@ -132,7 +133,7 @@ fn open(path: &Path) -> Result<File, Unreadable> {
             Unreadable::not_found(&path.display().to_string())
         } else {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read `{}`: {e}", path.display()),
             )
         }
@@ -229,7 +230,7 @@ fn fits(ty: ColType, dt: &DataType) -> bool {
 
 fn invalid_parquet(name: &str, why: impl std::fmt::Display) -> Unreadable {
     Unreadable::new(
-        "invalid_parquet",
+        Code::InvalidParquet,
         format!("`{name}` is not a readable Parquet file: {why}"),
     )
 }
@@ -249,7 +250,7 @@ fn check_footer<R: ChunkReader>(r: &R, name: &str) -> Result<(), Unreadable> {
     let footer = u32::from_le_bytes([a, b, c, d]);
     if usize::try_from(footer).map_or(true, |n| n > MAX_PARQUET_FOOTER_BYTES) {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}`: the Parquet footer is {}; the limit is {}; nothing was run",
                 bytes_text(footer as usize),
@@ -273,7 +274,7 @@ fn check_metadata(
     let columns = meta.file_metadata().schema_descr().num_columns();
     if columns > MAX_COLUMNS {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}` has {} columns; the limit is {}; nothing was run",
                 upgrade_prompts::audience::report::int(columns as u64),
@@ -291,7 +292,7 @@ fn check_metadata(
     }
     if u64::try_from(rows).map_or(true, |n| n > MAX_PARQUET_ROWS) {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}` declares {} rows; the limit is {}; nothing was run",
                 upgrade_prompts::audience::report::int(rows.unsigned_abs()),
@@ -377,7 +378,7 @@ pub fn read_parquet<R: ChunkReader + 'static>(
         };
         if !fits(c.ty, field.data_type()) {
             let diagnostic = Diagnostic::new(
-                "wrong_column_type",
+                Code::WrongColumnType,
                 format!(
                     "column `{}` has type `{}`; it must hold {}, so every row is an error",
                     c.name,
@@ -421,7 +422,7 @@ pub fn read_parquet<R: ChunkReader + 'static>(
                 // The rest of the file cannot be decoded: each row not read is an error, so
                 // the totals still count it.
                 let d = Diagnostic::new(
-                    "unreadable_rows",
+                    Code::UnreadableRows,
                     format!("rows {first} to {total} could not be decoded: {e}"),
                     Vec::new(),
                 );
@@ -461,7 +462,7 @@ pub fn parquet_context(
 ) -> Result<(), Diagnostic> {
     if let Some((name, dt, expected, path)) = plan.wrong.first() {
         return Err(Diagnostic::new(
-            "wrong_column_type",
+            Code::WrongColumnType,
             format!("column `{name}` has type `{dt}`; it must hold {expected} (row {index})"),
             path.clone(),
         ));
@@ -490,7 +491,7 @@ fn arrow_cell(ty: ColType, a: &dyn Array, i: usize, out: &mut Vec<u8>) -> Result
             Ok(true)
         } else {
             Err(CellError {
-                code: "invalid_number",
+                code: Code::InvalidNumber,
                 message: format!("`{n}` is not a finite number"),
             })
         }
@@ -554,7 +555,7 @@ fn arrow_cell(ty: ColType, a: &dyn Array, i: usize, out: &mut Vec<u8>) -> Result
             date(ms, out)
         }
         other => Err(CellError {
-            code: "wrong_column_type",
+            code: Code::WrongColumnType,
             message: format!("type `{other}` cannot be read"),
         }),
     }
@@ -572,7 +573,7 @@ pub fn read_text(path: &Path, what: &str, limit: usize) -> Result<String, Unread
         .read_to_end(&mut bytes)
         .map_err(|e| {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read `{}`: {e}", path.display()),
             )
         })?;

@@ -217,7 +217,7 @@ fn fail(code: &str, message: impl std::fmt::Display) -> u8 {
 }
 
 fn unreadable(e: Unreadable) -> u8 {
-    fail(e.code, e.message)
+    fail(e.code.as_str(), e.message)
 }
 
 /// Reads and compiles the config, printing its problems.

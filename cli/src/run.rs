@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use upgrade_prompts::base::vocab::Code;
 use upgrade_prompts::Engine;
 
 use crate::audience::{SimulateOptions, Simulation, SimulationReport};
@@ -126,7 +127,7 @@ pub fn simulate(s: &Settings<'_>, model_engine: &Engine) -> Result<Outcome, Unre
                 Ok(h) => handles.push(h),
                 Err(e) => {
                     spawned = Err(Unreadable::new(
-                        "worker_failed",
+                        Code::WorkerFailed,
                         format!("cannot start worker thread {} of {threads}: {e}", i + 1),
                     ));
                     break;
@@ -160,7 +161,10 @@ pub fn simulate(s: &Settings<'_>, model_engine: &Engine) -> Result<Outcome, Unre
     let mut records = 0;
     for sim in sims {
         let Some((sim, n)) = sim else {
-            return Err(Unreadable::new("worker_failed", "a worker thread failed"));
+            return Err(Unreadable::new(
+                Code::WorkerFailed,
+                "a worker thread failed",
+            ));
         };
         records += n;
         match &mut merged {

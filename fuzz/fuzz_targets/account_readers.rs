@@ -94,7 +94,7 @@ fuzz_target!(|data: &[u8]| {
             }
         };
         if let Err(e) = read {
-            assert!(!e.code.is_empty() && !e.message.is_empty());
+            assert!(!e.code.as_str().is_empty() && !e.message.is_empty());
         }
     });
 });

@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
                 let mut again = LOADED.with(Engine::clone);
                 again.restore_state(&exported, HOST);
                 assert!(
-                    again.warnings().iter().all(|w| w.code != "state_ignored"),
+                    again.warnings().iter().all(|w| w.code.as_str() != "state_ignored"),
                     "{exported}"
                 );
                 assert_eq!(to_json(&again.export_state()), exported);

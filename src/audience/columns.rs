@@ -20,6 +20,7 @@
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind};
 use crate::base::out::Out;
+use crate::base::vocab::Code;
 use crate::base::FastMap;
 use crate::catalog::{Kind, Model};
 
@@ -196,7 +197,7 @@ impl Layout {
                 };
                 layout.problems.push(HeaderProblem {
                     position,
-                    diagnostic: Diagnostic::new("unknown_column", message, column_path(name))
+                    diagnostic: Diagnostic::new(Code::UnknownColumn, message, column_path(name))
                         .with_help(help),
                 });
                 continue;
@@ -205,7 +206,7 @@ impl Layout {
                 layout.problems.push(HeaderProblem {
                     position,
                     diagnostic: Diagnostic::new(
-                        "duplicate_column",
+                        Code::DuplicateColumn,
                         format!(
                             "column `{name}` gives `{}` again (first given by `{}`); it is ignored",
                             path.join("."),
@@ -381,7 +382,7 @@ pub fn is_json_number(s: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct CellError {
     /// `invalid_number`, `invalid_cell`, `wrong_column_type`.
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong.
     pub message: String,
 }
@@ -406,7 +407,7 @@ pub fn write_text_cell(ty: ColType, text: &str, out: &mut Vec<u8>) -> Result<boo
                     Ok(n) if write_f64(out, n) => {}
                     _ => {
                         return Err(CellError {
-                            code: "invalid_number",
+                            code: Code::InvalidNumber,
                             message: format!("`{t}` is not a number"),
                         })
                     }
@@ -438,7 +439,7 @@ pub fn write_text_cell(ty: ColType, text: &str, out: &mut Vec<u8>) -> Result<boo
                         let qty = qty.trim();
                         if !is_json_number(qty) {
                             return Err(CellError {
-                                code: "invalid_cell",
+                                code: Code::InvalidCell,
                                 message: format!(
                                     "add-on quantity `{qty}` of `{}` is not a number",
                                     id.trim()
@@ -469,11 +470,11 @@ fn write_json_array(t: &str, out: &mut Vec<u8>) -> Result<bool, CellError> {
             Ok(true)
         }
         Ok(_) => Err(CellError {
-            code: "invalid_cell",
+            code: Code::InvalidCell,
             message: "expected a JSON array".to_owned(),
         }),
         Err(e) => Err(CellError {
-            code: "invalid_cell",
+            code: Code::InvalidCell,
             message: format!(
                 "not a JSON array: {} at line {} column {}",
                 e.message, e.line, e.column

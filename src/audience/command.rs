@@ -11,6 +11,7 @@ use super::report;
 use super::simulate::{SimulateOptions, Simulation, SimulationReport};
 use crate::base::date;
 use crate::base::diag::Diagnostic;
+use crate::base::vocab::Code;
 use crate::engine::Engine;
 
 /// The longest top list `--top` may ask for.
@@ -163,7 +164,8 @@ pub struct Printed {
 
 impl Printed {
     fn failed(mut self, e: &Unreadable) -> Printed {
-        self.stderr.push_str(&fail_line(e.code, &e.message));
+        self.stderr
+            .push_str(&fail_line(e.code.as_str(), &e.message));
         self.stderr.push('\n');
         self.code = EXIT_FAILED;
         self
@@ -199,7 +201,7 @@ pub fn simulate(run: SimulateRun<'_>) -> (Printed, u64) {
     let (format, now) = match check_simulate(run.input_format, accounts_name, run.now, run.horizon)
     {
         Ok(x) => x,
-        Err(m) => return (out.failed(&Unreadable::new("invalid_argument", m)), 0),
+        Err(m) => return (out.failed(&Unreadable::new(Code::InvalidArgument, m)), 0),
     };
     let (config_name, config) = run.config;
     let engine = match load(config_name, config) {
@@ -242,7 +244,7 @@ pub fn simulate(run: SimulateRun<'_>) -> (Printed, u64) {
         accounts_name,
         currency,
     ) {
-        let e = Unreadable::new("write_failed", format!("cannot write the report: {e}"));
+        let e = Unreadable::new(Code::WriteFailed, format!("cannot write the report: {e}"));
         return (out.failed(&e), records);
     }
     out.code = exit_code(&report, &problems);
@@ -259,6 +261,6 @@ pub fn load(name: &str, bytes: Result<Vec<u8>, Unreadable>) -> Result<Engine, St
         .and_then(|b| {
             input::text_of_bytes(b, name, "a config file", crate::catalog::MAX_CONFIG_BYTES)
         })
-        .map_err(|e| format!("{}\n", fail_line(e.code, &e.message)))?;
+        .map_err(|e| format!("{}\n", fail_line(e.code.as_str(), &e.message)))?;
     Engine::new(&text).map_err(|errors| invalid_config(name, &errors))
 }

@@ -15,6 +15,7 @@ use super::columns::{write_text_cell, CellError, Column, Layout};
 use super::simulate::Simulation;
 use crate::base::diag::Diagnostic;
 use crate::base::num::format_int as int;
+use crate::base::vocab::Code;
 use crate::catalog::Model;
 use crate::engine::Engine;
 
@@ -124,14 +125,14 @@ pub type Progress<'a> = &'a dyn Fn(u64);
 pub struct Unreadable {
     /// A stable code: `file_not_found`, `is_directory`, `unreadable_file`, `invalid_utf8`,
     /// `too_large`, `invalid_parquet`, `worker_failed`.
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong, naming the file.
     pub message: String,
 }
 
 impl Unreadable {
     /// An error with a code and a message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Unreadable {
+    pub fn new(code: Code, message: impl Into<String>) -> Unreadable {
         Unreadable {
             code,
             message: message.into(),
@@ -141,14 +142,14 @@ impl Unreadable {
     /// `file_not_found`: the file `name` does not exist.
     pub fn not_found(name: &str) -> Unreadable {
         Unreadable::new(
-            "file_not_found",
+            Code::FileNotFound,
             format!("cannot read `{name}`: no such file"),
         )
     }
 
     /// `is_directory`: `name` is a directory.
     pub fn directory(name: &str) -> Unreadable {
-        Unreadable::new("is_directory", format!("`{name}` is a directory"))
+        Unreadable::new(Code::IsDirectory, format!("`{name}` is a directory"))
     }
 }
 
@@ -164,7 +165,7 @@ pub fn bytes_text(n: usize) -> String {
 /// `too_large`: `what` (a line, a record) in `name` is longer than `bound` bytes.
 pub fn too_large(name: &str, what: &str, bound: usize) -> Unreadable {
     Unreadable::new(
-        "too_large",
+        Code::TooLarge,
         format!(
             "`{name}`: {what} is longer than {}, the most a line or record may be; nothing was run",
             bytes_text(bound)
@@ -175,7 +176,7 @@ pub fn too_large(name: &str, what: &str, bound: usize) -> Unreadable {
 /// `empty_input`: the file has no accounts (`what` says how).
 pub fn empty(what: &str) -> FileProblem {
     FileProblem {
-        diagnostic: Diagnostic::new("empty_input", format!("{what}; no accounts"), Vec::new()),
+        diagnostic: Diagnostic::new(Code::EmptyInput, format!("{what}; no accounts"), Vec::new()),
         line: None,
         column: None,
     }
@@ -206,7 +207,7 @@ pub fn read_jsonl(
         buf.clear();
         let n = read_line(&mut r, &mut buf, MAX_RECORD_BYTES).map_err(|e| {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read line {} of `{name}`: {e}", line + 1),
             )
         })?;
@@ -233,7 +234,7 @@ pub fn read_jsonl(
         let item = match String::from_utf8(std::mem::take(&mut buf)) {
             Ok(s) => Ok(s),
             Err(e) => Err(Diagnostic::new(
-                "invalid_utf8",
+                Code::InvalidUtf8,
                 format!(
                     "line {index} is not UTF-8 (bad byte at offset {})",
                     e.utf8_error().valid_up_to()
@@ -344,7 +345,7 @@ pub fn read_csv(
             too_large(name, what, MAX_RECORD_BYTES)
         } else {
             Unreadable::new(
-                "unreadable_file",
+                Code::UnreadableFile,
                 format!("cannot read {what} of `{name}`: {e}"),
             )
         }
@@ -355,7 +356,7 @@ pub fn read_csv(
     };
     if headers.len() > MAX_COLUMNS {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}`: the header has {} columns; the limit is {}; nothing was run",
                 int(headers.len() as u64),
@@ -437,7 +438,7 @@ pub fn csv_context(
 ) -> Result<(), Diagnostic> {
     if row.len() != width {
         return Err(Diagnostic::new(
-            "invalid_row",
+            Code::InvalidRow,
             format!(
                 "line {line} has {} fields; the header has {width}",
                 row.len()
@@ -449,7 +450,7 @@ pub fn csv_context(
         let bytes = row.get(c.position).unwrap_or_default();
         let text = std::str::from_utf8(bytes).map_err(|_| {
             Diagnostic::new(
-                "invalid_utf8",
+                Code::InvalidUtf8,
                 format!("column `{}` on line {line} is not UTF-8", c.name),
                 c.diag_path(),
             )
@@ -481,7 +482,7 @@ pub fn text_of_bytes(
 ) -> Result<String, Unreadable> {
     if bytes.len() > limit {
         return Err(Unreadable::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "`{name}` is longer than {}, the limit of {what}",
                 bytes_text(limit)
@@ -490,7 +491,7 @@ pub fn text_of_bytes(
     }
     String::from_utf8(bytes).map_err(|e| {
         Unreadable::new(
-            "invalid_utf8",
+            Code::InvalidUtf8,
             format!(
                 "`{name}` is not UTF-8 (bad byte at offset {})",
                 e.utf8_error().valid_up_to()
@@ -553,7 +554,7 @@ pub fn add_bytes(engine: &Engine, sim: &mut Simulation, index: u64, buf: &[u8]) 
         Ok(text) => sim.add(engine, index, text),
         Err(_) => sim.add_error(
             index,
-            Diagnostic::new("invalid_utf8", "the row is not UTF-8", Vec::new()),
+            Diagnostic::new(Code::InvalidUtf8, "the row is not UTF-8", Vec::new()),
         ),
     }
 }
@@ -579,7 +580,7 @@ pub fn read_into(
         Format::Jsonl => read_jsonl(input, name, &mut send, &|_| {}),
         Format::Csv => read_csv(input, name, &engine.catalog().model, &mut send, &|_| {}),
         Format::Parquet => Err(Unreadable::new(
-            "unsupported_format",
+            Code::UnsupportedFormat,
             format!("`{name}` is Parquet, which only the native `upgrade-prompts` binary reads (install it with `cargo install --path cli`)"),
         )),
     }?;

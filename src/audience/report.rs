@@ -562,7 +562,7 @@ fn errors_table(out: &mut impl Write, r: &SimulationReport, t: &Totals) -> io::R
                 vec![
                     e.index.to_string(),
                     opt(e.account_id.as_deref()),
-                    e.error.code.to_owned(),
+                    e.error.code.as_str().to_owned(),
                     if e.error.path.is_empty() {
                         "-".to_owned()
                     } else {

@@ -8,6 +8,7 @@ use crate::base::date;
 use crate::base::diag::{did_you_mean, join, Diagnostic};
 use crate::base::num::js;
 use crate::base::out::{Out, ToJson};
+use crate::base::vocab::Code;
 use crate::catalog::model::{CalloutKind, MAX_HORIZON_DAYS};
 use crate::catalog::Catalog;
 use crate::decide::recommend::{
@@ -169,7 +170,7 @@ fn checked_now(opts: &SimulateOptions, warnings: &mut Vec<Diagnostic>) -> f64 {
         Some(n) if date::in_range(n) => n,
         Some(n) => {
             warnings.push(Diagnostic::new(
-                "invalid_option",
+                Code::InvalidOption,
                 format!(
                     "`now` `{}` is not a time from 1970 to 9999; the host clock is used",
                     js(n)
@@ -193,7 +194,7 @@ fn checked_horizon(
         Some(h) if (1.0..=MAX_HORIZON_DAYS).contains(&h) && h.fract() == 0.0 => h,
         Some(h) => {
             warnings.push(Diagnostic::new(
-                "invalid_option",
+                Code::InvalidOption,
                 format!(
                     "`horizonDays` must be a whole number of days from 1 to {}, found `{}`; the config's {} is used",
                     js(MAX_HORIZON_DAYS),
@@ -258,7 +259,7 @@ impl Simulation {
             if !placements.contains(p) {
                 warnings.push(
                     Diagnostic::new(
-                        "unknown_placement",
+                        Code::UnknownPlacement,
                         format!("unknown placement `{p}`; no callout is counted as shown"),
                         join(&[], "placement"),
                     )
@@ -1141,7 +1142,7 @@ impl ToJson for ErrorRow {
         out.obj()
             .field("index", &self.index)
             .field("accountId", &self.account_id)
-            .field("code", e.code)
+            .field("code", &e.code)
             .field("message", &e.message)
             .field("path", &e.path)
             .some("help", &e.help)

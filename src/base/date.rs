@@ -6,18 +6,7 @@
 /// Milliseconds in a day.
 pub const DAY_MS: f64 = 86_400_000.0;
 
-/// How often a metered usage counter resets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Period {
-    /// Every UTC day.
-    Day,
-    /// Every UTC week starting Monday.
-    Week,
-    /// Every UTC calendar month.
-    Month,
-    /// Every UTC calendar year.
-    Year,
-}
+pub use super::vocab::Period;
 
 /// Parses an RFC 3339 timestamp (`2026-11-24T09:00:00Z`, `2026-11-24T18:00:00.5+09:00`) or a
 /// plain date (`2026-11-24`, midnight UTC) into milliseconds since the Unix epoch.

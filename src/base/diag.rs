@@ -2,6 +2,7 @@
 //! context, and the "did you mean" helper used to suggest close names.
 
 use super::out::{Out, ToJson};
+pub use super::vocab::Code;
 
 /// A range of characters (Unicode scalar values, not bytes) in an expression or a message
 /// template; `end` is exclusive.
@@ -156,11 +157,11 @@ pub fn join(path: &[PathSeg], seg: impl Into<PathSeg>) -> Path {
 
 /// A problem found in the config (at load time) or in the context (at evaluation time).
 ///
-/// Serialized as `{ code, message, path, help?, span? }`.
+/// Serialized as `{ code, message, path, help?, span?, line?, column? }`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// Stable machine-readable code, such as `unknown_field` or `duplicate_id`.
-    pub code: &'static str,
+    pub code: Code,
     /// Human-readable message: lowercase start, no final period, user values in backticks.
     pub message: String,
     /// Where the problem is.
@@ -169,30 +170,46 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// For rule expressions and message templates: the character range of the problem.
     pub span: Option<Span>,
+    /// Where the problem is in the JSON text, when the text could not be parsed: 1-based line.
+    pub line: Option<u32>,
+    /// With [`Diagnostic::line`]: the 1-based column, in characters.
+    pub column: Option<u32>,
 }
 
 impl ToJson for Diagnostic {
     fn write(&self, out: &mut Out) {
         out.obj()
-            .field("code", self.code)
+            .field("code", &self.code)
             .field("message", &self.message)
             .field("path", &self.path)
             .some("help", &self.help)
             .some("span", &self.span)
+            .some("line", &self.line)
+            .some("column", &self.column)
             .end();
     }
 }
 
 impl Diagnostic {
     /// A diagnostic without help or span.
-    pub fn new(code: &'static str, message: impl Into<String>, path: Path) -> Self {
+    pub fn new(code: Code, message: impl Into<String>, path: Path) -> Self {
         Diagnostic {
             code,
             message: message.into(),
             path,
             help: None,
             span: None,
+            line: None,
+            column: None,
         }
+    }
+
+    /// Adds the 1-based line and column (in characters) of the problem in its JSON text.
+    #[must_use]
+    pub fn at_position(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(u32::try_from(line).unwrap_or(u32::MAX));
+        self.column = Some(u32::try_from(column).unwrap_or(u32::MAX));
+        self
     }
 
     /// Adds a hint.
@@ -235,7 +252,7 @@ pub fn truncate(list: &mut Vec<Diagnostic>) {
         let mut message = String::new();
         super::num::push_int(&mut message, more as i64);
         message.push_str(" more problems not listed");
-        list.push(Diagnostic::new("too_many_problems", message, Vec::new()));
+        list.push(Diagnostic::new(Code::TooManyProblems, message, Vec::new()));
     }
 }
 

@@ -8,6 +8,7 @@
 //! value being read.
 
 use super::diag::{Path, PathSeg};
+use super::vocab::Code;
 
 /// Prefix the JavaScript boundary gives to numbers JSON cannot carry (`NaN`, `Infinity`, and
 /// `BigInt` values such as `10n`), so that they are reported instead of silently turning into
@@ -90,7 +91,7 @@ pub struct ParseError {
     /// Byte offset into the text.
     pub offset: usize,
     /// `duplicate_key` or `invalid_json`.
-    pub code: &'static str,
+    pub code: Code,
 }
 
 /// A parsed document's nodes.
@@ -134,7 +135,7 @@ impl Tape {
                 column: 1,
                 path: Vec::new(),
                 offset: 0,
-                code: "invalid_json",
+                code: Code::InvalidJson,
             });
         }
         let mut p = Parser {
@@ -147,15 +148,7 @@ impl Tape {
         };
         p.document().map_err(|(offset, code, message)| {
             let path = p.path();
-            let before = src.get(..offset).unwrap_or(src);
-            // Bytes, not `char` searches (which bring about 1 KB of pattern code into the
-            // wasm): a newline byte is always a newline character in UTF-8.
-            let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-            let line_start = before
-                .bytes()
-                .rposition(|b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+            let (line, column) = line_column(src, offset);
             ParseError {
                 message,
                 line,
@@ -177,10 +170,67 @@ impl Tape {
     }
 }
 
-type Fail = (usize, &'static str, String);
+/// The 1-based line and column (in characters) of byte `offset` of `src`.
+pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
+    let before = src.get(..offset).unwrap_or(src);
+    // Bytes, not `char` searches (which bring about 1 KB of pattern code into the wasm): a
+    // newline byte is always a newline character in UTF-8.
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before
+        .bytes()
+        .rposition(|b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// Lines and columns of byte offsets asked for mostly in increasing order (as problems are
+/// found reading a document front to back): each is counted from the offset asked before, and
+/// only an earlier offset starts the count over, so positioning many problems stays linear.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Positions {
+    offset: usize,
+    /// Newlines before `offset`.
+    line: usize,
+    /// Characters between the last newline and `offset`.
+    column: usize,
+}
+
+impl Positions {
+    /// The 1-based line and column (in characters) of byte `offset` of `src`.
+    pub fn line_column(&mut self, src: &str, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            *self = Positions::default();
+        }
+        let Some(between) = src.get(self.offset..offset) else {
+            return line_column(src, offset);
+        };
+        for b in between.bytes() {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 0;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line + 1, self.column + 1)
+    }
+}
+
+/// The value of the four hex digits at `at` of `b`, if they are hex digits.
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let digits = b.get(at..at + 4)?;
+    digits.iter().try_fold(0u32, |n, &d| {
+        let v = char::from(d).to_digit(16)?;
+        Some(n * 16 + v)
+    })
+}
+
+type Fail = (usize, Code, String);
 
 fn fail<T>(at: usize, message: &str) -> Result<T, Fail> {
-    Err((at, "invalid_json", message.to_owned()))
+    Err((at, Code::InvalidJson, message.to_owned()))
 }
 
 impl Parser<'_, '_> {
@@ -333,7 +383,7 @@ impl Parser<'_, '_> {
                     .map_or(at, |n| n.at as usize);
                 return Err((
                     at,
-                    "duplicate_key",
+                    Code::DuplicateKey,
                     format!("duplicate key `{}`", key.as_str().unwrap_or("")),
                 ));
             }
@@ -599,6 +649,43 @@ impl<'a> Val<'a> {
     /// Byte offset of the value in the source text.
     pub fn offset(&self) -> usize {
         self.node().map_or(0, |n| n.at as usize)
+    }
+
+    /// The source text the value was parsed from.
+    pub fn source(&self) -> &'a str {
+        self.src
+    }
+
+    /// For a string: the byte offset in the source text of its character `chars` (of the
+    /// decoded string, as spans count), escapes read as the characters they stand for. `None`
+    /// for other values or past the string's end.
+    pub fn char_offset(&self, chars: u32) -> Option<usize> {
+        if self.kind() != Kind::String {
+            return None;
+        }
+        let b = self.src.as_bytes();
+        let mut pos = self.offset() + 1;
+        for _ in 0..chars {
+            pos += match *b.get(pos)? {
+                b'"' => return None,
+                b'\\' if b.get(pos + 1) == Some(&b'u') => {
+                    let high = hex4(b, pos + 2).is_some_and(|u| (0xD800..0xDC00).contains(&u));
+                    let low = b.get(pos + 6..pos + 8) == Some(b"\\u".as_slice())
+                        && hex4(b, pos + 8).is_some_and(|u| (0xDC00..0xE000).contains(&u));
+                    if high && low {
+                        12
+                    } else {
+                        6
+                    }
+                }
+                b'\\' => 2,
+                c if c < 0x80 => 1,
+                c if c >= 0xF0 => 4,
+                c if c >= 0xE0 => 3,
+                _ => 2,
+            };
+        }
+        Some(pos)
     }
 
     /// Whether it is `null`.
@@ -892,6 +979,20 @@ impl Val<'_> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn positions_agree_with_counting_from_the_start() {
+        let src = "ab\né€x\n\n😀yz\n";
+        let offsets: Vec<usize> = (0..=src.len())
+            .filter(|&i| src.is_char_boundary(i))
+            .collect();
+        let mut p = Positions::default();
+        // Front to back, then back to front (each earlier offset starts the count over).
+        for &i in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(p.line_column(src, i), line_column(src, i), "offset {i}");
+        }
+        assert_eq!(line_column(src, 8), (2, 3));
+    }
+
     fn doc(s: &str) -> Doc {
         Doc::parse(s.to_owned(), true).unwrap()
     }
@@ -951,7 +1052,7 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 14));
         assert_eq!(e.path, vec![PathSeg::Key("a".into()), PathSeg::Index(2)]);
         let e = Doc::parse(r#"{"m": {"x": 1, "x": 2}}"#.into(), true).unwrap_err();
-        assert_eq!(e.code, "duplicate_key");
+        assert_eq!(e.code, Code::DuplicateKey);
         assert_eq!(
             e.path,
             vec![PathSeg::Key("m".into()), PathSeg::Key("x".into())]

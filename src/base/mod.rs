@@ -11,6 +11,7 @@ pub mod num;
 pub mod out;
 pub mod read;
 pub mod sort;
+pub mod vocab;
 
 /// A hash map with a fast, unseeded hash: its keys come from the config, and lookups must not
 /// cost a SipHash round each.

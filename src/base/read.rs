@@ -1,7 +1,7 @@
 //! A checking reader over parsed JSON: typed accessors that collect every problem with its path
 //! instead of stopping at the first one, as a derive-based deserializer would.
 
-use super::diag::{did_you_mean, Diagnostic, Path, PathLike, Span, MAX_REPORTED};
+use super::diag::{did_you_mean, Code, Diagnostic, Path, PathLike, Span, MAX_REPORTED};
 use super::json::{Val, NON_FINITE_PREFIX, UNSUPPORTED_PREFIX};
 
 pub use super::json::Kind;
@@ -16,6 +16,8 @@ pub struct Reader {
     /// The text was written by a serializer that cannot repeat a key in an object (JavaScript's
     /// `JSON.stringify` of an object): checks for repeated keys are skipped.
     pub keys_unique: bool,
+    /// Where problems at spans were found in the text, counted front to back.
+    pub positions: super::json::Positions,
 }
 
 impl Reader {
@@ -31,7 +33,7 @@ impl Reader {
     }
 
     /// Records an error.
-    pub fn error(&mut self, code: &'static str, message: impl Into<String>, path: &dyn PathLike) {
+    pub fn error(&mut self, code: Code, message: impl Into<String>, path: &dyn PathLike) {
         let path = self.path_of(path);
         self.errors.push(Diagnostic::new(code, message, path));
     }
@@ -39,7 +41,7 @@ impl Reader {
     /// Records an error with a hint.
     pub fn error_help(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
         path: &dyn PathLike,
         help: Option<String>,
@@ -49,28 +51,32 @@ impl Reader {
             .push(Diagnostic::new(code, message, path).with_help(help));
     }
 
-    /// Records an error at a character span of the text at `path` (a rule condition, a
-    /// message template), with a hint.
+    /// Records an error at a character span of the string `text` at `path` (a rule condition,
+    /// a message template), with a hint, and where the span starts in the source text.
     pub fn error_span(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: String,
-        path: &dyn PathLike,
+        (path, text): (&dyn PathLike, Val<'_>),
         help: Option<String>,
         span: Span,
     ) {
         let path = self.path_of(path);
-        self.errors.push(Diagnostic {
-            code,
-            message,
-            path,
-            help,
+        let mut d = Diagnostic {
             span: Some(span),
-        });
+            ..Diagnostic::new(code, message, path).with_help(help)
+        };
+        if self.errors.len() < MAX_REPORTED {
+            if let Some(at) = text.char_offset(span.start) {
+                let (line, column) = self.positions.line_column(text.source(), at);
+                d = d.at_position(line, column);
+            }
+        }
+        self.errors.push(d);
     }
 
     /// Records a warning.
-    pub fn warn(&mut self, code: &'static str, message: impl Into<String>, path: &dyn PathLike) {
+    pub fn warn(&mut self, code: Code, message: impl Into<String>, path: &dyn PathLike) {
         self.warnings
             .push(Diagnostic::new(code, message, path.path()));
     }
@@ -100,7 +106,7 @@ impl Reader {
                 let mut p = path.path();
                 p.push(key.into());
                 self.errors.push(
-                    Diagnostic::new("unknown_field", format!("unknown field `{key}`"), p)
+                    Diagnostic::new(Code::UnknownField, format!("unknown field `{key}`"), p)
                         .with_help(help),
                 );
             }
@@ -132,7 +138,7 @@ impl Reader {
     pub fn required<'a>(&mut self, o: Val<'a>, key: &str, path: &dyn PathLike) -> Option<Val<'a>> {
         let v = o.get(key);
         if v.is_none() {
-            self.error("missing_field", format!("missing field `{key}`"), path);
+            self.error(Code::MissingField, format!("missing field `{key}`"), path);
         }
         v
     }
@@ -155,12 +161,12 @@ impl Reader {
     pub fn text(&mut self, v: Val<'_>, path: &dyn PathLike, max: usize) -> Option<String> {
         let s = self.str(v, path)?;
         if s.trim().is_empty() {
-            self.error("empty_string", "must not be empty", path);
+            self.error(Code::EmptyString, "must not be empty", path);
             return None;
         }
         if s.chars().count() > max {
             self.error(
-                "too_long",
+                Code::TooLong,
                 format!("must be at most {max} characters"),
                 path,
             );
@@ -183,7 +189,7 @@ impl Reader {
         let n = self.number(v, path)?;
         if n < 0.0 {
             self.error(
-                "negative_value",
+                Code::NegativeValue,
                 format!("must not be negative, found `{}`", super::num::js(n)),
                 path,
             );
@@ -221,7 +227,7 @@ impl Reader {
             "letters, digits, `_` and `-`"
         };
         self.error(
-            "invalid_id",
+            Code::InvalidId,
             format!("`{s}` is not a valid id: use 1 to 64 {allowed}, starting with a letter"),
             path,
         );
@@ -230,17 +236,23 @@ impl Reader {
 
 /// The code and message of "expected X, found Y" (`not_finite` for the boundary's markers of
 /// `NaN`, `Infinity` and `BigInt`).
-pub fn wrong_type_message(expected: &str, v: Val<'_>) -> (&'static str, String) {
+pub fn wrong_type_message(expected: &str, v: Val<'_>) -> (Code, String) {
     if let Some(s) = v.as_str() {
         if let Some(rest) = s.strip_prefix(NON_FINITE_PREFIX) {
-            return ("not_finite", format!("expected {expected}, found `{rest}`"));
+            return (
+                Code::NotFinite,
+                format!("expected {expected}, found `{rest}`"),
+            );
         }
         if let Some(rest) = s.strip_prefix(UNSUPPORTED_PREFIX) {
-            return ("invalid_type", format!("expected {expected}, found {rest}"));
+            return (
+                Code::InvalidType,
+                format!("expected {expected}, found {rest}"),
+            );
         }
     }
     (
-        "invalid_type",
+        Code::InvalidType,
         format!("expected {expected}, found {}", v.kind_name()),
     )
 }

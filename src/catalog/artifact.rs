@@ -20,8 +20,10 @@
 //! hash before anything else, then every length, index and tag, so a corrupt, truncated,
 //! foreign or newer artifact is refused with a reason and never panics or over-allocates.
 
+use crate::base::vocab::Code;
 use std::rc::Rc;
 
+use super::assembled::Catalog;
 use super::model::{
     Addon, CalloutKind, Feature, Index, Kind, Metric, Model, Plan, Price, Severity, Thresholds,
 };
@@ -30,7 +32,6 @@ use super::rules::{
 };
 use super::schema::tag;
 use super::template::{Fields, Localized, MessageSet, Part, Template};
-use super::Catalog;
 use crate::base::bytes::{content_hash, BytesError, Read, Reader, Table, Writer};
 use crate::base::date::Period;
 use crate::base::diag::Diagnostic;
@@ -321,7 +322,7 @@ fn write_rule(w: &mut Writer, pools: &mut Pools<'_>, r: &Rule) {
 /// format, a hash that does not match (corrupt or truncated), or bytes that do not describe a
 /// catalog (with the offset where reading stopped).
 pub fn read(bytes: &[u8]) -> Result<Artifact, Diagnostic> {
-    let bad = |m: String| Diagnostic::new("invalid_catalog", m, Vec::new());
+    let bad = |m: String| Diagnostic::new(Code::InvalidCatalog, m, Vec::new());
     if !is_artifact(bytes) {
         return Err(bad(
             "not a compiled catalog (it does not start with the `\\0upc` magic bytes)".into(),
@@ -515,7 +516,6 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
         horizon_days,
         min_elapsed,
         index,
-        templates: std::cell::RefCell::default(),
     })
 }
 

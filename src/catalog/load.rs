@@ -5,17 +5,18 @@
 //! Validation walks the whole document and reports every problem it finds, each with a path
 //! into the config, so a designer fixes a broken catalog in one pass.
 
+use super::assembled::Catalog;
 use super::model::{
     unknown_code, Addon, Feature, Index, Kind, Metric, Model, Period, Plan, Price, Thresholds,
     DEFAULT_HORIZON_DAYS, DEFAULT_MIN_ELAPSED, MAX_HORIZON_DAYS,
 };
 use super::template::read_url;
-use super::Catalog;
 use super::{rules, template};
 use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
+use crate::base::vocab::Code;
 use crate::expr::SlotTable;
 
 /// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
@@ -63,7 +64,7 @@ const ROOT_FIELDS: &[&str] = &[
 pub fn load_text(json: String, keys_unique: bool) -> Loaded {
     if json.len() > MAX_CONFIG_BYTES {
         return failed(Diagnostic::new(
-            "too_large",
+            Code::TooLarge,
             format!(
                 "config is {} bytes; the limit is {MAX_CONFIG_BYTES}",
                 json.len()
@@ -76,13 +77,13 @@ pub fn load_text(json: String, keys_unique: bool) -> Loaded {
         Ok(doc) => match doc.root() {
             Some(v) => load(v),
             None => failed(Diagnostic::new(
-                "invalid_json",
+                Code::InvalidJson,
                 "config is empty",
                 Vec::new(),
             )),
         },
         Err(e) => {
-            let message = if e.code == "duplicate_key" {
+            let message = if e.code == Code::DuplicateKey {
                 format!(
                     "config has a {} at line {} column {}",
                     e.message, e.line, e.column
@@ -93,7 +94,7 @@ pub fn load_text(json: String, keys_unique: bool) -> Loaded {
                     e.message, e.line, e.column
                 )
             };
-            failed(Diagnostic::new(e.code, message, e.path))
+            failed(Diagnostic::new(e.code, message, e.path).at_position(e.line, e.column))
         }
     }
 }
@@ -123,36 +124,28 @@ pub fn load(v: Val<'_>) -> Loaded {
 fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
     let root: Path = Vec::new();
     let obj = r.object(v, &root, ROOT_FIELDS)?;
-    let at = |k: &str| join(&[], k);
+    let model = read_model(r, obj);
+    // Messages and rules are checked against the finished model; the catalog is assembled
+    // only once every part exists. Texts repeated across them are compiled once (`memo`,
+    // dropped with this load).
+    let memo = template::Memo::default();
+    let messages = template::load_overrides(r, obj.get("messages"), &model, &memo);
+    let mut slots = SlotTable::default();
+    let policy = rules::read_policy(r, obj, &model, &memo, &mut slots);
+    Some(Catalog {
+        model,
+        messages,
+        policy,
+        slots,
+        id_order: std::cell::OnceCell::new(),
+    })
+}
 
-    if let Some(ver) = obj.get("version") {
-        if ver.as_f64() != Some(1.0) {
-            let shown = ver
-                .as_f64()
-                .map_or_else(|| ver.kind_name().to_owned(), |n| format!("`{}`", js(n)));
-            r.error(
-                "unsupported_version",
-                format!("unsupported config version {shown}; this engine reads version 1"),
-                &at("version"),
-            );
-        }
-    }
-    let currency = match obj.get("currency") {
-        None => "USD".to_owned(),
-        Some(c) => match r.string(c, &at("currency")) {
-            Some(s) if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) => s,
-            Some(s) => {
-                r.error(
-                    "invalid_currency",
-                    format!("`{s}` is not a three-letter currency code such as `USD`"),
-                    &at("currency"),
-                );
-                String::new()
-            }
-            None => String::new(),
-        },
-    };
-
+/// The priced model of the config root `obj`: everything rules and messages are checked
+/// against, read in dependency order (ids before the references to them).
+fn read_model(r: &mut Reader, obj: Val<'_>) -> Model {
+    check_version(r, obj);
+    let currency = read_currency(r, obj);
     let mut index = Index::default();
     let metrics = read_metrics(r, obj.get("metrics"), &mut index);
     let features = read_features(r, obj.get("features"), &mut index);
@@ -165,87 +158,14 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
     };
     let plans = read_plans(r, obj.get("plans"), &ctx);
     let addons = read_addons(r, obj.get("addons"), &ctx);
-    for (i, a) in addons.iter().enumerate() {
-        if index.insert(Kind::Addon, &a.id, i) {
-            r.error(
-                "duplicate_id",
-                format!("duplicate add-on id `{}`", a.id),
-                &vec![PathSeg::from("addons"), i.into(), "id".into()],
-            );
-        }
-        if plan_ids.contains(&a.id) {
-            r.error(
-                "duplicate_id",
-                format!("add-on id `{}` is also a plan id", a.id),
-                &vec![PathSeg::from("addons"), i.into(), "id".into()],
-            );
-        }
-    }
+    index_addons(r, &addons, &plan_ids, &mut index);
     let thresholds = read_thresholds(r, obj.get("thresholds"));
     let (horizon_days, min_elapsed) = read_forecast(r, obj.get("forecast"));
-    let purchase_roles = match obj.get("purchaseRoles") {
-        None => vec!["owner".to_owned(), "admin".to_owned(), "billing".to_owned()],
-        Some(v) => {
-            let path = at("purchaseRoles");
-            let mut roles = Vec::new();
-            for (i, item) in r
-                .array(v, &path)
-                .into_iter()
-                .flat_map(|x| x.items())
-                .enumerate()
-            {
-                if let Some(s) = r.text(item, &join(&path, i), 64) {
-                    roles.push(s);
-                }
-            }
-            roles
-        }
-    };
-    let seat_metric = match obj.get("seatMetric") {
-        Some(v) => {
-            let path = at("seatMetric");
-            r.string(v, &path).and_then(|id| {
-                let found = metrics.iter().position(|m| m.id == id);
-                if found.is_none() {
-                    r.error_help(
-                        "unknown_metric",
-                        format!("unknown metric `{id}`"),
-                        &path,
-                        did_you_mean(&id, metrics.iter().map(|m| m.id.as_str())),
-                    );
-                }
-                found
-            })
-        }
-        None => metrics.iter().position(|m| m.id == "seats"),
-    };
-    let per_seat = plans
-        .iter()
-        .filter_map(|p| p.price)
-        .chain(addons.iter().map(|a| a.price))
-        .any(|p| p.per_seat > 0.0);
-    if per_seat && seat_metric.is_none() {
-        r.error(
-            "missing_seat_metric",
-            "a `perSeat` price needs a metric named `seats` or a `seatMetric`",
-            &at("seatMetric"),
-        );
-    }
-    if plans.is_empty()
-        && obj
-            .get("plans")
-            .is_some_and(|p| p.kind() == JsonKind::Array && p.is_empty())
-    {
-        r.error(
-            "empty_plans",
-            "`plans` must list at least one plan",
-            &at("plans"),
-        );
-    } else if obj.get("plans").is_none() {
-        r.error("missing_field", "missing field `plans`", &root);
-    }
-
-    let model = Model {
+    let purchase_roles = read_purchase_roles(r, obj.get("purchaseRoles"));
+    let seat_metric = read_seat_metric(r, obj.get("seatMetric"), &metrics);
+    check_seat_prices(r, &plans, &addons, seat_metric);
+    check_plans_listed(r, obj, &plans);
+    Model {
         currency,
         metrics,
         features,
@@ -257,21 +177,136 @@ fn build(r: &mut Reader, v: Val<'_>) -> Option<Catalog> {
         horizon_days,
         min_elapsed,
         index,
-        templates: std::cell::RefCell::default(),
+    }
+}
+
+/// `version`, when given, must be 1.
+fn check_version(r: &mut Reader, obj: Val<'_>) {
+    let Some(ver) = obj.get("version") else {
+        return;
     };
-    // Messages and rules are checked against the finished model; the catalog is assembled
-    // only once every part exists.
-    let messages = template::load_overrides(r, obj.get("messages"), &model);
-    let mut slots = SlotTable::default();
-    let policy = rules::read_policy(r, obj, &model, &mut slots);
-    model.templates.take();
-    Some(Catalog {
-        model,
-        messages,
-        policy,
-        slots,
-        id_order: std::cell::OnceCell::new(),
-    })
+    if ver.as_f64() != Some(1.0) {
+        let shown = ver
+            .as_f64()
+            .map_or_else(|| ver.kind_name().to_owned(), |n| format!("`{}`", js(n)));
+        r.error(
+            Code::UnsupportedVersion,
+            format!("unsupported config version {shown}; this engine reads version 1"),
+            &join(&[], "version"),
+        );
+    }
+}
+
+/// `currency`: three capital letters (default `USD`; empty when unreadable).
+fn read_currency(r: &mut Reader, obj: Val<'_>) -> String {
+    let Some(c) = obj.get("currency") else {
+        return "USD".to_owned();
+    };
+    let path = join(&[], "currency");
+    match r.string(c, &path) {
+        Some(s) if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) => s,
+        Some(s) => {
+            r.error(
+                Code::InvalidCurrency,
+                format!("`{s}` is not a three-letter currency code such as `USD`"),
+                &path,
+            );
+            String::new()
+        }
+        None => String::new(),
+    }
+}
+
+/// Adds the add-on ids to the index, refusing repeated ids and ids plans already use.
+fn index_addons(r: &mut Reader, addons: &[Addon], plan_ids: &[String], index: &mut Index) {
+    for (i, a) in addons.iter().enumerate() {
+        if index.insert(Kind::Addon, &a.id, i) {
+            r.error(
+                Code::DuplicateId,
+                format!("duplicate add-on id `{}`", a.id),
+                &vec![PathSeg::from("addons"), i.into(), "id".into()],
+            );
+        }
+        if plan_ids.contains(&a.id) {
+            r.error(
+                Code::DuplicateId,
+                format!("add-on id `{}` is also a plan id", a.id),
+                &vec![PathSeg::from("addons"), i.into(), "id".into()],
+            );
+        }
+    }
+}
+
+/// `purchaseRoles` (default owner, admin and billing).
+fn read_purchase_roles(r: &mut Reader, v: Option<Val<'_>>) -> Vec<String> {
+    let Some(v) = v else {
+        return vec!["owner".to_owned(), "admin".to_owned(), "billing".to_owned()];
+    };
+    let path = join(&[], "purchaseRoles");
+    let mut roles = Vec::new();
+    for (i, item) in r
+        .array(v, &path)
+        .into_iter()
+        .flat_map(|x| x.items())
+        .enumerate()
+    {
+        if let Some(s) = r.text(item, &join(&path, i), 64) {
+            roles.push(s);
+        }
+    }
+    roles
+}
+
+/// `seatMetric`, or the metric named `seats` when absent.
+fn read_seat_metric(r: &mut Reader, v: Option<Val<'_>>, metrics: &[Metric]) -> Option<usize> {
+    let Some(v) = v else {
+        return metrics.iter().position(|m| m.id == "seats");
+    };
+    let path = join(&[], "seatMetric");
+    let id = r.string(v, &path)?;
+    let found = metrics.iter().position(|m| m.id == id);
+    if found.is_none() {
+        r.error_help(
+            Code::UnknownMetric,
+            format!("unknown metric `{id}`"),
+            &path,
+            did_you_mean(&id, metrics.iter().map(|m| m.id.as_str())),
+        );
+    }
+    found
+}
+
+/// A `perSeat` price needs a seat metric.
+fn check_seat_prices(r: &mut Reader, plans: &[Plan], addons: &[Addon], seat: Option<usize>) {
+    let per_seat = plans
+        .iter()
+        .filter_map(|p| p.price)
+        .chain(addons.iter().map(|a| a.price))
+        .any(|p| p.per_seat > 0.0);
+    if per_seat && seat.is_none() {
+        r.error(
+            Code::MissingSeatMetric,
+            "a `perSeat` price needs a metric named `seats` or a `seatMetric`",
+            &join(&[], "seatMetric"),
+        );
+    }
+}
+
+/// `plans` is required and lists at least one plan.
+fn check_plans_listed(r: &mut Reader, obj: Val<'_>, plans: &[Plan]) {
+    if plans.is_empty()
+        && obj
+            .get("plans")
+            .is_some_and(|p| p.kind() == JsonKind::Array && p.is_empty())
+    {
+        r.error(
+            Code::EmptyPlans,
+            "`plans` must list at least one plan",
+            &join(&[], "plans"),
+        );
+    } else if obj.get("plans").is_none() {
+        r.error(Code::MissingField, "missing field `plans`", &Path::new());
+    }
 }
 
 struct Ids<'a> {
@@ -348,15 +383,16 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
         let period = match o.get("period") {
             None => None,
             Some(pv) if pv.is_null() => None,
-            Some(pv) => match r.string(pv, &join(&p, "period")).as_deref() {
-                Some("day") => Some(Period::Day),
-                Some("week") => Some(Period::Week),
-                Some("month") => Some(Period::Month),
-                Some("year") => Some(Period::Year),
-                Some(other) => {
-                    let opts = ["day", "week", "month", "year"];
+            Some(pv) => match r
+                .string(pv, &join(&p, "period"))
+                .as_deref()
+                .map(|s| (s, Period::parse(s)))
+            {
+                Some((_, Some(period))) => Some(period),
+                Some((other, None)) => {
+                    let opts = Period::NAMES;
                     r.error_help(
-                        "invalid_value",
+                        Code::InvalidValue,
                         format!("unknown period `{other}`"),
                         &join(&p, "period"),
                         did_you_mean(other, opts)
@@ -379,7 +415,7 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
     }
     if out.len() > MAX_IDS {
         r.error(
-            "too_many",
+            Code::TooMany,
             format!(
                 "at most {MAX_IDS} metrics are supported, found {}",
                 out.len()
@@ -420,7 +456,7 @@ fn read_features(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<F
     }
     if out.len() > MAX_IDS {
         r.error(
-            "too_many",
+            Code::TooMany,
             format!(
                 "at most {MAX_IDS} features are supported, found {}",
                 out.len()
@@ -452,7 +488,7 @@ fn collect_ids(
             .to_owned();
         if !id.is_empty() && index.insert(kind, &id, i) {
             r.error(
-                "duplicate_id",
+                Code::DuplicateId,
                 format!("duplicate {} id `{id}`", kind.noun()),
                 &vec![PathSeg::from(key), i.into(), "id".into()],
             );
@@ -494,7 +530,7 @@ fn read_price(r: &mut Reader, v: Val<'_>, path: &At<'_>) -> Option<Price> {
         Some(m) => r.non_negative(m, &path.key("monthly"))?,
         None if o.get("perSeat").is_some() => 0.0,
         None => {
-            r.error("missing_field", "missing field `monthly`", path);
+            r.error(Code::MissingField, "missing field `monthly`", path);
             return None;
         }
     };
@@ -517,7 +553,7 @@ fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, path: &At<'_
         let p = path.index(i);
         if let Some(idx) = ids.resolve(r, Kind::Feature, f, &p) {
             if out.contains(&idx) {
-                r.warn("duplicate_entry", "feature listed twice", &p);
+                r.warn(Code::DuplicateEntry, "feature listed twice", &p);
             } else {
                 out.push(idx);
             }
@@ -560,7 +596,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
             Some(pv) if contact_sales => {
                 let _ = read_price(r, pv, &p.key("price"));
                 r.error(
-                    "conflicting_fields",
+                    Code::ConflictingFields,
                     "a `contactSales` plan has no price",
                     &p.key("price"),
                 );
@@ -570,7 +606,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
             None if contact_sales => None,
             None => {
                 r.error_help(
-                    "missing_field",
+                    Code::MissingField,
                     "missing field `price`",
                     &p,
                     Some("give a `price` or set `contactSales: true`".into()),
@@ -600,7 +636,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
         for (m, seen) in listed.iter().enumerate() {
             if !seen {
                 if let Some(metric) = ids.metrics.get(m) {
-                    r.warn("implicit_unlimited", format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &p.key("limits"));
+                    r.warn(Code::ImplicitUnlimited, format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &p.key("limits"));
                 }
             }
         }
@@ -626,129 +662,149 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
 }
 
 fn read_addons(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Addon> {
-    let mut out = Vec::new();
     let path = At::Root;
     let path = path.key("addons");
     let Some(items) = v.and_then(|v| r.array(v, &path)) else {
-        return out;
+        return Vec::new();
     };
-    for (i, item) in items.items().enumerate() {
-        let p = path.index(i);
-        let Some(o) = r.object(
-            item,
-            &p,
-            &[
-                "id",
-                "label",
-                "price",
-                "features",
-                "limits",
-                "availableOn",
-                "stackable",
-                "maxQuantity",
-                "url",
-                "description",
-            ],
-        ) else {
-            continue;
-        };
-        let (id, label) = id_and_label(r, o, &p);
-        let price = match o.get("price") {
-            Some(pv) => read_price(r, pv, &p.key("price")),
-            None => {
-                r.error("missing_field", "missing field `price`", &p);
-                None
-            }
-        };
-        let features = read_feature_list(r, ids, o.get("features"), &p.key("features"));
-        let mut limits = Vec::new();
-        if let Some(lv) = o.get("limits") {
-            let lp = p.key("limits");
-            for (m, val, key) in metric_entries(r, ids, lv, &lp) {
-                let mp = lp.key(key);
-                if let Some(n) = r.non_negative(val, &mp) {
-                    if n == 0.0 {
-                        r.error(
-                            "invalid_value",
-                            "an add-on limit increment must be greater than zero",
-                            &mp,
-                        );
-                    } else {
-                        limits.push((m, n));
-                    }
-                }
-            }
+    items
+        .items()
+        .enumerate()
+        .filter_map(|(i, item)| read_addon(r, item, &path.index(i), ids))
+        .collect()
+}
+
+/// One add-on of `addons`; `None` when it has no usable id or price (problems are reported).
+fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Addon> {
+    let o = r.object(
+        item,
+        p,
+        &[
+            "id",
+            "label",
+            "price",
+            "features",
+            "limits",
+            "availableOn",
+            "stackable",
+            "maxQuantity",
+            "url",
+            "description",
+        ],
+    )?;
+    let (id, label) = id_and_label(r, o, p);
+    let price = match o.get("price") {
+        Some(pv) => read_price(r, pv, &p.key("price")),
+        None => {
+            r.error(Code::MissingField, "missing field `price`", p);
+            None
         }
-        let available_on = o.get("availableOn").map(|av| {
-            let ap = p.key("availableOn");
-            let mut plans = Vec::new();
-            for (j, pid) in r
-                .array(av, &ap)
-                .into_iter()
-                .flat_map(|x| x.items())
-                .enumerate()
-            {
-                if let Some(idx) = ids.resolve(r, Kind::Plan, pid, &ap.index(j)) {
-                    plans.push(idx);
-                }
+    };
+    let features = read_feature_list(r, ids, o.get("features"), &p.key("features"));
+    let limits = o
+        .get("limits")
+        .map(|lv| read_addon_limits(r, ids, lv, &p.key("limits")))
+        .unwrap_or_default();
+    let available_on = o
+        .get("availableOn")
+        .map(|av| read_available_on(r, ids, av, &p.key("availableOn")));
+    let stackable = o
+        .get("stackable")
+        .and_then(|s| r.bool(s, &p.key("stackable")))
+        .unwrap_or(false);
+    let max_quantity = read_max_quantity(r, o.get("maxQuantity"), &p.key("maxQuantity"), stackable);
+    if features.is_empty() && limits.is_empty() {
+        r.warn(
+            Code::EmptyAddon,
+            "add-on unlocks no feature and raises no limit",
+            p,
+        );
+    }
+    let url = read_url(r, o.get("url"), &p.key("url"));
+    if let Some(d) = o.get("description") {
+        r.string(d, &p.key("description"));
+    }
+    let (id, price) = (id?, price?);
+    let label = label.unwrap_or_else(|| id.to_owned());
+    Some(Addon {
+        id,
+        label,
+        price,
+        features,
+        limits,
+        available_on,
+        stackable,
+        max_quantity,
+        url,
+    })
+}
+
+/// An add-on's `limits`: what each unit adds to a metric's limit, more than zero.
+fn read_addon_limits(r: &mut Reader, ids: &Ids, lv: Val<'_>, lp: &At<'_>) -> Vec<(usize, f64)> {
+    let mut limits = Vec::new();
+    for (m, val, key) in metric_entries(r, ids, lv, lp) {
+        let mp = lp.key(key);
+        if let Some(n) = r.non_negative(val, &mp) {
+            if n == 0.0 {
+                r.error(
+                    Code::InvalidValue,
+                    "an add-on limit increment must be greater than zero",
+                    &mp,
+                );
+            } else {
+                limits.push((m, n));
             }
-            plans
-        });
-        let stackable = o
-            .get("stackable")
-            .and_then(|s| r.bool(s, &p.key("stackable")))
-            .unwrap_or(false);
-        let max_quantity = match o.get("maxQuantity") {
-            Some(mv) => {
-                let mp = p.key("maxQuantity");
-                match r.number(mv, &mp) {
-                    Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1_000_000.0 => {
-                        if !stackable && n > 1.0 {
-                            r.error(
-                                "conflicting_fields",
-                                "`maxQuantity` above 1 needs `stackable: true`",
-                                &mp,
-                            );
-                        }
-                        n as u32
-                    }
-                    Some(n) => {
-                        r.error("invalid_value", format!("`maxQuantity` must be a whole number from 1 to 1000000, found `{}`", js(n)), &mp);
-                        1
-                    }
-                    None => 1,
-                }
-            }
-            None if stackable => 1000,
-            None => 1,
-        };
-        if features.is_empty() && limits.is_empty() {
-            r.warn(
-                "empty_addon",
-                "add-on unlocks no feature and raises no limit",
-                &p,
-            );
-        }
-        let url = read_url(r, o.get("url"), &p.key("url"));
-        if let Some(d) = o.get("description") {
-            r.string(d, &p.key("description"));
-        }
-        if let (Some(id), Some(price)) = (id, price) {
-            let label = label.unwrap_or_else(|| id.to_owned());
-            out.push(Addon {
-                id,
-                label,
-                price,
-                features,
-                limits,
-                available_on,
-                stackable,
-                max_quantity,
-                url,
-            });
         }
     }
-    out
+    limits
+}
+
+/// An add-on's `availableOn`: the plans it can be bought with.
+fn read_available_on(r: &mut Reader, ids: &Ids, av: Val<'_>, ap: &At<'_>) -> Vec<usize> {
+    let mut plans = Vec::new();
+    for (j, pid) in r
+        .array(av, ap)
+        .into_iter()
+        .flat_map(|x| x.items())
+        .enumerate()
+    {
+        if let Some(idx) = ids.resolve(r, Kind::Plan, pid, &ap.index(j)) {
+            plans.push(idx);
+        }
+    }
+    plans
+}
+
+/// An add-on's `maxQuantity`: a whole number from 1 to 1,000,000, above 1 only when stackable
+/// (default 1000 for stackable add-ons, else 1).
+fn read_max_quantity(r: &mut Reader, v: Option<Val<'_>>, mp: &At<'_>, stackable: bool) -> u32 {
+    let Some(mv) = v else {
+        return if stackable { 1000 } else { 1 };
+    };
+    match r.number(mv, mp) {
+        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1_000_000.0 => {
+            if !stackable && n > 1.0 {
+                r.error(
+                    Code::ConflictingFields,
+                    "`maxQuantity` above 1 needs `stackable: true`",
+                    mp,
+                );
+            }
+            n as u32
+        }
+        Some(n) => {
+            r.error(
+                Code::InvalidValue,
+                format!(
+                    "`maxQuantity` must be a whole number from 1 to 1000000, found `{}`",
+                    js(n)
+                ),
+                mp,
+            );
+            1
+        }
+        None => 1,
+    }
 }
 
 fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
@@ -771,7 +827,7 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
             Some(n) if n > 0.0 && n <= 1.0 => *slot = n,
             Some(n) => {
                 r.error(
-                    "out_of_range",
+                    Code::OutOfRange,
                     format!(
                         "`{key}` must be greater than 0 and at most 1, found `{}`",
                         js(n)
@@ -785,7 +841,7 @@ fn read_thresholds(r: &mut Reader, v: Option<Val<'_>>) -> Thresholds {
     }
     if ok && t.approaching >= t.critical {
         r.error(
-            "not_increasing",
+            Code::NotIncreasing,
             format!(
                 "`approaching` ({}) must be below `critical` ({})",
                 js(t.approaching),
@@ -812,7 +868,7 @@ fn read_forecast(r: &mut Reader, v: Option<Val<'_>>) -> (f64, f64) {
                 Some(n) if (1.0..=MAX_HORIZON_DAYS).contains(&n) && n.fract() == 0.0 => n,
                 Some(n) => {
                     r.error(
-                        "out_of_range",
+                        Code::OutOfRange,
                         format!(
                             "`horizonDays` must be a whole number of days from 1 to {}, found `{}`",
                             js(MAX_HORIZON_DAYS),
@@ -834,7 +890,7 @@ fn read_forecast(r: &mut Reader, v: Option<Val<'_>>) -> (f64, f64) {
                 Some(n) if (0.0..=1.0).contains(&n) => n,
                 Some(n) => {
                     r.error(
-                        "out_of_range",
+                        Code::OutOfRange,
                         format!(
                             "`minElapsed` must be a share of the period from 0 to 1, found `{}`",
                             js(n)

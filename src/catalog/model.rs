@@ -3,12 +3,7 @@
 
 pub use crate::base::date::Period;
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
-
-/// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
-pub const MAX_IDS: usize = 65_535;
-
-/// Largest config accepted, in bytes of JSON.
-pub const MAX_CONFIG_BYTES: usize = 4 << 20;
+use crate::base::vocab::Code;
 
 /// A metered quantity the catalog limits (seats, API calls, storage, …).
 #[derive(Clone, Debug)]
@@ -130,9 +125,6 @@ pub struct Model {
     /// (`forecast.minElapsed`).
     pub min_elapsed: f64,
     pub(crate) index: Index,
-    /// Templates compiled while loading, so that a text repeated across rules and messages
-    /// is compiled and stored once; emptied when the load ends.
-    pub(crate) templates: std::cell::RefCell<super::template::Memo>,
 }
 
 /// The context fields the engine reads whatever the catalog holds (see
@@ -207,12 +199,6 @@ impl Kind {
 }
 
 impl Model {
-    /// Whether the reading's "did you mean" allowance is not yet spent (see
-    /// [`crate::base::diag::SuggestMeter`]): callers ask before building a list of candidates.
-    pub fn may_suggest(&self) -> bool {
-        crate::base::diag::may_suggest()
-    }
-
     /// The context paths the engine reads for this model, every metric and feature id written
     /// out: the fixed fields, then `usage.<metric>.*` per metric, then per feature its
     /// `features.<feature>.uses30d` and `account.trials.<feature>`. (Traits and signals are read
@@ -301,83 +287,13 @@ impl Model {
 type Path = Vec<PathSeg>;
 
 /// The error code of an unknown id of `kind`.
-pub fn unknown_code(kind: Kind) -> &'static str {
+pub fn unknown_code(kind: Kind) -> Code {
     match kind {
-        Kind::Metric => "unknown_metric",
-        Kind::Feature => "unknown_feature",
-        Kind::Plan => "unknown_plan",
-        Kind::Addon => "unknown_addon",
+        Kind::Metric => Code::UnknownMetric,
+        Kind::Feature => Code::UnknownFeature,
+        Kind::Plan => Code::UnknownPlan,
+        Kind::Addon => Code::UnknownAddon,
     }
 }
 
-/// What a callout is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CalloutKind {
-    /// A feature the plan lacks.
-    FeatureGate,
-    /// A higher tier.
-    Upsell,
-    /// A metered limit near, at or over.
-    UsageLimit,
-    /// More seats.
-    SeatExpansion,
-    /// An add-on for an adjacent need.
-    CrossSell,
-    /// A trial of a premium feature.
-    Trial,
-    /// A cheaper plan that still fits.
-    Downsell,
-}
-
-impl CalloutKind {
-    /// Every kind, in the order messages list them.
-    pub const ALL: [CalloutKind; 7] = [
-        CalloutKind::FeatureGate,
-        CalloutKind::Upsell,
-        CalloutKind::UsageLimit,
-        CalloutKind::SeatExpansion,
-        CalloutKind::CrossSell,
-        CalloutKind::Trial,
-        CalloutKind::Downsell,
-    ];
-
-    /// The wire name, such as `seat_expansion`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CalloutKind::FeatureGate => "feature_gate",
-            CalloutKind::Upsell => "upsell",
-            CalloutKind::UsageLimit => "usage_limit",
-            CalloutKind::SeatExpansion => "seat_expansion",
-            CalloutKind::CrossSell => "cross_sell",
-            CalloutKind::Trial => "trial",
-            CalloutKind::Downsell => "downsell",
-        }
-    }
-
-    /// The kind with this wire name.
-    pub fn parse(s: &str) -> Option<CalloutKind> {
-        CalloutKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// How strongly a callout interrupts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    /// Informational.
-    Info,
-    /// A warning.
-    Warning,
-    /// Blocks the user's action (exempt from global caps).
-    Blocking,
-}
-
-impl Severity {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Blocking => "blocking",
-        }
-    }
-}
+pub use crate::base::vocab::{CalloutKind, Severity};

@@ -3,24 +3,14 @@
 
 use super::model::{CalloutKind, Kind, Model, Severity};
 use super::schema::{CatalogSchema, Locals};
-use super::template::{read_localized, read_url, Localized};
+use super::template::{read_localized, read_url, Localized, Memo};
 use crate::base::date;
 use crate::base::diag::{did_you_mean, join, At, PathLike, PathSeg};
 use crate::base::json::Val;
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
+use crate::base::vocab::{Code, Placement};
 use crate::expr::{self, Limits, Program, SlotTable};
-
-/// Callout kinds, by wire name.
-pub const KINDS: &[&str] = &[
-    "feature_gate",
-    "upsell",
-    "usage_limit",
-    "seat_expansion",
-    "cross_sell",
-    "trial",
-    "downsell",
-];
 
 /// What a rule's callout pushes.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,16 +98,7 @@ pub struct Rule {
     pub ignore_readiness: bool,
 }
 
-/// How onboarding accounts are treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Onboarding {
-    /// Only cross-sells get through.
-    CrossSellOnly,
-    /// Nothing gets through.
-    Block,
-    /// No special treatment.
-    Allow,
-}
+pub use crate::base::vocab::Onboarding;
 
 /// Readiness guards.
 #[derive(Clone, Copy, Debug)]
@@ -194,18 +175,18 @@ impl Default for Policy {
             readiness: Readiness::default(),
             frequency: Frequency::default(),
             placements: vec![
-                ("banner".into(), Some(1)),
-                ("inline".into(), Some(3)),
-                ("modal".into(), Some(1)),
+                (Placement::Banner.as_str().into(), Some(1)),
+                (Placement::Inline.as_str().into(), Some(3)),
+                (Placement::Modal.as_str().into(), Some(1)),
             ],
             feature_gate: Builtin {
                 enabled: true,
-                placement: "modal".into(),
+                placement: Placement::Modal.as_str().into(),
                 priorities: [100.0; 3],
             },
             usage_limit: Builtin {
                 enabled: true,
-                placement: "banner".into(),
+                placement: Placement::Banner.as_str().into(),
                 priorities: [10.0, 20.0, 100.0],
             },
             headroom: 0.2,
@@ -227,7 +208,7 @@ fn opt_number(
     let n = r.number(v, &p)?;
     if n < min || n > max {
         r.error(
-            "out_of_range",
+            Code::OutOfRange,
             format!(
                 "`{key}` must be from {} to {}, found `{}`",
                 js(min),
@@ -246,7 +227,7 @@ fn opt_count(r: &mut Reader, o: Val<'_>, key: &str, path: &dyn PathLike, max: f6
     let n = opt_number(r, o, key, path, 0.0, max)?;
     if n.fract() != 0.0 {
         r.error(
-            "invalid_value",
+            Code::InvalidValue,
             format!("`{key}` must be a whole number, found `{}`", js(n)),
             &path.at().key(key),
         );
@@ -255,173 +236,225 @@ fn opt_count(r: &mut Reader, o: Val<'_>, key: &str, path: &dyn PathLike, max: f6
     Some(n as u32)
 }
 
-/// Reads the policy keys of the config root.
+/// Reads the policy keys of the config root, in order: placements first (built-ins and rules
+/// name them), then readiness, frequency, right-sizing, the built-ins and the rules.
 pub(crate) fn read_policy(
     r: &mut Reader,
     root: Val<'_>,
     model: &Model,
+    memo: &Memo,
     slots: &mut SlotTable,
 ) -> Policy {
     let mut policy = Policy::default();
     let at = |k: &str| join(&[], k);
     if let Some(v) = root.get("placements") {
-        let p = at("placements");
-        if let Some(m) = r.map(v, &p) {
-            policy.placements.clear();
-            if m.len() > MAX_PLACEMENTS {
-                r.error(
-                    "too_many",
-                    format!(
-                        "at most {MAX_PLACEMENTS} placements are supported, found {}",
-                        m.len()
-                    ),
-                    &p,
-                );
-            }
-            for (name, pv) in m.entries().take(MAX_PLACEMENTS) {
-                let pp = join(&p, name);
-                if !valid_id(name, false) {
-                    r.id_error(name, &pp, false);
-                    continue;
-                }
-                let Some(o) = r.object(pv, &pp, &["max"]) else {
-                    continue;
-                };
-                let max = opt_count(r, o, "max", &pp, 1000.0);
-                policy.placements.push((name.to_owned(), max));
-            }
+        if let Some(placements) = read_placements(r, v, &at("placements")) {
+            policy.placements = placements;
         }
     }
     if let Some(v) = root.get("readiness") {
-        let p = at("readiness");
-        let fields = [
-            "minTenureDays",
-            "minHealthScore",
-            "blockOnOpenEscalations",
-            "onboarding",
-            "minFeatureAdoption",
-        ];
-        if let Some(o) = r.object(v, &p, &fields) {
-            let rd = &mut policy.readiness;
-            rd.min_tenure_days = opt_number(r, o, "minTenureDays", &p, 0.0, 36500.0);
-            rd.min_health_score = opt_number(r, o, "minHealthScore", &p, f64::MIN, f64::MAX);
-            rd.min_feature_adoption = opt_number(r, o, "minFeatureAdoption", &p, 0.0, 1.0);
-            if let Some(b) = o.get("blockOnOpenEscalations") {
-                rd.block_on_open_escalations = r
-                    .bool(b, &join(&p, "blockOnOpenEscalations"))
-                    .unwrap_or(false);
-            }
-            if let Some(ov) = o.get("onboarding") {
-                let op = join(&p, "onboarding");
-                let opts = ["cross_sell_only", "block", "allow"];
-                rd.onboarding = match r.string(ov, &op).as_deref() {
-                    Some("cross_sell_only") => Onboarding::CrossSellOnly,
-                    Some("block") => Onboarding::Block,
-                    Some("allow") => Onboarding::Allow,
-                    Some(other) => {
-                        r.error_help(
-                            "invalid_value",
-                            format!("unknown onboarding policy `{other}`"),
-                            &op,
-                            did_you_mean(other, opts)
-                                .or_else(|| Some(format!("expected one of {}", list(&opts)))),
-                        );
-                        Onboarding::Allow
-                    }
-                    None => Onboarding::Allow,
-                };
-            }
-        }
+        read_readiness(r, v, &at("readiness"), &mut policy.readiness);
     }
     if let Some(v) = root.get("frequency") {
-        let p = at("frequency");
-        if let Some(o) = r.object(
-            v,
-            &p,
-            &["maxPerDay", "minMinutesBetween", "dismissCooldownDays"],
-        ) {
-            let f = &mut policy.frequency;
-            f.max_per_day = opt_count(r, o, "maxPerDay", &p, 1000.0);
-            f.min_minutes_between = opt_number(r, o, "minMinutesBetween", &p, 0.0, 525_600.0);
-            f.dismiss_cooldown_days = opt_number(r, o, "dismissCooldownDays", &p, 0.0, 3650.0);
-        }
+        read_frequency(r, v, &at("frequency"), &mut policy.frequency);
     }
     if let Some(v) = root.get("rightSizing") {
-        let p = at("rightSizing");
-        if let Some(o) = r.object(v, &p, &["headroom"]) {
-            if let Some(h) = opt_number(r, o, "headroom", &p, 0.0, 10.0) {
-                policy.headroom = h;
-            }
+        if let Some(h) = read_right_sizing(r, v, &at("rightSizing")) {
+            policy.headroom = h;
         }
     }
     if let Some(v) = root.get("builtins") {
-        let p = at("builtins");
-        if let Some(o) = r.object(v, &p, &["featureGate", "usageLimit"]) {
-            let placements = policy.placements.clone();
-            if let Some(b) = o.get("featureGate") {
-                read_builtin(
-                    r,
-                    b,
-                    &join(&p, "featureGate"),
-                    &mut policy.feature_gate,
-                    &placements,
-                    &["placement", "priority"],
-                );
-            }
-            if let Some(b) = o.get("usageLimit") {
-                read_builtin(
-                    r,
-                    b,
-                    &join(&p, "usageLimit"),
-                    &mut policy.usage_limit,
-                    &placements,
-                    &["placement", "priority", "priorities"],
-                );
-            }
-        }
+        read_builtins(r, v, &at("builtins"), &mut policy);
     }
     if root.get("placements").is_some() {
-        for (name, b) in [
-            ("featureGate", &policy.feature_gate),
-            ("usageLimit", &policy.usage_limit),
-        ] {
-            if b.enabled && !policy.placements.iter().any(|(p, _)| *p == b.placement) {
-                r.error_help(
-                    "unknown_placement",
-                    format!("the built-in `{name}` callout uses placement `{}`, which `placements` does not define", b.placement),
-                    &at("placements"),
-                    Some(format!("add `{}` to `placements`, or set `builtins.{name}.placement`", b.placement)),
-                );
-            }
-        }
+        check_builtin_placements(r, &policy, &at("placements"));
     }
     if let Some(v) = root.get("rules") {
-        let p = at("rules");
-        // Ids as the document holds them (a rule that loaded has a valid id there).
-        let mut seen = crate::base::FastSet::<&str>::default();
-        for (i, rv) in r
-            .array(v, &p)
-            .into_iter()
-            .flat_map(|x| x.items())
-            .enumerate()
-        {
-            let rules = p.at();
-            let rp = rules.index(i);
-            if let Some(mut rule) = read_rule(r, rv, &rp, model, &policy.placements) {
-                rule.when.share_slots(slots);
-                if !seen.insert(rv.get("id").and_then(|x| x.as_str()).unwrap_or_default()) {
-                    r.error(
-                        "duplicate_id",
-                        format!("duplicate rule id `{}`", rule.id),
-                        &rp.key("id"),
-                    );
-                    continue;
-                }
-                policy.rules.push(rule);
-            }
-        }
+        let scope = RuleScope {
+            model,
+            memo,
+            placements: &policy.placements,
+        };
+        policy.rules = read_rules(r, v, &at("rules"), &scope, slots);
     }
     policy
+}
+
+/// `placements`: names with an optional `max`, replacing the default placements.
+fn read_placements(
+    r: &mut Reader,
+    v: Val<'_>,
+    p: &[PathSeg],
+) -> Option<Vec<(String, Option<u32>)>> {
+    let m = r.map(v, &p)?;
+    if m.len() > MAX_PLACEMENTS {
+        r.error(
+            Code::TooMany,
+            format!(
+                "at most {MAX_PLACEMENTS} placements are supported, found {}",
+                m.len()
+            ),
+            &p,
+        );
+    }
+    let mut placements = Vec::new();
+    for (name, pv) in m.entries().take(MAX_PLACEMENTS) {
+        let pp = join(p, name);
+        if !valid_id(name, false) {
+            r.id_error(name, &pp, false);
+            continue;
+        }
+        let Some(o) = r.object(pv, &pp, &["max"]) else {
+            continue;
+        };
+        let max = opt_count(r, o, "max", &pp, 1000.0);
+        placements.push((name.to_owned(), max));
+    }
+    Some(placements)
+}
+
+/// `readiness`: the guards that hold callouts back from accounts not ready for them.
+fn read_readiness(r: &mut Reader, v: Val<'_>, p: &[PathSeg], rd: &mut Readiness) {
+    let fields = [
+        "minTenureDays",
+        "minHealthScore",
+        "blockOnOpenEscalations",
+        "onboarding",
+        "minFeatureAdoption",
+    ];
+    let Some(o) = r.object(v, &p, &fields) else {
+        return;
+    };
+    rd.min_tenure_days = opt_number(r, o, "minTenureDays", &p, 0.0, 36500.0);
+    rd.min_health_score = opt_number(r, o, "minHealthScore", &p, f64::MIN, f64::MAX);
+    rd.min_feature_adoption = opt_number(r, o, "minFeatureAdoption", &p, 0.0, 1.0);
+    if let Some(b) = o.get("blockOnOpenEscalations") {
+        rd.block_on_open_escalations = r
+            .bool(b, &join(p, "blockOnOpenEscalations"))
+            .unwrap_or(false);
+    }
+    if let Some(ov) = o.get("onboarding") {
+        rd.onboarding = read_onboarding(r, ov, &join(p, "onboarding"));
+    }
+}
+
+/// `readiness.onboarding`: one of the [`Onboarding`] policies (`allow` when unreadable).
+fn read_onboarding(r: &mut Reader, v: Val<'_>, op: &[PathSeg]) -> Onboarding {
+    let opts = Onboarding::NAMES;
+    let read = r.string(v, &op);
+    match read.as_deref().map(|s| (s, Onboarding::parse(s))) {
+        Some((_, Some(policy))) => policy,
+        Some((other, None)) => {
+            r.error_help(
+                Code::InvalidValue,
+                format!("unknown onboarding policy `{other}`"),
+                &op,
+                did_you_mean(other, opts)
+                    .or_else(|| Some(format!("expected one of {}", list(&opts)))),
+            );
+            Onboarding::Allow
+        }
+        None => Onboarding::Allow,
+    }
+}
+
+/// `frequency`: the caps across all callouts.
+fn read_frequency(r: &mut Reader, v: Val<'_>, p: &[PathSeg], f: &mut Frequency) {
+    if let Some(o) = r.object(
+        v,
+        &p,
+        &["maxPerDay", "minMinutesBetween", "dismissCooldownDays"],
+    ) {
+        f.max_per_day = opt_count(r, o, "maxPerDay", &p, 1000.0);
+        f.min_minutes_between = opt_number(r, o, "minMinutesBetween", &p, 0.0, 525_600.0);
+        f.dismiss_cooldown_days = opt_number(r, o, "dismissCooldownDays", &p, 0.0, 3650.0);
+    }
+}
+
+/// `rightSizing`: the headroom a cheaper plan must leave, when given.
+fn read_right_sizing(r: &mut Reader, v: Val<'_>, p: &[PathSeg]) -> Option<f64> {
+    let o = r.object(v, &p, &["headroom"])?;
+    opt_number(r, o, "headroom", &p, 0.0, 10.0)
+}
+
+/// `builtins`: the settings of the feature-gate and usage-limit callouts.
+fn read_builtins(r: &mut Reader, v: Val<'_>, p: &[PathSeg], policy: &mut Policy) {
+    let Some(o) = r.object(v, &p, &["featureGate", "usageLimit"]) else {
+        return;
+    };
+    let placements = policy.placements.clone();
+    if let Some(b) = o.get("featureGate") {
+        read_builtin(
+            r,
+            b,
+            &join(p, "featureGate"),
+            &mut policy.feature_gate,
+            &placements,
+            &["placement", "priority"],
+        );
+    }
+    if let Some(b) = o.get("usageLimit") {
+        read_builtin(
+            r,
+            b,
+            &join(p, "usageLimit"),
+            &mut policy.usage_limit,
+            &placements,
+            &["placement", "priority", "priorities"],
+        );
+    }
+}
+
+/// With `placements` given, each enabled built-in must use one of them.
+fn check_builtin_placements(r: &mut Reader, policy: &Policy, p: &[PathSeg]) {
+    for (name, b) in [
+        ("featureGate", &policy.feature_gate),
+        ("usageLimit", &policy.usage_limit),
+    ] {
+        if b.enabled && !policy.placements.iter().any(|(p, _)| *p == b.placement) {
+            r.error_help(
+                Code::UnknownPlacement,
+                format!("the built-in `{name}` callout uses placement `{}`, which `placements` does not define", b.placement),
+                &p,
+                Some(format!("add `{}` to `placements`, or set `builtins.{name}.placement`", b.placement)),
+            );
+        }
+    }
+}
+
+/// `rules`: each rule read, its slots shared with the others, repeated ids refused.
+fn read_rules(
+    r: &mut Reader,
+    v: Val<'_>,
+    p: &[PathSeg],
+    scope: &RuleScope<'_>,
+    slots: &mut SlotTable,
+) -> Vec<Rule> {
+    let mut out = Vec::new();
+    // Ids as the document holds them (a rule that loaded has a valid id there).
+    let mut seen = crate::base::FastSet::<&str>::default();
+    for (i, rv) in r
+        .array(v, &p)
+        .into_iter()
+        .flat_map(|x| x.items())
+        .enumerate()
+    {
+        let rules = p.at();
+        let rp = rules.index(i);
+        if let Some(mut rule) = read_rule(r, rv, &rp, scope) {
+            rule.when.share_slots(slots);
+            if !seen.insert(rv.get("id").and_then(|x| x.as_str()).unwrap_or_default()) {
+                r.error(
+                    Code::DuplicateId,
+                    format!("duplicate rule id `{}`", rule.id),
+                    &rp.key("id"),
+                );
+                continue;
+            }
+            out.push(rule);
+        }
+    }
+    out
 }
 
 /// The most placements a config may define: a page has a handful of places for callouts, and
@@ -441,7 +474,7 @@ fn check_placement(
     let help = did_you_mean(name, names.iter().copied())
         .or_else(|| Some(format!("expected one of {}", list(&names))));
     r.error_help(
-        "unknown_placement",
+        Code::UnknownPlacement,
         format!("unknown placement `{name}`"),
         path,
         help,
@@ -508,196 +541,53 @@ const RULE_FIELDS: &[&str] = &[
     "description",
 ];
 
-fn read_rule(
-    r: &mut Reader,
-    v: Val<'_>,
-    rp: &At<'_>,
-    model: &Model,
-    placements: &[(String, Option<u32>)],
-) -> Option<Rule> {
+/// What reading a rule needs besides the rule: the finished model, the load's template memo
+/// and the placements the config defines.
+struct RuleScope<'a> {
+    model: &'a Model,
+    memo: &'a Memo,
+    placements: &'a [(String, Option<u32>)],
+}
+
+fn read_rule(r: &mut Reader, v: Val<'_>, rp: &At<'_>, scope: &RuleScope<'_>) -> Option<Rule> {
     let o = r.object(v, rp, RULE_FIELDS)?;
     let before = r.errors.len();
     let id = r
         .required(o, "id", rp)
         .and_then(|x| r.id(x, &rp.key("id"), false));
-    let kind = match o.get("kind") {
-        Some(k) => {
-            let kp = rp.key("kind");
-            r.str(k, &kp).and_then(|s| {
-                let found = CalloutKind::parse(s);
-                if found.is_none() {
-                    r.error_help(
-                        "unknown_kind",
-                        format!("unknown rule kind `{s}`"),
-                        &kp,
-                        did_you_mean(s, KINDS.iter().copied())
-                            .or_else(|| Some(format!("expected one of {}", list(KINDS)))),
-                    );
-                }
-                found
-            })
-        }
-        None => {
-            r.error("missing_field", "missing field `kind`", rp);
-            None
-        }
-    };
-    let placement = match o.get("placement") {
-        Some(pv) => {
-            let pp = rp.key("placement");
-            r.string(pv, &pp)
-                .filter(|s| check_placement(r, s, &pp, placements))
-        }
-        None => Some("banner".to_owned()).filter(|s| check_placement(r, s, rp, placements)),
-    };
+    let kind = read_rule_kind(r, o, rp);
+    let placement = read_rule_placement(r, o, rp, scope.placements);
     let priority = opt_number(r, o, "priority", rp, -1e9, 1e9).unwrap_or(0.0);
-    let severity = match o.get("severity") {
-        None => Severity::Info,
-        Some(sv) => {
-            let sp = rp.key("severity");
-            match r.str(sv, &sp) {
-                Some("info") => Severity::Info,
-                Some("warning") => Severity::Warning,
-                Some("blocking") => Severity::Blocking,
-                Some(other) => {
-                    r.error(
-                        "invalid_value",
-                        format!(
-                            "unknown severity `{other}`; expected `info`, `warning` or `blocking`"
-                        ),
-                        &sp,
-                    );
-                    Severity::Info
-                }
-                None => Severity::Info,
-            }
-        }
-    };
+    let severity = read_rule_severity(r, o, rp);
     let schema = CatalogSchema {
-        model,
+        model: scope.model,
         locals: Locals {
             feature: false,
             metric: false,
             target: true,
         },
     };
-    let when = match o.get("when") {
-        Some(w) => {
-            let wp = rp.key("when");
-            let when_schema = CatalogSchema {
-                model,
-                locals: Locals::default(),
-            };
-            r.str(w, &wp).and_then(|src| {
-                match expr::compile(src, &when_schema, &Limits::default()) {
-                    Ok(p) => Some(p),
-                    Err(errs) => {
-                        for e in errs {
-                            r.error_span(e.code, e.message, &wp, e.help, e.span);
-                        }
-                        None
-                    }
-                }
-            })
-        }
-        None => {
-            r.error("missing_field", "missing field `when`", rp);
-            None
-        }
-    };
-    let msg_fields = &["title", "body", "cta"];
-    let message = match o.get("message") {
-        Some(m) => {
-            let mp = rp.key("message");
-            let loc = read_localized(r, m, &mp, &schema, msg_fields);
-            if loc.iter().all(|(_, f)| f.title.is_none()) && r.errors.len() == before {
-                r.error(
-                    "missing_title",
-                    "the message needs a `title` in at least one locale",
-                    &mp,
-                );
-            }
-            loc
-        }
-        None => {
-            r.error("missing_field", "missing field `message`", rp);
-            Localized::new()
-        }
-    };
-    let target = match o.get("target") {
-        None => RuleTarget::Auto,
-        Some(tv) => {
-            let tp = rp.key("target");
-            match r.str(tv, &tp) {
-                Some("rightSize") => RuleTarget::RightSize,
-                Some(t) => match (model.find(Kind::Plan, t), model.find(Kind::Addon, t)) {
-                    (Some(p), _) => RuleTarget::Plan(p),
-                    (None, Some(a)) => RuleTarget::Addon(a),
-                    _ => {
-                        let help = if model.may_suggest() {
-                            let mut names = model.ids(Kind::Plan);
-                            names.extend(model.ids(Kind::Addon));
-                            names.push("rightSize");
-                            did_you_mean(t, names)
-                        } else {
-                            None
-                        };
-                        r.error_help(
-                            "unknown_target",
-                            format!("unknown target `{t}`: not a plan, an add-on or `rightSize`"),
-                            &tp,
-                            help,
-                        );
-                        RuleTarget::Auto
-                    }
-                },
-                None => RuleTarget::Auto,
-            }
-        }
-    };
+    let when = read_rule_when(r, o, rp, scope.model);
+    let message = read_rule_message(r, o, rp, &schema, scope.memo, before);
+    let target = read_rule_target(r, o, rp, scope.model);
     if kind == Some(CalloutKind::CrossSell)
         && !matches!(target, RuleTarget::Addon(_))
         && r.errors.len() == before
     {
         r.error_help(
-            "missing_target",
+            Code::MissingTarget,
             "a `cross_sell` rule needs a `target` add-on",
             rp,
             Some("add `\"target\": \"<add-on id>\"`".into()),
         );
     }
-    let cta_url = o.get("cta").and_then(|c| {
-        let cp = rp.key("cta");
-        let co = r.object(c, &cp, &["url"])?;
-        read_url(r, co.get("url"), &cp.key("url"))
+    let cta_url = read_rule_cta(r, o, rp);
+    let cap = read_rule_cap(r, o, rp);
+    let experiment = o.get("experiment").and_then(|e| {
+        let ep = rp.key("experiment").path();
+        read_experiment(r, e, &ep, &schema, scope.memo, scope.placements)
     });
-    let cap = o.get("cap").and_then(|c| {
-        let cp = rp.key("cap");
-        let co = r.object(c, &cp, &["maxImpressions", "perDays"])?;
-        let max = opt_count(r, co, "maxImpressions", &cp, 1e6);
-        let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
-        if max.is_none() && co.get("maxImpressions").is_none() {
-            r.error("missing_field", "missing field `maxImpressions`", &cp);
-        }
-        Some(Cap {
-            max_impressions: max?,
-            per_days: per.unwrap_or(3650.0),
-        })
-    });
-    let experiment = o
-        .get("experiment")
-        .and_then(|e| read_experiment(r, e, &rp.key("experiment").path(), &schema, placements));
-    let active_from = date_field(r, o, "activeFrom", rp);
-    let active_until = date_field(r, o, "activeUntil", rp);
-    if let (Some(f), Some(u)) = (active_from, active_until) {
-        if u <= f {
-            r.error(
-                "invalid_period",
-                "`activeUntil` must be after `activeFrom`",
-                &rp.key("activeUntil"),
-            );
-        }
-    }
+    let (active_from, active_until) = read_rule_schedule(r, o, rp);
     let ignore_readiness = o
         .get("ignoreReadiness")
         .and_then(|b| r.bool(b, &rp.key("ignoreReadiness")))
@@ -708,9 +598,8 @@ fn read_rule(
     if r.errors.len() != before {
         return None;
     }
-    let id = id?;
     Some(Rule {
-        id,
+        id: id?,
         kind: kind?,
         placement: placement?,
         priority,
@@ -727,6 +616,190 @@ fn read_rule(
     })
 }
 
+/// A rule's `kind` (required), one of the [`CalloutKind`]s.
+fn read_rule_kind(r: &mut Reader, o: Val<'_>, rp: &At<'_>) -> Option<CalloutKind> {
+    let Some(k) = o.get("kind") else {
+        r.error(Code::MissingField, "missing field `kind`", rp);
+        return None;
+    };
+    let kp = rp.key("kind");
+    let s = r.str(k, &kp)?;
+    let found = CalloutKind::parse(s);
+    if found.is_none() {
+        r.error_help(
+            Code::UnknownKind,
+            format!("unknown rule kind `{s}`"),
+            &kp,
+            did_you_mean(s, CalloutKind::NAMES.iter().copied())
+                .or_else(|| Some(format!("expected one of {}", list(&CalloutKind::NAMES)))),
+        );
+    }
+    found
+}
+
+/// A rule's `placement`, one the config defines (default `banner`).
+fn read_rule_placement(
+    r: &mut Reader,
+    o: Val<'_>,
+    rp: &At<'_>,
+    placements: &[(String, Option<u32>)],
+) -> Option<String> {
+    match o.get("placement") {
+        Some(pv) => {
+            let pp = rp.key("placement");
+            r.string(pv, &pp)
+                .filter(|s| check_placement(r, s, &pp, placements))
+        }
+        None => Some(Placement::Banner.as_str().to_owned())
+            .filter(|s| check_placement(r, s, rp, placements)),
+    }
+}
+
+/// A rule's `severity` (default `info`).
+fn read_rule_severity(r: &mut Reader, o: Val<'_>, rp: &At<'_>) -> Severity {
+    let Some(sv) = o.get("severity") else {
+        return Severity::Info;
+    };
+    let sp = rp.key("severity");
+    match r.str(sv, &sp).map(|s| (s, Severity::parse(s))) {
+        Some((_, Some(severity))) => severity,
+        Some((other, None)) => {
+            r.error(
+                Code::InvalidValue,
+                format!("unknown severity `{other}`; expected `info`, `warning` or `blocking`"),
+                &sp,
+            );
+            Severity::Info
+        }
+        None => Severity::Info,
+    }
+}
+
+/// A rule's `when` (required), compiled against the model's readable paths.
+fn read_rule_when(r: &mut Reader, o: Val<'_>, rp: &At<'_>, model: &Model) -> Option<Program> {
+    let Some(w) = o.get("when") else {
+        r.error(Code::MissingField, "missing field `when`", rp);
+        return None;
+    };
+    let wp = rp.key("when");
+    let when_schema = CatalogSchema {
+        model,
+        locals: Locals::default(),
+    };
+    let src = r.str(w, &wp)?;
+    match expr::compile(src, &when_schema, &Limits::default()) {
+        Ok(p) => Some(p),
+        Err(errs) => {
+            for e in errs {
+                r.error_span(e.code, e.message, (&wp, w), e.help, e.span);
+            }
+            None
+        }
+    }
+}
+
+/// A rule's `message` (required): texts per locale, with a title in at least one when the
+/// rule has no other problem (`before`: the error count when the rule's reading began).
+fn read_rule_message(
+    r: &mut Reader,
+    o: Val<'_>,
+    rp: &At<'_>,
+    schema: &CatalogSchema,
+    memo: &Memo,
+    before: usize,
+) -> Localized {
+    let Some(m) = o.get("message") else {
+        r.error(Code::MissingField, "missing field `message`", rp);
+        return Localized::new();
+    };
+    let mp = rp.key("message");
+    let msg_fields = &["title", "body", "cta"];
+    let loc = read_localized(r, m, &mp, schema, memo, msg_fields);
+    if loc.iter().all(|(_, f)| f.title.is_none()) && r.errors.len() == before {
+        r.error(
+            Code::MissingTitle,
+            "the message needs a `title` in at least one locale",
+            &mp,
+        );
+    }
+    loc
+}
+
+/// A rule's `target`: a plan, an add-on, `rightSize`, or chosen per account when absent.
+fn read_rule_target(r: &mut Reader, o: Val<'_>, rp: &At<'_>, model: &Model) -> RuleTarget {
+    let Some(tv) = o.get("target") else {
+        return RuleTarget::Auto;
+    };
+    let tp = rp.key("target");
+    let Some(t) = r.str(tv, &tp) else {
+        return RuleTarget::Auto;
+    };
+    if t == "rightSize" {
+        return RuleTarget::RightSize;
+    }
+    match (model.find(Kind::Plan, t), model.find(Kind::Addon, t)) {
+        (Some(p), _) => RuleTarget::Plan(p),
+        (None, Some(a)) => RuleTarget::Addon(a),
+        _ => {
+            let help = if crate::base::diag::may_suggest() {
+                let mut names = model.ids(Kind::Plan);
+                names.extend(model.ids(Kind::Addon));
+                names.push("rightSize");
+                did_you_mean(t, names)
+            } else {
+                None
+            };
+            r.error_help(
+                Code::UnknownTarget,
+                format!("unknown target `{t}`: not a plan, an add-on or `rightSize`"),
+                &tp,
+                help,
+            );
+            RuleTarget::Auto
+        }
+    }
+}
+
+/// A rule's `cta.url`, if any.
+fn read_rule_cta(r: &mut Reader, o: Val<'_>, rp: &At<'_>) -> Option<String> {
+    let c = o.get("cta")?;
+    let cp = rp.key("cta");
+    let co = r.object(c, &cp, &["url"])?;
+    read_url(r, co.get("url"), &cp.key("url"))
+}
+
+/// A rule's `cap`: at most `maxImpressions` (required) per `perDays` (default ten years).
+fn read_rule_cap(r: &mut Reader, o: Val<'_>, rp: &At<'_>) -> Option<Cap> {
+    let c = o.get("cap")?;
+    let cp = rp.key("cap");
+    let co = r.object(c, &cp, &["maxImpressions", "perDays"])?;
+    let max = opt_count(r, co, "maxImpressions", &cp, 1e6);
+    let per = opt_number(r, co, "perDays", &cp, 0.001, 3650.0);
+    if max.is_none() && co.get("maxImpressions").is_none() {
+        r.error(Code::MissingField, "missing field `maxImpressions`", &cp);
+    }
+    Some(Cap {
+        max_impressions: max?,
+        per_days: per.unwrap_or(3650.0),
+    })
+}
+
+/// A rule's `activeFrom` and `activeUntil`, the second after the first.
+fn read_rule_schedule(r: &mut Reader, o: Val<'_>, rp: &At<'_>) -> (Option<f64>, Option<f64>) {
+    let active_from = date_field(r, o, "activeFrom", rp);
+    let active_until = date_field(r, o, "activeUntil", rp);
+    if let (Some(f), Some(u)) = (active_from, active_until) {
+        if u <= f {
+            r.error(
+                Code::InvalidPeriod,
+                "`activeUntil` must be after `activeFrom`",
+                &rp.key("activeUntil"),
+            );
+        }
+    }
+    (active_from, active_until)
+}
+
 fn date_field(r: &mut Reader, o: Val<'_>, key: &str, rp: &At<'_>) -> Option<f64> {
     let v = o.get(key)?;
     let p = rp.key(key);
@@ -734,7 +807,7 @@ fn date_field(r: &mut Reader, o: Val<'_>, key: &str, rp: &At<'_>) -> Option<f64>
     let t = date::parse(&s);
     if t.is_none() {
         r.error(
-            "invalid_date",
+            Code::InvalidDate,
             format!("`{s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`"),
             &p,
         );
@@ -747,13 +820,14 @@ fn read_experiment(
     v: Val<'_>,
     p: &[PathSeg],
     schema: &CatalogSchema,
+    memo: &Memo,
     placements: &[(String, Option<u32>)],
 ) -> Option<Experiment> {
     let o = r.object(v, &p, &["key", "seed", "unit", "holdout", "variants"])?;
     let key = match o.get("key") {
         Some(k) => r.text(k, &join(p, "key"), 200)?,
         None => {
-            r.error("missing_field", "missing field `key`", &p);
+            r.error(Code::MissingField, "missing field `key`", &p);
             return None;
         }
     };
@@ -768,7 +842,7 @@ fn read_experiment(
             Some("user") => true,
             Some(other) => {
                 r.error(
-                    "invalid_value",
+                    Code::InvalidValue,
                     format!("unknown unit `{other}`; expected `account` or `user`"),
                     &join(p, "unit"),
                 );
@@ -797,13 +871,13 @@ fn read_experiment(
         };
         let Some(id) = vo.get("id").and_then(|x| r.text(x, &join(&ip, "id"), 64)) else {
             if vo.get("id").is_none() {
-                r.error("missing_field", "missing field `id`", &ip);
+                r.error(Code::MissingField, "missing field `id`", &ip);
             }
             continue;
         };
         if variants.iter().any(|x: &Variant| x.id == id) {
             r.error(
-                "duplicate_id",
+                Code::DuplicateId,
                 format!("duplicate variant id `{id}`"),
                 &join(&ip, "id"),
             );
@@ -817,6 +891,7 @@ fn read_experiment(
                     m,
                     &ip.at().key("message"),
                     schema,
+                    memo,
                     &["title", "body", "cta"],
                 )
             })
@@ -837,12 +912,16 @@ fn read_experiment(
     }
     if variants.is_empty() {
         r.error(
-            "missing_variants",
+            Code::MissingVariants,
             "an experiment needs at least one variant",
             &vp,
         );
     } else if variants.iter().map(|v| v.weight).sum::<f64>() <= 0.0 {
-        r.error("invalid_value", "variant weights must not all be zero", &vp);
+        r.error(
+            Code::InvalidValue,
+            "variant weights must not all be zero",
+            &vp,
+        );
     }
     Some(Experiment {
         key,

@@ -3,7 +3,7 @@
 //! compact [`Slot`] that [`crate::facts::Facts`] answers without string lookups.
 
 use super::model::{Kind, Model};
-use crate::base::diag::suggest;
+use crate::base::diag::{may_suggest, suggest};
 use crate::expr::{HostFn, PathError, Resolved, Schema, Slot, Type};
 
 /// Slot namespaces (the top byte of a slot id).
@@ -273,7 +273,7 @@ impl CatalogSchema<'_> {
                 Some(i) => field(fields, tag, i, name, &format!("{root}.{id}")),
                 None => {
                     // The candidates are built lazily: nothing when no search is left.
-                    let allowed = self.model.may_suggest();
+                    let allowed = may_suggest();
                     let ids = if allowed {
                         self.model.ids(kind)
                     } else {
@@ -424,7 +424,7 @@ impl Schema for CatalogSchema<'_> {
                         _ => "plan",
                     }
                 ),
-                suggestion: if self.model.may_suggest() {
+                suggestion: if may_suggest() {
                     suggest(id, self.model.ids(kind)).map(str::to_owned)
                 } else {
                     None

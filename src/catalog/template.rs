@@ -5,6 +5,8 @@
 //!
 //! Output is plain text: templates are never interpreted as markup.
 
+use crate::base::vocab::Code;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::model::Model;
@@ -13,7 +15,7 @@ use crate::base::diag::{did_you_mean, join, At, PathLike};
 use crate::base::json::Val;
 use crate::base::read::Reader;
 use crate::base::FastMap;
-use crate::expr::{Schema, Slot, Span};
+use crate::expr::{PathError, Resolved, Schema, Slot, Span};
 
 /// A text with placeholders resolved to slots.
 #[derive(Clone, Debug)]
@@ -49,7 +51,7 @@ pub enum Part {
 pub const MAX_TEMPLATE_CHARS: usize = 2000;
 
 /// A template problem: code, message, span, help.
-pub type TemplateError = (&'static str, String, Span, Option<String>);
+pub type TemplateError = (Code, String, Span, Option<String>);
 
 impl Template {
     /// Parses `text`, resolving every `{path}` against `schema`. `{{` and `}}` are literal braces.
@@ -58,11 +60,10 @@ impl Template {
     /// Every unknown placeholder, unclosed `{` and stray `}`, with its character span.
     pub fn parse(text: &str, schema: &dyn Schema) -> Result<Template, Vec<TemplateError>> {
         // At most one character per byte: only a long text needs counting.
-        let total = || text.chars().count();
-        if text.len() > MAX_TEMPLATE_CHARS && total() > MAX_TEMPLATE_CHARS {
-            let span = Span::new(0, total() as u32);
+        if text.len() > MAX_TEMPLATE_CHARS && text.chars().count() > MAX_TEMPLATE_CHARS {
+            let span = Span::new(0, text.chars().count() as u32);
             return Err(vec![(
-                "too_long",
+                Code::TooLong,
                 format!("text must be at most {MAX_TEMPLATE_CHARS} characters"),
                 span,
                 None,
@@ -70,121 +71,187 @@ impl Template {
         }
         // Braces are ASCII, so the text is scanned by bytes; character offsets (for spans) are
         // counted only when a problem is reported.
-        let at = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count()) as u32;
+        let mut scan = Scan::new(text);
         let b = text.as_bytes();
-        let mut parts = Vec::new();
-        let mut errors = Vec::new();
-        // The literal text, and where the part being read starts in it.
-        let mut buf = String::with_capacity(text.len());
-        let mut mark = 0;
-        let mut run = 0;
-        let mut i = 0;
-        while let Some(&c) = b.get(i) {
+        while let Some(&c) = b.get(scan.i) {
             match c {
-                b'{' | b'}' if b.get(i + 1) == Some(&c) => {
-                    buf.push_str(text.get(run..=i).unwrap_or(""));
-                    i += 2;
-                    run = i;
-                }
+                b'{' | b'}' if b.get(scan.i + 1) == Some(&c) => scan.escaped_brace(),
                 b'{' => {
-                    buf.push_str(text.get(run..i).unwrap_or(""));
-                    let start = i;
-                    let close = b
-                        .iter()
-                        .skip(i + 1)
-                        .position(|&x| x == b'}' || x == b'{')
-                        .map(|n| i + 1 + n);
-                    let Some(end) = close else {
-                        errors.push((
-                            "unclosed_placeholder",
-                            "`{` has no closing `}`".to_owned(),
-                            Span::new(at(start), total() as u32),
-                            Some("write `{{` for a literal brace".to_owned()),
-                        ));
-                        run = b.len();
+                    if !scan.placeholder(schema) {
                         break;
-                    };
-                    let span = || Span::new(at(start), at(end) + 1);
-                    if b.get(end) == Some(&b'{') {
-                        errors.push((
-                            "unclosed_placeholder",
-                            "`{` has no closing `}`".to_owned(),
-                            span(),
-                            Some("write `{{` for a literal brace".to_owned()),
-                        ));
-                        i = end;
-                        run = i;
-                        continue;
                     }
-                    let name = text.get(i + 1..end).unwrap_or("").trim();
-                    let mut segs: [&str; 8] = [""; 8];
-                    let mut n = 0;
-                    let mut long: Vec<&str> = Vec::new();
-                    for seg in name.split('.') {
-                        match segs.get_mut(n) {
-                            Some(slot) => *slot = seg,
-                            None => {
-                                if long.is_empty() {
-                                    long.extend_from_slice(&segs);
-                                }
-                                long.push(seg);
-                            }
-                        }
-                        n += 1;
-                    }
-                    let path: &[&str] = if long.is_empty() {
-                        segs.get(..n).unwrap_or(&[])
-                    } else {
-                        &long
-                    };
-                    match schema.resolve(path) {
-                        Ok(r) => {
-                            if buf.len() > mark {
-                                parts.push(Part::Text(mark as u32, buf.len() as u32));
-                                mark = buf.len();
-                            }
-                            let (t, _, f) = split(r.slot.id);
-                            let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA)
-                                || (t == tag::PLAN && f == 3);
-                            parts.push(Part::Slot {
-                                slot: r.slot,
-                                money,
-                            });
-                        }
-                        Err(e) => errors.push((
-                            "unknown_placeholder",
-                            format!("unknown placeholder `{{{name}}}`: {}", e.message),
-                            span(),
-                            e.suggestion.map(|s| format!("did you mean `{{{s}}}`?")),
-                        )),
-                    }
-                    i = end + 1;
-                    run = i;
                 }
-                b'}' => {
-                    buf.push_str(text.get(run..i).unwrap_or(""));
-                    errors.push((
-                        "unmatched_brace",
-                        "`}` without an opening `{`".to_owned(),
-                        Span::new(at(i), at(i) + 1),
-                        Some("write `}}` for a literal brace".to_owned()),
-                    ));
-                    i += 1;
-                    run = i;
-                }
-                _ => i += 1,
+                b'}' => scan.stray_close(),
+                _ => scan.i += 1,
             }
         }
-        buf.push_str(text.get(run..).unwrap_or(""));
-        if buf.len() > mark {
-            parts.push(Part::Text(mark as u32, buf.len() as u32));
-        }
-        if errors.is_empty() {
-            Ok(Template { parts, text: buf })
-        } else {
-            Err(errors)
+        scan.finish()
+    }
+}
+
+/// One [`Template::parse`] under way: the parts and problems so far, the literal text, and
+/// where the scan is.
+struct Scan<'t> {
+    text: &'t str,
+    parts: Vec<Part>,
+    errors: Vec<TemplateError>,
+    /// The literal text so far.
+    buf: String,
+    /// Where the text part being read starts in `buf`.
+    mark: usize,
+    /// Where the literal run not yet copied to `buf` starts in `text`.
+    run: usize,
+    /// The byte being read.
+    i: usize,
+}
+
+impl<'t> Scan<'t> {
+    fn new(text: &'t str) -> Self {
+        Scan {
+            text,
+            parts: Vec::new(),
+            errors: Vec::new(),
+            buf: String::with_capacity(text.len()),
+            mark: 0,
+            run: 0,
+            i: 0,
         }
     }
+
+    /// The character offset of a byte offset.
+    fn at(&self, byte: usize) -> u32 {
+        self.text.get(..byte).map_or(0, |s| s.chars().count()) as u32
+    }
+
+    /// Copies the literal run up to (not including) byte `end` into the text.
+    fn copy_run(&mut self, end: usize) {
+        self.buf
+            .push_str(self.text.get(self.run..end).unwrap_or(""));
+    }
+
+    /// Ends the text part being read, if it holds anything.
+    fn end_text_part(&mut self) {
+        if self.buf.len() > self.mark {
+            self.parts
+                .push(Part::Text(self.mark as u32, self.buf.len() as u32));
+            self.mark = self.buf.len();
+        }
+    }
+
+    /// `{{` or `}}`: one literal brace.
+    fn escaped_brace(&mut self) {
+        self.copy_run(self.i + 1);
+        self.i += 2;
+        self.run = self.i;
+    }
+
+    /// A `}` with no `{` before it.
+    fn stray_close(&mut self) {
+        self.copy_run(self.i);
+        self.errors.push((
+            Code::UnmatchedBrace,
+            "`}` without an opening `{`".to_owned(),
+            Span::new(self.at(self.i), self.at(self.i) + 1),
+            Some("write `}}` for a literal brace".to_owned()),
+        ));
+        self.i += 1;
+        self.run = self.i;
+    }
+
+    /// A `{` opening a placeholder; `false` when no brace closes it (the scan ends).
+    fn placeholder(&mut self, schema: &dyn Schema) -> bool {
+        self.copy_run(self.i);
+        let start = self.i;
+        let b = self.text.as_bytes();
+        let close = b
+            .iter()
+            .skip(start + 1)
+            .position(|&x| x == b'}' || x == b'{')
+            .map(|n| start + 1 + n);
+        let Some(end) = close else {
+            self.errors.push((
+                Code::UnclosedPlaceholder,
+                "`{` has no closing `}`".to_owned(),
+                Span::new(self.at(start), self.text.chars().count() as u32),
+                Some("write `{{` for a literal brace".to_owned()),
+            ));
+            self.run = b.len();
+            return false;
+        };
+        let span = Span::new(self.at(start), self.at(end) + 1);
+        if b.get(end) == Some(&b'{') {
+            self.errors.push((
+                Code::UnclosedPlaceholder,
+                "`{` has no closing `}`".to_owned(),
+                span,
+                Some("write `{{` for a literal brace".to_owned()),
+            ));
+            self.i = end;
+            self.run = end;
+            return true;
+        }
+        let name = self.text.get(start + 1..end).unwrap_or("").trim();
+        match resolve_placeholder(schema, name) {
+            Ok(r) => {
+                self.end_text_part();
+                let (t, _, f) = split(r.slot.id);
+                let money =
+                    (t == tag::L_TARGET && f == tf::MONTHLY_DELTA) || (t == tag::PLAN && f == 3);
+                self.parts.push(Part::Slot {
+                    slot: r.slot,
+                    money,
+                });
+            }
+            Err(e) => self.errors.push((
+                Code::UnknownPlaceholder,
+                format!("unknown placeholder `{{{name}}}`: {}", e.message),
+                span,
+                e.suggestion.map(|s| format!("did you mean `{{{s}}}`?")),
+            )),
+        }
+        self.i = end + 1;
+        self.run = self.i;
+        true
+    }
+
+    /// The template, or every problem found.
+    fn finish(mut self) -> Result<Template, Vec<TemplateError>> {
+        self.copy_run(self.text.len());
+        self.end_text_part();
+        if self.errors.is_empty() {
+            Ok(Template {
+                parts: self.parts,
+                text: self.buf,
+            })
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// Resolves the dotted `name` of a placeholder (up to eight segments without allocating).
+fn resolve_placeholder(schema: &dyn Schema, name: &str) -> Result<Resolved, PathError> {
+    let mut segs: [&str; 8] = [""; 8];
+    let mut n = 0;
+    let mut long: Vec<&str> = Vec::new();
+    for seg in name.split('.') {
+        match segs.get_mut(n) {
+            Some(slot) => *slot = seg,
+            None => {
+                if long.is_empty() {
+                    long.extend_from_slice(&segs);
+                }
+                long.push(seg);
+            }
+        }
+        n += 1;
+    }
+    let path: &[&str] = if long.is_empty() {
+        segs.get(..n).unwrap_or(&[])
+    } else {
+        &long
+    };
+    schema.resolve(path)
 }
 
 /// Reads an optional URL at `path` and checks it (see [`check_url`]).
@@ -193,7 +260,7 @@ pub(crate) fn read_url(r: &mut Reader, v: Option<Val<'_>>, path: &At<'_>) -> Opt
     match check_url(&s) {
         Ok(()) => Some(s),
         Err(msg) => {
-            r.error("invalid_url", msg, path);
+            r.error(Code::InvalidUrl, msg, path);
             None
         }
     }
@@ -447,15 +514,7 @@ const KEYS: &[(&str, Locals)] = &[
 ];
 
 /// CTA actions, each with a default label key `cta.<action>`.
-pub const ACTIONS: &[&str] = &[
-    "upgrade",
-    "add_addon",
-    "add_seats",
-    "start_trial",
-    "contact_sales",
-    "ask_admin",
-    "downgrade",
-];
+pub const ACTIONS: &[&str] = &crate::base::vocab::Action::NAMES;
 
 const TARGET_ONLY: Locals = Locals {
     feature: false,
@@ -514,7 +573,12 @@ pub(crate) fn static_key(key: &str) -> Option<&'static str> {
 }
 
 /// Compiles the built-in texts and reads `messages` overrides from the config.
-pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) -> MessageSet {
+pub(crate) fn load_overrides(
+    r: &mut Reader,
+    v: Option<Val<'_>>,
+    model: &Model,
+    memo: &Memo,
+) -> MessageSet {
     let mut set = MessageSet::default();
     for (key, loc, title, body, forecast, cta) in DEFAULTS {
         let schema = CatalogSchema {
@@ -525,7 +589,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             if s.is_empty() {
                 None
             } else {
-                compiled(s, &schema).ok()
+                compiled(s, &schema, memo).ok()
             }
         };
         let fields = Fields {
@@ -551,7 +615,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
             model,
             locals: key_locals("featureGate"),
         };
-        let loc = read_localized(r, fg, &p.at(), &schema, &["title", "body", "cta"]);
+        let loc = read_localized(r, fg, &p.at(), &schema, memo, &["title", "body", "cta"]);
         set_entry(&mut set.overrides, "featureGate", loc);
     }
     if let Some(ul) = o.get("usageLimit") {
@@ -571,6 +635,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                     mv,
                     &p.at().key(state),
                     &schema,
+                    memo,
                     &["title", "body", "bodyForecast", "cta"],
                 );
                 set_entry(&mut set.overrides, k, loc);
@@ -594,7 +659,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                     let lp = join(&ap, l);
                     if !valid_locale(l) {
                         r.error(
-                            "invalid_locale",
+                            Code::InvalidLocale,
                             format!("`{l}` is not a locale tag such as `en` or `ja-JP`"),
                             &lp,
                         );
@@ -603,7 +668,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                     let tag = locale_tag(l);
                     if loc.iter().any(|(t, _)| *t == tag) {
                         r.error(
-                            "duplicate_locale",
+                            Code::DuplicateLocale,
                             format!(
                                 "`{l}` is the same locale as an earlier key (tags ignore case and `_`)"
                             ),
@@ -611,7 +676,7 @@ pub(crate) fn load_overrides(r: &mut Reader, v: Option<Val<'_>>, model: &Model) 
                         );
                         continue;
                     }
-                    if let Some(t) = template(r, text, &lp.at(), &schema) {
+                    if let Some(t) = template(r, text, &lp.at(), &schema, memo) {
                         loc.push((
                             tag,
                             Fields {
@@ -648,20 +713,29 @@ pub fn valid_locale(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// Texts compiled while loading a catalog, so that a text repeated across rules and messages
-/// is compiled and stored once: by the callout-local names they may use ([`Locals::bits`]) and
-/// by text, their positions in `compiled`.
+/// Texts compiled while loading one catalog, so that a text repeated across rules and messages
+/// is compiled and stored once. Load-time scratch: made by the loader, lent to every reading
+/// step that compiles templates, and dropped when the load ends (the catalog never holds it).
 #[derive(Debug, Default)]
-pub(crate) struct Memo {
+pub(crate) struct Memo(RefCell<MemoTable>);
+
+/// The memo's table: by the callout-local names the texts may use ([`Locals::bits`]) and by
+/// text, their positions in `compiled`.
+#[derive(Debug, Default)]
+struct MemoTable {
     index: [FastMap<Box<str>, usize>; 8],
     compiled: Vec<Rc<Template>>,
 }
 
-/// `text` compiled against `schema`, from the model's memo when the same text was compiled
-/// with the same locals before (only texts without problems are kept).
-fn compiled(text: &str, schema: &CatalogSchema) -> Result<Rc<Template>, Vec<TemplateError>> {
+/// `text` compiled against `schema`, from `memo` when the same text was compiled with the same
+/// locals before (only texts without problems are kept).
+fn compiled(
+    text: &str,
+    schema: &CatalogSchema,
+    memo: &Memo,
+) -> Result<Rc<Template>, Vec<TemplateError>> {
     let slot = usize::from(schema.locals.bits());
-    let memo = &schema.model.templates;
+    let memo = &memo.0;
     if let Some(t) = memo.try_borrow().ok().and_then(|m| {
         let i = m.index.get(slot)?.get(text)?;
         m.compiled.get(*i).cloned()
@@ -685,13 +759,14 @@ pub(crate) fn template(
     v: Val<'_>,
     path: &At<'_>,
     schema: &CatalogSchema,
+    memo: &Memo,
 ) -> Option<Rc<Template>> {
     let s = r.str(v, path)?;
-    match compiled(s, schema) {
+    match compiled(s, schema, memo) {
         Ok(t) => Some(t),
         Err(errs) => {
             for (code, message, span, help) in errs {
-                r.error_span(code, message, path, help, span);
+                r.error_span(code, message, (path, v), help, span);
             }
             None
         }
@@ -704,6 +779,7 @@ pub(crate) fn read_localized(
     v: Val<'_>,
     path: &At<'_>,
     schema: &CatalogSchema,
+    memo: &Memo,
     fields: &[&str],
 ) -> Localized {
     let mut out = Localized::new();
@@ -712,7 +788,7 @@ pub(crate) fn read_localized(
         if !valid_locale(l) {
             let help = did_you_mean(l, ["en", "ja"]);
             r.error_help(
-                "invalid_locale",
+                Code::InvalidLocale,
                 format!("`{l}` is not a locale tag such as `en` or `ja-JP`"),
                 &lp,
                 help,
@@ -722,7 +798,7 @@ pub(crate) fn read_localized(
         let tag = locale_tag(l);
         if out.iter().any(|(t, _)| *t == tag) {
             r.error(
-                "duplicate_locale",
+                Code::DuplicateLocale,
                 format!("`{l}` is the same locale as an earlier key (tags ignore case and `_`)"),
                 &lp,
             );
@@ -737,13 +813,13 @@ pub(crate) fn read_localized(
             // A title must say something: a blank one would render an empty callout.
             if name == "title" && tv.as_text().is_some_and(is_blank) {
                 r.error(
-                    "empty_string",
+                    Code::EmptyString,
                     "a title must not be empty or only spaces and invisible characters",
                     &tp,
                 );
                 continue;
             }
-            let t = template(r, tv, &tp, schema);
+            let t = template(r, tv, &tp, schema, memo);
             match name {
                 "title" => f.title = t,
                 "body" => f.body = t,

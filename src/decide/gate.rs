@@ -6,39 +6,7 @@ use super::unlock::{self, Need, Offer};
 use crate::catalog::Kind;
 use crate::facts::Source;
 
-/// Why a feature is or is not available.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GateReason {
-    /// Included in the plan.
-    IncludedInPlan,
-    /// Given by an add-on the account holds.
-    IncludedInAddon,
-    /// An unexpired trial.
-    TrialActive,
-    /// Not in the plan, no add-on, no trial.
-    NotInPlan,
-    /// A trial of it has ended.
-    TrialExpired,
-    /// Not a feature of the catalog.
-    UnknownFeature,
-    /// The context could not be read well enough to deny it (access is not denied then).
-    InvalidContext,
-}
-
-impl GateReason {
-    /// The wire name, such as `included_in_plan`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GateReason::IncludedInPlan => "included_in_plan",
-            GateReason::IncludedInAddon => "included_in_addon",
-            GateReason::TrialActive => "trial_active",
-            GateReason::NotInPlan => "not_in_plan",
-            GateReason::TrialExpired => "trial_expired",
-            GateReason::UnknownFeature => "unknown_feature",
-            GateReason::InvalidContext => "invalid_context",
-        }
-    }
-}
+pub use crate::base::vocab::FeatureReason as GateReason;
 
 /// The decision for one feature.
 #[derive(Clone, Debug, PartialEq)]

@@ -88,39 +88,9 @@ impl Origin {
     }
 }
 
-/// What the call to action does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Move to a higher plan.
-    Upgrade,
-    /// Buy an add-on.
-    AddAddon,
-    /// Buy seats.
-    AddSeats,
-    /// Start a trial.
-    StartTrial,
-    /// Talk to sales.
-    ContactSales,
-    /// Ask someone who may buy.
-    AskAdmin,
-    /// Move to a cheaper plan.
-    Downgrade,
-}
+pub use crate::base::vocab::Action;
 
 impl Action {
-    /// The wire name, such as `add_seats`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Upgrade => "upgrade",
-            Action::AddAddon => "add_addon",
-            Action::AddSeats => "add_seats",
-            Action::StartTrial => "start_trial",
-            Action::ContactSales => "contact_sales",
-            Action::AskAdmin => "ask_admin",
-            Action::Downgrade => "downgrade",
-        }
-    }
-
     /// The message key of the default CTA label, such as `cta.add_seats`.
     pub fn message_key(self) -> &'static str {
         match self {
@@ -246,51 +216,34 @@ impl Reason {
         }
     }
 
+    /// The word of the vocabulary for this reason.
+    pub fn word(self) -> SuppressionReason {
+        match self {
+            Reason::Readiness(Guard::Health) => SuppressionReason::ReadinessHealth,
+            Reason::Readiness(Guard::Tenure) => SuppressionReason::ReadinessTenure,
+            Reason::Readiness(Guard::Onboarding) => SuppressionReason::ReadinessOnboarding,
+            Reason::Readiness(Guard::Escalations) => SuppressionReason::ReadinessEscalations,
+            Reason::Readiness(Guard::Adoption) => SuppressionReason::ReadinessAdoption,
+            Reason::CapRule => SuppressionReason::CapRule,
+            Reason::CapGlobal => SuppressionReason::CapGlobal,
+            Reason::CooldownDismissed => SuppressionReason::CooldownDismissed,
+            Reason::Converted => SuppressionReason::Converted,
+            Reason::Holdout => SuppressionReason::Holdout,
+            Reason::PlacementFull => SuppressionReason::PlacementFull,
+            Reason::DuplicateTarget => SuppressionReason::DuplicateTarget,
+            Reason::Schedule => SuppressionReason::Schedule,
+            Reason::NoTarget => SuppressionReason::NoTarget,
+        }
+    }
+
     /// The wire name, such as `readiness:health`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Readiness(Guard::Health) => "readiness:health",
-            Reason::Readiness(Guard::Tenure) => "readiness:tenure",
-            Reason::Readiness(Guard::Onboarding) => "readiness:onboarding",
-            Reason::Readiness(Guard::Escalations) => "readiness:escalations",
-            Reason::Readiness(Guard::Adoption) => "readiness:adoption",
-            Reason::CapRule => "cap:rule",
-            Reason::CapGlobal => "cap:global",
-            Reason::CooldownDismissed => "cooldown:dismissed",
-            Reason::Converted => "converted",
-            Reason::Holdout => "holdout",
-            Reason::PlacementFull => "placement_full",
-            Reason::DuplicateTarget => "duplicate_target",
-            Reason::Schedule => "schedule",
-            Reason::NoTarget => "no_target",
-        }
+        self.word().as_str()
     }
 }
 
-/// How a rule fared, in a trace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// Returned.
-    Shown,
-    /// Held back (see the reason).
-    Suppressed,
-    /// Its condition was not true.
-    NotMatched,
-    /// Shown, but filtered out by the `placement` option.
-    OtherPlacement,
-}
-
-impl Status {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Shown => "shown",
-            Status::Suppressed => "suppressed",
-            Status::NotMatched => "not_matched",
-            Status::OtherPlacement => "other_placement",
-        }
-    }
-}
+use crate::base::vocab::SuppressionReason;
+pub use crate::base::vocab::TraceStatus as Status;
 
 /// A unit's experiment assignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

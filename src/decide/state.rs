@@ -2,6 +2,7 @@
 //! only as far back as any cap or cooldown can look, exported as versioned JSON the host
 //! persists and restored on the next page load.
 
+use crate::base::vocab::Code;
 use std::cell::Cell;
 
 use crate::base::date;
@@ -132,18 +133,7 @@ pub struct EngineState {
     pub callouts: Histories,
 }
 
-/// An event the host records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventType {
-    /// The callout was shown.
-    Impression,
-    /// Its CTA was clicked.
-    Click,
-    /// The user dismissed it.
-    Dismiss,
-    /// The user bought what it offered.
-    Convert,
-}
+pub use crate::base::vocab::EventType;
 
 /// The callout ids a catalog can produce: rule ids, `feature_gate:<feature>`, `usage_limit:<metric>`.
 pub fn known_callout(catalog: &Catalog, id: &str) -> bool {
@@ -216,7 +206,7 @@ impl EngineState {
             if whole {
                 msg.push_str(unread);
             }
-            warnings.push(Diagnostic::new("state_ignored", msg, path.clone()));
+            warnings.push(Diagnostic::new(Code::StateIgnored, msg, path.clone()));
         };
         let Some(o) = v.filter(|v| v.is_object()) else {
             warn("state is not an object".into(), true);
@@ -332,7 +322,7 @@ impl EngineState {
     ) -> Result<(), Diagnostic> {
         if !known_callout(catalog, callout) {
             return Err(Diagnostic::new(
-                "unknown_callout",
+                Code::UnknownCallout,
                 format!("unknown callout `{callout}`"),
                 join(&[], "callout"),
             ));

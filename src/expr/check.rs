@@ -5,7 +5,7 @@
 use super::eval::arith;
 use super::parser::{Ast, Expr, Id, Kind};
 use super::program::{Method, Node, Op};
-use super::{quote_help, ExprError, HostFn, Schema, Slot, Span, Type, Value};
+use super::{quote_help, Code, ExprError, HostFn, Schema, Slot, Span, Type, Value};
 use crate::base::diag::suggest;
 
 const FUNCTIONS: [&str; 4] = ["size", "hasFeature", "hasAddon", "planAtLeast"];
@@ -62,24 +62,24 @@ impl<'s, 'a> Checker<'s, 'a> {
     }
 
     /// [`Checker::condition`] of the node `id`.
-    fn sub_condition(&mut self, id: Id, code: &'static str, what: &str) -> Node {
+    fn sub_condition(&mut self, id: Id, code: Code, what: &str) -> Node {
         match self.ast.get(id) {
             Some(e) => self.condition(e, code, what),
             None => poisoned().0,
         }
     }
 
-    fn error(&mut self, code: &'static str, message: String, span: Span) {
+    fn error(&mut self, code: Code, message: String, span: Span) {
         self.errors.push(ExprError::new(code, message, span));
     }
 
     fn mismatch(&mut self, message: String, span: Span) -> (Node, Type) {
-        self.error("type_mismatch", message, span);
+        self.error(Code::TypeMismatch, message, span);
         poisoned()
     }
 
     /// Checks an expression used as a condition. A bare value (a path) becomes a traced test.
-    pub fn condition(&mut self, e: &Expr<'a>, code: &'static str, what: &str) -> Node {
+    pub fn condition(&mut self, e: &Expr<'a>, code: Code, what: &str) -> Node {
         let (node, ty) = self.check(e);
         if !matches!(ty, Type::Bool | Type::Dyn) {
             self.error(
@@ -127,12 +127,12 @@ impl<'s, 'a> Checker<'s, 'a> {
                 Err(pe) => {
                     let help = pe.suggestion.as_deref().map(quote_help);
                     self.errors
-                        .push(ExprError::new("unknown_path", pe.message, e.span).help(help));
+                        .push(ExprError::new(Code::UnknownPath, pe.message, e.span).help(help));
                     poisoned()
                 }
             },
             Kind::Not(x) => {
-                let n = self.sub_condition(*x, "type_mismatch", "the operand of `!`");
+                let n = self.sub_condition(*x, Code::TypeMismatch, "the operand of `!`");
                 (Node::Not(Box::new(n)), Type::Bool)
             }
             Kind::Neg(x) => {
@@ -154,12 +154,12 @@ impl<'s, 'a> Checker<'s, 'a> {
                 };
                 let nodes = items
                     .iter()
-                    .map(|i| self.condition(i, "type_mismatch", what))
+                    .map(|i| self.condition(i, Code::TypeMismatch, what))
                     .collect();
                 (Node::Logic(*or, nodes), Type::Bool)
             }
             Kind::Cond(c, t, f) => {
-                let c = self.sub_condition(*c, "type_mismatch", "the condition of `?:`");
+                let c = self.sub_condition(*c, Code::TypeMismatch, "the condition of `?:`");
                 let (tn, tt) = self.sub(*t);
                 let (fn_, ft) = self.sub(*f);
                 let ty = match (tt, ft) {
@@ -261,7 +261,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             };
             if it != lt {
                 self.error(
-                    "type_mismatch",
+                    Code::TypeMismatch,
                     format!("cannot compare `{lt}` with `{it}`"),
                     item.span,
                 );
@@ -307,7 +307,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             };
             self.errors.push(
                 ExprError::new(
-                    "unknown_function",
+                    Code::UnknownFunction,
                     format!("unknown {what} `{name}`"),
                     name_span,
                 )
@@ -330,7 +330,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             let found = args.len();
             let s = if n == 1 { "" } else { "s" };
             self.error(
-                "wrong_arity",
+                Code::WrongArity,
                 format!("`{name}` takes {n} argument{s}, found {found}"),
                 span,
             );
@@ -382,7 +382,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         let [arg] = args else {
             let found = args.len();
             self.error(
-                "wrong_arity",
+                Code::WrongArity,
                 format!("`{name}` takes 1 argument, found {found}"),
                 span,
             );
@@ -390,7 +390,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         };
         let Kind::Str(id) = &arg.kind else {
             self.error(
-                "not_literal",
+                Code::NotLiteral,
                 format!("the argument of `{name}` must be a string literal"),
                 arg.span,
             );
@@ -401,7 +401,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             Err(pe) => {
                 let help = pe.suggestion.as_deref().map(quote_help);
                 self.errors
-                    .push(ExprError::new("unknown_id", pe.message, arg.span).help(help));
+                    .push(ExprError::new(Code::UnknownId, pe.message, arg.span).help(help));
                 poisoned()
             }
         }

@@ -4,6 +4,7 @@ use super::check::Checker;
 use super::parser::parse;
 use super::program::Program;
 use super::{ExprError, Limits, Schema, Type};
+use crate::base::vocab::Code;
 
 /// Compiles a condition: the expression must have type `bool` (or a type only known at run
 /// time), and the program then evaluates to [`Value::Bool`](super::Value::Bool) or
@@ -42,7 +43,7 @@ fn build(
     let mut ck = Checker::new(schema, &ast);
     let (root, ty) = if boolean {
         (
-            ck.condition(&root, "not_boolean", "the expression"),
+            ck.condition(&root, Code::NotBoolean, "the expression"),
             Type::Bool,
         )
     } else {

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{offset, quote_help, ExprError, Span};
+use super::{offset, quote_help, Code, ExprError, Span};
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Tok<'a> {
@@ -175,7 +175,7 @@ impl<'a> Lexer<'a> {
 
     fn unexpected(&self, c: char, at: u32) -> ExprError {
         ExprError::new(
-            "syntax_error",
+            Code::SyntaxError,
             format!("unexpected character `{c}`"),
             Span::new(at, self.at),
         )
@@ -214,7 +214,7 @@ impl<'a> Lexer<'a> {
         match crate::base::float::parse_f64(text) {
             Some(n) if !bad && n.is_finite() => Ok(self.token(Tok::Num(n), start, at)),
             _ => Err(ExprError::new(
-                "invalid_number",
+                Code::InvalidNumber,
                 format!("invalid number `{text}`"),
                 Span::new(at, self.at),
             )),
@@ -259,7 +259,7 @@ impl<'a> Lexer<'a> {
                 Some(c) => out.push(c),
                 None => {
                     return Err(ExprError::new(
-                        "syntax_error",
+                        Code::SyntaxError,
                         format!("invalid escape `{}` in string", self.since(esc_start)),
                         Span::new(esc_at, self.at),
                     ))
@@ -267,7 +267,7 @@ impl<'a> Lexer<'a> {
             }
         }
         Err(ExprError::new(
-            "unterminated_string",
+            Code::UnterminatedString,
             format!("unterminated string, expected a closing `{quote}`"),
             Span::new(at, self.at),
         ))

@@ -23,6 +23,7 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
+pub use crate::base::vocab::Code;
 use std::fmt;
 use std::rc::Rc;
 
@@ -281,7 +282,7 @@ pub struct ExprError {
     /// Stable code: `syntax_error`, `unterminated_string`, `invalid_number`, `unknown_path`,
     /// `type_mismatch`, `unknown_function`, `wrong_arity`, `unknown_id`, `not_literal`,
     /// `too_long`, `too_deep` or `not_boolean`.
-    pub code: &'static str,
+    pub code: Code,
     /// Lowercase message without final period, user values in backticks.
     pub message: String,
     /// The offending characters (empty at the end of the source for an unexpected end).
@@ -291,7 +292,7 @@ pub struct ExprError {
 }
 
 impl ExprError {
-    pub(crate) fn new(code: &'static str, message: String, span: Span) -> Self {
+    pub(crate) fn new(code: Code, message: String, span: Span) -> Self {
         ExprError {
             code,
             message,
@@ -309,7 +310,7 @@ impl ExprError {
 impl crate::base::out::ToJson for ExprError {
     fn write(&self, out: &mut crate::base::out::Out) {
         out.obj()
-            .field("code", self.code)
+            .field("code", &self.code)
             .field("message", &self.message)
             .field("span", &self.span)
             .some("help", &self.help)

@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use super::lexer::{Lexer, Tok, Token};
 use super::program::Op;
-use super::{offset, quote_help, ExprError, Limits, Span, MAX_DEPTH};
+use super::{offset, quote_help, Code, ExprError, Limits, Span, MAX_DEPTH};
 
 /// A node's position in its [`Ast`].
 pub(crate) type Id = u32;
@@ -110,7 +110,7 @@ pub(crate) fn parse<'a>(src: &'a str, limits: &Limits) -> Result<(Ast<'a>, Expr<
     if src.len() > limits.max_len && src.chars().nth(limits.max_len).is_some() {
         let len = src.chars().count();
         return Err(ExprError::new(
-            "too_long",
+            Code::TooLong,
             format!("expression is longer than {} characters", limits.max_len),
             Span::new(offset(limits.max_len), offset(len)),
         ));
@@ -191,7 +191,7 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         ExprError::new(
-            "syntax_error",
+            Code::SyntaxError,
             format!("unexpected {found}, expected {expected}"),
             self.tok.span,
         )
@@ -214,7 +214,7 @@ impl<'a> Parser<'a> {
 
     fn too_deep(&self, span: Span) -> ExprError {
         ExprError::new(
-            "too_deep",
+            Code::TooDeep,
             format!("expression is nested more than {} levels deep", self.max),
             span,
         )

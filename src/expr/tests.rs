@@ -128,30 +128,30 @@ fn step(expr: &str, actual: &str, result: &str, missing: bool) -> TraceStep {
 #[test]
 fn syntax_errors() {
     let e = err1("usage.seats.ratio >=");
-    assert_eq!((e.code, e.span), ("syntax_error", sp(20, 20)));
+    assert_eq!((e.code.as_str(), e.span), ("syntax_error", sp(20, 20)));
     assert_eq!(
         e.message,
         "unexpected end of expression, expected an expression"
     );
 
     let e = err1("(1 + 2 > 0");
-    assert_eq!((e.code, e.span), ("syntax_error", sp(10, 10)));
+    assert_eq!((e.code.as_str(), e.span), ("syntax_error", sp(10, 10)));
     assert_eq!(e.message, "unexpected end of expression, expected `)`");
 
     let e = err1("true false");
-    assert_eq!((e.code, e.span), ("syntax_error", sp(5, 10)));
+    assert_eq!((e.code.as_str(), e.span), ("syntax_error", sp(5, 10)));
     assert_eq!(
         e.message,
         "unexpected `false`, expected an operator or the end of the expression"
     );
 
     let e = err1("account.plan = 'team'");
-    assert_eq!((e.code, e.span), ("syntax_error", sp(13, 14)));
+    assert_eq!((e.code.as_str(), e.span), ("syntax_error", sp(13, 14)));
     assert_eq!(e.message, "unexpected character `=`");
     assert_eq!(e.help.as_deref(), Some("did you mean `==`?"));
 
     let e = err1("true and false");
-    assert_eq!((e.code, e.span), ("syntax_error", sp(5, 8)));
+    assert_eq!((e.code.as_str(), e.span), ("syntax_error", sp(5, 8)));
     assert_eq!(e.help.as_deref(), Some("did you mean `&&`?"));
     assert_eq!(
         err1("true & false").help.as_deref(),
@@ -163,7 +163,7 @@ fn syntax_errors() {
     );
 
     let e = err1("account.plan == 'a\\qb'");
-    assert_eq!((e.code, e.span), ("syntax_error", sp(18, 20)));
+    assert_eq!((e.code.as_str(), e.span), ("syntax_error", sp(18, 20)));
     assert_eq!(e.message, "invalid escape `\\q` in string");
     assert_eq!(err1("'\\ud800' == 'x'").span, sp(1, 7));
 
@@ -180,7 +180,7 @@ fn syntax_errors() {
         err1("(account).plan == 'x'").message,
         "unexpected `==`, expected `(`"
     );
-    assert_eq!(err1("size('a',) > 1").code, "syntax_error");
+    assert_eq!(err1("size('a',) > 1").code, Code::SyntaxError);
     assert_eq!(
         err1("true ? true").message,
         "unexpected end of expression, expected `:`"
@@ -193,16 +193,19 @@ fn syntax_errors() {
         err1("").message,
         "unexpected end of expression, expected an expression"
     );
-    assert_eq!(err1("usage[0] > 1").code, "syntax_error");
+    assert_eq!(err1("usage[0] > 1").code, Code::SyntaxError);
 }
 
 #[test]
 fn unterminated_string() {
     let e = err1("account.plan == 'team");
-    assert_eq!((e.code, e.span), ("unterminated_string", sp(16, 21)));
+    assert_eq!(
+        (e.code.as_str(), e.span),
+        ("unterminated_string", sp(16, 21))
+    );
     assert_eq!(e.message, "unterminated string, expected a closing `'`");
     assert_eq!(err1("account.plan == \"team\\\"").span, sp(16, 23));
-    assert_eq!(err1("'a\\").code, "unterminated_string");
+    assert_eq!(err1("'a\\").code, Code::UnterminatedString);
 }
 
 #[test]
@@ -211,7 +214,11 @@ fn string_literals_count_characters_not_bytes() {
     for src in ["'日本語' == 1 #", "'日\\n本' == 1 #", "\"é\" in ['x'] #"] {
         let e = err1(src);
         let at = src.chars().count() as u32 - 1;
-        assert_eq!((e.code, e.span), ("syntax_error", sp(at, at + 1)), "{src}");
+        assert_eq!(
+            (e.code.as_str(), e.span),
+            ("syntax_error", sp(at, at + 1)),
+            "{src}"
+        );
     }
     assert_eq!(value("'日本' + '語'"), s("日本語"));
     assert_eq!(value("'a\\'b' + \"c\""), s("a'bc"));
@@ -220,7 +227,7 @@ fn string_literals_count_characters_not_bytes() {
 #[test]
 fn invalid_number() {
     let e = err1("usage.seats.ratio >= 0.8.1");
-    assert_eq!((e.code, e.span), ("invalid_number", sp(21, 26)));
+    assert_eq!((e.code.as_str(), e.span), ("invalid_number", sp(21, 26)));
     assert_eq!(e.message, "invalid number `0.8.1`");
     for (src, span) in [
         ("1e > 0", sp(0, 2)),
@@ -229,7 +236,7 @@ fn invalid_number() {
         ("1e999 > 0", sp(0, 5)),
     ] {
         let e = err1(src);
-        assert_eq!((e.code, e.span), ("invalid_number", span), "{src}");
+        assert_eq!((e.code.as_str(), e.span), ("invalid_number", span), "{src}");
     }
     assert_eq!(value("1e3 + 2.5E-1 + 007"), n(1007.25));
 }
@@ -237,17 +244,20 @@ fn invalid_number() {
 #[test]
 fn unknown_path() {
     let e = err1("usage.seats.ratoi >= 0.8");
-    assert_eq!((e.code, e.span), ("unknown_path", sp(0, 17)));
+    assert_eq!((e.code.as_str(), e.span), ("unknown_path", sp(0, 17)));
     assert_eq!(e.message, "unknown path `usage.seats.ratoi`");
     assert_eq!(e.help.as_deref(), Some("did you mean `usage.seats.ratio`?"));
     let e = err1("true && nothing.here");
-    assert_eq!((e.code, e.span, e.help), ("unknown_path", sp(8, 20), None));
+    assert_eq!(
+        (e.code.as_str(), e.span, e.help),
+        ("unknown_path", sp(8, 20), None)
+    );
 }
 
 #[test]
 fn type_mismatch() {
     let e = err1("usage.seats.ratio == 'high'");
-    assert_eq!((e.code, e.span), ("type_mismatch", sp(0, 27)));
+    assert_eq!((e.code.as_str(), e.span), ("type_mismatch", sp(0, 27)));
     assert_eq!(e.message, "cannot compare `number` with `string`");
 
     let cases = [
@@ -323,7 +333,7 @@ fn type_mismatch() {
     for (src, span, message) in cases {
         let e = err1(src);
         assert_eq!(
-            (e.code, e.span, e.message.as_str()),
+            (e.code.as_str(), e.span, e.message.as_str()),
             ("type_mismatch", span, message),
             "{src}"
         );
@@ -364,12 +374,12 @@ fn accepted_typings() {
 #[test]
 fn unknown_function() {
     let e = err1("hasFeatur('sso')");
-    assert_eq!((e.code, e.span), ("unknown_function", sp(0, 9)));
+    assert_eq!((e.code.as_str(), e.span), ("unknown_function", sp(0, 9)));
     assert_eq!(e.message, "unknown function `hasFeatur`");
     assert_eq!(e.help.as_deref(), Some("did you mean `hasFeature`?"));
 
     let e = err1("account.plan.startWith('t')");
-    assert_eq!((e.code, e.span), ("unknown_function", sp(13, 22)));
+    assert_eq!((e.code.as_str(), e.span), ("unknown_function", sp(13, 22)));
     assert_eq!(e.message, "unknown method `startWith`");
     assert_eq!(e.help.as_deref(), Some("did you mean `startsWith`?"));
 
@@ -382,7 +392,7 @@ fn unknown_function() {
     // Arguments of an unknown function are still checked.
     let e = errs("frob(usage.seats.ratoi)");
     assert_eq!(
-        e.iter().map(|e| e.code).collect::<Vec<_>>(),
+        e.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(),
         ["unknown_function", "unknown_path"]
     );
 }
@@ -390,11 +400,11 @@ fn unknown_function() {
 #[test]
 fn wrong_arity() {
     let e = err1("size('a', 'b') > 1");
-    assert_eq!((e.code, e.span), ("wrong_arity", sp(0, 14)));
+    assert_eq!((e.code.as_str(), e.span), ("wrong_arity", sp(0, 14)));
     assert_eq!(e.message, "`size` takes 1 argument, found 2");
     let e = err1("hasFeature()");
     assert_eq!(
-        (e.code, e.span, e.message.as_str()),
+        (e.code.as_str(), e.span, e.message.as_str()),
         (
             "wrong_arity",
             sp(0, 12),
@@ -418,25 +428,25 @@ fn wrong_arity() {
 #[test]
 fn unknown_id_and_not_literal() {
     let e = err1("hasFeature('ssoo')");
-    assert_eq!((e.code, e.span), ("unknown_id", sp(11, 17)));
+    assert_eq!((e.code.as_str(), e.span), ("unknown_id", sp(11, 17)));
     assert_eq!(e.message, "unknown id `ssoo` for `hasFeature`");
     assert_eq!(e.help.as_deref(), Some("did you mean `sso`?"));
-    assert_eq!(err1("planAtLeast('pro')").code, "unknown_id");
+    assert_eq!(err1("planAtLeast('pro')").code, Code::UnknownId);
 
     let e = err1("hasFeature(account.plan)");
-    assert_eq!((e.code, e.span), ("not_literal", sp(11, 23)));
+    assert_eq!((e.code.as_str(), e.span), ("not_literal", sp(11, 23)));
     assert_eq!(
         e.message,
         "the argument of `hasFeature` must be a string literal"
     );
-    assert_eq!(err1("hasAddon('a' + 'b')").code, "not_literal");
+    assert_eq!(err1("hasAddon('a' + 'b')").code, Code::NotLiteral);
 }
 
 #[test]
 fn too_long() {
     let src = format!("'{}' == 'x'", "a".repeat(2000));
     let e = err1(&src);
-    assert_eq!((e.code, e.span), ("too_long", sp(2000, 2009)));
+    assert_eq!((e.code.as_str(), e.span), ("too_long", sp(2000, 2009)));
     assert_eq!(e.message, "expression is longer than 2000 characters");
     // Exactly at the limit is fine; characters, not bytes, count.
     prog(&format!("'{}' == 'x'", "日".repeat(1991)));
@@ -456,11 +466,11 @@ fn too_deep() {
     let calls = format!("{}'a'{} > 0", "size(".repeat(levels), ")".repeat(levels));
     for src in [&parens, &nots, &negs, &lists, &calls] {
         let e = err_with(src, big);
-        assert_eq!(e.code, "too_deep", "{}", &src[..20]);
+        assert_eq!(e.code.as_str(), "too_deep", "{}", &src[..20]);
         assert_eq!(e.message, "expression is nested more than 32 levels deep");
         assert!(e.span.end <= 200, "{:?}", e.span);
         // The default length limit rejects them first.
-        assert_eq!(err1(src).code, "too_long");
+        assert_eq!(err1(src).code, Code::TooLong);
     }
     // The token that would open the 33rd level is blamed.
     assert_eq!(err_with(&parens, big).span, sp(31, 32));
@@ -473,7 +483,7 @@ fn too_deep() {
         max_depth: usize::MAX,
     };
     let e = err_with(&parens, huge);
-    assert_eq!(e.code, "too_deep");
+    assert_eq!(e.code.as_str(), "too_deep");
     assert_eq!(e.span, sp(MAX_DEPTH as u32 - 1, MAX_DEPTH as u32));
     assert!(compile(
         &format!(
@@ -491,7 +501,7 @@ fn too_deep() {
     prog(&format!("{}true", "!".repeat(31)));
     // Long operator chains are depth too, except `&&` / `||` chains, which are flat.
     assert_eq!(
-        err1(&format!("{}1 > 0", "1 + ".repeat(40))).code,
+        err1(&format!("{}1 > 0", "1 + ".repeat(40))).code.as_str(),
         "too_deep"
     );
     assert_eq!(run(&format!("{}true", "true && ".repeat(200)), &env()), T);
@@ -543,10 +553,10 @@ fn deepest_programs_fit_a_small_stack() {
 #[test]
 fn not_boolean() {
     let e = err1("usage.seats.ratio + 1");
-    assert_eq!((e.code, e.span), ("not_boolean", sp(0, 21)));
+    assert_eq!((e.code.as_str(), e.span), ("not_boolean", sp(0, 21)));
     assert_eq!(e.message, "the expression must be a `bool`, found `number`");
-    assert_eq!(err1("account.plan").code, "not_boolean");
-    assert_eq!(err1("null").code, "not_boolean");
+    assert_eq!(err1("account.plan").code, Code::NotBoolean);
+    assert_eq!(err1("null").code, Code::NotBoolean);
     assert_eq!(err1("(1)").span, sp(1, 2));
 }
 
@@ -554,7 +564,7 @@ fn not_boolean() {
 fn reports_every_checker_error() {
     let e =
         errs("usage.seats.ratoi > 1 && account.plan == 3 && hasFeatur('x') && hasAddon('nope')");
-    let got: Vec<_> = e.iter().map(|e| (e.code, e.span)).collect();
+    let got: Vec<_> = e.iter().map(|e| (e.code.as_str(), e.span)).collect();
     assert_eq!(
         got,
         [
@@ -571,13 +581,16 @@ fn reports_every_checker_error() {
 #[test]
 fn unicode_spans() {
     let e = err1("account.plan == '日本語' && usage.seats.ratoi > 1");
-    assert_eq!((e.code, e.span), ("unknown_path", sp(25, 42)));
+    assert_eq!((e.code.as_str(), e.span), ("unknown_path", sp(25, 42)));
     let e = err1("'チームが成長' == account.plan && #");
-    assert_eq!((e.code, e.span), ("syntax_error", sp(28, 29)));
+    assert_eq!((e.code.as_str(), e.span), ("syntax_error", sp(28, 29)));
     let e = err1("account.plan == '日本");
-    assert_eq!((e.code, e.span), ("unterminated_string", sp(16, 19)));
+    assert_eq!(
+        (e.code.as_str(), e.span),
+        ("unterminated_string", sp(16, 19))
+    );
     let e = err1("'席' == 1");
-    assert_eq!((e.code, e.span), ("type_mismatch", sp(0, 8)));
+    assert_eq!((e.code.as_str(), e.span), ("type_mismatch", sp(0, 8)));
     assert_eq!(err1("'é' == 'e' && ü").span, sp(14, 15));
 }
 

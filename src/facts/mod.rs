@@ -22,32 +22,7 @@ use crate::catalog::Model;
 use crate::expr::Value;
 
 /// How close a metric is to its limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum State {
-    /// Below the approaching threshold (or unlimited).
-    Ok,
-    /// At or above `thresholds.approaching`.
-    Approaching,
-    /// At or above `thresholds.critical`.
-    Critical,
-    /// Exactly at the limit.
-    AtLimit,
-    /// Above the limit.
-    Over,
-}
-
-impl State {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Ok => "ok",
-            State::Approaching => "approaching",
-            State::Critical => "critical",
-            State::AtLimit => "at_limit",
-            State::Over => "over",
-        }
-    }
-}
+pub use crate::base::vocab::UsageState as State;
 
 /// Derived values of one metric.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -322,27 +297,7 @@ impl Facts {
     }
 }
 
-/// Where access to a feature comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// Included in the plan.
-    Plan,
-    /// Given by an owned add-on.
-    Addon,
-    /// An unexpired trial.
-    Trial,
-}
-
-impl Source {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Plan => "plan",
-            Source::Addon => "addon",
-            Source::Trial => "trial",
-        }
-    }
-}
+pub use crate::base::vocab::AccessSource as Source;
 
 /// A JSON value as a rule value (objects are not readable from rules; the boundary's markers
 /// for values JSON cannot carry are missing).

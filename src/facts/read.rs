@@ -1,6 +1,7 @@
 //! Reading a context from JSON text into [`Facts`]: one pass over the parsed tape, paths built
 //! only when a problem is reported.
 
+use crate::base::vocab::Code;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
@@ -47,7 +48,7 @@ pub fn read_str(model: &Model, json: String, host_now: f64, keys_unique: bool) -
         return unreadable(
             model,
             host_now,
-            Diagnostic::new("too_large", msg, Vec::new()),
+            Diagnostic::new(Code::TooLarge, msg, Vec::new()),
         );
     }
     let _meter = crate::base::diag::SuggestMeter::start(json.len());
@@ -58,7 +59,8 @@ pub fn read_str(model: &Model, json: String, host_now: f64, keys_unique: bool) -
                 "context is not valid JSON: {} at line {} column {}",
                 e.message, e.line, e.column
             );
-            return unreadable(model, host_now, Diagnostic::new(e.code, msg, e.path));
+            let d = Diagnostic::new(e.code, msg, e.path).at_position(e.line, e.column);
+            return unreadable(model, host_now, d);
         }
     };
     let mut f = Facts::empty(model, host_now);
@@ -121,7 +123,7 @@ fn read_root(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
             "signals" => signals = Some(val),
             k if ROOT_FIELDS.contains(&k) => {}
             k => r.warn(
-                "unknown_field",
+                Code::UnknownField,
                 format!("unknown context field `{k}` is ignored"),
                 &root.key(k),
             ),
@@ -129,7 +131,7 @@ fn read_root(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
     }
     match account {
         Some(a) => read_account(r, model, a, f),
-        None => r.error("missing_field", "missing field `account`", &root),
+        None => r.error(Code::MissingField, "missing field `account`", &root),
     }
     if let Some(u) = user.filter(|v| !v.is_null()) {
         read_user(r, u, f);
@@ -181,7 +183,7 @@ fn repeated(r: &mut Reader, o: Val<'_>, path: &At<'_>) {
     }
     if let Some(k) = o.repeated_key() {
         r.warn(
-            "duplicate_key",
+            Code::DuplicateKey,
             format!("key `{k}` appears more than once in this object; only one is read"),
             &path.key(k),
         );
@@ -229,7 +231,7 @@ fn time(r: &mut Reader, v: Val<'_>, path: &At<'_>) -> Option<f64> {
     let t = date::parse(s);
     if t.is_none() {
         r.error(
-            "invalid_date",
+            Code::InvalidDate,
             format!("`{s}` is not an RFC 3339 date such as `2026-11-24T09:00:00Z`"),
             path,
         );
@@ -292,14 +294,14 @@ fn read_account(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
             }
             k if ACCOUNT_FIELDS.contains(&k) => {}
             k => r.warn(
-                "unknown_field",
+                Code::UnknownField,
                 format!("unknown account field `{k}` is ignored"),
                 &p.key(k),
             ),
         }
     }
     if !has_plan {
-        r.error("missing_field", "missing field `plan`", &p);
+        r.error(Code::MissingField, "missing field `plan`", &p);
     }
 }
 
@@ -317,7 +319,7 @@ fn read_addons(r: &mut Reader, model: &Model, list: Val<'_>, ap: &At<'_>, f: &mu
             };
             let Some(id) = obj.get("id").and_then(|v| r.str(v, &ip.key("id"))) else {
                 if obj.get("id").is_none() {
-                    r.error("missing_field", "missing field `id`", &ip);
+                    r.error(Code::MissingField, "missing field `id`", &ip);
                 }
                 continue;
             };
@@ -328,7 +330,7 @@ fn read_addons(r: &mut Reader, model: &Model, list: Val<'_>, ap: &At<'_>, f: &mu
                     Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1e6 => n,
                     Some(n) => {
                         r.error(
-                            "invalid_value",
+                            Code::InvalidValue,
                             format!(
                                 "quantity must be a whole number of at least 1, found `{}`",
                                 js(n)
@@ -354,7 +356,7 @@ fn read_addons(r: &mut Reader, model: &Model, list: Val<'_>, ap: &At<'_>, f: &mu
         let max = model.addons.get(idx).map_or(1, |ad| ad.max_quantity);
         if qty > max {
             r.warn(
-                "quantity_above_max",
+                Code::QuantityAboveMax,
                 format!("quantity `{qty}` is above the add-on's maximum of {max}"),
                 &ip,
             );
@@ -417,7 +419,7 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
         }
         if u.period_start.is_some() != u.period_end.is_some() {
             r.warn(
-                "incomplete_period",
+                Code::IncompletePeriod,
                 "give both `periodStart` and `periodEnd`; the calendar period of the metric is used instead",
                 &mp,
             );
@@ -427,7 +429,7 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
         if let (Some(s), Some(e)) = (u.period_start, u.period_end) {
             if e <= s {
                 r.error(
-                    "invalid_period",
+                    Code::InvalidPeriod,
                     "`periodEnd` must be after `periodStart`",
                     &mp.key("periodEnd"),
                 );
@@ -440,7 +442,7 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
             let n = h.len();
             if n > MAX_HISTORY {
                 r.warn(
-                    "history_truncated",
+                    Code::HistoryTruncated,
                     format!(
                         "history has {n} points; only the newest {MAX_HISTORY} (by time) are used"
                     ),
@@ -460,14 +462,14 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
                 let at = match ho.get("at") {
                     Some(t) => time(r, t, &ip.key("at")),
                     None => {
-                        r.error("missing_field", "missing field `at`", &ip);
+                        r.error(Code::MissingField, "missing field `at`", &ip);
                         None
                     }
                 };
                 let val = match ho.get("value") {
                     Some(n) => r.non_negative(n, &ip.key("value")),
                     None => {
-                        r.error("missing_field", "missing field `value`", &ip);
+                        r.error(Code::MissingField, "missing field `value`", &ip);
                         None
                     }
                 };

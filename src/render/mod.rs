@@ -12,6 +12,7 @@ pub use results::{
 use crate::base::date;
 use crate::base::diag::{join, Diagnostic};
 use crate::base::num::{format_number, push_money, push_number};
+use crate::base::vocab::Code;
 use crate::catalog::rules::{Rule, Variant};
 use crate::catalog::template::{lookup, Field, Localized, Part, Template};
 use crate::catalog::Kind;
@@ -418,7 +419,11 @@ pub fn feature_check(s: &Session, feature: &str, g: &Gate) -> FeatureCheck {
             let mut m = String::from("no plan above the current one and no add-on gives `");
             m.push_str(feature);
             m.push('`');
-            warnings.push(Diagnostic::new("no_unlock_option", m, join(&[], "feature")));
+            warnings.push(Diagnostic::new(
+                Code::NoUnlockOption,
+                m,
+                join(&[], "feature"),
+            ));
         }
     }
     FeatureCheck {
@@ -501,7 +506,7 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
         m.push_str(metric);
         m.push('`');
         check.warnings.push(Diagnostic::new(
-            "missing_usage",
+            Code::MissingUsage,
             m,
             join(&join(&[], "usage"), metric),
         ));

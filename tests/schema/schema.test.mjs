@@ -79,6 +79,14 @@ function fnLists(file, fn) {
   const body = text.slice(start, end < 0 ? undefined : end);
   return [...body.matchAll(/\[\s*("[^\]]*)\]/g)].map((m) => [...m[1].matchAll(/"([^"]*)"/g)].map((x) => x[1]).sort());
 }
+// The wire names of a closed set of the vocabulary (src/base/vocab.rs), by TypeScript name.
+function vocabList(union) {
+  const text = readFileSync(path.join(root, "src/base/vocab.rs"), "utf8");
+  const start = text.indexOf(`as "${union}" {`);
+  assert.ok(start >= 0, `src/base/vocab.rs: no set \`${union}\``);
+  const body = text.slice(start, text.indexOf("\n    }\n", start));
+  return [...body.matchAll(/= "([^"]*)":/g)].map((m) => m[1]).sort();
+}
 const keys = (o) => Object.keys(o).sort();
 const defs = schema.$defs;
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -90,32 +98,33 @@ test("the schema names every key and enum value the validator reads", () => {
   const exact = [
     ["root keys", keys(schema.properties), constant(load, "ROOT_FIELDS")],
     ["rule keys", keys(defs.rule.properties), constant(rules, "RULE_FIELDS")],
-    ["rule kinds", [...defs.rule.properties.kind.enum].sort(), constant(rules, "KINDS")],
-    ["messages.cta actions", keys(defs.messages.properties.cta.properties), constant(template, "ACTIONS")],
+    ["rule kinds", [...defs.rule.properties.kind.enum].sort(), vocabList("CalloutKind")],
+    ["rule severities", [...defs.rule.properties.severity.enum].sort(), vocabList("Severity")],
+    ["metric periods", defs.metric.properties.period.enum.filter((x) => x !== null).sort(), vocabList("Period")],
+    ["onboarding values", [...defs.readiness.properties.onboarding.enum].sort(), vocabList("OnboardingPolicy")],
+    ["messages.cta actions", keys(defs.messages.properties.cta.properties), vocabList("CtaAction")],
   ];
   for (const [what, ours, theirs] of exact) assert.deepEqual(ours, theirs, `${what}: schema vs validator`);
   // [what, the schema's keys or values, file, fn whose lists must include them]
   const listed = [
     ["metric keys", keys(defs.metric.properties), load, "read_metrics"],
-    ["metric periods", defs.metric.properties.period.enum.filter((x) => x !== null).sort(), load, "read_metrics"],
     ["feature keys", keys(defs.feature.properties), load, "read_features"],
     ["plan keys", keys(defs.plan.properties), load, "read_plans"],
-    ["add-on keys", keys(defs.addon.properties), load, "read_addons"],
+    ["add-on keys", keys(defs.addon.properties), load, "read_addon"],
     ["price keys", keys(defs.price.properties), load, "read_price"],
     ["thresholds keys", keys(defs.thresholds.properties), load, "read_thresholds"],
-    ["placement keys", keys(schema.properties.placements.additionalProperties.properties), rules, "read_policy"],
-    ["readiness keys", keys(defs.readiness.properties), rules, "read_policy"],
-    ["onboarding values", [...defs.readiness.properties.onboarding.enum].sort(), rules, "read_policy"],
-    ["frequency keys", keys(defs.frequency.properties), rules, "read_policy"],
-    ["rightSizing keys", keys(schema.properties.rightSizing.properties), rules, "read_policy"],
+    ["placement keys", keys(schema.properties.placements.additionalProperties.properties), rules, "read_placements"],
+    ["readiness keys", keys(defs.readiness.properties), rules, "read_readiness"],
+    ["frequency keys", keys(defs.frequency.properties), rules, "read_frequency"],
+    ["rightSizing keys", keys(schema.properties.rightSizing.properties), rules, "read_right_sizing"],
     ["forecast keys", keys(schema.properties.forecast.properties), load, "read_forecast"],
-    ["builtins keys", keys(defs.builtins.properties), rules, "read_policy"],
-    ["builtins.featureGate keys", keys(defs.builtin.properties), rules, "read_policy"],
-    ["builtins.usageLimit keys", keys(defs.builtins.properties.usageLimit.anyOf[1].properties), rules, "read_policy"],
+    ["builtins keys", keys(defs.builtins.properties), rules, "read_builtins"],
+    ["builtins.featureGate keys", keys(defs.builtin.properties), rules, "read_builtins"],
+    ["builtins.usageLimit keys", keys(defs.builtins.properties.usageLimit.anyOf[1].properties), rules, "read_builtins"],
     ["builtins.usageLimit.priorities keys", keys(defs.builtins.properties.usageLimit.anyOf[1].properties.priorities.properties), rules, "read_builtin"],
-    ["rule message keys", keys(defs.localized.additionalProperties.properties), rules, "read_rule"],
-    ["rule cta keys", keys(defs.rule.properties.cta.properties), rules, "read_rule"],
-    ["rule cap keys", keys(defs.rule.properties.cap.properties), rules, "read_rule"],
+    ["rule message keys", keys(defs.localized.additionalProperties.properties), rules, "read_rule_message"],
+    ["rule cta keys", keys(defs.rule.properties.cta.properties), rules, "read_rule_cta"],
+    ["rule cap keys", keys(defs.rule.properties.cap.properties), rules, "read_rule_cap"],
     ["experiment keys", keys(defs.experiment.properties), rules, "read_experiment"],
     ["variant keys", keys(defs.variant.properties), rules, "read_experiment"],
     ["messages keys", keys(defs.messages.properties), template, "load_overrides"],

@@ -79,3 +79,19 @@ export async function audienceDemo(config: Config): Promise<[number, string | nu
   const blocked: number = report.readiness.blocked["readiness:health"];
   return [report.totals.accounts + blocked, best?.accountId ?? null, report.limitForecast[0]?.soonest[0]];
 }
+
+// Codes are the generated `DiagnosticCode` union: a misspelled code is a type error, and
+// positions in the JSON text come as fields.
+import type { ConfigError, Diagnostic, DiagnosticCode, SuppressionReason } from "upgrade-prompts/authoring";
+
+export function codes(error: ConfigError, report: ValidationReport): string[] {
+  const known: DiagnosticCode[] = error.errors.map((d: Diagnostic) => d.code);
+  const unknownField = report.errors.filter((d) => d.code === "unknown_field");
+  // @ts-expect-error: `unknwon_field` is not a DiagnosticCode
+  const misspelled = report.errors.filter((d) => d.code === "unknwon_field");
+  // @ts-expect-error: `unknwon_field` is not a DiagnosticCode
+  const wrong: DiagnosticCode = "unknwon_field";
+  const at = report.errors.map((d) => (d.line === undefined ? "" : `${d.line}:${d.column ?? 0}`));
+  const held: SuppressionReason = "readiness:health";
+  return [...known, ...at, held, String(unknownField.length + misspelled.length), wrong];
+}
