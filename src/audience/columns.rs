@@ -512,7 +512,7 @@ mod tests {
         assert_eq!(w(ColType::Free, "120"), Ok(Some("120".into())));
         assert_eq!(w(ColType::Free, "true"), Ok(Some("true".into())));
         assert_eq!(w(ColType::Number, "+5"), Ok(Some("5".into())));
-        assert_eq!(w(ColType::Number, "lots"), Err("invalid_number"));
+        assert_eq!(w(ColType::Number, "lots"), Err(Code::InvalidNumber));
         assert_eq!(w(ColType::Number, ""), Ok(None));
         assert_eq!(
             w(ColType::Addons, "reports_plus; api_boost:2"),
@@ -520,6 +520,6 @@ mod tests {
                 "[\"reports_plus\",{\"id\":\"api_boost\",\"quantity\":2}]".into()
             ))
         );
-        assert_eq!(w(ColType::JsonArray, "{}"), Err("invalid_cell"));
+        assert_eq!(w(ColType::JsonArray, "{}"), Err(Code::InvalidCell));
     }
 }
