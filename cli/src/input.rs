@@ -35,21 +35,8 @@ use crate::columns::{write_f64, write_str, write_text_cell, CellError, ColType, 
 
 /// A batch of records for one worker.
 pub enum Chunk {
-    /// Context texts (or the reason a line is not one), by index.
-    Json(Vec<(u64, Result<String, Diagnostic>)>),
-    /// CSV rows from `first` on.
-    Csv {
-        /// Index of the first row (1-based).
-        first: u64,
-        /// The line each row starts on (1-based), for messages.
-        lines: Vec<u64>,
-        /// The rows.
-        rows: Vec<csv::ByteRecord>,
-        /// The header's columns.
-        layout: Arc<Layout>,
-        /// Number of fields in the header.
-        width: usize,
-    },
+    /// Records of a text format (JSON Lines, CSV), or records that were lost.
+    Text(TextChunk),
     /// Parquet rows from `first` on.
     Parquet {
         /// Index of the first row (1-based).
@@ -59,29 +46,11 @@ pub enum Chunk {
         /// The columns, with the batch column of each.
         plan: Arc<ParquetPlan>,
     },
-    /// Indices of records that were lost (an unreadable part of a file), each with why.
-    Lost(Vec<(u64, Diagnostic)>),
 }
 
 impl From<TextChunk> for Chunk {
     fn from(c: TextChunk) -> Chunk {
-        match c {
-            TextChunk::Json(items) => Chunk::Json(items),
-            TextChunk::Csv {
-                first,
-                lines,
-                rows,
-                layout,
-                width,
-            } => Chunk::Csv {
-                first,
-                lines,
-                rows,
-                layout,
-                width,
-            },
-            TextChunk::Lost(items) => Chunk::Lost(items),
-        }
+        Chunk::Text(c)
     }
 }
 
@@ -89,21 +58,7 @@ impl Chunk {
     /// The chunk of a text format, or the Parquet rows.
     pub fn text(self) -> Result<TextChunk, (u64, RecordBatch, Arc<ParquetPlan>)> {
         match self {
-            Chunk::Json(items) => Ok(TextChunk::Json(items)),
-            Chunk::Csv {
-                first,
-                lines,
-                rows,
-                layout,
-                width,
-            } => Ok(TextChunk::Csv {
-                first,
-                lines,
-                rows,
-                layout,
-                width,
-            }),
-            Chunk::Lost(items) => Ok(TextChunk::Lost(items)),
+            Chunk::Text(c) => Ok(c),
             Chunk::Parquet { first, batch, plan } => Err((first, batch, plan)),
         }
     }
@@ -435,7 +390,9 @@ pub fn read_parquet<R: ChunkReader + 'static>(
                 let mut at = first;
                 while at <= total {
                     let end = total.min(at.saturating_add(CHUNK as u64 - 1));
-                    send(Chunk::Lost((at..=end).map(|i| (i, d.clone())).collect()));
+                    send(Chunk::Text(TextChunk::Lost(
+                        (at..=end).map(|i| (i, d.clone())).collect(),
+                    )));
                     at = end.saturating_add(1);
                     progress(at - 1);
                 }
