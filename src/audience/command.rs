@@ -100,9 +100,8 @@ pub fn invalid_config(file: &str, errors: &[Diagnostic]) -> String {
 /// The line `simulate` ends with on stderr unless `--quiet` (without its line end).
 pub fn timing_line(records: u64, secs: f64, threads: usize, account_errors: u64) -> String {
     format!(
-        "simulated {records} accounts in {} s ({} accounts/s, {threads} threads){}",
-        crate::base::num::fixed(secs, 2),
-        crate::base::num::fixed(records as f64 / secs.max(1e-9), 0),
+        "simulated {records} accounts in {secs:.2} s ({:.0} accounts/s, {threads} threads){}",
+        records as f64 / secs.max(1e-9),
         if account_errors > 0 {
             format!("; {account_errors} with errors")
         } else {

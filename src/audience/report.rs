@@ -152,7 +152,7 @@ fn share(n: u64, of: u64) -> String {
     if of == 0 {
         return String::new();
     }
-    format!("{} %", crate::base::num::percent_tenths(n, of))
+    format!("{:.1} %", n as f64 * 100.0 / of as f64)
 }
 
 /// A table: a header row, then rows; columns listed in `right` are right-aligned.

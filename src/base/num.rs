@@ -137,40 +137,6 @@ pub fn push_int(out: &mut String, i: i64) {
     out.push_str(std::str::from_utf8(tmp.get(at..).unwrap_or(&[])).unwrap_or(""));
 }
 
-/// `n ÷ of` as a percentage with one decimal (`12.5`), rounded half to even on the exact
-/// ratio, so no float formatting is needed; empty when `of` is 0.
-pub fn percent_tenths(n: u64, of: u64) -> String {
-    if of == 0 {
-        return String::new();
-    }
-    let of = u128::from(of);
-    let scaled = u128::from(n) * 1000;
-    let (mut q, r) = (scaled / of, scaled % of);
-    if 2 * r > of || (2 * r == of && q % 2 == 1) {
-        q += 1;
-    }
-    format!("{}.{}", q / 10, q % 10)
-}
-
-/// A non-negative number with exactly `decimals` decimals (at most 6), rounded half away from
-/// zero; negative and non-finite values read as 0.
-pub fn fixed(x: f64, decimals: u32) -> String {
-    let decimals = decimals.min(6);
-    let f = 10u64.pow(decimals);
-    let x = if x.is_finite() && x > 0.0 { x } else { 0.0 };
-    // Saturates at u64::MAX for huge values, which no caller prints.
-    let scaled = (x * f as f64).round() as u64;
-    if decimals == 0 {
-        return scaled.to_string();
-    }
-    format!(
-        "{}.{:0width$}",
-        scaled / f,
-        scaled % f,
-        width = decimals as usize
-    )
-}
-
 /// A whole number with thousands separators: `1,000,000`.
 pub fn format_int(n: u64) -> String {
     let mut out = String::new();
@@ -291,28 +257,6 @@ pub fn round(x: f64, digits: i32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentages_round_half_to_even_on_the_exact_ratio() {
-        assert_eq!(percent_tenths(1, 3), "33.3");
-        assert_eq!(percent_tenths(2, 3), "66.7");
-        assert_eq!(percent_tenths(1, 16), "6.2");
-        assert_eq!(percent_tenths(3, 16), "18.8");
-        assert_eq!(percent_tenths(0, 5), "0.0");
-        assert_eq!(percent_tenths(5, 5), "100.0");
-        assert_eq!(percent_tenths(7, 0), "");
-        assert_eq!(percent_tenths(u64::MAX, 1), "1844674407370955161500.0");
-    }
-
-    #[test]
-    fn fixed_decimals() {
-        assert_eq!(fixed(1.005, 2), "1.00");
-        assert_eq!(fixed(2.5, 0), "3");
-        assert_eq!(fixed(0.126, 2), "0.13");
-        assert_eq!(fixed(12.0, 2), "12.00");
-        assert_eq!(fixed(f64::NAN, 2), "0.00");
-        assert_eq!(fixed(-3.0, 1), "0.0");
-    }
 
     #[test]
     fn whole_numbers_are_grouped_by_thousands() {
