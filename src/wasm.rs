@@ -109,10 +109,16 @@ impl Core {
     /// A warning found by the JavaScript side (options, `persist`), at `[key]`. Codes outside
     /// the known list are recorded as `invalid_option`.
     pub fn warn(&mut self, code: &str, message: String, key: String) {
-        let code = match Code::parse(code) {
-            Some(c @ (Code::PersistUnavailable | Code::PersistFailed | Code::UnknownOption)) => c,
-            _ => Code::InvalidOption,
-        };
+        // Compared with the three wire names it may be rather than parsed against every code:
+        // the parser's table of all codes would otherwise be linked into the runtime.
+        let code = [
+            Code::PersistUnavailable,
+            Code::PersistFailed,
+            Code::UnknownOption,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == code)
+        .unwrap_or(Code::InvalidOption);
         self.engine
             .warn(Diagnostic::new(code, message, vec![PathSeg::Key(key)]));
     }
