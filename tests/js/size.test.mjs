@@ -21,13 +21,16 @@ import { parseWasm } from "../../scripts/size-report.mjs";
 // fallback and its error, +0.9 KB) and contexts passed as UTF-8 bytes: 93.7 KB.
 // Then number formatting, `%` and ASCII searches in less code (−1.6 KB of wasm), and catalog
 // format 2's shared tables (+0.9 KB): 93.0 KB (93.04, so the ceiling stays 94).
-// Authoring entry (configs in the page): 128.3 KB at the split; 129 → 130 for the same: 129.7 KB.
+// 94 → 95 with one vocabulary (src/base/vocab.rs): every diagnostic code's wire name is in the
+// runtime now, where only those of its own errors were before (+1.2 KB): 94.2 KB.
+// Authoring entry (configs in the page): 128.3 KB at the split; 129 → 130 for the same: 129.7 KB;
+// 130 → 132 with one vocabulary and line/column positions on config diagnostics: 131.7 KB.
 const BUDGET_KB = 45;
 const CEILINGS = {
-  lean: { runtime: 94, authoring: 130 },
+  lean: { runtime: 95, authoring: 132 },
   // The stable build (no nightly toolchain with rust-src) links panic formatting: about 8.5 KB
   // more for each (measured before the split).
-  stable: { runtime: 103, authoring: 139 },
+  stable: { runtime: 104, authoring: 141 },
 };
 const buildFile = path.join(root, "build", "wasm-build.txt");
 const mode = existsSync(buildFile) ? readFileSync(buildFile, "utf8").trim() : "stable";
