@@ -6,6 +6,8 @@
 //! packs or add-on units) and priced, and the offers that cover the need come first, cheapest
 //! per credit first. Every step of the arithmetic is kept as text for the trace.
 
+use crate::base::num::round;
+
 /// Average days in a month, for spreading monthly prices and grants over a horizon in days.
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
@@ -126,7 +128,7 @@ fn units(need: f64, per_unit: f64, max: u32) -> u32 {
 }
 
 fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
-    let m = round2(months);
+    let m = round(months, 2);
     match offer {
         Offer::Pack {
             credits,
@@ -149,7 +151,7 @@ fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
                 covers: total >= need,
                 working: format!(
                     "{q} × {credits} credits once for {q} × {price} = {cost}: {} per credit",
-                    per(cost, total)
+                    round(cost / total, 4)
                 ),
             })
         }
@@ -174,9 +176,9 @@ fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
                 covers: total >= need,
                 working: format!(
                     "{q} × {credits} credits a month for {q} × {monthly} a month, over {m} months = {} credits for {}: {} per credit",
-                    round2(total),
-                    round2(cost),
-                    per(cost, total)
+                    round(total, 2),
+                    round(cost, 2),
+                    round(cost / total, 4)
                 ),
             })
         }
@@ -200,27 +202,18 @@ fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
                 working: match monthly_delta {
                     Some(d) => format!(
                         "{extra} more credits a month for {d} more a month, over {m} months = {} credits for {}: {} per credit",
-                        round2(total),
-                        round2(d * months),
-                        per(d * months, total)
+                        round(total, 2),
+                        round(d * months, 2),
+                        round(d * months / total, 4)
                     ),
                     None => format!(
                         "{extra} more credits a month, over {m} months = {} credits; price on request",
-                        round2(total)
+                        round(total, 2)
                     ),
                 },
             })
         }
     }
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
-/// A price per credit with four significant decimals.
-fn per(cost: f64, credits: f64) -> f64 {
-    (cost / credits * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]
