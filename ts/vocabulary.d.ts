@@ -15,7 +15,9 @@ export type CalloutKind =
   /** a trial of a premium feature */
   | "trial"
   /** a cheaper plan that still fits the account */
-  | "downsell";
+  | "downsell"
+  /** a prepaid credit balance is low or spent: a pack, an add-on or an upgrade tops it up */
+  | "top_up";
 
 /** How strongly a callout interrupts. */
 export type Severity =
@@ -94,7 +96,9 @@ export type SuppressionReason =
   /** outside the rule's `activeFrom`/`activeUntil` */
   | "schedule"
   /** the rule has nothing to offer this account */
-  | "no_target";
+  | "no_target"
+  /** the account tops its credits up by itself (`usage.<metric>.autoRecharge`) */
+  | "auto_recharge";
 
 /** How a rule fared, in a trace. */
 export type TraceStatus =

@@ -227,10 +227,16 @@ fn rule_infos(catalog: &Catalog) -> Vec<RuleInfo> {
             }),
         })
         .collect();
+    // The top-up row only for a catalog with a credit metric (its slot comes after the limit's).
+    let credits = catalog.metrics.iter().any(|m| m.is_credits());
+    let top_up = credits.then_some((Origin::TopUp(0), CalloutKind::TopUp));
     for (origin, kind) in [
         (Origin::Gate(0), CalloutKind::FeatureGate),
         (Origin::Limit(0), CalloutKind::UsageLimit),
-    ] {
+    ]
+    .into_iter()
+    .chain(top_up)
+    {
         rules.push(RuleInfo {
             rule: origin.rule(catalog).to_owned(),
             kind,
@@ -673,13 +679,15 @@ fn host_clock() -> f64 {
     0.0
 }
 
-/// The report slot of a rule or built-in: rules first, then the gate, then the limits.
+/// The report slot of a rule or built-in: rules first, then the gate, the limits and the
+/// top-ups.
 fn rule_slot(catalog: &Catalog, origin: Origin) -> Option<usize> {
     let n = catalog.policy.rules.len();
     match origin {
         Origin::Rule(i) => (i < n).then_some(i),
         Origin::Gate(_) => Some(n),
         Origin::Limit(_) => Some(n + 1),
+        Origin::TopUp(_) => Some(n + 2),
     }
 }
 
@@ -694,6 +702,7 @@ fn kind_of(catalog: &Catalog, origin: Origin) -> CalloutKind {
     match origin {
         Origin::Gate(_) => CalloutKind::FeatureGate,
         Origin::Limit(_) => CalloutKind::UsageLimit,
+        Origin::TopUp(_) => CalloutKind::TopUp,
         Origin::Rule(_) => origin
             .rule_def(catalog)
             .map_or(CalloutKind::Upsell, |r| r.kind),
@@ -752,6 +761,7 @@ fn opportunity(s: &Session, index: u64, p: &Pick) -> Opportunity {
             monthly_delta: p.target.monthly_delta,
             quantity: p.target.quantity,
             contact_sales: p.target.contact_sales,
+            once: p.target.once,
         },
         monthly_delta: p.target.monthly_delta.unwrap_or(0.0),
         shown: p.guard.is_none(),

@@ -116,6 +116,7 @@ vocabulary! {
         CrossSell = "cross_sell": "an add-on for an adjacent need",
         Trial = "trial": "a trial of a premium feature",
         Downsell = "downsell": "a cheaper plan that still fits the account",
+        TopUp = "top_up": "a prepaid credit balance is low or spent: a pack, an add-on or an upgrade tops it up",
     }
 }
 
@@ -162,6 +163,24 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How close a prepaid credit balance is to running out.
+    CreditState as "CreditState" {
+        Ok = "ok": "more than the low share of the last grant is left (or the grant is unknown)",
+        Low = "low": "at most `1 − thresholds.approaching` of the grant is left",
+        Critical = "critical": "at most `1 − thresholds.critical` of the grant is left",
+        Empty = "empty": "nothing is left",
+    }
+}
+
+vocabulary! {
+    /// What a metric measures.
+    MetricKind as "MetricKind" {
+        Usage = "usage": "use counted against a limit per plan (the default)",
+        Credits = "credits": "a prepaid balance that burns down; plans' limits are their monthly grants",
+    }
+}
+
+vocabulary! {
     /// Why a callout that matched was held back.
     SuppressionReason as "SuppressionReason" {
         ReadinessHealth = "readiness:health": "the account's health score is below `readiness.minHealthScore`",
@@ -178,6 +197,7 @@ vocabulary! {
         DuplicateTarget = "duplicate_target": "a higher-ranked callout pushes the same target",
         Schedule = "schedule": "outside the rule's `activeFrom`/`activeUntil`",
         NoTarget = "no_target": "the rule has nothing to offer this account",
+        AutoRecharge = "auto_recharge": "the account tops its credits up by itself (`usage.<metric>.autoRecharge`)",
     }
 }
 

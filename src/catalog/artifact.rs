@@ -34,6 +34,7 @@ use super::schema::tag;
 use super::template::{Fields, Localized, MessageSet, Part, Template};
 use crate::base::bytes::{content_hash, BytesError, Read, Reader, Table, Writer};
 use crate::base::date::Period;
+use crate::base::vocab::MetricKind;
 use crate::base::diag::Diagnostic;
 use crate::expr::stored::{read_const, read_slot, write_slot};
 use crate::expr::{Program, Slot, SlotTable, Value};
@@ -42,7 +43,7 @@ use crate::expr::{Program, Slot, SlotTable, Value};
 pub const MAGIC: [u8; 4] = *b"\0upc";
 
 /// The format this engine writes and reads.
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 
 const HEADER: usize = 4 + 2 + 8;
 
@@ -156,6 +157,7 @@ struct Pools<'c> {
 fn write_price(w: &mut Writer, p: &Price) {
     w.num(p.monthly);
     w.num(p.per_seat);
+    w.num(p.once);
 }
 
 fn write_model(w: &mut Writer, m: &Model) {
@@ -164,6 +166,7 @@ fn write_model(w: &mut Writer, m: &Model) {
         w.str(&x.id);
         w.str(&x.label);
         w.opt(x.period, |w, p| w.byte(p as u8));
+        w.byte(x.kind as u8);
     });
     w.list(&m.features, |w, x| {
         w.str(&x.id);
@@ -176,6 +179,7 @@ fn write_model(w: &mut Writer, m: &Model) {
         w.bool(x.contact_sales);
         w.list(&x.features, |w, i| w.len(*i));
         w.list(&x.limits, |w, l| w.opt(*l, Writer::num));
+        w.list(&x.overage, |w, l| w.opt(*l, Writer::num));
         w.opt(x.url.as_deref(), Writer::str);
     });
     w.list(&m.addons, |w, x| {
@@ -184,6 +188,10 @@ fn write_model(w: &mut Writer, m: &Model) {
         write_price(w, &x.price);
         w.list(&x.features, |w, i| w.len(*i));
         w.list(&x.limits, |w, (i, n)| {
+            w.len(*i);
+            w.num(*n);
+        });
+        w.list(&x.credits, |w, (i, n)| {
             w.len(*i);
             w.num(*n);
         });
@@ -265,6 +273,7 @@ fn write_policy(w: &mut Writer, pools: &mut Pools<'_>, p: &Policy) {
         w.opt(*max, |w, n| w.uint(u64::from(n)));
     });
     write_builtin(w, &p.feature_gate);
+    write_builtin(w, &p.top_up);
     write_builtin(w, &p.usage_limit);
     w.num(p.headroom);
 }
@@ -415,12 +424,13 @@ fn read_price(r: &mut Reader<'_>) -> Read<Price> {
     Ok(Price {
         monthly: r.num()?,
         per_seat: r.num()?,
+        once: r.num()?,
     })
 }
 
 fn read_model(r: &mut Reader<'_>) -> Read<Model> {
     let currency = r.string()?;
-    let metrics = r.list(3, |r| {
+    let metrics = r.list(4, |r| {
         Ok(Metric {
             id: r.string()?,
             label: r.string()?,
@@ -433,6 +443,11 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
                     _ => return r.error("unknown period"),
                 })
             })?,
+            kind: match r.byte()? {
+                0 => MetricKind::Usage,
+                1 => MetricKind::Credits,
+                _ => return r.error("unknown metric kind"),
+            },
         })
     })?;
     let features = r.list(2, |r| {
@@ -442,7 +457,7 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
         })
     })?;
     let (nm, nf) = (metrics.len(), features.len());
-    let plans = r.list(7, |r| {
+    let plans = r.list(8, |r| {
         Ok(Plan {
             id: r.string()?,
             label: r.string()?,
@@ -456,17 +471,25 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
                 }
                 l
             },
+            overage: {
+                let l = r.list(1, |r| r.opt(Reader::num))?;
+                if l.len() != nm {
+                    return r.error("a plan's overage prices do not match the metrics");
+                }
+                l
+            },
             url: r.opt(Reader::string)?,
         })
     })?;
     let np = plans.len();
-    let addons = r.list(10, |r| {
+    let addons = r.list(11, |r| {
         Ok(Addon {
             id: r.string()?,
             label: r.string()?,
             price: read_price(r)?,
             features: r.list(1, |r| r.below(nf))?,
             limits: r.list(2, |r| Ok((r.below(nm)?, r.num()?)))?,
+            credits: r.list(2, |r| Ok((r.below(nm)?, r.num()?)))?,
             available_on: r.opt(|r| r.list(1, |r| r.below(np)))?,
             stackable: r.bool()?,
             max_quantity: r.u32()?,
@@ -613,6 +636,7 @@ fn read_policy(r: &mut Reader<'_>, pools: &ReadPools<'_>, model: &Model) -> Read
         frequency,
         placements,
         feature_gate: read_builtin(r)?,
+        top_up: read_builtin(r)?,
         usage_limit: read_builtin(r)?,
         headroom: r.num()?,
     })

@@ -28,6 +28,9 @@ pub const GATE_RULE: &str = "builtin:feature_gate";
 /// The rule id of the built-in usage limit callouts.
 pub const LIMIT_RULE: &str = "builtin:usage_limit";
 
+/// The rule id of the built-in top-up callouts of credit metrics.
+pub const TOP_UP_RULE: &str = "builtin:top_up";
+
 /// The position of every id callouts are ranked by in the text order of those ids, so that
 /// ranking compares numbers instead of strings: designer rule ids with the built-ins' rule ids
 /// ([`GATE_RULE`], [`LIMIT_RULE`]), and, among the callouts of one built-in, features and
@@ -40,6 +43,8 @@ pub struct IdOrder {
     pub gate: u32,
     /// Of [`LIMIT_RULE`].
     pub limit: u32,
+    /// Of [`TOP_UP_RULE`].
+    pub top_up: u32,
     /// Per feature, among feature ids.
     pub features: Vec<u32>,
     /// Per metric, among metric ids.
@@ -64,13 +69,15 @@ impl Catalog {
     pub fn id_order(&self) -> &IdOrder {
         self.id_order.get_or_init(|| {
             let rules = self.policy.rules.iter().map(|r| r.id.as_str());
-            let mut all = ranks(rules.chain([GATE_RULE, LIMIT_RULE]));
+            let mut all = ranks(rules.chain([GATE_RULE, LIMIT_RULE, TOP_UP_RULE]));
+            let top_up = all.pop().unwrap_or(0);
             let limit = all.pop().unwrap_or(0);
             let gate = all.pop().unwrap_or(0);
             IdOrder {
                 rules: all,
                 gate,
                 limit,
+                top_up,
                 features: ranks(self.features.iter().map(|f| f.id.as_str())),
                 metrics: ranks(self.metrics.iter().map(|m| m.id.as_str())),
             }

@@ -16,7 +16,7 @@ use crate::base::diag::{did_you_mean, join, At, Diagnostic, PathLike, PathSeg};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::{list, valid_id, Reader};
-use crate::base::vocab::Code;
+use crate::base::vocab::{Code, MetricKind};
 use crate::expr::SlotTable;
 
 /// Most metrics, and most features, in one catalog (slot ids hold 16-bit indices).
@@ -373,9 +373,13 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             r.id_error(id, &p, true);
             continue;
         }
-        let Some(o) = r.object(m, &p, &["label", "period", "description"]) else {
+        let Some(o) = r.object(m, &p, &["label", "period", "kind", "description"]) else {
             continue;
         };
+        let kind = o
+            .get("kind")
+            .and_then(|k| read_metric_kind(r, k, &join(&p, "kind")))
+            .unwrap_or(MetricKind::Usage);
         let label = o
             .get("label")
             .and_then(|l| r.text(l, &join(&p, "label"), 200))
@@ -411,6 +415,7 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             id: id.to_owned(),
             label,
             period,
+            kind,
         });
     }
     if out.len() > MAX_IDS {
@@ -424,6 +429,21 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
         );
     }
     out
+}
+
+/// `metrics.<m>.kind`: `usage` (the default) or `credits`.
+fn read_metric_kind(r: &mut Reader, v: Val<'_>, p: &Vec<PathSeg>) -> Option<MetricKind> {
+    let s = r.string(v, p)?;
+    let kind = MetricKind::parse(&s);
+    if kind.is_none() {
+        r.error_help(
+            Code::InvalidValue,
+            format!("unknown metric kind `{s}`"),
+            p,
+            Some(format!("expected one of {}", list(&MetricKind::NAMES))),
+        );
+    }
+    kind
 }
 
 fn read_features(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Feature> {
@@ -525,10 +545,14 @@ fn id_and_label(r: &mut Reader, o: Val<'_>, p: &At<'_>) -> (Option<String>, Opti
 }
 
 fn read_price(r: &mut Reader, v: Val<'_>, path: &At<'_>) -> Option<Price> {
-    let o = r.object(v, path, &["monthly", "perSeat"])?;
+    let o = r.object(v, path, &["monthly", "perSeat", "once"])?;
+    let once = match o.get("once") {
+        Some(m) => r.non_negative(m, &path.key("once"))?,
+        None => 0.0,
+    };
     let monthly = match o.get("monthly") {
         Some(m) => r.non_negative(m, &path.key("monthly"))?,
-        None if o.get("perSeat").is_some() => 0.0,
+        None if o.get("perSeat").is_some() || o.get("once").is_some() => 0.0,
         None => {
             r.error(Code::MissingField, "missing field `monthly`", path);
             return None;
@@ -538,7 +562,11 @@ fn read_price(r: &mut Reader, v: Val<'_>, path: &At<'_>) -> Option<Price> {
         Some(m) => r.non_negative(m, &path.key("perSeat"))?,
         None => 0.0,
     };
-    Some(Price { monthly, per_seat })
+    Some(Price {
+        monthly,
+        per_seat,
+        once,
+    })
 }
 
 fn read_feature_list(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, path: &At<'_>) -> Vec<usize> {
@@ -581,6 +609,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
                 "contactSales",
                 "features",
                 "limits",
+                "overage",
                 "url",
                 "description",
             ],
@@ -615,31 +644,11 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
             }
         };
         let features = read_feature_list(r, ids, o.get("features"), &p.key("features"));
-        let mut limits: Vec<Option<f64>> = vec![None; ids.metrics.len()];
-        let mut listed = vec![false; ids.metrics.len()];
-        if let Some(lv) = o.get("limits") {
-            let lp = p.key("limits");
-            for (m, val, key) in metric_entries(r, ids, lv, &lp) {
-                let lim = match val {
-                    v if v.is_null() => None,
-                    other => match r.non_negative(other, &lp.key(key)) {
-                        Some(n) => Some(n),
-                        None => continue,
-                    },
-                };
-                if let (Some(slot), Some(seen)) = (limits.get_mut(m), listed.get_mut(m)) {
-                    *slot = lim;
-                    *seen = true;
-                }
-            }
-        }
-        for (m, seen) in listed.iter().enumerate() {
-            if !seen {
-                if let Some(metric) = ids.metrics.get(m) {
-                    r.warn(Code::ImplicitUnlimited, format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &p.key("limits"));
-                }
-            }
-        }
+        let limits = read_plan_limits(r, ids, o.get("limits"), &p);
+        let overage = o
+            .get("overage")
+            .map(|ov| read_overage(r, ids, ov, &p.key("overage")))
+            .unwrap_or_else(|| vec![None; ids.metrics.len()]);
         let url = read_url(r, o.get("url"), &p.key("url"));
         if let Some(d) = o.get("description") {
             r.string(d, &p.key("description"));
@@ -653,11 +662,80 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
                 contact_sales,
                 features,
                 limits,
+                overage,
                 url,
             });
         }
     }
     // A contact-sales plan below a priced plan is allowed; nothing else to check in the order.
+    out
+}
+
+/// A plan's `limits`: one per metric (`null` = unlimited); a metric it does not list is
+/// unlimited, with a warning.
+fn read_plan_limits(
+    r: &mut Reader,
+    ids: &Ids,
+    v: Option<Val<'_>>,
+    p: &At<'_>,
+) -> Vec<Option<f64>> {
+    let mut limits: Vec<Option<f64>> = vec![None; ids.metrics.len()];
+    let mut listed = vec![false; ids.metrics.len()];
+    if let Some(lv) = v {
+        let lp = p.key("limits");
+        for (m, val, key) in metric_entries(r, ids, lv, &lp) {
+            let lim = match val {
+                v if v.is_null() => None,
+                other => match r.non_negative(other, &lp.key(key)) {
+                    Some(n) => Some(n),
+                    None => continue,
+                },
+            };
+            if let (Some(slot), Some(seen)) = (limits.get_mut(m), listed.get_mut(m)) {
+                *slot = lim;
+                *seen = true;
+            }
+        }
+    }
+    // (A credit metric a plan does not list gets no monthly grant: nothing to warn about.)
+    for (m, seen) in listed.iter().enumerate() {
+        if !seen {
+            if let Some(metric) = ids.metrics.get(m).filter(|x| !x.is_credits()) {
+                r.warn(Code::ImplicitUnlimited, format!("plan does not list a limit for `{}`; it is treated as unlimited (write `null` to say so)", metric.id), &p.key("limits"));
+            }
+        }
+    }
+    limits
+}
+
+/// A plan's `overage`: per metric `{ price }`, the price of one unit past the limit, which
+/// makes that limit soft. Credit metrics have balances, not limits, and take no overage.
+fn read_overage(r: &mut Reader, ids: &Ids, v: Val<'_>, op: &At<'_>) -> Vec<Option<f64>> {
+    let mut out = vec![None; ids.metrics.len()];
+    for (m, val, key) in metric_entries(r, ids, v, op) {
+        let mp = op.key(key);
+        if ids.metrics.get(m).is_some_and(Metric::is_credits) {
+            r.error(
+                Code::InvalidValue,
+                format!("`{key}` is a credit metric: its balance runs out, it has no limit to go past"),
+                &mp,
+            );
+            continue;
+        }
+        let Some(o) = r.object(val, &mp, &["price"]) else {
+            continue;
+        };
+        let price = match o.get("price") {
+            Some(pv) => r.non_negative(pv, &mp.key("price")),
+            None => {
+                r.error(Code::MissingField, "missing field `price`", &mp);
+                None
+            }
+        };
+        if let (Some(slot), Some(price)) = (out.get_mut(m), price) {
+            *slot = Some(price);
+        }
+    }
     out
 }
 
@@ -685,6 +763,7 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
             "price",
             "features",
             "limits",
+            "credits",
             "availableOn",
             "stackable",
             "maxQuantity",
@@ -705,6 +784,10 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
         .get("limits")
         .map(|lv| read_addon_limits(r, ids, lv, &p.key("limits")))
         .unwrap_or_default();
+    let credits = o
+        .get("credits")
+        .map(|cv| read_addon_credits(r, ids, cv, &p.key("credits")))
+        .unwrap_or_default();
     let available_on = o
         .get("availableOn")
         .map(|av| read_available_on(r, ids, av, &p.key("availableOn")));
@@ -713,10 +796,10 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
         .and_then(|s| r.bool(s, &p.key("stackable")))
         .unwrap_or(false);
     let max_quantity = read_max_quantity(r, o.get("maxQuantity"), &p.key("maxQuantity"), stackable);
-    if features.is_empty() && limits.is_empty() {
+    if features.is_empty() && limits.is_empty() && credits.is_empty() {
         r.warn(
             Code::EmptyAddon,
-            "add-on unlocks no feature and raises no limit",
+            "add-on unlocks no feature, raises no limit and grants no credits",
             p,
         );
     }
@@ -732,11 +815,35 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
         price,
         features,
         limits,
+        credits,
         available_on,
         stackable,
         max_quantity,
         url,
     })
+}
+
+/// An add-on's `credits`: what each unit grants once to a credit metric, more than zero.
+fn read_addon_credits(r: &mut Reader, ids: &Ids, cv: Val<'_>, cp: &At<'_>) -> Vec<(usize, f64)> {
+    let mut out = Vec::new();
+    for (m, val, key) in metric_entries(r, ids, cv, cp) {
+        let mp = cp.key(key);
+        if !ids.metrics.get(m).is_some_and(Metric::is_credits) {
+            r.error_help(
+                Code::InvalidValue,
+                format!("`{key}` is not a credit metric; only credit metrics take `credits`"),
+                &mp,
+                Some(format!("give `metrics.{key}.kind: \"credits\"`, or raise its limit with `limits`")),
+            );
+            continue;
+        }
+        match r.non_negative(val, &mp) {
+            Some(n) if n > 0.0 => out.push((m, n)),
+            Some(_) => r.error(Code::InvalidValue, "a credit grant must be greater than zero", &mp),
+            None => {}
+        }
+    }
+    out
 }
 
 /// An add-on's `limits`: what each unit adds to a metric's limit, more than zero.

@@ -10,6 +10,6 @@ pub mod rules;
 pub mod schema;
 pub mod template;
 
-pub use assembled::{Catalog, IdOrder, GATE_RULE, LIMIT_RULE};
+pub use assembled::{Catalog, IdOrder, GATE_RULE, LIMIT_RULE, TOP_UP_RULE};
 pub use load::{load_text, Loaded, MAX_CONFIG_BYTES};
 pub use model::{Addon, Feature, Kind, Metric, Model, Period, Plan, Price, Thresholds};

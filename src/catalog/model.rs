@@ -2,6 +2,7 @@
 //! compiled messages and policy. Built once by [`super::load`] and never changed after.
 
 pub use crate::base::date::Period;
+pub use crate::base::vocab::MetricKind;
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::base::vocab::Code;
 
@@ -14,6 +15,16 @@ pub struct Metric {
     pub label: String,
     /// Reset period for metered usage; `None` for a standing count such as seats.
     pub period: Option<Period>,
+    /// A usage count against limits, or a prepaid credit balance (`kind: "credits"`), whose
+    /// plan "limits" are the plans' monthly grants.
+    pub kind: MetricKind,
+}
+
+impl Metric {
+    /// Whether the metric is a prepaid credit balance.
+    pub fn is_credits(&self) -> bool {
+        self.kind == MetricKind::Credits
+    }
 }
 
 /// A gated capability.
@@ -32,6 +43,8 @@ pub struct Price {
     pub monthly: f64,
     /// Amount per seat in use, per month.
     pub per_seat: f64,
+    /// Amount paid once (a credit pack), besides any monthly amount.
+    pub once: f64,
 }
 
 impl Price {
@@ -54,8 +67,12 @@ pub struct Plan {
     pub contact_sales: bool,
     /// Included feature indices.
     pub features: Vec<usize>,
-    /// One limit per metric (by metric index); `None` = unlimited.
+    /// One limit per metric (by metric index); `None` = unlimited. For a credit metric, the
+    /// credits the plan grants every month.
     pub limits: Vec<Option<f64>>,
+    /// Per metric (by index), the price of one unit past the limit: `Some` makes the limit
+    /// soft (`overage.<metric>.price`), `None` keeps it hard.
+    pub overage: Vec<Option<f64>>,
     /// Where the host sends the user to buy this plan.
     pub url: Option<String>,
 }
@@ -71,8 +88,11 @@ pub struct Addon {
     pub price: Price,
     /// Feature indices it unlocks.
     pub features: Vec<usize>,
-    /// Limit increments per unit, as (metric index, amount).
+    /// Limit increments per unit, as (metric index, amount); for a credit metric, credits
+    /// granted per unit every month.
     pub limits: Vec<(usize, f64)>,
+    /// Credits granted once per unit bought, as (credit metric index, amount): a credit pack.
+    pub credits: Vec<(usize, f64)>,
     /// Plan indices it can be bought on; `None` = every plan.
     pub available_on: Option<Vec<usize>>,
     /// May be bought several times.
@@ -200,13 +220,18 @@ impl Kind {
 
 impl Model {
     /// The context paths the engine reads for this model, every metric and feature id written
-    /// out: the fixed fields, then `usage.<metric>.*` per metric, then per feature its
+    /// out: the fixed fields, then `usage.<metric>.*` per metric (a credit metric's balance fields), then per feature its
     /// `features.<feature>.uses30d` and `account.trials.<feature>`. (Traits and signals are read
     /// by name only where a rule or message names them.)
     pub fn context_paths(&self) -> Vec<String> {
         let mut out: Vec<String> = CONTEXT_FIELDS.iter().map(|s| (*s).to_owned()).collect();
         for m in &self.metrics {
-            for f in ["used", "periodStart", "periodEnd", "history"] {
+            let fields: &[&str] = if m.is_credits() {
+                &["balance", "granted", "history", "autoRecharge", "expiresAt"]
+            } else {
+                &["used", "periodStart", "periodEnd", "history"]
+            };
+            for f in fields {
                 out.push(format!("usage.{}.{f}", m.id));
             }
         }

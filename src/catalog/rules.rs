@@ -164,6 +164,8 @@ pub struct Policy {
     pub feature_gate: Builtin,
     /// Built-in usage limit.
     pub usage_limit: Builtin,
+    /// Built-in top-up of a credit metric (priorities for `low`, `critical`, `empty`).
+    pub top_up: Builtin,
     /// Right-sizing headroom (0.2 = 20% spare).
     pub headroom: f64,
 }
@@ -185,6 +187,11 @@ impl Default for Policy {
                 priorities: [100.0; 3],
             },
             usage_limit: Builtin {
+                enabled: true,
+                placement: Placement::Banner.as_str().into(),
+                priorities: [10.0, 20.0, 100.0],
+            },
+            top_up: Builtin {
                 enabled: true,
                 placement: Placement::Banner.as_str().into(),
                 priorities: [10.0, 20.0, 100.0],
@@ -267,7 +274,8 @@ pub(crate) fn read_policy(
         read_builtins(r, v, &at("builtins"), &mut policy);
     }
     if root.get("placements").is_some() {
-        check_builtin_placements(r, &policy, &at("placements"));
+        let credits = model.metrics.iter().any(|m| m.is_credits());
+        check_builtin_placements(r, &policy, &at("placements"), credits);
     }
     if let Some(v) = root.get("rules") {
         let scope = RuleScope {
@@ -379,7 +387,7 @@ fn read_right_sizing(r: &mut Reader, v: Val<'_>, p: &[PathSeg]) -> Option<f64> {
 
 /// `builtins`: the settings of the feature-gate and usage-limit callouts.
 fn read_builtins(r: &mut Reader, v: Val<'_>, p: &[PathSeg], policy: &mut Policy) {
-    let Some(o) = r.object(v, &p, &["featureGate", "usageLimit"]) else {
+    let Some(o) = r.object(v, &p, &["featureGate", "usageLimit", "topUp"]) else {
         return;
     };
     let placements = policy.placements.clone();
@@ -391,6 +399,7 @@ fn read_builtins(r: &mut Reader, v: Val<'_>, p: &[PathSeg], policy: &mut Policy)
             &mut policy.feature_gate,
             &placements,
             &["placement", "priority"],
+            LIMIT_LEVELS,
         );
     }
     if let Some(b) = o.get("usageLimit") {
@@ -401,16 +410,36 @@ fn read_builtins(r: &mut Reader, v: Val<'_>, p: &[PathSeg], policy: &mut Policy)
             &mut policy.usage_limit,
             &placements,
             &["placement", "priority", "priorities"],
+            LIMIT_LEVELS,
+        );
+    }
+    if let Some(b) = o.get("topUp") {
+        read_builtin(
+            r,
+            b,
+            &join(p, "topUp"),
+            &mut policy.top_up,
+            &placements,
+            &["placement", "priority", "priorities"],
+            ["low", "critical", "empty"],
         );
     }
 }
 
+/// The levels of `builtins.usageLimit.priorities`.
+const LIMIT_LEVELS: [&str; 3] = ["approaching", "critical", "atLimit"];
+
 /// With `placements` given, each enabled built-in must use one of them.
-fn check_builtin_placements(r: &mut Reader, policy: &Policy, p: &[PathSeg]) {
+/// (The top-up only counts in a catalog with a credit metric, `credits`.)
+fn check_builtin_placements(r: &mut Reader, policy: &Policy, p: &[PathSeg], credits: bool) {
     for (name, b) in [
         ("featureGate", &policy.feature_gate),
         ("usageLimit", &policy.usage_limit),
+        ("topUp", &policy.top_up),
     ] {
+        if name == "topUp" && !credits {
+            continue;
+        }
         if b.enabled && !policy.placements.iter().any(|(p, _)| *p == b.placement) {
             r.error_help(
                 Code::UnknownPlacement,
@@ -489,6 +518,7 @@ fn read_builtin(
     b: &mut Builtin,
     placements: &[(String, Option<u32>)],
     fields: &[&str],
+    levels: [&str; 3],
 ) {
     if let Some(on) = v.as_bool() {
         b.enabled = on;
@@ -510,8 +540,8 @@ fn read_builtin(
     }
     if let Some(pv) = o.get("priorities") {
         let pp = join(p, "priorities");
-        if let Some(po) = r.object(pv, &pp, &["approaching", "critical", "atLimit"]) {
-            for (i, key) in ["approaching", "critical", "atLimit"].iter().enumerate() {
+        if let Some(po) = r.object(pv, &pp, &levels) {
+            for (i, key) in levels.iter().enumerate() {
                 if let (Some(n), Some(slot)) = (
                     opt_number(r, po, key, &pp, -1e9, 1e9),
                     b.priorities.get_mut(i),

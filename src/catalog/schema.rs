@@ -41,7 +41,26 @@ pub const USAGE_FIELDS: FieldList = &[
     ("label", Str, false),
     ("id", Str, false),
     ("daysToLimit", Number, true),
+    ("balance", Number, true),
+    ("granted", Number, true),
+    ("burnPerDay", Number, true),
+    ("daysToEmpty", Number, true),
+    ("emptyDate", Str, true),
+    ("daysToExpiry", Number, true),
+    ("autoRecharge", Bool, true),
+    ("overagePrice", Number, true),
 ];
+/// The fields of [`USAGE_FIELDS`] only a credit metric has.
+const CREDIT_ONLY: &[&str] = &[
+    "balance",
+    "granted",
+    "burnPerDay",
+    "daysToEmpty",
+    "emptyDate",
+    "daysToExpiry",
+    "autoRecharge",
+];
+
 /// Field codes of [`USAGE_FIELDS`].
 #[allow(missing_docs)]
 pub mod uf {
@@ -56,6 +75,14 @@ pub mod uf {
     pub const LABEL: u32 = 8;
     pub const ID: u32 = 9;
     pub const DAYS_TO_LIMIT: u32 = 10;
+    pub const BALANCE: u32 = 11;
+    pub const GRANTED: u32 = 12;
+    pub const BURN_PER_DAY: u32 = 13;
+    pub const DAYS_TO_EMPTY: u32 = 14;
+    pub const EMPTY_DATE: u32 = 15;
+    pub const DAYS_TO_EXPIRY: u32 = 16;
+    pub const AUTO_RECHARGE: u32 = 17;
+    pub const OVERAGE_PRICE: u32 = 18;
 }
 
 /// `features.<feature>.*` and `feature.*`.
@@ -270,6 +297,19 @@ impl CatalogSchema<'_> {
         };
         match rest {
             [id, name] => match self.model.find(kind, id) {
+                Some(i) if kind == Kind::Metric && CREDIT_ONLY.contains(name) => {
+                    if self.model.metrics.get(i).is_some_and(|m| m.is_credits()) {
+                        field(fields, tag, i, name, &format!("{root}.{id}"))
+                    } else {
+                        Err(PathError {
+                            message: format!(
+                                "`{}` is read from credit balances, and `{id}` is not a credit metric",
+                                full()
+                            ),
+                            suggestion: None,
+                        })
+                    }
+                }
                 Some(i) => field(fields, tag, i, name, &format!("{root}.{id}")),
                 None => {
                     // The candidates are built lazily: nothing when no search is left.

@@ -511,6 +511,30 @@ const KEYS: &[(&str, Locals)] = &[
             target: true,
         },
     ),
+    (
+        "topUp.low",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
+    (
+        "topUp.critical",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
+    (
+        "topUp.empty",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
 ];
 
 /// CTA actions, each with a default label key `cta.<action>`.
@@ -543,6 +567,12 @@ const DEFAULTS: &[DefaultText] = &[
     ("usageLimit.atLimit", "ja", "{metric.label}が上限に達しました", "上限の{metric.limit}をすべて使用しました。続けるには上限を引き上げてください。", "", ""),
     ("usageLimit.over", "en", "{metric.label} is over the limit", "You have used {metric.used} of {metric.limit}. Raise the limit to keep going.", "", ""),
     ("usageLimit.over", "ja", "{metric.label}が上限を超えています", "{metric.limit}のうち{metric.used}を使用しています。続けるには上限を引き上げてください。", "", ""),
+    ("topUp.low", "en", "{metric.label}: {metric.balance} left", "You have {metric.balance} of {metric.limit} left.", "You have {metric.balance} of {metric.limit} left. At the current pace they run out in about {metric.daysToEmpty} days (estimated: {metric.emptyDate}).", ""),
+    ("topUp.low", "ja", "{metric.label}の残りは{metric.balance}です", "{metric.limit}のうち残りは{metric.balance}です。", "{metric.limit}のうち残りは{metric.balance}です。現在のペースでは約{metric.daysToEmpty}日後（推定：{metric.emptyDate}）になくなります。", ""),
+    ("topUp.critical", "en", "{metric.label} is almost used up", "Only {metric.balance} of {metric.limit} left.", "Only {metric.balance} of {metric.limit} left. At the current pace they run out in about {metric.daysToEmpty} days (estimated: {metric.emptyDate}).", ""),
+    ("topUp.critical", "ja", "{metric.label}が残りわずかです", "{metric.limit}のうち残りは{metric.balance}のみです。", "{metric.limit}のうち残りは{metric.balance}のみです。現在のペースでは約{metric.daysToEmpty}日後（推定：{metric.emptyDate}）になくなります。", ""),
+    ("topUp.empty", "en", "{metric.label} used up", "{metric.label}: none left. Top up to keep going.", "", ""),
+    ("topUp.empty", "ja", "{metric.label}を使い切りました", "{metric.label}の残りはありません。続けるには追加してください。", "", ""),
     ("cta.upgrade", "en", "", "", "", "Upgrade to {target.label}"),
     ("cta.upgrade", "ja", "", "", "", "{target.label}にアップグレード"),
     ("cta.add_addon", "en", "", "", "", "Add {target.label}"),
@@ -572,6 +602,15 @@ pub(crate) fn static_key(key: &str) -> Option<&'static str> {
         .find(|k| *k == key)
 }
 
+/// The built-in texts a model can use: the top-up texts only where a credit metric can use
+/// them (so compiled catalogs without credits stay as small as before).
+fn defaults_for(model: &Model) -> impl Iterator<Item = &'static DefaultText> {
+    let credits = model.metrics.iter().any(|m| m.is_credits());
+    DEFAULTS
+        .iter()
+        .filter(move |d| credits || !d.0.starts_with("topUp."))
+}
+
 /// Compiles the built-in texts and reads `messages` overrides from the config.
 pub(crate) fn load_overrides(
     r: &mut Reader,
@@ -580,7 +619,7 @@ pub(crate) fn load_overrides(
     memo: &Memo,
 ) -> MessageSet {
     let mut set = MessageSet::default();
-    for (key, loc, title, body, forecast, cta) in DEFAULTS {
+    for (key, loc, title, body, forecast, cta) in defaults_for(model) {
         let schema = CatalogSchema {
             model,
             locals: key_locals(key),

@@ -10,6 +10,7 @@ use super::unlock::{Offer, Pricing};
 use crate::catalog::schema::{af, ff, split, tag, tf, uf};
 use crate::catalog::Catalog;
 use crate::expr::{Env, HostFn, Slot, Value};
+use crate::facts::credits::CreditFacts;
 use crate::facts::{Facts, FreeMap};
 
 /// Values of the callout-local names `feature.*`, `metric.*` and `target.*`.
@@ -150,7 +151,16 @@ impl Session {
                     .get(m)
                     .map_or(Value::Missing, |x| Value::String(x.id.as_str().into()))
             }
+            uf::OVERAGE_PRICE => {
+                let plan = self.facts.account.plan.and_then(|p| catalog.plans.get(p));
+                return plan.map_or(Value::Missing, |p| {
+                    p.overage.get(m).copied().flatten().map_or(Value::Null, Value::Number)
+                });
+            }
             _ => {}
+        }
+        if let Some(c) = self.facts.credits(catalog, m) {
+            return credit_field(c, field);
         }
         let Some(u) = self.facts.usage(catalog, m) else {
             return Value::Missing;
@@ -306,5 +316,34 @@ impl Env for WithLocals<'_> {
 
     fn call(&self, func: HostFn, id: u32) -> bool {
         self.session.call(func, id)
+    }
+}
+
+/// `usage.<metric>.*` of a credit metric: `used` is what was spent of the grant, `limit` the
+/// grant, `remaining` the balance and `state` the credit state (`ok`, `low`, `critical`,
+/// `empty`); the limit forecast fields are null. Unknown values are missing when the context
+/// did not give the balance, null when they do not apply.
+fn credit_field(c: &CreditFacts, field: u32) -> Value {
+    let known = c.balance.is_some();
+    match field {
+        uf::USED => opt_null(c.used, known),
+        uf::LIMIT => opt_null(c.granted, known),
+        uf::REMAINING | uf::BALANCE => num(c.balance),
+        uf::RATIO => opt_null(c.left_ratio.map(|l| 1.0 - l), known),
+        uf::PERCENT => opt_null(c.left_ratio.map(|l| ((1.0 - l) * 100.0).round()), known),
+        uf::STATE => c
+            .state
+            .map_or(Value::Missing, |s| Value::String(s.as_str().into())),
+        uf::PROJECTED | uf::DAYS_LEFT | uf::DAYS_TO_LIMIT => opt_null(None, known),
+        uf::GRANTED => opt_null(c.granted, known),
+        uf::BURN_PER_DAY => opt_null(c.burn_per_day, known),
+        uf::DAYS_TO_EMPTY => opt_null(c.days_to_empty, known),
+        uf::EMPTY_DATE => match c.empty_at {
+            Some(at) => Value::String(crate::base::date::format_date(at).into()),
+            None => opt_null(None, known),
+        },
+        uf::DAYS_TO_EXPIRY => opt_null(c.days_to_expiry, true),
+        uf::AUTO_RECHARGE => Value::Bool(c.auto_recharge),
+        _ => Value::Missing,
     }
 }

@@ -6,6 +6,8 @@
 //! packs or add-on units) and priced, and the offers that cover the need come first, cheapest
 //! per credit first. Every step of the arithmetic is kept as text for the trace.
 
+use super::env::Session;
+use super::unlock::{self, Pricing};
 use crate::base::num::round;
 
 /// Average days in a month, for spreading monthly prices and grants over a horizon in days.
@@ -213,6 +215,132 @@ fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
                 },
             })
         }
+    }
+}
+
+/// The headroom question of one credit metric for a session: what the account needs over the
+/// horizon and every way of getting it, quoted best first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Headroom {
+    /// Credit metric index.
+    pub metric: usize,
+    /// Credits needed over the horizon beyond the balance and the plan's own refills.
+    pub need: f64,
+    /// The arithmetic of the need, for the trace.
+    pub working: String,
+    /// Every offer, best first.
+    pub quotes: Vec<Quote>,
+}
+
+/// The offers of the catalog for credit metric `m` on the account's plan: credit packs it can
+/// buy there, recurring add-ons that grant the metric (up to the units it may still add) and
+/// higher plans with a larger monthly grant.
+pub fn offers(s: &Session, m: usize) -> Vec<Offer> {
+    let catalog = &*s.catalog;
+    let facts = &s.facts;
+    let Some(current) = facts.account.plan else {
+        return Vec::new();
+    };
+    let pricing = Pricing::new(catalog, facts, None);
+    let mut out = Vec::new();
+    for (i, a) in catalog.addons.iter().enumerate() {
+        if !a.available_on(current) {
+            continue;
+        }
+        let max = if a.stackable { a.max_quantity } else { 1 };
+        if let Some((_, credits)) = a.credits.iter().find(|(x, _)| *x == m) {
+            out.push(Offer::Pack {
+                addon: i,
+                credits: *credits,
+                price: a.price.once + pricing.price(a.price).unwrap_or(0.0),
+                max_quantity: max,
+            });
+        } else if let Some((_, credits)) = a.limits.iter().find(|(x, _)| *x == m) {
+            let left = max.saturating_sub(pricing.owned(i));
+            if let (true, Some(monthly)) = (left > 0, pricing.price(a.price)) {
+                out.push(Offer::Addon {
+                    addon: i,
+                    credits: *credits,
+                    monthly,
+                    max_quantity: left,
+                });
+            }
+        }
+    }
+    let grant = |p: usize| {
+        catalog
+            .plans
+            .get(p)
+            .and_then(|p| p.limits.get(m).copied().flatten())
+            .unwrap_or(0.0)
+    };
+    let here = grant(current);
+    for (p, plan) in catalog.plans.iter().enumerate().skip(current + 1) {
+        let extra = grant(p) - here;
+        if extra > 0.0 {
+            out.push(Offer::Plan {
+                plan: p,
+                extra,
+                monthly_delta: if plan.contact_sales {
+                    None
+                } else {
+                    pricing.delta(current, p)
+                },
+            });
+        }
+    }
+    out
+}
+
+/// The headroom of credit metric `m`, when it is a credit metric with a known balance. The
+/// need counts the refills of the current monthly grant that fall within the horizon.
+pub fn for_metric(s: &Session, m: usize) -> Option<Headroom> {
+    let c = s.facts.credits(&s.catalog, m)?;
+    let balance = c.balance?;
+    let horizon = s.facts.horizon_days;
+    let monthly = s
+        .facts
+        .limits(&s.catalog)
+        .and_then(|l| l.get(m).copied().flatten())
+        .unwrap_or(0.0);
+    let burning = c.burn_per_day.is_some_and(|b| b > 0.0);
+    // Refills count only against a burn rate; without one the need is one grant.
+    let refills = if burning {
+        (horizon / DAYS_PER_MONTH).floor() * monthly
+    } else {
+        0.0
+    };
+    let need = need(balance + refills, c.burn_per_day, c.granted, horizon);
+    let working = match c.burn_per_day.filter(|b| *b > 0.0) {
+        Some(b) => format!(
+            "need over {horizon} days: {b} a day × {horizon} − balance {balance} − refills {refills} = {} (at least 1)",
+            round(b * horizon - balance.max(0.0) - refills, 2)
+        ),
+        None => format!(
+            "need: no burn rate yet, so one grant ({}) − balance {balance} (at least 1) = {need}",
+            c.granted.unwrap_or(1.0)
+        ),
+    };
+    Some(Headroom {
+        metric: m,
+        need,
+        working,
+        quotes: quotes(&offers(s, m), need, horizon),
+    })
+}
+
+/// The best quote as the offer a callout targets.
+pub fn target(s: &Session, h: &Headroom) -> Option<unlock::Offer> {
+    offer_of(s, h.quotes.first()?)
+}
+
+/// A quote as the priced plan or add-on it offers.
+pub fn offer_of(s: &Session, q: &Quote) -> Option<unlock::Offer> {
+    match q.offer {
+        Offer::Pack { addon, .. } | Offer::Addon { addon, .. } => {
+            unlock::addon_option(&s.catalog, &s.facts, addon, q.quantity)
+        }
+        Offer::Plan { plan, .. } => unlock::plan_option(&s.catalog, &s.facts, plan),
     }
 }
 

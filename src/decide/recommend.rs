@@ -16,8 +16,9 @@ use crate::base::diag::Diagnostic;
 use crate::catalog::model::{CalloutKind, Severity};
 use crate::catalog::rules::{Cap, Onboarding, Rule, RuleTarget};
 use crate::catalog::schema::{split, tag};
-use crate::catalog::{Catalog, IdOrder, Kind, GATE_RULE, LIMIT_RULE};
+use crate::catalog::{Catalog, IdOrder, Kind, GATE_RULE, LIMIT_RULE, TOP_UP_RULE};
 use crate::expr::{TraceStep, Value};
+use crate::facts::credits::top_up_level;
 use crate::facts::State;
 
 /// Options of one evaluation.
@@ -36,6 +37,8 @@ pub enum Origin {
     Gate(usize),
     /// The built-in usage limit, for a metric index.
     Limit(usize),
+    /// The built-in top-up, for a credit metric index.
+    TopUp(usize),
     /// A designer rule, by index.
     Rule(usize),
 }
@@ -46,6 +49,7 @@ impl Origin {
         match self {
             Origin::Gate(_) => GATE_RULE,
             Origin::Limit(_) => LIMIT_RULE,
+            Origin::TopUp(_) => TOP_UP_RULE,
             Origin::Rule(i) => catalog.policy.rules.get(*i).map_or("", |r| r.id.as_str()),
         }
     }
@@ -60,6 +64,10 @@ impl Origin {
             ),
             Origin::Limit(m) => (
                 "usage_limit:",
+                catalog.metrics.get(*m).map_or("", |x| x.id.as_str()),
+            ),
+            Origin::TopUp(m) => (
+                "top_up:",
                 catalog.metrics.get(*m).map_or("", |x| x.id.as_str()),
             ),
             Origin::Rule(_) => ("", self.rule(catalog)),
@@ -179,11 +187,13 @@ pub enum Reason {
     Schedule,
     /// The rule has nothing to offer this account.
     NoTarget,
+    /// The account tops its credits up by itself.
+    AutoRecharge,
 }
 
 impl Reason {
     /// Every suppression reason, in the order reports list them.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::Readiness(Guard::Health),
         Reason::Readiness(Guard::Tenure),
         Reason::Readiness(Guard::Onboarding),
@@ -198,6 +208,7 @@ impl Reason {
         Reason::DuplicateTarget,
         Reason::Schedule,
         Reason::NoTarget,
+        Reason::AutoRecharge,
     ];
 
     /// The reason's position in [`Reason::ALL`].
@@ -213,6 +224,7 @@ impl Reason {
             Reason::DuplicateTarget => 11,
             Reason::Schedule => 12,
             Reason::NoTarget => 13,
+            Reason::AutoRecharge => 14,
         }
     }
 
@@ -233,6 +245,7 @@ impl Reason {
             Reason::DuplicateTarget => SuppressionReason::DuplicateTarget,
             Reason::Schedule => SuppressionReason::Schedule,
             Reason::NoTarget => SuppressionReason::NoTarget,
+            Reason::AutoRecharge => SuppressionReason::AutoRecharge,
         }
     }
 
@@ -337,6 +350,24 @@ pub fn builtin_limit<'c>(
     c
 }
 
+/// The built-in top-up candidate of credit metric `m` at `level` (0 low, 1 critical, 2 empty):
+/// info, warning or blocking; only an empty balance passes the readiness guards.
+pub fn builtin_top_up(s: &Session, m: usize, level: usize, target: Option<Offer>) -> Candidate<'_> {
+    let builtin = &s.catalog.policy.top_up;
+    let severity = [Severity::Info, Severity::Warning, Severity::Blocking];
+    let mut c = Candidate::builtin(
+        Origin::TopUp(m),
+        CalloutKind::TopUp,
+        &builtin.placement,
+        severity.get(level).copied().unwrap_or(Severity::Info),
+        builtin.priorities.get(level).copied().unwrap_or(0.0),
+        target,
+        action_for(target.as_ref(), s.facts.can_purchase(&s.catalog), false),
+    );
+    c.guarded = level < 2;
+    c
+}
+
 /// A candidate held back, and why: only what the result names.
 #[derive(Clone, Copy, Debug)]
 pub struct Held {
@@ -364,6 +395,8 @@ pub struct TraceEntry {
     pub reason: Option<&'static str>,
     /// The condition, step by step.
     pub steps: Vec<TraceStep>,
+    /// The arithmetic behind a built-in's target (a top-up's headroom), line by line.
+    pub notes: Vec<String>,
 }
 
 /// The decision of one evaluation.
@@ -393,6 +426,7 @@ impl Traces {
                     status: Status::NotMatched,
                     reason: None,
                     steps,
+                    notes: Vec::new(),
                 });
                 list.len() - 1
             }
@@ -429,6 +463,7 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
         Vec::with_capacity((rules / 4 + s.catalog.metrics.len() + 2).min(256));
     gate_candidate(s, &mut run, &mut candidates);
     limit_candidates(s, &mut run, &mut candidates);
+    top_up_candidates(s, &mut run, &mut candidates);
     rule_candidates(s, opts, &mut run, &mut candidates);
     let eligible = apply_guards(s, state, &mut run, candidates);
     let ranked = rank(&s.catalog, eligible);
@@ -523,6 +558,40 @@ fn limit_candidates<'c>(s: &'c Session, run: &mut Run<'c>, candidates: &mut Vec<
             .traces
             .push(Origin::Limit(m), Some(Origin::Limit(m)), Vec::new());
         candidates.push(c);
+    }
+}
+
+/// Step 1, the built-in top-up of every credit metric that is `low`, `critical` or `empty`,
+/// offering the cheapest headroom over the forecast horizon (the arithmetic goes to the trace).
+/// An account that recharges by itself is held back `auto_recharge`.
+fn top_up_candidates<'c>(s: &'c Session, run: &mut Run<'c>, candidates: &mut Vec<Candidate<'c>>) {
+    let catalog = &*s.catalog;
+    let builtin = &catalog.policy.top_up;
+    if !builtin.enabled {
+        return;
+    }
+    for m in 0..catalog.metrics.len() {
+        let Some(c) = s.facts.credits(catalog, m) else {
+            continue;
+        };
+        let Some(level) = top_up_level(c.state) else {
+            continue;
+        };
+        let origin = Origin::TopUp(m);
+        let t = run.traces.push(origin, Some(origin), Vec::new());
+        let headroom = super::headroom::for_metric(s, m);
+        if let (Some(h), Some(e)) = (&headroom, run.traces.get(t)) {
+            e.notes.push(h.working.clone());
+            e.notes.extend(h.quotes.iter().map(|q| q.working.clone()));
+        }
+        let target = headroom.as_ref().and_then(|h| super::headroom::target(s, h));
+        let mut cand = builtin_top_up(s, m, level, target);
+        cand.trace = t;
+        if c.auto_recharge {
+            run.hold(t, Held::candidate(&cand, Reason::AutoRecharge));
+        } else {
+            candidates.push(cand);
+        }
     }
 }
 
@@ -833,6 +902,7 @@ fn rank_key(order: &IdOrder, c: &Candidate<'_>) -> RankKey {
     let (rule, callout) = match c.origin {
         Origin::Gate(f) => (order.gate, at(&order.features, f)),
         Origin::Limit(m) => (order.limit, at(&order.metrics, m)),
+        Origin::TopUp(m) => (order.top_up, at(&order.metrics, m)),
         Origin::Rule(i) => (at(&order.rules, i), 0),
     };
     (
@@ -975,6 +1045,20 @@ fn rule_target(s: &Session, rule: &Rule) -> Option<Offer> {
                     .map(|(_, i, _)| i)?;
                 let u = facts.usage(catalog, m)?;
                 limits::raise(s, m, limits::need(u)?).into_iter().next()
+            }
+            CalloutKind::TopUp => {
+                // The credit metric the condition reads, else the catalog's first.
+                let read = rule
+                    .when
+                    .slots()
+                    .iter()
+                    .map(|s| split(s.id))
+                    .filter(|(t, _, _)| *t == tag::USAGE)
+                    .map(|(_, i, _)| i)
+                    .find(|i| catalog.metrics.get(*i).is_some_and(|m| m.is_credits()));
+                let m = read.or_else(|| catalog.metrics.iter().position(|m| m.is_credits()))?;
+                let h = super::headroom::for_metric(s, m)?;
+                super::headroom::target(s, &h)
             }
             CalloutKind::FeatureGate | CalloutKind::Trial => {
                 let f = facts

@@ -135,7 +135,8 @@ pub struct EngineState {
 
 pub use crate::base::vocab::EventType;
 
-/// The callout ids a catalog can produce: rule ids, `feature_gate:<feature>`, `usage_limit:<metric>`.
+/// The callout ids a catalog can produce: rule ids, `feature_gate:<feature>`, `usage_limit:<metric>`,
+/// `top_up:<credit metric>`.
 pub fn known_callout(catalog: &Catalog, id: &str) -> bool {
     catalog.policy.rules.iter().any(|r| r.id == id)
         || id
@@ -144,6 +145,9 @@ pub fn known_callout(catalog: &Catalog, id: &str) -> bool {
         || id
             .strip_prefix("usage_limit:")
             .is_some_and(|m| catalog.metrics.iter().any(|x| x.id == m))
+        || id
+            .strip_prefix("top_up:")
+            .is_some_and(|m| catalog.metrics.iter().any(|x| x.id == m && x.is_credits()))
 }
 
 /// The rule id behind a callout id.
@@ -152,6 +156,8 @@ pub fn rule_of(id: &str) -> &str {
         crate::catalog::GATE_RULE
     } else if id.starts_with("usage_limit:") {
         crate::catalog::LIMIT_RULE
+    } else if id.starts_with("top_up:") {
+        crate::catalog::TOP_UP_RULE
     } else {
         id
     }

@@ -19,6 +19,8 @@ pub struct Offer {
     pub monthly_delta: Option<f64>,
     /// Sold by a sales conversation.
     pub contact_sales: bool,
+    /// Paid once for the quantity (credit packs); `None` for everything billed monthly.
+    pub once: Option<f64>,
 }
 
 /// What the account needs.
@@ -228,6 +230,7 @@ fn plan_option_with(
         quantity: None,
         monthly_delta: pricing.delta(current, plan),
         contact_sales: p.contact_sales,
+        once: None,
     })
 }
 
@@ -241,6 +244,9 @@ fn addon_option_with(catalog: &Catalog, pricing: &Pricing, addon: usize, quantit
             .and_then(|a| pricing.price(a.price))
             .map(|p| round(p * f64::from(quantity), 2)),
         contact_sales: false,
+        once: a
+            .filter(|a| a.price.once > 0.0 || !a.credits.is_empty())
+            .map(|a| round(a.price.once * f64::from(quantity), 2)),
     }
 }
 

@@ -13,69 +13,46 @@ use super::usage::{MIN_TREND_DAYS, MIN_TREND_POINTS};
 use crate::base::date::DAY_MS;
 use crate::base::num::round;
 
-/// Credits reported for one metric.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreditInput {
-    /// Credits left now.
-    pub balance: Option<f64>,
-    /// Credits of the last grant or purchase (what a full balance is).
-    pub granted: Option<f64>,
-    /// Earlier balances, as (ms since epoch, balance).
-    pub history: Vec<(f64, f64)>,
-    /// The account tops up by itself when the balance runs low.
-    pub auto_recharge: bool,
-    /// When the balance expires (ms since epoch).
-    pub expires_at: Option<f64>,
-}
+pub use super::{CreditFacts, CreditInput, CreditState};
+use super::Facts;
+use crate::catalog::Model;
 
-/// How close a balance is to running out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CreditState {
-    /// More than the low share of the grant is left (or the grant is unknown).
-    Ok,
-    /// At most `1 − thresholds.approaching` of the grant is left.
-    Low,
-    /// At most `1 − thresholds.critical` of the grant is left.
-    Critical,
-    /// Nothing is left.
-    Empty,
-}
-
-impl CreditState {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CreditState::Ok => "ok",
-            CreditState::Low => "low",
-            CreditState::Critical => "critical",
-            CreditState::Empty => "empty",
-        }
+/// How urgent a top-up is: 0 for `low`, 1 for `critical`, 2 for `empty`; `None` for `ok` (the
+/// index into the built-in's priorities and severities).
+pub fn top_up_level(state: Option<CreditState>) -> Option<usize> {
+    match state? {
+        CreditState::Low => Some(0),
+        CreditState::Critical => Some(1),
+        CreditState::Empty => Some(2),
+        CreditState::Ok => None,
     }
 }
 
-/// Derived values of one credit metric.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreditFacts {
-    /// Credits left; `None` when the context does not report them.
-    pub balance: Option<f64>,
-    /// The last grant, when reported.
-    pub granted: Option<f64>,
-    /// Credits spent since the grant (`granted − balance`, never below 0).
-    pub used: Option<f64>,
-    /// `balance ÷ granted`, when both are known and the grant is positive.
-    pub left_ratio: Option<f64>,
-    /// `None` when the balance is unknown.
-    pub state: Option<CreditState>,
-    /// Credits spent per day, from the history (an estimate).
-    pub burn_per_day: Option<f64>,
-    /// Whole days until the balance is spent at that pace, up to the horizon; 0 when empty.
-    pub days_to_empty: Option<f64>,
-    /// When the balance is spent (ms since epoch), with `days_to_empty`.
-    pub empty_at: Option<f64>,
-    /// Whole days until the balance expires, when it has an expiry in the future; 0 after it.
-    pub days_to_expiry: Option<f64>,
-    /// The account tops up by itself.
-    pub auto_recharge: bool,
+impl Facts {
+    /// Derived values of credit metric `m` (computed on first use); `None` for a metric that is
+    /// not a credit metric. Without `granted` in the context, the grant is the plan's monthly
+    /// grant (its limit plus recurring add-ons).
+    pub fn credits(&self, model: &Model, m: usize) -> Option<&CreditFacts> {
+        if !model.metrics.get(m)?.is_credits() {
+            return None;
+        }
+        let cell = self.credits.get(m)?;
+        Some(cell.get_or_init(|| {
+            let mut input = self.credit_input.get(m).cloned().unwrap_or_default();
+            if input.granted.is_none() {
+                input.granted = self
+                    .limits(model)
+                    .and_then(|l| l.get(m).copied().flatten())
+                    .filter(|g| *g > 0.0);
+            }
+            let t = CreditThresholds::from_used(
+                model.thresholds.approaching,
+                model.thresholds.critical,
+            );
+            derive(&input, t, self.now, self.horizon_days)
+        }))
+    }
+
 }
 
 /// The shares of the grant at which a balance is low and critical, from the catalog's usage

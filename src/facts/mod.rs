@@ -24,6 +24,9 @@ use crate::expr::Value;
 /// How close a metric is to its limit.
 pub use crate::base::vocab::UsageState as State;
 
+/// How close a credit balance is to running out.
+pub use crate::base::vocab::CreditState;
+
 /// Derived values of one metric.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageFacts {
@@ -45,6 +48,46 @@ pub struct UsageFacts {
     pub days_to_limit: Option<f64>,
     /// When the limit is reached (ms since epoch), with `days_to_limit`.
     pub limit_at: Option<f64>,
+}
+
+/// Credits reported for one metric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CreditInput {
+    /// Credits left now.
+    pub balance: Option<f64>,
+    /// Credits of the last grant or purchase (what a full balance is).
+    pub granted: Option<f64>,
+    /// Earlier balances, as (ms since epoch, balance).
+    pub history: Vec<(f64, f64)>,
+    /// The account tops up by itself when the balance runs low.
+    pub auto_recharge: bool,
+    /// When the balance expires (ms since epoch).
+    pub expires_at: Option<f64>,
+}
+
+/// Derived values of one credit metric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CreditFacts {
+    /// Credits left; `None` when the context does not report them.
+    pub balance: Option<f64>,
+    /// The last grant, when reported.
+    pub granted: Option<f64>,
+    /// Credits spent since the grant (`granted − balance`, never below 0).
+    pub used: Option<f64>,
+    /// `balance ÷ granted`, when both are known and the grant is positive.
+    pub left_ratio: Option<f64>,
+    /// `None` when the balance is unknown.
+    pub state: Option<CreditState>,
+    /// Credits spent per day, from the history (an estimate).
+    pub burn_per_day: Option<f64>,
+    /// Whole days until the balance is spent at that pace, up to the horizon; 0 when empty.
+    pub days_to_empty: Option<f64>,
+    /// When the balance is spent (ms since epoch), with `days_to_empty`.
+    pub empty_at: Option<f64>,
+    /// Whole days until the balance expires, when it has an expiry in the future; 0 after it.
+    pub days_to_expiry: Option<f64>,
+    /// The account tops up by itself.
+    pub auto_recharge: bool,
 }
 
 /// Usage reported for one metric.
@@ -118,6 +161,8 @@ pub struct Facts {
     pub user: User,
     /// Reported usage, by metric index.
     pub usage_input: Vec<UsageInput>,
+    /// Reported credit balances, by metric index (read for credit metrics only).
+    pub credit_input: Vec<CreditInput>,
     /// `uses30d` by feature index.
     pub feature_uses: Vec<Option<f64>>,
     /// Current route.
@@ -139,6 +184,7 @@ pub struct Facts {
     maps: [Option<u32>; 3],
     limits: OnceCell<Option<Vec<Option<f64>>>>,
     usage: Vec<OnceCell<UsageFacts>>,
+    credits: Vec<OnceCell<CreditFacts>>,
     adoption: OnceCell<Option<Option<f64>>>,
 }
 
@@ -150,6 +196,8 @@ impl Facts {
             usage_input: vec![UsageInput::default(); model.metrics.len()],
             feature_uses: vec![None; model.features.len()],
             usage: vec![OnceCell::new(); model.metrics.len()],
+            credit_input: vec![CreditInput::default(); model.metrics.len()],
+            credits: vec![OnceCell::new(); model.metrics.len()],
             horizon_days: model.horizon_days,
             ..Facts::default()
         }

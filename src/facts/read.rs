@@ -5,6 +5,7 @@ use crate::base::vocab::Code;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
+use super::credits::CreditInput;
 use super::{Facts, UsageInput};
 use crate::base::date;
 use crate::base::diag::{At, Diagnostic};
@@ -397,95 +398,139 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
             unknown(r, model, Kind::Metric, mid, &mp, false);
             continue;
         };
-        let mut u = UsageInput::default();
-        if uv.kind() == JsonKind::Number {
-            u.used = r.non_negative(uv, &mp);
-            if let Some(slot) = f.usage_input.get_mut(mi) {
-                *slot = u;
+        if model.metrics.get(mi).is_some_and(|m| m.is_credits()) {
+            let c = read_credits(r, uv, &mp);
+            if let Some(slot) = f.credit_input.get_mut(mi) {
+                *slot = c;
             }
-            continue;
+        } else if let Some(slot) = f.usage_input.get_mut(mi) {
+            *slot = read_metric_usage(r, uv, &mp);
         }
-        let Some(o) = r.object(uv, &mp, &["used", "periodStart", "periodEnd", "history"]) else {
-            continue;
-        };
-        if let Some(n) = o.get("used").filter(|n| !n.is_null()) {
-            u.used = r.non_negative(n, &mp.key("used"));
-        }
-        if let Some(t) = o.get("periodStart").filter(|n| !n.is_null()) {
-            u.period_start = time(r, t, &mp.key("periodStart"));
-        }
-        if let Some(t) = o.get("periodEnd").filter(|n| !n.is_null()) {
-            u.period_end = time(r, t, &mp.key("periodEnd"));
-        }
-        if u.period_start.is_some() != u.period_end.is_some() {
-            r.warn(
-                Code::IncompletePeriod,
-                "give both `periodStart` and `periodEnd`; the calendar period of the metric is used instead",
-                &mp,
+    }
+}
+
+/// `usage.<metric>` of a usage metric: a number (`used`) or an object.
+fn read_metric_usage(r: &mut Reader, uv: Val<'_>, mp: &At<'_>) -> UsageInput {
+    let mut u = UsageInput::default();
+    if uv.kind() == JsonKind::Number {
+        u.used = r.non_negative(uv, mp);
+        return u;
+    }
+    let Some(o) = r.object(uv, mp, &["used", "periodStart", "periodEnd", "history"]) else {
+        return u;
+    };
+    if let Some(n) = o.get("used").filter(|n| !n.is_null()) {
+        u.used = r.non_negative(n, &mp.key("used"));
+    }
+    if let Some(t) = o.get("periodStart").filter(|n| !n.is_null()) {
+        u.period_start = time(r, t, &mp.key("periodStart"));
+    }
+    if let Some(t) = o.get("periodEnd").filter(|n| !n.is_null()) {
+        u.period_end = time(r, t, &mp.key("periodEnd"));
+    }
+    if u.period_start.is_some() != u.period_end.is_some() {
+        r.warn(
+            Code::IncompletePeriod,
+            "give both `periodStart` and `periodEnd`; the calendar period of the metric is used instead",
+            mp,
+        );
+        u.period_start = None;
+        u.period_end = None;
+    }
+    if let (Some(s), Some(e)) = (u.period_start, u.period_end) {
+        if e <= s {
+            r.error(
+                Code::InvalidPeriod,
+                "`periodEnd` must be after `periodStart`",
+                &mp.key("periodEnd"),
             );
             u.period_start = None;
             u.period_end = None;
         }
-        if let (Some(s), Some(e)) = (u.period_start, u.period_end) {
-            if e <= s {
-                r.error(
-                    Code::InvalidPeriod,
-                    "`periodEnd` must be after `periodStart`",
-                    &mp.key("periodEnd"),
-                );
-                u.period_start = None;
-                u.period_end = None;
+    }
+    if let Some(h) = o.get("history").filter(|n| !n.is_null()) {
+        u.history = read_history(r, h, &mp.key("history"), false);
+    }
+    u
+}
+
+/// `usage.<metric>` of a credit metric: a number (the balance) or an object with `balance`,
+/// `granted`, `history` (earlier balances), `autoRecharge` and `expiresAt`. A balance may be
+/// negative (an overdraft); a grant may not.
+fn read_credits(r: &mut Reader, uv: Val<'_>, mp: &At<'_>) -> CreditInput {
+    let mut c = CreditInput::default();
+    if uv.kind() == JsonKind::Number {
+        c.balance = r.number(uv, mp);
+        return c;
+    }
+    let fields = ["balance", "granted", "history", "autoRecharge", "expiresAt"];
+    let Some(o) = r.object(uv, mp, &fields) else {
+        return c;
+    };
+    if let Some(n) = o.get("balance").filter(|n| !n.is_null()) {
+        c.balance = r.number(n, &mp.key("balance"));
+    }
+    if let Some(n) = o.get("granted").filter(|n| !n.is_null()) {
+        c.granted = r.non_negative(n, &mp.key("granted"));
+    }
+    if let Some(b) = o.get("autoRecharge").filter(|n| !n.is_null()) {
+        c.auto_recharge = r.bool(b, &mp.key("autoRecharge")).unwrap_or(false);
+    }
+    if let Some(t) = o.get("expiresAt").filter(|n| !n.is_null()) {
+        c.expires_at = time(r, t, &mp.key("expiresAt"));
+    }
+    if let Some(h) = o.get("history").filter(|n| !n.is_null()) {
+        c.history = read_history(r, h, &mp.key("history"), true);
+    }
+    c
+}
+
+/// A `history` array of `{ at, value }` readings, the newest [`MAX_HISTORY`] kept (by time).
+/// `signed`: values may be negative (credit balances).
+fn read_history(r: &mut Reader, h: Val<'_>, hp: &At<'_>, signed: bool) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let n = h.len();
+    if n > MAX_HISTORY {
+        r.warn(
+            Code::HistoryTruncated,
+            format!("history has {n} points; only the newest {MAX_HISTORY} (by time) are used"),
+            hp,
+        );
+    }
+    for (i, item) in r
+        .array(h, hp)
+        .into_iter()
+        .flat_map(|a| a.items())
+        .enumerate()
+    {
+        let ip = hp.index(i);
+        let Some(ho) = r.object(item, &ip, &["at", "value"]) else {
+            continue;
+        };
+        let at = match ho.get("at") {
+            Some(t) => time(r, t, &ip.key("at")),
+            None => {
+                r.error(Code::MissingField, "missing field `at`", &ip);
+                None
             }
-        }
-        if let Some(h) = o.get("history").filter(|n| !n.is_null()) {
-            let hp = mp.key("history");
-            let n = h.len();
-            if n > MAX_HISTORY {
-                r.warn(
-                    Code::HistoryTruncated,
-                    format!(
-                        "history has {n} points; only the newest {MAX_HISTORY} (by time) are used"
-                    ),
-                    &hp,
-                );
+        };
+        let val = match ho.get("value") {
+            Some(n) if signed => r.number(n, &ip.key("value")),
+            Some(n) => r.non_negative(n, &ip.key("value")),
+            None => {
+                r.error(Code::MissingField, "missing field `value`", &ip);
+                None
             }
-            for (i, item) in r
-                .array(h, &hp)
-                .into_iter()
-                .flat_map(|a| a.items())
-                .enumerate()
-            {
-                let ip = hp.index(i);
-                let Some(ho) = r.object(item, &ip, &["at", "value"]) else {
-                    continue;
-                };
-                let at = match ho.get("at") {
-                    Some(t) => time(r, t, &ip.key("at")),
-                    None => {
-                        r.error(Code::MissingField, "missing field `at`", &ip);
-                        None
-                    }
-                };
-                let val = match ho.get("value") {
-                    Some(n) => r.non_negative(n, &ip.key("value")),
-                    None => {
-                        r.error(Code::MissingField, "missing field `value`", &ip);
-                        None
-                    }
-                };
-                if let (Some(at), Some(val)) = (at, val) {
-                    u.history.push((at, val));
-                }
-            }
-            if u.history.len() > MAX_HISTORY {
-                // Keep the newest points: the forecast looks at the recent trend.
-                crate::base::sort::sort_by(&mut u.history, |a, b| a.0.total_cmp(&b.0));
-                let cut = u.history.len() - MAX_HISTORY;
-                u.history.drain(..cut);
-            }
-        }
-        if let Some(slot) = f.usage_input.get_mut(mi) {
-            *slot = u;
+        };
+        if let (Some(at), Some(val)) = (at, val) {
+            out.push((at, val));
         }
     }
+    if out.len() > MAX_HISTORY {
+        // Keep the newest points: the forecast looks at the recent trend.
+        crate::base::sort::sort_by(&mut out, |a, b| a.0.total_cmp(&b.0));
+        let cut = out.len() - MAX_HISTORY;
+        out.drain(..cut);
+    }
+    out
 }

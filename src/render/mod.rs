@@ -5,7 +5,7 @@
 mod results;
 
 pub use results::{
-    Callout, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace, Suppressed, Target,
+    Callout, CreditCheck, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace, Suppressed, Target,
     UnlockOption, UsageCheck, IN_TEXT,
 };
 
@@ -22,6 +22,7 @@ use crate::decide::recommend::{Action, Assigned, Candidate, Decision, Origin};
 use crate::decide::unlock::Offer;
 use crate::decide::{Locals, Session};
 use crate::expr::{Env, Value};
+use crate::facts::credits::CreditState;
 use crate::facts::State;
 
 /// Fills a template's placeholders from `env` (numbers with thousands separators, amounts as
@@ -130,6 +131,7 @@ fn target(s: &Session, o: &Offer) -> Target {
         monthly_delta: o.monthly_delta,
         quantity: o.quantity,
         contact_sales: o.contact_sales,
+        once: o.once,
     }
 }
 
@@ -153,6 +155,7 @@ pub fn callout(s: &Session, c: &Candidate<'_>) -> Callout {
     let t = match c.origin {
         Origin::Gate(fi) => gate_texts(s, c, fi, &mut reasons),
         Origin::Limit(m) => limit_texts(s, c, m, &mut reasons),
+        Origin::TopUp(m) => top_up_texts(s, c, m, &mut reasons),
         Origin::Rule(i) => {
             let Some(rule) = catalog.policy.rules.get(i) else {
                 return empty_callout(s, c);
@@ -258,6 +261,92 @@ fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<Strin
         c.action,
         &locals,
         forecast,
+    )
+}
+
+/// The usage check of credit metric `m`: the balance read as use of the grant, the run-out,
+/// the headroom offers best first, and the top-up callout when the balance is not `ok`.
+fn credit_check(s: &Session, m: usize, check: &mut UsageCheck) {
+    let Some(c) = s.facts.credits(&s.catalog, m) else {
+        return;
+    };
+    check.used = c.used;
+    check.limit = c.granted;
+    check.remaining = c.balance;
+    check.ratio = c.left_ratio.map(|l| 1.0 - l);
+    check.estimate = c.days_to_empty.is_some_and(|d| d > 0.0);
+    let headroom = crate::decide::headroom::for_metric(s, m);
+    check.credits = Some(CreditCheck {
+        balance: c.balance,
+        granted: c.granted,
+        state: c.state,
+        burn_per_day: c.burn_per_day,
+        days_to_empty: c.days_to_empty,
+        empty_date: c.empty_at.map(date::format_date),
+        days_to_expiry: c.days_to_expiry,
+        auto_recharge: c.auto_recharge,
+        need: headroom.as_ref().map(|h| h.need),
+    });
+    let Some(h) = headroom else {
+        return;
+    };
+    let offers: Vec<Offer> = h
+        .quotes
+        .iter()
+        .filter_map(|q| crate::decide::headroom::offer_of(s, q))
+        .collect();
+    check.unlock = offers.iter().map(|o| unlock_option(s, o)).collect();
+    let Some(level) = crate::facts::credits::top_up_level(c.state) else {
+        return;
+    };
+    if !c.auto_recharge {
+        let cand = crate::decide::recommend::builtin_top_up(s, m, level, offers.first().copied());
+        check.callout = Some(callout(s, &cand));
+    }
+}
+
+/// The texts of the built-in top-up of credit metric `m`, and why it shows. The run-out date
+/// is a projection and is worded as an estimate.
+fn top_up_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<String>) -> Texts {
+    let catalog = &*s.catalog;
+    let credits = s.facts.credits(catalog, m);
+    let state = credits.and_then(|c| c.state);
+    let key = match state {
+        Some(CreditState::Empty) => "topUp.empty",
+        Some(CreditState::Critical) => "topUp.critical",
+        _ => "topUp.low",
+    };
+    let mid = catalog.metrics.get(m).map_or("", |x| x.id.as_str());
+    let balance = credits.and_then(|c| c.balance).unwrap_or(0.0);
+    let mut r = format!(
+        "`{mid}` is {} ({}",
+        state.map_or("low", CreditState::as_str),
+        format_number(balance)
+    );
+    if let Some(g) = credits.and_then(|c| c.granted) {
+        r.push_str(" of ");
+        r.push_str(&format_number(g));
+    }
+    r.push_str(" left)");
+    reasons.push(r);
+    let days = credits.and_then(|c| c.days_to_empty).filter(|d| *d > 0.0);
+    if let Some(d) = days {
+        reasons.push(format!(
+            "at the current pace it runs out in about {} days (an estimate)",
+            crate::base::num::js(d)
+        ));
+    }
+    let locals = Locals {
+        feature: None,
+        metric: Some(m),
+        target: c.target,
+    };
+    texts(
+        s,
+        &catalog.messages.layers(key),
+        c.action,
+        &locals,
+        days.is_some(),
     )
 }
 
@@ -388,6 +477,7 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
                 status: e.status,
                 reason: e.reason,
                 steps: e.steps,
+                notes: e.notes,
             })
             .collect()
     });
@@ -470,6 +560,8 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
         days_to_limit: None,
         limit_date: None,
         period: None,
+        estimate: false,
+        credits: None,
         unlock: Vec::new(),
         callout: None,
         errors: facts.errors.clone(),
@@ -481,6 +573,10 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
             .push(catalog.unknown(Kind::Metric, metric, join(&[], "metric")));
         return check;
     };
+    if facts.credits(catalog, mi).is_some() {
+        credit_check(s, mi, &mut check);
+        return check;
+    }
     let Some(u) = facts.usage(catalog, mi) else {
         return check;
     };
@@ -497,6 +593,7 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
     check.days_left = u.days_left;
     check.days_to_limit = u.days_to_limit;
     check.limit_date = u.limit_at.map(date::format_date);
+    check.estimate = u.projected.is_some() || u.days_left.is_some() || u.days_to_limit.is_some();
     check.period = facts.period(catalog, mi).map(|(a, b)| Period {
         start: date::format(a),
         end: date::format(b),

@@ -68,6 +68,8 @@ pub struct Target {
     pub quantity: Option<u32>,
     /// Sold by a sales conversation.
     pub contact_sales: bool,
+    /// Paid once (credit packs); written only when there is such a price.
+    pub once: Option<f64>,
 }
 
 impl ToJson for Target {
@@ -79,6 +81,7 @@ impl ToJson for Target {
             .field("monthlyDelta", &self.monthly_delta)
             .some("quantity", &self.quantity)
             .field("contactSales", &self.contact_sales)
+            .some("once", &self.once)
             .end();
     }
 }
@@ -258,6 +261,11 @@ pub struct UsageCheck {
     pub limit_date: Option<String>,
     /// Start and end of the metering period used for the forecast.
     pub period: Option<Period>,
+    /// Whether any number above is a projection (`projected`, `daysLeft`, `daysToLimit`,
+    /// `limitDate`, or a credit balance's run-out): an estimate, to be worded as one.
+    pub estimate: bool,
+    /// A credit metric's balance and run-out (written only for credit metrics).
+    pub credits: Option<CreditCheck>,
     /// Options that cover `max(used, projected)`, cheapest first.
     pub unlock: Vec<UnlockOption>,
     /// Ready-to-render `usage_limit` callout when the state is not `ok`.
@@ -283,10 +291,51 @@ impl ToJson for UsageCheck {
             .field("daysToLimit", &self.days_to_limit)
             .field("limitDate", &self.limit_date)
             .field("period", &self.period)
+            .field("estimate", &self.estimate)
+            .some("credits", &self.credits)
             .field("unlock", &self.unlock)
             .field("callout", &self.callout)
             .field("errors", &self.errors)
             .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
+/// The balance of a credit metric, in a usage check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreditCheck {
+    /// Credits left (may be negative: an overdraft).
+    pub balance: Option<f64>,
+    /// The last grant: the context's `granted`, else the plan's monthly grant.
+    pub granted: Option<f64>,
+    /// `ok`, `low`, `critical` or `empty`.
+    pub state: Option<crate::base::vocab::CreditState>,
+    /// Credits spent per day, from the balance history (an estimate).
+    pub burn_per_day: Option<f64>,
+    /// Whole days until the balance is spent, within the forecast horizon (an estimate).
+    pub days_to_empty: Option<f64>,
+    /// The UTC date the balance is spent, with `days_to_empty`.
+    pub empty_date: Option<String>,
+    /// Whole days until the balance expires.
+    pub days_to_expiry: Option<f64>,
+    /// The account tops up by itself (top-up callouts are held back).
+    pub auto_recharge: bool,
+    /// Credits needed over the horizon beyond the balance and refills.
+    pub need: Option<f64>,
+}
+
+impl ToJson for CreditCheck {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("balance", &self.balance)
+            .field("granted", &self.granted)
+            .field("state", &self.state)
+            .field("burnPerDay", &self.burn_per_day)
+            .field("daysToEmpty", &self.days_to_empty)
+            .field("emptyDate", &self.empty_date)
+            .field("daysToExpiry", &self.days_to_expiry)
+            .field("autoRecharge", &self.auto_recharge)
+            .field("need", &self.need)
             .end();
     }
 }
@@ -354,17 +403,23 @@ pub struct RuleTrace {
     pub reason: Option<&'static str>,
     /// The `when` condition, step by step with actual values.
     pub steps: Vec<TraceStep>,
+    /// A built-in top-up's headroom arithmetic: the need, then every offer quoted, best first
+    /// (written as `headroom`, only when there is some).
+    pub notes: Vec<String>,
 }
 
 impl ToJson for RuleTrace {
     fn write(&self, out: &mut Out) {
-        out.obj()
-            .field("rule", &self.rule)
+        let mut o = out.obj();
+        o.field("rule", &self.rule)
             .field("callout", &self.callout)
             .field("status", self.status.as_str())
             .field("reason", &self.reason)
-            .field("steps", &self.steps)
-            .end();
+            .field("steps", &self.steps);
+        if !self.notes.is_empty() {
+            o.field("headroom", &self.notes);
+        }
+        o.end();
     }
 }
 
