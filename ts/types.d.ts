@@ -1,7 +1,8 @@
 /** A path into the config or the context, such as `["rules", 3, "when"]`. */
 export type Path = (string | number)[];
 
-// The closed sets (`CalloutKind`, `CtaAction`, `Severity`, `UsageState`, `SuppressionReason`,
+// The closed sets (`CalloutKind`, `CtaAction`, `Severity`, `UsageState`, `CreditState`,
+// `MetricKind`, `SuppressionReason`,
 // `TraceStatus`, `FeatureReason`, `AccessSource`, `EventType`, `OnboardingPolicy`, `Period`,
 // `BuiltinPlacement`, `DiagnosticCode`) are declared in ts/vocabulary.d.ts, generated from
 // src/base/vocab.rs and placed before this file in the package's declarations.
@@ -33,11 +34,20 @@ export interface ConfigError extends Error {
 }
 
 export type Limit = number | null;
-/** A price: a flat `monthly` amount, a `perSeat` amount (times the seat metric), or both. */
-export type Price = { monthly: number; perSeat?: number } | { monthly?: number; perSeat: number };
+/** A price: a flat `monthly` amount, a `perSeat` amount (times the seat metric), an amount paid
+ * `once` (credit packs), or a mix. */
+export type Price =
+  | { monthly: number; perSeat?: number; once?: number }
+  | { monthly?: number; perSeat: number; once?: number }
+  | { monthly?: number; perSeat?: number; once: number };
 /** A plan of the catalog: priced, or sold by the sales team (`contactSales: true`, price optional). */
 export type PlanConfig = {
-  id: string; label?: string; features?: string[]; limits?: Record<string, Limit>; url?: string; description?: string;
+  id: string; label?: string; features?: string[];
+  /** Per metric: the limit (`null` = unlimited); for a credit metric, the monthly grant. */
+  limits?: Record<string, Limit>;
+  /** Soft limits: per metric, the price of one unit past the limit (an overage notice instead of a block). */
+  overage?: Record<string, { price: number }>;
+  url?: string; description?: string;
 } & ({ price: Price; contactSales?: boolean } | { contactSales: true; price?: Price });
 /** Texts per locale tag (`en`, `ja`, `pt-BR`). */
 export type LocalizedText = Record<string, { title?: string; body?: string; cta?: string }>;
@@ -56,11 +66,14 @@ export type JsonConfig = { readonly plans: readonly unknown[]; readonly [key: st
 export interface Config {
   version?: 1;
   currency?: string;
-  metrics?: Record<string, { label?: string; period?: Period | null; description?: string }>;
+  /** `kind: "credits"` makes a metric a prepaid balance (`usage.<metric>.balance`). */
+  metrics?: Record<string, { label?: string; period?: Period | null; kind?: MetricKind; description?: string }>;
   features?: Record<string, { label?: string; description?: string }>;
   plans: PlanConfig[];
   addons?: {
     id: string; label?: string; price: Price; features?: string[]; limits?: Record<string, number>;
+    /** Credits granted once per unit, per credit metric (a credit pack, priced with `price.once`). */
+    credits?: Record<string, number>;
     availableOn?: string[]; stackable?: boolean; maxQuantity?: number; url?: string; description?: string;
   }[];
   thresholds?: { approaching?: number; critical?: number };
@@ -71,7 +84,8 @@ export interface Config {
   frequency?: { maxPerDay?: number; minMinutesBetween?: number; dismissCooldownDays?: number };
   placements?: Record<string, { max?: number }>;
   builtins?: { featureGate?: boolean | { placement?: string; priority?: number };
-               usageLimit?: boolean | { placement?: string; priority?: number; priorities?: { approaching?: number; critical?: number; atLimit?: number } } };
+               usageLimit?: boolean | { placement?: string; priority?: number; priorities?: { approaching?: number; critical?: number; atLimit?: number } };
+               topUp?: boolean | { placement?: string; priority?: number; priorities?: { low?: number; critical?: number; empty?: number } } };
   rightSizing?: { headroom?: number };
   /**
    * `horizonDays`: how far ahead `daysToLimit` looks, a whole number of days from 1 to 3650
@@ -83,6 +97,7 @@ export interface Config {
   messages?: {
     featureGate?: LocalizedText;
     usageLimit?: { approaching?: LocalizedUsageText; critical?: LocalizedUsageText; atLimit?: LocalizedUsageText; over?: LocalizedUsageText };
+    topUp?: { low?: LocalizedUsageText; critical?: LocalizedUsageText; empty?: LocalizedUsageText };
     cta?: Partial<Record<CtaAction, Record<string, string>>>;
   };
   /** Ignored: lets editors attach a JSON schema. */
@@ -115,6 +130,20 @@ export interface UsageReport {
   history?: { at: string; value: number }[];
 }
 
+/** The balance of a credit metric (`kind: "credits"`); a bare number is the balance. */
+export interface CreditReport {
+  /** Credits left now (negative for an overdraft). */
+  balance?: number | null;
+  /** Credits of the last grant or purchase; default the plan's monthly grant. */
+  granted?: number | null;
+  /** Earlier balances; the burn rate is the sum of the drops (top-ups do not count). */
+  history?: { at: string; value: number }[];
+  /** The account tops up by itself: top-up callouts are held back (`auto_recharge`). */
+  autoRecharge?: boolean;
+  /** When the balance expires. */
+  expiresAt?: string;
+}
+
 export interface Context {
   now?: string;
   locale?: string;
@@ -124,7 +153,7 @@ export interface Context {
     lifecycle?: string; openEscalations?: number; traits?: Record<string, unknown>;
   };
   user?: { id?: string; role?: string; traits?: Record<string, unknown> };
-  usage?: Record<string, UsageReport | number>;
+  usage?: Record<string, UsageReport | CreditReport | number>;
   features?: Record<string, { uses30d?: number }>;
   page?: { route?: string; feature?: string };
   signals?: Record<string, unknown>;
@@ -170,7 +199,9 @@ export interface Callout {
   severity: Severity;
   /** `quantity` is present for add-ons only; `monthlyDelta` is null for contact-sales plans and
    * for per-seat prices when the context reports no seats. */
-  target: { type: "plan" | "addon"; id: string; label: string; monthlyDelta: number | null; quantity?: number; contactSales: boolean } | null;
+  target: { type: "plan" | "addon"; id: string; label: string; monthlyDelta: number | null; quantity?: number; contactSales: boolean;
+            /** Paid once for the quantity (credit packs); absent otherwise. */
+            once?: number } | null;
   title: string;
   body: string;
   cta: { label: string; action: CtaAction; url?: string };
@@ -206,6 +237,16 @@ export interface UsageCheck {
   /** UTC date (`YYYY-MM-DD`) the trend reaches the limit; null when `daysToLimit` is. */
   limitDate: string | null;
   period: { start: string; end: string } | null;
+  /** Whether a number above is a projection (`projected`, `daysLeft`, `daysToLimit`, `limitDate`, or a credit run-out): word it as an estimate. */
+  estimate: boolean;
+  /** A credit metric's balance and run-out (present for credit metrics only; `used`, `limit`,
+   * `remaining` and `ratio` above are then the grant spent, the grant, the balance and the share spent). */
+  credits?: {
+    balance: number | null; granted: number | null; state: CreditState | null; burnPerDay: number | null;
+    daysToEmpty: number | null; emptyDate: string | null; daysToExpiry: number | null; autoRecharge: boolean;
+    /** Credits needed over the forecast horizon beyond the balance and the plan's refills. */
+    need: number | null;
+  };
   unlock: UnlockOption[];
   callout: Callout | null;
   errors: Diagnostic[];
@@ -223,6 +264,8 @@ export interface RuleTrace {
   /** The suppression reason; for `builtin:feature_gate` not shown, the FeatureCheck reason. */
   reason: SuppressionReason | FeatureReason | null;
   steps: TraceStep[];
+  /** `builtin:top_up`: the need over the horizon, then every offer's arithmetic, best first. */
+  headroom?: string[];
 }
 
 export interface Suppressed {

@@ -67,6 +67,24 @@ export type UsageState =
   /** above the limit */
   | "over";
 
+/** How close a prepaid credit balance is to running out. */
+export type CreditState =
+  /** more than the low share of the last grant is left (or the grant is unknown) */
+  | "ok"
+  /** at most `1 − thresholds.approaching` of the grant is left */
+  | "low"
+  /** at most `1 − thresholds.critical` of the grant is left */
+  | "critical"
+  /** nothing is left */
+  | "empty";
+
+/** What a metric measures. */
+export type MetricKind =
+  /** use counted against a limit per plan (the default) */
+  | "usage"
+  /** a prepaid balance that burns down; plans' limits are their monthly grants */
+  | "credits";
+
 /** Why a callout that matched was held back. */
 export type SuppressionReason =
   /** the account's health score is below `readiness.minHealthScore` */

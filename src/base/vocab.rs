@@ -505,6 +505,8 @@ pub fn sets() -> Vec<Set> {
         of!(Action),
         of!(Placement),
         of!(UsageState),
+        of!(CreditState),
+        of!(MetricKind),
         of!(SuppressionReason),
         of!(TraceStatus),
         of!(FeatureReason),
