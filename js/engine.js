@@ -234,6 +234,8 @@ function callouts(v) {
       const quantity = v[i++];
       if (quantity !== null) target.quantity = quantity;
       target.contactSales = v[i++];
+      const once = v[i++];
+      if (once !== null) target.once = once;
     }
     const title = v[i++], body = v[i++];
     const cta = { label: v[i++], action: v[i++] };

@@ -189,6 +189,8 @@ export interface UnlockOption {
   monthlyDelta: number | null;
   contactSales: boolean;
   url?: string;
+  /** Paid once for the quantity (credit packs); absent otherwise. */
+  once?: number;
 }
 
 export interface Callout {

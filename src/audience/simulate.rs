@@ -68,7 +68,7 @@ struct RuleAcc {
     matched: u64,
     shown: u64,
     other_placement: u64,
-    suppressed: [u64; 14],
+    suppressed: [u64; Reason::ALL.len()],
     /// Shown per placement (by placement index).
     placements: Vec<u64>,
     /// (assigned, exposed) per arm: the holdout first, then the variants in order.

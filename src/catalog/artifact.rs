@@ -34,8 +34,8 @@ use super::schema::tag;
 use super::template::{Fields, Localized, MessageSet, Part, Template};
 use crate::base::bytes::{content_hash, BytesError, Read, Reader, Table, Writer};
 use crate::base::date::Period;
-use crate::base::vocab::MetricKind;
 use crate::base::diag::Diagnostic;
+use crate::base::vocab::MetricKind;
 use crate::expr::stored::{read_const, read_slot, write_slot};
 use crate::expr::{Program, Slot, SlotTable, Value};
 

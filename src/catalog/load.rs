@@ -673,12 +673,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
 
 /// A plan's `limits`: one per metric (`null` = unlimited); a metric it does not list is
 /// unlimited, with a warning.
-fn read_plan_limits(
-    r: &mut Reader,
-    ids: &Ids,
-    v: Option<Val<'_>>,
-    p: &At<'_>,
-) -> Vec<Option<f64>> {
+fn read_plan_limits(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, p: &At<'_>) -> Vec<Option<f64>> {
     let mut limits: Vec<Option<f64>> = vec![None; ids.metrics.len()];
     let mut listed = vec![false; ids.metrics.len()];
     if let Some(lv) = v {
@@ -717,7 +712,9 @@ fn read_overage(r: &mut Reader, ids: &Ids, v: Val<'_>, op: &At<'_>) -> Vec<Optio
         if ids.metrics.get(m).is_some_and(Metric::is_credits) {
             r.error(
                 Code::InvalidValue,
-                format!("`{key}` is a credit metric: its balance runs out, it has no limit to go past"),
+                format!(
+                    "`{key}` is a credit metric: its balance runs out, it has no limit to go past"
+                ),
                 &mp,
             );
             continue;
@@ -833,13 +830,19 @@ fn read_addon_credits(r: &mut Reader, ids: &Ids, cv: Val<'_>, cp: &At<'_>) -> Ve
                 Code::InvalidValue,
                 format!("`{key}` is not a credit metric; only credit metrics take `credits`"),
                 &mp,
-                Some(format!("give `metrics.{key}.kind: \"credits\"`, or raise its limit with `limits`")),
+                Some(format!(
+                    "give `metrics.{key}.kind: \"credits\"`, or raise its limit with `limits`"
+                )),
             );
             continue;
         }
         match r.non_negative(val, &mp) {
             Some(n) if n > 0.0 => out.push((m, n)),
-            Some(_) => r.error(Code::InvalidValue, "a credit grant must be greater than zero", &mp),
+            Some(_) => r.error(
+                Code::InvalidValue,
+                "a credit grant must be greater than zero",
+                &mp,
+            ),
             None => {}
         }
     }

@@ -2,9 +2,9 @@
 //! compiled messages and policy. Built once by [`super::load`] and never changed after.
 
 pub use crate::base::date::Period;
-pub use crate::base::vocab::MetricKind;
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::base::vocab::Code;
+pub use crate::base::vocab::MetricKind;
 
 /// A metered quantity the catalog limits (seats, API calls, storage, …).
 #[derive(Clone, Debug)]

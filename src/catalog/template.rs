@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::model::Model;
-use super::schema::{split, tag, tf, CatalogSchema, Locals};
+use super::schema::{split, tag, tf, uf, CatalogSchema, Locals};
 use crate::base::diag::{did_you_mean, join, At, PathLike};
 use crate::base::json::Val;
 use crate::base::read::Reader;
@@ -195,8 +195,9 @@ impl<'t> Scan<'t> {
             Ok(r) => {
                 self.end_text_part();
                 let (t, _, f) = split(r.slot.id);
-                let money =
-                    (t == tag::L_TARGET && f == tf::MONTHLY_DELTA) || (t == tag::PLAN && f == 3);
+                let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA)
+                    || (t == tag::PLAN && f == 3)
+                    || ((t == tag::USAGE || t == tag::L_METRIC) && f == uf::OVERAGE_PRICE);
                 self.parts.push(Part::Slot {
                     slot: r.slot,
                     money,
@@ -512,6 +513,14 @@ const KEYS: &[(&str, Locals)] = &[
         },
     ),
     (
+        "usageLimit.overage",
+        Locals {
+            feature: false,
+            metric: true,
+            target: true,
+        },
+    ),
+    (
         "topUp.low",
         Locals {
             feature: false,
@@ -567,11 +576,13 @@ const DEFAULTS: &[DefaultText] = &[
     ("usageLimit.atLimit", "ja", "{metric.label}が上限に達しました", "上限の{metric.limit}をすべて使用しました。続けるには上限を引き上げてください。", "", ""),
     ("usageLimit.over", "en", "{metric.label} is over the limit", "You have used {metric.used} of {metric.limit}. Raise the limit to keep going.", "", ""),
     ("usageLimit.over", "ja", "{metric.label}が上限を超えています", "{metric.limit}のうち{metric.used}を使用しています。続けるには上限を引き上げてください。", "", ""),
+    ("usageLimit.overage", "en", "{metric.label}: past the included {metric.limit}", "You have used {metric.used} of the {metric.limit} included. Each one over costs {metric.overagePrice}; a bigger plan may cost less.", "", ""),
+    ("usageLimit.overage", "ja", "{metric.label}が含まれる{metric.limit}を超えました", "含まれる{metric.limit}のうち{metric.used}を使用しています。超過分は1つあたり{metric.overagePrice}です。上位プランの方が安くなる場合があります。", "", ""),
     ("topUp.low", "en", "{metric.label}: {metric.balance} left", "You have {metric.balance} of {metric.limit} left.", "You have {metric.balance} of {metric.limit} left. At the current pace they run out in about {metric.daysToEmpty} days (estimated: {metric.emptyDate}).", ""),
     ("topUp.low", "ja", "{metric.label}の残りは{metric.balance}です", "{metric.limit}のうち残りは{metric.balance}です。", "{metric.limit}のうち残りは{metric.balance}です。現在のペースでは約{metric.daysToEmpty}日後（推定：{metric.emptyDate}）になくなります。", ""),
-    ("topUp.critical", "en", "{metric.label} is almost used up", "Only {metric.balance} of {metric.limit} left.", "Only {metric.balance} of {metric.limit} left. At the current pace they run out in about {metric.daysToEmpty} days (estimated: {metric.emptyDate}).", ""),
+    ("topUp.critical", "en", "Almost out of {metric.label}", "Only {metric.balance} of {metric.limit} left.", "Only {metric.balance} of {metric.limit} left. At the current pace they run out in about {metric.daysToEmpty} days (estimated: {metric.emptyDate}).", ""),
     ("topUp.critical", "ja", "{metric.label}が残りわずかです", "{metric.limit}のうち残りは{metric.balance}のみです。", "{metric.limit}のうち残りは{metric.balance}のみです。現在のペースでは約{metric.daysToEmpty}日後（推定：{metric.emptyDate}）になくなります。", ""),
-    ("topUp.empty", "en", "{metric.label} used up", "{metric.label}: none left. Top up to keep going.", "", ""),
+    ("topUp.empty", "en", "Out of {metric.label}", "{metric.label}: none left. Top up to keep going.", "", ""),
     ("topUp.empty", "ja", "{metric.label}を使い切りました", "{metric.label}の残りはありません。続けるには追加してください。", "", ""),
     ("cta.upgrade", "en", "", "", "", "Upgrade to {target.label}"),
     ("cta.upgrade", "ja", "", "", "", "{target.label}にアップグレード"),
@@ -602,13 +613,17 @@ pub(crate) fn static_key(key: &str) -> Option<&'static str> {
         .find(|k| *k == key)
 }
 
-/// The built-in texts a model can use: the top-up texts only where a credit metric can use
-/// them (so compiled catalogs without credits stay as small as before).
+/// The built-in texts a model can use: the top-up texts only with a credit metric and the
+/// overage notice only with a soft limit (so other compiled catalogs stay as small as before).
 fn defaults_for(model: &Model) -> impl Iterator<Item = &'static DefaultText> {
     let credits = model.metrics.iter().any(|m| m.is_credits());
-    DEFAULTS
+    let soft = model
+        .plans
         .iter()
-        .filter(move |d| credits || !d.0.starts_with("topUp."))
+        .any(|p| p.overage.iter().any(Option::is_some));
+    DEFAULTS.iter().filter(move |d| {
+        (credits || !d.0.starts_with("topUp.")) && (soft || d.0 != "usageLimit.overage")
+    })
 }
 
 /// Compiles the built-in texts and reads `messages` overrides from the config.

@@ -37,6 +37,13 @@ pub struct Session {
 }
 
 impl Session {
+    /// The price of one unit past the limit of metric `m` on the account's plan, when that
+    /// limit is soft (`plans[].overage`).
+    pub fn soft_limit(&self, m: usize) -> Option<f64> {
+        let plan = self.catalog.plans.get(self.facts.account.plan?)?;
+        plan.overage.get(m).copied().flatten()
+    }
+
     /// A session over facts already read.
     pub fn new(catalog: Rc<Catalog>, facts: Facts) -> Self {
         Session {
@@ -152,10 +159,10 @@ impl Session {
                     .map_or(Value::Missing, |x| Value::String(x.id.as_str().into()))
             }
             uf::OVERAGE_PRICE => {
-                let plan = self.facts.account.plan.and_then(|p| catalog.plans.get(p));
-                return plan.map_or(Value::Missing, |p| {
-                    p.overage.get(m).copied().flatten().map_or(Value::Null, Value::Number)
-                });
+                return match self.facts.account.plan {
+                    Some(_) => self.soft_limit(m).map_or(Value::Null, Value::Number),
+                    None => Value::Missing,
+                };
             }
             _ => {}
         }

@@ -3,8 +3,9 @@
 //!
 //! Each way of getting credits is an [`Offer`]. For a given need (the credits the forecast says
 //! the account will spend over the horizon beyond its balance), each offer is sized (how many
-//! packs or add-on units) and priced, and the offers that cover the need come first, cheapest
-//! per credit first. Every step of the arithmetic is kept as text for the trace.
+//! packs or add-on units) and priced, and the offers that cover the need come first, the one
+//! that costs least over the horizon first, with its price per credit beside it. Every step of
+//! the arithmetic is kept as text for the trace.
 
 use super::env::Session;
 use super::unlock::{self, Pricing};
@@ -89,8 +90,10 @@ pub fn need(
 }
 
 /// Sizes and prices every offer for `need` credits over `horizon_days`, best first: offers
-/// that cover the need before those that do not, then by price per credit (unpriced last),
-/// then by total cost, then in the order given (the catalog's order).
+/// that cover the need before those that do not, then by what they cost over the horizon (the
+/// cheapest way to cover the need; unpriced last), then by price per credit of headroom, then
+/// in the order given (the catalog's order). A plan with far more credits than needed is
+/// cheap per credit but dear in total, so total cost decides first.
 pub fn quotes(offers: &[Offer], need: f64, horizon_days: f64) -> Vec<Quote> {
     let months = (horizon_days / DAYS_PER_MONTH).max(1.0 / DAYS_PER_MONTH);
     let mut out: Vec<(usize, Quote)> = offers
@@ -101,8 +104,8 @@ pub fn quotes(offers: &[Offer], need: f64, horizon_days: f64) -> Vec<Quote> {
     out.sort_by(|(ia, a), (ib, b)| {
         b.covers
             .cmp(&a.covers)
-            .then_with(|| cmp_opt(a.per_credit, b.per_credit))
             .then_with(|| cmp_opt(a.cost, b.cost))
+            .then_with(|| cmp_opt(a.per_credit, b.per_credit))
             .then_with(|| ia.cmp(ib))
     });
     out.into_iter().map(|(_, q)| q).collect()
@@ -388,13 +391,13 @@ mod tests {
     }
 
     #[test]
-    fn cheapest_per_credit_wins_among_offers_that_cover() {
+    fn the_cheapest_cover_wins_and_price_per_credit_breaks_ties() {
         let offers = [
-            // $20 for 10k: 0.002 per credit.
+            // $20 for 10k: two packs cover 20k for $40.
             pack(0, 10_000.0, 20.0, 10),
-            // $50 for 50k: 0.001 per credit.
+            // $50 for 50k: one pack covers for $50 (cheaper per credit, dearer in total).
             pack(1, 50_000.0, 50.0, 10),
-            // A plan with 100k more a month for $60 more: 0.0006 per credit over the horizon.
+            // A plan with 100k more a month for $60 more: 0.0006 per credit, $60 in total.
             Offer::Plan {
                 plan: 2,
                 extra: 100_000.0,
@@ -406,16 +409,22 @@ mod tests {
                 extra: 1_000_000.0,
                 monthly_delta: None,
             },
+            // Same total as the first, dearer per credit: after it.
+            pack(4, 5_000.0, 10.0, 10),
         ];
         let q = quotes(&offers, 20_000.0, DAYS_PER_MONTH);
         let order: Vec<Offer> = q.iter().map(|q| q.offer).collect();
-        assert_eq!(order, vec![offers[2], offers[1], offers[0], offers[3]]);
-        assert_eq!(q[0].per_credit, Some(0.0006));
-        assert_eq!(q[3].per_credit, None);
+        assert_eq!(
+            order,
+            vec![offers[0], offers[4], offers[1], offers[2], offers[3]]
+        );
+        assert_eq!(q[0].cost, Some(40.0));
+        assert_eq!(q[3].per_credit, Some(0.0006));
+        assert_eq!(q[4].per_credit, None);
         assert!(
-            q[3].working.ends_with("price on request"),
+            q[4].working.ends_with("price on request"),
             "{}",
-            q[3].working
+            q[4].working
         );
     }
 

@@ -327,9 +327,12 @@ pub fn builtin_limit<'c>(
 ) -> Candidate<'c> {
     let policy = &s.catalog.policy;
     let pr = &policy.usage_limit.priorities;
+    // At or past a soft limit (a price for overage on the plan) use goes on at a price: a
+    // warning, not a block.
     let (priority, severity) = match st {
         State::Approaching | State::Ok => (pr[0], Severity::Info),
         State::Critical => (pr[1], Severity::Warning),
+        _ if s.soft_limit(m).is_some() => (pr[2], Severity::Warning),
         _ => (pr[2], Severity::Blocking),
     };
     let can_purchase = s.facts.can_purchase(&s.catalog);
@@ -584,7 +587,9 @@ fn top_up_candidates<'c>(s: &'c Session, run: &mut Run<'c>, candidates: &mut Vec
             e.notes.push(h.working.clone());
             e.notes.extend(h.quotes.iter().map(|q| q.working.clone()));
         }
-        let target = headroom.as_ref().and_then(|h| super::headroom::target(s, h));
+        let target = headroom
+            .as_ref()
+            .and_then(|h| super::headroom::target(s, h));
         let mut cand = builtin_top_up(s, m, level, target);
         cand.trace = t;
         if c.auto_recharge {

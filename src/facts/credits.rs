@@ -13,8 +13,8 @@ use super::usage::{MIN_TREND_DAYS, MIN_TREND_POINTS};
 use crate::base::date::DAY_MS;
 use crate::base::num::round;
 
-pub use super::{CreditFacts, CreditInput, CreditState};
 use super::Facts;
+pub use super::{CreditFacts, CreditInput, CreditState};
 use crate::catalog::Model;
 
 /// How urgent a top-up is: 0 for `low`, 1 for `critical`, 2 for `empty`; `None` for `ok` (the
@@ -52,7 +52,6 @@ impl Facts {
             derive(&input, t, self.now, self.horizon_days)
         }))
     }
-
 }
 
 /// The shares of the grant at which a balance is low and critical, from the catalog's usage
@@ -101,11 +100,12 @@ pub fn derive(
         }
     }
     c.state = Some(state_of(balance, c.left_ratio, thresholds));
-    c.burn_per_day = burn_rate(&input.history, now, balance);
+    let burn = burn_rate(&input.history, now, balance);
+    c.burn_per_day = burn.map(|b| round(b, 4));
     if balance <= 0.0 {
         c.days_to_empty = Some(0.0);
         c.empty_at = Some(now);
-    } else if let Some(burn) = c.burn_per_day.filter(|b| *b > 0.0) {
+    } else if let Some(burn) = burn.filter(|b| *b > 0.0 && b.is_finite()) {
         let days = balance / burn;
         if days.is_finite() && days.floor() <= horizon_days {
             c.days_to_empty = Some(days.floor());
@@ -154,7 +154,7 @@ fn burn_rate(history: &[(f64, f64)], now: f64, balance: f64) -> Option<f64> {
             _ => 0.0,
         })
         .sum();
-    Some(round(spent / days, 4)).filter(|b| b.is_finite())
+    Some(spent / days).filter(|b| b.is_finite())
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 mod results;
 
 pub use results::{
-    Callout, CreditCheck, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace, Suppressed, Target,
-    UnlockOption, UsageCheck, IN_TEXT,
+    Callout, CreditCheck, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace,
+    Suppressed, Target, UnlockOption, UsageCheck, IN_TEXT,
 };
 
 use crate::base::date;
@@ -119,6 +119,7 @@ pub fn unlock_option(s: &Session, o: &Offer) -> UnlockOption {
         monthly_delta: o.monthly_delta,
         contact_sales: o.contact_sales,
         url: url_of(s, o),
+        once: o.once,
     }
 }
 
@@ -227,9 +228,11 @@ fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<Strin
     let catalog = &*s.catalog;
     let u = s.facts.usage(catalog, m);
     let state = u.and_then(|u| u.state).unwrap_or(State::Over);
+    let soft = s.soft_limit(m);
     let key = match state {
         State::Approaching => "usageLimit.approaching",
         State::Critical => "usageLimit.critical",
+        State::AtLimit | State::Over if soft.is_some() => "usageLimit.overage",
         State::AtLimit => "usageLimit.atLimit",
         _ => "usageLimit.over",
     };
@@ -242,6 +245,11 @@ fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<Strin
         format_number(used),
         limit.map_or_else(|| "unlimited".to_owned(), format_number)
     ));
+    if let Some(price) = soft.filter(|_| state >= State::AtLimit) {
+        let mut r = String::from("the limit is soft: each unit over it costs ");
+        push_money(&mut r, price, &catalog.currency);
+        reasons.push(r);
+    }
     let days_left = u.and_then(|u| u.days_left);
     if let Some(d) = days_left.filter(|d| *d > 0.0) {
         let mut r = String::from("at the current pace the limit is reached in ");

@@ -37,6 +37,8 @@ pub struct UnlockOption {
     pub contact_sales: bool,
     /// Purchase URL from the catalog, if any.
     pub url: Option<String>,
+    /// Paid once (credit packs); written only when there is such a price.
+    pub once: Option<f64>,
 }
 
 impl ToJson for UnlockOption {
@@ -49,6 +51,7 @@ impl ToJson for UnlockOption {
             .field("monthlyDelta", &self.monthly_delta)
             .field("contactSales", &self.contact_sales)
             .some("url", &self.url)
+            .some("once", &self.once)
             .end();
     }
 }
@@ -463,9 +466,9 @@ impl Flat<'_> {
 impl Callout {
     /// The callout's values in a fixed order, with no keys: `id, rule, kind, placement,
     /// severity`, the target (`null`, or `type, id, label, monthlyDelta, quantity,
-    /// contactSales`), `title, body`, the call to action's `label, action, url`, `priority`,
+    /// contactSales, once`), `title, body`, the call to action's `label, action, url`, `priority`,
     /// the experiment (`null`, or `key, variant, holdout`), then the number of reasons and the
-    /// reasons. An absent `quantity` or `url` is `null`.
+    /// reasons. An absent `quantity`, `once` or `url` is `null`.
     fn write_flat(&self, f: &mut Flat<'_>) {
         f.val(&self.id)
             .val(&self.rule)
@@ -480,7 +483,8 @@ impl Callout {
                 .val(&t.label)
                 .val(&t.monthly_delta)
                 .val(&t.quantity)
-                .val(&t.contact_sales),
+                .val(&t.contact_sales)
+                .val(&t.once),
         };
         f.val(&self.title)
             .val(&self.body)

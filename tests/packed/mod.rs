@@ -78,6 +78,10 @@ pub fn callouts(v: &[Value]) -> Vec<Value> {
                 t.insert("quantity".into(), quantity);
             }
             t.insert("contactSales".into(), next());
+            let once = next();
+            if !once.is_null() {
+                t.insert("once".into(), once);
+            }
             Value::Object(t)
         };
         c.insert("target".into(), target);
