@@ -252,9 +252,9 @@ fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<Strin
     }
     let days_left = u.and_then(|u| u.days_left);
     if let Some(d) = days_left.filter(|d| *d > 0.0) {
-        let mut r = String::from("at the current pace the limit is reached in ");
+        let mut r = String::from("at the current pace the limit is reached in about ");
         r.push_str(&crate::base::num::js(d));
-        r.push_str(" days");
+        r.push_str(" days (an estimate)");
         reasons.push(r);
     }
     let locals = Locals {
