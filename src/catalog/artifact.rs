@@ -25,7 +25,8 @@ use std::rc::Rc;
 
 use super::assembled::Catalog;
 use super::model::{
-    Addon, CalloutKind, Feature, Index, Kind, Metric, Model, Plan, Price, Severity, Thresholds,
+    Addon, CalloutKind, Feature, Index, Kind, Metric, Model, Plan, Price, Severity, Span,
+    Thresholds, Window,
 };
 use super::rules::{
     Builtin, Cap, Experiment, Frequency, Onboarding, Policy, Readiness, Rule, RuleTarget, Variant,
@@ -167,6 +168,20 @@ fn write_model(w: &mut Writer, m: &Model) {
         w.str(&x.label);
         w.opt(x.period, |w, p| w.byte(p as u8));
         w.byte(x.kind as u8);
+        w.list(&x.windows, |w, win| {
+            w.str(&win.id);
+            w.str(&win.label);
+            match win.span {
+                Span::Rolling(ms) => {
+                    w.byte(0);
+                    w.num(ms);
+                }
+                Span::Period(p) => {
+                    w.byte(1);
+                    w.byte(p as u8);
+                }
+            }
+        });
     });
     w.list(&m.features, |w, x| {
         w.str(&x.id);
@@ -180,6 +195,10 @@ fn write_model(w: &mut Writer, m: &Model) {
         w.list(&x.features, |w, i| w.len(*i));
         w.list(&x.limits, |w, l| w.opt(*l, Writer::num));
         w.list(&x.overage, |w, l| w.opt(*l, Writer::num));
+        w.list(&x.window_limits, |w, (m, l)| {
+            w.len(*m);
+            w.list(l, |w, l| w.opt(*l, Writer::num));
+        });
         w.opt(x.url.as_deref(), Writer::str);
     });
     w.list(&m.addons, |w, x| {
@@ -193,6 +212,11 @@ fn write_model(w: &mut Writer, m: &Model) {
         });
         w.list(&x.credits, |w, (i, n)| {
             w.len(*i);
+            w.num(*n);
+        });
+        w.list(&x.window_limits, |w, (m, win, n)| {
+            w.len(*m);
+            w.len(*win);
             w.num(*n);
         });
         w.opt(x.available_on.as_deref(), |w, l| {
@@ -428,26 +452,76 @@ fn read_price(r: &mut Reader<'_>) -> Read<Price> {
     })
 }
 
+fn read_period(r: &mut Reader<'_>) -> Read<Period> {
+    Ok(match r.byte()? {
+        0 => Period::Day,
+        1 => Period::Week,
+        2 => Period::Month,
+        3 => Period::Year,
+        _ => return r.error("unknown period"),
+    })
+}
+
+fn read_window(r: &mut Reader<'_>) -> Read<Window> {
+    Ok(Window {
+        id: r.string()?,
+        label: r.string()?,
+        span: match r.byte()? {
+            0 => Span::Rolling(r.num()?),
+            1 => Span::Period(read_period(r)?),
+            _ => return r.error("unknown window span"),
+        },
+    })
+}
+
+/// Whether (metric, window) names a window of the metrics.
+fn window_of(metrics: &[Metric], m: usize, w: usize) -> bool {
+    metrics.get(m).is_some_and(|x| w < x.windows.len())
+}
+
+/// One plan of the model, its per-metric lists checked against the `metrics`.
+fn read_plan(r: &mut Reader<'_>, metrics: &[Metric], nf: usize) -> Read<Plan> {
+    let nm = metrics.len();
+    let per_metric = |r: &mut Reader<'_>, what: &'static str| -> Read<Vec<Option<f64>>> {
+        let l = r.list(1, |r| r.opt(Reader::num))?;
+        if l.len() != nm {
+            return r.error(what);
+        }
+        Ok(l)
+    };
+    Ok(Plan {
+        id: r.string()?,
+        label: r.string()?,
+        price: r.opt(read_price)?,
+        contact_sales: r.bool()?,
+        features: r.list(1, |r| r.below(nf))?,
+        limits: per_metric(r, "a plan's limits do not match the metrics")?,
+        overage: per_metric(r, "a plan's overage prices do not match the metrics")?,
+        window_limits: r.list(2, |r| {
+            let m = r.below(nm)?;
+            let l = r.list(1, |r| r.opt(Reader::num))?;
+            if metrics.get(m).map(|x| x.windows.len()) != Some(l.len()) {
+                return r.error("a plan's window limits do not match the metric's windows");
+            }
+            Ok((m, l))
+        })?,
+        url: r.opt(Reader::string)?,
+    })
+}
+
 fn read_model(r: &mut Reader<'_>) -> Read<Model> {
     let currency = r.string()?;
-    let metrics = r.list(4, |r| {
+    let metrics = r.list(5, |r| {
         Ok(Metric {
             id: r.string()?,
             label: r.string()?,
-            period: r.opt(|r| {
-                Ok(match r.byte()? {
-                    0 => Period::Day,
-                    1 => Period::Week,
-                    2 => Period::Month,
-                    3 => Period::Year,
-                    _ => return r.error("unknown period"),
-                })
-            })?,
+            period: r.opt(read_period)?,
             kind: match r.byte()? {
                 0 => MetricKind::Usage,
                 1 => MetricKind::Credits,
                 _ => return r.error("unknown metric kind"),
             },
+            windows: r.list(4, read_window)?,
         })
     })?;
     let features = r.list(2, |r| {
@@ -457,32 +531,9 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
         })
     })?;
     let (nm, nf) = (metrics.len(), features.len());
-    let plans = r.list(8, |r| {
-        Ok(Plan {
-            id: r.string()?,
-            label: r.string()?,
-            price: r.opt(read_price)?,
-            contact_sales: r.bool()?,
-            features: r.list(1, |r| r.below(nf))?,
-            limits: {
-                let l = r.list(1, |r| r.opt(Reader::num))?;
-                if l.len() != nm {
-                    return r.error("a plan's limits do not match the metrics");
-                }
-                l
-            },
-            overage: {
-                let l = r.list(1, |r| r.opt(Reader::num))?;
-                if l.len() != nm {
-                    return r.error("a plan's overage prices do not match the metrics");
-                }
-                l
-            },
-            url: r.opt(Reader::string)?,
-        })
-    })?;
+    let plans = r.list(9, |r| read_plan(r, &metrics, nf))?;
     let np = plans.len();
-    let addons = r.list(11, |r| {
+    let addons = r.list(12, |r| {
         Ok(Addon {
             id: r.string()?,
             label: r.string()?,
@@ -490,6 +541,13 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
             features: r.list(1, |r| r.below(nf))?,
             limits: r.list(2, |r| Ok((r.below(nm)?, r.num()?)))?,
             credits: r.list(2, |r| Ok((r.below(nm)?, r.num()?)))?,
+            window_limits: r.list(3, |r| {
+                let (m, w, n) = (r.below(nm)?, r.uint()?, r.num()?);
+                match usize::try_from(w) {
+                    Ok(w) if window_of(&metrics, m, w) => Ok((m, w, n)),
+                    _ => r.error("an add-on's window limit names no window"),
+                }
+            })?,
             available_on: r.opt(|r| r.list(1, |r| r.below(np)))?,
             stackable: r.bool()?,
             max_quantity: r.u32()?,

@@ -7,8 +7,8 @@
 
 use super::assembled::Catalog;
 use super::model::{
-    unknown_code, Addon, Feature, Index, Kind, Metric, Model, Period, Plan, Price, Thresholds,
-    DEFAULT_HORIZON_DAYS, DEFAULT_MIN_ELAPSED, MAX_HORIZON_DAYS,
+    unknown_code, Addon, Feature, Index, Kind, Metric, Model, Period, Plan, Price, Span,
+    Thresholds, Window, DEFAULT_HORIZON_DAYS, DEFAULT_MIN_ELAPSED, MAX_HORIZON_DAYS, MAX_WINDOWS,
 };
 use super::template::read_url;
 use super::{rules, template};
@@ -373,7 +373,8 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             r.id_error(id, &p, true);
             continue;
         }
-        let Some(o) = r.object(m, &p, &["label", "period", "kind", "description"]) else {
+        let fields = ["label", "period", "kind", "windows", "description"];
+        let Some(o) = r.object(m, &p, &fields) else {
             continue;
         };
         let kind = o
@@ -384,29 +385,22 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             .get("label")
             .and_then(|l| r.text(l, &join(&p, "label"), 200))
             .unwrap_or_else(|| id.to_owned());
-        let period = match o.get("period") {
-            None => None,
-            Some(pv) if pv.is_null() => None,
-            Some(pv) => match r
-                .string(pv, &join(&p, "period"))
-                .as_deref()
-                .map(|s| (s, Period::parse(s)))
-            {
-                Some((_, Some(period))) => Some(period),
-                Some((other, None)) => {
-                    let opts = Period::NAMES;
-                    r.error_help(
-                        Code::InvalidValue,
-                        format!("unknown period `{other}`"),
-                        &join(&p, "period"),
-                        did_you_mean(other, opts)
-                            .or_else(|| Some(format!("expected one of {}", list(&opts)))),
-                    );
-                    None
-                }
-                None => None,
-            },
-        };
+        let period = o
+            .get("period")
+            .filter(|pv| !pv.is_null())
+            .and_then(|pv| read_period(r, pv, &join(&p, "period")));
+        let windows = o
+            .get("windows")
+            .map(|wv| read_windows(r, wv, &join(&p, "windows")))
+            .unwrap_or_default();
+        if !windows.is_empty() && (period.is_some() || kind == MetricKind::Credits) {
+            r.error_help(
+                Code::ConflictingFields,
+                "a metric with `windows` has no `period` and is not a credit metric",
+                &join(&p, "windows"),
+                Some("give each window its own `period` or `rolling` span".into()),
+            );
+        }
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
@@ -416,6 +410,7 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             label,
             period,
             kind,
+            windows,
         });
     }
     if out.len() > MAX_IDS {
@@ -427,6 +422,110 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             ),
             &path,
         );
+    }
+    out
+}
+
+/// A `period` name.
+fn read_period(r: &mut Reader, pv: Val<'_>, path: &Vec<PathSeg>) -> Option<Period> {
+    let s = r.string(pv, path)?;
+    let period = Period::parse(&s);
+    if period.is_none() {
+        let opts = Period::NAMES;
+        r.error_help(
+            Code::InvalidValue,
+            format!("unknown period `{s}`"),
+            path,
+            did_you_mean(&s, opts).or_else(|| Some(format!("expected one of {}", list(&opts)))),
+        );
+    }
+    period
+}
+
+/// A rolling span such as `5h`: a whole number of minutes (`m`), hours (`h`), days (`d`) or
+/// weeks (`w`), from one minute to 366 days, in milliseconds.
+pub fn parse_span(s: &str) -> Option<f64> {
+    let unit = match s.chars().last()? {
+        'm' => 60_000.0,
+        'h' => 3_600_000.0,
+        'd' => crate::base::date::DAY_MS,
+        'w' => 7.0 * crate::base::date::DAY_MS,
+        _ => return None,
+    };
+    let digits = s.get(..s.len() - 1)?;
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let ms = digits.parse::<f64>().ok()? * unit;
+    (ms >= 60_000.0 && ms <= 366.0 * crate::base::date::DAY_MS).then_some(ms)
+}
+
+/// A window id: 1 to 32 letters, digits and `_`; it may start with a digit (`5h`), since in a
+/// rule it always follows `windows.`.
+fn valid_window_id(id: &str) -> bool {
+    (1..=32).contains(&id.len()) && id.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric())
+}
+
+/// `metrics.<m>.windows`: up to [`MAX_WINDOWS`] windows, each `{ rolling: "5h" }` or
+/// `{ period: "week" }`, with an optional `label`.
+fn read_windows(r: &mut Reader, v: Val<'_>, path: &Vec<PathSeg>) -> Vec<Window> {
+    let mut out = Vec::new();
+    let Some(map) = r.map(v, path) else {
+        return out;
+    };
+    for (id, wv) in map.entries() {
+        let p = join(path, id);
+        if !valid_window_id(id) {
+            r.error(
+                Code::InvalidId,
+                format!("`{id}` is not a valid window id: use 1 to 32 letters, digits and `_`"),
+                &p,
+            );
+            continue;
+        }
+        let Some(o) = r.object(wv, &p, &["rolling", "period", "label"]) else {
+            continue;
+        };
+        let span = match (o.get("rolling"), o.get("period")) {
+            (Some(rv), None) => r.string(rv, &join(&p, "rolling")).and_then(|s| {
+                let ms = parse_span(&s);
+                if ms.is_none() {
+                    r.error_help(Code::InvalidValue, format!("`{s}` is not a rolling span"), &join(&p, "rolling"), Some("a whole number and a unit: `30m`, `5h`, `7d` or `2w`, from 1 minute to 366 days".into()));
+                }
+                ms.map(Span::Rolling)
+            }),
+            (None, Some(pv)) => read_period(r, pv, &join(&p, "period")).map(Span::Period),
+            (Some(_), Some(_)) => {
+                r.error(Code::ConflictingFields, "a window is `rolling` or a `period`, not both", &p);
+                None
+            }
+            (None, None) => {
+                r.error_help(Code::MissingField, "a window needs `rolling` or `period`", &p, Some("`{ \"rolling\": \"5h\" }` or `{ \"period\": \"week\" }`".into()));
+                None
+            }
+        };
+        let label = o
+            .get("label")
+            .and_then(|l| r.text(l, &join(&p, "label"), 200))
+            .unwrap_or_else(|| format!("{id} window"));
+        if let Some(span) = span {
+            out.push(Window {
+                id: id.to_owned(),
+                label,
+                span,
+            });
+        }
+    }
+    if out.len() > MAX_WINDOWS {
+        r.error(
+            Code::TooMany,
+            format!(
+                "at most {MAX_WINDOWS} windows per metric, found {}",
+                out.len()
+            ),
+            path,
+        );
+        out.truncate(MAX_WINDOWS);
     }
     out
 }
@@ -644,7 +743,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
             }
         };
         let features = read_feature_list(r, ids, o.get("features"), &p.key("features"));
-        let limits = read_plan_limits(r, ids, o.get("limits"), &p);
+        let (limits, window_limits) = read_plan_limits(r, ids, o.get("limits"), &p);
         let overage = o
             .get("overage")
             .map(|ov| read_overage(r, ids, ov, &p.key("overage")))
@@ -663,6 +762,7 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
                 features,
                 limits,
                 overage,
+                window_limits,
                 url,
             });
         }
@@ -671,14 +771,25 @@ fn read_plans(r: &mut Reader, v: Option<Val<'_>>, ids: &Ids) -> Vec<Plan> {
     out
 }
 
+/// The limits of a plan: one per metric, and per windowed metric one per window.
+type PlanLimits = (Vec<Option<f64>>, Vec<(usize, Vec<Option<f64>>)>);
+
 /// A plan's `limits`: one per metric (`null` = unlimited); a metric it does not list is
-/// unlimited, with a warning.
-fn read_plan_limits(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, p: &At<'_>) -> Vec<Option<f64>> {
+/// unlimited, with a warning. A windowed metric takes an object of limits by window id.
+fn read_plan_limits(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, p: &At<'_>) -> PlanLimits {
     let mut limits: Vec<Option<f64>> = vec![None; ids.metrics.len()];
+    let mut windows = Vec::new();
     let mut listed = vec![false; ids.metrics.len()];
     if let Some(lv) = v {
         let lp = p.key("limits");
         for (m, val, key) in metric_entries(r, ids, lv, &lp) {
+            if let Some(metric) = ids.metrics.get(m).filter(|x| !x.windows.is_empty()) {
+                windows.push((m, read_window_limits(r, metric, val, &lp.key(key), true)));
+                if let Some(seen) = listed.get_mut(m) {
+                    *seen = true;
+                }
+                continue;
+            }
             let lim = match val {
                 v if v.is_null() => None,
                 other => match r.non_negative(other, &lp.key(key)) {
@@ -700,7 +811,60 @@ fn read_plan_limits(r: &mut Reader, ids: &Ids, v: Option<Val<'_>>, p: &At<'_>) -
             }
         }
     }
-    limits
+    (limits, windows)
+}
+
+/// A plan's limits of a windowed metric: `{ <window>: number | null }` (a window it does not
+/// list is unlimited, with a warning), or `null` for unlimited in every window. For an add-on
+/// (`plan` false) the same shape gives increments, and a window it does not list gets none.
+fn read_window_limits(
+    r: &mut Reader,
+    metric: &Metric,
+    v: Val<'_>,
+    mp: &At<'_>,
+    plan: bool,
+) -> Vec<Option<f64>> {
+    let mut out = vec![None; metric.windows.len()];
+    if v.is_null() {
+        return out;
+    }
+    if v.kind() != JsonKind::Object {
+        let ids: Vec<&str> = metric.windows.iter().map(|w| w.id.as_str()).collect();
+        r.error_help(
+            Code::InvalidType,
+            format!("`{}` has windows: give a limit per window", metric.id),
+            mp,
+            Some(format!("an object with the keys {}", list(&ids))),
+        );
+        return out;
+    }
+    let mut listed = vec![false; metric.windows.len()];
+    for (wid, wv) in r.map(v, mp).into_iter().flat_map(|m| m.entries()) {
+        let Some(w) = metric.windows.iter().position(|x| x.id == wid) else {
+            let ids = metric.windows.iter().map(|x| x.id.as_str());
+            r.error_help(
+                Code::UnknownField,
+                format!("`{}` has no window `{wid}`", metric.id),
+                &mp.key(wid),
+                did_you_mean(wid, ids),
+            );
+            continue;
+        };
+        if let Some(seen) = listed.get_mut(w) {
+            *seen = true;
+        }
+        if !wv.is_null() {
+            if let (Some(n), Some(slot)) = (r.non_negative(wv, &mp.key(wid)), out.get_mut(w)) {
+                *slot = Some(n);
+            }
+        }
+    }
+    for (w, seen) in listed.iter().enumerate() {
+        if let (false, true, Some(win)) = (*seen, plan, metric.windows.get(w)) {
+            r.warn(Code::ImplicitUnlimited, format!("no limit for the `{}` window of `{}`; it is treated as unlimited (write `null` to say so)", win.id, metric.id), mp);
+        }
+    }
+    out
 }
 
 /// A plan's `overage`: per metric `{ price }`, the price of one unit past the limit, which
@@ -777,7 +941,7 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
         }
     };
     let features = read_feature_list(r, ids, o.get("features"), &p.key("features"));
-    let limits = o
+    let (limits, window_limits) = o
         .get("limits")
         .map(|lv| read_addon_limits(r, ids, lv, &p.key("limits")))
         .unwrap_or_default();
@@ -793,7 +957,7 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
         .and_then(|s| r.bool(s, &p.key("stackable")))
         .unwrap_or(false);
     let max_quantity = read_max_quantity(r, o.get("maxQuantity"), &p.key("maxQuantity"), stackable);
-    if features.is_empty() && limits.is_empty() && credits.is_empty() {
+    if features.is_empty() && limits.is_empty() && window_limits.is_empty() && credits.is_empty() {
         r.warn(
             Code::EmptyAddon,
             "add-on unlocks no feature, raises no limit and grants no credits",
@@ -813,6 +977,7 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
         features,
         limits,
         credits,
+        window_limits,
         available_on,
         stackable,
         max_quantity,
@@ -849,11 +1014,33 @@ fn read_addon_credits(r: &mut Reader, ids: &Ids, cv: Val<'_>, cp: &At<'_>) -> Ve
     out
 }
 
-/// An add-on's `limits`: what each unit adds to a metric's limit, more than zero.
-fn read_addon_limits(r: &mut Reader, ids: &Ids, lv: Val<'_>, lp: &At<'_>) -> Vec<(usize, f64)> {
+/// The increments of an add-on's `limits`: per metric, and per window of windowed metrics.
+type AddonLimits = (Vec<(usize, f64)>, Vec<(usize, usize, f64)>);
+
+/// An add-on's `limits`: what each unit adds to a metric's limit (for a windowed metric, to
+/// each window it names), more than zero.
+fn read_addon_limits(r: &mut Reader, ids: &Ids, lv: Val<'_>, lp: &At<'_>) -> AddonLimits {
     let mut limits = Vec::new();
+    let mut windows = Vec::new();
     for (m, val, key) in metric_entries(r, ids, lv, lp) {
         let mp = lp.key(key);
+        if let Some(metric) = ids.metrics.get(m).filter(|x| !x.windows.is_empty()) {
+            for (w, n) in read_window_limits(r, metric, val, &mp, false)
+                .iter()
+                .enumerate()
+            {
+                match n {
+                    Some(n) if *n > 0.0 => windows.push((m, w, *n)),
+                    Some(_) => r.error(
+                        Code::InvalidValue,
+                        "an add-on limit increment must be greater than zero",
+                        &mp,
+                    ),
+                    None => {}
+                }
+            }
+            continue;
+        }
         if let Some(n) = r.non_negative(val, &mp) {
             if n == 0.0 {
                 r.error(
@@ -866,7 +1053,7 @@ fn read_addon_limits(r: &mut Reader, ids: &Ids, lv: Val<'_>, lp: &At<'_>) -> Vec
             }
         }
     }
-    limits
+    (limits, windows)
 }
 
 /// An add-on's `availableOn`: the plans it can be bought with.

@@ -18,6 +18,46 @@ pub struct Metric {
     /// A usage count against limits, or a prepaid credit balance (`kind: "credits"`), whose
     /// plan "limits" are the plans' monthly grants.
     pub kind: MetricKind,
+    /// Several limits on the same use, each over its own window (`windows`); empty for a
+    /// metric with one limit.
+    pub windows: Vec<Window>,
+}
+
+/// Most windows one metric may have.
+pub const MAX_WINDOWS: usize = 8;
+
+/// One of a metric's windows: the use within it has its own limit per plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    /// Id, a key of `metrics.<m>.windows` (`5h`, `week`).
+    pub id: String,
+    /// Display name (`label`, default `<id> window`).
+    pub label: String,
+    /// The window's span.
+    pub span: Span,
+}
+
+/// How far back a window reaches.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Span {
+    /// The last `ms` milliseconds, ending now (`rolling: "5h"`): never projected.
+    Rolling(f64),
+    /// The current calendar period (`period: "week"`).
+    Period(Period),
+}
+
+impl Span {
+    /// Its length in milliseconds (a calendar period's usual length), to break ties.
+    pub fn length(self) -> f64 {
+        use crate::base::date::DAY_MS;
+        match self {
+            Span::Rolling(ms) => ms,
+            Span::Period(Period::Day) => DAY_MS,
+            Span::Period(Period::Week) => 7.0 * DAY_MS,
+            Span::Period(Period::Month) => 30.0 * DAY_MS,
+            Span::Period(Period::Year) => 365.0 * DAY_MS,
+        }
+    }
 }
 
 impl Metric {
@@ -73,6 +113,9 @@ pub struct Plan {
     /// Per metric (by index), the price of one unit past the limit: `Some` makes the limit
     /// soft (`overage.<metric>.price`), `None` keeps it hard.
     pub overage: Vec<Option<f64>>,
+    /// Per windowed metric, its limit in each window (`None` = unlimited there), as (metric
+    /// index, limits by window index).
+    pub window_limits: Vec<(usize, Vec<Option<f64>>)>,
     /// Where the host sends the user to buy this plan.
     pub url: Option<String>,
 }
@@ -93,6 +136,9 @@ pub struct Addon {
     pub limits: Vec<(usize, f64)>,
     /// Credits granted once per unit bought, as (credit metric index, amount): a credit pack.
     pub credits: Vec<(usize, f64)>,
+    /// Limit increments per unit of a windowed metric's windows, as (metric index, window
+    /// index, amount).
+    pub window_limits: Vec<(usize, usize, f64)>,
     /// Plan indices it can be bought on; `None` = every plan.
     pub available_on: Option<Vec<usize>>,
     /// May be bought several times.
@@ -228,6 +274,8 @@ impl Model {
         for m in &self.metrics {
             let fields: &[&str] = if m.is_credits() {
                 &["balance", "granted", "history", "autoRecharge", "expiresAt"]
+            } else if !m.windows.is_empty() {
+                &["windows"]
             } else {
                 &["used", "periodStart", "periodEnd", "history"]
             };

@@ -49,7 +49,28 @@ pub const USAGE_FIELDS: FieldList = &[
     ("daysToExpiry", Number, true),
     ("autoRecharge", Bool, true),
     ("overagePrice", Number, true),
+    ("binding", Str, true),
 ];
+
+/// `usage.<metric>.windows.<window>.*` of a windowed metric; the field code of window `w`'s
+/// field `f` is [`window_field`]`(w, f)`.
+pub const WINDOW_FIELDS: FieldList = &[
+    ("used", Number, true),
+    ("limit", Number, true),
+    ("remaining", Number, true),
+    ("ratio", Number, true),
+    ("percent", Number, true),
+    ("state", Str, true),
+    ("resetsAt", Str, true),
+];
+
+/// The first field code of the window fields (codes below it are [`USAGE_FIELDS`]).
+pub const WINDOW_BASE: u32 = 32;
+
+/// The field code of window `w`'s field `f` ([`WINDOW_FIELDS`] index).
+pub fn window_field(w: usize, f: u32) -> u32 {
+    WINDOW_BASE + (w as u32) * 8 + f
+}
 /// The fields of [`USAGE_FIELDS`] only a credit metric has.
 const CREDIT_ONLY: &[&str] = &[
     "balance",
@@ -83,6 +104,7 @@ pub mod uf {
     pub const DAYS_TO_EXPIRY: u32 = 16;
     pub const AUTO_RECHARGE: u32 = 17;
     pub const OVERAGE_PRICE: u32 = 18;
+    pub const BINDING: u32 = 19;
 }
 
 /// `features.<feature>.*` and `feature.*`.
@@ -327,6 +349,7 @@ impl CatalogSchema<'_> {
                     ))
                 }
             },
+            [id, "windows", w, name] if kind == Kind::Metric => self.window_path(id, w, name),
             [id] => Err(PathError {
                 message: format!("`{}` is an object, not a value", full()),
                 suggestion: fields.first().map(|(n, _, _)| format!("{root}.{id}.{n}")),
@@ -340,6 +363,42 @@ impl CatalogSchema<'_> {
                     .and_then(|m| fields.first().map(|(n, _, _)| format!("{root}.{m}.{n}"))),
             }),
         }
+    }
+
+    /// `usage.<metric>.windows.<window>.<field>`.
+    fn window_path(&self, id: &str, w: &str, name: &str) -> Result<Resolved, PathError> {
+        let path = format!("usage.{id}.windows.{w}");
+        let Some(m) = self.model.find(Kind::Metric, id) else {
+            return Err(PathError {
+                message: format!("unknown path `{path}.{name}`"),
+                suggestion: None,
+            });
+        };
+        let windows = self
+            .model
+            .metrics
+            .get(m)
+            .map(|x| x.windows.as_slice())
+            .unwrap_or_default();
+        let Some(wi) = windows.iter().position(|x| x.id == w) else {
+            return Err(unknown(
+                &format!("{path}.{name}"),
+                windows
+                    .iter()
+                    .map(|x| format!("usage.{id}.windows.{}.{name}", x.id)),
+                w,
+                true,
+            ));
+        };
+        let r = field(WINDOW_FIELDS, tag::USAGE, m, name, &path)?;
+        let (_, _, f) = split(r.slot.id);
+        Ok(Resolved {
+            slot: Slot {
+                id: slot_id(tag::USAGE, m, window_field(wi, f)),
+                key: None,
+            },
+            ..r
+        })
     }
 
     fn flat(

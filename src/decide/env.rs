@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use super::rightsize::right_size_plan;
 use super::unlock::{Offer, Pricing};
-use crate::catalog::schema::{af, ff, split, tag, tf, uf};
+use crate::base::date;
+use crate::catalog::schema::{af, ff, split, tag, tf, uf, WINDOW_BASE};
 use crate::catalog::Catalog;
 use crate::expr::{Env, HostFn, Slot, Value};
 use crate::facts::credits::CreditFacts;
@@ -147,10 +148,18 @@ impl Session {
         let catalog = &*self.catalog;
         match field {
             uf::LABEL => {
-                return catalog
-                    .metrics
-                    .get(m)
-                    .map_or(Value::Missing, |x| Value::String(x.label.as_str().into()))
+                let Some(x) = catalog.metrics.get(m) else {
+                    return Value::Missing;
+                };
+                // A windowed metric is named with the window that binds: "Messages (5h window)".
+                let w = self
+                    .facts
+                    .binding(catalog, m)
+                    .and_then(|b| x.windows.get(b));
+                return match w {
+                    Some(w) => Value::String(format!("{} ({})", x.label, w.label).into()),
+                    None => Value::String(x.label.as_str().into()),
+                };
             }
             uf::ID => {
                 return catalog
@@ -158,6 +167,18 @@ impl Session {
                     .get(m)
                     .map_or(Value::Missing, |x| Value::String(x.id.as_str().into()))
             }
+            uf::BINDING => {
+                let m_def = catalog.metrics.get(m);
+                return match (m_def, self.facts.binding(catalog, m)) {
+                    (Some(x), Some(b)) => x
+                        .windows
+                        .get(b)
+                        .map_or(Value::Null, |w| Value::String(w.id.as_str().into())),
+                    (Some(x), None) if x.windows.is_empty() => Value::Null,
+                    _ => Value::Missing,
+                };
+            }
+            f if f >= WINDOW_BASE => return self.window_field(m, f),
             uf::OVERAGE_PRICE => {
                 return match self.facts.account.plan {
                     Some(_) => self.soft_limit(m).map_or(Value::Null, Value::Number),
@@ -193,6 +214,36 @@ impl Session {
             uf::PROJECTED => opt_null(u.projected, u.used.is_some()),
             uf::DAYS_LEFT => opt_null(u.days_left, u.used.is_some() && u.limit.is_some()),
             uf::DAYS_TO_LIMIT => opt_null(u.days_to_limit, u.used.is_some() && u.limit.is_some()),
+            _ => Value::Missing,
+        }
+    }
+
+    /// `usage.<metric>.windows.<window>.*`: the window's use against its limit on the plan.
+    fn window_field(&self, m: usize, code: u32) -> Value {
+        let (w, f) = (
+            ((code - WINDOW_BASE) / 8) as usize,
+            (code - WINDOW_BASE) % 8,
+        );
+        let windows = self.facts.window_facts(&self.catalog, m);
+        let Some(x) = windows.get(w) else {
+            return Value::Missing;
+        };
+        let known = x.used.is_some();
+        match f {
+            0 => num(x.used),
+            1 => x.limit.map_or(Value::Null, Value::Number),
+            2 => match (x.used, x.limit) {
+                (Some(u), Some(l)) => Value::Number((l - u).max(0.0)),
+                _ => opt_null(None, known),
+            },
+            3 => opt_null(x.ratio, known),
+            4 => opt_null(x.ratio.map(|r| (r * 100.0).round()), known),
+            5 => x
+                .state
+                .map_or(Value::Missing, |s| Value::String(s.as_str().into())),
+            6 => x
+                .resets_at
+                .map_or(Value::Null, |t| Value::String(date::format(t).into())),
             _ => Value::Missing,
         }
     }

@@ -52,11 +52,18 @@ pub(crate) struct Lexer<'a> {
     pos: usize,
     /// Character offset of the next character.
     at: u32,
+    /// The last token was a `.`: a path segment may start with a digit (`windows.5h`).
+    after_dot: bool,
 }
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str) -> Self {
-        Lexer { src, pos: 0, at: 0 }
+        Lexer {
+            src,
+            pos: 0,
+            at: 0,
+            after_dot: false,
+        }
     }
 
     fn rest(&self) -> &'a str {
@@ -110,6 +117,7 @@ impl<'a> Lexer<'a> {
     pub fn next(&mut self) -> Result<Token<'a>, ExprError> {
         self.eat_while(|c| c.is_ascii_whitespace());
         let (start, at) = (self.pos, self.at);
+        let after_dot = std::mem::take(&mut self.after_dot);
         let Some(c) = self.bump() else {
             return Ok(Token {
                 tok: Tok::Eof,
@@ -123,7 +131,10 @@ impl<'a> Lexer<'a> {
             '[' => Tok::LBrack,
             ']' => Tok::RBrack,
             ',' => Tok::Comma,
-            '.' => Tok::Dot,
+            '.' => {
+                self.after_dot = true;
+                Tok::Dot
+            }
             '?' => Tok::Question,
             ':' => Tok::Colon,
             '-' => Tok::Minus,
@@ -149,6 +160,10 @@ impl<'a> Lexer<'a> {
                 return Err(self.unexpected(c, at).help(Some(quote_help(fix))));
             }
             '\'' | '"' => return self.string(c, at),
+            '0'..='9' if after_dot => {
+                self.eat_while(|c| c == b'_' || c.is_ascii_alphanumeric());
+                Tok::Ident(self.since(start))
+            }
             '0'..='9' => return self.number(start, at),
             c if c == '_' || c.is_ascii_alphabetic() => {
                 self.eat_while(|c| c == b'_' || c.is_ascii_alphanumeric());

@@ -101,6 +101,17 @@ pub struct UsageInput {
     pub period_end: Option<f64>,
     /// Earlier readings, as (ms since epoch, value).
     pub history: Vec<(f64, f64)>,
+    /// Use in each window of a windowed metric, by window index.
+    pub windows: Vec<WindowInput>,
+}
+
+/// Use reported for one window of a windowed metric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WindowInput {
+    /// Use within the window.
+    pub used: Option<f64>,
+    /// When the window's count next drops (a rolling window's oldest use leaves it).
+    pub resets_at: Option<f64>,
 }
 
 /// The account part of the context.
@@ -204,8 +215,17 @@ impl Facts {
     }
 
     /// The metering window (start, end) of metric `m`: the context's period, else the calendar
-    /// period of the metric, else none.
+    /// period of the metric (of a windowed metric, its binding window's when that is a
+    /// calendar period; a rolling window has none), else none.
     pub fn period(&self, model: &Model, m: usize) -> Option<(f64, f64)> {
+        let metric = model.metrics.get(m)?;
+        if !metric.windows.is_empty() {
+            let w = metric.windows.get(self.binding(model, m)?)?;
+            return match w.span {
+                crate::catalog::model::Span::Period(p) => Some(date::period_window(p, self.now)),
+                crate::catalog::model::Span::Rolling(_) => None,
+            };
+        }
         match self
             .usage_input
             .get(m)

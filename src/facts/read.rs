@@ -6,12 +6,13 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 
 use super::credits::CreditInput;
-use super::{Facts, UsageInput};
+use super::{Facts, UsageInput, WindowInput};
 use crate::base::date;
 use crate::base::diag::{At, Diagnostic};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::Reader;
+use crate::catalog::model::Metric;
 use crate::catalog::template::locale_tag;
 use crate::catalog::{Kind, Model};
 
@@ -403,6 +404,11 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
             if let Some(slot) = f.credit_input.get_mut(mi) {
                 *slot = c;
             }
+        } else if let Some(m) = model.metrics.get(mi).filter(|m| !m.windows.is_empty()) {
+            let u = read_window_usage(r, m, uv, &mp);
+            if let Some(slot) = f.usage_input.get_mut(mi) {
+                *slot = u;
+            }
         } else if let Some(slot) = f.usage_input.get_mut(mi) {
             *slot = read_metric_usage(r, uv, &mp);
         }
@@ -450,6 +456,51 @@ fn read_metric_usage(r: &mut Reader, uv: Val<'_>, mp: &At<'_>) -> UsageInput {
     }
     if let Some(h) = o.get("history").filter(|n| !n.is_null()) {
         u.history = read_history(r, h, &mp.key("history"), false);
+    }
+    u
+}
+
+/// `usage.<metric>` of a windowed metric: `{ windows: { <id>: { used, resetsAt? } | number } }`.
+fn read_window_usage(r: &mut Reader, m: &Metric, uv: Val<'_>, mp: &At<'_>) -> UsageInput {
+    let mut u = UsageInput {
+        windows: vec![WindowInput::default(); m.windows.len()],
+        ..UsageInput::default()
+    };
+    let Some(o) = r.object(uv, mp, &["windows"]) else {
+        return u;
+    };
+    let Some(wv) = o.get("windows").filter(|v| !v.is_null()) else {
+        return u;
+    };
+    let wp = mp.key("windows");
+    for (wid, v) in r.map(wv, &wp).into_iter().flat_map(|x| x.entries()) {
+        let p = wp.key(wid);
+        let Some(slot) = m
+            .windows
+            .iter()
+            .position(|w| w.id == wid)
+            .and_then(|i| u.windows.get_mut(i))
+        else {
+            r.warn(
+                Code::UnknownField,
+                format!("`{}` has no window `{wid}`; it is ignored", m.id),
+                &p,
+            );
+            continue;
+        };
+        if v.kind() == JsonKind::Number {
+            slot.used = r.non_negative(v, &p);
+            continue;
+        }
+        let Some(wo) = r.object(v, &p, &["used", "resetsAt"]) else {
+            continue;
+        };
+        if let Some(n) = wo.get("used").filter(|n| !n.is_null()) {
+            slot.used = r.non_negative(n, &p.key("used"));
+        }
+        if let Some(t) = wo.get("resetsAt").filter(|n| !n.is_null()) {
+            slot.resets_at = time(r, t, &p.key("resetsAt"));
+        }
     }
     u
 }

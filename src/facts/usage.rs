@@ -4,6 +4,7 @@
 use super::{Facts, State, UsageFacts, UsageInput};
 use crate::base::date::{self, Period, DAY_MS};
 use crate::base::num::round;
+use crate::catalog::model::Span;
 use crate::catalog::Model;
 
 /// The derived values a [`Facts`] keeps once computed.
@@ -46,33 +47,20 @@ pub fn derive(
     let Some(input) = facts.usage_input.get(metric) else {
         return UsageFacts::default();
     };
-    let used = input.used;
+    // A windowed metric is read in its binding window.
+    let used = match facts.binding(catalog, metric) {
+        Some(b) => input.windows.get(b).and_then(|w| w.used),
+        None => input.used,
+    };
     let mut u = UsageFacts {
         used,
         limit,
         ..UsageFacts::default()
     };
     if let (Some(used), Some(limit)) = (used, limit) {
-        u.state = Some(match limit {
-            None => State::Ok,
-            Some(l) => {
-                if l > 0.0 {
-                    u.ratio = Some(used / l).filter(|r| r.is_finite());
-                }
-                let ratio = if l > 0.0 { used / l } else { f64::INFINITY };
-                if used > l {
-                    State::Over
-                } else if used == l {
-                    State::AtLimit
-                } else if ratio >= catalog.thresholds.critical {
-                    State::Critical
-                } else if ratio >= catalog.thresholds.approaching {
-                    State::Approaching
-                } else {
-                    State::Ok
-                }
-            }
-        });
+        let (ratio, state) = state_of(catalog, used, limit);
+        u.ratio = ratio;
+        u.state = Some(state);
     }
     let Some(used) = used else { return u };
     let window = facts.period(catalog, metric);
@@ -267,7 +255,29 @@ fn slope(points: &[(f64, f64)]) -> Option<f64> {
     (sxx > 1e-12).then(|| sxy / sxx).filter(|s| s.is_finite())
 }
 
-/// Effective limits of every metric on `plan` (with the add-ons holdable there).
+/// The ratio (`None` when unlimited or the limit is 0) and state of `used` against `limit`
+/// (`None` = unlimited).
+pub fn state_of(catalog: &Model, used: f64, limit: Option<f64>) -> (Option<f64>, State) {
+    let Some(l) = limit else {
+        return (None, State::Ok);
+    };
+    let ratio = if l > 0.0 { used / l } else { f64::INFINITY };
+    let state = if used > l {
+        State::Over
+    } else if used == l {
+        State::AtLimit
+    } else if ratio >= catalog.thresholds.critical {
+        State::Critical
+    } else if ratio >= catalog.thresholds.approaching {
+        State::Approaching
+    } else {
+        State::Ok
+    };
+    (Some(ratio).filter(|r| r.is_finite() && l > 0.0), state)
+}
+
+/// Effective limits of every metric on `plan` (with the add-ons holdable there). A windowed
+/// metric's limit is that of its binding window (see [`Facts::binding`]) on `plan`.
 pub fn limits_on(catalog: &Model, facts: &Facts, plan: usize) -> Vec<Option<f64>> {
     let Some(p) = catalog.plans.get(plan) else {
         return vec![None; catalog.metrics.len()];
@@ -283,5 +293,130 @@ pub fn limits_on(catalog: &Model, facts: &Facts, plan: usize) -> Vec<Option<f64>
             }
         }
     }
+    for (m, metric) in catalog.metrics.iter().enumerate() {
+        if metric.windows.is_empty() {
+            continue;
+        }
+        let binding = facts.binding(catalog, m);
+        let w = binding.and_then(|b| window_limits_on(catalog, facts, plan, m).get(b).copied());
+        if let Some(slot) = limits.get_mut(m) {
+            *slot = w.flatten();
+        }
+    }
     limits
+}
+
+/// The limit of each window of windowed metric `m` on `plan` (`None` = unlimited there), with
+/// the add-ons holdable there.
+pub fn window_limits_on(catalog: &Model, facts: &Facts, plan: usize, m: usize) -> Vec<Option<f64>> {
+    let Some(p) = catalog.plans.get(plan) else {
+        return Vec::new();
+    };
+    let mut limits = p
+        .window_limits
+        .iter()
+        .find(|(x, _)| *x == m)
+        .map(|(_, l)| l.clone())
+        .unwrap_or_default();
+    for (a, q) in &facts.account.addons {
+        let Some(ad) = catalog.addons.get(*a).filter(|ad| ad.available_on(plan)) else {
+            continue;
+        };
+        for (_, w, n) in ad.window_limits.iter().filter(|(x, _, _)| *x == m) {
+            if let Some(Some(l)) = limits.get_mut(*w) {
+                *l += n * f64::from(*q);
+            }
+        }
+    }
+    limits
+}
+
+/// Derived values of one window of a windowed metric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WindowFacts {
+    /// Use within the window.
+    pub used: Option<f64>,
+    /// Its limit on the current plan (`None` = unlimited).
+    pub limit: Option<f64>,
+    /// `used ÷ limit`.
+    pub ratio: Option<f64>,
+    /// How close it is to its limit; `None` without reported use.
+    pub state: Option<State>,
+    /// When its count drops next (ms since epoch): a calendar window's end, a rolling
+    /// window's `resetsAt`.
+    pub resets_at: Option<f64>,
+}
+
+impl Facts {
+    /// Every window of windowed metric `m` on the current plan (empty without windows or a
+    /// known plan). Rolling windows are never projected.
+    pub fn window_facts(&self, model: &Model, m: usize) -> Vec<WindowFacts> {
+        let (Some(metric), Some(plan)) = (model.metrics.get(m), self.account.plan) else {
+            return Vec::new();
+        };
+        let limits = window_limits_on(model, self, plan, m);
+        let input = self.usage_input.get(m);
+        metric
+            .windows
+            .iter()
+            .enumerate()
+            .map(|(w, win)| {
+                let i = input.and_then(|i| i.windows.get(w));
+                let limit = limits.get(w).copied().flatten();
+                let used = i.and_then(|i| i.used);
+                let (ratio, state) = match used {
+                    Some(u) => {
+                        let (r, s) = state_of(model, u, limit);
+                        (r, Some(s))
+                    }
+                    None => (None, None),
+                };
+                let resets_at = match win.span {
+                    Span::Period(p) => Some(date::period_window(p, self.now).1),
+                    Span::Rolling(_) => i.and_then(|i| i.resets_at),
+                };
+                WindowFacts {
+                    used,
+                    limit,
+                    ratio,
+                    state,
+                    resets_at,
+                }
+            })
+            .collect()
+    }
+
+    /// The window of windowed metric `m` that binds on the current plan: the one whose use is
+    /// the largest share of its limit (a window at its limit blocks until it resets); on a tie
+    /// the longer window, which blocks longer. `None` for a metric without windows, without a
+    /// known plan, or with no use reported in a limited window.
+    pub fn binding(&self, model: &Model, m: usize) -> Option<usize> {
+        let metric = model.metrics.get(m)?;
+        if metric.windows.is_empty() {
+            return None;
+        }
+        let limits = window_limits_on(model, self, self.account.plan?, m);
+        let input = self.usage_input.get(m)?;
+        let mut best: Option<(f64, f64, usize)> = None;
+        for (w, win) in metric.windows.iter().enumerate() {
+            let (Some(used), Some(Some(limit))) = (
+                input.windows.get(w).and_then(|x| x.used),
+                limits.get(w).copied(),
+            ) else {
+                continue;
+            };
+            let share = if limit > 0.0 {
+                used / limit
+            } else if used > 0.0 {
+                f64::INFINITY
+            } else {
+                1.0
+            };
+            let key = (share, win.span.length(), w);
+            if best.is_none_or(|b| key.0 > b.0 || (key.0 == b.0 && key.1 > b.1)) {
+                best = Some(key);
+            }
+        }
+        best.map(|(_, _, w)| w)
+    }
 }

@@ -6,7 +6,7 @@ mod results;
 
 pub use results::{
     Callout, CreditCheck, Cta, Evaluation, ExperimentRef, FeatureCheck, Period, RuleTrace,
-    Suppressed, Target, UnlockOption, UsageCheck, IN_TEXT,
+    Suppressed, Target, UnlockOption, UsageCheck, WindowCheck, IN_TEXT,
 };
 
 use crate::base::date;
@@ -245,6 +245,23 @@ fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<Strin
         format_number(used),
         limit.map_or_else(|| "unlimited".to_owned(), format_number)
     ));
+    if let Some((w, f)) = s.facts.binding(catalog, m).and_then(|b| {
+        let metric = catalog.metrics.get(m)?;
+        Some((
+            metric.windows.get(b)?,
+            s.facts.window_facts(catalog, m).get(b)?.clone(),
+        ))
+    }) {
+        let mut r = format!(
+            "the `{}` window binds: it is the closest to its limit",
+            w.id
+        );
+        if let Some(at) = f.resets_at {
+            r.push_str("; it resets at ");
+            r.push_str(&date::format(at));
+        }
+        reasons.push(r);
+    }
     if let Some(price) = soft.filter(|_| state >= State::AtLimit) {
         let mut r = String::from("the limit is soft: each unit over it costs ");
         push_money(&mut r, price, &catalog.currency);
@@ -270,6 +287,35 @@ fn limit_texts(s: &Session, c: &Candidate<'_>, m: usize, reasons: &mut Vec<Strin
         &locals,
         forecast,
     )
+}
+
+/// The windows of windowed metric `m` in a usage check, and which one binds.
+fn window_check(s: &Session, m: usize, check: &mut UsageCheck) {
+    let Some(metric) = s.catalog.metrics.get(m).filter(|x| !x.windows.is_empty()) else {
+        return;
+    };
+    let facts = s.facts.window_facts(&s.catalog, m);
+    check.binding = Some(
+        s.facts
+            .binding(&s.catalog, m)
+            .and_then(|b| metric.windows.get(b))
+            .map(|w| w.id.clone()),
+    );
+    check.windows = metric
+        .windows
+        .iter()
+        .zip(facts)
+        .map(|(w, f)| WindowCheck {
+            id: w.id.clone(),
+            label: w.label.clone(),
+            used: f.used,
+            limit: f.limit,
+            remaining: f.used.zip(f.limit).map(|(u, l)| (l - u).max(0.0)),
+            ratio: f.ratio,
+            state: f.state,
+            resets_at: f.resets_at.map(date::format),
+        })
+        .collect();
 }
 
 /// The usage check of credit metric `m`: the balance read as use of the grant, the run-out,
@@ -570,6 +616,8 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
         period: None,
         estimate: false,
         credits: None,
+        binding: None,
+        windows: Vec::new(),
         unlock: Vec::new(),
         callout: None,
         errors: facts.errors.clone(),
@@ -585,6 +633,7 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
         credit_check(s, mi, &mut check);
         return check;
     }
+    window_check(s, mi, &mut check);
     let Some(u) = facts.usage(catalog, mi) else {
         return check;
     };

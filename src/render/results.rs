@@ -269,6 +269,11 @@ pub struct UsageCheck {
     pub estimate: bool,
     /// A credit metric's balance and run-out (written only for credit metrics).
     pub credits: Option<CreditCheck>,
+    /// A windowed metric's binding window id (written, with `windows`, only for windowed
+    /// metrics; `null` without reported use in a limited window).
+    pub binding: Option<Option<String>>,
+    /// A windowed metric's windows.
+    pub windows: Vec<WindowCheck>,
     /// Options that cover `max(used, projected)`, cheapest first.
     pub unlock: Vec<UnlockOption>,
     /// Ready-to-render `usage_limit` callout when the state is not `ok`.
@@ -281,8 +286,8 @@ pub struct UsageCheck {
 
 impl ToJson for UsageCheck {
     fn write(&self, out: &mut Out) {
-        out.obj()
-            .field("metric", &self.metric)
+        let mut o = out.obj();
+        o.field("metric", &self.metric)
             .field("used", &self.used)
             .field("limit", &self.limit)
             .field("unlimited", &self.unlimited)
@@ -296,10 +301,51 @@ impl ToJson for UsageCheck {
             .field("period", &self.period)
             .field("estimate", &self.estimate)
             .some("credits", &self.credits)
-            .field("unlock", &self.unlock)
+            .some("binding", &self.binding);
+        if self.binding.is_some() {
+            o.field("windows", &self.windows);
+        }
+        o.field("unlock", &self.unlock)
             .field("callout", &self.callout)
             .field("errors", &self.errors)
             .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
+/// One window of a windowed metric, in a usage check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WindowCheck {
+    /// Window id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Use within the window.
+    pub used: Option<f64>,
+    /// Its limit on the plan (`null` = unlimited).
+    pub limit: Option<f64>,
+    /// `limit − used`, at least 0.
+    pub remaining: Option<f64>,
+    /// `used ÷ limit`.
+    pub ratio: Option<f64>,
+    /// How close the window is to its limit.
+    pub state: Option<State>,
+    /// When the window's count drops next: a calendar window's end, a rolling window's
+    /// `resetsAt` from the context.
+    pub resets_at: Option<String>,
+}
+
+impl ToJson for WindowCheck {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .field("used", &self.used)
+            .field("limit", &self.limit)
+            .field("remaining", &self.remaining)
+            .field("ratio", &self.ratio)
+            .field("state", &self.state.map(State::as_str))
+            .field("resetsAt", &self.resets_at)
             .end();
     }
 }
