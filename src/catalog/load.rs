@@ -457,7 +457,9 @@ pub fn parse_span(s: &str) -> Option<f64> {
         return None;
     }
     let ms = digits.parse::<f64>().ok()? * unit;
-    (ms >= 60_000.0 && ms <= 366.0 * crate::base::date::DAY_MS).then_some(ms)
+    (60_000.0..=366.0 * crate::base::date::DAY_MS)
+        .contains(&ms)
+        .then_some(ms)
 }
 
 /// A window id: 1 to 32 letters, digits and `_`; it may start with a digit (`5h`), since in a
