@@ -43,8 +43,9 @@ export type Price =
 /** A plan of the catalog: priced, or sold by the sales team (`contactSales: true`, price optional). */
 export type PlanConfig = {
   id: string; label?: string; features?: string[];
-  /** Per metric: the limit (`null` = unlimited); for a credit metric, the monthly grant. */
-  limits?: Record<string, Limit>;
+  /** Per metric: the limit (`null` = unlimited); for a windowed metric, limits by window id;
+   * for a credit metric, the monthly grant. */
+  limits?: Record<string, Limit | Record<string, Limit>>;
   /** Soft limits: per metric, the price of one unit past the limit (an overage notice instead of a block). */
   overage?: Record<string, { price: number }>;
   url?: string; description?: string;
@@ -66,12 +67,18 @@ export type JsonConfig = { readonly plans: readonly unknown[]; readonly [key: st
 export interface Config {
   version?: 1;
   currency?: string;
-  /** `kind: "credits"` makes a metric a prepaid balance (`usage.<metric>.balance`). */
-  metrics?: Record<string, { label?: string; period?: Period | null; kind?: MetricKind; description?: string }>;
+  /** `kind: "credits"` makes a metric a prepaid balance (`usage.<metric>.balance`); `windows`
+   * gives it several limits, each over a rolling span (`"5h"`) or a calendar period. */
+  metrics?: Record<string, {
+    label?: string; period?: Period | null; kind?: MetricKind; description?: string;
+    windows?: Record<string, ({ rolling: string; period?: never } | { period: Period; rolling?: never }) & { label?: string }>;
+  }>;
   features?: Record<string, { label?: string; description?: string }>;
   plans: PlanConfig[];
   addons?: {
-    id: string; label?: string; price: Price; features?: string[]; limits?: Record<string, number>;
+    id: string; label?: string; price: Price; features?: string[];
+    /** Per metric: the increment per unit (for a windowed metric, by window id). */
+    limits?: Record<string, number | Record<string, number | null>>;
     /** Credits granted once per unit, per credit metric (a credit pack, priced with `price.once`). */
     credits?: Record<string, number>;
     availableOn?: string[]; stackable?: boolean; maxQuantity?: number; url?: string; description?: string;
@@ -130,6 +137,15 @@ export interface UsageReport {
   history?: { at: string; value: number }[];
 }
 
+/** The use of a windowed metric, per window id (a number is `used`). */
+export interface WindowedUsageReport {
+  windows?: Record<string, number | {
+    used?: number | null;
+    /** When a rolling window's count next drops (its oldest use leaves it). */
+    resetsAt?: string;
+  }>;
+}
+
 /** The balance of a credit metric (`kind: "credits"`); a bare number is the balance. */
 export interface CreditReport {
   /** Credits left now (negative for an overdraft). */
@@ -153,7 +169,7 @@ export interface Context {
     lifecycle?: string; openEscalations?: number; traits?: Record<string, unknown>;
   };
   user?: { id?: string; role?: string; traits?: Record<string, unknown> };
-  usage?: Record<string, UsageReport | CreditReport | number>;
+  usage?: Record<string, UsageReport | CreditReport | WindowedUsageReport | number>;
   features?: Record<string, { uses30d?: number }>;
   page?: { route?: string; feature?: string };
   signals?: Record<string, unknown>;
@@ -249,6 +265,15 @@ export interface UsageCheck {
     /** Credits needed over the forecast horizon beyond the balance and the plan's refills. */
     need: number | null;
   };
+  /** A windowed metric's binding window (present, with `windows`, for windowed metrics only;
+   * null without reported use in a limited window). `used`, `limit` and the rest above are that window's. */
+  binding?: string | null;
+  windows?: {
+    id: string; label: string; used: number | null; limit: number | null; remaining: number | null;
+    ratio: number | null; state: UsageState | null;
+    /** When the count drops next: a calendar window's end, a rolling window's `resetsAt`. */
+    resetsAt: string | null;
+  }[];
   unlock: UnlockOption[];
   callout: Callout | null;
   errors: Diagnostic[];
