@@ -229,7 +229,8 @@ fn check_against_evaluate(engine: &Engine, contexts: &[String], placement: Optio
         contexts.len() as u64,
         "{what}"
     );
-    // Limit forecast: per metric, the accounts whose `checkUsage` has a `daysToLimit`.
+    // Limit forecast: per metric, the accounts whose `checkUsage` has a `daysToLimit` (for a
+    // credit metric, a `credits.daysToEmpty`).
     for f in r["limitForecast"].as_array().unwrap() {
         let metric = f["metric"].as_str().unwrap();
         let (mut reaching, mut at_or_over) = (0, 0);
@@ -237,16 +238,28 @@ fn check_against_evaluate(engine: &Engine, contexts: &[String], placement: Optio
         for (i, c) in contexts.iter().enumerate() {
             let u: Value =
                 serde_json::from_str(&to_json(&engine.check_usage(metric, c, now()))).unwrap();
-            let Some(days) = u["daysToLimit"].as_f64() else {
-                continue;
+            // A credit metric runs out instead: `credits.daysToEmpty`, empty at a balance of 0.
+            let credits = &u["credits"];
+            let (days, reached, date) = if credits.is_object() {
+                let Some(days) = credits["daysToEmpty"].as_f64() else {
+                    continue;
+                };
+                let empty = credits["balance"].as_f64().unwrap() <= 0.0;
+                (days, empty, &credits["emptyDate"])
+            } else {
+                let Some(days) = u["daysToLimit"].as_f64() else {
+                    continue;
+                };
+                let over = u["used"].as_f64().unwrap() >= u["limit"].as_f64().unwrap();
+                (days, over, &u["limitDate"])
             };
-            if u["used"].as_f64().unwrap() >= u["limit"].as_f64().unwrap() {
+            if reached {
                 at_or_over += 1;
                 assert_eq!(days, 0.0);
             } else {
                 reaching += 1;
                 days_of.insert(i as u64, days);
-                assert!(u["limitDate"].is_string());
+                assert!(date.is_string());
             }
         }
         assert_eq!(n(&f["accounts"]), reaching, "{what}: {metric}");

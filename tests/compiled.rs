@@ -70,11 +70,11 @@ fn every_fixture_step_answers_the_same() {
     assert!(steps > 50, "{steps}");
 }
 
-/// 100,000 generated contexts over the three samples: evaluate (traced and not), and every
+/// 100,000 generated contexts over the four samples: evaluate (traced and not), and every
 /// feature and usage check, give the same JSON text.
 #[test]
 fn generated_contexts_answer_the_same() {
-    let samples = ["team.json", "api.json", "features.json"];
+    let samples = ["team.json", "api.json", "features.json", "credits.json"];
     let per_sample = 100_000 / samples.len() as u64 + 1;
     let mut n = 0;
     for s in samples {

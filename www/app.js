@@ -9,7 +9,12 @@ import { renderDiagnostics, rangeFor, selectInEditor } from "./js/editor.js";
 import { renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
 import { createAudience } from "./js/audience.js";
 
-const SAMPLES = { team: "/samples/team.json", api: "/samples/api.json", features: "/samples/features.json" };
+const SAMPLES = {
+  team: "/samples/team.json",
+  api: "/samples/api.json",
+  features: "/samples/features.json",
+  credits: "/samples/credits.json",
+};
 const $ = (id) => document.getElementById(id);
 const editor = $("config-editor");
 const form = $("context-form");

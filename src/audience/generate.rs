@@ -23,6 +23,10 @@
 //! - **add-ons**: each one available on the plan with 10 % (1–3 units when stackable);
 //!   **trials**: 4 % on a feature outside the plan, ending 10 days ago to 14 days ahead;
 //!   **features**: each plan feature used (`uses30d` 1–80) by 75 %;
+//! - **credit metrics**: the share of the grant spent is drawn like a usage level (an account
+//!   past its grant has an empty balance), spent evenly since the month began, with 3–6 earlier
+//!   balances; 15 % recharge by themselves; **windowed metrics**: a level per window against
+//!   the plan's limit there;
 //! - **page**: 35 % on a feature's page (`/<feature>`, `page.feature` set), else one of a few
 //!   routes; **signals**: 20 % have 1–6 pending invites, 3 % a suspected shared login.
 
@@ -103,7 +107,19 @@ struct PlanInfo {
     id: String,
     weight: f64,
     limits: Vec<Option<f64>>,
+    /// Per windowed metric, its limit in each window.
+    window_limits: Vec<(usize, Vec<Option<f64>>)>,
     features: Vec<usize>,
+}
+
+/// How a metric's use is written into a context.
+enum Shape {
+    /// `used`, with a history.
+    Usage,
+    /// A credit balance (`balance`, `granted`, a history of balances).
+    Credits,
+    /// `windows.<id>.used`, one level per window (ids in order).
+    Windows(Vec<String>),
 }
 
 struct AddonInfo {
@@ -120,6 +136,8 @@ pub struct Population {
     now: f64,
     plans: Vec<PlanInfo>,
     metrics: Vec<(String, Option<Period>, bool)>,
+    /// Per metric, how its use is written.
+    shapes: Vec<Shape>,
     /// Per metric, the largest finite limit of any plan.
     largest: Vec<Option<f64>>,
     features: Vec<String>,
@@ -191,6 +209,7 @@ impl Population {
                     id: p.id.clone(),
                     weight: w,
                     limits: p.limits.clone(),
+                    window_limits: p.window_limits.clone(),
                     features: p.features.clone(),
                 }
             })
@@ -200,6 +219,17 @@ impl Population {
             now: if now.is_finite() { now } else { 0.0 },
             plans,
             metrics,
+            shapes: c
+                .metrics
+                .iter()
+                .map(|m| match (m.is_credits(), m.windows.is_empty()) {
+                    (true, _) => Shape::Credits,
+                    (false, false) => {
+                        Shape::Windows(m.windows.iter().map(|w| w.id.clone()).collect())
+                    }
+                    (false, true) => Shape::Usage,
+                })
+                .collect(),
             largest,
             features: c.features.iter().map(|f| f.id.clone()).collect(),
             addons: c
@@ -322,6 +352,22 @@ impl Population {
         let history = rng.chance(0.9);
         let mut us = out.obj();
         for (m, (id, period, seats)) in self.metrics.iter().enumerate() {
+            match self.shapes.get(m) {
+                Some(Shape::Credits) => {
+                    self.credits(
+                        us.key_text(id),
+                        rng,
+                        plan.and_then(|p| p.limits.get(m).copied().flatten()),
+                        m,
+                    );
+                    continue;
+                }
+                Some(Shape::Windows(ids)) => {
+                    self.windows(us.key_text(id), rng, plan, m, ids);
+                    continue;
+                }
+                _ => {}
+            }
             let limit = plan.and_then(|p| p.limits.get(m).copied().flatten());
             let q = rng.band(USAGE_LEVELS);
             let g = rng.band(GROWTH);
@@ -360,6 +406,64 @@ impl Population {
             e.end();
         }
         us.end();
+    }
+
+    /// A credit balance: the share of the plan's grant spent is drawn like a usage level (an
+    /// account past its grant has an empty balance), spent evenly over the days since the
+    /// month began, with 3 to 6 earlier balances on that line; 15 % recharge by themselves.
+    fn credits(&self, out: &mut Out, rng: &mut Rng, grant: Option<f64>, m: usize) {
+        let granted = grant
+            .or_else(|| self.largest.get(m).copied().flatten())
+            .filter(|g| *g > 0.0)
+            .unwrap_or(1000.0);
+        let q = rng.band(USAGE_LEVELS);
+        let balance = (granted * (1.0 - q)).round().max(0.0);
+        let (start, _) = date::period_window(Period::Month, self.now);
+        let days = ((self.now - start) / DAY_MS).max(1.0);
+        let burn = (granted - balance) / days;
+        let mut e = out.obj();
+        e.key("balance").num(balance);
+        e.key("granted").num(granted);
+        if rng.chance(0.15) {
+            e.key("autoRecharge").bool(true);
+        }
+        let mut readings = Vec::new();
+        let n = rng.int(3, 6);
+        for j in 1..=n {
+            let t = days * j as f64 / (n + 1) as f64;
+            let v = (balance + burn * t).min(granted) * (1.0 + rng.range(-0.01, 0.01));
+            readings.push((self.now - t * DAY_MS, v.round().max(0.0)));
+        }
+        write_history(e.key("history"), &readings);
+        e.end();
+    }
+
+    /// A windowed metric's use: a level drawn per window against the plan's limit there
+    /// (0.3–1.5 × the largest limit of any plan when unlimited).
+    fn windows(
+        &self,
+        out: &mut Out,
+        rng: &mut Rng,
+        plan: Option<&PlanInfo>,
+        m: usize,
+        ids: &[String],
+    ) {
+        let limits = plan
+            .and_then(|p| p.window_limits.iter().find(|(x, _)| *x == m))
+            .map(|(_, l)| l.as_slice())
+            .unwrap_or_default();
+        let mut e = out.obj();
+        let mut ws = e.key("windows").obj();
+        for (w, id) in ids.iter().enumerate() {
+            let q = rng.band(USAGE_LEVELS);
+            let used = match limits.get(w).copied().flatten() {
+                Some(l) => q * l,
+                None => rng.range(0.3, 1.5) * 100.0,
+            };
+            ws.key_text(id).num(used.round());
+        }
+        ws.end();
+        e.end();
     }
 
     /// Readings of a standing metric (seats): 3 to 8 points back from `used` along growth `g`.

@@ -491,8 +491,13 @@ fn forecast_table(out: &mut impl Write, r: &SimulationReport, t: &Totals) -> io:
                 || "-".to_owned(),
                 |h| format!("{} ({})", opt(h.account_id.as_deref()), h.limit_date),
             );
+            let metric = if f.credits {
+                format!("{} (credits)", f.metric)
+            } else {
+                f.metric.clone()
+            };
             vec![
-                f.metric.clone(),
+                metric,
                 f.label.clone(),
                 int(f.accounts),
                 share(f.accounts, t.accounts),
@@ -514,6 +519,12 @@ fn forecast_table(out: &mut impl Write, r: &SimulationReport, t: &Totals) -> io:
         &rows,
         &[2, 3, 4],
     )?;
+    if r.limit_forecast.iter().any(|f| f.credits) {
+        writeln!(
+            out,
+            "(credits: balances that run out within the horizon at their burn rate, an estimate; \"already at or over\" = empty)"
+        )?;
+    }
     let hits: Vec<Vec<String>> = r
         .limit_forecast
         .iter()

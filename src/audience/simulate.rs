@@ -117,7 +117,8 @@ pub struct Simulation {
     top: usize,
     rules: Vec<RuleInfo>,
     placements: Vec<String>,
-    metrics: Vec<(String, String)>,
+    /// Per metric, (id, label, whether it is a credit balance).
+    metrics: Vec<(String, String, bool)>,
     acc: Vec<RuleAcc>,
     /// (accounts, callouts) per placement index.
     placement_acc: Vec<(u64, u64)>,
@@ -303,7 +304,7 @@ impl Simulation {
             metrics: catalog
                 .metrics
                 .iter()
-                .map(|m| (m.id.clone(), m.label.clone()))
+                .map(|m| (m.id.clone(), m.label.clone(), m.is_credits()))
                 .collect(),
             rules,
             acc,
@@ -463,17 +464,27 @@ impl Simulation {
         }
     }
 
-    /// Counts the limits the usage trend reaches within the horizon, by week.
+    /// Counts the limits the usage trend reaches within the horizon, by week; for a credit
+    /// metric, the balances that run out within it (its `used` is the grant spent, its limit
+    /// the grant, and an empty balance counts as at the limit).
     fn count_forecasts(&mut self, s: &Session, index: u64) {
         let catalog = &*s.catalog;
         for (m, f) in self.forecasts.iter_mut().enumerate() {
-            let Some(u) = s.facts.usage(catalog, m) else {
+            let reach = match (s.facts.credits(catalog, m), s.facts.usage(catalog, m)) {
+                (Some(c), _) => c.days_to_empty.zip(c.empty_at).map(|(d, at)| {
+                    let empty = c.balance.is_some_and(|b| b <= 0.0);
+                    (d, at, empty, c.used, c.granted)
+                }),
+                (None, Some(u)) => u.days_to_limit.zip(u.limit_at).map(|(d, at)| {
+                    let over = u.used.zip(u.limit.flatten()).is_some_and(|(x, l)| x >= l);
+                    (d, at, over, u.used, u.limit.flatten())
+                }),
+                (None, None) => None,
+            };
+            let Some((days, at, reached, used, limit)) = reach else {
                 continue;
             };
-            let (Some(days), Some(at)) = (u.days_to_limit, u.limit_at) else {
-                continue;
-            };
-            if u.used.zip(u.limit.flatten()).is_some_and(|(x, l)| x >= l) {
+            if reached {
                 f.at_or_over += 1;
                 continue;
             }
@@ -493,8 +504,8 @@ impl Simulation {
                     .map_or_else(String::new, |x| x.id.clone()),
                 days_to_limit: days,
                 limit_date: date::format_date(at),
-                used: u.used.unwrap_or(0.0),
-                limit: u.limit.flatten().unwrap_or(0.0),
+                used: used.unwrap_or(0.0),
+                limit: limit.unwrap_or(0.0),
             });
         }
     }
@@ -647,9 +658,10 @@ impl Simulation {
                 .metrics
                 .into_iter()
                 .zip(self.forecasts)
-                .map(|((metric, label), f)| MetricForecast {
+                .map(|((metric, label, credits), f)| MetricForecast {
                     metric,
                     label,
+                    credits,
                     accounts: f.accounts,
                     at_or_over: f.at_or_over,
                     by_week: f.by_week,
@@ -959,6 +971,9 @@ pub struct MetricForecast {
     pub metric: String,
     /// Metric label.
     pub label: String,
+    /// A credit metric: `accounts` are balances that run out within the horizon, `atOrOver`
+    /// the empty ones (written as `kind: "credits"`, only for credit metrics).
+    pub credits: bool,
     /// Accounts below the limit whose trend reaches it within the horizon.
     pub accounts: u64,
     /// Accounts already at or over the limit (not in `accounts`, `by_week` or `soonest`).
@@ -1123,6 +1138,7 @@ impl ToJson for MetricForecast {
         out.obj()
             .field("metric", &self.metric)
             .field("label", &self.label)
+            .some("kind", &self.credits.then_some("credits"))
             .field("accounts", &self.accounts)
             .field("atOrOver", &self.at_or_over)
             .field("byWeek", &self.by_week)

@@ -15,7 +15,7 @@ const { createRequire } = await import("node:module");
 const audienceCjs = createRequire(import.meta.url)(path.join(root, "pkg/audience/node.cjs"));
 
 const NOW = "2026-11-24T09:00:00Z";
-const SAMPLES = ["team", "api", "features"];
+const SAMPLES = ["team", "api", "features", "credits"];
 
 /** The report's per-rule shown counts, callouts and opportunity flags rebuilt from `evaluate`. */
 function fromEvaluate(config, lines, placement) {

@@ -9,7 +9,7 @@ const { PromptEngine } = await import(path.join(root, "pkg/node.js"));
 const audience = await import(path.join(root, "pkg/audience/node.js"));
 
 test("compile, then load the bytes: the same answers as the raw config", () => {
-  for (const sample of ["team", "api", "features"]) {
+  for (const sample of ["team", "api", "features", "credits"]) {
     const config = readJson(`www/samples/${sample}.json`);
     const c = audience.compile(config);
     assert.ok(c.bytes instanceof Uint8Array);

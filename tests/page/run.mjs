@@ -307,7 +307,7 @@ test("the feature-tier sample: modal gate, prices in EUR, dismiss hides it until
 
 test("every sample catalog is valid and renders its meters and feature buttons", async (ctx) => {
   const page = await open(ctx);
-  for (const sample of ["api", "features", "team"]) {
+  for (const sample of ["api", "credits", "features", "team"]) {
     await byId(page, "sample-select").selectOption(sample);
     const file = readFileSync(resolve(ROOT, `www/samples/${sample}.json`), "utf8");
     await until(async () => (await byId(page, "config-editor").inputValue()) === file, `${sample} in the editor`);

@@ -1,7 +1,7 @@
 // Context controls generated from the catalog. Every input carries data-bind="<state path>", and
 // one delegated listener writes its value into the state; syncControls() does the reverse.
 import { h, fill, icon } from "./dom.js";
-import { ROLES, LOCALES, LIFECYCLES, toLocalInput, inputToIso, largestLimit } from "./model.js";
+import { ROLES, LOCALES, LIFECYCLES, toLocalInput, inputToIso, largestLimit, windowIds, isCredits } from "./model.js";
 
 const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 const label = (def, id) => def?.label || id;
@@ -51,13 +51,23 @@ export function renderControls(form, config, state, handlers) {
       input(`addon-${a.id}`, `addons.${a.id}`, "number", { min: 0, max, step: 1, class: "num qty", "data-testid": `addon-${a.id}` }));
   });
 
-  const usage = metrics.map(([id, def]) =>
-    rangeField(`usage-${id}`, label(def, id), `usage.${id}`, {
+  const usage = metrics.flatMap(([id, def]) => {
+    // A windowed metric gets a slider per window; a credit metric's slider is its balance.
+    if (windowIds(def).length) {
+      return windowIds(def).map((w) =>
+        rangeField(`usage-${id}-${w}`, `${label(def, id)} · ${def.windows[w]?.label ?? `${w} window`}`, `usage.${id}.${w}`, {
+          max: sliderMax(largestLimit(config, id, w) ?? 100),
+          step: 1,
+          testid: `usage-${id}-${w}`,
+        }));
+    }
+    return [rangeField(`usage-${id}`, isCredits(def) ? `${label(def, id)} balance` : label(def, id), `usage.${id}`, {
       max: sliderMax(largestLimit(config, id) ?? 100),
       step: 1,
       testid: `usage-${id}`,
-      unit: def?.period ? `/ ${def.period}` : null,
-    }));
+      unit: def?.period ? `/ ${def.period}` : isCredits(def) ? "left" : null,
+    })];
+  });
 
   const uses = features.map(([id, def]) =>
     h("div", { class: "addon-row" },
@@ -131,7 +141,22 @@ export function syncControls(form, state) {
 
 /** Rescales the usage sliders to the current limits and writes their hints. */
 export function updateUsage(form, config, usageChecks, locale, rescale) {
+  const fmt = (n) => new Intl.NumberFormat(locale === "ja" ? "ja-JP" : "en-US").format(n);
   for (const [metric, check] of Object.entries(usageChecks)) {
+    for (const w of check.windows ?? []) {
+      const hint = document.getElementById(`usage-${metric}-${w.id}-hint`);
+      if (hint) {
+        hint.textContent = (w.limit == null ? "Unlimited in this window" : `Limit ${fmt(w.limit)} · ${w.state ? w.state.replace("_", " ") : "—"}`)
+          + (check.binding === w.id ? " · binds" : "");
+      }
+    }
+    if (check.credits) {
+      const hint = document.getElementById(`usage-${metric}-hint`);
+      const c = check.credits;
+      if (hint) hint.textContent = `Grant ${c.granted == null ? "—" : fmt(c.granted)} · ${c.state ?? "—"}`
+        + (c.daysToEmpty != null && c.daysToEmpty > 0 ? ` · runs out in about ${c.daysToEmpty} days (estimate)` : "");
+      continue;
+    }
     const slider = document.getElementById(`usage-${metric}`);
     if (!slider) continue;
     if (rescale) {
@@ -142,7 +167,6 @@ export function updateUsage(form, config, usageChecks, locale, rescale) {
       writeValue(slider, check.used ?? 0);
     }
     const hint = document.getElementById(`usage-${metric}-hint`);
-    const fmt = (n) => new Intl.NumberFormat(locale === "ja" ? "ja-JP" : "en-US").format(n);
     hint.textContent = check.limit == null
       ? (check.unlimited ? "Unlimited on this plan" : "No limit set")
       : `Limit ${fmt(check.limit)} · ${check.state ? check.state.replace("_", " ") : "—"}`;

@@ -44,13 +44,19 @@ export function periodWindow(period, now) {
 export const planLimit = (config, planId, metric) =>
   config.plans?.find((p) => p.id === planId)?.limits?.[metric];
 
-/** The largest finite limit any plan or add-on sets for a metric. */
-export function largestLimit(config, metric) {
+/** The largest finite limit any plan or add-on sets for a metric (or one of its windows). */
+export function largestLimit(config, metric, window) {
   const values = [...(config.plans ?? []), ...(config.addons ?? [])]
-    .map((item) => item.limits?.[metric])
+    .map((item) => (window == null ? item.limits?.[metric] : item.limits?.[metric]?.[window]))
     .filter((v) => typeof v === "number" && v > 0);
   return values.length ? Math.max(...values) : null;
 }
+
+/** The window ids of a windowed metric (none for other metrics). */
+export const windowIds = (def) => Object.keys(def?.windows ?? {});
+
+/** Whether a metric is a prepaid credit balance. */
+export const isCredits = (def) => def?.kind === "credits";
 
 /** Default state for a catalog: second plan (first paid tier), about 60% usage, a trial running. */
 export function defaultState(config, nowMs = Date.now()) {
@@ -59,10 +65,18 @@ export function defaultState(config, nowMs = Date.now()) {
   const planDef = plans.find((p) => p.id === plan);
   const features = Object.keys(config.features ?? {});
   const usage = {};
-  for (const metric of Object.keys(config.metrics ?? {})) {
+  for (const [metric, def] of Object.entries(config.metrics ?? {})) {
     const limit = planLimit(config, plan, metric);
+    if (windowIds(def).length) {
+      usage[metric] = Object.fromEntries(windowIds(def).map((w) => {
+        const l = limit?.[w];
+        return [w, Math.round((typeof l === "number" ? l : largestLimit(config, metric, w) ?? 100) * 0.6)];
+      }));
+      continue;
+    }
     const base = typeof limit === "number" ? limit : largestLimit(config, metric) ?? 100;
-    usage[metric] = Math.round(base * 0.6);
+    // A credit metric's state is its balance: 15 % of the grant left shows the top-up.
+    usage[metric] = Math.round(base * (isCredits(def) ? 0.15 : 0.6));
   }
   const trialFeature = features.find((f) => !planDef?.features?.includes(f)) ?? "";
   const now = Math.floor(nowMs / 60_000) * 60_000;
@@ -111,12 +125,40 @@ export function reconcileState(state, config) {
   };
 }
 
+/**
+ * A credit metric's balance with a synthesized history: the plan's grant at the start of the
+ * month, spent evenly down to the balance now, so the engine has a burn rate to project.
+ */
+function creditUsage(config, state, metric, nowMs) {
+  const balance = Number(state.usage?.[metric]) || 0;
+  const grant = planLimit(config, state.plan, metric);
+  const granted = typeof grant === "number" && grant > 0 ? grant : Math.max(balance, 1);
+  const [start] = periodWindow("month", nowMs);
+  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
+  const history = [];
+  if (nowMs - start > 0 && balance < granted) {
+    for (const f of [0, 0.25, 0.5, 0.75]) {
+      history.push({ at: iso(start + (nowMs - start) * f), value: Math.round(granted - (granted - balance) * f) });
+    }
+  }
+  return { balance, granted, history };
+}
+
 /** The engine context for a state: a linear usage history is synthesized for period metrics. */
 export function buildContext(state, config) {
   const now = inputToIso(state.now);
   const nowMs = now ? Date.parse(now) : Date.now();
   const usage = {};
   for (const [metric, def] of Object.entries(config.metrics ?? {})) {
+    if (windowIds(def).length) {
+      const given = state.usage?.[metric] ?? {};
+      usage[metric] = { windows: Object.fromEntries(windowIds(def).map((w) => [w, Math.max(0, Number(given[w]) || 0)])) };
+      continue;
+    }
+    if (isCredits(def)) {
+      usage[metric] = creditUsage(config, state, metric, nowMs);
+      continue;
+    }
     const used = Math.max(0, Number(state.usage?.[metric]) || 0);
     if (!def?.period) {
       usage[metric] = { used };
@@ -183,7 +225,11 @@ function readContext(ctx, config) {
     else if (item?.id) addons[item.id] = Number(item.quantity ?? 1);
   }
   const usage = { ...base.usage };
-  for (const [m, u] of Object.entries(ctx.usage ?? {})) usage[m] = typeof u === "number" ? u : Number(u?.used ?? 0);
+  for (const [m, u] of Object.entries(ctx.usage ?? {})) {
+    if (typeof u === "number") usage[m] = u;
+    else if (u?.windows) usage[m] = Object.fromEntries(Object.entries(u.windows).map(([w, v]) => [w, Number(typeof v === "number" ? v : v?.used ?? 0)]));
+    else usage[m] = Number(u?.balance ?? u?.used ?? 0);
+  }
   const uses = { ...base.uses };
   for (const [f, v] of Object.entries(ctx.features ?? {})) uses[f] = Number(v?.uses30d ?? 0);
   const [trialFeature, trialEnd] = Object.entries(a.trials ?? {})[0] ?? ["", null];

@@ -7,7 +7,9 @@ const KIND_LABELS = {
   feature_gate: "Feature gate", upsell: "Upsell", usage_limit: "Usage limit", seat_expansion: "Seat expansion",
   cross_sell: "Cross-sell", trial: "Trial", downsell: "Right-size",
 };
-const STATE_LABELS = { ok: "OK", approaching: "Approaching", critical: "Critical", at_limit: "At limit", over: "Over limit" };
+const STATE_LABELS = { ok: "OK", approaching: "Approaching", critical: "Critical", at_limit: "At limit", over: "Over limit", low: "Low", empty: "Empty" };
+/** A credit state drawn with the usage state of the same urgency. */
+const CREDIT_STYLE = { ok: "ok", low: "approaching", critical: "critical", empty: "over" };
 const SUPPRESSION = {
   "readiness:health": "health score is below the readiness minimum",
   "readiness:tenure": "the account is too new",
@@ -129,6 +131,7 @@ export function renderMeters(view, ctx) {
   const { usageChecks, config } = view;
   const items = Object.entries(usageChecks).map(([id, u]) => {
     const def = config.metrics?.[id] ?? {};
+    if (u.credits) return creditMeter(id, def, u, ctx);
     const state = u.state ?? "unknown";
     const pct = u.limit ? Math.min(100, (100 * (u.used ?? 0)) / u.limit) : u.unlimited ? 0 : 0;
     const fill = h("div", { class: "meter-fill" });
@@ -155,11 +158,50 @@ export function renderMeters(view, ctx) {
         h("span", { class: "meter-state" }, STATE_LABELS[state] ?? (u.unlimited ? "Unlimited" : "—"))),
       bar,
       h("p", { class: "meter-numbers" }, numbers),
+      windowLine(u, def, ctx),
       forecastLine(u, ctx));
   });
   fill(document.getElementById("meters"),
     h("h3", { class: "meters-title" }, "Usage"),
     items.length ? h("div", { class: "meter-grid" }, items) : h("p", { class: "muted" }, "This catalog defines no metrics."));
+}
+
+/** A credit balance: the share of the grant left, its state and the estimated run-out date. */
+function creditMeter(id, def, u, ctx) {
+  const c = u.credits;
+  const state = c.state ?? "unknown";
+  const left = c.granted ? Math.max(0, Math.min(100, (100 * (c.balance ?? 0)) / c.granted)) : 0;
+  const fill = h("div", { class: "meter-fill" });
+  fill.style.width = `${left}%`;
+  const bar = h("div", {
+    class: "meter-bar", role: "meter", "aria-label": `${def.label || id} left`, "aria-valuemin": 0,
+    "aria-valuemax": c.granted ?? c.balance ?? 0, "aria-valuenow": Math.max(0, c.balance ?? 0),
+    "aria-valuetext": `${fmtNumber(c.balance, ctx.locale)} left${c.granted != null ? ` of ${fmtNumber(c.granted, ctx.locale)}` : ""}`,
+  }, fill);
+  const numbers = [h("strong", {}, fmtNumber(c.balance, ctx.locale)),
+    c.granted != null ? ` of ${fmtNumber(c.granted, ctx.locale)} left` : " left",
+    c.burnPerDay != null ? ` · about ${fmtNumber(Math.round(c.burnPerDay), ctx.locale)} a day` : null];
+  let forecast = null;
+  if (c.daysToEmpty === 0) forecast = "Used up";
+  else if (c.daysToEmpty != null) {
+    forecast = `Runs out in about ${c.daysToEmpty} day${c.daysToEmpty === 1 ? "" : "s"} (${fmtDate(`${c.emptyDate}T00:00:00Z`, ctx.locale)}, an estimate)`;
+  } else if (c.burnPerDay != null) forecast = "Lasts beyond the forecast horizon";
+  return h("div", { class: `meter state-${CREDIT_STYLE[state] ?? "ok"}`, "data-testid": `meter-${id}`, "data-state": state },
+    h("div", { class: "meter-head" },
+      h("span", { class: "meter-label" }, def.label || id),
+      h("span", { class: "meter-state" }, STATE_LABELS[state] ?? "—")),
+    bar,
+    h("p", { class: "meter-numbers" }, numbers),
+    forecast ? h("p", { class: `meter-forecast${c.daysToEmpty != null ? " is-warning" : ""}`, "data-testid": "forecast" },
+      icon("clock", "icon icon-sm"), forecast) : null);
+}
+
+/** The windows of a windowed metric, the binding one first. */
+function windowLine(u, def, ctx) {
+  if (!u.windows?.length) return null;
+  const parts = u.windows.map((w) =>
+    `${w.label}: ${fmtNumber(w.used ?? 0, ctx.locale)}${w.limit != null ? ` of ${fmtNumber(w.limit, ctx.locale)}` : ""}${u.binding === w.id ? " (binds)" : ""}`);
+  return h("p", { class: "meter-windows", "data-testid": "meter-windows" }, parts.join(" · "));
 }
 
 function forecastLine(u, ctx) {
