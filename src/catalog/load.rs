@@ -456,7 +456,7 @@ pub fn parse_span(s: &str) -> Option<f64> {
     if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let ms = digits.parse::<f64>().ok()? * unit;
+    let ms = f64::from(digits.parse::<u32>().ok()?) * unit;
     (60_000.0..=366.0 * crate::base::date::DAY_MS)
         .contains(&ms)
         .then_some(ms)

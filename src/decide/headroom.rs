@@ -9,7 +9,7 @@
 
 use super::env::Session;
 use super::unlock::{self, Pricing};
-use crate::base::num::round;
+use crate::base::num::{js as n, round};
 
 /// Average days in a month, for spreading monthly prices and grants over a horizon in days.
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
@@ -155,8 +155,11 @@ fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
                 per_credit: Some(cost / total),
                 covers: total >= need,
                 working: format!(
-                    "{q} × {credits} credits once for {q} × {price} = {cost}: {} per credit",
-                    round(cost / total, 4)
+                    "{q} × {} credits once for {q} × {} = {}: {} per credit",
+                    n(credits),
+                    n(price),
+                    n(cost),
+                    n(round(cost / total, 4))
                 ),
             })
         }
@@ -180,10 +183,13 @@ fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
                 per_credit: Some(cost / total),
                 covers: total >= need,
                 working: format!(
-                    "{q} × {credits} credits a month for {q} × {monthly} a month, over {m} months = {} credits for {}: {} per credit",
-                    round(total, 2),
-                    round(cost, 2),
-                    round(cost / total, 4)
+                    "{q} × {} credits a month for {q} × {} a month, over {} months = {} credits for {}: {} per credit",
+                    n(credits),
+                    n(monthly),
+                    n(m),
+                    n(round(total, 2)),
+                    n(round(cost, 2)),
+                    n(round(cost / total, 4))
                 ),
             })
         }
@@ -206,14 +212,19 @@ fn quote(offer: Offer, need: f64, months: f64) -> Option<Quote> {
                 covers: total >= need,
                 working: match monthly_delta {
                     Some(d) => format!(
-                        "{extra} more credits a month for {d} more a month, over {m} months = {} credits for {}: {} per credit",
-                        round(total, 2),
-                        round(d * months, 2),
-                        round(d * months / total, 4)
+                        "{} more credits a month for {} more a month, over {} months = {} credits for {}: {} per credit",
+                        n(extra),
+                        n(d),
+                        n(m),
+                        n(round(total, 2)),
+                        n(round(d * months, 2)),
+                        n(round(d * months / total, 4))
                     ),
                     None => format!(
-                        "{extra} more credits a month, over {m} months = {} credits; price on request",
-                        round(total, 2)
+                        "{} more credits a month, over {} months = {} credits; price on request",
+                        n(extra),
+                        n(m),
+                        n(round(total, 2))
                     ),
                 },
             })
@@ -316,12 +327,19 @@ pub fn for_metric(s: &Session, m: usize) -> Option<Headroom> {
     let need = need(balance + refills, c.burn_per_day, c.granted, horizon);
     let working = match c.burn_per_day.filter(|b| *b > 0.0) {
         Some(b) => format!(
-            "need over {horizon} days: {b} a day × {horizon} − balance {balance} − refills {refills} = {} (at least 1)",
-            round(b * horizon - balance.max(0.0) - refills, 2)
+            "need over {} days: {} a day × {} − balance {} − refills {} = {} (at least 1)",
+            n(horizon),
+            n(b),
+            n(horizon),
+            n(balance),
+            n(refills),
+            n(round(b * horizon - balance.max(0.0) - refills, 2))
         ),
         None => format!(
-            "need: no burn rate yet, so one grant ({}) − balance {balance} (at least 1) = {need}",
-            c.granted.unwrap_or(1.0)
+            "need: no burn rate yet, so one grant ({}) − balance {} (at least 1) = {}",
+            n(c.granted.unwrap_or(1.0)),
+            n(balance),
+            n(need)
         ),
     };
     Some(Headroom {
