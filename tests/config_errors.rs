@@ -517,3 +517,150 @@ fn a_config_with_very_many_problems_lists_500_with_paths_and_counts_the_rest() {
     assert_eq!(last.code.as_str(), "too_many_problems");
     assert_eq!(last.message, "400 more problems not listed");
 }
+
+fn credits_sample() -> Value {
+    let text = std::fs::read_to_string(common::root().join("www/samples/credits.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn credits_with(f: impl FnOnce(&mut Value)) -> Value {
+    let mut c = credits_sample();
+    f(&mut c);
+    c
+}
+
+#[test]
+fn credits_sample_loads_without_warnings() {
+    let report = validate_config(&credits_sample().to_string());
+    assert!(report.valid, "{:?}", report.errors);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
+#[test]
+fn credits_windows_and_overage_are_checked() {
+    // A credit grant on a metric that is not a credit metric.
+    expect_error(
+        credits_with(|c| c["addons"][0]["credits"] = json!({ "documents": 100 })),
+        "invalid_value",
+        json!(["addons", 0, "credits", "documents"]),
+    );
+    // A zero or negative grant.
+    expect_error(
+        credits_with(|c| c["addons"][0]["credits"] = json!({ "ai_credits": 0 })),
+        "invalid_value",
+        json!(["addons", 0, "credits", "ai_credits"]),
+    );
+    // An unknown metric kind.
+    expect_error(
+        credits_with(|c| c["metrics"]["ai_credits"]["kind"] = json!("tokens")),
+        "invalid_value",
+        json!(["metrics", "ai_credits", "kind"]),
+    );
+    // Overage on a credit metric, and an overage without a price.
+    expect_error(
+        credits_with(|c| c["plans"][1]["overage"] = json!({ "ai_credits": { "price": 1 } })),
+        "invalid_value",
+        json!(["plans", 1, "overage", "ai_credits"]),
+    );
+    expect_error(
+        credits_with(|c| c["plans"][1]["overage"] = json!({ "documents": {} })),
+        "missing_field",
+        json!(["plans", 1, "overage", "documents"]),
+    );
+    // Windows: a span that is not one, both kinds of span, neither, a bad id, with a period.
+    for (window, code, path) in [
+        (
+            json!({ "rolling": "5 hours" }),
+            "invalid_value",
+            json!(["metrics", "messages", "windows", "5h", "rolling"]),
+        ),
+        (
+            json!({ "rolling": "0m" }),
+            "invalid_value",
+            json!(["metrics", "messages", "windows", "5h", "rolling"]),
+        ),
+        (
+            json!({ "rolling": "400d" }),
+            "invalid_value",
+            json!(["metrics", "messages", "windows", "5h", "rolling"]),
+        ),
+        (
+            json!({ "rolling": "5h", "period": "week" }),
+            "conflicting_fields",
+            json!(["metrics", "messages", "windows", "5h"]),
+        ),
+        (
+            json!({ "label": "x" }),
+            "missing_field",
+            json!(["metrics", "messages", "windows", "5h"]),
+        ),
+        (
+            json!({ "period": "fortnight" }),
+            "invalid_value",
+            json!(["metrics", "messages", "windows", "5h", "period"]),
+        ),
+    ] {
+        expect_error(
+            credits_with(|c| c["metrics"]["messages"]["windows"]["5h"] = window),
+            code,
+            path,
+        );
+    }
+    expect_error(
+        credits_with(|c| c["metrics"]["messages"]["windows"]["5-h"] = json!({ "rolling": "5h" })),
+        "invalid_id",
+        json!(["metrics", "messages", "windows", "5-h"]),
+    );
+    expect_error(
+        credits_with(|c| c["metrics"]["messages"]["period"] = json!("month")),
+        "conflicting_fields",
+        json!(["metrics", "messages", "windows"]),
+    );
+    // A plan gives one number for a windowed metric, or names a window it does not have.
+    expect_error(
+        credits_with(|c| c["plans"][1]["limits"]["messages"] = json!(50)),
+        "invalid_type",
+        json!(["plans", 1, "limits", "messages"]),
+    );
+    expect_error(
+        credits_with(|c| c["plans"][1]["limits"]["messages"] = json!({ "5h": 50, "day": 9 })),
+        "unknown_field",
+        json!(["plans", 1, "limits", "messages", "day"]),
+    );
+    // A credit-only path on a usage metric, in a rule.
+    let e = expect_error(
+        credits_with(|c| {
+            c["rules"][0]["when"] = json!("usage.documents.balance < 10");
+        }),
+        "unknown_path",
+        json!(["rules", 0, "when"]),
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a credit metric"),
+        "{e}"
+    );
+    // An unknown window in a rule path.
+    expect_error(
+        credits_with(|c| {
+            c["rules"][0]["when"] = json!("usage.messages.windows.day.used > 1");
+        }),
+        "unknown_path",
+        json!(["rules", 0, "when"]),
+    );
+}
+
+#[test]
+fn a_window_missing_from_a_plan_is_unlimited_with_a_warning() {
+    let report = validate_config(
+        &credits_with(|c| c["plans"][1]["limits"]["messages"] = json!({ "5h": 50 })).to_string(),
+    );
+    assert!(report.valid, "{:?}", report.errors);
+    let warnings = upgrade_prompts::engine::to_json(&report.warnings);
+    assert!(
+        warnings.contains("implicit_unlimited") && warnings.contains("`week` window"),
+        "{warnings}"
+    );
+}

@@ -1061,3 +1061,57 @@ fn span_errors_have_a_line_and_column_in_the_config_text() {
         (Some(6), Some(brace as u32 + 1))
     );
 }
+
+/// Bad credit balances and windowed use in a context: coded errors (or warnings) with paths
+/// into the context, the value treated as absent, and never a callout made up from them.
+#[test]
+fn bad_credit_and_window_input_is_reported_and_ignored() {
+    let text = std::fs::read_to_string(common::root().join("www/samples/credits.json")).unwrap();
+    let config: Value = serde_json::from_str(&text).unwrap();
+    let engine = engine(&config);
+    let ctx = json!({
+        "now": "2026-12-07T00:00:00Z",
+        "account": { "id": "a", "plan": "pro" }, "user": { "role": "owner" },
+        "usage": {
+            "ai_credits": { "balance": "lots", "granted": -5, "autoRecharge": "yes",
+                            "history": [ { "at": "yesterday", "value": 1 }, { "value": 2 } ] },
+            "messages": { "windows": { "5h": -3, "day": 4, "week": { "used": 10, "resetsAt": 7 } } }
+        }
+    });
+    let ev = eval(&engine, &ctx, None);
+    let errors = ev["errors"].as_array().unwrap();
+    let at = |path: Value| errors.iter().find(|e| e["path"] == path).cloned();
+    for (path, code) in [
+        (json!(["usage", "ai_credits", "balance"]), "invalid_type"),
+        (json!(["usage", "ai_credits", "granted"]), "negative_value"),
+        (
+            json!(["usage", "ai_credits", "autoRecharge"]),
+            "invalid_type",
+        ),
+        (
+            json!(["usage", "ai_credits", "history", 0, "at"]),
+            "invalid_date",
+        ),
+        (
+            json!(["usage", "ai_credits", "history", 1]),
+            "missing_field",
+        ),
+        (
+            json!(["usage", "messages", "windows", "5h"]),
+            "negative_value",
+        ),
+        (
+            json!(["usage", "messages", "windows", "week", "resetsAt"]),
+            "invalid_type",
+        ),
+    ] {
+        let e = at(path.clone()).unwrap_or_else(|| panic!("no error at {path}: {errors:#?}"));
+        assert_eq!(e["code"], code, "{path}");
+    }
+    let warned = ev["warnings"].as_array().unwrap().iter().any(|w| {
+        w["code"] == "unknown_field" && w["path"] == json!(["usage", "messages", "windows", "day"])
+    });
+    assert!(warned, "{:#}", ev["warnings"]);
+    // Nothing was read for the balance, so no top-up; the week's 10 of 500 is fine.
+    assert_eq!(ev["callouts"], json!([]), "{ev:#}");
+}
