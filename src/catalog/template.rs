@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use super::model::Model;
 use super::schema::{split, tag, tf, uf, CatalogSchema, Locals};
-use crate::base::diag::{did_you_mean, join, At, PathLike};
+use crate::base::diag::{did_you_mean, join, At, PathLike, PathSeg};
 use crate::base::json::Val;
 use crate::base::read::Reader;
 use crate::base::FastMap;
@@ -626,6 +626,38 @@ fn defaults_for(model: &Model) -> impl Iterator<Item = &'static DefaultText> {
     })
 }
 
+/// The overrides of a built-in with a text per state (`usageLimit.<state>`, `topUp.<state>`):
+/// `title`, `body`, `bodyForecast` and `cta` per locale. `p` is `messages.<builtin>`.
+fn read_state_texts(
+    r: &mut Reader,
+    v: Val<'_>,
+    p: &Vec<PathSeg>,
+    states: &[&str],
+    model: &Model,
+    memo: &Memo,
+    set: &mut MessageSet,
+) {
+    let Some(so) = r.object(v, p, states) else {
+        return;
+    };
+    let builtin = p.last().map_or("", |s| match s {
+        PathSeg::Key(k) => k.as_str(),
+        PathSeg::Index(_) => "",
+    });
+    for (state, mv) in so.entries() {
+        let Some(k) = static_key(&format!("{builtin}.{state}")) else {
+            continue;
+        };
+        let schema = CatalogSchema {
+            model,
+            locals: key_locals(k),
+        };
+        let fields = ["title", "body", "bodyForecast", "cta"];
+        let loc = read_localized(r, mv, &p.at().key(state), &schema, memo, &fields);
+        set_entry(&mut set.overrides, k, loc);
+    }
+}
+
 /// Compiles the built-in texts and reads `messages` overrides from the config.
 pub(crate) fn load_overrides(
     r: &mut Reader,
@@ -660,7 +692,7 @@ pub(crate) fn load_overrides(
     }
     let Some(v) = v else { return set };
     let path = join(&[], "messages");
-    let Some(o) = r.object(v, &path, &["featureGate", "usageLimit", "cta"]) else {
+    let Some(o) = r.object(v, &path, &["featureGate", "usageLimit", "topUp", "cta"]) else {
         return set;
     };
     if let Some(fg) = o.get("featureGate") {
@@ -673,28 +705,20 @@ pub(crate) fn load_overrides(
         set_entry(&mut set.overrides, "featureGate", loc);
     }
     if let Some(ul) = o.get("usageLimit") {
-        let p = join(&path, "usageLimit");
-        let states = ["approaching", "critical", "atLimit", "over"];
-        if let Some(so) = r.object(ul, &p, &states) {
-            for (state, mv) in so.entries() {
-                let key = format!("usageLimit.{state}");
-                let state: &str = state;
-                let Some(k) = static_key(&key) else { continue };
-                let schema = CatalogSchema {
-                    model,
-                    locals: key_locals(k),
-                };
-                let loc = read_localized(
-                    r,
-                    mv,
-                    &p.at().key(state),
-                    &schema,
-                    memo,
-                    &["title", "body", "bodyForecast", "cta"],
-                );
-                set_entry(&mut set.overrides, k, loc);
-            }
-        }
+        let states = ["approaching", "critical", "atLimit", "over", "overage"];
+        read_state_texts(
+            r,
+            ul,
+            &join(&path, "usageLimit"),
+            &states,
+            model,
+            memo,
+            &mut set,
+        );
+    }
+    if let Some(tu) = o.get("topUp") {
+        let states = ["low", "critical", "empty"];
+        read_state_texts(r, tu, &join(&path, "topUp"), &states, model, memo, &mut set);
     }
     if let Some(c) = o.get("cta") {
         let p = join(&path, "cta");

@@ -73,9 +73,11 @@ function rustList(file, re) {
 // the options of its enums), each sorted.
 function fnLists(file, fn) {
   const text = readFileSync(path.join(root, file), "utf8");
-  const start = text.indexOf(`fn ${fn}(`);
+  // A function, or a constant (`const NAME: … = […];`).
+  const asFn = text.indexOf(`fn ${fn}(`);
+  const start = asFn >= 0 ? asFn : text.indexOf(`const ${fn}:`);
   assert.ok(start >= 0, `${file}: fn ${fn} not found`);
-  const end = text.indexOf("\n}\n", start);
+  const end = asFn >= 0 ? text.indexOf("\n}\n", start) : text.indexOf(";\n", start);
   const body = text.slice(start, end < 0 ? undefined : end);
   return [...body.matchAll(/\[\s*("[^\]]*)\]/g)].map((m) => [...m[1].matchAll(/"([^"]*)"/g)].map((x) => x[1]).sort());
 }
@@ -101,6 +103,8 @@ test("the schema names every key and enum value the validator reads", () => {
     ["rule kinds", [...defs.rule.properties.kind.enum].sort(), vocabList("CalloutKind")],
     ["rule severities", [...defs.rule.properties.severity.enum].sort(), vocabList("Severity")],
     ["metric periods", defs.metric.properties.period.enum.filter((x) => x !== null).sort(), vocabList("Period")],
+    ["metric kinds", [...defs.metric.properties.kind.enum].sort(), vocabList("MetricKind")],
+    ["window periods", [...defs.metric.properties.windows.additionalProperties.properties.period.enum].sort(), vocabList("Period")],
     ["onboarding values", [...defs.readiness.properties.onboarding.enum].sort(), vocabList("OnboardingPolicy")],
     ["messages.cta actions", keys(defs.messages.properties.cta.properties), vocabList("CtaAction")],
   ];
@@ -121,7 +125,12 @@ test("the schema names every key and enum value the validator reads", () => {
     ["builtins keys", keys(defs.builtins.properties), rules, "read_builtins"],
     ["builtins.featureGate keys", keys(defs.builtin.properties), rules, "read_builtins"],
     ["builtins.usageLimit keys", keys(defs.builtins.properties.usageLimit.anyOf[1].properties), rules, "read_builtins"],
-    ["builtins.usageLimit.priorities keys", keys(defs.builtins.properties.usageLimit.anyOf[1].properties.priorities.properties), rules, "read_builtin"],
+    ["builtins.usageLimit.priorities keys", keys(defs.builtins.properties.usageLimit.anyOf[1].properties.priorities.properties), rules, "LIMIT_LEVELS"],
+    ["builtins.topUp keys", keys(defs.builtins.properties.topUp.anyOf[1].properties), rules, "read_builtins"],
+    ["builtins.topUp.priorities keys", keys(defs.builtins.properties.topUp.anyOf[1].properties.priorities.properties), rules, "read_builtins"],
+    ["metric window keys", keys(defs.metric.properties.windows.additionalProperties.properties), load, "read_windows"],
+    ["plan overage keys", keys(defs.plan.properties.overage.additionalProperties.properties), load, "read_overage"],
+    ["messages.topUp states", keys(defs.messages.properties.topUp.properties), template, "load_overrides"],
     ["rule message keys", keys(defs.localized.additionalProperties.properties), rules, "read_rule_message"],
     ["rule cta keys", keys(defs.rule.properties.cta.properties), rules, "read_rule_cta"],
     ["rule cap keys", keys(defs.rule.properties.cap.properties), rules, "read_rule_cap"],
@@ -129,7 +138,7 @@ test("the schema names every key and enum value the validator reads", () => {
     ["variant keys", keys(defs.variant.properties), rules, "read_experiment"],
     ["messages keys", keys(defs.messages.properties), template, "load_overrides"],
     ["messages.usageLimit states", keys(defs.messages.properties.usageLimit.properties), template, "load_overrides"],
-    ["usage-limit message keys", keys(defs.localizedUsage.additionalProperties.properties), template, "load_overrides"],
+    ["usage-limit message keys", keys(defs.localizedUsage.additionalProperties.properties), template, "read_state_texts"],
   ];
   for (const [what, ours, file, fn] of listed) {
     const lists = fnLists(file, fn);
