@@ -126,17 +126,18 @@ export function reconcileState(state, config) {
 }
 
 /**
- * A credit metric's balance with a synthesized history: the plan's grant at the start of the
- * month, spent evenly down to the balance now, so the engine has a burn rate to project.
+ * A credit metric's balance with a synthesized history: the plan's grant two weeks ago, spent
+ * evenly down to the balance now, so the engine has a burn rate (it needs readings over at
+ * least a week) and the meter a run-out date.
  */
 function creditUsage(config, state, metric, nowMs) {
   const balance = Number(state.usage?.[metric]) || 0;
   const grant = planLimit(config, state.plan, metric);
   const granted = typeof grant === "number" && grant > 0 ? grant : Math.max(balance, 1);
-  const [start] = periodWindow("month", nowMs);
+  const start = nowMs - 14 * DAY;
   const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
   const history = [];
-  if (nowMs - start > 0 && balance < granted) {
+  if (balance < granted) {
     for (const f of [0, 0.25, 0.5, 0.75]) {
       history.push({ at: iso(start + (nowMs - start) * f), value: Math.round(granted - (granted - balance) * f) });
     }

@@ -34,6 +34,12 @@ export function safeUrl(url) {
   return /^https?$/i.test(scheme[1]) && /^https?:\/\/[^/]/i.test(url) ? url : null;
 }
 
+/** A target's price: paid once for a credit pack, else the change of the monthly bill. */
+function offerPrice(o, currency, locale) {
+  if (o.once != null && !o.monthlyDelta) return `${fmtMoney(o.once, currency, locale)} once`;
+  return price(o.contactSales ? null : o.monthlyDelta, currency, locale);
+}
+
 function price(delta, currency, locale) {
   if (delta == null) return "Contact sales";
   const sign = delta > 0 ? "+" : delta < 0 ? "−" : "±";
@@ -68,7 +74,7 @@ function calloutElement(c, variant, ctx) {
       }, variant === "modal" ? "Not now" : icon("close"))
     : null;
   const meta = c.target
-    ? h("p", { class: "callout-meta" }, c.target.label, " · ", price(c.target.monthlyDelta, ctx.currency, ctx.locale))
+    ? h("p", { class: "callout-meta" }, c.target.label, c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ", offerPrice(c.target, ctx.currency, ctx.locale))
     : null;
   const el = h("div", {
     class: `callout callout-${variant} sev-${c.severity}`,
@@ -210,7 +216,7 @@ function forecastLine(u, ctx) {
   const projected = u.projected != null ? `projected ${fmtNumber(Math.round(u.projected), ctx.locale)} by ${end}` : null;
   let lead;
   if (u.daysLeft === 0) lead = "Limit reached";
-  else if (u.daysLeft != null) lead = `Runs out in ${u.daysLeft} day${u.daysLeft === 1 ? "" : "s"}`;
+  else if (u.daysLeft != null) lead = `Runs out in about ${u.daysLeft} day${u.daysLeft === 1 ? "" : "s"} (an estimate)`;
   else if (u.limit != null) lead = "On pace to stay under the limit";
   return h("p", { class: `meter-forecast${u.daysLeft != null ? " is-warning" : ""}`, "data-testid": "forecast" },
     icon("clock", "icon icon-sm"), [lead, projected].filter(Boolean).join(" · "));
@@ -225,7 +231,7 @@ function unlockList(options, ctx) {
         h("span", { class: "unlock-name" }, o.label,
           o.type === "addon" && o.quantity > 1 ? ` × ${o.quantity}` : null,
           h("span", { class: "unlock-type" }, o.type === "addon" ? "add-on" : "plan")),
-        h("span", { class: "unlock-price" }, price(o.contactSales ? null : o.monthlyDelta, ctx.currency, ctx.locale))))));
+        h("span", { class: "unlock-price" }, offerPrice(o, ctx.currency, ctx.locale))))));
 }
 
 function chip(text, cls = "") {
@@ -301,7 +307,7 @@ export function renderWhy(view, ctx) {
       metrics.map((m) => metricLine(usageChecks[m], config.metrics?.[m], ctx)),
       h("ul", { class: "reasons" }, (c.reasons ?? []).map((r) => h("li", {}, richText(r)))),
       c.target && !check ? h("p", { class: "why-target" }, "Target: ", h("strong", {}, c.target.label),
-        c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ", price(c.target.monthlyDelta, ctx.currency, ctx.locale)) : null,
+        c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ", offerPrice(c.target, ctx.currency, ctx.locale)) : null,
       unlockList(unlock, ctx),
       ctx.canRecord ? h("div", { class: "chip-row event-row" },
         h("span", { class: "why-sub" }, "Simulate host event:"),
