@@ -66,5 +66,7 @@ export function bindAudience(core, api) {
     // The command-line tool's commands over files already read (the npm bin, js/cli/).
     cliSimulate: guard(core.cliSimulate),
     CliGenerate: guardClass(core.CliGenerate, api, notInitialized),
+    cliLint: guard(core.cliLint),
+    cliWriteFailed: guard(core.cliWriteFailed),
   };
 }

@@ -1,6 +1,7 @@
-//! JavaScript bindings of the audience layer (`simulate`, `generate`), built only with the
-//! `audience` feature into the second package entry, `upgrade-prompts/audience`, so the
-//! runtime `.wasm` stays as small as it was. Conversion and error mapping only: every number
+//! JavaScript bindings of the audience layer (`simulate`, `generate`, and the npm bin's
+//! commands: `simulate`, `generate`, `lint`, `compile`), built only with the `audience` feature
+//! into the second package entry, `upgrade-prompts/audience`, so the runtime `.wasm` stays as
+//! small as it was. Conversion and error mapping only: every number and every line printed
 //! comes from [`crate::audience`].
 
 use wasm_bindgen::prelude::*;
@@ -8,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::audience::command::{self, OutFormat, Printed, SimulateRun};
 use crate::audience::input::{Format, Unreadable};
+use crate::audience::lint::{self, FileRead};
 use crate::audience::{Population, SimulateOptions, Simulation, SimulationReport};
 use crate::base::date;
 use crate::base::diag::path_text;
@@ -592,8 +594,9 @@ impl PromptSimulation {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The npm bin's commands (`js/cli/`): the native tool's steps (`crate::audience::command`) over
-// files the bin has read, so that both programs print the same bytes.
+// The npm bin's commands (`js/cli/`): the native tool's steps (`crate::audience::command` and
+// `crate::audience::lint`) over files the bin has read, so that both programs print the same
+// bytes.
 
 /// How the bin found a file: `"ok"` (its bytes are given), `"missing"`, `"directory"`,
 /// `"over_memory_limit"`, or the reason it cannot be read.
@@ -746,4 +749,74 @@ impl CliGenerate {
         }
         out
     }
+}
+
+/// A file of `lint` or `compile` as the bin read it: `{ name, state, bytes?, size?, reason? }`
+/// (see `CliLintFile`).
+fn lint_file(v: &JsValue) -> lint::NamedFile {
+    let read = match string_of(v, "state").as_deref() {
+        Some("ok") => FileRead::Bytes(js_sys::Uint8Array::new(&get(v, "bytes")).to_vec()),
+        Some("missing") => FileRead::Missing,
+        Some("parent_not_directory") => FileRead::ParentNotDirectory,
+        Some("directory") => FileRead::Directory,
+        Some("not_a_file") => FileRead::NotAFile,
+        Some("too_large") => FileRead::TooLarge(get(v, "size").as_f64().map_or(0, |n| n as u64)),
+        _ => FileRead::Failed(string_of(v, "reason").unwrap_or_default()),
+    };
+    lint::NamedFile {
+        name: string_of(v, "name").unwrap_or_default(),
+        read,
+    }
+}
+
+/// `upgrade-prompts lint` and `compile` for the npm bin, over files it has read: the request
+/// holds `configs` and `context` (files as `CliLintFile`), `format`, `color` and, for
+/// `compile`, `compileTo` (the output's name). Returns `{ stdout, stderr, code, artifact,
+/// written }` as the native binary prints them; `compile` without an error gives the compiled
+/// catalog in `artifact` and what stderr says once it is written in `written`.
+#[wasm_bindgen(js_name = cliLint, unchecked_return_type = "CliLintPrinted")]
+pub fn cli_lint(
+    #[wasm_bindgen(unchecked_param_type = "CliLintRequest")] request: JsValue,
+) -> JsValue {
+    let configs = get(&request, "configs");
+    let configs = if js_sys::Array::is_array(&configs) {
+        js_sys::Array::from(&configs)
+            .iter()
+            .map(|f| lint_file(&f))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let context = get(&request, "context");
+    let request = lint::Request {
+        configs,
+        context: (context.is_object()).then(|| lint_file(&context)),
+        format: string_of(&request, "format")
+            .as_deref()
+            .and_then(lint::Format::from_word)
+            .unwrap_or(lint::Format::Text),
+        color: get(&request, "color").is_truthy(),
+        compile_to: string_of(&request, "compileTo"),
+        now: js_sys::Date::now(),
+    };
+    let p = lint::run(request);
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+    let _ = set("stdout", &JsValue::from_str(&p.stdout));
+    let _ = set("stderr", &JsValue::from_str(&p.stderr));
+    let _ = set("code", &JsValue::from(p.code));
+    let artifact = p
+        .artifact
+        .as_deref()
+        .map_or(JsValue::NULL, |b| js_sys::Uint8Array::from(b).into());
+    let _ = set("artifact", &artifact);
+    let _ = set("written", &JsValue::from_str(&p.written));
+    out.into()
+}
+
+/// What stderr says when `compile` cannot write its output `out` (`why`: the system's words, as
+/// the native binary gives them), with its line end; the exit code is then 2.
+#[wasm_bindgen(js_name = cliWriteFailed)]
+pub fn cli_write_failed(out: &str, why: &str) -> String {
+    lint::write_failed(out, why)
 }

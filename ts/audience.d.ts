@@ -203,3 +203,39 @@ export interface CliPrinted {
   stderr: string;
   code: number;
 }
+
+/**
+ * A file of `lint` or `compile` as the command-line tool read it: `"ok"` with its `bytes` (at
+ * most the limit and one more byte), `"missing"`, `"parent_not_directory"`, `"directory"`,
+ * `"not_a_file"`, `"too_large"` with its `size` (not read), or `"failed"` with the system
+ * error's `reason` (`EACCES`, …).
+ */
+export interface CliLintFile {
+  name: string;
+  state: "ok" | "missing" | "parent_not_directory" | "directory" | "not_a_file" | "too_large" | "failed";
+  bytes?: Uint8Array;
+  size?: number;
+  reason?: string;
+}
+
+/** `upgrade-prompts lint`'s (or `compile`'s) files and flags. */
+export interface CliLintRequest {
+  configs: CliLintFile[];
+  context?: CliLintFile | null;
+  format?: "text" | "json" | "github";
+  /** Whether the text format is coloured. */
+  color?: boolean;
+  /** `compile -o`: the name of the output (makes the command `compile`). */
+  compileTo?: string | null;
+}
+
+/** What `lint` or `compile` printed and its exit code (0, 1 or 2). */
+export interface CliLintPrinted {
+  stdout: string;
+  stderr: string;
+  code: number;
+  /** `compile` without an error: the compiled catalog, to write to the output. */
+  artifact: Uint8Array | null;
+  /** With `artifact`: what stderr says once it is written. */
+  written: string;
+}

@@ -27,6 +27,7 @@ pub use upgrade_prompts::audience::input::{
     Progress, TextChunk, Unreadable, CHUNK, CHUNK_BYTES, MAX_COLUMNS, MAX_PARQUET_FOOTER_BYTES,
     MAX_PARQUET_ROWS, MAX_RECORD_BYTES,
 };
+pub use upgrade_prompts::audience::lint::FileRead;
 use upgrade_prompts::base::diag::Diagnostic;
 use upgrade_prompts::base::vocab::Code;
 use upgrade_prompts::catalog::Model;
@@ -535,4 +536,72 @@ pub fn read_text(path: &Path, what: &str, limit: usize) -> Result<String, Unread
             )
         })?;
     upgrade_prompts::audience::input::text_of_bytes(bytes, &path.display().to_string(), what, limit)
+}
+
+/// The name of a system error as `lint` reports it (`EACCES`, `ELOOP`, …: the names Node gives
+/// the same errors, so both programs print the same words), or its text when it has none here.
+fn error_name(e: &std::io::Error) -> String {
+    #[cfg(target_os = "linux")]
+    {
+        let name = match e.raw_os_error() {
+            Some(1) => "EPERM",
+            Some(2) => "ENOENT",
+            Some(5) => "EIO",
+            Some(6) => "ENXIO",
+            Some(13) => "EACCES",
+            Some(16) => "EBUSY",
+            Some(20) => "ENOTDIR",
+            Some(21) => "EISDIR",
+            Some(24) => "EMFILE",
+            Some(36) => "ENAMETOOLONG",
+            Some(40) => "ELOOP",
+            Some(75) => "EOVERFLOW",
+            _ => "",
+        };
+        if !name.is_empty() {
+            return name.to_owned();
+        }
+    }
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "EACCES".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// A file for `lint` and `compile`, read as the npm bin reads it: a path that is not a
+/// regular file is refused before it is opened, a file over `limit` bytes is not read (at most
+/// `limit + 1` bytes are), and a system error is named.
+pub fn read_lint_file(path: &Path, limit: usize) -> FileRead {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return match (e.kind(), error_name(&e).as_str()) {
+                (std::io::ErrorKind::NotFound, _) => FileRead::Missing,
+                (_, "ENOTDIR") => FileRead::ParentNotDirectory,
+                (_, name) => FileRead::Failed(name.to_owned()),
+            }
+        }
+    };
+    if meta.is_dir() {
+        return FileRead::Directory;
+    }
+    if !meta.is_file() {
+        return FileRead::NotAFile;
+    }
+    if meta.len() > limit as u64 {
+        return FileRead::TooLarge(meta.len());
+    }
+    let failed = |e: std::io::Error| match error_name(&e).as_str() {
+        "EISDIR" => FileRead::Directory,
+        name => FileRead::Failed(name.to_owned()),
+    };
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return failed(e),
+    };
+    let mut bytes = Vec::new();
+    match file.take(limit as u64 + 1).read_to_end(&mut bytes) {
+        Ok(_) => FileRead::Bytes(bytes),
+        Err(e) => failed(e),
+    }
 }

@@ -1,5 +1,6 @@
 //! `upgrade-prompts`: run a catalog over a whole customer base (`simulate`), generate a
-//! synthetic one (`generate`), or check configs (`lint`).
+//! synthetic one (`generate`), check configs (`lint`) or compile one (`compile`). Every report
+//! comes from the library's `audience` layer, which the npm bin runs too.
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use upgrade_prompts::audience::command::{self, parse_now, MAX_GENERATE, MAX_THREADS, MAX_TOP};
+use upgrade_prompts::audience::lint;
 use upgrade_prompts::Engine;
 use upgrade_prompts_cli::audience::{self, SimulateOptions};
 use upgrade_prompts_cli::input::{self, Format, Unreadable};
@@ -16,8 +18,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  the run finished and every account was read
   1  the run finished, but some accounts or columns had errors (each is listed in the report
-     and on stderr; nothing is left out of the totals), the input was empty, or `lint` found
-     an error in a config
+     and on stderr; nothing is left out of the totals), the input was empty, or `lint` or
+     `compile` found an error in a config or context
   2  nothing was run: a usage error or an argument out of its range, a file that cannot be
      read or is over a bound (too_large), an invalid config, or output that cannot be written";
 
@@ -45,7 +47,8 @@ enum Command {
     /// Write a synthetic, seeded population of account contexts as JSON Lines
     #[command(after_help = EXIT_CODES)]
     Generate(GenerateArgs),
-    /// Check configs with the engine's validation (errors with their paths)
+    /// Check configs with the engine's validation: each problem with its source line and a
+    /// caret, as JSON, or as GitHub annotations
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
     /// Validate a config like `lint` and write it compiled for the runtime (`catalog.bin`)
@@ -187,6 +190,12 @@ struct LintArgs {
     /// Config files to check
     #[arg(required = true, value_name = "FILE")]
     configs: Vec<PathBuf>,
+    /// Also evaluate this context against the (single) config and print the callouts, the
+    /// suppressed callouts with their reasons, and the context's problems
+    #[arg(long, value_name = "FILE")]
+    context: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 #[derive(Args, Debug)]
@@ -197,6 +206,40 @@ struct CompileArgs {
     /// Where to write the compiled catalog (deterministic bytes)
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     out: PathBuf,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// How `lint` and `compile` print their report.
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+    /// No colours (they are used only on a terminal, and never when NO_COLOR is set)
+    #[arg(long)]
+    no_color: bool,
+}
+
+/// Output formats of `lint` and `compile`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// Compiler-style messages with the source line and a caret
+    Text,
+    /// One JSON document: { files: [{ file, errors, warnings }], errorCount, warningCount }
+    Json,
+    /// GitHub Actions workflow annotations (::error file=…,line=…::message)
+    Github,
+}
+
+impl From<LintFormat> for lint::Format {
+    fn from(f: LintFormat) -> lint::Format {
+        match f {
+            LintFormat::Text => lint::Format::Text,
+            LintFormat::Json => lint::Format::Json,
+            LintFormat::Github => lint::Format::Github,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -372,88 +415,84 @@ fn generate(a: &GenerateArgs) -> u8 {
     0
 }
 
-/// `compile`: the config's problems as `lint` prints them (exit 1 on an error, nothing
-/// written), else the artifact at `--out` and one line with its size, hash and the number of
-/// context paths it reads.
-fn compile(a: &CompileArgs) -> u8 {
-    let file = a.config.display().to_string();
-    let text = match input::read_text(
-        &a.config,
-        "a config file",
-        upgrade_prompts::catalog::MAX_CONFIG_BYTES,
-    ) {
-        Ok(t) => t,
-        Err(e) => return unreadable(e),
-    };
-    match upgrade_prompts::compile(&text) {
-        Err(errors) => {
-            for e in &errors {
-                println!("{}", output::diagnostic_line(&file, e));
-            }
-            println!(
-                "{}: {} errors; nothing written",
-                output::printable(&file),
-                errors.len()
-            );
-            1
-        }
-        Ok(c) => {
-            for w in &c.warnings {
-                println!("{}", output::warning_line(&file, w));
-            }
-            if let Err(e) = std::fs::write(&a.out, &c.bytes) {
-                return fail(
-                    "write_failed",
-                    format!(
-                        "cannot write `{}`: {e}",
-                        output::printable(&a.out.display().to_string())
-                    ),
-                );
-            }
-            println!(
-                "{}: {} bytes (JSON {} bytes), hash {}, reads {} context paths",
-                output::printable(&a.out.display().to_string()),
-                c.bytes.len(),
-                text.len(),
-                c.hash,
-                c.paths.len()
-            );
-            0
-        }
+/// A file named on the command line, read as `lint` reads it.
+fn lint_file(path: &Path, limit: usize) -> lint::NamedFile {
+    lint::NamedFile {
+        name: path.display().to_string(),
+        read: input::read_lint_file(path, limit),
     }
 }
 
-fn lint(a: &LintArgs) -> u8 {
-    let mut code = 0;
-    for path in &a.configs {
-        let file = path.display().to_string();
-        let text = match input::read_text(
-            path,
-            "a config file",
-            upgrade_prompts::catalog::MAX_CONFIG_BYTES,
-        ) {
-            Ok(t) => t,
-            Err(e) => {
-                code = unreadable(e);
-                continue;
-            }
-        };
-        let report = upgrade_prompts::validate_config(&text);
-        for e in &report.errors {
-            println!("{}", output::diagnostic_line(&file, e));
-        }
-        for w in &report.warnings {
-            println!("{}", output::warning_line(&file, w));
-        }
-        if !report.valid && code == 0 {
-            code = 1;
-        }
-        println!(
-            "{}: {} errors, {} warnings",
-            output::printable(&file),
-            report.errors.len(),
-            report.warnings.len()
-        );
-    }
+/// Whether the text report is coloured: not `--no-color`, no (non-empty) `NO_COLOR`, and
+/// stdout a terminal.
+fn colored(a: &ReportArgs) -> bool {
+    !a.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+/// Prints what `lint` or `compile` printed (a reader that went away is not an error of the
+/// input) and gives its exit code.
+fn print(p: &lint::Printed, code: u8) -> u8 {
+    let _ = std::io::stdout().lock().write_all(p.stdout.as_bytes());
+    let _ = std::io::stderr().lock().write_all(p.stderr.as_bytes());
     code
+}
+
+/// `lint`: the report of `upgrade_prompts::audience::lint`, the npm bin's too.
+fn lint(a: &LintArgs) -> u8 {
+    let format = lint::Format::from(a.report.format);
+    if let Err(m) = lint::check_options(a.configs.len(), a.context.is_some(), format) {
+        eprint!("{}", lint::usage_error(m));
+        return command::EXIT_FAILED;
+    }
+    let request = lint::Request {
+        configs: a
+            .configs
+            .iter()
+            .map(|p| lint_file(p, upgrade_prompts::catalog::MAX_CONFIG_BYTES))
+            .collect(),
+        context: a
+            .context
+            .as_deref()
+            .map(|p| lint_file(p, upgrade_prompts::facts::MAX_CONTEXT_BYTES)),
+        format,
+        color: colored(&a.report),
+        compile_to: None,
+        now: upgrade_prompts::engine::host_now(),
+    };
+    let p = lint::run(request);
+    print(&p, p.code)
+}
+
+/// `compile`: the config's report as `lint` prints it (exit 1 on an error, nothing written),
+/// else the compiled catalog written to `--out` and one line about it on stderr.
+fn compile(a: &CompileArgs) -> u8 {
+    let out = a.out.display().to_string();
+    let request = lint::Request {
+        configs: vec![lint_file(
+            &a.config,
+            upgrade_prompts::catalog::MAX_CONFIG_BYTES,
+        )],
+        context: None,
+        format: a.report.format.into(),
+        color: colored(&a.report),
+        compile_to: Some(out.clone()),
+        now: upgrade_prompts::engine::host_now(),
+    };
+    let mut p = lint::run(request);
+    let mut code = p.code;
+    if let Some(bytes) = &p.artifact {
+        match std::fs::write(&a.out, bytes) {
+            Ok(()) => {
+                let written = std::mem::take(&mut p.written);
+                p.stderr.push_str(&written);
+            }
+            Err(e) => {
+                p.stderr.push_str(&lint::write_failed(&out, &e.to_string()));
+                code = command::EXIT_FAILED;
+            }
+        }
+    }
+    print(&p, code)
 }

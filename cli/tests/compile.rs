@@ -1,5 +1,5 @@
-//! `upgrade-prompts compile`: validates like `lint`, writes deterministic bytes the engine loads,
-//! and writes nothing for a config with errors.
+//! `upgrade-prompts compile`: validates like `lint` (the same report on stdout), writes
+//! deterministic bytes the engine loads, and writes nothing for a config with errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
@@ -36,9 +36,15 @@ fn a_valid_config_compiles_to_the_same_bytes_every_time() {
             "{}",
             String::from_utf8_lossy(&o.stderr)
         );
-        let line = String::from_utf8(o.stdout).unwrap();
+        assert_eq!(
+            String::from_utf8(o.stdout).unwrap(),
+            "0 errors, 0 warnings in 1 file\n"
+        );
+        let line = String::from_utf8(o.stderr).unwrap();
         assert!(
-            line.contains("hash ") && line.contains("context paths"),
+            line.starts_with(&format!("{}: ", out.display()))
+                && line.contains(" bytes, hash ")
+                && line.ends_with(" context paths\n"),
             "{line}"
         );
     }
@@ -62,7 +68,14 @@ fn a_config_with_errors_prints_them_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(1));
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("error[unknown_feature]"), "{text}");
-    assert!(text.contains("nothing written"), "{text}");
+    assert_eq!(
+        text,
+        String::from_utf8(run(&["lint", "tests/lint/cases/broken.json"]).stdout).unwrap()
+    );
+    assert_eq!(
+        String::from_utf8(o.stderr).unwrap(),
+        "upgrade-prompts: nothing written\n"
+    );
     assert!(!out.exists());
     let o = run(&["compile", "no/such/file.json", "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

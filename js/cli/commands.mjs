@@ -1,5 +1,6 @@
 // The commands of the npm bin that run in the audience wasm with the native binary's flags
-// and output: `simulate` and `generate`. (`lint` and `compile` are in ../cli.mjs.)
+// and output: `simulate` and `generate`. (`lint` and `compile` keep the npm bin's own flags,
+// read in ../cli.mjs, and run in ./lint.mjs.)
 
 import process from "node:process";
 import { UsageError, EXIT_USAGE } from "./args.mjs";

@@ -4,8 +4,9 @@
 //! downsells, the accounts whose usage trend reaches a limit within the forecast horizon,
 //! readiness — in memory bounded by the options, not by the number of accounts.
 //! [`generate`] makes a seeded synthetic population for a catalog. With the `tabular` feature,
-//! [`columns`], [`input`], [`report`] and [`command`] are the command-line tool's reading and
-//! printing, shared by the native binary and the npm bin (through the audience build).
+//! [`columns`], [`input`], [`report`], [`command`] and [`lint`] are the command-line tool's
+//! reading and printing, shared by the native binary and the npm bin (through the audience
+//! build).
 
 #[cfg(feature = "tabular")]
 pub mod columns;
@@ -14,6 +15,8 @@ pub mod command;
 mod generate;
 #[cfg(feature = "tabular")]
 pub mod input;
+#[cfg(feature = "tabular")]
+pub mod lint;
 #[cfg(feature = "tabular")]
 pub mod report;
 mod simulate;

@@ -19,7 +19,7 @@ use crate::decide::recommend::Reason;
 /// Whether `c` is shown as an escape: a control character (C0, DEL, C1, so also line breaks
 /// and tabs), a Unicode line or paragraph separator, or a bidirectional control (which can
 /// make a line read differently from what it holds).
-fn is_hidden(c: char) -> bool {
+pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

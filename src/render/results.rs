@@ -602,6 +602,15 @@ impl Evaluation {
         (text, packed)
     }
 
+    /// Writes `suppressed` as the evaluation's JSON holds it: `{ rule, callout, reason,
+    /// experiment? }` for each held-back callout.
+    pub fn write_suppressed(&self, out: &mut Out) {
+        out.list_some(&self.suppressed, |x, out| {
+            x.write_in(&self.catalog, out);
+            true
+        });
+    }
+
     /// Writes `errors`, `warnings` and `trace`, and ends the object.
     fn write_rest(&self, o: &mut crate::base::out::Obj<'_>) {
         o.field("errors", &self.errors)
@@ -615,10 +624,7 @@ impl ToJson for Evaluation {
     fn write(&self, out: &mut Out) {
         let mut o = out.obj();
         o.field("callouts", &self.callouts);
-        o.key("suppressed").list_some(&self.suppressed, |x, out| {
-            x.write_in(&self.catalog, out);
-            true
-        });
+        self.write_suppressed(o.key("suppressed"));
         self.write_rest(&mut o);
     }
 }

@@ -9,9 +9,12 @@
 //   there on both sides unless `--quiet`. Neither program draws a progress bar here: the native
 //   one draws it only when stderr is a terminal, the npm bin never does.
 // - `generate --out FILE`: the files' bytes.
-// - `lint` and `compile`: the exit code, and for `compile` the bytes of the compiled catalog.
-//   Their reports differ on purpose: the npm bin's `lint` prints the source line with a caret
-//   (and has `--format json|github` and `--context`), the native one a line per problem.
+// - `lint` and `compile`: stdout bytes, stderr text and exit code, for every case of
+//   tests/lint/cases/ (and bad, hostile, long-line and unreadable files) in every format, with
+//   and without `--context`, and on a pseudo-terminal the coloured text; for `compile` also the
+//   bytes of the compiled catalog. Both print their reports through the library's
+//   `audience::lint`. (Usage errors that the native binary's argument parser finds itself are
+//   worded by it: the npm bin's own parser is checked in lint.test.mjs.)
 // - Parquet, which only the native binary reads: the npm bin answers exit 2 with
 //   `error[unsupported_format]` naming the native binary.
 //
@@ -20,7 +23,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -229,24 +232,125 @@ test("generate: seeds, stdout and files, bad arguments", () => {
   assert.equal(same(["generate", "--config", team, "--accounts", "3", "--now", NOW, "--out", "no-such-dir/x.jsonl"]).status, 2);
 });
 
-test("lint and compile: the same exit codes, and the same compiled bytes", () => {
-  const configs = [...SAMPLES.map((c) => path.join(root, c)), "invalid-config.json", "not-json.json", "missing.json"];
-  for (const config of configs) {
-    const a = run("native", ["lint", config]);
-    const b = run("npm", ["lint", config]);
-    assert.equal(b.status, a.status, `lint ${config}`);
+/** The lint inputs: every case of tests/lint/cases/ and more, written into `lint/`. */
+function writeLintInputs() {
+  const dir = path.join(tmp, "lint");
+  cpSync(path.join(root, "tests/lint/cases"), dir, { recursive: true });
+  const w = (name, text) => writeFileSync(path.join(dir, name), text);
+  const team = JSON.parse(readFileSync(path.join(root, SAMPLES[0]), "utf8"));
+  // One line, a problem far along it, and wide and astral characters before it.
+  const min = structuredClone(team);
+  min.rules[0].when = "usage.seats.ratio >= 0.8 && account.lifecycel != 'onboarding'";
+  min.features.sso.label = "シングルサインオン 😀".repeat(20);
+  w("minified.json", JSON.stringify(min));
+  // Control, separator and bidirectional characters in values, a key and the file name.
+  const hostile = ["x\n::warning file=ci.yml,line=1::injected", "\u001b]8;;https://example.invalid\u0007link", "a\u2028b\u202ec\u061c\u200e", "tab\there"];
+  w("hostile.json", JSON.stringify({ version: 1, currency: "USD", plans: [{ id: "a", price: { monthly: 0 }, features: hostile }], "\u001b[8mhidden": 1 }, null, 2) + "\n");
+  w("odd,name:1 \u001b[2J.json", '{ "plans": [{ "id": "a", "price": { "monthly": 0 } }], "50%\\noff": 1 }\n');
+  w("crlf.json", JSON.stringify(team, null, 2).replace(/\n/g, "\r\n").replace('"seats"', '"seatz"'));
+  w("tabs.json", '{\n\t"plans": [{ "id": "a", "price": { "monthly": 0 }, "features": ["\tx"] }],\n\t"rules": [{ "id": "r", "kind": "upsell", "when": "usage.seats.usd > 1" }]\n}\n');
+  w("empty.json", "");
+  w("big.json", Buffer.alloc((4 << 20) + 1, 0x20));
+  const ctx = JSON.parse(readFileSync(path.join(dir, "context.json"), "utf8"));
+  w("context-bom.json", "\ufeff" + JSON.stringify(ctx));
+  w("context-big.json", Buffer.alloc((1 << 20) + 1, 0x20));
+  w("context-trailing.json", '{\n  "account": { "plan": "free" },\n  "user": { "role": "owner" }, }\n');
+  w("hostile-team.json", JSON.stringify({ ...team, features: { ...team.features, sso: { ...team.features.sso, label: "SSO\u001b[31m\u2028" } } }, null, 2));
+  return dir;
+}
+
+test("lint: every case in every format, the same bytes and exit codes", () => {
+  const dir = writeLintInputs();
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("context")).sort()
+    .map((f) => `lint/${f}`);
+  const bad = readdirSync(path.join(dir, "bad")).sort().map((f) => `lint/bad/${f}`);
+  const unreadable = ["lint/bad", "lint/missing.json", "lint/bad/missing/x.json", "lint/broken.json/x", "/dev/null"];
+  const codes = new Set();
+  for (const format of ["text", "json", "github"]) {
+    for (const file of [...files, ...bad, ...unreadable]) codes.add(same(["lint", file, "--format", format]).status);
+    // Several files in one run, unreadable ones among them.
+    same(["lint", ...files, ...bad, ...unreadable, `--format=${format}`]);
   }
-  for (const config of configs) {
-    const base = path.basename(config, ".json");
-    const a = run("native", ["compile", config, "-o", `${base}-native.bin`]);
-    const b = run("npm", ["compile", config, "-o", `${base}-npm.bin`]);
-    assert.equal(b.status, a.status, `compile ${config}`);
-    if (a.status === 0) {
-      const fa = readFileSync(path.join(tmp, `${base}-native.bin`));
-      const fb = readFileSync(path.join(tmp, `${base}-npm.bin`));
-      assert.ok(fa.length > 0 && Buffer.compare(fa, fb) === 0, `compile ${config}: the artifacts differ`);
+  assert.deepEqual([...codes].sort(), [0, 1, 2]);
+  same(["lint", "lint/broken.json", "--no-color"]);
+  same(["lint", "--", "lint/warning-only.json"]);
+});
+
+test("lint --context: every context, config and format, the same bytes and exit codes", () => {
+  writeLintInputs();
+  const team = path.join(root, SAMPLES[0]);
+  const contexts = readdirSync(path.join(tmp, "lint")).filter((f) => f.startsWith("context")).sort()
+    .map((f) => `lint/${f}`);
+  const configs = [team, "lint/hostile-team.json", "lint/broken.json", "lint/bad/latin1.json", "lint/missing.json", "lint/bad/bom.json"];
+  for (const format of ["text", "json"]) {
+    for (const config of configs) {
+      for (const context of [...contexts, "lint/bad/not-json.json", "lint/bad/latin1.json", "lint/bad", "lint/nope.json"]) {
+        same(["lint", config, "--context", context, "--format", format]);
+      }
     }
   }
+  // Usage errors the options make: the same message too.
+  for (const args of [["lint", team, team, "--context", "lint/context.json"], ["lint", team, "--context", "lint/context.json", "--format", "github"]]) {
+    assert.equal(same(args).status, 2);
+  }
+});
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+/** Runs one program on a pseudo-terminal (util-linux `script`); stdout and stderr as one text. */
+function runOnTty(bin, args, env) {
+  const quote = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+  const cmd = (bin === "npm" ? [process.execPath, npmBin] : [nativeBin]).concat(args).map(quote).join(" ");
+  const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: tmp, encoding: "utf8", env: { ...process.env, ...env } });
+  return r.stdout;
+}
+
+test("lint on a terminal: the same colours, and none with --no-color or NO_COLOR", { skip: !hasScript && "no `script` to make a terminal" }, () => {
+  writeLintInputs();
+  const team = path.join(root, SAMPLES[0]);
+  const cases = [
+    [["lint", "lint/broken.json", "lint/warning-only.json", "lint/missing.json"], {}],
+    [["lint", team, "--context", "lint/context.json"], {}],
+    [["lint", team], {}],
+    [["lint", "lint/broken.json"], { NO_COLOR: "1" }],
+    [["lint", "lint/broken.json", "--no-color"], {}],
+    [["lint", "lint/broken.json"], { NO_COLOR: "" }],
+  ];
+  for (const [args, env] of cases) {
+    const a = runOnTty("native", args, { NO_COLOR: "", ...env });
+    const b = runOnTty("npm", args, { NO_COLOR: "", ...env });
+    assert.equal(b, a, `${args.join(" ")} ${JSON.stringify(env)} on a terminal`);
+    const colours = !args.includes("--no-color") && env.NO_COLOR !== "1";
+    assert.equal(a.includes("\x1b["), colours, `${args.join(" ")} ${JSON.stringify(env)}`);
+  }
+});
+
+test("compile: the same report, messages, exit codes and compiled bytes", () => {
+  writeLintInputs();
+  const configs = [...SAMPLES.map((c) => path.join(root, c)), "invalid-config.json", "not-json.json", "missing.json",
+    "lint/broken.json", "lint/warning-only.json", "lint/bad/bom.json", "lint/bad/latin1.json", "lint/bad", "lint/big.json"];
+  for (const config of configs) {
+    for (const format of ["text", "json", "github"]) {
+      // One output name for both, so that the line saying what was written is the same.
+      const out = "compiled.bin";
+      rmSync(path.join(tmp, out), { force: true });
+      const a = run("native", ["compile", config, "-o", out, "--format", format]);
+      const written = a.status === 0 ? readFileSync(path.join(tmp, out)) : null;
+      rmSync(path.join(tmp, out), { force: true });
+      const b = same(["compile", config, "-o", out, "--format", format]);
+      if (a.status === 0) {
+        const fb = readFileSync(path.join(tmp, out));
+        assert.ok(written.length > 0 && Buffer.compare(written, fb) === 0, `compile ${config}: the artifacts differ`);
+        assert.match(b.stderr, /^compiled\.bin: \d+ bytes, hash [0-9a-f]{16}, reads \d+ context paths\n$/);
+      } else {
+        assert.ok(!existsSync(path.join(tmp, out)), `compile ${config}: nothing is written on an error`);
+      }
+    }
+  }
+  // An output that cannot be written: exit 2 and the same message.
+  const r = same(["compile", path.join(root, SAMPLES[0]), "-o", "no-such-dir/x.bin"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /error\[write_failed\]: cannot write `no-such-dir\/x\.bin`: No such file or directory \(os error 2\)/);
 });
 
 test("Parquet: the npm bin names the native binary", () => {
