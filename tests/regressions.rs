@@ -1115,3 +1115,128 @@ fn bad_credit_and_window_input_is_reported_and_ignored() {
     // Nothing was read for the balance, so no top-up; the week's 10 of 500 is fine.
     assert_eq!(ev["callouts"], json!([]), "{ev:#}");
 }
+
+fn credits_config() -> Value {
+    let text = std::fs::read_to_string(common::root().join("www/samples/credits.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn errors_of(config: &Value) -> Vec<(String, Value)> {
+    let report = validate_config(&config.to_string());
+    let v: Value = serde_json::from_str(&to_json(&report)).unwrap();
+    v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["code"].as_str().unwrap().to_owned(), e["path"].clone()))
+        .collect()
+}
+
+/// A metered use near the largest number: scaling the projection for rounding overflowed, and
+/// `projected` came out as an infinity (written as `null`).
+#[test]
+fn a_huge_use_is_projected_as_a_finite_number() {
+    let engine = engine(&credits_config());
+    let ctx = json!({
+        "now": "2026-12-20T00:00:00Z",
+        "account": { "id": "a", "plan": "pro" },
+        "usage": { "documents": 1e307 }
+    });
+    let check = engine.check_usage("documents", &ctx.to_string(), HOST_NOW);
+    let projected = check.projected.expect("a settled period is projected");
+    assert!(projected.is_finite() && projected >= 1e307, "{projected}");
+}
+
+/// A windowed or credit metric named as `seatMetric` was accepted, and per-seat prices then
+/// never had a seat count (the context of such a metric has no single `used`).
+#[test]
+fn a_windowed_or_credit_metric_cannot_count_seats() {
+    for metric in ["messages", "ai_credits"] {
+        let mut config = credits_config();
+        config["seatMetric"] = json!(metric);
+        let errors = errors_of(&config);
+        assert!(
+            errors.contains(&("invalid_value".to_owned(), json!(["seatMetric"]))),
+            "{metric}: {errors:?}"
+        );
+    }
+    // A metric merely called `seats` that holds credits is not taken as the seat count.
+    let mut config = credits_config();
+    config["metrics"]["seats"]["kind"] = json!("credits");
+    config["plans"][0]["price"] = json!({ "perSeat": 5 });
+    let errors = errors_of(&config);
+    assert!(
+        errors.contains(&("missing_seat_metric".to_owned(), json!(["seatMetric"]))),
+        "{errors:?}"
+    );
+}
+
+/// An add-on granting the same credit metric in `credits` (once) and `limits` (monthly) was
+/// accepted: the headroom quoted it as a pack and ignored the monthly grant it also adds.
+#[test]
+fn an_add_on_grants_credits_once_or_monthly_not_both() {
+    let mut config = credits_config();
+    config["addons"][0]["limits"] = json!({ "ai_credits": 1000 });
+    let errors = errors_of(&config);
+    assert!(
+        errors.contains(&(
+            "conflicting_fields".to_owned(),
+            json!(["addons", 0, "credits", "ai_credits"])
+        )),
+        "{errors:?}"
+    );
+}
+
+/// A rolling window's `resetsAt` in the past (or further ahead than the window's span) was
+/// shown as when the window resets.
+#[test]
+fn a_rolling_reset_outside_the_span_is_ignored() {
+    let engine = engine(&credits_config());
+    for at in ["2026-12-06T00:00:00Z", "2026-12-09T00:00:00Z"] {
+        let ctx = json!({
+            "now": "2026-12-07T00:00:00Z",
+            "account": { "id": "a", "plan": "pro" },
+            "usage": { "messages": { "windows": { "5h": { "used": 49, "resetsAt": at }, "week": 10 } } }
+        });
+        let check = engine.check_usage("messages", &ctx.to_string(), HOST_NOW);
+        let w = check.windows.iter().find(|w| w.id == "5h").unwrap();
+        assert_eq!(w.resets_at, None, "{at}");
+        let ev = eval(&engine, &ctx, None);
+        let warned = ev["warnings"].as_array().unwrap().iter().any(|w| {
+            w["code"] == "out_of_range"
+                && w["path"] == json!(["usage", "messages", "windows", "5h", "resetsAt"])
+        });
+        assert!(warned, "{at}: {:#}", ev["warnings"]);
+    }
+    // Within the span it is kept.
+    let ctx = json!({
+        "now": "2026-12-07T00:00:00Z",
+        "account": { "id": "a", "plan": "pro" },
+        "usage": { "messages": { "windows": { "5h": { "used": 49, "resetsAt": "2026-12-07T03:00:00Z" } } } }
+    });
+    let check = engine.check_usage("messages", &ctx.to_string(), HOST_NOW);
+    let w = check.windows.iter().find(|w| w.id == "5h").unwrap();
+    assert_eq!(w.resets_at.as_deref(), Some("2026-12-07T03:00:00Z"));
+}
+
+/// A credit balance above the last grant (a top-up on top of it) gave a negative `ratio` and
+/// `percent` while `used` said 0 was spent.
+#[test]
+fn a_balance_above_the_grant_reads_as_nothing_spent() {
+    let mut config = credits_config();
+    config["rules"] = json!([{
+        "id": "spent-nothing", "kind": "top_up", "placement": "inline",
+        "when": "usage.ai_credits.ratio == 0 && usage.ai_credits.percent == 0",
+        "message": { "en": { "title": "t", "body": "b" } }
+    }]);
+    let engine = engine(&config);
+    let ctx = json!({
+        "now": "2026-12-07T00:00:00Z",
+        "account": { "id": "a", "plan": "pro" }, "user": { "role": "owner" },
+        "usage": { "ai_credits": { "balance": 15000, "granted": 10000 } }
+    });
+    let check = engine.check_usage("ai_credits", &ctx.to_string(), HOST_NOW);
+    assert_eq!((check.used, check.ratio), (Some(0.0), Some(0.0)));
+    let ev = eval(&engine, &ctx, None);
+    assert_eq!(ids(&ev["callouts"]), vec!["spent-nothing"], "{ev:#}");
+}

@@ -248,10 +248,16 @@ pub fn push_money(out: &mut String, n: f64, currency: &str) {
     }
 }
 
-/// Rounds to `digits` decimal places.
+/// Rounds to `digits` decimal places. A number so large that scaling it would overflow has no
+/// fraction at those places and is returned as it is (never turned into an infinity).
 pub fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
-    (x * f).round() / f
+    let scaled = x * f;
+    if scaled.is_finite() {
+        scaled.round() / f
+    } else {
+        x
+    }
 }
 
 #[cfg(test)]
@@ -407,5 +413,13 @@ mod tests {
         assert_eq!(format_number(9007199254740993.0), "9,007,199,254,740,992");
         assert_eq!(format_number(1.2345e21), "1,234,500,000,000,000,000,000");
         assert_eq!(format_number(-4.5e17), "-450,000,000,000,000,000");
+    }
+
+    #[test]
+    fn rounding_a_huge_number_keeps_it_finite() {
+        assert_eq!(round(1e307, 4), 1e307);
+        assert_eq!(round(-1.5e305, 4), -1.5e305);
+        assert_eq!(round(f64::MAX, 2), f64::MAX);
+        assert_eq!(round(2.345_67, 2), 2.35);
     }
 }

@@ -257,21 +257,35 @@ fn read_purchase_roles(r: &mut Reader, v: Option<Val<'_>>) -> Vec<String> {
     roles
 }
 
-/// `seatMetric`, or the metric named `seats` when absent.
+/// `seatMetric`, or the metric named `seats` when absent. Seats are a count of users: a credit
+/// metric (a balance) or a windowed metric (no single count) cannot be the seat metric; named
+/// in `seatMetric` it is an error, and a metric merely called `seats` is then not one.
 fn read_seat_metric(r: &mut Reader, v: Option<Val<'_>>, metrics: &[Metric]) -> Option<usize> {
+    let countable = |m: &Metric| !m.is_credits() && m.windows.is_empty();
     let Some(v) = v else {
-        return metrics.iter().position(|m| m.id == "seats");
+        return metrics.iter().position(|m| m.id == "seats" && countable(m));
     };
     let path = join(&[], "seatMetric");
     let id = r.string(v, &path)?;
     let found = metrics.iter().position(|m| m.id == id);
-    if found.is_none() {
-        r.error_help(
+    match found.and_then(|i| metrics.get(i)) {
+        None => r.error_help(
             Code::UnknownMetric,
             format!("unknown metric `{id}`"),
             &path,
             did_you_mean(&id, metrics.iter().map(|m| m.id.as_str())),
-        );
+        ),
+        Some(m) if !countable(m) => {
+            r.error(
+                Code::InvalidValue,
+                format!(
+                    "`{id}` cannot count seats: a seat metric is a usage metric without windows"
+                ),
+                &path,
+            );
+            return None;
+        }
+        Some(_) => {}
     }
     found
 }
@@ -959,6 +973,7 @@ fn read_addon(r: &mut Reader, item: Val<'_>, p: &At<'_>, ids: &Ids) -> Option<Ad
         .and_then(|s| r.bool(s, &p.key("stackable")))
         .unwrap_or(false);
     let max_quantity = read_max_quantity(r, o.get("maxQuantity"), &p.key("maxQuantity"), stackable);
+    let credits = without_recurring(r, ids, credits, &limits, &p.key("credits"));
     if features.is_empty() && limits.is_empty() && window_limits.is_empty() && credits.is_empty() {
         r.warn(
             Code::EmptyAddon,
@@ -1014,6 +1029,36 @@ fn read_addon_credits(r: &mut Reader, ids: &Ids, cv: Val<'_>, cp: &At<'_>) -> Ve
         }
     }
     out
+}
+
+/// An add-on's one-off `credits` less those of metrics its `limits` also raise every month: a
+/// unit grants a credit metric once or monthly, never both (reported as a conflict).
+fn without_recurring(
+    r: &mut Reader,
+    ids: &Ids,
+    credits: Vec<(usize, f64)>,
+    limits: &[(usize, f64)],
+    cp: &At<'_>,
+) -> Vec<(usize, f64)> {
+    credits
+        .into_iter()
+        .filter(|(m, _)| {
+            if !limits.iter().any(|(x, _)| x == m) {
+                return true;
+            }
+            let key = ids.metrics.get(*m).map_or("", |x| x.id.as_str());
+            r.error_help(
+                Code::ConflictingFields,
+                format!("`{key}` is in both `credits` and `limits` of this add-on"),
+                &cp.key(key),
+                Some(
+                    "`credits` grants a pack once, `limits` adds to the monthly grant: use one"
+                        .into(),
+                ),
+            );
+            false
+        })
+        .collect()
 }
 
 /// The increments of an add-on's `limits`: per metric, and per window of windowed metrics.

@@ -387,8 +387,8 @@ fn credit_field(c: &CreditFacts, field: u32) -> Value {
         uf::USED => opt_null(c.used, known),
         uf::LIMIT => opt_null(c.granted, known),
         uf::REMAINING | uf::BALANCE => num(c.balance),
-        uf::RATIO => opt_null(c.left_ratio.map(|l| 1.0 - l), known),
-        uf::PERCENT => opt_null(c.left_ratio.map(|l| ((1.0 - l) * 100.0).round()), known),
+        uf::RATIO => opt_null(c.used_ratio(), known),
+        uf::PERCENT => opt_null(c.used_ratio().map(|r| (r * 100.0).round()), known),
         uf::STATE => c
             .state
             .map_or(Value::Missing, |s| Value::String(s.as_str().into())),

@@ -71,7 +71,8 @@ pub struct Quote {
 }
 
 /// Credits an account needs over `horizon_days` to keep going: what it spends at `burn_per_day`
-/// beyond its `balance`. With no burn rate known, one full `granted` balance (or one credit).
+/// beyond its `balance` (an overdraft, a negative balance, is paid back first, so it adds to
+/// the need). With no burn rate known, one full `granted` balance (or one credit).
 pub fn need(
     balance: f64,
     burn_per_day: Option<f64>,
@@ -79,7 +80,7 @@ pub fn need(
     horizon_days: f64,
 ) -> f64 {
     let n = match burn_per_day.filter(|b| *b > 0.0 && b.is_finite()) {
-        Some(b) => b * horizon_days - balance.max(0.0),
+        Some(b) => b * horizon_days - balance,
         None => granted.filter(|g| *g > 0.0).unwrap_or(1.0) - balance.max(0.0),
     };
     if n.is_finite() {
@@ -333,7 +334,7 @@ pub fn for_metric(s: &Session, m: usize) -> Option<Headroom> {
             n(horizon),
             n(balance),
             n(refills),
-            n(round(b * horizon - balance.max(0.0) - refills, 2))
+            n(round(b * horizon - balance - refills, 2))
         ),
         None => format!(
             "need: no burn rate yet, so one grant ({}) − balance {} (at least 1) = {}",
@@ -387,6 +388,15 @@ mod tests {
         assert_eq!(need(200.0, None, Some(1000.0), 30.0), 800.0);
         assert_eq!(need(0.0, None, None, 30.0), 1.0);
         assert_eq!(need(-50.0, Some(f64::INFINITY), None, 30.0), 1.0);
+    }
+
+    #[test]
+    fn an_overdraft_adds_to_the_need() {
+        // 100 a day for 30 days, and 500 owed first.
+        assert_eq!(need(-500.0, Some(100.0), None, 30.0), 3500.0);
+        // Refills of 10,000 cover the overdraft and the 3,000 spent: at least one credit.
+        assert_eq!(need(-500.0 + 10_000.0, Some(100.0), None, 30.0), 1.0);
+        assert_eq!(need(-500.0 + 3_000.0, Some(100.0), None, 30.0), 500.0);
     }
 
     #[test]

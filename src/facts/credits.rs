@@ -54,6 +54,14 @@ impl Facts {
     }
 }
 
+impl CreditFacts {
+    /// The share of the grant spent, `used ÷ granted`: 0 with a balance above the grant (a
+    /// top-up on top of it spends nothing), above 1 in an overdraft.
+    pub fn used_ratio(&self) -> Option<f64> {
+        self.left_ratio.map(|l| (1.0 - l).max(0.0))
+    }
+}
+
 /// The shares of the grant at which a balance is low and critical, from the catalog's usage
 /// thresholds (`approaching` 0.8 used → low at 20 % left; `critical` 0.95 → 5 % left).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -94,7 +102,8 @@ pub fn derive(
         return c;
     };
     if let Some(g) = input.granted {
-        c.used = Some((g - balance).max(0.0));
+        // An overdraft as large as the grant would overflow: no value rather than an infinity.
+        c.used = Some((g - balance).max(0.0)).filter(|u| u.is_finite());
         if g > 0.0 {
             c.left_ratio = Some(balance / g).filter(|r| r.is_finite());
         }
@@ -304,5 +313,29 @@ mod tests {
     fn thresholds_read_as_shares_used() {
         let t = CreditThresholds::from_used(0.8, 0.95);
         assert!((t.low - 0.2).abs() < 1e-12 && (t.critical - 0.05).abs() < 1e-12);
+    }
+
+    #[test]
+    fn balances_near_the_largest_number_give_finite_values() {
+        // A burn of 1e307 a day: scaling it for rounding used to overflow to infinity.
+        let c = derive(
+            &input(0.0, Some(1e308), &[(10.0, 1e308), (5.0, 5e307)]),
+            T,
+            NOW,
+            90.0,
+        );
+        assert_eq!(c.burn_per_day, Some(1e307));
+        // An overdraft of -1e308 against a grant of 1e308: 2e308 spent is not a finite number.
+        let c = derive(&input(-1e308, Some(1e308), &[]), T, NOW, 90.0);
+        assert_eq!(c.used, None);
+        assert_eq!(c.state, Some(CreditState::Empty));
+    }
+
+    #[test]
+    fn a_balance_above_the_grant_has_spent_none_of_it() {
+        let c = derive(&input(1500.0, Some(1000.0), &[]), T, NOW, 90.0);
+        assert_eq!((c.used, c.used_ratio()), (Some(0.0), Some(0.0)));
+        let c = derive(&input(-500.0, Some(1000.0), &[]), T, NOW, 90.0);
+        assert_eq!((c.used, c.used_ratio()), (Some(1500.0), Some(1.5)));
     }
 }

@@ -12,7 +12,7 @@ use crate::base::diag::{At, Diagnostic};
 use crate::base::json::{Doc, Kind as JsonKind, Val};
 use crate::base::num::js;
 use crate::base::read::Reader;
-use crate::catalog::model::Metric;
+use crate::catalog::model::{Metric, Span};
 use crate::catalog::template::locale_tag;
 use crate::catalog::{Kind, Model};
 
@@ -405,7 +405,7 @@ fn read_usage(r: &mut Reader, model: &Model, v: Val<'_>, f: &mut Facts) {
                 *slot = c;
             }
         } else if let Some(m) = model.metrics.get(mi).filter(|m| !m.windows.is_empty()) {
-            let u = read_window_usage(r, m, uv, &mp);
+            let u = read_window_usage(r, m, uv, &mp, f.now);
             if let Some(slot) = f.usage_input.get_mut(mi) {
                 *slot = u;
             }
@@ -461,7 +461,9 @@ fn read_metric_usage(r: &mut Reader, uv: Val<'_>, mp: &At<'_>) -> UsageInput {
 }
 
 /// `usage.<metric>` of a windowed metric: `{ windows: { <id>: { used, resetsAt? } | number } }`.
-fn read_window_usage(r: &mut Reader, m: &Metric, uv: Val<'_>, mp: &At<'_>) -> UsageInput {
+/// A rolling window's count drops within its span, so a `resetsAt` not after `now` or more
+/// than one span after it cannot be right: it is ignored with a warning.
+fn read_window_usage(r: &mut Reader, m: &Metric, uv: Val<'_>, mp: &At<'_>, now: f64) -> UsageInput {
     let mut u = UsageInput {
         windows: vec![WindowInput::default(); m.windows.len()],
         ..UsageInput::default()
@@ -499,7 +501,19 @@ fn read_window_usage(r: &mut Reader, m: &Metric, uv: Val<'_>, mp: &At<'_>) -> Us
             slot.used = r.non_negative(n, &p.key("used"));
         }
         if let Some(t) = wo.get("resetsAt").filter(|n| !n.is_null()) {
-            slot.resets_at = time(r, t, &p.key("resetsAt"));
+            let rp = p.key("resetsAt");
+            slot.resets_at = time(r, t, &rp);
+            let span = m.windows.iter().find(|w| w.id == wid).map(|w| w.span);
+            if let (Some(at), Some(Span::Rolling(len))) = (slot.resets_at, span) {
+                if at <= now || at > now + len {
+                    r.warn(
+                        Code::OutOfRange,
+                        format!("`resetsAt` of the rolling `{wid}` window must be after `now` and within one span of it; it is ignored"),
+                        &rp,
+                    );
+                    slot.resets_at = None;
+                }
+            }
         }
     }
     u

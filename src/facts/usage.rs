@@ -84,7 +84,7 @@ pub fn derive(
     let settled = window.is_none_or(|(s, e)| now - s >= (e - s) * catalog.min_elapsed);
     if let Some((_, end)) = window.filter(|_| settled) {
         let remaining_days = ((end - now) / DAY_MS).max(0.0);
-        u.projected = Some(round(used + pace * remaining_days, 2));
+        u.projected = Some(round(used + pace * remaining_days, 2)).filter(|p| p.is_finite());
     }
     // In-period reach (ms since epoch) of a metered metric, for the horizon forecast.
     let mut in_period = None;

@@ -327,7 +327,7 @@ fn credit_check(s: &Session, m: usize, check: &mut UsageCheck) {
     check.used = c.used;
     check.limit = c.granted;
     check.remaining = c.balance;
-    check.ratio = c.left_ratio.map(|l| 1.0 - l);
+    check.ratio = c.used_ratio();
     check.estimate = c.days_to_empty.is_some_and(|d| d > 0.0);
     let headroom = crate::decide::headroom::for_metric(s, m);
     check.credits = Some(CreditCheck {
