@@ -1240,3 +1240,22 @@ fn a_balance_above_the_grant_reads_as_nothing_spent() {
     let ev = eval(&engine, &ctx, None);
     assert_eq!(ids(&ev["callouts"]), vec!["spent-nothing"], "{ev:#}");
 }
+
+/// A windowed metric with no use reported is still limited: its first limited window stands
+/// for it (nothing binds yet), so `checkUsage` never calls it unlimited.
+#[test]
+fn a_windowed_metric_without_use_is_not_unlimited() {
+    let text = std::fs::read_to_string(common::root().join("www/samples/credits.json")).unwrap();
+    let engine = engine(&serde_json::from_str(&text).unwrap());
+    let ctx = json!({ "now": "2026-12-07T00:00:00Z", "account": { "plan": "pro" } });
+    let u: Value = serde_json::from_str(&to_json(&engine.check_usage(
+        "messages",
+        &ctx.to_string(),
+        HOST_NOW,
+    )))
+    .unwrap();
+    assert_eq!(u["limit"], json!(50), "{u:#}");
+    assert_eq!(u["unlimited"], json!(false), "{u:#}");
+    assert_eq!(u["binding"], Value::Null, "{u:#}");
+    assert_eq!(u["used"], Value::Null, "{u:#}");
+}

@@ -297,10 +297,15 @@ pub fn limits_on(catalog: &Model, facts: &Facts, plan: usize) -> Vec<Option<f64>
         if metric.windows.is_empty() {
             continue;
         }
-        let binding = facts.binding(catalog, m);
-        let w = binding.and_then(|b| window_limits_on(catalog, facts, plan, m).get(b).copied());
+        // Without reported use nothing binds; the first limited window then stands for the
+        // metric, so a limited metric never reads as unlimited.
+        let windows = window_limits_on(catalog, facts, plan, m);
+        let w = match facts.binding(catalog, m) {
+            Some(b) => windows.get(b).copied().flatten(),
+            None => windows.iter().copied().flatten().next(),
+        };
         if let Some(slot) = limits.get_mut(m) {
-            *slot = w.flatten();
+            *slot = w;
         }
     }
     limits
