@@ -135,35 +135,44 @@ const SHAPES: &[&str] = &[
 fn validation_is_linear_and_suggestions_are_bounded() {
     let valid_small = shape("valid", 1000);
     let valid_large = shape("valid", 4000);
-    let (vs, ok_small) = time(&valid_small);
-    let (vl, ok_large) = time(&valid_large);
-    assert!(ok_small && ok_large);
-    let valid_per_byte = vl / valid_large.len() as f64;
     let mut report = Vec::new();
     let mut failures = Vec::new();
     for name in SHAPES {
         let small = shape(name, 1000);
         let large = shape(name, 4000);
-        let (ts, invalid_small) = time(&small);
-        let (tl, _) = time(&large);
-        assert!(!invalid_small, "{name} should be invalid");
-        let vs_valid = tl / large.len() as f64 / valid_per_byte;
-        let growth = (tl / large.len() as f64) / (ts / small.len() as f64);
-        let line = format!(
-            "{name}: {:.0} KB, {vs_valid:.1}x a valid config per byte; per byte at 4x the size: {growth:.2}x",
-            large.len() as f64 / 1024.0
-        );
-        if vs_valid > 10.0 || growth > 2.5 {
+        // A shared machine can stall one timing: a shape fails only if it is out of bounds in
+        // each of three measurements, the valid baseline measured again beside it each time
+        // (quadratic work is 20 to 2,700 times out, not a stall's 10 %).
+        let mut line = String::new();
+        let mut out_of_bounds = true;
+        for _ in 0..3 {
+            let (_, ok_small) = time(&valid_small);
+            let (vl, ok_large) = time(&valid_large);
+            assert!(ok_small && ok_large);
+            let valid_per_byte = vl / valid_large.len() as f64;
+            let (ts, invalid_small) = time(&small);
+            let (tl, _) = time(&large);
+            assert!(!invalid_small, "{name} should be invalid");
+            let vs_valid = tl / large.len() as f64 / valid_per_byte;
+            let growth = (tl / large.len() as f64) / (ts / small.len() as f64);
+            line = format!(
+                "{name}: {:.0} KB, {vs_valid:.1}x a valid config per byte; per byte at 4x the size: {growth:.2}x",
+                large.len() as f64 / 1024.0
+            );
+            if vs_valid <= 10.0 && growth <= 2.5 {
+                out_of_bounds = false;
+                break;
+            }
+        }
+        if out_of_bounds {
             failures.push(line.clone());
         }
         report.push(line);
     }
     eprintln!(
-        "valid: {:.0} KB in {:.2} ms, {:.0} KB in {:.2} ms\n{}",
+        "valid: {:.0} KB and {:.0} KB\n{}",
         valid_small.len() as f64 / 1024.0,
-        vs * 1e3,
         valid_large.len() as f64 / 1024.0,
-        vl * 1e3,
         report.join("\n")
     );
     assert!(failures.is_empty(), "{failures:#?}");
