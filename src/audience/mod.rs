@@ -5,8 +5,11 @@
 //! readiness — in memory bounded by the options, not by the number of accounts.
 //! [`generate`] makes a seeded synthetic population for a catalog. With the `tabular` feature,
 //! [`columns`], [`input`], [`report`] and [`command`] are the command-line tool's reading and
-//! printing, shared by the native binary and the npm bin (through the audience build).
+//! printing, shared by the native binary and the npm bin (through the audience build), and
+//! [`analyze`] measures what prompts earned from an event log.
 
+#[cfg(feature = "tabular")]
+pub mod analyze;
 #[cfg(feature = "tabular")]
 pub mod columns;
 #[cfg(feature = "tabular")]
