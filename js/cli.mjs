@@ -43,6 +43,7 @@ usage:
   upgrade-prompts compile CONFIG -o OUT [--format text|json|github] [--no-color]
   upgrade-prompts simulate --config FILE --accounts FILE [OPTIONS]   (see simulate --help)
   upgrade-prompts generate --config FILE --accounts N [OPTIONS]      (see generate --help)
+  upgrade-prompts analyze --config FILE --events FILE [OPTIONS]      (see analyze --help)
   upgrade-prompts --help | --version
 
 simulate and generate take the flags of the native binary and print the same output; they run

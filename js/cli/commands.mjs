@@ -1,5 +1,5 @@
 // The commands of the npm bin that run in the audience wasm with the native binary's flags
-// and output: `simulate` and `generate`. (`lint` and `compile` are in ../cli.mjs.)
+// and output: `simulate`, `generate` and `analyze`. (`lint` and `compile` are in ../cli.mjs.)
 
 import process from "node:process";
 import { UsageError, EXIT_USAGE } from "./args.mjs";
@@ -9,6 +9,7 @@ import { printable } from "./files.mjs";
 const COMMANDS = {
   simulate: () => import("./simulate.mjs").then((m) => m.simulate),
   generate: () => import("./generate.mjs").then((m) => m.generate),
+  analyze: () => import("./analyze.mjs").then((m) => m.analyze),
 };
 
 /** Whether `name` is one of these commands. */

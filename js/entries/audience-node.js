@@ -18,5 +18,5 @@ export default async function init() {}
 export function initSync() {}
 
 export const { PromptEngine, PromptSession, ConfigError, validateConfig } = api;
-export const { simulate, PromptSimulation, generate, generateContext, compile, csvRow, cliSimulate, CliGenerate } = audience;
+export const { simulate, PromptSimulation, generate, generateContext, compile, csvRow, cliSimulate, cliAnalyze, CliGenerate } = audience;
 export { defineConfig } from "../engine.js";
