@@ -1,6 +1,7 @@
 //! Writes what is generated from the vocabulary (`src/base/vocab.rs`): the TypeScript unions
-//! (`ts/vocabulary.d.ts`), the enum arrays of the JSON Schema (`schema/config.schema.json`, at
-//! each `"$comment": "enum: <Union>"`) and the code index (`docs/codes.md`).
+//! (`ts/vocabulary.d.ts`), the enum arrays of the JSON Schemas (`schema/config.schema.json` and
+//! `schema/events.schema.json`, at each `"$comment": "enum: <Union>"`) and the code index
+//! (`docs/codes.md`).
 //!
 //! Run `cargo run --example vocabulary` after changing a closed set; `tests/vocabulary.rs`
 //! fails while a generated file differs from what this writes.
@@ -24,9 +25,13 @@ pub fn outputs(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
     let schema_path = root.join("schema/config.schema.json");
     let schema = std::fs::read_to_string(&schema_path)
         .map_err(|e| format!("cannot read {}: {e}", schema_path.display()))?;
+    let events_path = root.join("schema/events.schema.json");
+    let events = std::fs::read_to_string(&events_path)
+        .map_err(|e| format!("cannot read {}: {e}", events_path.display()))?;
     Ok(vec![
         ("ts/vocabulary.d.ts", typescript()),
         ("schema/config.schema.json", schema_enums(&schema)?),
+        ("schema/events.schema.json", schema_enums(&events)?),
         ("docs/codes.md", codes_md()),
     ])
 }

@@ -65,6 +65,7 @@ export function bindAudience(core, api) {
     csvRow: guard(core.csvRow),
     // The command-line tool's commands over files already read (the npm bin, js/cli/).
     cliSimulate: guard(core.cliSimulate),
+    cliAnalyze: guard(core.cliAnalyze),
     CliGenerate: guardClass(core.CliGenerate, api, notInitialized),
     cliLint: guard(core.cliLint),
     cliWriteFailed: guard(core.cliWriteFailed),

@@ -32,6 +32,7 @@ usage:
   upgrade-prompts compile CONFIG -o OUT [--format text|json|github] [--no-color]
   upgrade-prompts simulate --config FILE --accounts FILE [OPTIONS]   (see simulate --help)
   upgrade-prompts generate --config FILE --accounts N [OPTIONS]      (see generate --help)
+  upgrade-prompts analyze --config FILE --events FILE [OPTIONS]      (see analyze --help)
   upgrade-prompts --help | --version
 
 Every command prints what the native binary prints for the same input (its code, run here in

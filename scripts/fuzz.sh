@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(number_parse json_parse expr_compile config_load context_evaluate differential state_restore record_sequence template_parse account_readers artifact_read)
+[ ${#targets[@]} -gt 0 ] || targets=(number_parse json_parse expr_compile config_load context_evaluate differential state_restore record_sequence template_parse account_readers artifact_read event_log)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: skipped — no nightly toolchain on this machine (cargo +nightly)"
@@ -56,6 +56,10 @@ done
 # The CLI's readers: one JSON Lines, CSV and Parquet file each (fuzz/seeds/).
 mkdir -p fuzz/corpus/account_readers fuzz/corpus/artifact_read
 cp -n fuzz/seeds/account_readers/* fuzz/corpus/account_readers/ 2>/dev/null || true
+# Event logs (`analyze`): one JSON Lines and one CSV log (fuzz/seeds/; the first byte picks the
+# format).
+mkdir -p fuzz/corpus/event_log
+cp -n fuzz/seeds/event_log/* fuzz/corpus/event_log/ 2>/dev/null || true
 # Compiled catalogs: the samples' bodies (the target also frames each input with a valid
 # header, so a body reaches the reader past the hash check).
 node -e '

@@ -179,8 +179,9 @@ const cdn = `https://cdn.jsdelivr.net/npm/upgrade-prompts@${version}/`;
 write("README.md", readme.replace(README_IMAGE, (_, start, image) => `${start}${cdn}${image})`));
 copyFileSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
 copyFileSync(join(root, "schema/config.schema.json"), join(pkg, "config.schema.json"));
+copyFileSync(join(root, "schema/events.schema.json"), join(pkg, "events.schema.json"));
 copyFileSync(join(root, "js/cli.mjs"), join(pkg, "cli.mjs"));
-// The bin's commands that run in the audience wasm (simulate, generate).
+// The bin's commands that run in the audience wasm (simulate, generate, analyze).
 const CLI_MODULES = readdirSync(join(root, "js/cli")).filter((f) => f.endsWith(".mjs")).sort();
 mkdirSync(join(pkg, "cli"), { recursive: true });
 for (const f of CLI_MODULES) copyFileSync(join(root, "js/cli", f), join(pkg, "cli", f));
@@ -242,6 +243,7 @@ const manifest = {
     "./upgrade_prompts_bg.wasm": wasmExport("upgrade_prompts_bg.wasm"),
     "./authoring/upgrade_prompts_authoring_bg.wasm": wasmExport("authoring/upgrade_prompts_authoring_bg.wasm"),
     "./config.schema.json": "./config.schema.json",
+    "./events.schema.json": "./events.schema.json",
     "./package.json": "./package.json",
   },
   files: [
@@ -250,7 +252,7 @@ const manifest = {
     "authoring/upgrade_prompts_authoring_bg.wasm.d.ts", "authoring/upgrade_prompts_authoring_bg.wasm.d.cts", "authoring/package.json",
     "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs",
     ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`]),
-    "config.schema.json", "cli.mjs", ...CLI_MODULES.map((f) => `cli/${f}`), "README.md", "LICENSE", ...readmeImages,
+    "config.schema.json", "events.schema.json", "cli.mjs", ...CLI_MODULES.map((f) => `cli/${f}`), "README.md", "LICENSE", ...readmeImages,
     "audience/upgrade_prompts_audience.js", "audience/upgrade_prompts_audience.d.ts", "audience/upgrade_prompts_audience_bg.wasm",
     "audience/node.js", "audience/node.d.ts", "audience/node.cjs", "audience/node.d.cts", "audience/wasm-inline.cjs",
   ],

@@ -7,6 +7,8 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::audience::analyze::command::{self as analyze_command, AnalyzeRun};
+use crate::audience::analyze::EventLog;
 use crate::audience::command::{self, OutFormat, Printed, SimulateRun};
 use crate::audience::input::{Format, Unreadable};
 use crate::audience::lint::{self, FileRead};
@@ -699,6 +701,8 @@ pub fn cli_simulate(
 #[wasm_bindgen(js_name = CliGenerate)]
 pub struct CliGenerate {
     population: Option<Population>,
+    /// The demo event log of the same accounts (`generate --events`).
+    log: Option<EventLog>,
     stderr: String,
 }
 
@@ -711,6 +715,7 @@ impl CliGenerate {
     ) -> CliGenerate {
         let failed = |stderr: String| CliGenerate {
             population: None,
+            log: None,
             stderr,
         };
         let now = match command::parse_now(string_of(&request, "now").as_deref()) {
@@ -724,6 +729,7 @@ impl CliGenerate {
         match command::load(&name, bytes) {
             Ok(engine) => CliGenerate {
                 population: Some(Population::new(&engine, seed, now)),
+                log: Some(EventLog::new(&engine, seed, now)),
                 stderr: String::new(),
             },
             Err(stderr) => failed(stderr),
@@ -749,6 +755,64 @@ impl CliGenerate {
         }
         out
     }
+
+    /// The demo events of accounts `start .. start + count` as JSON Lines (`generate
+    /// --events`), the same bytes the native binary writes.
+    pub fn events(&self, start: f64, count: f64) -> String {
+        let mut out = String::new();
+        let Some(log) = &self.log else {
+            return out;
+        };
+        let start = start.max(0.0) as u64;
+        for i in start..start.saturating_add(count.max(0.0) as u64) {
+            log.lines(i, &mut out);
+        }
+        out
+    }
+}
+
+/// `upgrade-prompts analyze` for the npm bin, over files it has read: the request holds
+/// `configName`, `configState`, `config` (bytes), `eventsName`, `eventsState`, `events`
+/// (bytes), and the options as the command line gave them (`inputFormat`, `from`, `to`,
+/// `format`, `quiet`). Returns `{ stdout, stderr, code }` as the native binary prints them.
+#[wasm_bindgen(js_name = cliAnalyze, unchecked_return_type = "CliPrinted")]
+pub fn cli_analyze(
+    #[wasm_bindgen(unchecked_param_type = "CliAnalyzeRequest")] request: JsValue,
+) -> JsValue {
+    let start = js_sys::Date::now();
+    let (config_name, config) = config_of(&request);
+    let events_name = string_of(&request, "eventsName").unwrap_or_default();
+    let bytes = js_sys::Uint8Array::new(&get(&request, "events")).to_vec();
+    let events = file_state(&events_name, &get(&request, "eventsState")).map(|()| bytes.as_slice());
+    let format = match string_of(&request, "format").as_deref() {
+        Some("json") => OutFormat::Json,
+        Some("csv") => OutFormat::Csv,
+        _ => OutFormat::Table,
+    };
+    let (from, to) = (string_of(&request, "from"), string_of(&request, "to"));
+    let run = AnalyzeRun {
+        config: (&config_name, config),
+        events: (&events_name, events),
+        input_format: string_of(&request, "inputFormat")
+            .as_deref()
+            .and_then(Format::from_word),
+        from: from.as_deref(),
+        to: to.as_deref(),
+        format,
+    };
+    let (mut printed, events) = analyze_command::analyze(run);
+    if printed.code != command::EXIT_FAILED && !get(&request, "quiet").is_truthy() {
+        let secs = (js_sys::Date::now() - start) / 1000.0;
+        printed
+            .stderr
+            .push_str(&analyze_command::analysis_timing_line(
+                events,
+                secs,
+                printed.account_errors,
+            ));
+        printed.stderr.push('\n');
+    }
+    printed_to_js(&printed)
 }
 
 /// A file of `lint` or `compile` as the bin read it: `{ name, state, bytes?, size?, reason? }`

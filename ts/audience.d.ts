@@ -168,7 +168,7 @@ export interface SimulationErrorRow {
  */
 export type CliFileState = string;
 
-/** A config file as `cliSimulate` and `CliGenerate` take it. */
+/** A config file as `cliSimulate`, `cliAnalyze` and `CliGenerate` take it. */
 export interface CliConfigFile {
   configName: string;
   configState: CliFileState;
@@ -186,6 +186,18 @@ export interface CliSimulateRequest extends CliConfigFile {
   horizon?: number;
   top?: number;
   placement?: string | null;
+  format?: "table" | "json" | "csv";
+  quiet?: boolean;
+}
+
+/** `upgrade-prompts analyze`'s files and flags, as the command line gave them. */
+export interface CliAnalyzeRequest extends CliConfigFile {
+  eventsName: string;
+  eventsState: CliFileState;
+  events: Uint8Array;
+  inputFormat?: "jsonl" | "csv" | "parquet" | null;
+  from?: string | null;
+  to?: string | null;
   format?: "table" | "json" | "csv";
   quiet?: boolean;
 }

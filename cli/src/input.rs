@@ -80,7 +80,11 @@ pub fn progress_total(path: &Path, format: Format) -> Option<u64> {
     }
 }
 
-fn open(path: &Path) -> Result<File, Unreadable> {
+/// Opens a file to read, with the tool's errors (`file_not_found`, `is_directory`, …).
+///
+/// # Errors
+/// The file does not exist, is a directory, or cannot be opened.
+pub fn open(path: &Path) -> Result<File, Unreadable> {
     if path.is_dir() {
         return Err(Unreadable::directory(&path.display().to_string()));
     }
@@ -184,7 +188,8 @@ fn fits(ty: ColType, dt: &DataType) -> bool {
     }
 }
 
-fn invalid_parquet(name: &str, why: impl std::fmt::Display) -> Unreadable {
+/// `invalid_parquet`: `name` is not a readable Parquet file, and why.
+pub fn invalid_parquet(name: &str, why: impl std::fmt::Display) -> Unreadable {
     Unreadable::new(
         Code::InvalidParquet,
         format!("`{name}` is not a readable Parquet file: {why}"),
@@ -192,7 +197,10 @@ fn invalid_parquet(name: &str, why: impl std::fmt::Display) -> Unreadable {
 }
 
 /// Checks the footer's length before the Parquet reader loads the footer into memory.
-fn check_footer<R: ChunkReader>(r: &R, name: &str) -> Result<(), Unreadable> {
+///
+/// # Errors
+/// The file is shorter than a footer, or its footer is over [`MAX_PARQUET_FOOTER_BYTES`].
+pub fn check_footer<R: ChunkReader>(r: &R, name: &str) -> Result<(), Unreadable> {
     let len = r.len();
     if len < 8 {
         return Err(invalid_parquet(name, "it is shorter than a Parquet footer"));
@@ -222,7 +230,10 @@ fn check_footer<R: ChunkReader>(r: &R, name: &str) -> Result<(), Unreadable> {
 /// page the file cannot hold, or stop on a negative offset), and the average row of each row
 /// group within [`MAX_RECORD_BYTES`]. Returns the rows per batch that keeps a batch near
 /// [`CHUNK_BYTES`].
-fn check_metadata(
+///
+/// # Errors
+/// A declared count or size is over its bound, or a column chunk lies outside the file.
+pub fn check_metadata(
     meta: &parquet::file::metadata::ParquetMetaData,
     file_len: u64,
     name: &str,

@@ -12,7 +12,7 @@ use upgrade_prompts::audience::lint;
 use upgrade_prompts::Engine;
 use upgrade_prompts_cli::audience::{self, SimulateOptions};
 use upgrade_prompts_cli::input::{self, Format, Unreadable};
-use upgrade_prompts_cli::{output, run};
+use upgrade_prompts_cli::{analyze, output, run};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -54,6 +54,10 @@ enum Command {
     /// Validate a config like `lint` and write it compiled for the runtime (`catalog.bin`)
     #[command(after_help = EXIT_CODES)]
     Compile(CompileArgs),
+    /// Measure what prompts earned from an event log: lift against the holdout, the split
+    /// check, MRR
+    #[command(after_help = analyze::ANALYZE_HELP)]
+    Analyze(analyze::AnalyzeArgs),
 }
 
 const SIMULATE_HELP: &str = "\
@@ -180,9 +184,12 @@ struct GenerateArgs {
     /// The `now` of every generated context (RFC 3339, from 1970 to 9999; default: now)
     #[arg(long, value_name = "ISO")]
     now: Option<String>,
-    /// Where to write the JSON Lines (`-` for stdout)
-    #[arg(long, value_name = "FILE", default_value = "-")]
-    out: PathBuf,
+    /// Where to write the JSON Lines (`-` for stdout) [default: -, or nothing with --events]
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Also write a demo event log of these accounts with known rates, for `analyze`
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -249,6 +256,7 @@ fn main() -> ExitCode {
         Command::Generate(a) => generate(&a),
         Command::Lint(a) => lint(&a),
         Command::Compile(a) => compile(&a),
+        Command::Analyze(a) => analyze::run(&a),
     };
     ExitCode::from(code)
 }
@@ -369,16 +377,23 @@ fn generate(a: &GenerateArgs) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let to_stdout = a.out.as_os_str() == "-";
+    if let Some(events) = &a.events {
+        let code = analyze::write_events(&engine, a.accounts, a.seed, now, events);
+        if code != 0 || a.out.is_none() {
+            return code;
+        }
+    }
+    let out_path = a.out.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let to_stdout = out_path.as_os_str() == "-";
     let sink: Box<dyn Write> = if to_stdout {
         Box::new(std::io::stdout().lock())
     } else {
-        match std::fs::File::create(&a.out) {
+        match std::fs::File::create(&out_path) {
             Ok(f) => Box::new(f),
             Err(e) => {
                 return fail(
                     "write_failed",
-                    format!("cannot write `{}`: {e}", a.out.display()),
+                    format!("cannot write `{}`: {e}", out_path.display()),
                 )
             }
         }
@@ -397,7 +412,7 @@ fn generate(a: &GenerateArgs) -> u8 {
         if let Err(e) = ok {
             return fail(
                 "write_failed",
-                format!("cannot write `{}`: {e}", a.out.display()),
+                format!("cannot write `{}`: {e}", out_path.display()),
             );
         }
         written += 1;
@@ -409,7 +424,7 @@ fn generate(a: &GenerateArgs) -> u8 {
     if let Err(e) = out.flush() {
         return fail(
             "write_failed",
-            format!("cannot write `{}`: {e}", a.out.display()),
+            format!("cannot write `{}`: {e}", out_path.display()),
         );
     }
     0

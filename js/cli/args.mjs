@@ -145,9 +145,14 @@ export function parseCommand(argv, spec) {
       o = spec.options.find((x) => x.short === a.slice(1));
     }
     if (!o) {
-      const near = a.startsWith("--") ? similar(a.slice(2).split("=")[0], spec.options.map((x) => x.name)) : undefined;
-      if (near === undefined) throw new UsageError(`unexpected argument '${a}' found`, fullUsage);
-      throw new UsageError(`unexpected argument '${a}' found\n\n  tip: a similar argument exists: '--${near}'`, shortUsage);
+      if (!a.startsWith("--") || a === "--") throw new UsageError(`unexpected argument '${a}' found`, fullUsage);
+      // An unknown long option: the usage names the required options and those given so far.
+      const given = spec.options.filter((x) => x.required || seen.has(x.name))
+        .map((x) => (x.type === "flag" ? `--${x.name}` : `--${x.name} <${x.value}>`)).join(" ");
+      const usage = `upgrade-prompts ${spec.command} ${given}`;
+      const near = similar(a.slice(2).split("=")[0], spec.options.map((x) => x.name));
+      if (near === undefined) throw new UsageError(`unexpected argument '${a}' found`, usage);
+      throw new UsageError(`unexpected argument '${a}' found\n\n  tip: a similar argument exists: '--${near}'`, usage);
     }
     if (seen.has(o.name)) {
       const shown = o.type === "flag" ? `'--${o.name}'` : `'--${o.name} <${o.value}>'`;

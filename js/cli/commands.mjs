@@ -1,6 +1,6 @@
 // The commands of the npm bin that run in the audience wasm with the native binary's flags
-// and output: `simulate` and `generate`. (`lint` and `compile` keep the npm bin's own flags,
-// read in ../cli.mjs, and run in ./lint.mjs.)
+// and output: `simulate`, `generate` and `analyze`. (`lint` and `compile` keep the npm bin's own
+// flags, read in ../cli.mjs, and run in ./lint.mjs.)
 
 import process from "node:process";
 import { UsageError, EXIT_USAGE } from "./args.mjs";
@@ -10,6 +10,7 @@ import { printable } from "./files.mjs";
 const COMMANDS = {
   simulate: () => import("./simulate.mjs").then((m) => m.simulate),
   generate: () => import("./generate.mjs").then((m) => m.generate),
+  analyze: () => import("./analyze.mjs").then((m) => m.analyze),
 };
 
 /** Whether `name` is one of these commands. */

@@ -19,7 +19,8 @@ export const SPEC = {
     { name: "accounts", value: "N", type: "u64", range: [1, 1000000000], required: true },
     { name: "seed", value: "SEED", type: "u64", default: 1n },
     { name: "now", value: "ISO", type: "text" },
-    { name: "out", value: "FILE", type: "path", default: "-" },
+    { name: "out", value: "FILE", type: "path" },
+    { name: "events", value: "FILE", type: "path" },
   ],
 };
 
@@ -32,7 +33,8 @@ Options:
       --accounts <N>   How many accounts to write, 1 to 1000000000
       --seed <SEED>    Seed: the same seed, catalog and --now give the same file [default: 1]
       --now <ISO>      The \`now\` of every generated context (RFC 3339, from 1970 to 9999; default: now)
-      --out <FILE>     Where to write the JSON Lines (\`-\` for stdout) [default: -]
+      --out <FILE>     Where to write the JSON Lines (\`-\` for stdout) [default: -, or nothing with --events]
+      --events <FILE>  Also write a demo event log of these accounts with known rates, for \`analyze\`
   -h, --help           Print help
 
 The native binary (\`cargo install --path cli\`) takes the same flags and writes the same bytes.
@@ -64,29 +66,38 @@ export async function generate(argv, audience) {
       process.stderr.write(gen.stderr);
       return 2;
     }
-    const toStdout = a.out === "-";
-    let fd = null;
-    if (!toStdout) {
-      try {
-        fd = fs.openSync(a.out, "w");
-      } catch (e) {
-        return fail("write_failed", `cannot write \`${a.out}\`: ${systemText(e)}`);
-      }
+    const total = Number(a.accounts);
+    if (a.events !== undefined) {
+      const code = await writeLines(a.events, total, (start, count) => gen.events(start, count));
+      if (code !== 0 || a.out === undefined) return code;
     }
-    try {
-      const total = Number(a.accounts);
-      for (let start = 0; start < total; start += BATCH) {
-        const text = gen.lines(start, Math.min(BATCH, total - start));
-        if (toStdout) await write(process.stdout, text);
-        else fs.writeSync(fd, text);
-      }
-    } catch (e) {
-      return fail("write_failed", `cannot write \`${a.out}\`: ${systemText(e)}`);
-    } finally {
-      if (fd !== null) fs.closeSync(fd);
-    }
-    return 0;
+    return await writeLines(a.out ?? "-", total, (start, count) => gen.lines(start, count));
   } finally {
     gen.free();
   }
+}
+
+/** Writes the text of `lines(start, count)` for `0 .. total` in batches to `out` (`-`: stdout). */
+async function writeLines(out, total, lines) {
+  const toStdout = out === "-";
+  let fd = null;
+  if (!toStdout) {
+    try {
+      fd = fs.openSync(out, "w");
+    } catch (e) {
+      return fail("write_failed", `cannot write \`${out}\`: ${systemText(e)}`);
+    }
+  }
+  try {
+    for (let start = 0; start < total; start += BATCH) {
+      const text = lines(start, Math.min(BATCH, total - start));
+      if (toStdout) await write(process.stdout, text);
+      else fs.writeSync(fd, text);
+    }
+  } catch (e) {
+    return fail("write_failed", `cannot write \`${out}\`: ${systemText(e)}`);
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+  return 0;
 }

@@ -35,10 +35,10 @@ use crate::base::out::Out;
 use crate::engine::Engine;
 
 /// SplitMix64: tiny, fast and well distributed (Steele, Lea and Flood, 2014).
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, index: u64) -> Rng {
+    pub(crate) fn new(seed: u64, index: u64) -> Rng {
         let mut r = Rng(seed ^ index.wrapping_add(1).wrapping_mul(0xD1B5_4A32_D192_ED03));
         r.next();
         r
@@ -53,20 +53,20 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+    pub(crate) fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
     }
 
     /// Uniform integer in [lo, hi].
-    fn int(&mut self, lo: u64, hi: u64) -> u64 {
+    pub(crate) fn int(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.next() % (hi.saturating_sub(lo) + 1)
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 
@@ -244,6 +244,13 @@ impl Population {
                 .collect(),
             roles: c.purchase_roles.clone(),
         }
+    }
+
+    /// The plan index of account `index` (the first draw of [`Population::context`]).
+    pub fn plan_of(&self, index: u64) -> Option<usize> {
+        let mut rng = Rng::new(self.seed, index);
+        let weights: Vec<f64> = self.plans.iter().map(|p| p.weight).collect();
+        (!weights.is_empty()).then(|| rng.weighted(&weights))
     }
 
     /// The context of account `index` (JSON text). Every part is drawn from the account's own

@@ -279,12 +279,34 @@ pub fn header_problems(layout: &Layout) -> Vec<FileProblem> {
 /// A reader that gives no byte past `limit`: the CSV reader has no bound of its own on a
 /// record, so the caller moves the limit to the end of the longest record it allows after
 /// each one, and a record that goes past it fails instead of growing without end.
-struct Bounded<R> {
+pub(crate) struct Bounded<R> {
     inner: R,
     read: u64,
     limit: u64,
     /// Whether reading stopped at the limit (so a CSV error is about the bound).
     hit: bool,
+}
+
+impl<R> Bounded<R> {
+    /// A reader of `inner` that gives no byte past `limit` (until the limit is moved).
+    pub(crate) fn new(inner: R, limit: u64) -> Bounded<R> {
+        Bounded {
+            inner,
+            read: 0,
+            limit,
+            hit: false,
+        }
+    }
+
+    /// Moves the limit (to the end of the longest next record allowed).
+    pub(crate) fn set_limit(&mut self, limit: u64) {
+        self.limit = limit;
+    }
+
+    /// Whether reading stopped at the limit.
+    pub(crate) fn hit(&self) -> bool {
+        self.hit
+    }
 }
 
 impl<R: Read> Read for Bounded<R> {
@@ -579,10 +601,15 @@ pub fn read_into(
     let problems = match format {
         Format::Jsonl => read_jsonl(input, name, &mut send, &|_| {}),
         Format::Csv => read_csv(input, name, &engine.catalog().model, &mut send, &|_| {}),
-        Format::Parquet => Err(Unreadable::new(
-            Code::UnsupportedFormat,
-            format!("`{name}` is Parquet, which only the native `upgrade-prompts` binary reads (install it with `cargo install --path cli`)"),
-        )),
+        Format::Parquet => Err(parquet_unsupported(name)),
     }?;
     Ok((problems, records))
+}
+
+/// `unsupported_format`: the input `name` is Parquet, which only the native binary reads.
+pub fn parquet_unsupported(name: &str) -> Unreadable {
+    Unreadable::new(
+        Code::UnsupportedFormat,
+        format!("`{name}` is Parquet, which only the native `upgrade-prompts` binary reads (install it with `cargo install --path cli`)"),
+    )
 }

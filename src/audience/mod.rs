@@ -6,8 +6,10 @@
 //! [`generate`] makes a seeded synthetic population for a catalog. With the `tabular` feature,
 //! [`columns`], [`input`], [`report`], [`command`] and [`lint`] are the command-line tool's
 //! reading and printing, shared by the native binary and the npm bin (through the audience
-//! build).
+//! build), and [`analyze`] measures what prompts earned from an event log.
 
+#[cfg(feature = "tabular")]
+pub mod analyze;
 #[cfg(feature = "tabular")]
 pub mod columns;
 #[cfg(feature = "tabular")]

@@ -102,7 +102,9 @@ pub fn account_errors(report: &SimulationReport) -> u64 {
     report.totals.accounts_with_errors
 }
 
-fn problems_json(problems: &[FileProblem]) -> String {
+/// The JSON list of the input problems, each a diagnostic with `line` and `column` (1-based,
+/// or `null`).
+pub fn problems_json(problems: &[FileProblem]) -> String {
     let items: Vec<String> = problems
         .iter()
         .map(|p| {
@@ -155,8 +157,12 @@ fn share(n: u64, of: u64) -> String {
     format!("{:.1} %", n as f64 * 100.0 / of as f64)
 }
 
-/// A table: a header row, then rows; columns listed in `right` are right-aligned.
-fn grid(
+/// A table: a header row, then rows; columns listed in `right` are right-aligned. Cells go
+/// through [`printable`].
+///
+/// # Errors
+/// Writing fails.
+pub fn grid(
     out: &mut impl Write,
     head: &[&str],
     rows: &[Vec<String>],

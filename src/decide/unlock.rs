@@ -108,6 +108,31 @@ impl<'a> Pricing<'a> {
     }
 }
 
+impl<'a> Pricing<'a> {
+    /// Pricing for an account of which nothing is known: per-seat prices at 0 seats, no
+    /// add-ons held (the list prices an event log falls back on).
+    pub fn list(catalog: &'a Catalog) -> Self {
+        Pricing {
+            catalog,
+            seats: Some(0.0),
+            owned: Vec::new(),
+        }
+    }
+}
+
+/// The monthly list price of a plan (its bill with nothing else held) or of one unit of an
+/// add-on, per-seat parts at 0 seats, rounded to cents as offers are; `None` for a
+/// contact-sales plan or an unknown index.
+pub fn list_price(catalog: &Catalog, plan: bool, index: usize) -> Option<f64> {
+    let pricing = Pricing::list(catalog);
+    let price = if plan {
+        pricing.bill(index)?
+    } else {
+        pricing.price(catalog.addons.get(index)?.price)?
+    };
+    Some(round(price, 2))
+}
+
 /// Every plan and add-on that meets `need`, cheapest first; options without a computable
 /// price (contact sales, per-seat prices with unknown seats) last.
 ///

@@ -3,12 +3,12 @@
 // run on the same inputs, for every command they share.
 //
 // Compared exactly:
-// - `simulate` and `generate`: stdout bytes, exit code and stderr text. The one stderr line
-//   left out of the comparison is `simulate`'s timing line ("simulated N accounts in X s
-//   (…, T threads)"), whose seconds and thread count differ by nature; it is checked to be
-//   there on both sides unless `--quiet`. Neither program draws a progress bar here: the native
+// - `simulate`, `generate` and `analyze`: stdout bytes, exit code and stderr text. The one
+//   stderr line left out of the comparison is the timing line ("simulated N accounts in X s
+//   (…, T threads)", "analyzed N events in X s (…)"), whose seconds and thread count differ by
+//   nature; it is checked to be there on both sides unless `--quiet`. Neither program draws a progress bar here: the native
 //   one draws it only when stderr is a terminal, the npm bin never does.
-// - `generate --out FILE`: the files' bytes.
+// - `generate --out FILE` and `generate --events FILE`: the files' bytes.
 // - `lint` and `compile`: stdout bytes, stderr text and exit code, for every case of
 //   tests/lint/cases/ (and bad, hostile, long-line and unreadable files) in every format, with
 //   and without `--context`, and on a pseudo-terminal the coloured text; for `compile` also the
@@ -86,6 +86,43 @@ function writeInputs() {
   w("not-json.json", "{ nope");
   w("control\u001bname.jsonl", contexts[0] + "\n");
   mkdirSync(path.join(tmp, "a-directory.jsonl"), { recursive: true });
+  // Event logs: good and bad lines, out of time order, the program holdout; the same as CSV.
+  const ev = (type, at, unit, more = {}) => JSON.stringify({ type, at, unit, ...more });
+  const up = { callout: "seats-near-limit" };
+  const exposed = (unit, arm, at = "2026-11-02T10:00:00Z") => ev("exposure", at, unit, { ...up, experiment: "seat-copy", arm });
+  w("events.jsonl", [
+    ev("convert", "2026-11-05T00:00:00Z", "acct_1", { ...up, target: "team", mrrDelta: 36 }),
+    exposed("acct_1", "control"),
+    exposed("acct_2", "holdout"),
+    ev("convert", "2026-11-06T00:00:00Z", "acct_2", { target: "reports_plus" }),
+    exposed("acct_3", "roi"),
+    ev("impression", "2026-11-02T10:00:00Z", "acct_3", { ...up, placement: "banner" }),
+    ev("click", "2026-11-02T10:01:00Z", "acct_3", up),
+    ev("dismiss", "2026-11-02T10:02:00Z", "acct_4", { callout: "feature_gate:sso" }),
+    ev("exposure", "2026-11-01T00:00:00Z", "acct_5", { ...up, experiment: "$program", arm: "holdout" }),
+    ev("exposure", "2026-11-01T00:00:00Z", "acct_6", { ...up, experiment: "$program", arm: "exposed" }),
+    ev("convert", "2026-11-03T00:00:00Z", "acct_6", { mrrDelta: -12 }),
+  ].join("\n") + "\n");
+  w("bad-events.jsonl", [
+    exposed("acct_1", "control"),
+    "{\"type\": ",
+    "",
+    "[1]",
+    ev("view", "2026-11-02T10:00:00Z", "u"),
+    ev("click", "yesterday", "u", up),
+    ev("click", "2026-11-02T10:00:00Z", "\u001b[31mred", { callout: "x\u2028y", kind: "seat" }),
+    exposed("acct_2", "variant-b"),
+    ev("convert", "2026-11-02T10:00:00Z", "u", { target: "teem" }),
+  ].join("\n") + "\n");
+  w("events.csv", "type,at,unit,callout,experiment,arm,placement,kind,target,mrrDelta,colour\n" +
+    "exposure,2026-11-02T10:00:00Z,acct_1,seats-near-limit,seat-copy,control,,,,,\n" +
+    "convert,2026-11-05T00:00:00Z,acct_1,seats-near-limit,,,,,team,36,\n" +
+    "exposure,2026-11-02T10:00:00Z,acct_2,seats-near-limit,seat-copy,holdout,,,,,\n" +
+    "click,2026-11-02T10:00:00Z,acct_2\n" +
+    "convert,2026-11-05T00:00:00Z,acct_2,,,,,,,lots,\n" +
+    "impression,2026-11-02,acct_3,api-running-out,,,banner,usage_limit,,,\n");
+  w("events.parquet", "PAR1");
+  w("empty-events.jsonl", "");
 }
 
 /** Runs one program; `bin` is `npm` or `native`. */
@@ -95,7 +132,7 @@ function run(bin, args, { cwd = tmp } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString("utf8") };
 }
 
-const TIMING = /^simulated \d+ accounts in \d+\.\d\d s \(\d+ accounts\/s, \d+ threads\)(; \d+ with errors)?$/;
+const TIMING = /^(simulated \d+ accounts in \d+\.\d\d s \(\d+ accounts\/s, \d+ threads\)(; \d+ with errors)?|analyzed \d+ events in \d+\.\d\d s \(\d+ events\/s\)(; \d+ bad lines)?)$/;
 
 /** stderr without the timing line; and whether it had one. */
 function splitTiming(stderr) {
@@ -362,4 +399,76 @@ test("Parquet: the npm bin names the native binary", () => {
   // Before the format, the arguments and the config are checked as the native binary does.
   same(["simulate", "--config", "missing.json", "--accounts", "accounts.parquet"]);
   same(["simulate", "--config", team, "--accounts", "accounts.parquet", "--now", "x"]);
+});
+
+test("analyze: generated logs (the same files from both programs) in every output format", () => {
+  for (const config of SAMPLES) {
+    const abs = path.join(root, config);
+    const name = `events-${path.basename(config, ".json")}`;
+    const gen = ["generate", "--config", abs, "--accounts", "300", "--seed", "11", "--now", NOW];
+    const a = run("native", [...gen, "--events", `${name}-a.jsonl`]);
+    const b = run("npm", [...gen, "--events", `${name}-b.jsonl`]);
+    assert.deepEqual([b.status, b.stdout.length, b.stderr], [a.status, 0, a.stderr]);
+    const fa = readFileSync(path.join(tmp, `${name}-a.jsonl`));
+    assert.ok(fa.length > 0 && Buffer.compare(fa, readFileSync(path.join(tmp, `${name}-b.jsonl`))) === 0, `${name}: event logs differ`);
+    for (const format of ["table", "json", "csv"]) {
+      assert.equal(same(["analyze", "--config", abs, "--events", `${name}-a.jsonl`, "--format", format]).status, 0);
+    }
+    same(["analyze", "--config", abs, "--events", `${name}-a.jsonl`, "--from", "2026-11-01", "--to", "2026-11-10T12:00:00Z", "--format", "json", "-q"]);
+  }
+  // --events and --out together: both files, the same from both programs.
+  const team = path.join(root, SAMPLES[0]);
+  const both = (p) => ["generate", "--config", team, "--accounts", "50", "--now", NOW, "--events", `both-ev-${p}.jsonl`, "--out", `both-acc-${p}.jsonl`];
+  assert.equal(run("native", both("a")).status, 0);
+  assert.equal(run("npm", both("b")).status, 0);
+  for (const f of ["both-ev", "both-acc"]) {
+    assert.ok(Buffer.compare(readFileSync(path.join(tmp, `${f}-a.jsonl`)), readFileSync(path.join(tmp, `${f}-b.jsonl`))) === 0, f);
+  }
+  same(["generate", "--config", team, "--accounts", "20", "--now", NOW, "--events", "-"]);
+});
+
+test("analyze: hand-written logs, bad lines, CSV, windows and bad arguments", () => {
+  const team = path.join(root, SAMPLES[0]);
+  const an = (events, ...more) => same(["analyze", "--config", team, "--events", events, ...more]);
+  for (const format of ["table", "json", "csv"]) {
+    assert.equal(an("events.jsonl", "--format", format).status, 0);
+    assert.equal(an("bad-events.jsonl", "--format", format).status, 1);
+    assert.equal(an("events.csv", "--format", format).status, 1);
+  }
+  assert.equal(an("events.jsonl", "--from", "2026-11-02T10:00:00Z", "--to", "2026-11-05").status, 0);
+  assert.equal(an("accounts.txt", "--input-format", "jsonl", "-q").status, 1);
+  assert.equal(an("empty-events.jsonl").status, 1);
+  assert.equal(an("latin1.jsonl").status, 1);
+  assert.equal(an("missing.jsonl").status, 2);
+  assert.equal(an("a-directory.jsonl").status, 2);
+  assert.equal(an("accounts.unknown").status, 2);
+  for (const bad of [["--from", "yesterday"], ["--to", "1900-01-01"], ["--from", "2026-11-05", "--to", "2026-11-01"]]) {
+    assert.equal(an("events.jsonl", ...bad).status, 2);
+  }
+  for (const config of ["missing.json", "invalid-config.json", "not-json.json"]) {
+    assert.equal(same(["analyze", "--config", config, "--events", "events.jsonl"]).status, 2);
+  }
+  for (const args of [
+    ["analyze"],
+    ["analyze", "--config", team],
+    ["analyze", "--config", team, "--events", "events.jsonl", "--format", "xml"],
+    ["analyze", "--config", team, "--events", "events.jsonl", "--input-format", "tsv"],
+    ["analyze", "--config", team, "--event", "events.jsonl"],
+    ["analyze", "--config", team, "--events", "events.jsonl", "--quiet=1"],
+    ["analyze", "--config", team, "--events", "events.jsonl", "--threads", "2"],
+    ["analyze", "--format", "json", "--config", team, "--zzz"],
+    ["simulate", "--top", "3", "-q", "--conf", team],
+    ["simulate", "--config", team, "--accounts", "contexts.jsonl", "--top", "3", "--zzz", "2"],
+  ]) {
+    assert.equal(same(args).status, 2, args.join(" "));
+  }
+});
+
+test("analyze: Parquet event logs are the native binary's", () => {
+  const team = path.join(root, SAMPLES[0]);
+  const r = run("npm", ["analyze", "--config", team, "--events", "events.parquet"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^upgrade-prompts: error\[unsupported_format\]: `events\.parquet` is Parquet, which only the native `upgrade-prompts` binary reads/);
+  same(["analyze", "--config", "missing.json", "--events", "events.parquet"]);
+  same(["analyze", "--config", team, "--events", "events.parquet", "--from", "x"]);
 });
