@@ -207,6 +207,7 @@ impl Analysis {
             );
         }
         let limit = self.placement(&catalog.policy.usage_limit.placement);
+        let top_up = self.placement(&catalog.policy.top_up.placement);
         for m in &catalog.metrics {
             self.known.insert(
                 format!("usage_limit:{}", m.id),
@@ -215,6 +216,15 @@ impl Analysis {
                     placement: limit,
                 },
             );
+            if m.is_credits() {
+                self.known.insert(
+                    format!("top_up:{}", m.id),
+                    Known {
+                        kind: CalloutKind::TopUp,
+                        placement: top_up,
+                    },
+                );
+            }
         }
         for (i, p) in catalog.plans.iter().enumerate() {
             self.targets
