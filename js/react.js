@@ -333,7 +333,8 @@ function unavailableAnswers(errors) {
       if (!usages.has(id)) {
         usages.set(id, Object.freeze({
           metric: id, used: null, limit: null, unlimited: false, remaining: null, ratio: null, state: null,
-          projected: null, daysLeft: null, daysToLimit: null, limitDate: null, period: null, unlock: NONE,
+          projected: null, daysLeft: null, daysToLimit: null, limitDate: null, period: null, estimate: false,
+          unlock: NONE,
           callout: null, errors, warnings: NONE,
         }));
       }
