@@ -163,7 +163,7 @@ pub struct Printed {
 }
 
 impl Printed {
-    fn failed(mut self, e: &Unreadable) -> Printed {
+    pub(crate) fn failed(mut self, e: &Unreadable) -> Printed {
         self.stderr
             .push_str(&fail_line(e.code.as_str(), &e.message));
         self.stderr.push('\n');

@@ -184,7 +184,11 @@ pub fn empty(what: &str) -> FileProblem {
 
 /// Reads one line into `buf` (its line feed included), reading at most `max + 1` bytes:
 /// `Ok(n)` with `n > max` means the line is longer than the bound; `Ok(0)` is the end.
-fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
+pub(crate) fn read_line(
+    r: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<usize> {
     r.take(max as u64 + 1).read_until(b'\n', buf)
 }
 
@@ -340,6 +344,62 @@ fn record_bytes(record: &csv::ByteRecord) -> usize {
     record.as_slice().len() + record.len() * std::mem::size_of::<usize>()
 }
 
+/// A CSV reader whose every record is bounded (see [`Bounded`]).
+pub(crate) type CsvReader<R> = csv::Reader<Bounded<R>>;
+
+/// Opens CSV `input` (named `name` in messages) with its first record bounded by
+/// [`MAX_RECORD_BYTES`], and reads the header's names.
+///
+/// # Errors
+/// The header cannot be read, is longer than the bound, or has more than [`MAX_COLUMNS`]
+/// columns.
+pub(crate) fn open_csv<R: Read>(
+    input: R,
+    name: &str,
+) -> Result<(CsvReader<R>, Vec<String>), Unreadable> {
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(READ_BUFFER)
+        .from_reader(Bounded::new(input, MAX_RECORD_BYTES as u64));
+    let headers = match r.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(csv_error(&r, name, "the header", e)),
+    };
+    if headers.len() > MAX_COLUMNS {
+        return Err(Unreadable::new(
+            Code::TooLarge,
+            format!(
+                "`{name}`: the header has {} columns; the limit is {}; nothing was run",
+                int(headers.len() as u64),
+                int(MAX_COLUMNS as u64)
+            ),
+        ));
+    }
+    let names = headers
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    Ok((r, names))
+}
+
+/// Why `what` of CSV file `name` could not be read: over the record bound, or the reader's
+/// own error.
+pub(crate) fn csv_error<R: Read>(
+    r: &CsvReader<R>,
+    name: &str,
+    what: &str,
+    e: csv::Error,
+) -> Unreadable {
+    if r.get_ref().hit() {
+        too_large(name, what, MAX_RECORD_BYTES)
+    } else {
+        Unreadable::new(
+            Code::UnreadableFile,
+            format!("cannot read {what} of `{name}`: {e}"),
+        )
+    }
+}
+
 /// Reads CSV from `input` (named `name` in messages), handing chunks to `send`.
 ///
 /// # Errors
@@ -353,43 +413,8 @@ pub fn read_csv(
     progress: Progress<'_>,
 ) -> Result<Vec<FileProblem>, Unreadable> {
     let bound = MAX_RECORD_BYTES as u64;
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(true)
-        .buffer_capacity(READ_BUFFER)
-        .from_reader(Bounded {
-            inner: input,
-            read: 0,
-            limit: bound,
-            hit: false,
-        });
-    let unreadable = |r: &csv::Reader<Bounded<_>>, what: &str, e: csv::Error| {
-        if r.get_ref().hit {
-            too_large(name, what, MAX_RECORD_BYTES)
-        } else {
-            Unreadable::new(
-                Code::UnreadableFile,
-                format!("cannot read {what} of `{name}`: {e}"),
-            )
-        }
-    };
-    let headers = match r.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(unreadable(&r, "the header", e)),
-    };
-    if headers.len() > MAX_COLUMNS {
-        return Err(Unreadable::new(
-            Code::TooLarge,
-            format!(
-                "`{name}`: the header has {} columns; the limit is {}; nothing was run",
-                int(headers.len() as u64),
-                int(MAX_COLUMNS as u64)
-            ),
-        ));
-    }
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
+    let (mut r, names) = open_csv(input, name)?;
+    let unreadable = |r: &CsvReader<_>, what: &str, e: csv::Error| csv_error(r, name, what, e);
     if names.is_empty() || (names.len() == 1 && names.iter().all(|n| n.trim().is_empty())) {
         return Ok(vec![empty("the file is empty")]);
     }
@@ -404,7 +429,7 @@ pub fn read_csv(
     let mut count = 0u64;
     loop {
         let end = r.position().byte();
-        r.get_mut().limit = end.saturating_add(bound);
+        r.get_mut().set_limit(end.saturating_add(bound));
         match r.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,

@@ -9,9 +9,7 @@ use super::print;
 use super::record::read_both;
 use super::report::{AnalysisReport, Window};
 use super::tally::Analysis;
-use crate::audience::command::{
-    fail_line, load, OutFormat, Printed, EXIT_ERRORS, EXIT_FAILED, EXIT_OK,
-};
+use crate::audience::command::{load, OutFormat, Printed, EXIT_ERRORS, EXIT_FAILED, EXIT_OK};
 use crate::audience::input::{FileProblem, Format, Unreadable};
 use crate::audience::report::problem_line;
 use crate::base::date::{self, DAY_MS};
@@ -128,14 +126,6 @@ pub struct AnalyzeRun<'a> {
     pub format: OutFormat,
 }
 
-/// A failed run: the `error[code]` line on stderr, exit code 2.
-fn failed(mut out: Printed, e: &Unreadable) -> Printed {
-    out.stderr.push_str(&fail_line(e.code.as_str(), &e.message));
-    out.stderr.push('\n');
-    out.code = EXIT_FAILED;
-    out
-}
-
 /// Runs `analyze` as the native tool does, making its checks in the same order; returns what
 /// it printed, except the timing line (`account_errors` holds the bad lines, for it), and the
 /// number of events read.
@@ -144,7 +134,7 @@ pub fn analyze(run: AnalyzeRun<'_>) -> (Printed, u64) {
     let (events_name, events) = run.events;
     let (format, window) = match check_analyze(run.input_format, events_name, run.from, run.to) {
         Ok(x) => x,
-        Err(m) => return (failed(out, &Unreadable::new(Code::InvalidArgument, m)), 0),
+        Err(m) => return (out.failed(&Unreadable::new(Code::InvalidArgument, m)), 0),
     };
     let (config_name, config) = run.config;
     let engine = match load(config_name, config) {
@@ -158,12 +148,12 @@ pub fn analyze(run: AnalyzeRun<'_>) -> (Printed, u64) {
     };
     let bytes = match events {
         Ok(b) => b,
-        Err(e) => return (failed(out, &e), 0),
+        Err(e) => return (out.failed(&e), 0),
     };
     let mut analysis = Analysis::new(&engine, window);
     let problems = match read_both(bytes, events_name, format, &mut analysis) {
         Ok(p) => p,
-        Err(e) => return (failed(out, &e), 0),
+        Err(e) => return (out.failed(&e), 0),
     };
     let report = analysis.finish();
     let mut out = out;
@@ -182,7 +172,7 @@ pub fn analyze(run: AnalyzeRun<'_>) -> (Printed, u64) {
         currency,
     ) {
         let e = Unreadable::new(Code::WriteFailed, format!("cannot write the report: {e}"));
-        return (failed(out, &e), events);
+        return (out.failed(&e), events);
     }
     out.code = analysis_exit_code(&report, &problems);
     out.account_errors = report.totals.bad_lines;

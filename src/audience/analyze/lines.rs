@@ -8,12 +8,12 @@
 //! Lines are numbered from 1 as in the file (blank lines keep their number); a byte order
 //! mark at the start is dropped.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
 use super::event::{Bad, Field, Raw, Value};
 use super::tally::{Analysis, Pass};
 use crate::audience::input::{
-    too_large, FileProblem, Progress, Unreadable, MAX_RECORD_BYTES, READ_BUFFER,
+    read_line, too_large, FileProblem, Progress, Unreadable, MAX_RECORD_BYTES, READ_BUFFER,
 };
 use crate::base::diag::Diagnostic;
 use crate::base::json::{Kind, Tape};
@@ -68,15 +68,12 @@ pub fn read_lines(
     let (mut line, mut bytes, mut records) = (0u64, 0u64, 0u64);
     loop {
         let at = text.len();
-        let n = (&mut r)
-            .take(MAX_RECORD_BYTES as u64 + 1)
-            .read_until(b'\n', &mut text)
-            .map_err(|e| {
-                Unreadable::new(
-                    Code::UnreadableFile,
-                    format!("cannot read line {} of `{name}`: {e}", line + 1),
-                )
-            })?;
+        let n = read_line(&mut r, &mut text, MAX_RECORD_BYTES).map_err(|e| {
+            Unreadable::new(
+                Code::UnreadableFile,
+                format!("cannot read line {} of `{name}`: {e}", line + 1),
+            )
+        })?;
         if n == 0 {
             break;
         }

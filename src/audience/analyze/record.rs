@@ -11,12 +11,11 @@ use super::event::{Bad, Field, Raw, Value};
 use super::lines::{add_parsed, no_events, parse, read_lines};
 use super::tally::{Analysis, Pass};
 use crate::audience::input::{
-    self, too_large, Bounded, FileProblem, Format, Progress, Unreadable, MAX_COLUMNS,
-    MAX_RECORD_BYTES, READ_BUFFER,
+    self, csv_error, open_csv, CsvReader, FileProblem, Format, Progress, Unreadable,
+    MAX_RECORD_BYTES,
 };
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::base::json::Tape;
-use crate::base::num::format_int as int;
 use crate::base::vocab::Code;
 
 /// The columns of a CSV header (or a Parquet schema) that name event fields.
@@ -125,38 +124,8 @@ fn csv_pass(
     progress: Progress<'_>,
 ) -> Result<Vec<FileProblem>, Unreadable> {
     let bound = MAX_RECORD_BYTES as u64;
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(true)
-        .buffer_capacity(READ_BUFFER)
-        .from_reader(Bounded::new(input, bound));
-    let unreadable = |r: &csv::Reader<Bounded<_>>, what: &str, e: csv::Error| {
-        if r.get_ref().hit() {
-            too_large(name, what, MAX_RECORD_BYTES)
-        } else {
-            Unreadable::new(
-                Code::UnreadableFile,
-                format!("cannot read {what} of `{name}`: {e}"),
-            )
-        }
-    };
-    let headers = match r.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(unreadable(&r, "the header", e)),
-    };
-    if headers.len() > MAX_COLUMNS {
-        return Err(Unreadable::new(
-            Code::TooLarge,
-            format!(
-                "`{name}`: the header has {} columns; the limit is {}; nothing was run",
-                int(headers.len() as u64),
-                int(MAX_COLUMNS as u64)
-            ),
-        ));
-    }
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
+    let (mut r, names) = open_csv(input, name)?;
+    let unreadable = |r: &CsvReader<_>, what: &str, e: csv::Error| csv_error(r, name, what, e);
     if names.iter().all(|n| n.trim().is_empty()) {
         return Ok(vec![no_events("the file is empty")]);
     }
