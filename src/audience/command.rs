@@ -163,10 +163,18 @@ pub struct Printed {
 }
 
 impl Printed {
+    /// A failed run: the `error[code]` line on stderr, exit code 2.
     pub(crate) fn failed(mut self, e: &Unreadable) -> Printed {
         self.stderr
             .push_str(&fail_line(e.code.as_str(), &e.message));
         self.stderr.push('\n');
+        self.code = EXIT_FAILED;
+        self
+    }
+
+    /// A run whose config did not load: its report (from [`load`]) on stderr, exit code 2.
+    pub(crate) fn config_failed(mut self, report: String) -> Printed {
+        self.stderr = report;
         self.code = EXIT_FAILED;
         self
     }
@@ -206,12 +214,7 @@ pub fn simulate(run: SimulateRun<'_>) -> (Printed, u64) {
     let (config_name, config) = run.config;
     let engine = match load(config_name, config) {
         Ok(e) => e,
-        Err(text) => {
-            let mut out = out;
-            out.stderr = text;
-            out.code = EXIT_FAILED;
-            return (out, 0);
-        }
+        Err(text) => return (out.config_failed(text), 0),
     };
     let bytes = match accounts {
         Ok(b) => b,

@@ -218,6 +218,29 @@ impl Positions {
     }
 }
 
+/// How many bytes of the source the character at `pos` of a string's raw contents takes: an
+/// escape (a surrogate pair of `\u` escapes counts as one character), else a UTF-8 sequence
+/// (1 past the end).
+pub fn raw_char_len(b: &[u8], pos: usize) -> usize {
+    match b.get(pos).copied().unwrap_or(0) {
+        b'\\' if b.get(pos + 1) == Some(&b'u') => {
+            let high = hex4(b, pos + 2).is_some_and(|u| (0xD800..0xDC00).contains(&u));
+            let low = b.get(pos + 6..pos + 8) == Some(b"\\u".as_slice())
+                && hex4(b, pos + 8).is_some_and(|u| (0xDC00..0xE000).contains(&u));
+            if high && low {
+                12
+            } else {
+                6
+            }
+        }
+        b'\\' => 2,
+        c if c < 0x80 => 1,
+        c if c >= 0xF0 => 4,
+        c if c >= 0xE0 => 3,
+        _ => 2,
+    }
+}
+
 /// The value of the four hex digits at `at` of `b`, if they are hex digits.
 fn hex4(b: &[u8], at: usize) -> Option<u32> {
     let digits = b.get(at..at + 4)?;
@@ -666,24 +689,10 @@ impl<'a> Val<'a> {
         let b = self.src.as_bytes();
         let mut pos = self.offset() + 1;
         for _ in 0..chars {
-            pos += match *b.get(pos)? {
-                b'"' => return None,
-                b'\\' if b.get(pos + 1) == Some(&b'u') => {
-                    let high = hex4(b, pos + 2).is_some_and(|u| (0xD800..0xDC00).contains(&u));
-                    let low = b.get(pos + 6..pos + 8) == Some(b"\\u".as_slice())
-                        && hex4(b, pos + 8).is_some_and(|u| (0xDC00..0xE000).contains(&u));
-                    if high && low {
-                        12
-                    } else {
-                        6
-                    }
-                }
-                b'\\' => 2,
-                c if c < 0x80 => 1,
-                c if c >= 0xF0 => 4,
-                c if c >= 0xE0 => 3,
-                _ => 2,
-            };
+            if *b.get(pos)? == b'"' {
+                return None;
+            }
+            pos += raw_char_len(b, pos);
         }
         Some(pos)
     }

@@ -9,7 +9,7 @@ use super::print;
 use super::record::read_both;
 use super::report::{AnalysisReport, Window};
 use super::tally::Analysis;
-use crate::audience::command::{load, OutFormat, Printed, EXIT_ERRORS, EXIT_FAILED, EXIT_OK};
+use crate::audience::command::{load, OutFormat, Printed, EXIT_ERRORS, EXIT_OK};
 use crate::audience::input::{FileProblem, Format, Unreadable};
 use crate::audience::report::problem_line;
 use crate::base::date::{self, DAY_MS};
@@ -139,12 +139,7 @@ pub fn analyze(run: AnalyzeRun<'_>) -> (Printed, u64) {
     let (config_name, config) = run.config;
     let engine = match load(config_name, config) {
         Ok(e) => e,
-        Err(text) => {
-            let mut out = out;
-            out.stderr = text;
-            out.code = EXIT_FAILED;
-            return (out, 0);
-        }
+        Err(text) => return (out.config_failed(text), 0),
     };
     let bytes = match events {
         Ok(b) => b,

@@ -5,7 +5,7 @@
 //! however the problems are spread.
 
 use crate::base::diag::PathSeg;
-use crate::base::json::{Doc, Kind};
+use crate::base::json::{raw_char_len, Doc, Kind};
 use crate::base::FastMap;
 
 /// The members of a container, by position.
@@ -249,36 +249,11 @@ pub(super) fn string_end(b: &[u8], start: usize) -> usize {
 fn char_starts(raw: &[u8], base: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(&c) = raw.get(i) {
+    while i < raw.len() {
         out.push(base + i);
-        i += match c {
-            b'\\' if raw.get(i + 1) == Some(&b'u') => {
-                let pair = hex4(raw, i + 2).is_some_and(|u| (0xD800..0xDC00).contains(&u))
-                    && raw.get(i + 6..i + 8) == Some(b"\\u".as_slice())
-                    && hex4(raw, i + 8).is_some_and(|u| (0xDC00..0xE000).contains(&u));
-                if pair {
-                    12
-                } else {
-                    6
-                }
-            }
-            b'\\' => 2,
-            c if c < 0x80 => 1,
-            c if c >= 0xF0 => 4,
-            c if c >= 0xE0 => 3,
-            _ => 2,
-        };
+        i += raw_char_len(raw, i);
     }
     out
-}
-
-/// The value of the four hex digits at `at`, if they are hex digits.
-fn hex4(b: &[u8], at: usize) -> Option<u32> {
-    let digits = b.get(at..at + 4)?;
-    digits.iter().try_fold(0u32, |n, &d| {
-        let v = char::from(d).to_digit(16)?;
-        Some(n * 16 + v)
-    })
 }
 
 #[cfg(test)]
