@@ -36,6 +36,7 @@ fn main() {
     let traced = EvalOptions {
         placement: None,
         trace: true,
+        exposures: false,
     };
     let rows = [
         (

@@ -117,7 +117,7 @@ function readOptions(options, schema, warn) {
 }
 
 // (`persist` of any other shape is a `persist_unavailable` warning, which names its key.)
-const ENGINE_OPTIONS = { state: "any", persist: "any", strict: "boolean" };
+const ENGINE_OPTIONS = { state: "any", persist: "any", strict: "boolean", onEvent: "function" };
 const EVALUATE_OPTIONS = { placement: "string", trace: "boolean" };
 
 // ---- Contexts ----
@@ -443,19 +443,96 @@ function once(engine, context, f) {
 /** A feature (`usage` false) or usage check of `facts`, parsed. */
 function check(engine, usage, facts, name) {
   const id = typeof name === "string" ? name : "";
-  return JSON.parse(usage ? engine.__core.usage(facts, id) : engine.__core.feature(facts, id));
+  const r = JSON.parse(usage ? engine.__core.usage(facts, id) : engine.__core.feature(facts, id));
+  if (engine.__onEvent !== null) noteShown(engine, facts, [r.callout ?? null]);
+  return r;
 }
 
 function evaluate(engine, facts, options) {
   const extra = [];
   const opts = readOptions(options, EVALUATE_OPTIONS, (code, message, key) => extra.push({ code, message, path: ["options", key] }));
   const c = engine.__core;
-  const text = c.evaluate(facts, opts.placement, opts.trace === true);
+  const listening = engine.__onEvent !== null;
+  const text = c.evaluate(facts, opts.placement, opts.trace === true, listening);
   engine.__rules ??= JSON.parse(c.rules());
   reasonList ??= JSON.parse(core.reasons());
   const r = evaluation(text, c.packed(), engine.__rules, reasonList);
   if (extra.length > 0 && Array.isArray(r.warnings)) r.warnings.push(...extra);
+  if (listening) logEvaluation(engine, facts, r);
   return r;
+}
+
+// ---- Events (the `onEvent` option) ----
+
+/** Calls the host's `onEvent` with `event`; a handler that throws is reported once, in the
+ * engine's warnings, and never reaches the caller. */
+function emit(engine, event) {
+  try {
+    engine.__onEvent(event);
+  } catch (e) {
+    if (!engine.__onEventFailed) {
+      engine.__onEventFailed = true;
+      engine.__core.warn("event_handler_failed", `\`onEvent\` threw: ${String((e && e.message) || e)}; later failures are not reported`, "onEvent");
+    }
+  }
+}
+
+/** Remembers the unit of the latest context and what each shown callout was, so `record`
+ * can log its events whole. */
+function noteShown(engine, facts, list) {
+  engine.__unit = facts.unit() ?? engine.__unit;
+  for (const x of list) {
+    if (x === null) continue;
+    const t = x.target;
+    engine.__shown.set(x.id, {
+      unit: engine.__unit,
+      placement: x.placement,
+      kind: x.kind,
+      target: t === null ? undefined : t.id,
+      mrrDelta: t === null || t.monthlyDelta === null ? undefined : t.monthlyDelta,
+    });
+  }
+}
+
+/** Logs an evaluation's new exposures (its `exposures` list is the core's, not the host's). */
+function logEvaluation(engine, facts, r) {
+  const exposures = r.exposures ?? [];
+  delete r.exposures;
+  noteShown(engine, facts, r.callouts);
+  let fresh = false;
+  for (const e of exposures) {
+    const shown = engine.__shown.get(e.callout);
+    // A callout's events go under the unit of its own experiment.
+    if (shown !== undefined && e.experiment !== "$program") shown.unit = e.unit;
+    if (!e.new) continue;
+    fresh = true;
+    emit(engine, { type: "exposure", at: e.at, unit: e.unit, callout: e.callout, experiment: e.experiment, arm: e.arm });
+  }
+  // The state now remembers them: other tabs and later pages must not log them again.
+  const p = engine.__persist;
+  if (fresh && p !== null && p.save()) p.wrote = true;
+}
+
+/** The event `record` logs: the host's fields, completed from what the callout was. */
+function recordedEvent(engine, get, type, callout, at) {
+  const shown = engine.__shown.get(callout);
+  const text = (k) => {
+    const v = get(k);
+    return typeof v === "string" && v !== "" ? v : undefined;
+  };
+  const event = { type, at, unit: text("unit") ?? shown?.unit ?? engine.__unit ?? null, callout };
+  if (shown !== undefined) {
+    event.placement = shown.placement;
+    event.kind = shown.kind;
+  }
+  if (type === "convert") {
+    const target = text("target") ?? shown?.target;
+    if (target !== undefined) event.target = target;
+    const d = get("mrrDelta");
+    const mrrDelta = typeof d === "number" && d - d === 0 ? d : shown?.mrrDelta;
+    if (mrrDelta !== undefined) event.mrrDelta = mrrDelta;
+  }
+  return event;
 }
 
 class PromptEngine {
@@ -494,6 +571,12 @@ class PromptEngine {
     this.__core = c;
     const opts = readOptions(options, ENGINE_OPTIONS, (code, message, key) => c.warn(code, message, key));
     this.__strict = opts.strict === true;
+    this.__onEvent = opts.onEvent ?? null;
+    this.__onEventFailed = false;
+    // What each callout was when last shown (bounded by the catalog's callouts), and the unit
+    // of the latest context: `record` completes its events from them.
+    this.__shown = new Map();
+    this.__unit = undefined;
     this.__tree = undefined;
     this.__rules = undefined;
     let restore = true;
@@ -558,6 +641,9 @@ class PromptEngine {
         Date.now(),
       ));
       if (p !== null && result.recorded && p.save()) p.wrote = true;
+      if (result.recorded && this.__onEvent !== null) {
+        emit(this, recordedEvent(this, get, type, callout, result.at));
+      }
       return result;
     });
   }

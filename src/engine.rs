@@ -105,6 +105,8 @@ pub struct RecordResult {
     pub recorded: bool,
     /// Why not, when it was not.
     pub error: Option<Diagnostic>,
+    /// The time stored (ms since the epoch), when it was stored.
+    pub at: Option<f64>,
 }
 
 impl ToJson for RecordResult {
@@ -112,6 +114,7 @@ impl ToJson for RecordResult {
         out.obj()
             .field("recorded", &self.recorded)
             .field("error", &self.error)
+            .some("at", &self.at.map(crate::base::date::format))
             .end();
     }
 }
@@ -124,6 +127,7 @@ fn bad_event(message: String, field: &str) -> RecordResult {
             message,
             join(&[], field),
         )),
+        at: None,
     }
 }
 
@@ -270,6 +274,25 @@ impl Engine {
         render::evaluation(s, self.decide_in(s, opts))
     }
 
+    /// [`Engine::evaluate_in`] with the experiment exposures it makes ([`Evaluation::exposures`],
+    /// the program-wide holdout's first), each marked `new` when this engine's state did not
+    /// know it yet; the state remembers them from then on (and exports them), so a unit is
+    /// logged once per experiment however often it is evaluated.
+    pub fn evaluate_logged(&mut self, s: &Session, opts: &EvalOptions) -> Evaluation {
+        let opts = EvalOptions {
+            exposures: true,
+            ..opts.clone()
+        };
+        let decision = recommend::decide(s, &self.state, &opts);
+        let mut exposures = crate::decide::exposure::collect(s, &decision);
+        for e in &mut exposures {
+            e.new = self.state.expose(&e.experiment, &e.unit, e.at);
+        }
+        let mut ev = render::evaluation(s, decision);
+        ev.exposures = exposures;
+        ev
+    }
+
     /// The typed decision [`Engine::evaluate_in`] words: what is shown and what is held back
     /// and why, before any text is made (for aggregates over many accounts).
     pub fn decide_in<'s>(&self, s: &'s Session, opts: &EvalOptions) -> Decision<'s> {
@@ -292,8 +315,15 @@ impl Engine {
     }
 
     /// [`Engine::check_usage`] in a session.
+    /// A unit in the program-wide holdout gets no callout that is not blocking.
     pub fn check_usage_in(&self, s: &Session, metric: &str) -> UsageCheck {
-        render::usage_check(s, metric, &limits::check_usage(s, metric))
+        let mut u = render::usage_check(s, metric, &limits::check_usage(s, metric));
+        if u.callout.as_ref().is_some_and(|c| c.severity != crate::catalog::model::Severity::Blocking)
+            && recommend::program_assignment(s) == Some(true)
+        {
+            u.callout = None;
+        }
+        u
     }
 
     fn observe(&self, now: f64) {
@@ -361,10 +391,12 @@ impl Engine {
             Ok(()) => RecordResult {
                 recorded: true,
                 error: None,
+                at: Some(at),
             },
             Err(d) => RecordResult {
                 recorded: false,
                 error: Some(d),
+                at: None,
             },
         }
     }

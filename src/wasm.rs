@@ -28,6 +28,20 @@ pub struct Facts {
     session: Session,
 }
 
+#[wasm_bindgen]
+impl Facts {
+    /// The unit events are logged under when no experiment names one: the account id, else
+    /// the user id (`undefined` for neither).
+    pub fn unit(&self) -> Option<String> {
+        let f = &self.session.facts;
+        [f.account.id.as_deref(), f.user.id.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|id| !id.is_empty())
+            .map(str::to_owned)
+    }
+}
+
 /// The JSON text of a list of diagnostics: what a failed load throws, for the JavaScript side
 /// to turn into a `ConfigError`.
 fn thrown(errors: &[Diagnostic]) -> String {
@@ -109,12 +123,13 @@ impl Core {
     /// A warning found by the JavaScript side (options, `persist`), at `[key]`. Codes outside
     /// the known list are recorded as `invalid_option`.
     pub fn warn(&mut self, code: &str, message: String, key: String) {
-        // Compared with the three wire names it may be rather than parsed against every code:
+        // Compared with the four wire names it may be rather than parsed against every code:
         // the parser's table of all codes would otherwise be linked into the runtime.
         let code = [
             Code::PersistUnavailable,
             Code::PersistFailed,
             Code::UnknownOption,
+            Code::EventHandlerFailed,
         ]
         .into_iter()
         .find(|c| c.as_str() == code)
@@ -179,12 +194,26 @@ impl Core {
 
     /// Evaluates a session: the JSON text whose callouts are a flat list; the held-back
     /// entries packed beside it are read next with `packed`.
-    pub fn evaluate(&mut self, facts: &Facts, placement: Option<String>, trace: bool) -> String {
-        let opts = EvalOptions { placement, trace };
-        let (text, packed) = self
-            .engine
-            .evaluate_in(&facts.session, &opts)
-            .to_json_packed();
+    /// With `exposures` (the host listens to events) its `exposures` list the experiments it
+    /// exposed the unit to, each marked `new` the first time (see `Engine::evaluate_logged`).
+    pub fn evaluate(
+        &mut self,
+        facts: &Facts,
+        placement: Option<String>,
+        trace: bool,
+        exposures: bool,
+    ) -> String {
+        let opts = EvalOptions {
+            placement,
+            trace,
+            exposures,
+        };
+        let ev = if exposures {
+            self.engine.evaluate_logged(&facts.session, &opts)
+        } else {
+            self.engine.evaluate_in(&facts.session, &opts)
+        };
+        let (text, packed) = ev.to_json_packed();
         self.packed = packed;
         text
     }

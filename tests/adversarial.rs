@@ -282,6 +282,7 @@ fn junk_at_every_context_path_never_creates_a_paywall() {
                 &EvalOptions {
                     placement: None,
                     trace: true,
+                    exposures: false,
                 },
                 HOST_NOW,
             ));

@@ -62,6 +62,7 @@ fn check_against_evaluate(engine: &Engine, contexts: &[String], placement: Optio
     let eval_opts = EvalOptions {
         placement: placement.map(str::to_owned),
         trace: false,
+        exposures: false,
     };
     // Per rule: shown, suppressed by reason, shown per placement, experiment arms.
     let mut shown: HashMap<String, u64> = HashMap::new();

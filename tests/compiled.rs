@@ -60,6 +60,7 @@ fn every_fixture_step_answers_the_same() {
         let opts = EvalOptions {
             placement: None,
             trace: true,
+            exposures: false,
         };
         assert_eq!(
             to_json(&raw.evaluate(&ctx, &opts, HOST_NOW)),
@@ -78,9 +79,14 @@ fn generated_contexts_answer_the_same() {
     let per_sample = 100_000 / samples.len() as u64 + 1;
     let mut n = 0;
     for s in samples {
-        let config = sample(s);
-        let raw = Engine::new(&config).unwrap();
-        let comp = compiled(&config);
+        // Two of the samples with a program-wide holdout (by account, and by user).
+        let config = match s {
+            "team.json" => with_holdout(&sample(s), r#"{ "share": 0.2 }"#),
+            "credits.json" => with_holdout(&sample(s), r#"{ "share": 0.1, "seed": "p", "unit": "user" }"#),
+            _ => sample(s),
+        };
+        let mut raw = Engine::new(&config).unwrap();
+        let mut comp = compiled(&config);
         let cat = raw.catalog();
         let features: Vec<String> = cat.model.features.iter().map(|f| f.id.clone()).collect();
         let metrics: Vec<String> = cat.model.metrics.iter().map(|m| m.id.clone()).collect();
@@ -90,13 +96,23 @@ fn generated_contexts_answer_the_same() {
             let opts = EvalOptions {
                 placement: None,
                 trace: i % 16 == 0,
+                exposures: i % 4 == 1,
             };
             let (sa, sb) = (
                 raw.session(ctx.clone(), HOST_NOW),
                 comp.session(ctx, HOST_NOW),
             );
-            let a = to_json(&raw.evaluate_in(&sa, &opts));
-            let b = to_json(&comp.evaluate_in(&sb, &opts));
+            let (a, b) = if opts.exposures {
+                (
+                    to_json(&raw.evaluate_logged(&sa, &opts)),
+                    to_json(&comp.evaluate_logged(&sb, &opts)),
+                )
+            } else {
+                (
+                    to_json(&raw.evaluate_in(&sa, &opts)),
+                    to_json(&comp.evaluate_in(&sb, &opts)),
+                )
+            };
             assert_eq!(a, b, "{s} context {i}");
             if i % 8 == 0 {
                 for f in &features {
@@ -116,6 +132,13 @@ fn generated_contexts_answer_the_same() {
         }
     }
     assert!(n >= 100_000);
+}
+
+/// `config` with the catalog-level `holdout` set to `holdout` (JSON text).
+fn with_holdout(config: &str, holdout: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(config).unwrap();
+    v["holdout"] = serde_json::from_str(holdout).unwrap();
+    v.to_string()
 }
 
 /// The same config compiles to the same bytes, and the artifact describes itself.

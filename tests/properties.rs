@@ -77,7 +77,7 @@ proptest! {
     fn evaluate_never_panics_and_is_deterministic(ctx in context()) {
         let e = engine();
         let text = ctx.to_string();
-        let opts = EvalOptions { placement: None, trace: true };
+        let opts = EvalOptions { placement: None, trace: true, exposures: false };
         let a = to_json(&e.evaluate(&text, &opts, common::HOST_NOW));
         let b = to_json(&engine().evaluate(&text, &opts, common::HOST_NOW));
         prop_assert_eq!(&a, &b);
@@ -97,7 +97,7 @@ proptest! {
         let e = engine();
         let text = ctx.to_string();
         let plain = |trace: bool| {
-            let opts = EvalOptions { placement: None, trace };
+            let opts = EvalOptions { placement: None, trace, exposures: false };
             let mut v: serde_json::Value =
                 serde_json::from_str(&to_json(&e.evaluate(&text, &opts, common::HOST_NOW))).unwrap();
             if let Some(o) = v.as_object_mut() {

@@ -36,6 +36,7 @@ fn eval(engine: &Engine, ctx: &Value, placement: Option<&str>) -> Value {
     let opts = EvalOptions {
         placement: placement.map(str::to_owned),
         trace: false,
+        exposures: false,
     };
     serde_json::from_str(&to_json(&engine.evaluate(
         &ctx.to_string(),

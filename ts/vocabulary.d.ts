@@ -107,6 +107,8 @@ export type SuppressionReason =
   | "converted"
   /** the unit is in the experiment's holdout */
   | "holdout"
+  /** the unit is in the catalog's program-wide holdout (`holdout`), which sees no callout but a blocking one */
+  | "holdout:program"
   /** higher-ranked callouts fill the placement */
   | "placement_full"
   /** a higher-ranked callout pushes the same target */
@@ -328,6 +330,8 @@ export type DiagnosticCode =
   | "persist_unavailable"
   /** writing the state to storage failed */
   | "persist_failed"
+  /** the `onEvent` handler threw; the call went on (reported once per engine) */
+  | "event_handler_failed"
   /** recording an event through a binding failed */
   | "record_failed"
   /** a value passed as an engine is not a PromptEngine */

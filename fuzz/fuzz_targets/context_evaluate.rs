@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
             &EvalOptions {
                 placement: None,
                 trace: true,
+                exposures: false,
             },
             1.8e12,
         );

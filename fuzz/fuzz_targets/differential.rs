@@ -42,6 +42,7 @@ fuzz_target!(|data: &[u8]| {
         let opts = EvalOptions {
             placement: None,
             trace: true,
+            exposures: false,
         };
 
         let eval_fresh = to_json(&engine.evaluate(text, &opts, NOW));

@@ -193,6 +193,7 @@ vocabulary! {
         CooldownDismissed = "cooldown:dismissed": "the callout was dismissed within `frequency.dismissCooldownDays`",
         Converted = "converted": "the account already bought what the callout offers",
         Holdout = "holdout": "the unit is in the experiment's holdout",
+        HoldoutProgram = "holdout:program": "the unit is in the catalog's program-wide holdout (`holdout`), which sees no callout but a blocking one",
         PlacementFull = "placement_full": "higher-ranked callouts fill the placement",
         DuplicateTarget = "duplicate_target": "a higher-ranked callout pushes the same target",
         Schedule = "schedule": "outside the rule's `activeFrom`/`activeUntil`",
@@ -414,6 +415,8 @@ vocabulary! {
             fix "pass `persist: { key }` where `localStorage` is available, or keep the state yourself with `exportState()`",
         PersistFailed = "persist_failed": "writing the state to storage failed";
             fix "free storage space, or keep the state yourself with `exportState()`",
+        EventHandlerFailed = "event_handler_failed": "the `onEvent` handler threw; the call went on (reported once per engine)";
+            fix "catch errors inside the handler, or fix what it throws",
         RecordFailed = "record_failed": "recording an event through a binding failed";
             fix "check the engine is not freed and the event is well formed",
         // ---- Framework bindings ----

@@ -29,7 +29,8 @@ use super::model::{
     Thresholds, Window,
 };
 use super::rules::{
-    Builtin, Cap, Experiment, Frequency, Onboarding, Policy, Readiness, Rule, RuleTarget, Variant,
+    Builtin, Cap, Experiment, Frequency, Onboarding, Policy, ProgramHoldout, Readiness, Rule,
+    RuleTarget, Variant,
 };
 use super::schema::tag;
 use super::template::{Fields, Localized, MessageSet, Part, Template};
@@ -44,7 +45,7 @@ use crate::expr::{Program, Slot, SlotTable, Value};
 pub const MAGIC: [u8; 4] = *b"\0upc";
 
 /// The format this engine writes and reads.
-pub const FORMAT_VERSION: u16 = 4;
+pub const FORMAT_VERSION: u16 = 5;
 
 const HEADER: usize = 4 + 2 + 8;
 
@@ -300,6 +301,11 @@ fn write_policy(w: &mut Writer, pools: &mut Pools<'_>, p: &Policy) {
     write_builtin(w, &p.top_up);
     write_builtin(w, &p.usage_limit);
     w.num(p.headroom);
+    w.opt(p.program.as_ref(), |w, h| {
+        w.num(h.share);
+        w.str(&h.seed);
+        w.bool(h.unit_user);
+    });
 }
 
 fn write_rule(w: &mut Writer, pools: &mut Pools<'_>, r: &Rule) {
@@ -697,6 +703,13 @@ fn read_policy(r: &mut Reader<'_>, pools: &ReadPools<'_>, model: &Model) -> Read
         top_up: read_builtin(r)?,
         usage_limit: read_builtin(r)?,
         headroom: r.num()?,
+        program: r.opt(|r| {
+            Ok(ProgramHoldout {
+                share: r.num()?,
+                seed: r.string()?,
+                unit_user: r.bool()?,
+            })
+        })?,
     })
 }
 

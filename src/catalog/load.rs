@@ -55,6 +55,7 @@ const ROOT_FIELDS: &[&str] = &[
     "builtins",
     "rightSizing",
     "forecast",
+    "holdout",
     "$schema",
 ];
 

@@ -64,6 +64,21 @@ pub struct Experiment {
     pub variants: Vec<Variant>,
 }
 
+/// The experiment key and hash seed of the program-wide holdout (a key no rule may use).
+pub const PROGRAM_KEY: &str = "$program";
+
+/// The catalog's program-wide holdout (`holdout`): a share of units kept away from every
+/// callout but the blocking ones, so the whole program's lift can be measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgramHoldout {
+    /// Share of units held out, in [0, 1).
+    pub share: f64,
+    /// Hash seed (default `$program`).
+    pub seed: String,
+    /// Whether the unit is the user (else the account).
+    pub unit_user: bool,
+}
+
 /// A designer rule.
 #[derive(Clone, Debug)]
 pub struct Rule {
@@ -168,6 +183,8 @@ pub struct Policy {
     pub top_up: Builtin,
     /// Right-sizing headroom (0.2 = 20% spare).
     pub headroom: f64,
+    /// The program-wide holdout, when configured.
+    pub program: Option<ProgramHoldout>,
 }
 
 impl Default for Policy {
@@ -197,6 +214,7 @@ impl Default for Policy {
                 priorities: [10.0, 20.0, 100.0],
             },
             headroom: 0.2,
+            program: None,
         }
     }
 }
@@ -272,6 +290,9 @@ pub(crate) fn read_policy(
     }
     if let Some(v) = root.get("builtins") {
         read_builtins(r, v, &at("builtins"), &mut policy);
+    }
+    if let Some(v) = root.get("holdout") {
+        policy.program = read_program(r, v, &at("holdout"));
     }
     if root.get("placements").is_some() {
         let credits = model.metrics.iter().any(|m| m.is_credits());
@@ -845,6 +866,45 @@ fn date_field(r: &mut Reader, o: Val<'_>, key: &str, rp: &At<'_>) -> Option<f64>
     t
 }
 
+/// `unit`: `account` (the default, false) or `user` (true).
+fn read_unit(r: &mut Reader, o: Val<'_>, p: &[PathSeg]) -> bool {
+    let Some(u) = o.get("unit") else {
+        return false;
+    };
+    match r.string(u, &join(p, "unit")).as_deref() {
+        Some("user") => true,
+        Some("account") | None => false,
+        Some(other) => {
+            r.error(
+                Code::InvalidValue,
+                format!("unknown unit `{other}`; expected `account` or `user`"),
+                &join(p, "unit"),
+            );
+            false
+        }
+    }
+}
+
+/// `holdout`: the program-wide holdout, `{ share, seed?, unit? }`.
+fn read_program(r: &mut Reader, v: Val<'_>, p: &[PathSeg]) -> Option<ProgramHoldout> {
+    let o = r.object(v, &p, &["share", "seed", "unit"])?;
+    if o.get("share").is_none() {
+        r.error(Code::MissingField, "missing field `share`", &p);
+        return None;
+    }
+    let share = opt_number(r, o, "share", &p, 0.0, 0.99)?;
+    let seed = match o.get("seed") {
+        Some(s) => r.text(s, &join(p, "seed"), 200)?,
+        None => PROGRAM_KEY.to_owned(),
+    };
+    let unit_user = read_unit(r, o, p);
+    Some(ProgramHoldout {
+        share,
+        seed,
+        unit_user,
+    })
+}
+
 fn read_experiment(
     r: &mut Reader,
     v: Val<'_>,
@@ -865,22 +925,14 @@ fn read_experiment(
         Some(s) => r.string(s, &join(p, "seed"))?,
         None => key.clone(),
     };
-    let unit_user = match o.get("unit") {
-        None => false,
-        Some(u) => match r.string(u, &join(p, "unit")).as_deref() {
-            Some("account") => false,
-            Some("user") => true,
-            Some(other) => {
-                r.error(
-                    Code::InvalidValue,
-                    format!("unknown unit `{other}`; expected `account` or `user`"),
-                    &join(p, "unit"),
-                );
-                false
-            }
-            None => false,
-        },
-    };
+    if key == PROGRAM_KEY {
+        r.error(
+            Code::InvalidValue,
+            format!("experiment key `{PROGRAM_KEY}` is the program-wide holdout's (`holdout`)"),
+            &join(p, "key"),
+        );
+    }
+    let unit_user = read_unit(r, o, p);
     let holdout = opt_number(r, o, "holdout", &p, 0.0, 0.99).unwrap_or(0.0);
     let mut variants = Vec::new();
     let vp = join(p, "variants");

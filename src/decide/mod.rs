@@ -4,6 +4,7 @@
 
 pub mod env;
 pub mod experiment;
+pub mod exposure;
 pub mod gate;
 pub mod headroom;
 pub mod limits;

@@ -28,6 +28,8 @@ pub struct EvalOptions {
     pub placement: Option<String>,
     /// Include a per-rule explanation.
     pub trace: bool,
+    /// Note the experiment exposures ([`Decision::eligible`], [`Decision::program`]).
+    pub exposures: bool,
 }
 
 /// Where a callout comes from.
@@ -179,6 +181,8 @@ pub enum Reason {
     Converted,
     /// In the experiment's holdout.
     Holdout,
+    /// In the catalog's program-wide holdout.
+    ProgramHoldout,
     /// Its placement is full.
     PlacementFull,
     /// A higher-ranked callout pushes the same target.
@@ -193,7 +197,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every suppression reason, in the order reports list them.
-    pub const ALL: [Reason; 15] = [
+    pub const ALL: [Reason; 16] = [
         Reason::Readiness(Guard::Health),
         Reason::Readiness(Guard::Tenure),
         Reason::Readiness(Guard::Onboarding),
@@ -209,6 +213,7 @@ impl Reason {
         Reason::Schedule,
         Reason::NoTarget,
         Reason::AutoRecharge,
+        Reason::ProgramHoldout,
     ];
 
     /// The reason's position in [`Reason::ALL`].
@@ -225,6 +230,7 @@ impl Reason {
             Reason::Schedule => 12,
             Reason::NoTarget => 13,
             Reason::AutoRecharge => 14,
+            Reason::ProgramHoldout => 15,
         }
     }
 
@@ -246,6 +252,7 @@ impl Reason {
             Reason::Schedule => SuppressionReason::Schedule,
             Reason::NoTarget => SuppressionReason::NoTarget,
             Reason::AutoRecharge => SuppressionReason::AutoRecharge,
+            Reason::ProgramHoldout => SuppressionReason::HoldoutProgram,
         }
     }
 
@@ -413,6 +420,30 @@ pub struct Decision<'c> {
     pub trace: Option<Vec<TraceEntry>>,
     /// Warnings beyond the context's own (an unknown `page.feature`).
     pub warnings: Vec<Diagnostic>,
+    /// With [`EvalOptions::exposures`]: every candidate that passed the guards (shown, or held
+    /// back only by a holdout, its placement or its target), in the order decided, within the
+    /// asked-for placement: the units its experiments expose.
+    pub eligible: Vec<Eligible<'c>>,
+    /// The program-wide holdout's assignment: `Some(true)` in it, `Some(false)` outside it,
+    /// `None` when the catalog has none or the unit has no id.
+    pub program: Option<bool>,
+}
+
+/// A candidate that passed the guards, as exposure logging sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Eligible<'c> {
+    /// Where it comes from.
+    pub origin: Origin,
+    /// Its experiment assignment, if any.
+    pub experiment: Option<Assigned>,
+    /// Where it goes.
+    pub placement: &'c str,
+    /// Its priority.
+    pub priority: f64,
+    /// Whether it blocks (a blocking callout is outside the program-wide holdout).
+    pub blocking: bool,
+    /// Whether the program-wide holdout held it back (then its own experiment is not exposed).
+    pub program_held: bool,
 }
 
 struct Traces {
@@ -468,7 +499,8 @@ pub fn decide<'c>(s: &'c Session, state: &EngineState, opts: &EvalOptions) -> De
     limit_candidates(s, &mut run, &mut candidates);
     top_up_candidates(s, &mut run, &mut candidates);
     rule_candidates(s, opts, &mut run, &mut candidates);
-    let eligible = apply_guards(s, state, &mut run, candidates);
+    run.out.program = program_assignment(s);
+    let eligible = apply_guards(s, state, opts, &mut run, candidates);
     let ranked = rank(&s.catalog, eligible);
     admit_in_rank_order(s, state, &mut run, ranked);
     keep_placement(opts, &mut run);
@@ -703,11 +735,13 @@ impl Held {
 fn apply_guards<'c>(
     s: &Session,
     state: &EngineState,
+    opts: &EvalOptions,
     run: &mut Run<'c>,
     candidates: Vec<Candidate<'c>>,
 ) -> Vec<Candidate<'c>> {
     run.out.held.reserve(candidates.len());
     let mut eligible: Vec<Candidate<'c>> = Vec::with_capacity(candidates.len());
+    let program_held = run.out.program == Some(true);
     for c in candidates {
         // (The id is written only to look up a history.)
         let hist = if state.callouts.is_empty() {
@@ -715,8 +749,26 @@ fn apply_guards<'c>(
         } else {
             state.callouts.get(&c.origin.callout_id(&s.catalog))
         };
-        let reason = guard(s, state, &c, hist)
-            .or_else(|| (c.experiment == Some(Assigned::Holdout)).then_some(Reason::Holdout));
+        let mut reason = guard(s, state, &c, hist);
+        if reason.is_none() {
+            let blocking = c.severity == Severity::Blocking;
+            let held = program_held && !blocking;
+            if opts.exposures {
+                run.out.eligible.push(Eligible {
+                    origin: c.origin,
+                    experiment: c.experiment,
+                    placement: c.placement,
+                    priority: c.priority,
+                    blocking,
+                    program_held: held,
+                });
+            }
+            reason = if held {
+                Some(Reason::ProgramHoldout)
+            } else {
+                (c.experiment == Some(Assigned::Holdout)).then_some(Reason::Holdout)
+            };
+        }
         match reason {
             Some(reason) => run.hold(c.trace, Held::candidate(&c, reason)),
             None => eligible.push(c),
@@ -865,6 +917,7 @@ fn keep_placement(opts: &EvalOptions, run: &mut Run<'_>) {
         }
     }
     run.out.shown.retain(|c| c.placement == p);
+    run.out.eligible.retain(|c| c.placement == p);
 }
 
 impl GateReason {
@@ -1105,16 +1158,29 @@ fn right_size(s: &Session, current: usize) -> Option<Offer> {
         .filter(|o| o.monthly_delta.is_some_and(|d| d < 0.0))
 }
 
-/// Experiment assignment: `None` when the rule has no experiment or the unit has no id.
-fn assign_experiment(s: &Session, rule: &Rule) -> Option<Assigned> {
-    let exp = rule.experiment.as_ref()?;
+/// The unit id an experiment or holdout hashes: the user's or the account's, `None` when absent
+/// or empty.
+pub(crate) fn unit_id(s: &Session, user: bool) -> Option<&str> {
     let facts = &s.facts;
-    let unit = if exp.unit_user {
+    if user {
         facts.user.id.as_deref()
     } else {
         facts.account.id.as_deref()
     }
-    .filter(|id| !id.is_empty())?;
+    .filter(|id| !id.is_empty())
+}
+
+/// The program-wide holdout's assignment (see [`Decision::program`]).
+pub fn program_assignment(s: &Session) -> Option<bool> {
+    let h = s.catalog.policy.program.as_ref()?;
+    let unit = unit_id(s, h.unit_user)?;
+    Some(bucket(&h.seed, unit) < h.share)
+}
+
+/// Experiment assignment: `None` when the rule has no experiment or the unit has no id.
+fn assign_experiment(s: &Session, rule: &Rule) -> Option<Assigned> {
+    let exp = rule.experiment.as_ref()?;
+    let unit = unit_id(s, exp.unit_user)?;
     let weights: Vec<f64> = exp.variants.iter().map(|v| v.weight).collect();
     Some(
         match assign(bucket(&exp.seed, unit), exp.holdout, &weights) {

@@ -62,6 +62,9 @@ impl ToJson for EngineState {
             h.write(co.key_text(id));
         }
         co.end();
+        if !self.exposures.is_empty() {
+            o.field("exposures", &self.exposures);
+        }
         o.end();
     }
 }
@@ -124,6 +127,34 @@ impl Histories {
     }
 }
 
+/// Most exposures a state remembers; past it the earliest are forgotten (and would be logged
+/// again, which `analyze` reads as the same exposure).
+pub const MAX_EXPOSURES: usize = 256;
+
+/// Longest experiment key or unit id an exposure is remembered by.
+const MAX_EXPOSURE_TEXT: usize = 256;
+
+/// An experiment a unit was exposed to: logged once, then remembered here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exposed {
+    /// Experiment key (`$program` for the program-wide holdout).
+    pub experiment: String,
+    /// Unit id.
+    pub unit: String,
+    /// When it was first exposed (ms since the epoch).
+    pub at: f64,
+}
+
+impl ToJson for Exposed {
+    fn write(&self, out: &mut Out) {
+        out.obj()
+            .field("experiment", self.experiment.as_str())
+            .field("unit", self.unit.as_str())
+            .field("at", &self.at)
+            .end();
+    }
+}
+
 /// The engine's memory of events.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EngineState {
@@ -131,6 +162,8 @@ pub struct EngineState {
     pub version: u32,
     /// By callout id.
     pub callouts: Histories,
+    /// Exposures already logged, sorted by experiment and unit (at most [`MAX_EXPOSURES`]).
+    pub exposures: Vec<Exposed>,
 }
 
 pub use crate::base::vocab::EventType;
@@ -148,6 +181,17 @@ pub fn known_callout(catalog: &Catalog, id: &str) -> bool {
         || id
             .strip_prefix("top_up:")
             .is_some_and(|m| catalog.metrics.iter().any(|x| x.id == m && x.is_credits()))
+}
+
+/// The experiment keys a catalog exposes units to: its rules' experiments and, when configured,
+/// the program-wide holdout (`$program`).
+pub fn known_experiment(catalog: &Catalog, key: &str) -> bool {
+    let policy = &catalog.policy;
+    (key == crate::catalog::rules::PROGRAM_KEY && policy.program.is_some())
+        || policy
+            .rules
+            .iter()
+            .any(|r| r.experiment.as_ref().is_some_and(|e| e.key == key))
 }
 
 /// The rule id behind a callout id.
@@ -190,7 +234,83 @@ impl EngineState {
         EngineState {
             version: STATE_VERSION,
             callouts: Histories::default(),
+            exposures: Vec::new(),
         }
+    }
+
+    fn find_exposure(&self, experiment: &str, unit: &str) -> Result<usize, usize> {
+        self.exposures.binary_search_by(|e| {
+            (e.experiment.as_str(), e.unit.as_str()).cmp(&(experiment, unit))
+        })
+    }
+
+    /// Remembers that `unit` was exposed to `experiment` at `at`; returns whether it is new
+    /// (a unit already remembered keeps its first time). Past [`MAX_EXPOSURES`] the earliest
+    /// are forgotten.
+    pub fn expose(&mut self, experiment: &str, unit: &str, at: f64) -> bool {
+        match self.find_exposure(experiment, unit) {
+            Ok(i) => {
+                if let Some(e) = self.exposures.get_mut(i) {
+                    e.at = e.at.min(at);
+                }
+                false
+            }
+            Err(i) => {
+                self.exposures.insert(
+                    i,
+                    Exposed {
+                        experiment: experiment.to_owned(),
+                        unit: unit.to_owned(),
+                        at,
+                    },
+                );
+                self.trim_exposures();
+                true
+            }
+        }
+    }
+
+    /// Forgets the earliest exposures past [`MAX_EXPOSURES`].
+    fn trim_exposures(&mut self) {
+        let extra = self.exposures.len().saturating_sub(MAX_EXPOSURES);
+        if extra == 0 {
+            return;
+        }
+        let mut times: Vec<f64> = self.exposures.iter().map(|e| e.at).collect();
+        crate::base::sort::sort_by(&mut times, |a, b| a.total_cmp(b));
+        let cut = times.get(extra - 1).copied().unwrap_or(f64::NEG_INFINITY);
+        // Ties at the cut keep the later entries of the sorted list.
+        let mut dropped = 0;
+        self.exposures.retain(|e| {
+            let drop = dropped < extra && e.at <= cut;
+            dropped += usize::from(drop);
+            !drop
+        });
+    }
+
+    /// Reads the `exposures` list of a stored state: entries of experiments the catalog has,
+    /// with readable times up to `latest`.
+    fn restore_exposures(&mut self, catalog: &Catalog, v: Option<Val<'_>>, latest: f64) -> usize {
+        let mut skipped = 0;
+        let items = v.filter(|a| a.kind() == JsonKind::Array);
+        for item in items.iter().flat_map(|a| a.items()) {
+            let text = |k: &str| {
+                item.get(k)
+                    .and_then(|v| v.as_str())
+                    .filter(|s| !s.is_empty() && s.len() <= MAX_EXPOSURE_TEXT)
+            };
+            let at = item
+                .get("at")
+                .and_then(|v| v.as_f64())
+                .filter(|t| date::in_range(*t) && *t <= latest);
+            match (text("experiment"), text("unit"), at) {
+                (Some(x), Some(u), Some(at)) if known_experiment(catalog, x) => {
+                    self.expose(x, u, at);
+                }
+                _ => skipped += 1,
+            }
+        }
+        skipped
     }
 
     /// Restores an exported state. A corrupt, foreign or future-version state gives an empty
@@ -284,6 +404,13 @@ impl EngineState {
                 false,
             );
         }
+        let skipped = state.restore_exposures(catalog, o.get("exposures"), latest);
+        if skipped > 0 {
+            warn(
+                format!("{skipped} stored exposure(s) unreadable or of another catalog; skipped"),
+                false,
+            );
+        }
         state.prune(catalog);
         (state, warnings)
     }
@@ -311,6 +438,9 @@ impl EngineState {
             h.clicked_at = either(h.clicked_at, o.clicked_at, f64::max);
             h.dismissed_at = either(h.dismissed_at, o.dismissed_at, f64::max);
             h.converted_at = either(h.converted_at, o.converted_at, f64::min);
+        }
+        for e in &other.exposures {
+            self.expose(&e.experiment, &e.unit, e.at);
         }
         self.prune(catalog);
     }
@@ -357,6 +487,8 @@ impl EngineState {
     pub fn prune(&mut self, catalog: &Catalog) {
         let keep = keep_impressions(catalog);
         self.callouts.retain(|id, _| known_callout(catalog, id));
+        self.exposures
+            .retain(|e| known_experiment(catalog, &e.experiment));
         for (_, h) in self.callouts.0.iter_mut() {
             let extra = h.impressions.len().saturating_sub(keep);
             h.impressions.drain(..extra);

@@ -18,7 +18,7 @@ use crate::catalog::template::{lookup, Field, Localized, Part, Template};
 use crate::catalog::Kind;
 use crate::decide::gate::{Gate, GateReason};
 use crate::decide::limits::Limit;
-use crate::decide::recommend::{Action, Assigned, Candidate, Decision, Origin};
+use crate::decide::recommend::{Action, Assigned, Candidate, Decision, Origin, Reason};
 use crate::decide::unlock::Offer;
 use crate::decide::{Locals, Session};
 use crate::expr::{Env, Value};
@@ -517,7 +517,15 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
         .map(|h| Suppressed {
             origin: h.origin,
             reason: h.reason,
-            experiment: experiment_of(s, h.origin, h.experiment),
+            experiment: if h.reason == Reason::ProgramHoldout {
+                Some(ExperimentRef {
+                    key: crate::catalog::rules::PROGRAM_KEY.to_owned(),
+                    variant: None,
+                    holdout: true,
+                })
+            } else {
+                experiment_of(s, h.origin, h.experiment)
+            },
         })
         .collect();
     let mut warnings = s.facts.warnings.clone();
@@ -542,6 +550,7 @@ pub fn evaluation(s: &Session, d: Decision<'_>) -> Evaluation {
         errors: s.facts.errors.clone(),
         warnings,
         trace,
+        exposures: Vec::new(),
     }
 }
 

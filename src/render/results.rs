@@ -487,6 +487,8 @@ pub struct Evaluation {
     pub warnings: Vec<Diagnostic>,
     /// Per-rule explanation (with `trace: true`).
     pub trace: Option<Vec<RuleTrace>>,
+    /// The experiment exposures (only from [`crate::engine::Engine::evaluate_logged`]).
+    pub exposures: Vec<crate::decide::exposure::Exposure>,
 }
 
 /// Marks an entry of [`Evaluation::to_json_packed`]'s list that stays in the JSON text.
@@ -615,8 +617,11 @@ impl Evaluation {
     fn write_rest(&self, o: &mut crate::base::out::Obj<'_>) {
         o.field("errors", &self.errors)
             .field("warnings", &self.warnings)
-            .some("trace", &self.trace)
-            .end();
+            .some("trace", &self.trace);
+        if !self.exposures.is_empty() {
+            o.field("exposures", &self.exposures);
+        }
+        o.end();
     }
 }
 

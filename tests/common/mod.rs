@@ -104,6 +104,7 @@ pub fn eval_options(o: &Value) -> upgrade_prompts::EvalOptions {
             .and_then(Value::as_str)
             .map(str::to_owned),
         trace: o.get("trace").and_then(Value::as_bool).unwrap_or(false),
+        exposures: o.get("exposures").and_then(Value::as_bool).unwrap_or(false),
     }
 }
 
@@ -124,7 +125,13 @@ pub fn run_check_text(engine: &mut Engine, config: &str, context: &Value, check:
     } else if let Some(m) = check.get("checkUsage").and_then(Value::as_str) {
         to_json(&engine.check_usage(m, &ctx, HOST_NOW))
     } else if let Some(o) = check.get("evaluate") {
-        to_json(&engine.evaluate(&ctx, &eval_options(o), HOST_NOW))
+        let opts = eval_options(o);
+        if opts.exposures {
+            let s = engine.session(ctx, HOST_NOW);
+            to_json(&engine.evaluate_logged(&s, &opts))
+        } else {
+            to_json(&engine.evaluate(&ctx, &opts, HOST_NOW))
+        }
     } else if let Some(e) = check.get("record") {
         let at = e["at"]
             .as_str()

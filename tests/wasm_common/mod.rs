@@ -75,6 +75,7 @@ fn opts(placement: Option<&str>, trace: bool) -> EvalOptions {
     EvalOptions {
         placement: placement.map(str::to_owned),
         trace,
+        exposures: false,
     }
 }
 
