@@ -16,6 +16,10 @@
 //!   built-in `usage_limit:<metric>` 20 % and `feature_gate:<feature>` 10 % (when the built-in
 //!   is on); a reached account sees 1–2 impressions, clicks with 20 % and dismisses with 25 %;
 //!   no conversion.
+//! - **Program-wide holdout** (when the catalog has `holdout`): each account is first exposed
+//!   to `$program` (at a time in the first day) in the arm its unit hashes to. A held-out unit
+//!   sees nothing else, is in no rule experiment, and converts with 4 % with no callout, buying
+//!   the plan above its own; an exposed unit goes on as above.
 //! - **Targets and MRR**: a conversion buys the rule's target (a plan or an add-on); a rule
 //!   that picks its target at run time buys the plan above the account's (a downsell rule:
 //!   the plan below). `mrrDelta` is the target plan's monthly price minus the account's plan's
@@ -80,6 +84,10 @@ pub struct EventLog {
     rules: Vec<DemoRule>,
     plans: Vec<(String, Option<Price>)>,
     addons: Vec<(String, Price)>,
+    /// The program-wide holdout: its seed, whether its unit is the user, its share.
+    program: Option<(String, bool, f64)>,
+    /// What a held-out unit's conversion buys (the plan above).
+    program_rule: DemoRule,
 }
 
 /// One event before it is written: its time and JSON text.
@@ -142,6 +150,12 @@ impl EventLog {
             rules,
             plans: c.plans.iter().map(|p| (p.id.clone(), p.price)).collect(),
             addons: c.addons.iter().map(|a| (a.id.clone(), a.price)).collect(),
+            program: c
+                .policy
+                .program
+                .as_ref()
+                .map(|h| (h.seed.clone(), h.unit_user, h.share)),
+            program_rule: builtin(String::new(), 0.0),
         }
     }
 
@@ -152,6 +166,13 @@ impl EventLog {
         let user = format!("u_{}", index + 1);
         let plan = self.population.plan_of(index);
         let mut lines: Vec<Line> = Vec::new();
+        if let Some((seed, by_user, share)) = &self.program {
+            let unit = if *by_user { &user } else { &account };
+            if self.program_events(&mut rng, seed, *share, unit, plan, &mut lines) {
+                finish(lines, out);
+                return;
+            }
+        }
         for rule in &self.rules {
             match &rule.experiment {
                 Some(x) => {
@@ -163,11 +184,40 @@ impl EventLog {
                 None => self.other_events(&mut rng, rule, &account, &mut lines),
             }
         }
-        crate::base::sort::sort_by(&mut lines, |a, b| a.0.total_cmp(&b.0));
-        for (_, line) in lines {
-            out.push_str(&line);
-            out.push('\n');
+        finish(lines, out);
+    }
+
+    /// The program-wide holdout's exposure of `unit` and, when it is held out, its conversion
+    /// without a callout; returns whether it is held out.
+    fn program_events(
+        &self,
+        rng: &mut Rng,
+        seed: &str,
+        share: f64,
+        unit: &str,
+        plan: Option<usize>,
+        lines: &mut Vec<Line>,
+    ) -> bool {
+        let held = bucket(seed, unit) < share;
+        let start = rng.range(0.0, 1.0);
+        let mut o = Out::new();
+        let mut e = o.obj();
+        event_head(&mut e, "exposure", self.at(start), unit, None);
+        e.key("experiment").str(super::event::PROGRAM);
+        e.key("arm")
+            .str(if held { super::event::HOLDOUT } else { super::event::EXPOSED });
+        e.end();
+        lines.push((self.at(start), o.finish()));
+        if held && rng.chance(HOLDOUT_RATE) {
+            let when = start + rng.range(0.0, 10.0);
+            let ctx = Ctx {
+                rule: &self.program_rule,
+                unit,
+                plan,
+            };
+            lines.push((self.at(when), self.conversion(rng, &ctx, None, when)));
         }
+        held
     }
 
     /// A time in the window of the log: `days` after the start, in whole seconds.
@@ -296,6 +346,15 @@ impl EventLog {
         }
         e.end();
         o.finish()
+    }
+}
+
+/// Writes `lines` to `out` in time order, one per line.
+fn finish(mut lines: Vec<Line>, out: &mut String) {
+    crate::base::sort::sort_by(&mut lines, |a, b| a.0.total_cmp(&b.0));
+    for (_, line) in lines {
+        out.push_str(&line);
+        out.push('\n');
     }
 }
 

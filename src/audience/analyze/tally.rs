@@ -196,6 +196,9 @@ impl Analysis {
                 self.configure(&r.id, e);
             }
         }
+        if let Some(h) = &catalog.policy.program {
+            self.configure_program(h);
+        }
         let gate = self.placement(&catalog.policy.feature_gate.placement);
         for f in &catalog.features {
             self.known.insert(
@@ -238,6 +241,21 @@ impl Analysis {
                 self.target_ids.push(ad.id.clone());
             }
         }
+    }
+
+    /// Adds the catalog's program-wide holdout as the experiment `$program`, with its arms
+    /// `holdout` and `exposed` split as configured (so its split is checked too).
+    fn configure_program(&mut self, h: &crate::catalog::rules::ProgramHoldout) {
+        self.experiment_index
+            .insert(PROGRAM.to_owned(), self.experiments.len() as u32);
+        self.experiments.push(ExperimentAcc {
+            key: PROGRAM.to_owned(),
+            rules: Vec::new(),
+            unit: Some(if h.unit_user { "user" } else { "account" }),
+            arms: vec![HOLDOUT.to_owned(), EXPOSED.to_owned()],
+            shares: Some(vec![h.share, 1.0 - h.share]),
+            closed: true,
+        });
     }
 
     /// Adds a rule's experiment (a key shared by several rules is configured by the first).

@@ -555,3 +555,47 @@ fn mangled_logs_never_panic_and_always_give_a_report() {
         }
     }
 }
+
+/// The team sample with a program-wide holdout of `share`.
+fn team_with_program(share: f64) -> Engine {
+    let mut v: serde_json::Value = serde_json::from_str(TEAM).unwrap();
+    v["holdout"] = serde_json::json!({ "share": share });
+    Engine::new(&v.to_string()).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[test]
+fn a_configured_program_holdout_is_split_checked_and_its_demo_log_has_its_rates() {
+    let e = team_with_program(0.2);
+    let now = crate::base::date::parse("2026-11-24T09:00:00Z").unwrap();
+    let log = EventLog::new(&e, 11, now);
+    let mut text = String::new();
+    for i in 0..20_000 {
+        log.lines(i, &mut text);
+    }
+    let r = jsonl(&e, &text);
+    assert_eq!(r.totals.bad_lines, 0, "{:?}", r.errors.first());
+    let p = r.program.clone().unwrap();
+    assert!(p.configured);
+    assert_eq!(p.units, 20_000);
+    assert_eq!(p.srm.ok, Some(true), "{:?}", p.srm);
+    let (held, exposed) = (&p.arms[0], &p.arms[1]);
+    assert_eq!((held.id.as_str(), exposed.id.as_str()), ("holdout", "exposed"));
+    let share = held.units as f64 / 20_000.0;
+    assert!((share - 0.2).abs() < 0.02, "{share}");
+    // Held-out units convert with the documented 4 %.
+    let (lo, hi) = held.ci.unwrap();
+    assert!(lo - (hi - lo) / 2.0 <= 0.04 && 0.04 <= hi + (hi - lo) / 2.0, "{:?}", held.ci);
+    // Only exposed units take part in the rule experiment.
+    assert_eq!(experiment(&r, "seat-copy").units, exposed.units);
+    // A log split 50/50 against the configured 20/80 fails the split check.
+    let mut s = String::new();
+    for i in 0..2000 {
+        let arm = if i % 2 == 0 { "holdout" } else { "exposed" };
+        s.push_str(&format!(
+            "{{\"type\":\"exposure\",\"at\":\"2026-11-01T00:00:00Z\",\"unit\":\"p{i}\",\"experiment\":\"$program\",\"arm\":\"{arm}\"}}\n"
+        ));
+    }
+    let bad = jsonl(&e, &s).program.unwrap();
+    assert_eq!(bad.srm.ok, Some(false));
+    assert!(bad.srm.p_value.unwrap() < 1e-6);
+}
