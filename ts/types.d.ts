@@ -191,7 +191,49 @@ export interface EngineOptions {
    * reads (the compiled catalog lists them), so a large context costs what the catalog uses.
    */
   strict?: boolean;
+  /**
+   * Called with each event of the log `analyze` reads, as a plain object: an `exposure` the
+   * first time a unit is eligible in an experiment (or in the catalog's program-wide holdout,
+   * `$program`), whatever its arm, remembered in the state so it is sent once; and every
+   * event `record` stores, completed with its unit, placement, kind and, for a conversion,
+   * target and `mrrDelta`. A handler that throws is reported once in `warnings`
+   * (`event_handler_failed`) and never breaks the call.
+   */
+  onEvent?: (event: LogEvent) => void;
 }
+
+/** An exposure of a unit to an experiment (`$program`: the program-wide holdout). */
+export interface ExposureEvent {
+  type: "exposure";
+  /** RFC 3339 (the context's `now`). */
+  at: string;
+  unit: string;
+  /** The callout that made the unit eligible. */
+  callout: string;
+  experiment: string;
+  /** A variant id, `holdout`, or for `$program` `holdout` or `exposed`. */
+  arm: string;
+}
+
+/** What a user did with a callout, as `record` stored it. */
+export interface OutcomeEvent {
+  type: EventType;
+  /** RFC 3339, the time stored. */
+  at: string;
+  /** The unit of the callout's experiment, else the account (else the user) of the latest
+   * context; the event's own `unit` wins; `null` when none is known. */
+  unit: string | null;
+  callout: string;
+  placement?: string;
+  kind?: CalloutKind;
+  /** Conversions: what was bought (the event's `target`, else the callout's target id). */
+  target?: string;
+  /** Conversions: the monthly revenue change (the event's, else the callout target's). */
+  mrrDelta?: number;
+}
+
+/** One line of the event log (`schema/events.schema.json`). */
+export type LogEvent = ExposureEvent | OutcomeEvent;
 
 
 export interface UnlockOption {
@@ -315,11 +357,20 @@ export interface CalloutEvent {
   callout: string;
   /** RFC 3339 text, ms since the epoch, or a Date; default now. */
   at?: string | number | Date;
+  /** For `onEvent`: the unit to log the event under (default: see `OutcomeEvent.unit`). */
+  unit?: string;
+  /** For `onEvent`, conversions: what was bought (default: the callout's target). */
+  target?: string;
+  /** For `onEvent`, conversions: the monthly revenue change (default: the callout target's). */
+  mrrDelta?: number;
 }
 
-export interface RecordResult { recorded: boolean; error: Diagnostic | null }
+/** `at`: the time stored (RFC 3339), when the event was stored. */
+export interface RecordResult { recorded: boolean; error: Diagnostic | null; at?: string }
 
 export interface EngineState {
   version: 1;
   callouts: Record<string, { impressions: number[]; clickedAt?: number; dismissedAt?: number; convertedAt?: number }>;
+  /** Experiments whose exposure was logged, per unit (at most 256, the latest kept). */
+  exposures?: { experiment: string; unit: string; at: number }[];
 }

@@ -121,6 +121,7 @@ test("the schema names every key and enum value the validator reads", () => {
     ["readiness keys", keys(defs.readiness.properties), rules, "read_readiness"],
     ["frequency keys", keys(defs.frequency.properties), rules, "read_frequency"],
     ["rightSizing keys", keys(schema.properties.rightSizing.properties), rules, "read_right_sizing"],
+    ["holdout keys", keys(schema.properties.holdout.properties), rules, "read_program"],
     ["forecast keys", keys(schema.properties.forecast.properties), load, "read_forecast"],
     ["builtins keys", keys(defs.builtins.properties), rules, "read_builtins"],
     ["builtins.featureGate keys", keys(defs.builtin.properties), rules, "read_builtins"],
