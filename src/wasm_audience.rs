@@ -928,7 +928,8 @@ impl std::io::Read for JsRead<'_> {
 }
 
 /// `analyze` over an event log that JS hands over piece by piece (the playground's Results
-/// tab): `read(offset, max, pass)` as [`JsRead`] says, `options` `{ name?, format? }` (the
+/// tab): `read(offset, max, pass)` returns the log's next bytes (at most `max`, from `offset`;
+/// none at the end) in each of the two passes (0, then 1), `options` `{ name?, format? }` (the
 /// format `jsonl` or `csv`, else told by the name's extension). Returns the report as
 /// `analyze --format json` prints it (with `inputErrors`); bad lines are data in it.
 ///

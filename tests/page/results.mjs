@@ -230,6 +230,39 @@ export const cases = [
     await checkFits(page, 1024);
   }],
 
+  ["the progress bar moves through the phases while the page stays responsive, and Cancel keeps the last results", async (ctx) => {
+    const page = await open(ctx, 1280);
+    await byId(page, "results-count").fill("3000");
+    await byId(page, "results-asof").fill(NOW);
+    await byId(page, "results-generate").click();
+    await analyzed(page);
+    const before = await byId(page, "results-total-events").textContent();
+    await byId(page, "results-count").fill("100000");
+    await byId(page, "results-generate").click();
+    const seen = new Set();
+    await until(async () => {
+      const text = await byId(page, "results-progress-text").textContent();
+      seen.add(text.split(":")[0]);
+      const value = await page.locator("#results-progress-bar").evaluate((el) => el.value);
+      return value > 0.4 && value < 1 && text.startsWith("Pass");
+    }, "the analysis passes, after the generation", 60_000);
+    assert(seen.has("Generating the demo log"), `phases seen: ${[...seen]}`);
+    // The page answers while the worker works: the tabs switch at once.
+    const t0 = Date.now();
+    await byId(page, "tab-preview").click();
+    await byId(page, "tab-results").click();
+    assert(Date.now() - t0 < 2000, `tabs switched in ${Date.now() - t0} ms`);
+    await byId(page, "results-cancel").click();
+    await until(async () => (await byId(page, "results-status").getAttribute("data-state")) === "cancelled", "cancelled");
+    assert(/previous log/.test(await byId(page, "results-status").textContent()), "says the previous log is shown");
+    assert(!(await byId(page, "results-progress").isVisible()), "progress hidden");
+    assert((await byId(page, "results-total-events").textContent()) === before, "previous results kept");
+    // A new run after a cancel starts a new worker.
+    await byId(page, "results-count").fill("500");
+    await byId(page, "results-generate").click();
+    await analyzed(page);
+  }],
+
   ["a CSV log dropped on the drop zone is analyzed", async (ctx) => {
     const { CliGenerate } = await audience();
     const gen = new CliGenerate({ configName: "team.json", configState: "ok", config: team(), now: `${NOW}T09:00:00Z`, seed: "9" });
@@ -249,5 +282,11 @@ export const cases = [
     // The file input is reached with the keyboard through its button.
     const [chooser] = await Promise.all([page.waitForEvent("filechooser", { timeout: 10_000 }), byId(page, "results-file-button").press("Enter")]);
     assert(chooser.isMultiple() === false, "one file at a time");
+    // The tabs are reached with the arrow keys (three now; they wrap around).
+    await byId(page, "tab-results").focus();
+    await page.keyboard.press("ArrowRight");
+    assert((await byId(page, "tab-preview").getAttribute("aria-selected")) === "true", "ArrowRight from Results wraps to the preview");
+    await page.keyboard.press("ArrowLeft");
+    assert((await byId(page, "tab-results").getAttribute("aria-selected")) === "true" && await byId(page, "results").isVisible(), "ArrowLeft back to Results");
   }],
 ];

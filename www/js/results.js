@@ -8,8 +8,8 @@ import { fmtMoney } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** The most accounts of a demo log (about 1 KB of events each, held in memory). */
-export const MAX_DEMO_ACCOUNTS = 200_000;
+/** The most accounts of a demo log (about 650 bytes of events each, held in the worker's memory). */
+export const MAX_DEMO_ACCOUNTS = 100_000;
 /** Bad lines listed by line (the report lists up to its own bound; the count is always shown). */
 const LISTED_ERRORS = 10;
 
