@@ -66,6 +66,8 @@ export function bindAudience(core, api) {
     // The command-line tool's commands over files already read (the npm bin, js/cli/).
     cliSimulate: guard(core.cliSimulate),
     cliAnalyze: guard(core.cliAnalyze),
+    // `analyze` over a log read piece by piece (the playground's Results tab).
+    analyzeEvents: guard(core.analyzeEvents),
     CliGenerate: guardClass(core.CliGenerate, api, notInitialized),
     cliLint: guard(core.cliLint),
     cliWriteFailed: guard(core.cliWriteFailed),

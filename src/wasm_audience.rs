@@ -1,5 +1,6 @@
-//! JavaScript bindings of the audience layer (`simulate`, `generate`, and the npm bin's
-//! commands: `simulate`, `generate`, `lint`, `compile`), built only with the `audience` feature
+//! JavaScript bindings of the audience layer (`simulate`, `generate`, `analyzeEvents` for the
+//! playground, and the npm bin's commands: `simulate`, `generate`, `analyze`, `lint`,
+//! `compile`), built only with the `audience` feature
 //! into the second package entry, `upgrade-prompts/audience`, so the runtime `.wasm` stays as
 //! small as it was. Conversion and error mapping only: every number and every line printed
 //! comes from [`crate::audience`].
@@ -8,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::audience::analyze::command::{self as analyze_command, AnalyzeRun};
-use crate::audience::analyze::EventLog;
+use crate::audience::analyze::{print, read_pass, Analysis, EventLog, Pass};
 use crate::audience::command::{self, OutFormat, Printed, SimulateRun};
 use crate::audience::input::{Format, Unreadable};
 use crate::audience::lint::{self, FileRead};
@@ -883,4 +884,99 @@ pub fn cli_lint(
 #[wasm_bindgen(js_name = cliWriteFailed)]
 pub fn cli_write_failed(out: &str, why: &str) -> String {
     lint::write_failed(out, why)
+}
+
+/// An event log read through a JS function, `read(offset, max, pass)`, which returns the
+/// next bytes (at most `max`, from `offset`; none at the end) as a `Uint8Array`: a worker reads
+/// a `File` slice by slice with `FileReaderSync`, so a log is never held in memory whole.
+/// `pass` (0, then 1) says which of the analysis's two reads asks.
+struct JsRead<'a> {
+    read: &'a js_sys::Function,
+    pass: u32,
+    offset: f64,
+}
+
+impl std::io::Read for JsRead<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let got = self
+            .read
+            .call3(
+                &JsValue::NULL,
+                &JsValue::from(self.offset),
+                &JsValue::from(buf.len() as f64),
+                &JsValue::from(self.pass),
+            )
+            .map_err(|e| {
+                let why = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .or_else(|| e.as_string())
+                    .unwrap_or_else(|| String::from("the reader failed"));
+                std::io::Error::other(why)
+            })?;
+        let bytes = got
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| std::io::Error::other("`read` must return a Uint8Array"))?;
+        let n = (bytes.length() as usize).min(buf.len());
+        let Some(into) = buf.get_mut(..n) else {
+            return Ok(0);
+        };
+        bytes.subarray(0, n as u32).copy_to(into);
+        self.offset += n as f64;
+        Ok(n)
+    }
+}
+
+/// `analyze` over an event log that JS hands over piece by piece (the playground's Results
+/// tab): `read(offset, max, pass)` returns the log's next bytes (at most `max`, from `offset`;
+/// none at the end) in each of the two passes (0, then 1), `options` `{ name?, format? }` (the
+/// format `jsonl` or `csv`, else told by the name's extension). Returns the report as
+/// `analyze --format json` prints it (with `inputErrors`); bad lines are data in it.
+///
+/// # Errors
+/// Throws a `ConfigError` when the config is invalid, and an `Error` with a `code` when the
+/// log cannot be read at all (its format unknown, a line over its bound, `read` failing).
+#[wasm_bindgen(js_name = analyzeEvents, unchecked_return_type = "EventAnalysis")]
+pub fn analyze_events(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "(offset: number, max: number, pass: 0 | 1) => Uint8Array"
+    )]
+    read: js_sys::Function,
+    #[wasm_bindgen(unchecked_param_type = "AnalyzeEventsOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let engine = engine_of(&config)?;
+    let name = string_of(&options, "name").unwrap_or_else(|| String::from("events"));
+    let format = string_of(&options, "format")
+        .as_deref()
+        .and_then(Format::from_word);
+    let fail = |e: Unreadable| -> JsValue {
+        let err = js_sys::Error::new(&e.message);
+        let _ = js_sys::Reflect::set(
+            &err,
+            &JsValue::from_str("code"),
+            &JsValue::from_str(e.code.as_str()),
+        );
+        err.into()
+    };
+    let (format, window) = analyze_command::check_analyze(format, &name, None, None)
+        .map_err(|m| fail(Unreadable::new(Code::InvalidArgument, m)))?;
+    let mut analysis = Analysis::new(&engine, window);
+    let mut problems = Vec::new();
+    for (pass, which) in [(0, Pass::Count), (1, Pass::Attribute)] {
+        let input = JsRead {
+            read: &read,
+            pass,
+            offset: 0.0,
+        };
+        let found = read_pass(input, &name, format, which, &mut analysis, &|_| {}).map_err(fail)?;
+        if pass == 0 {
+            problems = found;
+        }
+    }
+    let report = analysis.finish();
+    let mut out = Vec::new();
+    print::json(&mut out, &report, &problems)
+        .map_err(|e| fail(Unreadable::new(Code::WriteFailed, e.to_string())))?;
+    Ok(from_json(&String::from_utf8_lossy(&out)))
 }

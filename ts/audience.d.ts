@@ -1,4 +1,4 @@
-// Types of the audience entry (`upgrade-prompts/audience`): simulate and generate.
+// Types of the audience entry (`upgrade-prompts/audience`): simulate, generate and analyze.
 
 /** Options of `simulate`, `engine.simulate` and `new PromptSimulation`. */
 export interface SimulateOptions {
@@ -156,6 +156,104 @@ export interface LimitHit {
 export interface SimulationErrorRow {
   index: number;
   accountId: string | null;
+  code: DiagnosticCode;
+  message: string;
+  path: Path;
+  help?: string;
+}
+
+/** Options of `analyzeEvents`. */
+export interface AnalyzeEventsOptions {
+  /** The log's name in messages; its extension tells the format when `format` is absent. */
+  name?: string;
+  format?: "jsonl" | "csv";
+}
+
+/** What `analyzeEvents` gives: the report of `upgrade-prompts analyze --format json`. */
+export interface EventAnalysis {
+  /** The window counted (RFC 3339), `null` when open. */
+  from: string | null;
+  to: string | null;
+  totals: EventTotals;
+  /** Every experiment of the catalog's rules (in rule order), then any other of the log. */
+  experiments: ExperimentResult[];
+  /** The program-wide holdout (`$program`), when the log has exposures to it. */
+  program: ExperimentResult | null;
+  callouts: CalloutResult[];
+  placements: (EventCounts & { placement: string | null })[];
+  kinds: (EventCounts & { kind: CalloutKind | null })[];
+  /** The first bad lines, by line. */
+  errors: EventLineError[];
+  errorsNotListed: number;
+  /** Bad lines per code. */
+  errorCodes: Partial<Record<DiagnosticCode, number>>;
+  /** Problems with the whole file or a CSV column. */
+  inputErrors: (Diagnostic & { line: number | null; column: number | null })[];
+}
+
+export interface EventTotals {
+  events: number;
+  used: number;
+  outsideWindow: number;
+  badLines: number;
+  units: number;
+  conversions: number;
+  conversionsWithoutCallout: number;
+  mrr: number;
+  firstAt: string | null;
+  lastAt: string | null;
+}
+
+export interface ExperimentResult {
+  key: string;
+  configured: boolean;
+  rules: string[];
+  unit: "account" | "user" | null;
+  units: number;
+  unitsInSeveralArms: number;
+  /** The split check: chi-square p-value against the configured split; `ok` when it is at least 0.001. */
+  srm: { pValue: number | null; ok: boolean | null };
+  /** The holdout first, then the variants. */
+  arms: ArmResult[];
+  /** `$program` only: (MRR per exposed unit − MRR per holdout unit) × exposed units. */
+  attributedMrr?: number | null;
+}
+
+export interface ArmResult {
+  id: string;
+  holdout: boolean;
+  expectedShare: number | null;
+  units: number;
+  converted: number;
+  rate: number | null;
+  /** The 95 % Wilson interval of the rate. */
+  ci: [number, number] | null;
+  mrr: number;
+  mrrPerUnit: number | null;
+  /** Against the holdout (variants only). */
+  lift: { relative: number | null; ci: [number, number] | null; pValue: number | null; chanceToBeat: number | null } | null;
+}
+
+export interface EventCounts {
+  exposures: number;
+  impressions: number;
+  clicks: number;
+  dismissals: number;
+  conversions: number;
+  mrr: number;
+}
+
+export interface CalloutResult extends EventCounts {
+  id: string;
+  known: boolean;
+  kind: CalloutKind | null;
+  placement: string | null;
+  byPlacement: (EventCounts & { placement: string | null })[];
+  byKind: (EventCounts & { kind: CalloutKind | null })[];
+}
+
+export interface EventLineError {
+  line: number;
   code: DiagnosticCode;
   message: string;
   path: Path;

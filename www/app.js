@@ -8,6 +8,7 @@ import { renderControls, shiftedNow, syncControls, updateTrial, updateUsage } fr
 import { renderDiagnostics, rangeFor, selectInEditor } from "./js/editor.js";
 import { renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
 import { createAudience } from "./js/audience.js";
+import { createResults } from "./js/results.js";
 
 const SAMPLES = {
   team: "/samples/team.json",
@@ -430,25 +431,29 @@ window.addEventListener("hashchange", async () => {
   applyConfigText({ sharedContext: link.context ?? {}, sharedState: link.state });
 });
 
-// ---------- tabs and the Audience tab ----------
+// ---------- tabs, the Audience tab and the Results tab ----------
 
 const SAMPLE_POPULATION = 20_000;
 
+const TABS = ["preview", "audience", "results"];
+const PANELS = { preview: "main", audience: "audience", results: "results" };
+
 function showTab(name) {
-  const audienceOn = name === "audience";
-  $("main").hidden = audienceOn;
-  $("audience").hidden = !audienceOn;
-  for (const [id, on] of [["tab-preview", !audienceOn], ["tab-audience", audienceOn]]) {
-    $(id).setAttribute("aria-selected", String(on));
-    $(id).tabIndex = on ? 0 : -1;
+  for (const tab of TABS) {
+    const on = tab === name;
+    $(PANELS[tab]).hidden = !on;
+    $(`tab-${tab}`).setAttribute("aria-selected", String(on));
+    $(`tab-${tab}`).tabIndex = on ? 0 : -1;
   }
   document.documentElement.dataset.tab = name;
 }
-$("tab-preview").addEventListener("click", () => showTab("preview"));
-$("tab-audience").addEventListener("click", () => showTab("audience"));
+for (const tab of TABS) $(`tab-${tab}`).addEventListener("click", () => showTab(tab));
 $("tabs").addEventListener("keydown", (e) => {
-  if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
-  const next = $("tab-preview").getAttribute("aria-selected") === "true" ? "audience" : "preview";
+  if (!["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key)) return;
+  e.preventDefault();
+  const at = TABS.findIndex((t) => $(`tab-${t}`).getAttribute("aria-selected") === "true");
+  const next = e.key === "Home" ? TABS[0] : e.key === "End" ? TABS[TABS.length - 1]
+    : TABS[(at + (e.key === "ArrowRight" ? 1 : TABS.length - 1)) % TABS.length];
   showTab(next);
   $(`tab-${next}`).focus();
 });
@@ -472,6 +477,12 @@ const audience = createAudience({
   getCurrency: () => app.config?.currency ?? "USD",
   getCanonical: () => app.canonical,
   onAccount: openAccount,
+  toast,
+});
+
+createResults({
+  getConfig: () => app.config,
+  getCurrency: () => app.config?.currency ?? "USD",
   toast,
 });
 

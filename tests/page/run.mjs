@@ -8,6 +8,7 @@ import { chromium } from "playwright-core";
 import { start } from "../../www/serve.mjs";
 import { cases as persistCases } from "./persist.mjs";
 import { cases as audienceCases } from "./audience.mjs";
+import { cases as resultsCases } from "./results.mjs";
 import { ROOT, SHOTS, assert, byId, recordErrors, until } from "./helpers.mjs";
 
 mkdirSync(SHOTS, { recursive: true });
@@ -364,6 +365,8 @@ for (const [name, fn] of persistCases) test(name, fn);
 
 // The Audience tab (simulate in a worker, charts, tables, account → why, export).
 for (const [name, fn] of audienceCases) test(`audience: ${name}`, fn);
+// The Results tab (analyze in a worker: arms, intervals, lift, split check, callouts, bad lines).
+for (const [name, fn] of resultsCases) test(`results: ${name}`, fn);
 
 // `PAGE_ONLY=audience node tests/page/run.mjs` runs the cases whose name contains the text.
 if (process.env.PAGE_ONLY) tests.splice(0, tests.length, ...tests.filter((t) => t.name.includes(process.env.PAGE_ONLY)));
