@@ -15,14 +15,47 @@ function runCheck(box, config, context, check, Engine = pkg.PromptEngine) {
   const ctx = check.context ? merge(context, check.context) : context;
   if ("checkFeature" in check) return box.engine.checkFeature(check.checkFeature, ctx);
   if ("checkUsage" in check) return box.engine.checkUsage(check.checkUsage, ctx);
-  if ("evaluate" in check) return box.engine.evaluate(ctx, check.evaluate);
-  if ("record" in check) return box.engine.record(check.record);
+  if ("evaluate" in check) {
+    // `exposures: true` is the native runner's stand-in for `onEvent`: the package logs only
+    // the new exposures, through the handler (see `logged`).
+    const { exposures, ...options } = check.evaluate;
+    const r = box.engine.evaluate(ctx, options);
+    const events = box.events?.splice(0) ?? [];
+    if (exposures && events.length > 0) r.exposures = events;
+    return r;
+  }
+  if ("record" in check) {
+    const r = box.engine.record(check.record);
+    box.events?.splice(0);
+    return r;
+  }
   if ("exportRestore" in check) {
     const state = JSON.parse(JSON.stringify(box.engine.exportState()));
-    box.engine = new Engine(config, { state });
+    box.engine = new Engine(config, { state, ...box.options });
     return state;
   }
   throw new Error(`unknown check ${JSON.stringify(check)}`);
+}
+
+/** Whether a fixture logs exposures (an `evaluate` check with `exposures: true`). */
+const listening = (fx) => fx.checks.some((c) => c.evaluate?.exposures === true);
+
+/** A box whose engines log their events into `box.events`. */
+function withEvents() {
+  const box = { events: [] };
+  box.options = { onEvent: (e) => box.events.push(e) };
+  return box;
+}
+
+/** A native result as the package gives it: of its exposures, the new ones reach `onEvent`
+ * (without the `new` mark), and the result has none. */
+function logged(check, text) {
+  if (check.evaluate?.exposures !== true) return text;
+  const r = JSON.parse(text);
+  const fresh = (r.exposures ?? []).filter((e) => e.new).map(({ new: _, ...e }) => e);
+  delete r.exposures;
+  if (fresh.length > 0) r.exposures = fresh;
+  return JSON.stringify(r);
 }
 
 // Fixtures without `now` would use the host clock; the native runner pins it, so pin it here.
@@ -102,10 +135,13 @@ test("ConfigError.message names the first problem's path and help", () => {
 test("scenario fixtures pass through wasm", () => {
   let checks = 0;
   for (const { name, fx, config, context } of scenarios()) {
-    const box = { engine: new pkg.PromptEngine(config) };
+    const box = listening(fx) ? withEvents() : {};
+    box.engine = new pkg.PromptEngine(config, box.options);
     fx.checks.forEach((check, i) => {
       checks++;
-      const errs = subset(runCheck(box, config, pinned(context), check), check.expect);
+      // (Exposures reach `onEvent` only when new: compared byte for byte in the next test.)
+      const { exposures: _, ...expect } = check.expect;
+      const errs = subset(runCheck(box, config, pinned(context), check), expect);
       assert.deepEqual(errs, [], `${name} check ${i}`);
     });
   }
@@ -117,10 +153,11 @@ test("wasm results are byte-identical to native results on every fixture", () =>
   const native = JSON.parse(execFileSync(exe, { maxBuffer: 64 << 20 }).toString());
   let compared = 0;
   for (const { name, fx, config, context } of scenarios()) {
-    const box = { engine: new pkg.PromptEngine(JSON.stringify(config)) };
+    const box = listening(fx) ? withEvents() : {};
+    box.engine = new pkg.PromptEngine(JSON.stringify(config), box.options);
     fx.checks.forEach((c, i) => {
       const wasm = JSON.stringify(runCheck(box, config, pinned(context), c));
-      assert.equal(wasm, native[name][i], `${name} check ${i}`);
+      assert.equal(wasm, logged(c, native[name][i]), `${name} check ${i}`);
       compared++;
     });
   }
@@ -157,9 +194,11 @@ test("the browser builds (size) answer byte for byte like the Node entry (speed 
   let compared = 0;
   for (const { name, fx, config, context } of scenarios()) {
     const bytes = compiled(config);
-    const node = { engine: new pkg.PromptEngine(config) };
-    const browser = { engine: new web.PromptEngine(config) };
-    const runtime = { engine: new lean.PromptEngine(bytes) };
+    const box = () => (listening(fx) ? withEvents() : {});
+    const [node, browser, runtime] = [box(), box(), box()];
+    node.engine = new pkg.PromptEngine(config, node.options);
+    browser.engine = new web.PromptEngine(config, browser.options);
+    runtime.engine = new lean.PromptEngine(bytes, runtime.options);
     fx.checks.forEach((c, i) => {
       const a = JSON.stringify(runCheck(node, config, pinned(context), c));
       const b = JSON.stringify(runCheck(browser, config, pinned(context), c, web.PromptEngine));

@@ -14,7 +14,7 @@ test("persist without a window: in memory, one persist_unavailable warning", () 
   assert.deepEqual(engine.warnings.map((w) => [w.code, w.path]), [["persist_unavailable", ["persist"]]]);
   assert.ok(engine.evaluate(context).callouts.some((c) => c.rule === "seats-near-limit"));
   const r = engine.record({ type: "dismiss", callout: "seats-near-limit", at: "2026-11-24T08:00:00Z" });
-  assert.deepEqual(r, { recorded: true, error: null });
+  assert.deepEqual(r, { recorded: true, error: null, at: "2026-11-24T08:00:00Z" });
   const after = engine.evaluate(context);
   assert.equal(after.suppressed.find((s) => s.rule === "seats-near-limit")?.reason, "cooldown:dismissed");
   assert.equal(engine.warnings.length, 1);
