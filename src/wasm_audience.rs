@@ -645,14 +645,22 @@ fn printed_to_js(p: &Printed) -> JsValue {
     );
     let _ = set("stderr", &JsValue::from_str(&p.stderr));
     let _ = set("code", &JsValue::from(p.code));
+    if let Some(bytes) = &p.accounts_out {
+        let _ = set(
+            "accountsOut",
+            &js_sys::Uint8Array::from(bytes.as_slice()).into(),
+        );
+    }
     out.into()
 }
 
 /// `upgrade-prompts simulate` for the npm bin, over files it has read: the request holds
 /// `configName`, `configState`, `config` (bytes), `accountsName`, `accountsState`, `accounts`
 /// (bytes), and the options as the command line gave them (`inputFormat`, `now`, `horizon`,
-/// `top`, `placement`, `format`, `quiet`). Returns `{ stdout, stderr, code }` as the native
-/// binary prints them (one thread here; the timing line says so).
+/// `top`, `placement`, `format`, `quiet`, `ratesName`/`ratesState`/`rates`, `accountsOut`).
+/// Returns `{ stdout, stderr, code, accountsOut? }` as the native binary prints them (one
+/// thread here; the timing line says so); `accountsOut` holds the bytes of that file, which
+/// the caller writes.
 #[wasm_bindgen(js_name = cliSimulate, unchecked_return_type = "CliPrinted")]
 pub fn cli_simulate(
     #[wasm_bindgen(unchecked_param_type = "CliSimulateRequest")] request: JsValue,
@@ -666,9 +674,17 @@ pub fn cli_simulate(
     let format = match string_of(&request, "format").as_deref() {
         Some("json") => OutFormat::Json,
         Some("csv") => OutFormat::Csv,
+        Some("reach-csv") => OutFormat::ReachCsv,
         _ => OutFormat::Table,
     };
     let now = string_of(&request, "now");
+    let rates_name = string_of(&request, "ratesName");
+    let rates = rates_name.as_deref().map(|name| {
+        let bytes = file_state(name, &get(&request, "ratesState"))
+            .map(|()| js_sys::Uint8Array::new(&get(&request, "rates")).to_vec());
+        (name, bytes)
+    });
+    let accounts_out = string_of(&request, "accountsOut");
     let run = SimulateRun {
         config: (&config_name, config),
         accounts: (&accounts_name, accounts),
@@ -680,6 +696,8 @@ pub fn cli_simulate(
         top: get(&request, "top").as_f64().map_or(20, |n| n as usize),
         placement: string_of(&request, "placement"),
         format,
+        rates,
+        accounts_out: accounts_out.as_deref(),
     };
     let (mut printed, records) = command::simulate(run);
     let ran = printed.code != command::EXIT_FAILED;

@@ -40,6 +40,7 @@ fn opts(placement: Option<&str>) -> SimulateOptions {
         horizon_days: None,
         placement: placement.map(str::to_owned),
         top: 100_000,
+        ..SimulateOptions::default()
     }
 }
 
@@ -433,6 +434,7 @@ fn bad_rows_are_counted_and_located_never_dropped() {
         horizon_days: Some(0.5),
         placement: Some("baner".into()),
         top: 5,
+        ..SimulateOptions::default()
     };
     let r = simulate(&engine, good.iter().map(String::as_str), &bad);
     let codes: Vec<&str> = r.warnings.iter().map(|w| w.code.as_str()).collect();

@@ -284,8 +284,14 @@ export interface CliSimulateRequest extends CliConfigFile {
   horizon?: number;
   top?: number;
   placement?: string | null;
-  format?: "table" | "json" | "csv";
+  format?: "table" | "json" | "csv" | "reach-csv";
   quiet?: boolean;
+  /** `--rates`: the JSON report of `analyze`, read as the config is (`null`: no `--rates`). */
+  ratesName?: string | null;
+  ratesState?: CliFileState;
+  rates?: Uint8Array;
+  /** `--accounts-out`: the file's name; its bytes come back in `CliPrinted.accountsOut`. */
+  accountsOut?: string | null;
 }
 
 /** `upgrade-prompts analyze`'s files and flags, as the command line gave them. */
@@ -312,6 +318,8 @@ export interface CliPrinted {
   stdout: Uint8Array;
   stderr: string;
   code: number;
+  /** `simulate --accounts-out`: the file's bytes (CSV or JSON Lines) for the caller to write. */
+  accountsOut?: Uint8Array;
 }
 
 /**

@@ -4,6 +4,7 @@
 //! binary (`src/main.rs`) parses the arguments and calls these; the fuzz targets call the
 //! readers directly.
 
+pub mod accounts_out;
 pub mod analyze;
 pub mod audience;
 pub mod columns;

@@ -9,10 +9,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use upgrade_prompts::audience::command::{self, parse_now, MAX_GENERATE, MAX_THREADS, MAX_TOP};
 use upgrade_prompts::audience::lint;
+use upgrade_prompts::audience::rates::{ReadRates, MAX_RATES_BYTES};
 use upgrade_prompts::Engine;
 use upgrade_prompts_cli::audience::{self, SimulateOptions};
 use upgrade_prompts_cli::input::{self, Format, Unreadable};
-use upgrade_prompts_cli::{analyze, output, run};
+use upgrade_prompts_cli::{accounts_out, analyze, output, run};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -134,6 +135,13 @@ struct SimulateArgs {
     /// No progress bar and no timing line on stderr (problems are still printed)
     #[arg(long, short)]
     quiet: bool,
+    /// Size each rule's expected expansion MRR with the conversion rates measured by
+    /// `analyze` (its `--format json` report)
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
+    /// Also write one row per account (input order) to FILE: .csv, .jsonl/.ndjson or .parquet
+    #[arg(long, value_name = "FILE")]
+    accounts_out: Option<PathBuf>,
 }
 
 /// The input formats (`--input-format`).
@@ -167,6 +175,8 @@ pub enum OutFormat {
     Json,
     /// The top opportunities as CSV with a header
     Csv,
+    /// The rule reach table as CSV: a header, then one row per rule
+    ReachCsv,
 }
 
 #[derive(Args, Debug)]
@@ -291,6 +301,22 @@ fn load_engine(path: &Path) -> Result<(String, Engine), u8> {
     }
 }
 
+/// Reads `--rates` (its warnings on stderr), or prints why it cannot be used.
+fn load_rates(path: Option<&Path>, engine: &Engine) -> Result<Option<ReadRates>, u8> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let name = path.display().to_string();
+    let bytes = input::read_text(path, "a rates file", MAX_RATES_BYTES).map(String::into_bytes);
+    let mut stderr = String::new();
+    let result = command::load_rates(&name, bytes, engine, &mut stderr);
+    eprint!("{stderr}");
+    result.map(Some).map_err(|text| {
+        eprint!("{text}");
+        command::EXIT_FAILED
+    })
+}
+
 fn simulate(a: &SimulateArgs) -> u8 {
     let (format, now) = match command::check_simulate(
         a.input_format.map(Format::from),
@@ -301,8 +327,17 @@ fn simulate(a: &SimulateArgs) -> u8 {
         Ok(x) => x,
         Err(m) => return fail("invalid_argument", m),
     };
+    let out_name = a.accounts_out.as_ref().map(|p| p.display().to_string());
+    let row_format = match command::check_accounts_out(out_name.as_deref(), true) {
+        Ok(f) => f,
+        Err(e) => return unreadable(e),
+    };
     let (config, engine) = match load_engine(&a.config) {
         Ok(x) => x,
+        Err(code) => return code,
+    };
+    let rates = match load_rates(a.rates.as_deref(), &engine) {
+        Ok(r) => r,
         Err(code) => return code,
     };
     if !a.accounts.exists() {
@@ -315,12 +350,17 @@ fn simulate(a: &SimulateArgs) -> u8 {
     );
     let threads = threads.clamp(1, max_threads);
     let top = usize::try_from(a.top).unwrap_or(0);
-    let options = || SimulateOptions {
-        now,
-        horizon_days: Some(a.horizon),
-        placement: a.placement.clone(),
-        top,
+    let options = || -> SimulateOptions {
+        command::options(
+            now,
+            a.horizon,
+            a.placement.clone(),
+            top,
+            rates.as_ref(),
+            row_format.is_some(),
+        )
     };
+    let warnings = rates.as_ref().map_or(&[][..], |r| r.warnings.as_slice());
     let settings = run::Settings {
         config: &config,
         accounts: &a.accounts,
@@ -328,8 +368,22 @@ fn simulate(a: &SimulateArgs) -> u8 {
         threads,
         options: &options,
         progress: !a.quiet,
+        warnings,
     };
-    let outcome = match run::simulate(&settings, &engine) {
+    let sink = match (row_format, &a.accounts_out, out_name) {
+        (Some(f), Some(path), Some(name)) => {
+            let cols = command::row_columns(&upgrade_prompts::audience::Simulation::new(
+                &engine,
+                &options(),
+            ));
+            match accounts_out::Sink::create(path, f, cols) {
+                Ok(s) => Some((name, s)),
+                Err(e) => return fail("write_failed", format!("cannot write `{name}`: {e}")),
+            }
+        }
+        _ => None,
+    };
+    let outcome = match run::simulate(&settings, &engine, sink) {
         Ok(o) => o,
         Err(e) => return unreadable(e),
     };
@@ -344,6 +398,7 @@ fn simulate(a: &SimulateArgs) -> u8 {
         OutFormat::Table => command::OutFormat::Table,
         OutFormat::Json => command::OutFormat::Json,
         OutFormat::Csv => command::OutFormat::Csv,
+        OutFormat::ReachCsv => command::OutFormat::ReachCsv,
     };
     let currency = &engine.catalog().currency;
     let written = command::write_report(

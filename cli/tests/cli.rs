@@ -327,6 +327,7 @@ fn json_lines_report_equals_the_library_simulation() {
         horizon_days: Some(90.0),
         placement: None,
         top: 20,
+        ..upgrade_prompts::SimulateOptions::default()
     };
     let lib = upgrade_prompts::simulate_jsonl(&engine, &text, &opts);
     let mut lib: Value = serde_json::from_str(&upgrade_prompts::base::out::to_json(&lib)).unwrap();

@@ -4,12 +4,15 @@
 // (`audience::command`), so stdout, stderr and the exit code agree; the difference is that
 // this runs on one thread over a file held in memory, and draws no progress bar.
 
+import fs from "node:fs";
 import process from "node:process";
 import { parseCommand } from "./args.mjs";
-import { MAX_IN_MEMORY_BYTES, readFile } from "./files.mjs";
+import { MAX_IN_MEMORY_BYTES, printable, readFile, systemText } from "./files.mjs";
 
 /** The most bytes of a config file read (the core reports a longer one as `too_large`). */
 const CONFIG_READ_LIMIT = (4 << 20) + 1;
+/** The most bytes of a rates file read (64 MiB and one more byte, as the native binary). */
+const RATES_READ_LIMIT = (64 << 20) + 1;
 
 export const SPEC = {
   command: "simulate",
@@ -21,9 +24,11 @@ export const SPEC = {
     { name: "horizon", value: "DAYS", type: "f64", default: 90 },
     { name: "top", value: "N", type: "u64", range: [0, 10000], default: 20n },
     { name: "placement", value: "P", type: "text" },
-    { name: "format", value: "FORMAT", type: "text", choices: ["table", "json", "csv"], default: "table" },
+    { name: "format", value: "FORMAT", type: "text", choices: ["table", "json", "csv", "reach-csv"], default: "table" },
     { name: "threads", value: "N", type: "u64", range: [1, 256] },
     { name: "quiet", short: "q", type: "flag" },
+    { name: "rates", value: "FILE", type: "path" },
+    { name: "accounts-out", value: "FILE", type: "path" },
   ],
 };
 
@@ -39,9 +44,13 @@ Options:
       --horizon <DAYS>         Forecast horizon in days, a whole number from 1 to 3650 [default: 90]
       --top <N>                How many opportunities to keep in the top list, 0 to 10000 [default: 20]
       --placement <P>          Only callouts for this placement (e.g. banner, inline, modal)
-      --format <FORMAT>        Output format on stdout [default: table] [possible values: table, json, csv]
+      --format <FORMAT>        Output format on stdout [default: table] [possible values: table, json, csv, reach-csv]
       --threads <N>            Accepted as the native binary accepts it (1 to 256); this runs on one thread
   -q, --quiet                  No timing line on stderr (problems are still printed)
+      --rates <FILE>           Size each rule's expected expansion MRR with the conversion rates measured by
+                               \`analyze\` (its --format json report)
+      --accounts-out <FILE>    Also write one row per account (input order) to FILE: .csv or .jsonl/.ndjson
+                               (.parquet needs the native binary)
   -h, --help                   Print help
 
 The native binary (\`cargo install --path cli\`) takes the same flags, prints the same report and
@@ -82,10 +91,28 @@ export async function simulate(argv, audience) {
     placement: a.placement ?? null,
     format: a.format,
     quiet: a.quiet,
+    ...ratesRequest(a.rates),
+    accountsOut: a["accounts-out"] ?? null,
   });
+  if (printed.accountsOut) {
+    try {
+      fs.writeFileSync(a["accounts-out"], printed.accountsOut);
+    } catch (e) {
+      const why = printable(`cannot write \`${a["accounts-out"]}\`: ${systemText(e)}`);
+      process.stderr.write(`upgrade-prompts: error[write_failed]: ${why}\n`);
+      return 2;
+    }
+  }
   if (printed.stderr) process.stderr.write(printed.stderr);
   await write(process.stdout, printed.stdout);
   return printed.code;
+}
+
+/** The `--rates` fields of a `cliSimulate` request. */
+function ratesRequest(name) {
+  if (name === undefined) return { ratesName: null };
+  const rates = readFile(name, RATES_READ_LIMIT);
+  return { ratesName: name, ratesState: rates.state, rates: rates.bytes };
 }
 
 /** Writes `bytes` to `stream` and waits until it is flushed. */

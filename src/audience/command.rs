@@ -6,7 +6,11 @@
 
 use std::io::Write;
 
+use std::sync::Arc;
+
+use super::accounts_out::{self, Columns, RowFormat};
 use super::input::{self, FileProblem, Format, Unreadable};
+use super::rates::{self, RatesError, ReadRates};
 use super::report;
 use super::simulate::{SimulateOptions, Simulation, SimulationReport};
 use crate::base::date;
@@ -119,6 +123,8 @@ pub enum OutFormat {
     Json,
     /// The top opportunities as CSV with a header.
     Csv,
+    /// The rule reach table as CSV: a header, then one row per rule.
+    ReachCsv,
 }
 
 /// Writes the report in `format`; `file` names the accounts file, `currency` is the catalog's.
@@ -137,6 +143,7 @@ pub fn write_report(
         OutFormat::Table => report::table(out, report, problems, file, currency),
         OutFormat::Json => report::json(out, report, problems),
         OutFormat::Csv => report::csv(out, report),
+        OutFormat::ReachCsv => report::reach_csv(out, report),
     }
 }
 
@@ -160,6 +167,8 @@ pub struct Printed {
     pub code: u8,
     /// Accounts with errors (for the timing line).
     pub account_errors: u64,
+    /// The bytes of `--accounts-out` (CSV or JSON Lines), for the caller to write.
+    pub accounts_out: Option<Vec<u8>>,
 }
 
 impl Printed {
@@ -199,6 +208,101 @@ pub struct SimulateRun<'a> {
     pub placement: Option<String>,
     /// `--format`.
     pub format: OutFormat,
+    /// `--rates`: the file's name and its bytes, or why they cannot be read.
+    pub rates: Option<(&'a str, Result<Vec<u8>, Unreadable>)>,
+    /// `--accounts-out`: the file's name (its bytes come back in [`Printed::accounts_out`]).
+    pub accounts_out: Option<&'a str>,
+}
+
+/// `--accounts-out`'s format, checked as the tool checks it (after the other arguments);
+/// `parquet` tells whether this program writes Parquet.
+///
+/// # Errors
+/// What a failed run prints: `invalid_argument` for an unknown extension,
+/// `unsupported_format` for Parquet where it is not written.
+pub fn check_accounts_out(
+    name: Option<&str>,
+    parquet: bool,
+) -> Result<Option<RowFormat>, Unreadable> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    match accounts_out::check(name) {
+        Err(m) => Err(Unreadable::new(Code::InvalidArgument, m)),
+        Ok(RowFormat::Parquet) if !parquet => Err(Unreadable::new(
+            Code::UnsupportedFormat,
+            format!("`--accounts-out {name}` is Parquet, which only the native `upgrade-prompts` binary writes (install it with `cargo install --path cli`); use .csv or .jsonl"),
+        )),
+        Ok(f) => Ok(Some(f)),
+    }
+}
+
+/// Reads `--rates` for `engine`'s catalog; its warnings' lines go to `stderr`.
+///
+/// # Errors
+/// What stderr says about a rates file that cannot be used (with line ends).
+pub fn load_rates(
+    name: &str,
+    bytes: Result<Vec<u8>, Unreadable>,
+    engine: &Engine,
+    stderr: &mut String,
+) -> Result<ReadRates, String> {
+    match rates::read(name, bytes, engine.catalog()) {
+        Ok(r) => {
+            for w in &r.warnings {
+                stderr.push_str(&report::warning_line(name, w));
+                stderr.push('\n');
+            }
+            Ok(r)
+        }
+        Err(RatesError::Unreadable(e)) => {
+            Err(format!("{}\n", fail_line(e.code.as_str(), &e.message)))
+        }
+        Err(RatesError::Invalid(errors)) => {
+            let mut s = String::new();
+            for e in &errors {
+                s.push_str(&report::diagnostic_line(name, e));
+                s.push('\n');
+            }
+            let code = errors.first().map_or("invalid_value", |e| e.code.as_str());
+            s.push_str(&fail_line(
+                code,
+                &format!(
+                    "`{name}` is not the JSON report of `analyze` ({} errors)",
+                    errors.len()
+                ),
+            ));
+            s.push('\n');
+            Err(s)
+        }
+    }
+}
+
+/// The options of a run, with its rates.
+pub fn options(
+    now: Option<f64>,
+    horizon: f64,
+    placement: Option<String>,
+    top: usize,
+    rates: Option<&ReadRates>,
+    rows: bool,
+) -> SimulateOptions {
+    SimulateOptions {
+        now,
+        horizon_days: Some(horizon),
+        placement,
+        top,
+        rates: rates.map(|r| Arc::new(r.rates.clone())),
+        rows,
+    }
+}
+
+/// The columns of `--accounts-out` for a simulation.
+pub fn row_columns(sim: &Simulation) -> Columns {
+    Columns {
+        metrics: sim.metric_ids().map(str::to_owned).collect(),
+        rates: sim.has_rates(),
+    }
 }
 
 /// Runs `simulate` as the native tool does, making its checks in the same order; returns what
@@ -211,29 +315,56 @@ pub fn simulate(run: SimulateRun<'_>) -> (Printed, u64) {
         Ok(x) => x,
         Err(m) => return (out.failed(&Unreadable::new(Code::InvalidArgument, m)), 0),
     };
+    let row_format = match check_accounts_out(run.accounts_out, false) {
+        Ok(f) => f,
+        Err(e) => return (out.failed(&e), 0),
+    };
     let (config_name, config) = run.config;
     let engine = match load(config_name, config) {
         Ok(e) => e,
         Err(text) => return (out.config_failed(text), 0),
     };
+    let mut out = out;
+    let rates = match run.rates {
+        None => None,
+        Some((name, bytes)) => match load_rates(name, bytes, &engine, &mut out.stderr) {
+            Ok(r) => Some(r),
+            Err(text) => return (out.config_failed(text), 0),
+        },
+    };
     let bytes = match accounts {
         Ok(b) => b,
         Err(e) => return (out.failed(&e), 0),
     };
-    let options = SimulateOptions {
+    let options = options(
         now,
-        horizon_days: Some(run.horizon),
-        placement: run.placement,
-        top: run.top,
-    };
+        run.horizon,
+        run.placement,
+        run.top,
+        rates.as_ref(),
+        row_format.is_some(),
+    );
     let mut sim = Simulation::new(&engine, &options);
+    if let Some(r) = &rates {
+        sim.warn(&r.warnings);
+    }
+    let cols = row_columns(&sim);
+    let mut rows = Vec::new();
+    if row_format == Some(RowFormat::Csv) {
+        rows.extend_from_slice(accounts_out::csv_header(&cols).as_bytes());
+    }
+    let mut each = |sim: &mut Simulation| {
+        if let Some(f) = row_format {
+            accounts_out::text_lines(f, &cols, &sim.take_rows(), &mut rows);
+        }
+    };
     let (problems, records) =
-        match input::read_into(bytes, accounts_name, format, &engine, &mut sim) {
+        match input::read_into(bytes, accounts_name, format, &engine, &mut sim, &mut each) {
             Ok(x) => x,
             Err(e) => return (out.failed(&e), 0),
         };
     let report = sim.finish();
-    let mut out = out;
+    out.accounts_out = row_format.map(|_| rows);
     for p in &problems {
         out.stderr.push_str(&report::problem_line(accounts_name, p));
         out.stderr.push('\n');

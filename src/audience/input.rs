@@ -608,7 +608,7 @@ pub fn add_bytes(engine: &Engine, sim: &mut Simulation, index: u64, buf: &[u8]) 
 
 /// Reads a JSON Lines or CSV input (named `name` in messages) into `sim`, one chunk after
 /// the other on this thread; returns the problems with the whole file and the number of
-/// records read.
+/// records read. `after` is called after each chunk (to take the rows it added, say).
 ///
 /// # Errors
 /// The input cannot be read, or a line, record or header is over its bound; Parquet, which
@@ -619,10 +619,14 @@ pub fn read_into(
     format: Format,
     engine: &Engine,
     sim: &mut Simulation,
+    after: &mut dyn FnMut(&mut Simulation),
 ) -> Result<(Vec<FileProblem>, u64), Unreadable> {
     let mut buf = Vec::with_capacity(4096);
     let mut records = 0;
-    let mut send = |chunk: TextChunk| records += add_chunk(engine, sim, chunk, &mut buf);
+    let mut send = |chunk: TextChunk| {
+        records += add_chunk(engine, sim, chunk, &mut buf);
+        after(sim);
+    };
     let problems = match format {
         Format::Jsonl => read_jsonl(input, name, &mut send, &|_| {}),
         Format::Csv => read_csv(input, name, &engine.catalog().model, &mut send, &|_| {}),

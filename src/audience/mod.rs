@@ -9,6 +9,8 @@
 //! build), and [`analyze`] measures what prompts earned from an event log.
 
 #[cfg(feature = "tabular")]
+pub mod accounts_out;
+#[cfg(feature = "tabular")]
 pub mod analyze;
 #[cfg(feature = "tabular")]
 pub mod columns;
@@ -20,13 +22,19 @@ pub mod input;
 #[cfg(feature = "tabular")]
 pub mod lint;
 #[cfg(feature = "tabular")]
+pub mod rates;
+#[cfg(feature = "tabular")]
 pub mod report;
+mod row;
 mod simulate;
+mod sizing;
 mod top;
 
 pub use generate::{generate, Population};
+pub use row::AccountRow;
 pub use simulate::{
     simulate, simulate_jsonl, ArmCount, ErrorRow, ExperimentReach, LimitHit, MetricForecast,
     Opportunity, PlacementReach, ReadinessCounts, RuleReach, SimulateOptions, Simulation,
     SimulationReport, Totals, MAX_ERROR_ROWS,
 };
+pub use sizing::{expected, ExpectedMrr, MeasuredRate, RateUse, Rates};

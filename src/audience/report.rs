@@ -11,7 +11,8 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::input::FileProblem;
-use super::simulate::{Opportunity, SimulationReport, Totals};
+use super::simulate::{Opportunity, RuleReach, SimulationReport, Totals};
+use super::sizing::{ExpectedMrr, NO_RATE};
 use crate::base::diag::{path_text, Diagnostic};
 use crate::base::out::to_json;
 use crate::decide::recommend::Reason;
@@ -275,8 +276,15 @@ pub fn table(
         printable(r.placement.as_deref().unwrap_or("all")),
         r.top
     )?;
+    if let Some(f) = &r.rates_file {
+        writeln!(
+            out,
+            "  rates from {} (expected MRR = conversions/impressions of each shown callout × its monthly delta; 95 % Wilson interval)",
+            printable(f)
+        )?;
+    }
     totals_table(out, t, currency)?;
-    reach_table(out, r)?;
+    reach_table(out, r, currency)?;
     placements_table(out, r, t)?;
     readiness_table(out, r, t)?;
     for (what, list) in [
@@ -361,8 +369,35 @@ fn totals_table(out: &mut impl Write, t: &Totals, currency: &str) -> io::Result<
     Ok(())
 }
 
+/// The expected-MRR cells of a rule: the value and its interval, or why there is none.
+fn expected_cells(e: &ExpectedMrr, currency: &str) -> [String; 2] {
+    match (e.value, e.low, e.high) {
+        (Some(v), Some(l), Some(h)) => {
+            let mut value = money(v, currency);
+            if e.unrated > 0 {
+                value.push_str(&format!(" (+{} unrated)", int(e.unrated)));
+            }
+            [
+                value,
+                format!("{} to {}", money(l, currency), money(h, currency)),
+            ]
+        }
+        _ => [NO_RATE.to_owned(), "-".to_owned()],
+    }
+}
+
+const REACH_HEAD: [&str; 7] = [
+    "rule",
+    "kind",
+    "matched",
+    "shown",
+    "other placement",
+    "suppressed",
+    "by reason",
+];
+
 /// Rule reach, then the experiment arms (when a rule has an experiment).
-fn reach_table(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
+fn reach_table(out: &mut impl Write, r: &SimulationReport, currency: &str) -> io::Result<()> {
     writeln!(out, "\nRule reach (callouts; suppressed by reason)")?;
     let rows: Vec<Vec<String>> = r
         .rules
@@ -373,35 +408,30 @@ fn reach_table(out: &mut impl Write, r: &SimulationReport) -> io::Result<()> {
                 .iter()
                 .map(|(reason, n)| format!("{} {}", reason.as_str(), int(*n)))
                 .collect();
-            vec![
+            let mut row = vec![
                 x.rule.clone(),
                 x.kind.as_str().to_owned(),
                 int(x.matched),
                 int(x.shown),
                 int(x.other_placement),
                 int(x.suppressed.iter().map(|(_, n)| n).sum()),
-                if suppressed.is_empty() {
-                    "-".to_owned()
-                } else {
-                    suppressed.join(", ")
-                },
-            ]
+            ];
+            if let Some(e) = &x.expected_mrr {
+                row.extend(expected_cells(e, currency));
+            }
+            row.push(if suppressed.is_empty() {
+                "-".to_owned()
+            } else {
+                suppressed.join(", ")
+            });
+            row
         })
         .collect();
-    grid(
-        out,
-        &[
-            "rule",
-            "kind",
-            "matched",
-            "shown",
-            "other placement",
-            "suppressed",
-            "by reason",
-        ],
-        &rows,
-        &[2, 3, 4, 5],
-    )?;
+    let mut head = REACH_HEAD.to_vec();
+    if r.rates_file.is_some() {
+        head.splice(6..6, ["expected MRR", "interval (95 %)"]);
+    }
+    grid(out, &head, &rows, &[2, 3, 4, 5])?;
 
     let experiments: Vec<Vec<String>> = r
         .rules
@@ -664,4 +694,70 @@ pub fn csv(out: &mut impl Write, report: &SimulationReport) -> io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// The rule reach table as CSV: a header, then one row per rule (and built-in). The
+/// suppression reasons are `reason:count` pairs joined by `;`; with rates, the expected MRR,
+/// its interval and the reason when there is none.
+pub fn reach_csv(out: &mut impl Write, report: &SimulationReport) -> io::Result<()> {
+    let rates = report.rates_file.is_some();
+    let mut head = vec![
+        "rule",
+        "kind",
+        "builtin",
+        "matched",
+        "shown",
+        "other_placement",
+        "suppressed",
+        "suppressed_by_reason",
+    ];
+    if rates {
+        head.extend([
+            "expected_mrr",
+            "expected_mrr_low",
+            "expected_mrr_high",
+            "expected_mrr_note",
+        ]);
+    }
+    let mut line = crate::base::csv::row(head.iter().copied());
+    line.push('\n');
+    out.write_all(line.as_bytes())?;
+    for x in &report.rules {
+        let cells = reach_cells(x, rates);
+        let mut line = crate::base::csv::row(cells.iter().map(String::as_str));
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    out.flush()
+}
+
+fn reach_cells(x: &RuleReach, rates: bool) -> Vec<String> {
+    let by_reason: Vec<String> = x
+        .suppressed
+        .iter()
+        .map(|(r, n)| format!("{}:{n}", r.as_str()))
+        .collect();
+    let mut cells = vec![
+        x.rule.clone(),
+        x.kind.as_str().to_owned(),
+        x.builtin.to_string(),
+        x.matched.to_string(),
+        x.shown.to_string(),
+        x.other_placement.to_string(),
+        x.suppressed.iter().map(|(_, n)| n).sum::<u64>().to_string(),
+        by_reason.join(";"),
+    ];
+    if rates {
+        let num = |v: Option<f64>| v.map_or_else(String::new, crate::base::num::js);
+        let e = x.expected_mrr.as_ref();
+        cells.push(num(e.and_then(|e| e.value)));
+        cells.push(num(e.and_then(|e| e.low)));
+        cells.push(num(e.and_then(|e| e.high)));
+        cells.push(
+            e.and_then(ExpectedMrr::reason)
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    cells
 }

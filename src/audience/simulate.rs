@@ -3,6 +3,10 @@
 //! kept. A [`Simulation`] holds owned data only, so the accounts can be split across threads,
 //! each with its own engine and simulation, and the simulations merged.
 
+use std::sync::Arc;
+
+use super::row::{account_row, AccountRow};
+use super::sizing::{ExpectedMrr, Rates, SizingAcc};
 use super::top::Top;
 use crate::base::date;
 use crate::base::diag::{did_you_mean, join, Diagnostic};
@@ -40,6 +44,10 @@ pub struct SimulateOptions {
     pub placement: Option<String>,
     /// Length of each top list (opportunities, downsells, soonest limits per metric).
     pub top: usize,
+    /// Measured conversion rates: each rule's expected MRR is sized with them.
+    pub rates: Option<Arc<Rates>>,
+    /// Keep one [`AccountRow`] per account added, for [`Simulation::take_rows`].
+    pub rows: bool,
 }
 
 impl Default for SimulateOptions {
@@ -49,6 +57,8 @@ impl Default for SimulateOptions {
             horizon_days: None,
             placement: None,
             top: 20,
+            rates: None,
+            rows: false,
         }
     }
 }
@@ -73,6 +83,8 @@ struct RuleAcc {
     placements: Vec<u64>,
     /// (assigned, exposed) per arm: the holdout first, then the variants in order.
     arms: Vec<(u64, u64)>,
+    /// Shown callouts' monthly deltas per measured rate (with `rates`).
+    sizing: SizingAcc,
 }
 
 #[derive(Clone, Debug)]
@@ -131,6 +143,9 @@ pub struct Simulation {
     forecasts: Vec<ForecastAcc>,
     errors: Top<ErrorRow>,
     warnings: Vec<Diagnostic>,
+    rates: Option<Arc<Rates>>,
+    /// The rows of the accounts added since the last [`Simulation::take_rows`], when kept.
+    rows: Option<Vec<AccountRow>>,
 }
 
 /// A callout worth money to one account, before it is named.
@@ -275,11 +290,17 @@ impl Simulation {
             }
         }
         let rules = rule_infos(catalog);
+        let sizing = opts
+            .rates
+            .as_deref()
+            .map(SizingAcc::new)
+            .unwrap_or_default();
         let acc = rules
             .iter()
             .map(|r| RuleAcc {
                 placements: vec![0; placements.len()],
                 arms: vec![(0, 0); r.experiment.as_ref().map_or(0, |(_, v)| v.len() + 1)],
+                sizing: sizing.clone(),
                 ..RuleAcc::default()
             })
             .collect();
@@ -317,7 +338,34 @@ impl Simulation {
             forecasts,
             errors: Top::new(MAX_ERROR_ROWS),
             warnings,
+            rates: opts.rates.clone(),
+            rows: opts.rows.then(Vec::new),
         }
+    }
+
+    /// Adds warnings to the report (a rates file's, say), each once.
+    pub fn warn(&mut self, warnings: &[Diagnostic]) {
+        for w in warnings {
+            if !self.warnings.contains(w) {
+                self.warnings.push(w.clone());
+            }
+        }
+    }
+
+    /// The metric ids, in the catalog's order (the `daysToLimit` of an [`AccountRow`]).
+    pub fn metric_ids(&self) -> impl Iterator<Item = &str> {
+        self.metrics.iter().map(|(id, _, _)| id.as_str())
+    }
+
+    /// Whether rates size the expected MRR.
+    pub fn has_rates(&self) -> bool {
+        self.rates.is_some()
+    }
+
+    /// The rows of the accounts added since the last call, in the order they were added
+    /// (empty unless the options asked for rows).
+    pub fn take_rows(&mut self) -> Vec<AccountRow> {
+        self.rows.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// The clock used for contexts without `now` (ms since the epoch).
@@ -351,6 +399,11 @@ impl Simulation {
         // The whole decision, unfiltered; the placement filter is applied here exactly as
         // `evaluate` applies it (after the decision), so what is dropped can be counted.
         let d = engine.decide_in(s, &EvalOptions::default());
+        if let Some(rows) = &mut self.rows {
+            let placement = self.placement.as_deref();
+            let rates = self.rates.as_deref();
+            rows.push(account_row(s, index, &d.shown, &d.held, placement, rates));
+        }
         let mut best = Best::default();
         self.count_shown(&s.catalog, &d.shown, &mut best);
         self.count_held(&s.catalog, &d.held, &mut best);
@@ -381,6 +434,11 @@ impl Simulation {
                 continue;
             }
             acc.shown += 1;
+            if let Some(rates) = self.rates.as_deref() {
+                let delta = c.target.and_then(|t| t.monthly_delta);
+                acc.sizing
+                    .add(rates.find(&c.origin.callout_id(catalog)), delta);
+            }
             if let Some(n) = pi.and_then(|i| acc.placements.get_mut(i)) {
                 *n += 1;
             }
@@ -513,6 +571,14 @@ impl Simulation {
     /// A row that could not be turned into a context (a reader's bad row): counted as an
     /// account with an error, never dropped.
     pub fn add_error(&mut self, index: u64, problem: Diagnostic) {
+        if let Some(rows) = &mut self.rows {
+            rows.push(AccountRow {
+                index,
+                error: Some(problem.code),
+                days_to_limit: vec![None; self.metrics.len()],
+                ..AccountRow::default()
+            });
+        }
         self.counts.accounts += 1;
         self.counts.with_errors += 1;
         self.counts.error_rows += 1;
@@ -554,6 +620,7 @@ impl Simulation {
                 x.0 += y.0;
                 x.1 += y.1;
             }
+            a.sizing.merge(&b.sizing);
         }
         for (a, b) in self.placement_acc.iter_mut().zip(other.placement_acc) {
             a.0 += b.0;
@@ -582,11 +649,16 @@ impl Simulation {
     pub fn finish(self) -> SimulationReport {
         let c = self.counts;
         let placements = self.placements;
+        let rates = self.rates;
         let rules = self
             .rules
             .into_iter()
             .zip(self.acc)
             .map(|(info, acc)| RuleReach {
+                expected_mrr: rates.as_deref().map(|r| {
+                    let own = (!info.builtin).then(|| r.find(&info.rule)).flatten();
+                    acc.sizing.finish(r, own)
+                }),
                 rule: info.rule,
                 kind: info.kind,
                 builtin: info.builtin,
@@ -670,6 +742,7 @@ impl Simulation {
                 .collect(),
             errors: self.errors.into_sorted(),
             warnings: self.warnings,
+            rates_file: rates.map(|r| r.file.clone()),
         }
     }
 }
@@ -840,8 +913,10 @@ pub struct SimulationReport {
     pub limit_forecast: Vec<MetricForecast>,
     /// The first [`MAX_ERROR_ROWS`] accounts with an error, by index.
     pub errors: Vec<ErrorRow>,
-    /// Problems with the options.
+    /// Problems with the options (and the rates file).
     pub warnings: Vec<Diagnostic>,
+    /// The rates file the expected MRR is sized with.
+    pub rates_file: Option<String>,
 }
 
 /// Totals of a simulation.
@@ -891,6 +966,8 @@ pub struct RuleReach {
     pub placements: Vec<(String, u64)>,
     /// Experiment arms, when the rule runs one.
     pub experiment: Option<ExperimentReach>,
+    /// The expected expansion MRR of the shown callouts, with rates only.
+    pub expected_mrr: Option<ExpectedMrr>,
 }
 
 /// Experiment arm counts of a rule.
@@ -1040,6 +1117,7 @@ impl ToJson for SimulationReport {
             .field("limitForecast", &self.limit_forecast)
             .field("errors", &self.errors)
             .field("warnings", &self.warnings)
+            .some("rates", &self.rates_file)
             .end();
     }
 }
@@ -1072,7 +1150,9 @@ impl ToJson for RuleReach {
             .field("otherPlacement", &self.other_placement);
         counts(o.key("suppressed"), &self.suppressed, |r| r.as_str());
         counts(o.key("placements"), &self.placements, String::as_str);
-        o.field("experiment", &self.experiment).end();
+        o.field("experiment", &self.experiment)
+            .some("expectedMrr", &self.expected_mrr)
+            .end();
     }
 }
 

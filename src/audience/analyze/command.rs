@@ -83,7 +83,8 @@ pub fn write_analysis(
     match format {
         OutFormat::Table => print::table(out, report, problems, file, currency),
         OutFormat::Json => print::json(out, report, problems),
-        OutFormat::Csv => print::csv(out, report),
+        // (`reach-csv` is simulate's; analyze's flags do not offer it.)
+        OutFormat::Csv | OutFormat::ReachCsv => print::csv(out, report),
     }
 }
 
