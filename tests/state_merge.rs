@@ -217,3 +217,51 @@ fn an_unreadable_store_is_a_warning_once_and_the_state_is_kept() {
     a.merge_state(&other.to_string(), HOST);
     assert_eq!(export(&mut a), before);
 }
+
+/// A state whose exposures are `units` of the team sample's `seat-copy` experiment, the n-th
+/// exposed n minutes after `HOST - 1 day`.
+fn exposures_of(units: std::ops::Range<u32>) -> String {
+    let list: Vec<Value> = units
+        .map(|i| {
+            json!({ "experiment": "seat-copy", "unit": format!("acct_{i}"),
+                    "at": HOST - 86_400_000.0 + f64::from(i) * 60_000.0 })
+        })
+        .collect();
+    json!({ "version": 1, "callouts": {}, "exposures": list }).to_string()
+}
+
+#[test]
+fn exposures_merge_in_any_order_and_keep_the_latest_256() {
+    let (a, b) = (exposures_of(0..200), exposures_of(150..320));
+    let mut ab = engine();
+    ab.restore_state(&a, HOST);
+    ab.merge_state(&b, HOST);
+    let mut ba = engine();
+    ba.restore_state(&b, HOST);
+    ba.merge_state(&a, HOST);
+    let (x, y) = (value(&mut ab), value(&mut ba));
+    assert_eq!(x, y);
+    let kept: Vec<&str> = x["exposures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(kept.len(), 256);
+    // The 320 units exposed, less the 64 earliest.
+    assert!(!kept.contains(&"acct_63") && kept.contains(&"acct_64") && kept.contains(&"acct_319"));
+    // Exposures of an experiment the catalog does not have, or unreadable, are skipped with a
+    // warning; the rest is kept.
+    let odd = json!({ "version": 1, "callouts": {}, "exposures": [
+        { "experiment": "gone", "unit": "u", "at": HOST - 1000.0 },
+        { "experiment": "seat-copy", "unit": "", "at": HOST - 1000.0 },
+        { "experiment": "seat-copy", "unit": "u", "at": "yesterday" },
+        { "experiment": "seat-copy", "unit": "u", "at": HOST - 1000.0 } ] });
+    let mut e = engine();
+    e.restore_state(&odd.to_string(), HOST);
+    assert_eq!(value(&mut e)["exposures"].as_array().unwrap().len(), 1);
+    assert!(e
+        .warnings()
+        .iter()
+        .any(|w| w.message.contains("3 stored exposure(s)")));
+}

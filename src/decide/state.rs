@@ -270,22 +270,24 @@ impl EngineState {
         }
     }
 
-    /// Forgets the earliest exposures past [`MAX_EXPOSURES`].
+    /// Forgets the earliest exposures past [`MAX_EXPOSURES`] (one at a time: each insertion
+    /// adds one).
     fn trim_exposures(&mut self) {
-        let extra = self.exposures.len().saturating_sub(MAX_EXPOSURES);
-        if extra == 0 {
-            return;
+        while self.exposures.len() > MAX_EXPOSURES {
+            let earliest = self
+                .exposures
+                .iter()
+                .enumerate()
+                .fold((0, f64::INFINITY), |(i, t), (j, e)| {
+                    if e.at < t {
+                        (j, e.at)
+                    } else {
+                        (i, t)
+                    }
+                })
+                .0;
+            self.exposures.remove(earliest);
         }
-        let mut times: Vec<f64> = self.exposures.iter().map(|e| e.at).collect();
-        crate::base::sort::sort_by(&mut times, |a, b| a.total_cmp(b));
-        let cut = times.get(extra - 1).copied().unwrap_or(f64::NEG_INFINITY);
-        // Ties at the cut keep the later entries of the sorted list.
-        let mut dropped = 0;
-        self.exposures.retain(|e| {
-            let drop = dropped < extra && e.at <= cut;
-            dropped += usize::from(drop);
-            !drop
-        });
     }
 
     /// Reads the `exposures` list of a stored state: entries of experiments the catalog has,

@@ -20,6 +20,7 @@ const RUNNERS = {
   "framework-example": { runner: "tests/js/frameworks.test.mjs", langs: ["js", "jsx"], does: "finds it verbatim in the example app scripts/examples.mjs builds and runs" },
   "openfeature-example": { runner: "tests/openfeature/test/readme.test.mjs", langs: ["js"], does: "runs it through the OpenFeature web SDK and compares what it prints" },
   "lint-example": { runner: "tests/lint/lint.test.mjs", langs: ["text"], does: "compares it with the golden output it names" },
+  "example-analyze": { runner: "tests/js/readme.test.mjs", langs: ["sh", "text"], does: "runs the sh block's commands with the npm bin and finds the text block after it in what they print" },
   "output-of": { runner: "tests/js/docs.test.mjs", langs: ["text"], does: "finds each paragraph in the golden output it names, in order" },
   "not-run": { runner: null, langs: ["sh", "text", "json", "yaml"], does: "nothing: the reason is given in the marker" },
 };

@@ -116,17 +116,22 @@ test("a handler that throws is reported once and never breaks a call", () => {
 });
 
 test("the log it writes is what analyze reads: units, arms and conversions", () => {
-  const { engine, log } = listening(withProgram(0.2));
+  // One engine per unit, as each user's page has its own (its caps are that user's).
+  const log = [];
   const units = Array.from({ length: 300 }, (_, i) => `acct_${i}`);
   let shown = 0;
   for (const id of units) {
+    const { engine, log: own } = listening(withProgram(0.2));
     const r = engine.evaluate(ctx(id));
     const c = r.callouts.find((x) => x.rule === "seats-near-limit");
-    if (!c) continue;
-    shown++;
-    engine.record({ type: "impression", callout: c.id, at: "2026-11-24T09:00:00Z" });
-    // Every third unit shown the rule converts.
-    if (shown % 3 === 0) engine.record({ type: "convert", callout: c.id, at: "2026-11-24T10:00:00Z", target: "team", mrrDelta: 30 });
+    if (c) {
+      shown++;
+      engine.record({ type: "impression", callout: c.id, at: "2026-11-24T09:00:00Z" });
+      // Every third unit shown the rule converts.
+      if (shown % 3 === 0) engine.record({ type: "convert", callout: c.id, at: "2026-11-24T10:00:00Z", target: "team", mrrDelta: 30 });
+    }
+    log.push(...own);
+    engine.free();
   }
   const bytes = new TextEncoder().encode(log.map((e) => JSON.stringify(e)).join("\n") + "\n");
   const report = audience.analyzeEvents(withProgram(0.2), (offset, max) => bytes.subarray(offset, offset + max), { name: "events.jsonl" });
@@ -135,6 +140,7 @@ test("the log it writes is what analyze reads: units, arms and conversions", () 
   assert.equal(program.units, 300);
   const byArm = Object.fromEntries(program.arms.map((a) => [a.id, a]));
   const heldOut = log.filter((e) => e.experiment === "$program" && e.arm === "holdout").length;
+  assert.ok(heldOut > 30 && heldOut < 90, `${heldOut} of 300 held out at a share of 0.2`);
   assert.equal(byArm.holdout.units, heldOut);
   assert.equal(byArm.exposed.units, 300 - heldOut);
   assert.equal(byArm.holdout.converted, 0);

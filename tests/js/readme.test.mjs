@@ -6,7 +6,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { docBlocks, where } from "./doc-blocks.mjs";
 import { root, readJson } from "./helpers.mjs";
@@ -69,4 +69,31 @@ test("context examples are read whole, with strict checks, without a problem", (
     }
   }
   engine.free();
+});
+
+// Worked examples of `analyze` (README): a `sh` block of `npx upgrade-prompts` commands, run
+// with the npm bin in a folder holding catalog.json (the team sample), and the `text` block
+// after it, which must be consecutive lines of what they print.
+test("the analyze examples print the lines they show", () => {
+  const blocks = docBlocks("example-analyze");
+  assert.ok(blocks.length >= 2, `${blocks.length} blocks`);
+  for (let i = 0; i + 1 < blocks.length; i += 2) {
+    const [cmds, shown] = [blocks[i], blocks[i + 1]];
+    assert.deepEqual([cmds.lang, shown.lang], ["sh", "text"], where(cmds));
+    const dir = path.join(root, "build/doc-examples", `analyze-${cmds.line}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(root, "www/samples/team.json"), path.join(dir, "catalog.json"));
+    let out = "";
+    for (const line of cmds.code.trim().split("\n")) {
+      const args = line.split(/\s+/);
+      assert.deepEqual(args.slice(0, 2), ["npx", "upgrade-prompts"], line);
+      out += execFileSync(process.execPath, [path.join(root, "pkg/cli.mjs"), ...args.slice(2)], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] }).toString();
+    }
+    const printed = out.split("\n").map((l) => l.trimEnd());
+    const want = shown.code.trimEnd().split("\n").map((l) => l.trimEnd());
+    const at = printed.indexOf(want[0]);
+    assert.ok(at >= 0, `${where(shown)}: ${want[0]}\nnot in:\n${out}`);
+    assert.deepEqual(printed.slice(at, at + want.length), want, where(shown));
+  }
 });

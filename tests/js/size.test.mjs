@@ -27,15 +27,19 @@ import { parseWasm } from "../../scripts/size-report.mjs";
 // the context, burn rates and run-outs, the top-up's headroom search with its arithmetic for
 // the trace, per-window limits and the binding window, the artifact's new fields) and their
 // hostile-input checks: 106.9 KB.
+// 107 → 111 with the event log (exposures chosen at the guards, written as log events and
+// remembered in the state, its restore and merge; the program-wide holdout; `onEvent` and the
+// completion of recorded events in js/engine.js): 110.6 KB.
 // Authoring entry (configs in the page): 128.3 KB at the split; 129 → 130 for the same: 129.7 KB;
 // 130 → 132 with one vocabulary and line/column positions on config diagnostics: 131.7 KB;
-// 132 → 150 with credits, windows and soft limits (also their config reader and checks): 149.8 KB.
+// 132 → 150 with credits, windows and soft limits (also their config reader and checks): 149.8 KB;
+// 150 → 155 with the event log and the program-wide holdout (and its config reader): 154.0 KB.
 const BUDGET_KB = 45;
 const CEILINGS = {
-  lean: { runtime: 107, authoring: 150 },
+  lean: { runtime: 111, authoring: 155 },
   // The stable build (no nightly toolchain with rust-src) links panic formatting: about 8.5 KB
   // more for each (measured before the split).
-  stable: { runtime: 116, authoring: 159 },
+  stable: { runtime: 120, authoring: 164 },
 };
 const buildFile = path.join(root, "build", "wasm-build.txt");
 const mode = existsSync(buildFile) ? readFileSync(buildFile, "utf8").trim() : "stable";
