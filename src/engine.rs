@@ -318,7 +318,9 @@ impl Engine {
     /// A unit in the program-wide holdout gets no callout that is not blocking.
     pub fn check_usage_in(&self, s: &Session, metric: &str) -> UsageCheck {
         let mut u = render::usage_check(s, metric, &limits::check_usage(s, metric));
-        if u.callout.as_ref().is_some_and(|c| c.severity != crate::catalog::model::Severity::Blocking)
+        if u.callout
+            .as_ref()
+            .is_some_and(|c| c.severity != crate::catalog::model::Severity::Blocking)
             && recommend::program_assignment(s) == Some(true)
         {
             u.callout = None;

@@ -82,7 +82,10 @@ fn generated_contexts_answer_the_same() {
         // Two of the samples with a program-wide holdout (by account, and by user).
         let config = match s {
             "team.json" => with_holdout(&sample(s), r#"{ "share": 0.2 }"#),
-            "credits.json" => with_holdout(&sample(s), r#"{ "share": 0.1, "seed": "p", "unit": "user" }"#),
+            "credits.json" => with_holdout(
+                &sample(s),
+                r#"{ "share": 0.1, "seed": "p", "unit": "user" }"#,
+            ),
             _ => sample(s),
         };
         let mut raw = Engine::new(&config).unwrap();

@@ -56,14 +56,13 @@ impl ToJson for Exposure {
 pub fn collect(s: &Session, d: &Decision<'_>) -> Vec<Exposure> {
     let mut out: Vec<Exposure> = Vec::new();
     if let (Some(held), Some(h)) = (d.program, s.catalog.policy.program.as_ref()) {
-        let first = d
-            .eligible
-            .iter()
-            .filter(|e| !e.blocking)
-            .fold(None, |best: Option<&Eligible<'_>>, e| match best {
+        let first = d.eligible.iter().filter(|e| !e.blocking).fold(
+            None,
+            |best: Option<&Eligible<'_>>, e| match best {
                 Some(b) if b.priority >= e.priority => Some(b),
                 _ => Some(e),
-            });
+            },
+        );
         if let (Some(e), Some(unit)) = (first, unit_id(s, h.unit_user)) {
             let arm = if held { HOLDOUT_ARM } else { EXPOSED_ARM };
             out.push(exposure(s, e, PROGRAM_KEY, arm, unit));

@@ -239,9 +239,8 @@ impl EngineState {
     }
 
     fn find_exposure(&self, experiment: &str, unit: &str) -> Result<usize, usize> {
-        self.exposures.binary_search_by(|e| {
-            (e.experiment.as_str(), e.unit.as_str()).cmp(&(experiment, unit))
-        })
+        self.exposures
+            .binary_search_by(|e| (e.experiment.as_str(), e.unit.as_str()).cmp(&(experiment, unit)))
     }
 
     /// Remembers that `unit` was exposed to `experiment` at `at`; returns whether it is new

@@ -204,8 +204,11 @@ impl EventLog {
         let mut e = o.obj();
         event_head(&mut e, "exposure", self.at(start), unit, None);
         e.key("experiment").str(super::event::PROGRAM);
-        e.key("arm")
-            .str(if held { super::event::HOLDOUT } else { super::event::EXPOSED });
+        e.key("arm").str(if held {
+            super::event::HOLDOUT
+        } else {
+            super::event::EXPOSED
+        });
         e.end();
         lines.push((self.at(start), o.finish()));
         if held && rng.chance(HOLDOUT_RATE) {

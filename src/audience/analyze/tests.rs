@@ -579,12 +579,19 @@ fn a_configured_program_holdout_is_split_checked_and_its_demo_log_has_its_rates(
     assert_eq!(p.units, 20_000);
     assert_eq!(p.srm.ok, Some(true), "{:?}", p.srm);
     let (held, exposed) = (&p.arms[0], &p.arms[1]);
-    assert_eq!((held.id.as_str(), exposed.id.as_str()), ("holdout", "exposed"));
+    assert_eq!(
+        (held.id.as_str(), exposed.id.as_str()),
+        ("holdout", "exposed")
+    );
     let share = held.units as f64 / 20_000.0;
     assert!((share - 0.2).abs() < 0.02, "{share}");
     // Held-out units convert with the documented 4 %.
     let (lo, hi) = held.ci.unwrap();
-    assert!(lo - (hi - lo) / 2.0 <= 0.04 && 0.04 <= hi + (hi - lo) / 2.0, "{:?}", held.ci);
+    assert!(
+        lo - (hi - lo) / 2.0 <= 0.04 && 0.04 <= hi + (hi - lo) / 2.0,
+        "{:?}",
+        held.ci
+    );
     // Only exposed units take part in the rule experiment.
     assert_eq!(experiment(&r, "seat-copy").units, exposed.units);
     // A log split 50/50 against the configured 20/80 fails the split check.
