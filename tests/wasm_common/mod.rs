@@ -83,7 +83,7 @@ fn opts(placement: Option<&str>, trace: bool) -> EvalOptions {
 /// held-back list rebuilt from `packed()` (asserting the packed list is consistent with the
 /// text on the way).
 fn evaluation(core: &mut Core, facts: &Facts, placement: Option<&str>, trace: bool) -> Value {
-    let text = core.evaluate(facts, placement.map(str::to_owned), trace);
+    let text = core.evaluate(facts, placement.map(str::to_owned), trace, false);
     let rules: Vec<String> = serde_json::from_str(&core.rules()).unwrap();
     let reasons: Vec<String> = serde_json::from_str(&reasons()).unwrap();
     crate::packed::rebuild(&text, &core.packed(), &rules, &reasons).0
@@ -215,7 +215,7 @@ fn answers_equal_the_native_engine_for_every_fixture() {
                     // The text and the packed list are the native engine's, byte for byte.
                     let (text, packed) = theirs.to_json_packed();
                     assert_eq!(
-                        core.evaluate(&facts, placement.map(str::to_owned), trace),
+                        core.evaluate(&facts, placement.map(str::to_owned), trace, false),
                         text
                     );
                     assert_eq!(core.packed(), packed, "{name} {placement:?}");
@@ -243,7 +243,7 @@ fn packed_list_matches_the_suppressed_list_of_the_latest_evaluate() {
     // Reading it again gives the same list; the next evaluate replaces it.
     assert_eq!(core.packed(), packed);
     let quiet = facts(&core, PRODUCT);
-    let text = core.evaluate(&quiet, None, false);
+    let text = core.evaluate(&quiet, None, false, false);
     assert!(value(&text)["suppressed"].as_array().unwrap().is_empty());
     assert!(core.packed().is_empty(), "{:?}", core.packed());
     // A rule held back by a dismissal (no experiment) is packed too.
