@@ -115,14 +115,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
     const id = ++runId;
     running = { id, label, demo: source.kind === "demo" };
     ensureWorker().postMessage({ type: "analyze", id, config, source });
-    const el = $("results-status");
-    el.dataset.state = "running";
-    el.textContent = `Analyzing ${label}…`;
-    $("results-progress").hidden = false;
-    $("results-progress").dataset.state = "running";
-    $("results-cancel").hidden = false;
-    setBar(0, "Starting…");
-    for (const id of ["results-generate", "results-file-button"]) $(id).disabled = true;
+    showRunning(label);
   }
 
   /** An analysis runs as one call in the worker: cancelling ends the worker. */
@@ -140,25 +133,10 @@ export function createResults({ getConfig, getCurrency, toast }) {
     start({ kind: "file", file }, name);
   }
 
-  function generate({ count, seed, asOf } = {}) {
-    count = count ?? Number($("results-count").value);
-    seed = seed ?? Number($("results-seed").value);
-    asOf = asOf ?? $("results-asof").value;
-    if (!Number.isInteger(count) || count < 1 || count > MAX_DEMO_ACCOUNTS) {
-      return toast(`The account count must be a whole number from 1 to ${fmtInt(MAX_DEMO_ACCOUNTS)}.`);
-    }
-    if (!Number.isInteger(seed) || seed < 0) return toast("The seed must be a whole number of 0 or more.");
-    const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
-    start({ kind: "demo", count, seed, now }, `Demo log (${fmtInt(count)} accounts, seed ${seed}, as of ${now.slice(0, 10)})`);
-  }
-
-  function saveDemo() {
-    if (!demoLog) return;
-    const a = h("a", { href: URL.createObjectURL(new Blob([demoLog], { type: "application/x-ndjson" })), download: "demo-events.jsonl" });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  function generate(inputs = {}) {
+    const r = demoRequest(inputs);
+    if (r.error) return toast(r.error);
+    start(r.source, r.label);
   }
 
   function render() {
@@ -183,7 +161,47 @@ export function createResults({ getConfig, getCurrency, toast }) {
     }));
   }
 
-  // ---------- controls ----------
+  wireControls({ loadFile, generate, cancel, save: () => demoLog && download(demoLog, "demo-events.jsonl") });
+  return { generate, loadFile, cancel, get result() { return result; } };
+}
+
+/** The page's state while an analysis runs. */
+function showRunning(label) {
+  const el = $("results-status");
+  el.dataset.state = "running";
+  el.textContent = `Analyzing ${label}…`;
+  $("results-progress").hidden = false;
+  $("results-progress").dataset.state = "running";
+  $("results-cancel").hidden = false;
+  setBar(0, "Starting…");
+  for (const id of ["results-generate", "results-file-button"]) $(id).disabled = true;
+}
+
+/** The demo log asked for (`count`, `seed`, `asOf`, else the form's): `{ source, label }`, or
+ * `{ error }` saying what is wrong. */
+function demoRequest({ count, seed, asOf } = {}) {
+  count = count ?? Number($("results-count").value);
+  seed = seed ?? Number($("results-seed").value);
+  asOf = asOf ?? $("results-asof").value;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_DEMO_ACCOUNTS) {
+    return { error: `The account count must be a whole number from 1 to ${fmtInt(MAX_DEMO_ACCOUNTS)}.` };
+  }
+  if (!Number.isInteger(seed) || seed < 0) return { error: "The seed must be a whole number of 0 or more." };
+  const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
+  return { source: { kind: "demo", count, seed, now }, label: `Demo log (${fmtInt(count)} accounts, seed ${seed}, as of ${now.slice(0, 10)})` };
+}
+
+/** Saves `bytes` as a download named `name`. */
+function download(bytes, name) {
+  const a = h("a", { href: URL.createObjectURL(new Blob([bytes], { type: "application/x-ndjson" })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** The tab's buttons, file input and drop zone. */
+function wireControls({ loadFile, generate, cancel, save }) {
   $("results-file").addEventListener("change", (e) => {
     loadFile(e.target.files?.[0]);
     e.target.value = "";
@@ -191,7 +209,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
   $("results-file-button").addEventListener("click", () => $("results-file").click());
   $("results-generate").addEventListener("click", () => generate());
   $("results-cancel").addEventListener("click", () => cancel());
-  $("results-save").addEventListener("click", saveDemo);
+  $("results-save").addEventListener("click", save);
   const drop = $("results-drop");
   drop.addEventListener("dragover", (e) => {
     e.preventDefault();
@@ -205,7 +223,6 @@ export function createResults({ getConfig, getCurrency, toast }) {
   });
   $("results-asof").value = new Date().toISOString().slice(0, 10);
 
-  return { generate, loadFile, cancel, get result() { return result; } };
 }
 
 // ---------- progress ----------
