@@ -2,7 +2,7 @@
 // through `simulate` in a Web Worker, shown as totals, reach and suppression charts, the top
 // opportunities and the accounts reaching a limit within the horizon. Charts are plain SVG;
 // every text goes in as text (textContent / text nodes), never as HTML.
-import { h, fill } from "./dom.js";
+import { h, fill, download, wireFilePicker } from "./dom.js";
 import { fmtMoney, fmtNumber } from "./model.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -259,26 +259,11 @@ function showRunProgress({ done, total }) {
 
 /** The tab's buttons, file input and drop zone. */
 function wireControls(runner, exportOpportunities, rerun) {
-  $("audience-file").addEventListener("change", (e) => {
-    runner.loadFile(e.target.files?.[0]);
-    e.target.value = "";
-  });
-  $("audience-file-button").addEventListener("click", () => $("audience-file").click());
+  wireFilePicker("audience", (file) => runner.loadFile(file));
   $("audience-generate").addEventListener("click", () => runner.generate());
   $("audience-cancel").addEventListener("click", () => runner.cancel());
   $("audience-export").addEventListener("click", exportOpportunities);
   $("audience-rerun").addEventListener("click", rerun);
-  const drop = $("audience-drop");
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("is-over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("is-over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("is-over");
-    runner.loadFile(e.dataTransfer?.files?.[0]);
-  });
   $("audience-asof").value = new Date().toISOString().slice(0, 10);
 }
 
@@ -518,12 +503,7 @@ async function exportCsv(makeCsv, toast) {
     toast(`The export failed: ${e?.message ?? e}`);
     return;
   }
-  const blob = new Blob([text], { type: "text/csv;charset=utf-8" });
-  const a = h("a", { href: URL.createObjectURL(blob), download: "opportunities.csv" });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  download(text, "opportunities.csv", "text/csv;charset=utf-8");
 }
 
 function niceTicks(max) {

@@ -22,6 +22,39 @@ function append(el, children) {
   }
 }
 
+/** Saves `data` (text or bytes) as a download named `name`, of MIME type `type`. */
+export function download(data, name, type) {
+  const a = h("a", { href: URL.createObjectURL(new Blob([data], { type })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/**
+ * Wires a tab's file picking: the hidden input `<prefix>-file`, the button `<prefix>-file-button`
+ * that opens it, and the drop zone `<prefix>-drop`; each hands the chosen file to `loadFile`.
+ */
+export function wireFilePicker(prefix, loadFile) {
+  const input = document.getElementById(`${prefix}-file`);
+  input.addEventListener("change", (e) => {
+    loadFile(e.target.files?.[0]);
+    e.target.value = "";
+  });
+  document.getElementById(`${prefix}-file-button`).addEventListener("click", () => input.click());
+  const drop = document.getElementById(`${prefix}-drop`);
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("is-over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("is-over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("is-over");
+    loadFile(e.dataTransfer?.files?.[0]);
+  });
+}
+
 /** Replaces an element's children. */
 export function fill(el, ...children) {
   el.replaceChildren();

@@ -3,7 +3,7 @@
 // one card per experiment (each arm's conversion rate with its 95 % interval, the lift against
 // the holdout on a scale through zero, the split check), the program-wide holdout, the callouts
 // table and the bad lines. Charts are HTML and CSS; every text goes in as text, never as HTML.
-import { h, fill } from "./dom.js";
+import { h, fill, download, wireFilePicker } from "./dom.js";
 import { fmtMoney } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
@@ -161,7 +161,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
     }));
   }
 
-  wireControls({ loadFile, generate, cancel, save: () => demoLog && download(demoLog, "demo-events.jsonl") });
+  wireControls({ loadFile, generate, cancel, save: () => demoLog && download(demoLog, "demo-events.jsonl", "application/x-ndjson") });
   return { generate, loadFile, cancel, get result() { return result; } };
 }
 
@@ -191,38 +191,13 @@ function demoRequest({ count, seed, asOf } = {}) {
   return { source: { kind: "demo", count, seed, now }, label: `Demo log (${fmtInt(count)} accounts, seed ${seed}, as of ${now.slice(0, 10)})` };
 }
 
-/** Saves `bytes` as a download named `name`. */
-function download(bytes, name) {
-  const a = h("a", { href: URL.createObjectURL(new Blob([bytes], { type: "application/x-ndjson" })), download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
-
 /** The tab's buttons, file input and drop zone. */
 function wireControls({ loadFile, generate, cancel, save }) {
-  $("results-file").addEventListener("change", (e) => {
-    loadFile(e.target.files?.[0]);
-    e.target.value = "";
-  });
-  $("results-file-button").addEventListener("click", () => $("results-file").click());
+  wireFilePicker("results", loadFile);
   $("results-generate").addEventListener("click", () => generate());
   $("results-cancel").addEventListener("click", () => cancel());
   $("results-save").addEventListener("click", save);
-  const drop = $("results-drop");
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("is-over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("is-over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("is-over");
-    loadFile(e.dataTransfer?.files?.[0]);
-  });
   $("results-asof").value = new Date().toISOString().slice(0, 10);
-
 }
 
 // ---------- progress ----------
