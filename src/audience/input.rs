@@ -182,14 +182,35 @@ pub fn empty(what: &str) -> FileProblem {
     }
 }
 
-/// Reads one line into `buf` (its line feed included), reading at most `max + 1` bytes:
-/// `Ok(n)` with `n > max` means the line is longer than the bound; `Ok(0)` is the end.
-pub(crate) fn read_line(
+/// Reads the line after line `*line` of the file `name` onto the end of `buf` (its line feed
+/// included, at most [`MAX_RECORD_BYTES`] + 1 bytes read) and counts it: `Ok(Some(n))`, its
+/// length in bytes, or `Ok(None)` at the end of the file.
+///
+/// # Errors
+/// The input cannot be read, or the line is longer than [`MAX_RECORD_BYTES`].
+pub(crate) fn next_line(
     r: &mut impl BufRead,
     buf: &mut Vec<u8>,
-    max: usize,
-) -> std::io::Result<usize> {
-    r.take(max as u64 + 1).read_until(b'\n', buf)
+    name: &str,
+    line: &mut u64,
+) -> Result<Option<usize>, Unreadable> {
+    let n = r
+        .take(MAX_RECORD_BYTES as u64 + 1)
+        .read_until(b'\n', buf)
+        .map_err(|e| {
+            Unreadable::new(
+                Code::UnreadableFile,
+                format!("cannot read line {} of `{name}`: {e}", *line + 1),
+            )
+        })?;
+    if n == 0 {
+        return Ok(None);
+    }
+    *line += 1;
+    if n > MAX_RECORD_BYTES {
+        return Err(too_large(name, &format!("line {line}"), MAX_RECORD_BYTES));
+    }
+    Ok(Some(n))
 }
 
 /// Reads JSON Lines from `input` (named `name` in messages), handing chunks to `send`.
@@ -209,19 +230,9 @@ pub fn read_jsonl(
     let (mut line, mut bytes, mut records) = (0u64, 0u64, 0u64);
     loop {
         buf.clear();
-        let n = read_line(&mut r, &mut buf, MAX_RECORD_BYTES).map_err(|e| {
-            Unreadable::new(
-                Code::UnreadableFile,
-                format!("cannot read line {} of `{name}`: {e}", line + 1),
-            )
-        })?;
-        if n == 0 {
+        let Some(n) = next_line(&mut r, &mut buf, name, &mut line)? else {
             break;
-        }
-        line += 1;
-        if n > MAX_RECORD_BYTES {
-            return Err(too_large(name, &format!("line {line}"), MAX_RECORD_BYTES));
-        }
+        };
         bytes += n as u64;
         let index = line;
         if line == 1 && buf.starts_with(b"\xef\xbb\xbf") {

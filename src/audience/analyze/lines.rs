@@ -12,9 +12,7 @@ use std::io::{BufReader, Read};
 
 use super::event::{Bad, Field, Raw, Value};
 use super::tally::{Analysis, Pass};
-use crate::audience::input::{
-    read_line, too_large, FileProblem, Progress, Unreadable, MAX_RECORD_BYTES, READ_BUFFER,
-};
+use crate::audience::input::{next_line, FileProblem, Progress, Unreadable, READ_BUFFER};
 use crate::base::diag::Diagnostic;
 use crate::base::json::{Kind, Tape};
 use crate::base::vocab::Code;
@@ -54,7 +52,7 @@ fn may_convert(text: &str) -> bool {
 /// second pass) or not UTF-8 is cut off again, so the bytes kept are UTF-8.
 ///
 /// # Errors
-/// The input cannot be read, or a line is longer than [`MAX_RECORD_BYTES`].
+/// The input cannot be read, or a line is longer than [`MAX_RECORD_BYTES`](crate::audience::input::MAX_RECORD_BYTES).
 pub fn read_lines(
     input: impl Read,
     name: &str,
@@ -68,19 +66,9 @@ pub fn read_lines(
     let (mut line, mut bytes, mut records) = (0u64, 0u64, 0u64);
     loop {
         let at = text.len();
-        let n = read_line(&mut r, &mut text, MAX_RECORD_BYTES).map_err(|e| {
-            Unreadable::new(
-                Code::UnreadableFile,
-                format!("cannot read line {} of `{name}`: {e}", line + 1),
-            )
-        })?;
-        if n == 0 {
+        let Some(n) = next_line(&mut r, &mut text, name, &mut line)? else {
             break;
-        }
-        line += 1;
-        if n > MAX_RECORD_BYTES {
-            return Err(too_large(name, &format!("line {line}"), MAX_RECORD_BYTES));
-        }
+        };
         bytes += n as u64;
         if let Some(item) = line_item(&mut text, at, line, pass) {
             records += 1;
