@@ -411,6 +411,27 @@ pub(crate) fn csv_error<R: Read>(
     }
 }
 
+/// Reads the next record of the CSV file `name` into `record`, bounded by
+/// [`MAX_RECORD_BYTES`]: `Ok(true)` when one was read, `Ok(false)` at the end. `what` words the
+/// record for an error message from the line the reader stopped at.
+///
+/// # Errors
+/// The record cannot be read or is longer than the bound.
+pub(crate) fn next_record<R: Read>(
+    r: &mut CsvReader<R>,
+    record: &mut csv::ByteRecord,
+    name: &str,
+    what: impl FnOnce(u64) -> String,
+) -> Result<bool, Unreadable> {
+    let end = r.position().byte();
+    r.get_mut()
+        .set_limit(end.saturating_add(MAX_RECORD_BYTES as u64));
+    r.read_byte_record(record).map_err(|e| {
+        let what = what(r.position().line());
+        csv_error(r, name, &what, e)
+    })
+}
+
 /// Reads CSV from `input` (named `name` in messages), handing chunks to `send`.
 ///
 /// # Errors
@@ -423,9 +444,7 @@ pub fn read_csv(
     send: &mut dyn FnMut(TextChunk),
     progress: Progress<'_>,
 ) -> Result<Vec<FileProblem>, Unreadable> {
-    let bound = MAX_RECORD_BYTES as u64;
     let (mut r, names) = open_csv(input, name)?;
-    let unreadable = |r: &CsvReader<_>, what: &str, e: csv::Error| csv_error(r, name, what, e);
     if names.is_empty() || (names.len() == 1 && names.iter().all(|n| n.trim().is_empty())) {
         return Ok(vec![empty("the file is empty")]);
     }
@@ -439,15 +458,9 @@ pub fn read_csv(
     let mut record = csv::ByteRecord::new();
     let mut count = 0u64;
     loop {
-        let end = r.position().byte();
-        r.get_mut().set_limit(end.saturating_add(bound));
-        match r.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let what = format!("row {} (from line {})", count + 1, r.position().line());
-                return Err(unreadable(&r, &what, e));
-            }
+        let what = |line| format!("row {} (from line {line})", count + 1);
+        if !next_record(&mut r, &mut record, name, what)? {
+            break;
         }
         lines.push(record.position().map_or(0, |p| p.line()));
         chunk_bytes += record_bytes(&record);

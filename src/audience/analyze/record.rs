@@ -11,8 +11,7 @@ use super::event::{Bad, Field, Raw, Value};
 use super::lines::{add_parsed, no_events, parse, read_lines};
 use super::tally::{Analysis, Pass};
 use crate::audience::input::{
-    self, csv_error, open_csv, CsvReader, FileProblem, Format, Progress, Unreadable,
-    MAX_RECORD_BYTES,
+    self, next_record, open_csv, FileProblem, Format, Progress, Unreadable,
 };
 use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::base::json::Tape;
@@ -123,9 +122,7 @@ fn csv_pass(
     analysis: &mut Analysis,
     progress: Progress<'_>,
 ) -> Result<Vec<FileProblem>, Unreadable> {
-    let bound = MAX_RECORD_BYTES as u64;
     let (mut r, names) = open_csv(input, name)?;
-    let unreadable = |r: &CsvReader<_>, what: &str, e: csv::Error| csv_error(r, name, what, e);
     if names.iter().all(|n| n.trim().is_empty()) {
         return Ok(vec![no_events("the file is empty")]);
     }
@@ -133,15 +130,9 @@ fn csv_pass(
     let mut record = csv::ByteRecord::new();
     let mut rows = 0u64;
     loop {
-        let end = r.position().byte();
-        r.get_mut().set_limit(end.saturating_add(bound));
-        match r.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let what = format!("the record from line {}", r.position().line());
-                return Err(unreadable(&r, &what, e));
-            }
+        let what = |line| format!("the record from line {line}");
+        if !next_record(&mut r, &mut record, name, what)? {
+            break;
         }
         rows += 1;
         let line = record.position().map_or(rows + 1, |p| p.line());
