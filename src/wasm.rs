@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::base::diag::{Code, Diagnostic, PathSeg};
 use crate::base::out::to_json;
-use crate::decide::recommend::Reason;
+use crate::decide::recommend::{unit_id, Reason};
 use crate::decide::{EvalOptions, Session};
 use crate::engine::Engine;
 
@@ -33,11 +33,9 @@ impl Facts {
     /// The unit events are logged under when no experiment names one: the account id, else
     /// the user id (`undefined` for neither).
     pub fn unit(&self) -> Option<String> {
-        let f = &self.session.facts;
-        [f.account.id.as_deref(), f.user.id.as_deref()]
-            .into_iter()
-            .flatten()
-            .find(|id| !id.is_empty())
+        let s = &self.session;
+        unit_id(s, false)
+            .or_else(|| unit_id(s, true))
             .map(str::to_owned)
     }
 }

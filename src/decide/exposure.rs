@@ -51,24 +51,26 @@ impl ToJson for Exposure {
 /// The exposures of a decision made with `exposures: true`, one per experiment (the first
 /// eligible callout of the experiment names it), the program-wide holdout's first (named by
 /// the eligible callout of highest priority that is not blocking: the one the unit would
-/// most likely have seen). `new` is false: the state
-/// decides it.
+/// most likely have seen). `new` is false: the state decides it.
 pub fn collect(s: &Session, d: &Decision<'_>) -> Vec<Exposure> {
     let mut out: Vec<Exposure> = Vec::new();
     if let (Some(held), Some(h)) = (d.program, s.catalog.policy.program.as_ref()) {
-        let first = d.eligible.iter().filter(|e| !e.blocking).fold(
-            None,
-            |best: Option<&Eligible<'_>>, e| match best {
-                Some(b) if b.priority >= e.priority => Some(b),
-                _ => Some(e),
-            },
-        );
+        let first = d.eligible.iter().filter(|e| !e.blocking).reduce(|best, e| {
+            if e.priority > best.priority {
+                e
+            } else {
+                best
+            }
+        });
         if let (Some(e), Some(unit)) = (first, unit_id(s, h.unit_user)) {
             let arm = if held { HOLDOUT_ARM } else { EXPOSED_ARM };
             out.push(exposure(s, e, PROGRAM_KEY, arm, unit));
         }
     }
-    for e in d.eligible.iter().filter(|e| !e.program_held) {
+    // A unit the program-wide holdout holds back is in no rule experiment; its blocking
+    // callouts, which the holdout lets through, still expose it.
+    let program_held = d.program == Some(true);
+    for e in d.eligible.iter().filter(|e| e.blocking || !program_held) {
         let (Some(a), Some(rule)) = (e.experiment, e.origin.rule_def(&s.catalog)) else {
             continue;
         };

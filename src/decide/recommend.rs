@@ -442,8 +442,6 @@ pub struct Eligible<'c> {
     pub priority: f64,
     /// Whether it blocks (a blocking callout is outside the program-wide holdout).
     pub blocking: bool,
-    /// Whether the program-wide holdout held it back (then its own experiment is not exposed).
-    pub program_held: bool,
 }
 
 struct Traces {
@@ -760,7 +758,6 @@ fn apply_guards<'c>(
                     placement: c.placement,
                     priority: c.priority,
                     blocking,
-                    program_held: held,
                 });
             }
             reason = if held {

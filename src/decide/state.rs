@@ -277,14 +277,8 @@ impl EngineState {
                 .exposures
                 .iter()
                 .enumerate()
-                .fold((0, f64::INFINITY), |(i, t), (j, e)| {
-                    if e.at < t {
-                        (j, e.at)
-                    } else {
-                        (i, t)
-                    }
-                })
-                .0;
+                .min_by(|a, b| a.1.at.total_cmp(&b.1.at))
+                .map_or(0, |(i, _)| i);
             self.exposures.remove(earliest);
         }
     }
