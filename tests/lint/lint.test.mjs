@@ -313,7 +313,7 @@ test("github format escapes %, CR, LF in messages and , : in properties", () => 
   assert.equal(line, "::error file=odd%2Cname%3A1.json,line=1,col=56,endLine=1,endColumn=66,title=unknown_field::" +
     "unknown field `50%25%0Aoff`%0Ahelp: expected one of `version`, `currency`, `metrics`, `features`, `plans`, `addons`, " +
     "`thresholds`, `purchaseRoles`, `seatMetric`, `messages`, `rules`, `readiness`, `frequency`, `placements`, " +
-    "`builtins`, `rightSizing`, `forecast` or `$schema`");
+    "`builtins`, `rightSizing`, `forecast`, `holdout` or `$schema`");
 });
 
 const ESC = "\x1b[";
