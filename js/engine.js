@@ -508,9 +508,13 @@ function logEvaluation(engine, facts, r) {
     fresh = true;
     emit(engine, { type: "exposure", at: e.at, unit: e.unit, callout: e.callout, experiment: e.experiment, arm: e.arm });
   }
-  // The state now remembers them: other tabs and later pages must not log them again.
+  // The state now remembers them: other tabs and later pages must not log them again. As
+  // `record` does, the stored state is merged in before the whole state is written back.
   const p = engine.__persist;
-  if (fresh && p !== null && p.save()) p.wrote = true;
+  if (fresh && p !== null) {
+    p.load();
+    if (p.save()) p.wrote = true;
+  }
 }
 
 /** The event `record` logs: the host's fields, completed from what the callout was. */
