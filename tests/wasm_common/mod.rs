@@ -526,8 +526,12 @@ fn events_with_unreadable_or_out_of_range_times_are_refused() {
         (Some(now + 3_600_000.0), None), // ahead, but within the day allowed
         (None, None),                    // stamped by the engine
     ] {
+        // The result says the time stored, to the second.
+        let want = at_text
+            .clone()
+            .unwrap_or_else(|| upgrade_prompts::base::date::format(at.unwrap_or(now)));
         let r = value(&core.record("impression", "seats-near-limit", at, at_text, now));
-        assert_eq!(r, json!({ "recorded": true, "error": null }));
+        assert_eq!(r, json!({ "recorded": true, "error": null, "at": want }));
     }
     // After a context is read, an event without a time is stamped with its `now` (the
     // decision it answers), not the later host clock.
