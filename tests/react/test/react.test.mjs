@@ -169,7 +169,7 @@ test("click and convert go through the helpers; a conversion hides the callout",
   act(() => {
     result = api.convert("feature_gate:reports");
   });
-  assert.deepEqual(result, { recorded: true, error: null });
+  assert.deepEqual(result, { recorded: true, error: null, at: reportsPage.now });
   assert.equal(api.version, versionBefore + 1);
   assert.deepEqual(rendered("modal"), ids(engine.evaluate(reportsPage, { placement: "modal" }).callouts));
   assert.deepEqual(rendered("modal"), []);
