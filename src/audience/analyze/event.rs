@@ -17,14 +17,12 @@ use crate::base::diag::{did_you_mean, Diagnostic, PathSeg};
 use crate::base::json::ParseError;
 use crate::base::vocab::{CalloutKind, Code};
 
-/// The experiment key of the program-wide holdout.
-pub const PROGRAM: &str = "$program";
+/// The experiment key of the program-wide holdout (the engine logs its exposures under it).
+pub use crate::catalog::rules::PROGRAM_KEY as PROGRAM;
 
-/// The arm every experiment's holdout is logged under.
-pub const HOLDOUT: &str = "holdout";
-
-/// The arm of the program-wide holdout's exposed units.
-pub const EXPOSED: &str = "exposed";
+/// The arm every experiment's holdout is logged under, and the arm of the program-wide
+/// holdout's exposed units: the words the engine's exposures use.
+pub use crate::decide::exposure::{EXPOSED_ARM as EXPOSED, HOLDOUT_ARM as HOLDOUT};
 
 /// The fields of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
