@@ -44,3 +44,4 @@ optimize build/glue/node/upgrade_prompts_node_bg.wasm -O3
 echo "build/glue/node/upgrade_prompts_node_bg.wasm (the Node entries' speed build): $(stat -c %s build/glue/node/upgrade_prompts_node_bg.wasm) bytes after wasm-opt -O3"
 node scripts/package.mjs
 printf '%s\n' "${sizes[@]}"
+node scripts/www-bundles.mjs

@@ -1,0 +1,29 @@
+// Bundles the playground's third-party parts (React for the preview's components, the catalog
+// editor) into www/build/, so the page loads nothing from outside the repository and needs no
+// bundler of its own. `upgrade-prompts` stays external: the page's import map points it at the
+// built package. Run by scripts/build.sh after the package is assembled.
+import { build } from "esbuild";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Each entry: the source under www/src/ and the bundle written to www/build/. */
+const ENTRIES = [];
+
+await mkdir(join(root, "www/build"), { recursive: true });
+for (const entry of ENTRIES) {
+  await build({
+    entryPoints: [join(root, "www/src", entry)],
+    outfile: join(root, "www/build", entry),
+    bundle: true,
+    format: "esm",
+    minify: true,
+    legalComments: "external",
+    target: "es2022",
+    external: ["upgrade-prompts", "upgrade-prompts/*"],
+    define: { "process.env.NODE_ENV": '"production"' },
+    logLevel: "warning",
+  });
+}
