@@ -173,6 +173,21 @@ fn negative_and_non_finite_numbers() {
 }
 
 #[test]
+fn metric_decimals() {
+    let e = expect_error(
+        with(|c| c["metrics"]["api_calls"]["decimals"] = json!(3)),
+        "out_of_range",
+        json!(["metrics", "api_calls", "decimals"]),
+    );
+    assert_eq!(e["message"], "`decimals` must be 0, 1 or 2, found `3`");
+    expect_error(
+        with(|c| c["metrics"]["seats"]["decimals"] = json!("one")),
+        "invalid_type",
+        json!(["metrics", "seats", "decimals"]),
+    );
+}
+
+#[test]
 fn thresholds() {
     expect_error(
         patched(json!({"thresholds": {"approaching": 0}})),

@@ -71,6 +71,8 @@ export interface Config {
    * gives it several limits, each over a rolling span (`"5h"`) or a calendar period. */
   metrics?: Record<string, {
     label?: string; period?: Period | null; kind?: MetricKind; description?: string;
+    /** Decimals of its quantities in messages and meters: 0 (default, whole numbers), 1 or 2. */
+    decimals?: 0 | 1 | 2;
     windows?: Record<string, ({ rolling: string; period?: never } | { period: Period; rolling?: never }) & { label?: string }>;
   }>;
   features?: Record<string, { label?: string; description?: string }>;
@@ -299,6 +301,9 @@ export interface UsageCheck {
   period: { start: string; end: string } | null;
   /** Whether a number above is a projection (`projected`, `daysLeft`, `daysToLimit`, `limitDate`, or a credit run-out): word it as an estimate. */
   estimate: boolean;
+  /** The metric's `decimals` when above 0 (absent otherwise): show quantities with at most this
+   * many decimals, whole numbers without it. */
+  decimals?: 1 | 2;
   /** A credit metric's balance and run-out (present for credit metrics only; `used`, `limit`,
    * `remaining` and `ratio` above are then the grant spent, the grant, the balance and the share spent). */
   credits?: {

@@ -113,6 +113,8 @@ export type SuppressionReason =
   | "placement_full"
   /** a higher-ranked callout pushes the same target */
   | "duplicate_target"
+  /** another blocking callout is shown (at most one at a time; the feature gate of the page's feature wins, then rank) */
+  | "blocking_shown"
   /** outside the rule's `activeFrom`/`activeUntil` */
   | "schedule"
   /** the rule has nothing to offer this account */

@@ -464,7 +464,8 @@ impl Simulation {
     }
 
     /// Counts the callouts held back, per rule, reason and arm; one held back by readiness is
-    /// still an opportunity (what the account would be offered once ready).
+    /// still an opportunity (what the account would be offered once ready), and so is a
+    /// blocking callout waiting behind another (`blocking_shown`).
     fn count_held(&mut self, catalog: &Catalog, held: &[Held], best: &mut Best) {
         for h in held {
             let Some(acc) = rule_slot(catalog, h.origin).and_then(|r| self.acc.get_mut(r)) else {
@@ -482,8 +483,15 @@ impl Simulation {
                     arm.1 += 1;
                 }
             }
-            if let Reason::Readiness(g) = h.reason {
-                if let Some(p) = pick(h.origin, kind_of(catalog, h.origin), h.target, Some(g)) {
+            // Held back by readiness, or waiting behind another blocking callout: still what
+            // the account will be offered.
+            let guard = match h.reason {
+                Reason::Readiness(g) => Some(Some(g)),
+                Reason::BlockingShown => Some(None),
+                _ => None,
+            };
+            if let Some(g) = guard {
+                if let Some(p) = pick(h.origin, kind_of(catalog, h.origin), h.target, g) {
                     best.consider(p);
                 }
             }

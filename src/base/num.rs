@@ -188,6 +188,22 @@ pub fn push_number(out: &mut String, n: f64) {
     }
 }
 
+/// Appends a quantity with at most `decimals` decimals (0 to 2), rounded half away from zero,
+/// with thousands separators: `153,367` for 153366.93 with 0 decimals.
+pub fn push_quantity(out: &mut String, n: f64, decimals: u8) {
+    let scale = match decimals {
+        0 => 1.0,
+        1 => 10.0,
+        _ => 100.0,
+    };
+    let v = if n.is_finite() && n.abs() < 1e15 {
+        (n * scale).round() / scale
+    } else {
+        n
+    };
+    push_number(out, v);
+}
+
 /// The decimal digits of `v` (at most 20), most significant first.
 fn int_digits(mut v: u64) -> Vec<u8> {
     let mut d = Vec::with_capacity(20);

@@ -196,6 +196,7 @@ vocabulary! {
         HoldoutProgram = "holdout:program": "the unit is in the catalog's program-wide holdout (`holdout`), which sees no callout but a blocking one",
         PlacementFull = "placement_full": "higher-ranked callouts fill the placement",
         DuplicateTarget = "duplicate_target": "a higher-ranked callout pushes the same target",
+        BlockingShown = "blocking_shown": "another blocking callout is shown (at most one at a time; the feature gate of the page's feature wins, then rank)",
         Schedule = "schedule": "outside the rule's `activeFrom`/`activeUntil`",
         NoTarget = "no_target": "the rule has nothing to offer this account",
         AutoRecharge = "auto_recharge": "the account tops its credits up by itself (`usage.<metric>.autoRecharge`)",

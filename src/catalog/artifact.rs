@@ -33,7 +33,7 @@ use super::rules::{
     RuleTarget, Variant,
 };
 use super::schema::tag;
-use super::template::{Fields, Localized, MessageSet, Part, Template};
+use super::template::{Fields, Localized, MessageSet, Part, Style, Template};
 use crate::base::bytes::{content_hash, BytesError, Read, Reader, Table, Writer};
 use crate::base::date::Period;
 use crate::base::diag::Diagnostic;
@@ -45,7 +45,7 @@ use crate::expr::{Program, Slot, SlotTable, Value};
 pub const MAGIC: [u8; 4] = *b"\0upc";
 
 /// The format this engine writes and reads.
-pub const FORMAT_VERSION: u16 = 5;
+pub const FORMAT_VERSION: u16 = 6;
 
 const HEADER: usize = 4 + 2 + 8;
 
@@ -183,6 +183,7 @@ fn write_model(w: &mut Writer, m: &Model) {
                 }
             }
         });
+        w.byte(x.decimals);
     });
     w.list(&m.features, |w, x| {
         w.str(&x.id);
@@ -243,10 +244,10 @@ fn write_template(w: &mut Writer, t: &Template) {
             w.uint(u64::from(*a));
             w.uint(u64::from(*b));
         }
-        Part::Slot { slot, money } => {
+        Part::Slot { slot, style } => {
             w.byte(1);
             write_slot(w, slot);
-            w.bool(*money);
+            w.byte(*style as u8);
         }
     });
 }
@@ -517,7 +518,7 @@ fn read_plan(r: &mut Reader<'_>, metrics: &[Metric], nf: usize) -> Read<Plan> {
 
 fn read_model(r: &mut Reader<'_>) -> Read<Model> {
     let currency = r.string()?;
-    let metrics = r.list(5, |r| {
+    let metrics = r.list(6, |r| {
         Ok(Metric {
             id: r.string()?,
             label: r.string()?,
@@ -528,6 +529,10 @@ fn read_model(r: &mut Reader<'_>) -> Read<Model> {
                 _ => return r.error("unknown metric kind"),
             },
             windows: r.list(4, read_window)?,
+            decimals: match r.byte()? {
+                d @ 0..=2 => d,
+                _ => return r.error("a metric's decimals are out of range"),
+            },
         })
     })?;
     let features = r.list(2, |r| {
@@ -623,7 +628,12 @@ fn read_template(r: &mut Reader<'_>) -> Read<Rc<Template>> {
             }
             1 => Part::Slot {
                 slot: read_slot(r)?,
-                money: r.bool()?,
+                style: match r.byte()? {
+                    0 => Style::Plain,
+                    1 => Style::Money,
+                    2 => Style::Quantity,
+                    _ => return r.error("unknown placeholder style"),
+                },
             },
             _ => return r.error("unknown text part"),
         })

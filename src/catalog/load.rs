@@ -388,7 +388,14 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             r.id_error(id, &p, true);
             continue;
         }
-        let fields = ["label", "period", "kind", "windows", "description"];
+        let fields = [
+            "label",
+            "period",
+            "kind",
+            "windows",
+            "decimals",
+            "description",
+        ];
         let Some(o) = r.object(m, &p, &fields) else {
             continue;
         };
@@ -419,6 +426,9 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
         if let Some(d) = o.get("description") {
             r.string(d, &join(&p, "description"));
         }
+        let decimals = o
+            .get("decimals")
+            .map_or(0, |d| read_decimals(r, d, &join(&p, "decimals")));
         index.insert(Kind::Metric, id, out.len());
         out.push(Metric {
             id: id.to_owned(),
@@ -426,6 +436,7 @@ fn read_metrics(r: &mut Reader, v: Option<Val<'_>>, index: &mut Index) -> Vec<Me
             period,
             kind,
             windows,
+            decimals,
         });
     }
     if out.len() > MAX_IDS {
@@ -1118,6 +1129,22 @@ fn read_available_on(r: &mut Reader, ids: &Ids, av: Val<'_>, ap: &At<'_>) -> Vec
         }
     }
     plans
+}
+
+/// A metric's `decimals`: 0, 1 or 2 (0 when unreadable, after the error).
+fn read_decimals(r: &mut Reader, v: Val<'_>, path: &dyn PathLike) -> u8 {
+    match r.number(v, path) {
+        Some(n) if n.fract() == 0.0 && (0.0..=2.0).contains(&n) => n as u8,
+        Some(n) => {
+            r.error(
+                Code::OutOfRange,
+                format!("`decimals` must be 0, 1 or 2, found `{}`", js(n)),
+                path,
+            );
+            0
+        }
+        None => 0,
+    }
 }
 
 /// An add-on's `maxQuantity`: a whole number from 1 to 1,000,000, above 1 only when stackable

@@ -21,6 +21,9 @@ pub struct Metric {
     /// Several limits on the same use, each over its own window (`windows`); empty for a
     /// metric with one limit.
     pub windows: Vec<Window>,
+    /// Decimal places its quantities are written with in messages and meters (`decimals`,
+    /// 0 to 2; default 0: counts are whole numbers).
+    pub decimals: u8,
 }
 
 /// Most windows one metric may have.

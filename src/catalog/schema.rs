@@ -176,6 +176,7 @@ pub const TARGET_FIELDS: FieldList = &[
     ("type", Str, true),
     ("monthlyDelta", Number, true),
     ("quantity", Number, true),
+    ("offer", Str, true),
 ];
 /// Field codes of [`TARGET_FIELDS`].
 #[allow(missing_docs)]
@@ -185,6 +186,7 @@ pub mod tf {
     pub const TYPE: u32 = 2;
     pub const MONTHLY_DELTA: u32 = 3;
     pub const QUANTITY: u32 = 4;
+    pub const OFFER: u32 = 5;
 }
 
 /// Packs a namespace, an index (metric or feature) and a field code into a slot id.

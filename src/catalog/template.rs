@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::model::Model;
-use super::schema::{split, tag, tf, uf, CatalogSchema, Locals};
+use super::schema::{split, tag, tf, uf, CatalogSchema, Locals, WINDOW_BASE};
 use crate::base::diag::{did_you_mean, join, At, PathLike, PathSeg};
 use crate::base::json::Val;
 use crate::base::read::Reader;
@@ -38,13 +38,53 @@ impl Template {
 pub enum Part {
     /// Literal text: a byte range of [`Template::text`] (see [`Template::literal`]).
     Text(u32, u32),
-    /// A placeholder: the value in `slot`, written as money when `money`.
+    /// A placeholder: the value in `slot`, written as `style` says.
     Slot {
         /// Where the value is read.
         slot: Slot,
-        /// Whether it is an amount of money.
-        money: bool,
+        /// How a number in it is written.
+        style: Style,
     },
+}
+
+/// How a placeholder writes a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// With thousands separators and at most two decimals.
+    Plain = 0,
+    /// As money in the catalog's currency.
+    Money = 1,
+    /// A quantity of a metric (used, limit, remaining, projected, balance, …): with the
+    /// metric's `decimals` (whole numbers by default).
+    Quantity = 2,
+}
+
+impl Style {
+    /// The style of field `f` of namespace `t`.
+    fn of(t: u32, f: u32) -> Style {
+        let metric = t == tag::USAGE || t == tag::L_METRIC;
+        if (t == tag::L_TARGET && f == tf::MONTHLY_DELTA)
+            || (t == tag::PLAN && f == 3)
+            || (metric && f == uf::OVERAGE_PRICE)
+        {
+            Style::Money
+        } else if metric
+            && (matches!(
+                f,
+                uf::USED
+                    | uf::LIMIT
+                    | uf::REMAINING
+                    | uf::PROJECTED
+                    | uf::BALANCE
+                    | uf::GRANTED
+                    | uf::BURN_PER_DAY
+            ) || (f >= WINDOW_BASE && (f - WINDOW_BASE) % 8 <= 2))
+        {
+            Style::Quantity
+        } else {
+            Style::Plain
+        }
+    }
 }
 
 /// Longest template accepted, in characters.
@@ -195,12 +235,9 @@ impl<'t> Scan<'t> {
             Ok(r) => {
                 self.end_text_part();
                 let (t, _, f) = split(r.slot.id);
-                let money = (t == tag::L_TARGET && f == tf::MONTHLY_DELTA)
-                    || (t == tag::PLAN && f == 3)
-                    || ((t == tag::USAGE || t == tag::L_METRIC) && f == uf::OVERAGE_PRICE);
                 self.parts.push(Part::Slot {
                     slot: r.slot,
-                    money,
+                    style: Style::of(t, f),
                 });
             }
             Err(e) => self.errors.push((
@@ -586,8 +623,8 @@ const DEFAULTS: &[DefaultText] = &[
     ("topUp.empty", "ja", "{metric.label}を使い切りました", "{metric.label}の残りはありません。続けるには追加してください。", "", ""),
     ("cta.upgrade", "en", "", "", "", "Upgrade to {target.label}"),
     ("cta.upgrade", "ja", "", "", "", "{target.label}にアップグレード"),
-    ("cta.add_addon", "en", "", "", "", "Add {target.label}"),
-    ("cta.add_addon", "ja", "", "", "", "{target.label}を追加"),
+    ("cta.add_addon", "en", "", "", "", "Add {target.offer}"),
+    ("cta.add_addon", "ja", "", "", "", "{target.offer}を追加"),
     ("cta.add_seats", "en", "", "", "", "Add seats"),
     ("cta.add_seats", "ja", "", "", "", "席を追加"),
     ("cta.start_trial", "en", "", "", "", "Start a free trial"),

@@ -139,6 +139,17 @@ impl Session {
             tf::QUANTITY => o
                 .quantity
                 .map_or(Value::Null, |q| Value::Number(f64::from(q))),
+            // What is bought: the label, times the quantity when above one.
+            tf::OFFER => match o.quantity.filter(|q| *q > 1) {
+                Some(q) => {
+                    let mut s = String::with_capacity(label.len() + 8);
+                    s.push_str(label);
+                    s.push_str(" × ");
+                    crate::base::num::push_number(&mut s, f64::from(q));
+                    Value::String(s.into())
+                }
+                None => Value::String(label.into()),
+            },
             _ => Value::Missing,
         }
     }

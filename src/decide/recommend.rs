@@ -187,6 +187,8 @@ pub enum Reason {
     PlacementFull,
     /// A higher-ranked callout pushes the same target.
     DuplicateTarget,
+    /// Another blocking callout is shown.
+    BlockingShown,
     /// Outside `activeFrom`/`activeUntil`.
     Schedule,
     /// The rule has nothing to offer this account.
@@ -197,7 +199,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every suppression reason, in the order reports list them.
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 17] = [
         Reason::Readiness(Guard::Health),
         Reason::Readiness(Guard::Tenure),
         Reason::Readiness(Guard::Onboarding),
@@ -214,6 +216,7 @@ impl Reason {
         Reason::NoTarget,
         Reason::AutoRecharge,
         Reason::ProgramHoldout,
+        Reason::BlockingShown,
     ];
 
     /// The reason's position in [`Reason::ALL`].
@@ -231,6 +234,7 @@ impl Reason {
             Reason::NoTarget => 13,
             Reason::AutoRecharge => 14,
             Reason::ProgramHoldout => 15,
+            Reason::BlockingShown => 16,
         }
     }
 
@@ -253,6 +257,7 @@ impl Reason {
             Reason::NoTarget => SuppressionReason::NoTarget,
             Reason::AutoRecharge => SuppressionReason::AutoRecharge,
             Reason::ProgramHoldout => SuppressionReason::HoldoutProgram,
+            Reason::BlockingShown => SuppressionReason::BlockingShown,
         }
     }
 
@@ -805,6 +810,20 @@ struct Room<'s> {
     /// Targets of higher-ranked callouts, shown or not (plans, then add-ons): a rule replaces
     /// the built-in for its target even when the rule itself loses its placement.
     targets: Vec<bool>,
+    /// The blocking callout that may show, when several want to: the first blocking feature
+    /// gate (it answers what the user just tried), else the first blocking one admitted.
+    blocking: Blocking,
+}
+
+/// Which blocking callout [`Room`] lets through.
+#[derive(Clone, Copy, PartialEq)]
+enum Blocking {
+    /// None yet: the first blocking callout admitted takes the place.
+    Open,
+    /// Kept for the blocking feature gate from this origin.
+    Gate(Origin),
+    /// Taken.
+    Taken,
 }
 
 impl<'s> Room<'s> {
@@ -816,6 +835,7 @@ impl<'s> Room<'s> {
             latest: state.latest_impression(now),
             used_in: vec![0; catalog.policy.placements.len()],
             targets: vec![false; catalog.plans.len() + catalog.addons.len()],
+            blocking: Blocking::Open,
         }
     }
 
@@ -840,6 +860,15 @@ impl<'s> Room<'s> {
         });
         if dup {
             return Some(Reason::DuplicateTarget);
+        }
+        if c.severity == Severity::Blocking
+            && match self.blocking {
+                Blocking::Open => false,
+                Blocking::Gate(o) => o != c.origin,
+                Blocking::Taken => true,
+            }
+        {
+            return Some(Reason::BlockingShown);
         }
         let placements = &catalog.policy.placements;
         let slot = placements.iter().position(|(p, _)| p == c.placement);
@@ -867,6 +896,9 @@ impl<'s> Room<'s> {
         if let Some(n) = slot.and_then(|i| self.used_in.get_mut(i)) {
             *n += 1;
         }
+        if c.severity == Severity::Blocking {
+            self.blocking = Blocking::Taken;
+        }
         if !recent {
             self.shown_today += 1;
             if c.severity != Severity::Blocking {
@@ -876,8 +908,10 @@ impl<'s> Room<'s> {
     }
 }
 
-/// Step 4, in rank order: `duplicate_target`, `placement_full` and `cap:global` hold
-/// candidates back; the rest are shown. A callout already shown in the last 24 hours keeps
+/// Step 4, in rank order: `duplicate_target`, `blocking_shown`, `placement_full` and
+/// `cap:global` hold candidates back; the rest are shown. At most one blocking callout shows:
+/// the first blocking feature gate (it answers what the user just tried to open), else the
+/// highest-ranked blocking callout. A callout already shown in the last 24 hours keeps
 /// showing, and blocking callouts are exempt from the global caps. The whole decision is made
 /// before the placement filter, so asking per placement gives the same answer.
 fn admit_in_rank_order<'c>(
@@ -889,11 +923,24 @@ fn admit_in_rank_order<'c>(
     let catalog = &*s.catalog;
     let now = s.facts.now;
     let mut room = Room::new(catalog, state, now);
+    if let Some(gate) = ranked
+        .iter()
+        .find(|c| c.severity == Severity::Blocking && c.kind == CalloutKind::FeatureGate)
+    {
+        room.blocking = Blocking::Gate(gate.origin);
+    }
     for c in ranked {
         let recent = !room.recent_ids.is_empty()
             && room.recent_ids.contains(&&*c.origin.callout_id(catalog));
         match room.refusal(catalog, now, &c, recent) {
-            Some(r) => run.hold(c.trace, Held::candidate(&c, r)),
+            Some(r) => {
+                // A gate that cannot show (its target or placement is taken by higher-ranked
+                // callouts) leaves the place to the next blocking callout.
+                if room.blocking == Blocking::Gate(c.origin) {
+                    room.blocking = Blocking::Open;
+                }
+                run.hold(c.trace, Held::candidate(&c, r));
+            }
             None => {
                 room.take(catalog, now, &c, recent);
                 run.traces.set(c.trace, Status::Shown, None);
@@ -1058,6 +1105,25 @@ pub fn readiness(s: &Session, kind: CalloutKind) -> Option<Guard> {
     None
 }
 
+/// How many units of add-on `a` a rule offers: as many as the limits the rule reads need
+/// (the quantity the same limit's unlock options name), else one.
+fn addon_quantity(s: &Session, rule: &Rule, a: usize) -> u32 {
+    rule.when
+        .slots()
+        .iter()
+        .map(|slot| split(slot.id))
+        .filter(|(t, _, _)| *t == tag::USAGE)
+        .filter_map(|(_, m, _)| {
+            let need = limits::need(s.facts.usage(&s.catalog, m)?)?;
+            limits::raise(s, m, need)
+                .into_iter()
+                .find(|o| !o.plan && o.index == a)?
+                .quantity
+        })
+        .max()
+        .unwrap_or(1)
+}
+
 /// The target of a rule's callout: explicit, right-size, or the kind's default.
 fn rule_target(s: &Session, rule: &Rule) -> Option<Offer> {
     let catalog = &*s.catalog;
@@ -1074,8 +1140,9 @@ fn rule_target(s: &Session, rule: &Rule) -> Option<Offer> {
             let owned = facts.addon_quantity(*a);
             let buyable = addon.available_on(current)
                 && (owned == 0 || (addon.stackable && owned < addon.max_quantity));
+            let quantity = addon_quantity(s, rule, *a);
             buyable
-                .then(|| unlock::addon_option(catalog, facts, *a, 1))
+                .then(|| unlock::addon_option(catalog, facts, *a, quantity))
                 .flatten()
         }
         RuleTarget::RightSize => right_size(s, current),

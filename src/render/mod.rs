@@ -11,29 +11,34 @@ pub use results::{
 
 use crate::base::date;
 use crate::base::diag::{join, Diagnostic};
-use crate::base::num::{format_number, push_money, push_number};
+use crate::base::num::{format_number, push_money, push_number, push_quantity};
 use crate::base::vocab::Code;
 use crate::catalog::rules::{Rule, Variant};
-use crate::catalog::template::{lookup, Field, Localized, Part, Template};
+use crate::catalog::schema::{split, tag};
+use crate::catalog::template::{lookup, Field, Localized, Part, Style, Template};
 use crate::catalog::Kind;
 use crate::decide::gate::{Gate, GateReason};
 use crate::decide::limits::Limit;
 use crate::decide::recommend::{Action, Assigned, Candidate, Decision, Origin, Reason};
 use crate::decide::unlock::Offer;
 use crate::decide::{Locals, Session};
-use crate::expr::{Env, Value};
+use crate::expr::{Env, Slot, Value};
 use crate::facts::credits::CreditState;
 use crate::facts::State;
 
 /// Fills a template's placeholders from `env` (numbers with thousands separators, amounts as
-/// money in `currency`, missing values as a dash).
-pub fn fill(t: &Template, env: &dyn Env, currency: &str) -> String {
+/// money in `currency`, a metric's quantities with the decimals `decimals` gives for the
+/// slot, missing values as a dash).
+pub fn fill(t: &Template, env: &dyn Env, currency: &str, decimals: &dyn Fn(&Slot) -> u8) -> String {
     let mut out = String::with_capacity(t.parts.len() * 24);
     for part in &t.parts {
         match part {
             Part::Text(start, end) => out.push_str(t.literal(*start, *end)),
-            Part::Slot { slot, money } => match env.get(slot) {
-                Value::Number(n) if *money => push_money(&mut out, n, currency),
+            Part::Slot { slot, style } => match env.get(slot) {
+                Value::Number(n) if *style == Style::Money => push_money(&mut out, n, currency),
+                Value::Number(n) if *style == Style::Quantity => {
+                    push_quantity(&mut out, n, decimals(slot));
+                }
                 Value::Number(n) => push_number(&mut out, n),
                 Value::String(s) => out.push_str(&s),
                 Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
@@ -72,7 +77,18 @@ fn texts(
     let catalog = &*s.catalog;
     let env = s.with_locals(locals);
     let chain = s.locale_chain();
-    let render = |t: &Template| fill(t, &env, &catalog.currency);
+    // A quantity's decimals: those of the metric it names, or of the callout's own metric.
+    let decimals = |slot: &Slot| {
+        let (t, i, _) = split(slot.id);
+        let m = if t == tag::L_METRIC {
+            locals.metric
+        } else {
+            Some(i)
+        };
+        m.and_then(|m| catalog.metrics.get(m))
+            .map_or(0, |m| m.decimals)
+    };
+    let render = |t: &Template| fill(t, &env, &catalog.currency, &decimals);
     let text = |which: Field| lookup(layers, chain, which).map(render).unwrap_or_default();
     let body = if forecast {
         lookup(layers, chain, Field::BodyForecast)
@@ -627,6 +643,7 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
         credits: None,
         binding: None,
         windows: Vec::new(),
+        decimals: None,
         unlock: Vec::new(),
         callout: None,
         errors: facts.errors.clone(),
@@ -638,6 +655,11 @@ pub fn usage_check(s: &Session, metric: &str, l: &Limit) -> UsageCheck {
             .push(catalog.unknown(Kind::Metric, metric, join(&[], "metric")));
         return check;
     };
+    check.decimals = catalog
+        .metrics
+        .get(mi)
+        .map(|m| u32::from(m.decimals))
+        .filter(|d| *d > 0);
     if facts.credits(catalog, mi).is_some() {
         credit_check(s, mi, &mut check);
         return check;

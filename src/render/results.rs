@@ -274,6 +274,9 @@ pub struct UsageCheck {
     pub binding: Option<Option<String>>,
     /// A windowed metric's windows.
     pub windows: Vec<WindowCheck>,
+    /// The metric's `decimals` when above 0 (written only then): quantities are shown with
+    /// at most this many decimals, whole numbers otherwise.
+    pub decimals: Option<u32>,
     /// Options that cover `max(used, projected)`, cheapest first.
     pub unlock: Vec<UnlockOption>,
     /// Ready-to-render `usage_limit` callout when the state is not `ok`.
@@ -301,6 +304,7 @@ impl ToJson for UsageCheck {
             .field("period", &self.period)
             .field("estimate", &self.estimate)
             .some("credits", &self.credits)
+            .some("decimals", &self.decimals)
             .some("binding", &self.binding);
         if self.binding.is_some() {
             o.field("windows", &self.windows);

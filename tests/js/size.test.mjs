@@ -30,16 +30,20 @@ import { parseWasm } from "../../scripts/size-report.mjs";
 // 107 → 111 with the event log (exposures chosen at the guards, written as log events and
 // remembered in the state, its restore and merge; the program-wide holdout; `onEvent` and the
 // completion of recorded events in js/engine.js): 110.6 KB.
+// 111 → 112 with consistent numbers: quantities written with their metric's `decimals`
+// (whole by default), an add-on target in the quantity its limits need, `{target.offer}`, at
+// most one blocking callout (`blocking_shown`) and `decimals` in usage checks: 111.5 KB.
 // Authoring entry (configs in the page): 128.3 KB at the split; 129 → 130 for the same: 129.7 KB;
 // 130 → 132 with one vocabulary and line/column positions on config diagnostics: 131.7 KB;
 // 132 → 150 with credits, windows and soft limits (also their config reader and checks): 149.8 KB;
-// 150 → 155 with the event log and the program-wide holdout (and its config reader): 154.0 KB.
+// 150 → 155 with the event log and the program-wide holdout (and its config reader): 154.0 KB;
+// 155 → 156 with the consistent numbers above (and metric `decimals` in the reader): 155.0 KB.
 const BUDGET_KB = 45;
 const CEILINGS = {
-  lean: { runtime: 111, authoring: 155 },
+  lean: { runtime: 112, authoring: 156 },
   // The stable build (no nightly toolchain with rust-src) links panic formatting: about 8.5 KB
   // more for each (measured before the split).
-  stable: { runtime: 120, authoring: 164 },
+  stable: { runtime: 121, authoring: 165 },
 };
 const buildFile = path.join(root, "build", "wasm-build.txt");
 const mode = existsSync(buildFile) ? readFileSync(buildFile, "utf8").trim() : "stable";
