@@ -427,7 +427,9 @@ export function UsageMeter(props) {
   const format = (n) => formatCount(n, locale, usage?.decimals ?? 0);
   const numbers = meterNumbers(usage, view, format);
   const name = label ?? (typeof usage?.label === "string" ? usage.label : metric);
-  const amount = numbers.limit !== null ? fill(words.usedOf, { used: numbers.used, limit: numbers.limit }) : numbers.used;
+  const count = numbers.limit !== null ? fill(words.usedOf, { used: numbers.used, limit: numbers.limit }) : numbers.used;
+  // A credit balance is what is left: "40,000 of 500,000 left".
+  const amount = view.credits ? fill(words.left, { n: count }) : count;
   const bar = numbers.max !== null && numbers.value !== null && view.state !== "unlimited"
     ? h("div", {
         className: "up-meter-bar", role: "meter", "aria-labelledby": `${id}-label`,

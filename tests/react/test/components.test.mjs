@@ -237,7 +237,8 @@ test("UsageMeter: unlimited shows no bar; credits show the balance of the grant"
   assert.equal(docs.querySelector(".up-meter-state").textContent, "Unlimited");
   const view = meterState(engine.checkUsage("ai_credits", ctx));
   assert.ok(view.credits);
-  assert.equal(ai.querySelector(".up-meter-numbers").textContent.split(" · ")[0], "40,000 of 500,000");
+  assert.equal(ai.querySelector(".up-meter-numbers").textContent, "40,000 of 500,000 left");
+  assert.equal(ai.querySelector('[role="meter"]').getAttribute("aria-valuetext"), "40,000 of 500,000 left");
   assert.equal(ai.getAttribute("data-state"), view.state);
   assert.equal(ai.querySelector('[role="meter"]').getAttribute("aria-valuenow"), "40000");
   engine.free();
@@ -275,5 +276,28 @@ test("the components speak the context's locale (ja) and take `labels`", () => {
   assert.equal(screen.getByRole("dialog").querySelector(".up-callout-dismiss").textContent, calloutWords("ja").notNow);
   assert.equal(calloutWords("fr").dismiss, "Dismiss");
   assert.equal(calloutWords("ja", { dismiss: "x" }).dismiss, "x");
+  engine.free();
+});
+
+test("UsageMeter formats with the usage's `decimals` (whole numbers when it has none)", () => {
+  const engine = new PromptEngine(config);
+  // The engine's answer with a fractional count and `decimals` (as a metric measured in GB has).
+  const withDecimals = {
+    session(ctx) {
+      const session = engine.session(ctx);
+      return {
+        evaluate: (o) => session.evaluate(o),
+        checkFeature: (f) => session.checkFeature(f),
+        checkUsage: (m) => ({ ...session.checkUsage(m), used: 12.3456, limit: 50, remaining: 37.6544, decimals: m === "api_calls" ? 2 : undefined }),
+        free: () => session.free(),
+      };
+    },
+    record: (event) => engine.record(event),
+  };
+  render(h(UpgradePromptsProvider, { engine: withDecimals, context },
+    h(UsageMeter, { metric: "api_calls" }), h(UsageMeter, { metric: "seats" })));
+  const [api, seats] = document.querySelectorAll(".up-meter-numbers");
+  assert.equal(api.textContent, "12.35 of 50 · 37.65 left");
+  assert.equal(seats.textContent, "12 of 50 · 38 left");
   engine.free();
 });
