@@ -332,7 +332,7 @@ function onCta(callout, result, event) {
 
 /** After the preview's `Callout` recorded a dismissal (`result`). */
 function onDismiss(callout, result) {
-  if (result?.error) toast(`Not recorded: ${result.error.message}`);
+  if (result?.error && result.error.code !== "no_record") toast(`Not recorded: ${result.error.message}`);
   else if (result?.recorded) toast(`Recorded dismiss of “${callout.title}”.`);
   // Closing a feature gate means leaving the gated feature.
   if (callout.kind === "feature_gate" && callout.placement === "modal") app.state.pageFeature = "";
@@ -349,7 +349,7 @@ function onEvent(type, callout) {
 function record(type, callout, { quiet = false } = {}) {
   const at = currentContext().now;
   const result = app.engine.record({ type, callout: callout.id, ...(at ? { at } : {}) });
-  if (result?.error) toast(`Not recorded: ${result.error.message}`);
+  if (result?.error && result.error.code !== "no_record") toast(`Not recorded: ${result.error.message}`);
   else if (!quiet) toast(`Recorded ${type} of “${callout.title}”.`);
   return !result?.error;
 }

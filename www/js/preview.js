@@ -109,13 +109,12 @@ export function renderCallouts(view, ctx) {
 /** One meter per metric (the package's `UsageMeter`), with a windowed metric's windows and the
  * projection at the period's end under it. */
 export function renderMeters(view, ctx) {
-  const { usageChecks, config } = view;
+  const { usageChecks } = view;
   renderPreviewMeters({ ...view, engine: ctx.engine, context: ctx.context }, document.getElementById("meters"), {
     title: t("preview.usage"),
     empty: t("preview.noMetrics"),
     extra: (id) => meterExtra(usageChecks[id], ctx),
   });
-  void config;
 }
 
 /** What the playground shows under a meter beyond the component: windows, projection, burn. */

@@ -267,9 +267,9 @@ test("the components speak the context's locale (ja) and take `labels`", () => {
   render(h(UpgradePromptsProvider, { engine, context: { ...fastApi, locale: "ja-JP" } },
     h(UsageMeter, { metric: "api_calls" }), h(UsageMeter, { metric: "seats", labels: { ok: "Fine" } })));
   const [api, seats] = document.querySelectorAll(".up-meter");
-  assert.equal(api.querySelector(".up-meter-state").textContent, "まもなく上限");
+  assert.equal(api.querySelector(".up-meter-state").textContent, "まもなく不足");
   assert.match(api.querySelector(".up-meter-numbers").textContent, /^38,000 \/ 50,000 · 残り 12,000$/);
-  assert.match(api.querySelector(".up-meter-forecast").textContent, /^あと\d+日で上限に達します$/);
+  assert.match(api.querySelector(".up-meter-forecast").textContent, /^あと\d+日で不足する見込み$/);
   assert.equal(seats.querySelector(".up-meter-state").textContent, "Fine");
   cleanup();
   render(h(UpgradePromptsProvider, { engine, context: { ...reportsPage, locale: "ja" } }, h(All)));
