@@ -230,10 +230,12 @@ function useDialogFocus(ref, onEscape) {
     const first = items[0];
     const last = items[items.length - 1];
     const active = ref.current.ownerDocument.activeElement;
-    if (event.shiftKey && (active === first || !ref.current.contains(active))) {
+    // (The dialog itself holds the focus when it has no control, or after a click on its text.)
+    const outside = active === ref.current || !ref.current.contains(active);
+    if (event.shiftKey && (active === first || outside)) {
       event.preventDefault();
       last.focus();
-    } else if (!event.shiftKey && (active === last || !ref.current.contains(active))) {
+    } else if (!event.shiftKey && (active === last || outside)) {
       event.preventDefault();
       first.focus();
     }
@@ -273,7 +275,8 @@ function ModalCallout({ callout, ids, words, meta, actions, dismissible, impress
   return h(
     "div",
     { className: "up-modal" },
-    h("div", { className: "up-modal-backdrop", "aria-hidden": "true" }),
+    // A press on the backdrop keeps the focus in the dialog (it does not go to the page).
+    h("div", { className: "up-modal-backdrop", "aria-hidden": "true", onMouseDown: (event) => event.preventDefault() }),
     h(
       "div",
       {

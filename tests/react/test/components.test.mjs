@@ -144,6 +144,12 @@ test("the modal takes the focus, keeps Tab inside, closes on Escape with a dismi
   assert.equal(document.activeElement, cta, "Shift+Tab from the first wraps to the last");
   fireEvent.keyDown(cta, { key: "Tab" });
   assert.equal(document.activeElement, notNow, "Tab from the last wraps to the first");
+  dialog.focus();
+  fireEvent.keyDown(dialog, { key: "Tab", shiftKey: true });
+  assert.equal(document.activeElement, cta, "Shift+Tab from the dialog itself goes to its last control");
+  const backdrop = dialog.parentElement.querySelector(".up-modal-backdrop");
+  assert.equal(fireEvent.mouseDown(backdrop), false, "a press on the backdrop does not take the focus out");
+  notNow.focus();
   await act(async () => {
     fireEvent.keyDown(notNow, { key: "Escape" });
   });
