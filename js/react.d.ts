@@ -6,6 +6,7 @@ import type {
   Config,
   JsonConfig,
   Context,
+  CreditState,
   Diagnostic,
   EngineOptions,
   Evaluation,
@@ -14,6 +15,7 @@ import type {
   PromptSession,
   RecordResult,
   UsageCheck,
+  UsageState,
 } from "upgrade-prompts";
 
 interface ProviderCommonProps {
@@ -204,3 +206,115 @@ export interface CalloutViewProps extends Omit<React.HTMLAttributes<HTMLElement>
  * @throws {Error} outside an `UpgradePromptsProvider`
  */
 export function CalloutView(props: CalloutViewProps): React.ReactElement | null;
+
+// ---- Components (source: js/react-ui.js; styled by `upgrade-prompts/styles.css`) ----
+
+/** The components' own words; any of them may be replaced with the `labels` prop. `{n}`,
+ * `{used}` and `{limit}` are filled in. */
+export interface CalloutLabels {
+  dismiss: string;
+  notNow: string;
+  usedOf: string;
+  left: string;
+  unlimited: string;
+  runsOut: string;
+  runsOutOne: string;
+  reached: string;
+  usedUp: string;
+  ok: string;
+  soon: string;
+  approaching: string;
+  critical: string;
+  at_limit: string;
+  over: string;
+  low: string;
+  empty: string;
+  unknown: string;
+}
+
+/** The words for a locale (English and Japanese; others fall back to English) with `labels` over them. */
+export function calloutWords(locale: string | undefined, labels?: Partial<CalloutLabels>): CalloutLabels;
+
+/** A count formatted with `Intl.NumberFormat` in `locale`, at most `decimals` fraction digits (default 0); `—` for no number. */
+export function formatCount(value: number | null | undefined, locale: string | undefined, decimals?: number): string;
+
+/** A CTA URL a page may follow (relative, or http(s)); null otherwise. */
+export function safeUrl(url: unknown): string | null;
+
+/** What a meter shows: the engine's state, except `soon` for an `ok` metric the forecast sees
+ * running out, `unlimited`, and `unknown`. */
+export type MeterDisplayState = UsageState | CreditState | "soon" | "unlimited" | "unknown";
+
+export interface MeterView {
+  state: MeterDisplayState;
+  /** The colour: agrees with the forecast (never `ok` beside a run-out date). */
+  level: "ok" | "warning" | "critical" | "unknown";
+  /** Days until the limit (or a credit balance's end) at the current pace; null when none. */
+  days: number | null;
+  /** Whether the meter shows a credit balance. */
+  credits: boolean;
+}
+
+/** What a meter shows for a usage answer (a pure function; see `MeterView`). */
+export function meterState(usage: UsageCheck | null | undefined): MeterView;
+
+export interface CalloutProps extends Omit<React.HTMLAttributes<HTMLDivElement>, "children"> {
+  callout: Callout | null | undefined;
+  /** Overrides the callout's placement; other placements render inline. */
+  layout?: "banner" | "inline" | "modal";
+  labels?: Partial<CalloutLabels>;
+  /** Overrides the context's locale for the component's words. */
+  locale?: string;
+  /** Extra content under the body (a price, a note). */
+  meta?: React.ReactNode;
+  /** Shows the dismiss button (and lets Escape close a modal); default true. */
+  dismissible?: boolean;
+  /** Records an impression when at least half of it is visible; default true. */
+  impression?: boolean;
+  /** Called after the CTA's click is recorded. */
+  onCta?: (callout: Callout, result: RecordResult, event: React.MouseEvent<HTMLElement>) => void;
+  /** Called after the dismissal is recorded (dismiss button, or Escape in a modal). */
+  onDismiss?: (callout: Callout, result: RecordResult) => void;
+}
+
+/**
+ * One callout, styled: a banner (a labelled region, an alert when blocking), an inline card or
+ * a modal dialog (focus moved in and trapped, Escape dismisses, focus returned on close), by
+ * `layout` or the callout's placement. Renders nothing for a null callout or once dismissed.
+ *
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function Callout(props: CalloutProps): React.ReactElement | null;
+
+export interface UsageMeterProps extends Omit<React.HTMLAttributes<HTMLDivElement>, "children"> {
+  metric: string;
+  /** The metric's name; default the usage answer's label, else the id. */
+  label?: string;
+  labels?: Partial<CalloutLabels>;
+  locale?: string;
+  /** Extra content at the end (a note, a breakdown). */
+  children?: React.ReactNode;
+}
+
+/**
+ * A usage meter for a metric: label, used of limit (a credit balance of its grant), a
+ * `role="meter"` bar (none when unlimited), the state from `meterState` and the forecast.
+ *
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function UsageMeter(props: UsageMeterProps): React.ReactElement;
+
+export interface FeatureGateProps extends Omit<CalloutProps, "callout"> {
+  feature: string;
+  /** Rendered when the feature is allowed. */
+  children?: React.ReactNode;
+  /** Rendered when it is not and the engine gives no callout. */
+  fallback?: React.ReactNode;
+}
+
+/**
+ * `children` when the feature is allowed, else its gate callout (a `Callout`), else `fallback`.
+ *
+ * @throws {Error} outside an `UpgradePromptsProvider`
+ */
+export function FeatureGate(props: FeatureGateProps): React.ReactNode;

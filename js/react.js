@@ -920,3 +920,7 @@ export function CalloutView(props) {
     content,
   );
 }
+
+// ---- components ----
+// The styled drop-in components live in ./react-ui.js (which uses the hooks above).
+export { Callout, FeatureGate, UsageMeter, calloutWords, formatCount, meterState, safeUrl } from "./react-ui.js";

@@ -36,7 +36,8 @@ const EXAMPLES = {
   "vite-react": {
     build: ["npm", "run", "--silent", "build"],
     serve: "dist",
-    page: { callouts: ["Advanced reports is not in your plan"] },
+    // <Callout> and <UsageMeter> with `import "upgrade-prompts/styles.css"`.
+    page: { callouts: ["Advanced reports is not in your plan"], styled: true },
     // Then the dev server, which pre-bundles the package into
     // node_modules/.vite/deps/, away from its .wasm (Vite 8 rewrites the glue's
     // `new URL("…_bg.wasm", import.meta.url)` there; for Vite 5-7 js/wasm-url.js falls back to
@@ -44,7 +45,7 @@ const EXAMPLES = {
     // cache key) does not change when another tarball is installed.
     dev: {
       start: (port) => ["node_modules/.bin/vite", "--port", String(port), "--strictPort", "--host", "127.0.0.1", "--force"],
-      page: { callouts: ["Advanced reports is not in your plan"] },
+      page: { callouts: ["Advanced reports is not in your plan"], styled: true },
     },
   },
   nextjs: {
@@ -142,6 +143,14 @@ async function checkPage(browser, name, url, page) {
   const shown = await tab.locator('[data-testid="callout"]').allTextContents();
   for (const want of page.callouts) {
     if (!shown.some((t) => t.includes(want))) problems.push(`no callout with "${want}" (shown: ${JSON.stringify(shown)})`);
+  }
+  if (page.styled) {
+    // The package's stylesheet reached the page: the components' custom properties are set and
+    // a meter is drawn (role="meter").
+    const accent = await tab.locator('[data-testid="callout"]').first()
+      .evaluate((el) => getComputedStyle(el).getPropertyValue("--up-accent").trim());
+    if (!accent) problems.push("upgrade-prompts/styles.css is not applied (no --up-accent on a callout)");
+    if ((await tab.locator('.up-meter [role="meter"]').count()) === 0) problems.push("no usage meter bar");
   }
   if (page.server) {
     const server = (await tab.locator('[data-testid="server"]').textContent()) ?? "";

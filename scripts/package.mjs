@@ -145,11 +145,13 @@ export = wasm;
 // ---- Bindings (ESM source in js/, a CommonJS build beside each) ----
 // React and OpenFeature are peers: the user's copy is used, never bundled.
 const BINDINGS = [
-  { name: "react", external: ["react", "react-dom"], peer: { react: ">=18" } },
+  // js/react.js re-exports the components of js/react-ui.js (`modules`: shipped beside it).
+  { name: "react", external: ["react", "react-dom"], peer: { react: ">=18" }, modules: ["react-ui.js"] },
   { name: "openfeature", external: ["@openfeature/web-sdk", "@openfeature/core"], peer: { "@openfeature/web-sdk": "^1.0.0" } },
 ].filter((b) => existsSync(join(root, `js/${b.name}.js`)));
 for (const b of BINDINGS) {
   copyFileSync(join(root, `js/${b.name}.js`), join(pkg, `${b.name}.js`));
+  for (const m of b.modules ?? []) copyFileSync(join(root, "js", m), join(pkg, m));
   copyFileSync(join(root, `js/${b.name}.d.ts`), join(pkg, `${b.name}.d.ts`));
   copyFileSync(join(root, `js/${b.name}.d.ts`), join(pkg, `${b.name}.d.cts`));
   buildSync({
@@ -178,6 +180,8 @@ for (const image of readmeImages) {
 const cdn = `https://cdn.jsdelivr.net/npm/upgrade-prompts@${version}/`;
 write("README.md", readme.replace(README_IMAGE, (_, start, image) => `${start}${cdn}${image})`));
 copyFileSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
+// The components' stylesheet (`upgrade-prompts/styles.css`).
+copyFileSync(join(root, "css/styles.css"), join(pkg, "styles.css"));
 copyFileSync(join(root, "schema/config.schema.json"), join(pkg, "config.schema.json"));
 copyFileSync(join(root, "schema/events.schema.json"), join(pkg, "events.schema.json"));
 copyFileSync(join(root, "js/cli.mjs"), join(pkg, "cli.mjs"));
@@ -242,6 +246,7 @@ const manifest = {
     },
     "./upgrade_prompts_bg.wasm": wasmExport("upgrade_prompts_bg.wasm"),
     "./authoring/upgrade_prompts_authoring_bg.wasm": wasmExport("authoring/upgrade_prompts_authoring_bg.wasm"),
+    "./styles.css": "./styles.css",
     "./config.schema.json": "./config.schema.json",
     "./events.schema.json": "./events.schema.json",
     "./package.json": "./package.json",
@@ -251,8 +256,8 @@ const manifest = {
     "authoring/upgrade_prompts_authoring.js", "authoring/upgrade_prompts_authoring.d.ts", "authoring/upgrade_prompts_authoring_bg.wasm",
     "authoring/upgrade_prompts_authoring_bg.wasm.d.ts", "authoring/upgrade_prompts_authoring_bg.wasm.d.cts", "authoring/package.json",
     "node.js", "node.d.ts", "node.cjs", "node.d.cts", "wasm-inline.cjs",
-    ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`]),
-    "config.schema.json", "events.schema.json", "cli.mjs", ...CLI_MODULES.map((f) => `cli/${f}`), "README.md", "LICENSE", ...readmeImages,
+    ...BINDINGS.flatMap((b) => [`${b.name}.js`, `${b.name}.d.ts`, `${b.name}.cjs`, `${b.name}.d.cts`, ...(b.modules ?? [])]),
+    "styles.css", "config.schema.json", "events.schema.json", "cli.mjs", ...CLI_MODULES.map((f) => `cli/${f}`), "README.md", "LICENSE", ...readmeImages,
     "audience/upgrade_prompts_audience.js", "audience/upgrade_prompts_audience.d.ts", "audience/upgrade_prompts_audience_bg.wasm",
     "audience/node.js", "audience/node.d.ts", "audience/node.cjs", "audience/node.d.cts", "audience/wasm-inline.cjs",
   ],
@@ -261,6 +266,6 @@ const manifest = {
     BINDINGS.flatMap((b) => Object.keys(b.peer)).map((k) => [k, { optional: true }]),
   ),
   // Only the Node entries do something at import (they instantiate the wasm).
-  sideEffects: ["./node.js", "./node.cjs", "./audience/node.js", "./audience/node.cjs"],
+  sideEffects: ["./styles.css", "./node.js", "./node.cjs", "./audience/node.js", "./audience/node.cjs"],
 };
 write("package.json", JSON.stringify(manifest, null, 2) + "\n");

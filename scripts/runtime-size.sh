@@ -25,3 +25,5 @@ for (const [label, name, dir] of [["upgrade-prompts (runtime, compiled catalogs)
 }
 console.log(runtime <= 45 * 1024 ? "PASS  runtime within the 45 KB budget" : `FAIL  runtime ${kb(runtime)} is above the 45 KB budget`);
 '
+# What the drop-in React components and their stylesheet add (pkg/react-ui.js, pkg/styles.css).
+node scripts/components-size.mjs

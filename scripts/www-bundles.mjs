@@ -10,7 +10,11 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Each entry: the source under www/src/ and the bundle written to www/build/. */
-const ENTRIES = [];
+const ENTRIES = [
+  // The preview's callouts and meters: React, react-dom and the package's components (from js/,
+  // so that the bundle follows the code).
+  "preview-ui.js",
+];
 
 await mkdir(join(root, "www/build"), { recursive: true });
 for (const entry of ENTRIES) {

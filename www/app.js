@@ -6,7 +6,7 @@ import {
 } from "./js/model.js";
 import { renderControls, shiftedNow, syncControls, updateTrial, updateUsage } from "./js/controls.js";
 import { renderDiagnostics, rangeFor, selectInEditor } from "./js/editor.js";
-import { renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
+import { ctaMessage, renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
 import { createAudience } from "./js/audience.js";
 import { createResults } from "./js/results.js";
 
@@ -251,6 +251,8 @@ function refresh({ rescale = false } = {}) {
   const canRecord = typeof engine.record === "function";
   const ctx = {
     locale,
+    engine,
+    context,
     currency: config.currency ?? "USD",
     handlers: { openFeature, onCta, onDismiss, onEvent },
     canDismiss: (c) => c.placement === "modal" || canRecord,
@@ -315,17 +317,23 @@ function openFeature(id) {
   refresh();
 }
 
-function onCta(callout, url) {
-  const recorded = typeof app.engine.record === "function" && record("click", callout, { quiet: true });
-  if (!url) {
-    const what = `“${callout.cta.action}”${callout.target ? ` for ${callout.target.label}` : ""}`;
-    toast(`The host would run ${what}${recorded ? " (click recorded)" : ""}.`);
+/** After the preview's `Callout` recorded a click (`result`): say what the host would do; a
+ * link opens in a new tab, never in place of the playground. */
+function onCta(callout, result, event) {
+  const recorded = result?.recorded === true;
+  const link = event?.currentTarget?.tagName === "A" ? event.currentTarget.getAttribute("href") : null;
+  if (link) {
+    event.preventDefault();
+    window.open(link, "_blank", "noopener,noreferrer");
   }
+  toast(ctaMessage(callout, recorded, link));
   if (recorded) refresh();
 }
 
-function onDismiss(callout) {
-  if (typeof app.engine.record === "function") record("dismiss", callout);
+/** After the preview's `Callout` recorded a dismissal (`result`). */
+function onDismiss(callout, result) {
+  if (result?.error && result.error.code !== "no_record") toast(`Not recorded: ${result.error.message}`);
+  else if (result?.recorded) toast(`Recorded dismiss of “${callout.title}”.`);
   // Closing a feature gate means leaving the gated feature.
   if (callout.kind === "feature_gate" && callout.placement === "modal") app.state.pageFeature = "";
   syncControls(form, app.state);
@@ -341,7 +349,7 @@ function onEvent(type, callout) {
 function record(type, callout, { quiet = false } = {}) {
   const at = currentContext().now;
   const result = app.engine.record({ type, callout: callout.id, ...(at ? { at } : {}) });
-  if (result?.error) toast(`Not recorded: ${result.error.message}`);
+  if (result?.error && result.error.code !== "no_record") toast(`Not recorded: ${result.error.message}`);
   else if (!quiet) toast(`Recorded ${type} of “${callout.title}”.`);
   return !result?.error;
 }

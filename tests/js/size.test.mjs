@@ -74,3 +74,16 @@ test("the shipped wasm keeps the first 1 KiB of memory unused (what its size pas
   const stack = globals.find((g) => g.type === 0x7f && g.mutable);
   assert.ok(stack !== undefined && stack.init !== null && stack.init >= 64 * 1024, `the stack pointer starts at ${stack?.init}`);
 });
+
+// The drop-in React components (pkg/react-ui.js) and their stylesheet (pkg/styles.css), gzip -9
+// (scripts/components-size.mjs, printed by `make bench`). At their introduction: 6.8 KB as
+// shipped, 3.6 KB minified without React and the hooks, 2.3 KB of CSS; the ceilings are those,
+// rounded up to the next quarter KB.
+test("the React components and styles.css stay under their ceilings (gzipped)", async () => {
+  const { componentSizes } = await import("../../scripts/components-size.mjs");
+  const s = componentSizes(path.join(root, "pkg"));
+  console.log(`# react-ui.js ${s.module} B gz (${s.minified} B minified), styles.css ${s.styles} B gz`);
+  assert.ok(s.module <= 7 * 1024, `react-ui.js: ${s.module} B gzipped`);
+  assert.ok(s.minified <= 3.75 * 1024, `react-ui.js minified: ${s.minified} B gzipped`);
+  assert.ok(s.styles <= 2.5 * 1024, `styles.css: ${s.styles} B gzipped`);
+});

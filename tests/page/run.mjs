@@ -9,6 +9,7 @@ import { start } from "../../www/serve.mjs";
 import { cases as persistCases } from "./persist.mjs";
 import { cases as audienceCases } from "./audience.mjs";
 import { cases as resultsCases } from "./results.mjs";
+import { cases as componentCases } from "./components.mjs";
 import { ROOT, SHOTS, assert, byId, recordErrors, until } from "./helpers.mjs";
 
 mkdirSync(SHOTS, { recursive: true });
@@ -26,7 +27,7 @@ async function open(ctx, hash = "") {
   page.on("response", (res) => ctx.responses.push(res));
   await page.goto(`${ctx.base}/${hash}`);
   await page.waitForSelector("html[data-ready]", { timeout: 15000 });
-  await page.locator('[data-testid="meters"] .meter').first().waitFor();
+  await page.locator('[data-testid="meters"] .up-meter').first().waitFor();
   return page;
 }
 
@@ -52,6 +53,9 @@ test("page loads the wasm and the team sample, and shows usage meters", async (c
   assert(await byId(page, "meter-seats").isVisible(), "seats meter visible");
   assert(await byId(page, "meter-api_calls").isVisible(), "api_calls meter visible");
   assert(/of 25/.test(await text(page, "meter-seats")), "seats meter shows the Team limit");
+  // The preview draws with the package's components and stylesheet (what ships).
+  const surface = await byId(page, "meter-seats").evaluate((el) => el.classList.contains("up-meter") && getComputedStyle(el).getPropertyValue("--up-surface").trim());
+  assert(surface === "#ffffff", `the seats meter is an up-meter styled by /pkg/styles.css (--up-surface: ${surface})`);
   assert(/v\d+\.\d+\.\d+.*ms/.test(await text(page, "build-info")), "build info shows version and load time");
   assert(/valid/i.test(await text(page, "config-status")), "config status says valid");
   assert((await byId(page, "config-errors").locator("li").count()) === 0, "no config errors");
@@ -88,7 +92,7 @@ test("a member gets the “Ask your admin” CTA", async (ctx) => {
   const page = await open(ctx);
   await pinDates(page);
   await byId(page, "usage-seats").fill("25");
-  const cta = page.locator('[data-testid="cta-usage_limit:seats"]');
+  const cta = page.locator('[data-testid="callout-usage_limit:seats"] .up-callout-cta');
   await until(async () => (await cta.getAttribute("data-action")) !== "ask_admin", "owner gets a purchase action");
   await byId(page, "role-select").selectOption("member");
   await until(async () => (await cta.getAttribute("data-action")) === "ask_admin", "member gets ask_admin");
@@ -141,7 +145,7 @@ test("locale ja shows Japanese callout text", async (ctx) => {
   await byId(page, "usage-seats").fill("22");
   await calloutIn(page, "[data-kind]").first().waitFor();
   await byId(page, "locale-select").selectOption("ja");
-  await until(async () => /[\u3040-\u30ff\u4e00-\u9fff]/.test(await calloutIn(page, ".callout-title").first().textContent()),
+  await until(async () => /[\u3040-\u30ff\u4e00-\u9fff]/.test(await calloutIn(page, ".up-callout-title").first().textContent()),
     "Japanese title");
   await shot(page, "05-locale-ja");
 });
@@ -181,7 +185,7 @@ test("a 1,000-metric catalog and a year-9999 link each load within seconds", asy
     const page = await open(ctx, `#s=${link}`);
     const took = Date.now() - started;
     assert(took < 10_000, `${name}: loaded in ${took} ms`);
-    assert((await page.locator('[data-testid="meters"] .meter').count()) > 0, `${name}: meters shown`);
+    assert((await page.locator('[data-testid="meters"] .up-meter').count()) > 0, `${name}: meters shown`);
     // An edit refreshes quickly too.
     const t0 = Date.now();
     await byId(page, "health-score").fill("35");
@@ -291,7 +295,7 @@ test("the feature-tier sample: modal gate, prices in EUR, dismiss hides it until
   assert(/€/.test(await text(page, "why-panel")), "unlock prices formatted in EUR");
   await shot(page, "09-features-gate");
   assert((await text(page, "engine-mode")).includes("evaluate"), "the page records events through evaluate()");
-  await gate.getByRole("button", { name: /dismiss/i }).click();
+  await gate.getByRole("button", { name: /not now/i }).click();
   await until(async () => (await gate.count()) === 0, "modal closes");
   await byId(page, "feature-ai_assist").click();
   await until(async () => /cooldown:dismissed/.test(await text(page, "why-panel")), "dismissal cooldown suppresses the gate");
@@ -313,7 +317,7 @@ test("every sample catalog is valid and renders its meters and feature buttons",
     const file = readFileSync(resolve(ROOT, `www/samples/${sample}.json`), "utf8");
     await until(async () => (await byId(page, "config-editor").inputValue()) === file, `${sample} in the editor`);
     const config = JSON.parse(file);
-    await until(async () => (await page.locator('[data-testid="meters"] .meter').count()) === Object.keys(config.metrics).length,
+    await until(async () => (await page.locator('[data-testid="meters"] .up-meter').count()) === Object.keys(config.metrics).length,
       `${sample}: one meter per metric`);
     await until(async () => (await page.locator("#feature-bar .feature-btn").count()) === Object.keys(config.features).length,
       `${sample}: one button per feature`);
@@ -367,6 +371,8 @@ for (const [name, fn] of persistCases) test(name, fn);
 for (const [name, fn] of audienceCases) test(`audience: ${name}`, fn);
 // The Results tab (analyze in a worker: arms, intervals, lift, split check, callouts, bad lines).
 for (const [name, fn] of resultsCases) test(`results: ${name}`, fn);
+// The drop-in React components and their stylesheet (axe-core, the modal's keyboard handling).
+for (const [name, fn] of componentCases) test(`components: ${name}`, fn);
 
 // `PAGE_ONLY=audience node tests/page/run.mjs` runs the cases whose name contains the text.
 if (process.env.PAGE_ONLY) tests.splice(0, tests.length, ...tests.filter((t) => t.name.includes(process.env.PAGE_ONLY)));

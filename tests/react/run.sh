@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Tests of the React binding (js/react.js, js/react.d.ts) with React 19 and React 18.
+# Tests of the React binding (js/react.js, its components js/react-ui.js, js/react.d.ts) with
+# React 19 and React 18.
 #
 # For each React version (this folder: 19; react18/: 18) it installs the pinned dev dependencies
 # with `npm ci` when node_modules is missing or older than the lock file, installs the built
 # package from an `npm pack` tarball of pkg/ as node_modules/upgrade-prompts (what a user gets),
-# copies js/react.js and js/react.d.ts beside the tests in .run/ (so that `upgrade-prompts` and
+# copies js/react.js, js/react-ui.js and js/react.d.ts beside the tests in .run/ (so that `upgrade-prompts` and
 # `react` resolve from that version's node_modules), runs the tests with `node --test`, and
 # type-checks a consumer with that version's @types/react. When pkg/ already ships the binding
 # (`upgrade-prompts/react`) and it matches js/react.js, the React 19 tests run against it too,
@@ -52,7 +53,7 @@ stage() { # dir
   rm -rf "$dir/.run"
   mkdir -p "$dir/.run"
   cp "$here"/test/*.mjs "$here/test/types.tsx" "$here/test/tsconfig.json" "$dir/.run/"
-  cp "$root/js/react.js" "$root/js/react.d.ts" "$dir/.run/"
+  cp "$root/js/react.js" "$root/js/react-ui.js" "$root/js/react.d.ts" "$dir/.run/"
 }
 
 status=0
@@ -81,7 +82,7 @@ done
 
 shipped="$here/node_modules/upgrade-prompts/react.js"
 if [ -f "$shipped" ] && grep -q '"./react"' "$here/node_modules/upgrade-prompts/package.json"; then
-  if cmp -s "$shipped" "$root/js/react.js"; then
+  if cmp -s "$shipped" "$root/js/react.js" && cmp -s "${shipped%react.js}react-ui.js" "$root/js/react-ui.js"; then
     run "React 19, the packed upgrade-prompts/react" "$here" UPGRADE_PROMPTS_REACT=upgrade-prompts/react
     if [ -f "$here/node_modules/upgrade-prompts/react.cjs" ]; then
       cp "$here/test/cjs-smoke.cjs" "$here/.run/"

@@ -1,15 +1,16 @@
 // Renders the engine's answers the way a host app would: banners, a modal for feature gates,
-// inline cards, lock badges on feature buttons and usage meters; plus the "why" panel.
+// inline cards and usage meters with the package's own React components (www/src/preview-ui.js),
+// lock badges on feature buttons; plus the "why" panel.
 import { h, fill, icon, richText } from "./dom.js";
 import { fmtNumber, fmtMoney, fmtDate, fmtPath } from "./model.js";
+import { pageLocale, t } from "./i18n.js";
+import "./words-preview.js";
+import { calloutWords, h as react, meterState, renderPreviewCallouts, renderPreviewMeters } from "../build/preview-ui.js";
 
 const KIND_LABELS = {
   feature_gate: "Feature gate", upsell: "Upsell", usage_limit: "Usage limit", seat_expansion: "Seat expansion",
   cross_sell: "Cross-sell", trial: "Trial", downsell: "Right-size",
 };
-const STATE_LABELS = { ok: "OK", approaching: "Approaching", critical: "Critical", at_limit: "At limit", over: "Over limit", low: "Low", empty: "Empty" };
-/** A credit state drawn with the usage state of the same urgency. */
-const CREDIT_STYLE = { ok: "ok", low: "approaching", critical: "critical", empty: "over" };
 const SUPPRESSION = {
   "readiness:health": "health score is below the readiness minimum",
   "readiness:tenure": "the account is too new",
@@ -26,24 +27,25 @@ const SUPPRESSION = {
   schedule: "outside the rule's active dates",
 };
 
-/** A CTA URL the page may follow: relative, or http(s). */
-export function safeUrl(url) {
-  if (typeof url !== "string" || !url || /[\s\\]/.test(url) || url.startsWith("//")) return null;
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
-  if (!scheme) return url;
-  return /^https?$/i.test(scheme[1]) && /^https?:\/\/[^/]/i.test(url) ? url : null;
-}
-
-/** A target's price: paid once for a credit pack, else the change of the monthly bill. */
-function offerPrice(o, currency, locale) {
-  if (o.once != null && !o.monthlyDelta) return `${fmtMoney(o.once, currency, locale)} once`;
+/** A target's price: paid once for a credit pack, else the change of the monthly bill (the
+ * same words in the callouts and the why panel). */
+export function offerPrice(o, currency, locale) {
+  if (o.once != null && !o.monthlyDelta) return t("price.once", { price: fmtMoney(o.once, currency, locale) });
   return price(o.contactSales ? null : o.monthlyDelta, currency, locale);
 }
 
 function price(delta, currency, locale) {
-  if (delta == null) return "Contact sales";
+  if (delta == null) return t("price.contactSales");
   const sign = delta > 0 ? "+" : delta < 0 ? "−" : "±";
-  return `${sign}${fmtMoney(Math.abs(delta), currency, locale)} / month`;
+  return t("price.month", { sign, price: fmtMoney(Math.abs(delta), currency, locale) });
+}
+
+/** What the host would do after a CTA click (the playground's toast). */
+export function ctaMessage(callout, recorded, link) {
+  const words = { recorded: recorded ? t("toast.clickRecorded") : "" };
+  if (link) return t("toast.hostWouldOpen", { url: link, ...words });
+  const target = callout.target ? t("toast.forTarget", { target: callout.target.label }) : "";
+  return t("toast.hostWouldRun", { action: callout.cta.action, target, ...words });
 }
 
 /** Keeps keyboard focus on the "same" control when a region is rebuilt. */
@@ -53,63 +55,35 @@ function keepFocus(region, render) {
   if (key) region.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
 }
 
-function calloutElement(c, variant, ctx) {
-  const title = h("p", { class: "callout-title", id: `title-${c.id}` }, c.title);
-  const url = safeUrl(c.cta?.url);
-  const ctaProps = {
-    class: `btn ${c.severity === "info" ? "btn-secondary" : "btn-primary"} cta`,
-    "data-testid": `cta-${c.id}`,
-    "data-action": c.cta?.action,
-    "data-focus-key": `cta:${c.id}`,
-    onclick: () => ctx.handlers.onCta(c, url),
-  };
-  const cta = url
-    ? h("a", { ...ctaProps, href: url, target: "_blank", rel: "noopener noreferrer" }, c.cta?.label)
-    : h("button", { ...ctaProps, type: "button" }, c.cta?.label);
-  const dismiss = ctx.canDismiss(c)
-    ? h("button", {
-        type: "button", class: variant === "modal" ? "btn btn-quiet" : "icon-btn",
-        "aria-label": `Dismiss “${c.title}”`, "data-focus-key": `dismiss:${c.id}`,
-        onclick: () => ctx.handlers.onDismiss(c),
-      }, variant === "modal" ? "Not now" : icon("close"))
-    : null;
-  const meta = c.target
-    ? h("p", { class: "callout-meta" }, c.target.label, c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ", offerPrice(c.target, ctx.currency, ctx.locale))
-    : null;
-  const el = h("div", {
-    class: `callout callout-${variant} sev-${c.severity}`,
-    "data-testid": `callout-${c.id}`,
-    "data-kind": c.kind,
-    "data-rule": c.rule,
-    "data-placement": c.placement,
-    "data-severity": c.severity,
-    ...(variant === "modal" ? { role: "dialog", "aria-labelledby": `title-${c.id}` } : {}),
-  },
-  h("span", { class: "callout-icon" }, icon(c.kind === "feature_gate" ? "lock" : c.severity)),
-  h("div", { class: "callout-text" },
-    variant === "modal" ? h("p", { class: "eyebrow" }, KIND_LABELS[c.kind] ?? c.kind) : null,
-    title,
-    h("p", { class: "callout-body" }, c.body),
-    meta),
-  h("div", { class: "callout-actions" }, variant === "modal" ? dismiss : null, cta, variant === "modal" ? null : dismiss));
-  return el;
+/** The target and its price under a callout's body, as in the why panel. */
+function calloutMeta(c, ctx) {
+  if (!c.target) return null;
+  return [c.target.label, c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ", offerPrice(c.target, ctx.currency, ctx.locale)].join("");
 }
 
-/** Banners, feature buttons, inline/other cards and the modal. */
+/** Banners, inline/other cards and the modal (the package's `Callout`), then the feature buttons. */
 export function renderCallouts(view, ctx) {
   const { callouts, featureChecks, pageFeature, config } = view;
   const by = (placement) => callouts.filter((c) => c.placement === placement);
   const known = new Set(["banner", "inline", "modal"]);
   const root = document.getElementById("callouts");
   keepFocus(root, () => {
-    fill(document.getElementById("slot-banner"), by("banner").map((c) => calloutElement(c, "banner", ctx)));
-    fill(document.getElementById("slot-inline"), by("inline").map((c) => calloutElement(c, "inline", ctx)));
-    fill(document.getElementById("slot-other"), callouts.filter((c) => !known.has(c.placement)).map((c) =>
-      h("div", { class: "placement-group" }, h("p", { class: "placement-name" }, `placement: ${c.placement}`), calloutElement(c, "inline", ctx))));
     const modals = by("modal");
     const modalSlot = document.getElementById("slot-modal");
     modalSlot.classList.toggle("is-open", modals.length > 0);
-    fill(modalSlot, modals.length ? h("div", { class: "modal-backdrop" }, modals.map((c) => calloutElement(c, "modal", ctx))) : null);
+    renderPreviewCallouts({ ...view, engine: ctx.engine, context: ctx.context }, [
+      { slot: document.getElementById("slot-banner"), callouts: by("banner") },
+      { slot: document.getElementById("slot-inline"), callouts: by("inline") },
+      { slot: document.getElementById("slot-other"), callouts: callouts.filter((c) => !known.has(c.placement)), layout: "inline",
+        group: (c, card) => react("div", { className: "placement-group" },
+          react("p", { className: "placement-name" }, t("preview.placement", { placement: c.placement })), card) },
+      { slot: modalSlot, callouts: modals },
+    ], {
+      meta: (c) => calloutMeta(c, ctx),
+      dismissible: (c) => ctx.canDismiss(c),
+      onCta: (c, result, event) => ctx.handlers.onCta(c, result, event),
+      onDismiss: (c, result) => ctx.handlers.onDismiss(c, result),
+    });
 
     const buttons = Object.entries(config.features ?? {}).map(([id, def]) => {
       const check = featureChecks[id];
@@ -128,98 +102,37 @@ export function renderCallouts(view, ctx) {
         onclick: () => ctx.handlers.openFeature(pageFeature === id ? "" : id),
       }, def?.label || id, badge);
     });
-    fill(document.getElementById("feature-bar"), buttons.length ? buttons : h("p", { class: "muted" }, "This catalog defines no features."));
+    fill(document.getElementById("feature-bar"), buttons.length ? buttons : h("p", { class: "muted" }, t("preview.noFeatures")));
   });
 }
 
-/** One meter per metric, coloured by state, with limit, remaining and forecast. */
+/** One meter per metric (the package's `UsageMeter`), with a windowed metric's windows and the
+ * projection at the period's end under it. */
 export function renderMeters(view, ctx) {
-  const { usageChecks, config } = view;
-  const items = Object.entries(usageChecks).map(([id, u]) => {
-    const def = config.metrics?.[id] ?? {};
-    if (u.credits) return creditMeter(id, def, u, ctx);
-    const state = u.state ?? "unknown";
-    const pct = u.limit ? Math.min(100, (100 * (u.used ?? 0)) / u.limit) : u.unlimited ? 0 : 0;
-    const fill = h("div", { class: "meter-fill" });
-    fill.style.width = `${pct}%`;
-    const bar = h("div", {
-      class: `meter-bar${u.unlimited ? " is-unlimited" : ""}`, role: "meter",
-      "aria-label": `${def.label || id} used`, "aria-valuemin": 0,
-      "aria-valuemax": u.limit ?? u.used ?? 0, "aria-valuenow": u.used ?? 0,
-      "aria-valuetext": u.limit != null ? `${fmtNumber(u.used, ctx.locale)} of ${fmtNumber(u.limit, ctx.locale)}` : `${fmtNumber(u.used, ctx.locale)}, unlimited`,
-    }, fill);
-    for (const t of [config.thresholds?.approaching ?? 0.8, config.thresholds?.critical ?? 0.95]) {
-      const tick = h("span", { class: "meter-tick" });
-      tick.style.left = `${t * 100}%`;
-      if (u.limit) bar.append(tick);
-    }
-    const numbers = u.limit != null
-      ? [h("strong", {}, fmtNumber(u.used, ctx.locale)), ` of ${fmtNumber(u.limit, ctx.locale)}`,
-         u.remaining != null ? ` · ${fmtNumber(Math.max(0, u.remaining), ctx.locale)} left` : null,
-         u.ratio != null ? ` · ${Math.round(u.ratio * 100)}%` : null]
-      : [h("strong", {}, fmtNumber(u.used, ctx.locale)), u.unlimited ? " · unlimited" : " · no limit"];
-    return h("div", { class: `meter state-${state}`, "data-testid": `meter-${id}`, "data-state": state },
-      h("div", { class: "meter-head" },
-        h("span", { class: "meter-label" }, def.label || id),
-        h("span", { class: "meter-state" }, STATE_LABELS[state] ?? (u.unlimited ? "Unlimited" : "—"))),
-      bar,
-      h("p", { class: "meter-numbers" }, numbers),
-      windowLine(u, def, ctx),
-      forecastLine(u, ctx));
+  const { usageChecks } = view;
+  renderPreviewMeters({ ...view, engine: ctx.engine, context: ctx.context }, document.getElementById("meters"), {
+    title: t("preview.usage"),
+    empty: t("preview.noMetrics"),
+    extra: (id) => meterExtra(usageChecks[id], ctx),
   });
-  fill(document.getElementById("meters"),
-    h("h3", { class: "meters-title" }, "Usage"),
-    items.length ? h("div", { class: "meter-grid" }, items) : h("p", { class: "muted" }, "This catalog defines no metrics."));
 }
 
-/** A credit balance: the share of the grant left, its state and the estimated run-out date. */
-function creditMeter(id, def, u, ctx) {
-  const c = u.credits;
-  const state = c.state ?? "unknown";
-  const left = c.granted ? Math.max(0, Math.min(100, (100 * (c.balance ?? 0)) / c.granted)) : 0;
-  const fill = h("div", { class: "meter-fill" });
-  fill.style.width = `${left}%`;
-  const bar = h("div", {
-    class: "meter-bar", role: "meter", "aria-label": `${def.label || id} left`, "aria-valuemin": 0,
-    "aria-valuemax": c.granted ?? c.balance ?? 0, "aria-valuenow": Math.max(0, c.balance ?? 0),
-    "aria-valuetext": `${fmtNumber(c.balance, ctx.locale)} left${c.granted != null ? ` of ${fmtNumber(c.granted, ctx.locale)}` : ""}`,
-  }, fill);
-  const numbers = [h("strong", {}, fmtNumber(c.balance, ctx.locale)),
-    c.granted != null ? ` of ${fmtNumber(c.granted, ctx.locale)} left` : " left",
-    c.burnPerDay != null ? ` · about ${fmtNumber(Math.round(c.burnPerDay), ctx.locale)} a day` : null];
-  let forecast = null;
-  if (c.daysToEmpty === 0) forecast = "Used up";
-  else if (c.daysToEmpty != null) {
-    forecast = `Runs out in about ${c.daysToEmpty} day${c.daysToEmpty === 1 ? "" : "s"} (${fmtDate(`${c.emptyDate}T00:00:00Z`, ctx.locale)}, an estimate)`;
-  } else if (c.burnPerDay != null) forecast = "Lasts beyond the forecast horizon";
-  return h("div", { class: `meter state-${CREDIT_STYLE[state] ?? "ok"}`, "data-testid": `meter-${id}`, "data-state": state },
-    h("div", { class: "meter-head" },
-      h("span", { class: "meter-label" }, def.label || id),
-      h("span", { class: "meter-state" }, STATE_LABELS[state] ?? "—")),
-    bar,
-    h("p", { class: "meter-numbers" }, numbers),
-    forecast ? h("p", { class: `meter-forecast${c.daysToEmpty != null ? " is-warning" : ""}`, "data-testid": "forecast" },
-      icon("clock", "icon icon-sm"), forecast) : null);
-}
-
-/** The windows of a windowed metric, the binding one first. */
-function windowLine(u, def, ctx) {
-  if (!u.windows?.length) return null;
-  const parts = u.windows.map((w) =>
-    `${w.label}: ${fmtNumber(w.used ?? 0, ctx.locale)}${w.limit != null ? ` of ${fmtNumber(w.limit, ctx.locale)}` : ""}${u.binding === w.id ? " (binds)" : ""}`);
-  return h("p", { class: "meter-windows", "data-testid": "meter-windows" }, parts.join(" · "));
-}
-
-function forecastLine(u, ctx) {
-  if (!u.period) return null;
-  const end = fmtDate(u.period.end, ctx.locale);
-  const projected = u.projected != null ? `projected ${fmtNumber(Math.round(u.projected), ctx.locale)} by ${end}` : null;
-  let lead;
-  if (u.daysLeft === 0) lead = "Limit reached";
-  else if (u.daysLeft != null) lead = `Runs out in about ${u.daysLeft} day${u.daysLeft === 1 ? "" : "s"} (an estimate)`;
-  else if (u.limit != null) lead = "On pace to stay under the limit";
-  return h("p", { class: `meter-forecast${u.daysLeft != null ? " is-warning" : ""}`, "data-testid": "forecast" },
-    icon("clock", "icon icon-sm"), [lead, projected].filter(Boolean).join(" · "));
+/** What the playground shows under a meter beyond the component: windows, projection, burn. */
+function meterExtra(u, ctx) {
+  if (!u) return null;
+  const lines = [];
+  if (u.windows?.length) {
+    const parts = u.windows.map((w) =>
+      `${w.label}: ${fmtNumber(w.used ?? 0, ctx.locale)}${w.limit != null ? ` / ${fmtNumber(w.limit, ctx.locale)}` : ""}${u.binding === w.id ? ` ${t("preview.binds")}` : ""}`);
+    lines.push(react("p", { key: "windows", className: "meter-windows", "data-testid": "meter-windows" }, parts.join(" · ")));
+  }
+  if (u.credits?.burnPerDay != null) {
+    lines.push(react("p", { key: "burn", className: "meter-note" }, t("preview.burn", { value: fmtNumber(Math.round(u.credits.burnPerDay), ctx.locale) })));
+  } else if (u.period && u.projected != null) {
+    lines.push(react("p", { key: "projected", className: "meter-note", "data-testid": "projected" },
+      t("preview.projected", { value: fmtNumber(Math.round(u.projected), ctx.locale), date: fmtDate(u.period.end, ctx.locale) })));
+  }
+  return lines.length ? lines : null;
 }
 
 function unlockList(options, ctx) {
@@ -253,10 +166,13 @@ function metricsOf(c, check, trace) {
   return [...new Set(exprs.flatMap((e) => [...e.matchAll(/usage\.([A-Za-z_]\w*)\./g)].map((m) => m[1])))];
 }
 
+/** A metric's state in the why panel, in the words its meter uses (`meterState`: never "OK"
+ * beside a forecast that runs out). */
 function metricLine(u, def, ctx) {
+  const shown = meterState(u).state;
   return h("p", { class: "why-metric" },
     h("strong", {}, def?.label || u.metric), ` (${u.metric}) is `,
-    h("strong", { class: `state-text state-${u.state}` }, STATE_LABELS[u.state] ?? u.state ?? "unknown"),
+    h("strong", { class: `state-text state-${u.state}` }, calloutWords(pageLocale())[shown] ?? u.state ?? "unknown"),
     u.limit != null ? `: ${fmtNumber(u.used, ctx.locale)} of ${fmtNumber(u.limit, ctx.locale)} (${Math.round((u.ratio ?? 0) * 100)}%)` : ", no limit",
     u.daysLeft > 0 ? `, runs out in ${u.daysLeft} day${u.daysLeft === 1 ? "" : "s"} at the current pace` : "");
 }

@@ -1,6 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { CalloutView, UpgradePromptsProvider, useCallouts, useUsage } from "upgrade-prompts/react";
+import { Callout, UpgradePromptsProvider, UsageMeter, useCallouts } from "upgrade-prompts/react";
+// The components' look: scoped `up-` classes, light and dark, right-to-left safe.
+import "upgrade-prompts/styles.css";
 // The catalog compiled by `upgrade-prompts compile` (the build script); Vite serves it as an
 // asset. The provider loads the engine's .wasm itself and shows `fallback` until both are in.
 import catalogUrl from "./catalog.bin?url";
@@ -14,20 +16,16 @@ const context = {
   page: { route: "/reports", feature: "reports" },
 };
 
-function Seats() {
-  const seats = useUsage("seats");
-  return <p>Seats: {seats.used} of {seats.limit}</p>;
-}
-
 function Callouts() {
-  // Every placement; CalloutView records an impression once the callout is half visible.
-  return useCallouts(null).map((c) => <CalloutView key={c.id} callout={c} data-testid="callout" />);
+  // Every placement, each in its layout (the feature gate is a modal); a Callout records an
+  // impression once it is half visible, and a click or dismissal when the user acts.
+  return useCallouts(null).map((c) => <Callout key={c.id} callout={c} data-testid="callout" />);
 }
 
 createRoot(document.getElementById("root")).render(
   <StrictMode>
     <UpgradePromptsProvider catalog={catalog} fallback={<p>Loading…</p>} context={context}>
-      <Seats />
+      <UsageMeter metric="seats" label="Seats" />
       <Callouts />
     </UpgradePromptsProvider>
   </StrictMode>,

@@ -19,3 +19,14 @@ test("require('upgrade-prompts/react') renders on the server", () => {
   assert.ok(html.includes("<strong>Your team is growing</strong>"), html);
   assert.ok(html.includes("You are using 22 of 25 seats."), html);
 });
+
+test("the CommonJS build carries the components", () => {
+  const { Callout, UsageMeter, meterState } = require("upgrade-prompts/react");
+  function Page() {
+    return h("div", null, useCallouts("banner").map((c) => h(Callout, { key: c.id, callout: c })), h(UsageMeter, { metric: "seats" }));
+  }
+  const html = renderToString(h(UpgradePromptsProvider, { config, context }, h(Page)));
+  assert.match(html, /class="up-callout up-callout-banner/);
+  assert.match(html, /role="meter"/);
+  assert.equal(meterState({ state: "ok", daysLeft: 3, used: 1, limit: 2 }).state, "soon");
+});

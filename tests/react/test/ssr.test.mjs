@@ -93,3 +93,28 @@ test("renderToString with bad bytes renders the page without callouts and warns 
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /error\[invalid_catalog\]/);
 });
+
+test("renderToString of the drop-in components (Callout, UsageMeter, FeatureGate)", () => {
+  const { Callout, FeatureGate, UsageMeter } = mod;
+  function Components() {
+    return h(
+      "main",
+      null,
+      useCallouts(null).map((c) => h(Callout, { key: c.id, callout: c })),
+      h(UsageMeter, { metric: "seats", label: "Seats" }),
+      h(FeatureGate, { feature: "reports" }, h("p", { id: "reports" }, "reports")),
+      h(FeatureGate, { feature: "sso", layout: "inline" }, h("p", { id: "sso-page" }, "sso")),
+    );
+  }
+  const engine = new PromptEngine(config);
+  const html = renderToString(h(UpgradePromptsProvider, { engine, context: { ...reportsPage, locale: "ja-JP" } }, h(Components)));
+  assert.match(html, /role="dialog"/);
+  assert.match(html, /aria-modal="true"/);
+  assert.match(html, /class="up-meter up-level-ok"/);
+  assert.match(html, /role="meter"/);
+  assert.match(html, /後で/, "the context's locale picks the words");
+  assert.doesNotMatch(html, /id="reports"/, "reports is gated on the free plan");
+  assert.doesNotMatch(html, /id="sso-page"/);
+  assert.deepEqual(engine.exportState().callouts, {}, "nothing recorded on the server");
+  engine.free();
+});

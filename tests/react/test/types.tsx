@@ -15,6 +15,8 @@ import {
   useUsage,
 } from "./react.js";
 import type { CalloutActions, CatalogSource, UpgradePrompts, UpgradePromptsProviderProps } from "./react.js";
+import { Callout as CalloutCard, FeatureGate, UsageMeter, calloutWords, formatCount, meterState, safeUrl } from "./react.js";
+import type { CalloutLabels, CalloutProps, MeterView, UsageMeterProps } from "./react.js";
 
 function Banner(): React.ReactElement | null {
   const callouts: Callout[] = useCallouts("banner");
@@ -120,3 +122,46 @@ export const noContext = (e: PromptEngine) => <UpgradePromptsProvider engine={e}
 
 // @ts-expect-error: useFeature takes a feature id
 useFeature(1);
+
+// ---- the drop-in components ----
+
+export function Components({ callout, usage }: { callout: Callout; usage: UsageCheck }): JSXElement {
+  const view: MeterView = meterState(usage);
+  const level: "ok" | "warning" | "critical" | "unknown" = view.level;
+  const days: number | null = view.days;
+  const words: CalloutLabels = calloutWords("ja-JP", { dismiss: "閉じる" });
+  const text: string = formatCount(usage.used, "en", 2);
+  const url: string | null = safeUrl(callout.cta.url);
+  const cardProps: CalloutProps = { callout, layout: "modal", labels: { notNow: "Later" } };
+  const meterProps: UsageMeterProps = { metric: "seats", label: "Seats", className: "wide" };
+  return (
+    <div data-level={level} data-days={days ?? undefined} title={words.dismiss + text + (url ?? "")}>
+      <CalloutCard {...cardProps} />
+      <CalloutCard
+        callout={callout}
+        layout="banner"
+        meta={<span>+$12 / month</span>}
+        dismissible={false}
+        impression={false}
+        data-testid="card"
+        onCta={(c: Callout, r: RecordResult) => console.log(c.id, r.recorded)}
+        onDismiss={(c: Callout) => console.log(c.id)}
+      />
+      <CalloutCard callout={null} />
+      <UsageMeter {...meterProps} />
+      <UsageMeter metric="api_calls" locale="ja" labels={{ soon: "Soon" }} />
+      <FeatureGate feature="sso" fallback={<p>locked</p>} layout="inline">
+        <p>SSO settings</p>
+      </FeatureGate>
+    </div>
+  );
+}
+
+// @ts-expect-error: a layout is banner, inline or modal
+export const badLayout = (c: Callout) => <CalloutCard callout={c} layout="sidebar" />;
+
+// @ts-expect-error: a meter needs a metric
+export const noMetric = <UsageMeter />;
+
+// @ts-expect-error: labels are the components' words
+export const badLabel = calloutWords("en", { nope: "x" });

@@ -1,0 +1,162 @@
+// The components' stylesheet (css/styles.css, shipped as `upgrade-prompts/styles.css`): every
+// selector is scoped under `up-` classes, only logical (direction-free) properties, visible
+// keyboard focus, and WCAG AA contrast for the text/background pairs the components draw, in
+// the light theme and both dark ones (the system preference and `.up-theme-dark`).
+import test from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { root } from "./helpers.mjs";
+
+const css = readFileSync(path.join(root, "css/styles.css"), "utf8");
+
+/** `{ selectors, body, media }` for every style rule, one level of `@media` unwrapped. */
+export function parseRules(text) {
+  const source = text.replace(/\/\*[\s\S]*?\*\//g, "");
+  const rules = [];
+  const walk = (src, media) => {
+    let i = 0;
+    while (i < src.length) {
+      const open = src.indexOf("{", i);
+      if (open < 0) break;
+      const prelude = src.slice(i, open).trim();
+      let depth = 1;
+      let j = open + 1;
+      while (j < src.length && depth > 0) {
+        if (src[j] === "{") depth += 1;
+        else if (src[j] === "}") depth -= 1;
+        j += 1;
+      }
+      const body = src.slice(open + 1, j - 1);
+      if (prelude.startsWith("@media")) walk(body, prelude);
+      else rules.push({ selectors: prelude.split(",").map((s) => s.trim()), body, media });
+      i = j;
+    }
+  };
+  walk(source, null);
+  return rules;
+}
+
+/** `[property, value]` pairs of a rule body. */
+export function declarations(body) {
+  return body.split(";").map((d) => d.trim()).filter(Boolean).map((d) => {
+    const colon = d.indexOf(":");
+    return [d.slice(0, colon).trim(), d.slice(colon + 1).trim()];
+  });
+}
+
+/** Why `selector` reaches outside the components (null: it does not). Each compound selector
+ * must name an `up-` class, and none may be `*`, `:root`, `html`, `body` or an element. */
+export function globalSelectorProblem(selector) {
+  if (/(^|[\s>+~(,])\*/.test(selector)) return "a universal selector";
+  if (/:root\b/.test(selector)) return ":root";
+  for (const compound of selector.split(/\s*[>+~]\s*|\s+/).filter(Boolean)) {
+    if (/^[a-z]/i.test(compound)) return `an element selector (${compound})`;
+    if (!/\.up-[\w-]+/.test(compound)) return `a compound without an up- class (${compound})`;
+  }
+  return null;
+}
+
+const PHYSICAL = /(^|-)(left|right)(-|$)/;
+
+test("every selector is scoped under up- classes", () => {
+  const rules = parseRules(css);
+  assert.ok(rules.length > 20, `${rules.length} rules read`);
+  for (const rule of rules) {
+    for (const selector of rule.selectors) {
+      assert.equal(globalSelectorProblem(selector), null, `\`${selector}\` is global`);
+    }
+  }
+  // The check itself catches what it is for.
+  for (const bad of ["*", "body", ":root", "html .up-callout", ".up-callout p", "button:focus-visible", ".up-callout > *", ".box"]) {
+    assert.notEqual(globalSelectorProblem(bad), null, bad);
+  }
+});
+
+test("only logical properties: no left/right (right-to-left pages mirror)", () => {
+  for (const rule of parseRules(css)) {
+    for (const [property, value] of declarations(rule.body)) {
+      assert.ok(!PHYSICAL.test(property), `${rule.selectors[0]}: ${property}`);
+      if (/^(text-align|float|clear)$/.test(property)) assert.ok(!/\b(left|right)\b/.test(value), `${rule.selectors[0]}: ${property}: ${value}`);
+    }
+  }
+});
+
+test("keyboard focus draws a visible outline", () => {
+  const focus = parseRules(css).filter((r) => r.selectors.some((s) => s.includes(".up-button:focus-visible")));
+  assert.equal(focus.length, 1);
+  const outline = Object.fromEntries(declarations(focus[0].body)).outline;
+  assert.match(outline, /^[2-9]px solid var\(--up-focus\)$/);
+});
+
+// ---- contrast ----
+
+/** The custom properties set by the rules whose first selector is `first` (in `media`). */
+function theme(first, media) {
+  const rule = parseRules(css).find((r) => r.selectors[0] === first && r.media === media);
+  assert.ok(rule, `a theme rule ${first} ${media ?? ""}`);
+  return Object.fromEntries(declarations(rule.body).filter(([p]) => p.startsWith("--up-")));
+}
+
+const light = theme(".up-callout", null);
+const darkMedia = { ...light, ...theme(".up-callout", "@media (prefers-color-scheme: dark)") };
+const darkClass = { ...light, ...theme(".up-theme-dark .up-callout", null) };
+
+function luminance(hex) {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  assert.ok(m, `a #rrggbb colour: ${hex}`);
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2 contrast ratio of two #rrggbb colours. */
+export function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** Text colour → the backgrounds it is drawn on (see the rules below the themes). */
+const TEXT_PAIRS = [
+  ["--up-text", ["--up-surface", "--up-info-bg", "--up-warning-bg", "--up-blocking-bg", "--up-track"]],
+  ["--up-muted", ["--up-surface", "--up-info-bg", "--up-warning-bg", "--up-blocking-bg"]],
+  ["--up-on-accent", ["--up-accent"]],
+  ["--up-accent", ["--up-surface"]],
+  ["--up-ok-text", ["--up-ok-soft"]],
+  ["--up-warning-text", ["--up-warning-soft", "--up-surface"]],
+  ["--up-critical-text", ["--up-critical-soft", "--up-surface"]],
+];
+/** Bars and focus rings against what surrounds them: 3:1 (WCAG 1.4.11). */
+const GRAPHIC_PAIRS = [
+  ["--up-focus", ["--up-surface", "--up-info-bg", "--up-warning-bg", "--up-blocking-bg"]],
+  ["--up-ok-fill", ["--up-track"]],
+  ["--up-warning-fill", ["--up-track"]],
+  ["--up-critical-fill", ["--up-track"]],
+];
+
+test("the two dark themes (system preference, .up-theme-dark) are the same", () => {
+  assert.deepEqual(theme(".up-callout", "@media (prefers-color-scheme: dark)"), theme(".up-theme-dark .up-callout", null));
+});
+
+test("every variable the rules read is set by the light theme", () => {
+  const used = new Set([...css.matchAll(/var\((--up-[\w-]+)\)/g)].map((m) => m[1]));
+  for (const name of used) assert.ok(name in light, `${name} is read but not set`);
+});
+
+for (const [name, vars] of [["light", light], ["dark (system)", darkMedia], ["dark (.up-theme-dark)", darkClass]]) {
+  test(`WCAG AA contrast of every text in the ${name} theme`, () => {
+    for (const [pairs, minimum] of [[TEXT_PAIRS, 4.5], [GRAPHIC_PAIRS, 3]]) {
+      for (const [fg, backgrounds] of pairs) {
+        for (const bg of backgrounds) {
+          const ratio = contrast(vars[fg], vars[bg]);
+          assert.ok(ratio >= minimum, `${fg} ${vars[fg]} on ${bg} ${vars[bg]}: ${ratio.toFixed(2)} < ${minimum}`);
+        }
+      }
+    }
+  });
+}
+
+test("the contrast check fails a low-contrast colour", () => {
+  assert.ok(contrast("#888888", "#ffffff") < 4.5);
+  assert.ok(contrast("#000000", "#ffffff") > 20);
+});
