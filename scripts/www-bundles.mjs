@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Each entry: the source under www/src/ and the bundle written to www/build/. */
-const ENTRIES = [];
+const ENTRIES = ["editor.js"];
 
 await mkdir(join(root, "www/build"), { recursive: true });
 for (const entry of ENTRIES) {

@@ -5,7 +5,8 @@ import {
   buildContext, decodeShare, defaultState, encodeShare, fmtDate, reconcileState, stateFromContext,
 } from "./js/model.js";
 import { renderControls, shiftedNow, syncControls, updateTrial, updateUsage } from "./js/controls.js";
-import { renderDiagnostics, rangeFor, selectInEditor } from "./js/editor.js";
+import { renderDiagnostics, rangeFor, selectInEditor, lintMarks, locate } from "./js/editor.js";
+import { createJsonEditor } from "./build/editor.js";
 import { renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
 import { createAudience } from "./js/audience.js";
 import { createResults } from "./js/results.js";
@@ -17,7 +18,14 @@ const SAMPLES = {
   credits: "/samples/credits.json",
 };
 const $ = (id) => document.getElementById(id);
-const editor = $("config-editor");
+let configSchema = null; // the package's JSON Schema of a config, for completion (loaded at boot)
+const editor = createJsonEditor($("config-editor-host"), {
+  schema: () => configSchema,
+  values: (path) => idsAt(path, app.config),
+  label: $("config-editor-label").textContent,
+  describedBy: "config-status editor-hint",
+  testid: "config-editor",
+});
 const form = $("context-form");
 
 const app = {
@@ -48,7 +56,8 @@ function clearRawContext() {
 async function loadSample(name) {
   const res = await fetch(SAMPLES[name]);
   if (!res.ok) throw new Error(`could not load sample ${name}: HTTP ${res.status}`);
-  editor.value = await res.text();
+  editor.setText(await res.text());
+  revealRules();
   app.sample = name;
   app.edited = false;
   $("sample-select").value = name;
@@ -65,7 +74,7 @@ async function loadSample(name) {
  * history unless told otherwise) and the controls.
  */
 function applyConfigText({ sharedContext, sharedState, freshHistory = false } = {}) {
-  const text = editor.value;
+  const text = editor.getText();
   let parsed;
   try {
     parsed = JSON.parse(text);
@@ -113,7 +122,8 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
 }
 
 function showDiagnostics(report, text, parsed) {
-  renderDiagnostics($("config-errors"), report, text, parsed, (d) => selectInEditor(editor, rangeFor(editor.value, d)));
+  renderDiagnostics($("config-errors"), report, text, parsed, (d) => selectInEditor(editor, rangeFor(editor.getText(), d)));
+  editor.setDiagnostics(lintMarks(report, text));
 }
 
 /** The placement filter lists the built-in placements and any the catalog configures. */
@@ -151,27 +161,43 @@ function showEmpty() {
 }
 
 const validateSoon = debounce(() => applyConfigText(), 250);
-editor.addEventListener("input", () => {
+editor.onChange(() => {
   app.edited = true;
   $("sample-select").value = "custom";
   validateSoon();
 });
-editor.addEventListener("keydown", (e) => {
-  // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
-  if (e.key === "Escape") editor.dataset.escaped = "true";
-  if (e.key === "Tab" && !e.shiftKey && editor.dataset.escaped !== "true") {
-    e.preventDefault();
-    editor.setRangeText("  ", editor.selectionStart, editor.selectionEnd, "end");
-    validateSoon();
+
+/** Opens the editor on the rules (or the first thing after `$schema`), not on `$schema`. */
+function revealRules() {
+  const text = editor.getText();
+  let at = null;
+  try {
+    at = locate(text, ["rules"]) ?? locate(text, ["plans"]);
+  } catch {
+    at = null;
   }
-});
-editor.addEventListener("blur", () => delete editor.dataset.escaped);
+  if (at) editor.reveal(at.keyStart ?? at.start);
+}
+
+/** Ids the schema cannot know, offered where a config names them (completion values). */
+function idsAt(path, config) {
+  if (!config) return [];
+  const plans = (config.plans ?? []).map((p) => p.id);
+  const addons = (config.addons ?? []).map((a) => a.id);
+  const features = Object.keys(config.features ?? {});
+  const [top, , field] = path;
+  if (top === "rules" && field === "placement") return [...new Set(["banner", "inline", "modal", ...Object.keys(config.placements ?? {})])];
+  if (top === "rules" && field === "target") return [...plans, ...addons, "rightSize"];
+  if ((top === "plans" || top === "addons") && field === "features") return features;
+  if (top === "addons" && field === "availableOn") return plans;
+  return [];
+}
 
 $("sample-select").addEventListener("change", (e) => loadSample(e.target.value));
 $("reset-config").addEventListener("click", () => loadSample(Object.hasOwn(SAMPLES, app.sample) ? app.sample : "team"));
 $("format-config").addEventListener("click", () => {
   try {
-    editor.value = `${JSON.stringify(JSON.parse(editor.value), null, 2)}\n`;
+    editor.setText(`${JSON.stringify(JSON.parse(editor.getText()), null, 2)}\n`);
     validateSoon.flush();
   } catch {
     toast("The catalog is not valid JSON yet, so it cannot be formatted.");
@@ -382,7 +408,7 @@ const writeLink = debounce(async () => {
     v: 1,
     sample: app.sample,
     edited: app.edited || undefined,
-    config: editor.value,
+    config: editor.getText(),
     context: currentContext(),
     state: Object.keys(state?.callouts ?? {}).length ? state : undefined,
   });
@@ -390,7 +416,7 @@ const writeLink = debounce(async () => {
 }, 300);
 
 function showSharedCatalog(link) {
-  editor.value = link.configText;
+  editor.setText(link.configText);
   app.sample = Object.hasOwn(SAMPLES, link.sample) ? link.sample : "team";
   app.edited = link.edited || !Object.hasOwn(SAMPLES, link.sample);
   $("sample-select").value = app.edited ? "custom" : app.sample;
@@ -512,6 +538,7 @@ async function main() {
     ? "This engine build has evaluate(): rules, readiness, caps and placements apply"
     : "This engine build has checkFeature() and checkUsage(); evaluate() is not available yet";
 
+  configSchema = await fetch("/pkg/config.schema.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
   const shared = await readShareLink();
   if (shared) {
     showSharedCatalog(shared);
@@ -522,6 +549,7 @@ async function main() {
   $("boot-status").hidden = true;
   $("tabs").hidden = false;
   showTab("preview");
+  revealRules();
   document.documentElement.dataset.ready = "true";
 }
 

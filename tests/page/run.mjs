@@ -9,7 +9,7 @@ import { start } from "../../www/serve.mjs";
 import { cases as persistCases } from "./persist.mjs";
 import { cases as audienceCases } from "./audience.mjs";
 import { cases as resultsCases } from "./results.mjs";
-import { ROOT, SHOTS, assert, byId, recordErrors, until } from "./helpers.mjs";
+import { ROOT, SHOTS, assert, byId, editorSelection, editorText, recordErrors, setEditorText, until } from "./helpers.mjs";
 
 mkdirSync(SHOTS, { recursive: true });
 
@@ -44,7 +44,7 @@ const calloutIn = (page, selector) => page.locator(`[data-testid="callouts"] ${s
 test("page loads the wasm and the team sample, and shows usage meters", async (ctx) => {
   const page = await open(ctx);
   assert((await byId(page, "sample-select").inputValue()) === "team", "default sample should be team");
-  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  const config = JSON.parse(await editorText(page));
   assert(config.plans.some((p) => p.id === "team"), "editor should hold the team catalog");
   const wasm = ctx.responses.find((r) => r.url().endsWith(".wasm"));
   assert(wasm && wasm.ok(), "the .wasm should load");
@@ -104,10 +104,10 @@ test("a broken config lists the error with its path and keeps the last good prev
   const calloutsBefore = await text(page, "callouts");
   const metersBefore = await text(page, "meters");
 
-  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  const config = JSON.parse(await editorText(page));
   config.plans[1].features.push("reportz");
   config.rules[0].message.en.body = "You are using {usage.seats.usd} seats.";
-  await byId(page, "config-editor").fill(JSON.stringify(config, null, 2));
+  await setEditorText(page, JSON.stringify(config, null, 2));
 
   const errors = byId(page, "config-errors");
   await until(async () => /plans\[1\]\.features\[1\]/.test(await errors.textContent()), "error path plans[1].features[1]");
@@ -123,8 +123,11 @@ test("a broken config lists the error with its path and keeps the last good prev
 
   // "Show in editor" selects the offending value.
   await errors.locator('li[data-code="unknown_feature"] button').click();
-  const selected = await byId(page, "config-editor").evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  const selected = await editorSelection(page);
   assert(selected.includes("reportz"), `editor selection: ${selected}`);
+  // …and the editor marks it at the same place.
+  await until(async () => (await byId(page, "config-editor").locator(".cm-lintRange-error").allTextContents()).some((t) => t.includes("reportz")),
+    "lint mark on reportz");
 
   // The context still drives the last good engine.
   await byId(page, "usage-seats").fill("25");
@@ -133,6 +136,36 @@ test("a broken config lists the error with its path and keeps the last good prev
 
   await page.locator("#reset-config").click();
   await until(async () => !(await byId(page, "stale-note").isVisible()), "stale note cleared after reset");
+});
+
+test("the catalog editor opens on the rules, completes from the JSON Schema and marks problems", async (ctx) => {
+  const page = await open(ctx);
+  const editor = byId(page, "config-editor");
+  const firstLine = await editor.evaluate((el) => {
+    const view = el.editorView;
+    const top = view.lineBlockAtHeight(view.scrollDOM.scrollTop + 20); // the first whole line
+    return view.state.doc.lineAt(top.from).text;
+  });
+  assert(/"rules"/.test(firstLine), `the editor opens on the rules: ${firstLine}`);
+  // A key inside a rule: completion lists the rule's properties with their descriptions.
+  const text = await editorText(page);
+  const at = text.indexOf('"kind"', text.indexOf('"rules"'));
+  await editor.evaluate((el, pos) => {
+    el.editorView.focus();
+    el.editorView.dispatch({ selection: { anchor: pos } });
+  }, at);
+  await page.keyboard.insertText('"sev');
+  const options = page.locator(".cm-tooltip-autocomplete li");
+  await until(async () => (await options.allTextContents()).some((o) => o.includes('"severity"')), "severity offered");
+  await page.keyboard.press("Enter");
+  await page.keyboard.insertText('"');
+  await until(async () => (await options.allTextContents()).some((o) => o.includes('"blocking"')), "severity values offered");
+  await page.keyboard.press("Escape");
+  await page.keyboard.insertText('blocking", ');
+  await until(async () => /severity": "blocking"/.test(await editorText(page)), "severity written");
+  // A value the schema cannot know: a rule's placement completes from the catalog's placements.
+  assert(await byId(page, "config-status").evaluate((el) => !el.classList.contains("is-error")), "still valid");
+  await shot(page, "04b-editor-completion");
 });
 
 test("locale ja shows Japanese callout text", async (ctx) => {
@@ -195,9 +228,9 @@ test("a 1,000-metric catalog and a year-9999 link each load within seconds", asy
 test("the share link round-trips config and context", async (ctx) => {
   await ctx.browserContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ctx.base });
   const page = await open(ctx);
-  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  const config = JSON.parse(await editorText(page));
   config.plans[1].label = "Team Pro";
-  await byId(page, "config-editor").fill(JSON.stringify(config, null, 2));
+  await setEditorText(page, JSON.stringify(config, null, 2));
   await until(async () => /Team Pro/.test(await text(page, "app-plan")), "edited label in the preview");
   await byId(page, "role-select").selectOption("admin");
   await byId(page, "locale-select").selectOption("ja");
@@ -213,7 +246,7 @@ test("the share link round-trips config and context", async (ctx) => {
   assert(url.includes("#s="), `link carries the state: ${url.slice(0, 80)}`);
 
   const values = async (p) => ({
-    editor: JSON.parse(await byId(p, "config-editor").inputValue()),
+    editor: JSON.parse(await editorText(p)),
     plan: await byId(p, "plan-select").inputValue(),
     role: await byId(p, "role-select").inputValue(),
     locale: await byId(p, "locale-select").inputValue(),
@@ -311,7 +344,7 @@ test("every sample catalog is valid and renders its meters and feature buttons",
   for (const sample of ["api", "credits", "features", "team"]) {
     await byId(page, "sample-select").selectOption(sample);
     const file = readFileSync(resolve(ROOT, `www/samples/${sample}.json`), "utf8");
-    await until(async () => (await byId(page, "config-editor").inputValue()) === file, `${sample} in the editor`);
+    await until(async () => (await editorText(page)) === file, `${sample} in the editor`);
     const config = JSON.parse(file);
     await until(async () => (await page.locator('[data-testid="meters"] .meter').count()) === Object.keys(config.metrics).length,
       `${sample}: one meter per metric`);
@@ -325,7 +358,7 @@ test("every sample catalog is valid and renders its meters and feature buttons",
 test("controls are labelled and keyboard reachable", async (ctx) => {
   const page = await open(ctx);
   const unlabelled = await page.evaluate(() =>
-    [...document.querySelectorAll("main input, main select, main textarea")]
+    [...document.querySelectorAll("main input, main select, main textarea, main [contenteditable]")]
       .filter((el) => !el.labels?.length && !el.getAttribute("aria-label"))
       .map((el) => el.id || el.outerHTML.slice(0, 60)));
   assert(unlabelled.length === 0, `unlabelled controls: ${unlabelled.join(", ")}`);

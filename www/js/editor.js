@@ -148,12 +148,26 @@ export function renderDiagnostics(container, report, text, parsed, onShow) {
     warnings.length ? h("ul", { class: "diag-items", "aria-label": "Warnings" }, warnings.map((d) => item(d, "warning"))) : null);
 }
 
-/** Selects a range in the textarea and scrolls it into view. */
+/** Selects a range in the catalog editor and scrolls it into view. */
 export function selectInEditor(editor, range) {
-  if (!range) return;
-  editor.focus();
-  editor.setSelectionRange(range.start, range.end);
-  const line = editor.value.slice(0, range.start).split("\n").length - 1;
-  const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 18;
-  editor.scrollTop = Math.max(0, (line - 4) * lineHeight);
+  if (range) editor.select(range);
+}
+
+/** The report's diagnostics as the editor's lint marks, each at its range in `text`. */
+export function lintMarks(report, text) {
+  const marks = [];
+  for (const [list, severity] of [[report.errors ?? [], "error"], [report.warnings ?? [], "warning"]]) {
+    for (const d of list) {
+      let range = null;
+      try {
+        range = rangeFor(text, d);
+      } catch {
+        range = null;
+      }
+      const from = Math.min(range?.start ?? 0, text.length);
+      const to = Math.min(Math.max(range?.end ?? from, from), text.length);
+      marks.push({ from, to, severity, source: d.code, message: d.help ? `${d.message} (${d.help})` : d.message });
+    }
+  }
+  return marks;
 }
