@@ -10,6 +10,9 @@ import { createJsonEditor } from "./build/editor.js";
 import { renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
 import { createAudience } from "./js/audience.js";
 import { createResults } from "./js/results.js";
+import { createRuleForm } from "./js/rule-form.js";
+import { pageLocale, setPageLocale, t } from "./js/i18n.js";
+import { applyWords } from "./js/words-page.js";
 
 const SAMPLES = {
   team: "/samples/team.json",
@@ -22,11 +25,12 @@ let configSchema = null; // the package's JSON Schema of a config, for completio
 const editor = createJsonEditor($("config-editor-host"), {
   schema: () => configSchema,
   values: (path) => idsAt(path, app.config),
-  label: $("config-editor-label").textContent,
+  label: t("editor.label"),
   describedBy: "config-status editor-hint",
   testid: "config-editor",
 });
 const form = $("context-form");
+const ruleForm = createRuleForm({ editor, getConfig: () => app.config, validate: (c) => validateConfig(c), getSchema: () => configSchema });
 
 const app = {
   engine: null,
@@ -84,6 +88,8 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
   const report = validateConfig(parsed === undefined ? text : parsed);
   showDiagnostics(report, text, parsed);
   setStatus(report, parsed);
+  app.lastCheck = { report, text, parsed };
+  ruleForm.render(parsed ?? app.config);
   if (!report.valid) {
     setStale(app.config != null);
     if (!app.config) showEmpty();
@@ -131,7 +137,7 @@ function fillPlacements(config) {
   const select = $("placement-filter");
   const names = [...new Set(["banner", "inline", "modal", ...Object.keys(config.placements ?? {})])];
   const current = select.value;
-  fill(select, h("option", { value: "" }, "All"), names.map((n) => h("option", { value: n }, n)));
+  fill(select, h("option", { value: "" }, t("preview.all")), names.map((n) => h("option", { value: n }, n)));
   select.value = names.includes(current) ? current : "";
 }
 
@@ -140,15 +146,16 @@ function setStatus(report, parsed) {
   status.classList.toggle("is-error", !report.valid);
   if (!report.valid) {
     const n = report.errors.length;
-    status.textContent = `${n} problem${n === 1 ? "" : "s"} — fix ${n === 1 ? "it" : "them"} to update the preview`;
+    status.textContent = t("editor.status.problems", { n });
     return;
   }
   const count = (x) => (Array.isArray(x) ? x.length : Object.keys(x ?? {}).length);
-  const parts = [`${count(parsed.plans)} plans`, `${count(parsed.addons)} add-ons`, `${count(parsed.metrics)} metrics`,
-    `${count(parsed.features)} features`];
-  if (parsed.rules) parts.push(`${count(parsed.rules)} rules`);
+  const parts = [t("editor.count.plans", { n: count(parsed.plans) }), t("editor.count.addons", { n: count(parsed.addons) }),
+    t("editor.count.metrics", { n: count(parsed.metrics) }), t("editor.count.features", { n: count(parsed.features) })];
+  if (parsed.rules) parts.push(t("editor.count.rules", { n: count(parsed.rules) }));
   const w = report.warnings.length;
-  status.textContent = `Valid · ${parts.join(" · ")}${w ? ` · ${w} warning${w === 1 ? "" : "s"}` : ""}`;
+  if (w) parts.push(t("editor.count.warnings", { n: w }));
+  status.textContent = t("editor.status.valid", { parts: parts.join(" · ") });
 }
 
 function setStale(stale) {
@@ -200,7 +207,7 @@ $("format-config").addEventListener("click", () => {
     editor.setText(`${JSON.stringify(JSON.parse(editor.getText()), null, 2)}\n`);
     validateSoon.flush();
   } catch {
-    toast("The catalog is not valid JSON yet, so it cannot be formatted.");
+    toast(t("editor.notJson"));
   }
 });
 $("placement-filter").addEventListener("change", () => refresh());
@@ -232,6 +239,7 @@ function shiftNow(days) {
 function refresh({ rescale = false } = {}) {
   const { config, engine, state } = app;
   if (!engine) return;
+  followLocale(currentContext().locale ?? state.locale);
   const context = currentContext();
   // One refresh reads the context once: every check and the evaluation share a session.
   const session = typeof engine.session === "function" ? engine.session(context) : null;
@@ -296,6 +304,27 @@ function refresh({ rescale = false } = {}) {
   saveLink();
 }
 
+/**
+ * The page speaks the previewed context's locale: on a change its words are filled again and
+ * the controls rebuilt (focus stays on the control that had it).
+ */
+function followLocale(tag) {
+  const before = pageLocale();
+  if (setPageLocale(tag) === before) return;
+  applyWords();
+  document.documentElement.lang = pageLocale();
+  const focused = document.activeElement?.id;
+  renderControls(form, app.config, app.state, { onChange, shiftNow });
+  if (focused) document.getElementById(focused)?.focus();
+  fillPlacements(app.config);
+  if (app.lastCheck) {
+    showDiagnostics(app.lastCheck.report, app.lastCheck.text, app.lastCheck.parsed);
+    setStatus(app.lastCheck.report, app.lastCheck.parsed);
+    ruleForm.render(app.lastCheck.parsed ?? app.config);
+  }
+  app.rendered = {};
+}
+
 function renderIfChanged(region, inputs, render) {
   const signature = JSON.stringify(inputs);
   if (app.rendered[region] === signature) return;
@@ -323,9 +352,9 @@ function dedupe(diags) {
 function trialText(check, locale) {
   if (!check?.trialEndsAt) return "";
   const end = fmtDate(check.trialEndsAt, locale);
-  if (check.reason === "trial_active") return `Trial active — ends ${end}.`;
-  if (check.reason === "trial_expired") return `Trial ended ${end}; the feature is locked again.`;
-  return `Trial ends ${end} (the plan already includes it).`;
+  if (check.reason === "trial_active") return t("trial.active", { end });
+  if (check.reason === "trial_expired") return t("trial.expired", { end });
+  return t("trial.included", { end });
 }
 
 function renderAppBar(config, state) {

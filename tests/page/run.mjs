@@ -9,6 +9,7 @@ import { start } from "../../www/serve.mjs";
 import { cases as persistCases } from "./persist.mjs";
 import { cases as audienceCases } from "./audience.mjs";
 import { cases as resultsCases } from "./results.mjs";
+import { cases as designerCases } from "./designer.mjs";
 import { ROOT, SHOTS, assert, byId, editorSelection, editorText, recordErrors, setEditorText, until } from "./helpers.mjs";
 
 mkdirSync(SHOTS, { recursive: true });
@@ -400,6 +401,8 @@ for (const [name, fn] of persistCases) test(name, fn);
 for (const [name, fn] of audienceCases) test(`audience: ${name}`, fn);
 // The Results tab (analyze in a worker: arms, intervals, lift, split check, callouts, bad lines).
 for (const [name, fn] of resultsCases) test(`results: ${name}`, fn);
+// The designer's tools (the rule form, the page's words in Japanese, the layout at 1024–1920 px).
+for (const [name, fn] of designerCases) test(`designer: ${name}`, fn);
 
 // `PAGE_ONLY=audience node tests/page/run.mjs` runs the cases whose name contains the text.
 if (process.env.PAGE_ONLY) tests.splice(0, tests.length, ...tests.filter((t) => t.name.includes(process.env.PAGE_ONLY)));

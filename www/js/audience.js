@@ -225,6 +225,10 @@ function generatedRun({ count, seed, asOf } = {}, toast) {
     return null;
   }
   const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
+  // The form shows what is simulated (the sample run passes its own count and seed).
+  $("audience-count").value = String(count);
+  $("audience-seed").value = String(seed);
+  $("audience-asof").value = now.slice(0, 10);
   return { source: { kind: "generated", count, seed, now }, label: `Generated population (seed ${seed}, as of ${now.slice(0, 10)})` };
 }
 

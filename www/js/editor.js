@@ -2,6 +2,7 @@
 // highlighted (spans are character offsets into the string at the path), and "show in editor".
 import { h, fill, richText } from "./dom.js";
 import { fmtPath, atPath } from "./model.js";
+import { t } from "./i18n.js";
 
 /** Where a path's value sits in JSON text: { start, end, keyStart?, keyEnd? } (UTF-16 offsets). */
 export function locate(text, path) {
@@ -137,15 +138,15 @@ export function renderDiagnostics(container, report, text, parsed, onShow) {
       h("div", { class: "diag-head" },
         h("span", { class: "diag-code" }, d.code),
         h("code", { class: "diag-path", "data-testid": "diag-path" }, fmtPath(d.path)),
-        h("button", { type: "button", class: "link-btn", onclick: () => onShow(d) }, "Show in editor")),
+        h("button", { type: "button", class: "link-btn", onclick: () => onShow(d) }, t("editor.show"))),
       h("p", { class: "diag-message" }, richText(d.message)),
       snippet(d, text, parsed),
-      d.help ? h("p", { class: "diag-help" }, richText(d.help)) : null);
+      d.help ? h("p", { class: "diag-help" }, h("b", {}, `${t("editor.hint.help")} `), richText(d.help)) : null);
   const errors = report.errors ?? [];
   const warnings = report.warnings ?? [];
   fill(container,
-    errors.length ? h("ul", { class: "diag-items", "aria-label": "Errors" }, errors.map((d) => item(d, "error"))) : null,
-    warnings.length ? h("ul", { class: "diag-items", "aria-label": "Warnings" }, warnings.map((d) => item(d, "warning"))) : null);
+    errors.length ? h("ul", { class: "diag-items", "aria-label": t("editor.errors") }, errors.map((d) => item(d, "error"))) : null,
+    warnings.length ? h("ul", { class: "diag-items", "aria-label": t("editor.warnings") }, warnings.map((d) => item(d, "warning"))) : null);
 }
 
 /** Selects a range in the catalog editor and scrolls it into view. */
