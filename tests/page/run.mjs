@@ -149,8 +149,8 @@ test("the catalog editor opens on the rules, completes from the JSON Schema and 
   });
   assert(/"rules"/.test(firstLine), `the editor opens on the rules: ${firstLine}`);
   // A key inside a rule: completion lists the rule's properties with their descriptions.
-  const text = await editorText(page);
-  const at = text.indexOf('"kind"', text.indexOf('"rules"'));
+  const catalog = await editorText(page);
+  const at = catalog.indexOf('"kind"', catalog.indexOf('"rules"'));
   await editor.evaluate((el, pos) => {
     el.editorView.focus();
     el.editorView.dispatch({ selection: { anchor: pos } });
