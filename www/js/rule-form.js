@@ -36,6 +36,7 @@ function utf16(s, n) {
 export function createRuleForm({ editor, getConfig, validate, getSchema }) {
   const form = { index: -1, original: null, locales: [], vocabulary: null, whenDiagnostics: [] };
   const dialog = buildDialog();
+  form.dialog = dialog;
   const when = createExprField($("rule-when-host"), {
     label: t("rule.when"),
     id: "rule-when",
@@ -45,6 +46,8 @@ export function createRuleForm({ editor, getConfig, validate, getSchema }) {
     onChange: () => checkSoon(),
   });
   const checkSoon = debounce(() => check(), 150);
+  form.when = when;
+  form.checkSoon = checkSoon;
 
   /** The catalog the form writes into: the editor's JSON, else the last valid config. */
   function baseConfig() {
@@ -76,7 +79,7 @@ export function createRuleForm({ editor, getConfig, validate, getSchema }) {
     form.index = index >= 0 ? index : rules.length;
     form.original = index >= 0 ? structuredClone(rule) : null;
     form.locales = catalogLocales(config, rule);
-    fillForm(config, rule);
+    fillForm(form, config, rule, getSchema());
     $("rule-dialog-title").textContent = index >= 0 ? t("rule.editTitle", { id: rule.id ?? "" }) : t("rule.addTitle");
     dialog.showModal();
     $("rule-id").focus();
@@ -90,88 +93,17 @@ export function createRuleForm({ editor, getConfig, validate, getSchema }) {
     check();
   }
 
-  function fillForm(config, rule) {
-    const schema = getSchema();
-    const enumOf = (name) => schema?.$defs?.rule?.properties?.[name]?.enum ?? [];
-    const plans = (config.plans ?? []).map((p) => p.id);
-    const addons = (config.addons ?? []).map((a) => a.id);
-    const placements = [...new Set(["banner", "inline", "modal", ...Object.keys(config.placements ?? {})])];
-    options("rule-kind", enumOf("kind").map((k) => [k, k]), rule.kind);
-    options("rule-target", [["", t("rule.targetNone")], ...plans.map((p) => [p, `${t("rule.plan")}: ${p}`]),
-      ...addons.map((a) => [a, `${t("rule.addon")}: ${a}`]), ["rightSize", t("rule.rightSize")]], rule.target ?? "");
-    options("rule-placement", placements.map((p) => [p, p]), rule.placement ?? "banner");
-    options("rule-severity", [["", t("rule.severityDefault")], ...enumOf("severity").map((s) => [s, s])], rule.severity ?? "");
-    $("rule-id").value = rule.id ?? "";
-    $("rule-priority").value = rule.priority ?? 0;
-    when.setText(rule.when ?? "");
-    renderMessages(rule.message ?? {});
-  }
-
-  function options(id, list, value) {
-    const select = $(id);
-    fill(select, list.map(([v, text]) => h("option", { value: v }, text)));
-    if (value != null && !list.some(([v]) => v === value)) select.append(h("option", { value }, value));
-    select.value = value ?? "";
-  }
-
-  function renderMessages(message) {
-    fill($("rule-messages"), form.locales.map((loc) =>
-      h("fieldset", { class: "rule-locale", "data-locale": loc },
-        h("legend", {}, loc),
-        PARTS.map((part) => {
-          const id = `rule-msg-${loc}-${part}`;
-          return h("div", { class: "field" },
-            h("label", { for: id }, t(`rule.${part}`)),
-            h(part === "body" ? "textarea" : "input", { id, type: "text", rows: 2, "data-testid": id, value: message?.[loc]?.[part] ?? "",
-              oninput: () => checkSoon() }),
-            h("p", { class: "field-error", id: `${id}-error`, "data-testid": `${id}-error` }));
-        }))));
-  }
-
   function addLocale() {
     const input = $("rule-new-locale");
     const loc = input.value.trim();
     if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(loc)) return toast(t("rule.badLocale"));
     if (!form.locales.includes(loc)) {
-      const message = readMessage(true);
+      const message = readMessage(form, true);
       form.locales.push(loc);
-      renderMessages(message);
+      renderMessages(form, message);
     }
     input.value = "";
     $(`rule-msg-${loc}-title`)?.focus();
-  }
-
-  /** The message the form holds, `{ locale: { title, body, cta } }`, empty texts left out. */
-  function readMessage(keepEmpty = false) {
-    const message = {};
-    for (const loc of form.locales) {
-      const texts = {};
-      for (const part of PARTS) {
-        const value = $(`rule-msg-${loc}-${part}`)?.value ?? "";
-        if (value || keepEmpty) texts[part] = value;
-      }
-      if (Object.keys(texts).length) message[loc] = texts;
-    }
-    return message;
-  }
-
-  /** The rule the form describes, over the one being edited (its other fields are kept). */
-  function readRule() {
-    const rule = { ...(form.original ?? {}) };
-    rule.id = $("rule-id").value.trim();
-    rule.kind = $("rule-kind").value;
-    for (const [key, value] of [["target", $("rule-target").value], ["severity", $("rule-severity").value]]) {
-      if (value) rule[key] = value;
-      else delete rule[key];
-    }
-    rule.placement = $("rule-placement").value;
-    const priority = Number($("rule-priority").value);
-    rule.priority = $("rule-priority").value === "" || !Number.isFinite(priority) ? $("rule-priority").value : priority;
-    rule.when = when.getText();
-    rule.message = readMessage();
-    const order = ["id", "kind", "target", "placement", "priority", "severity", "when", "message"];
-    return Object.fromEntries([...order.filter((k) => k in rule).map((k) => [k, rule[k]]),
-      ...Object.entries(rule).filter(([k]) => !order.includes(k))]);
   }
 
   /** Validates the catalog with the candidate rule; shows this rule's problems at their fields. */
@@ -179,39 +111,12 @@ export function createRuleForm({ editor, getConfig, validate, getSchema }) {
     if (!dialog.open) return [];
     const { config } = baseConfig();
     const rules = Array.isArray(config.rules) ? [...config.rules] : [];
-    const rule = readRule();
+    const rule = readRule(form);
     rules[form.index] = rule;
     const report = validate({ ...config, rules });
     const mine = (report.errors ?? []).filter((d) => d.path?.[0] === "rules" && d.path?.[1] === form.index);
-    showProblems(mine, rule);
+    showProblems(form, mine, rule);
     return mine;
-  }
-
-  function showProblems(problems, rule) {
-    for (const el of dialog.querySelectorAll(".field-error")) el.textContent = "";
-    const other = [];
-    const whenMarks = [];
-    for (const d of problems) {
-      const [, , field, loc, part] = d.path;
-      const text = d.help ? `${d.message} (${d.help})` : d.message;
-      if (field === "when") {
-        const s = rule.when ?? "";
-        const from = d.span ? utf16(s, d.span.start) : 0;
-        const to = d.span ? Math.max(utf16(s, d.span.end), from) : s.length;
-        whenMarks.push({ from: Math.min(from, s.length), to: Math.min(to, s.length), severity: "error", message: text, source: d.code, help: d.help });
-        appendError("rule-when-error", text);
-      } else if (FIELDS.includes(field)) appendError(`rule-${field}-error`, text);
-      else if (field === "message" && loc && PARTS.includes(part)) appendError(`rule-msg-${loc}-${part}-error`, text);
-      else other.push(d);
-    }
-    form.whenDiagnostics = whenMarks;
-    when.setDiagnostics(whenMarks);
-    fill($("rule-errors"), other.map((d) => h("li", {}, h("code", {}, d.code), " ", d.help ? `${d.message} (${d.help})` : d.message)));
-  }
-
-  function appendError(id, text) {
-    const el = $(id) ?? $("rule-errors");
-    el.textContent = el.textContent ? `${el.textContent} · ${text}` : text;
   }
 
   function save() {
@@ -225,7 +130,7 @@ export function createRuleForm({ editor, getConfig, validate, getSchema }) {
       toast(t("rule.jsonBroken"));
       return;
     }
-    writeRule(editor, form.index, readRule());
+    writeRule(editor, form.index, readRule(form));
     dialog.close();
     toast(t("rule.saved"));
   }
@@ -239,6 +144,106 @@ export function createRuleForm({ editor, getConfig, validate, getSchema }) {
     $(id).addEventListener("input", () => checkSoon());
   }
   return { render, open, check: () => check() };
+}
+
+/** Fills the form with `rule` of `config`: the choices come from the catalog and the schema. */
+function fillForm(form, config, rule, schema) {
+  const enumOf = (name) => schema?.$defs?.rule?.properties?.[name]?.enum ?? [];
+  const plans = (config.plans ?? []).map((p) => p.id);
+  const addons = (config.addons ?? []).map((a) => a.id);
+  const placements = [...new Set(["banner", "inline", "modal", ...Object.keys(config.placements ?? {})])];
+  options("rule-kind", enumOf("kind").map((k) => [k, k]), rule.kind);
+  options("rule-target", [["", t("rule.targetNone")], ...plans.map((p) => [p, `${t("rule.plan")}: ${p}`]),
+    ...addons.map((a) => [a, `${t("rule.addon")}: ${a}`]), ["rightSize", t("rule.rightSize")]], rule.target ?? "");
+  options("rule-placement", placements.map((p) => [p, p]), rule.placement ?? "banner");
+  options("rule-severity", [["", t("rule.severityDefault")], ...enumOf("severity").map((s) => [s, s])], rule.severity ?? "");
+  $("rule-id").value = rule.id ?? "";
+  $("rule-priority").value = rule.priority ?? 0;
+  form.when.setText(rule.when ?? "");
+  renderMessages(form, rule.message ?? {});
+}
+
+function options(id, list, value) {
+  const select = $(id);
+  fill(select, list.map(([v, text]) => h("option", { value: v }, text)));
+  if (value != null && !list.some(([v]) => v === value)) select.append(h("option", { value }, value));
+  select.value = value ?? "";
+}
+
+/** The title, body and button of each of the form's locales. */
+function renderMessages(form, message) {
+  fill($("rule-messages"), form.locales.map((loc) =>
+    h("fieldset", { class: "rule-locale", "data-locale": loc },
+      h("legend", {}, loc),
+      PARTS.map((part) => {
+        const id = `rule-msg-${loc}-${part}`;
+        return h("div", { class: "field" },
+          h("label", { for: id }, t(`rule.${part}`)),
+          h(part === "body" ? "textarea" : "input", { id, type: "text", rows: 2, "data-testid": id, value: message?.[loc]?.[part] ?? "",
+            oninput: () => form.checkSoon() }),
+          h("p", { class: "field-error", id: `${id}-error`, "data-testid": `${id}-error` }));
+      }))));
+}
+
+/** The message the form holds, `{ locale: { title, body, cta } }`, empty texts left out. */
+function readMessage(form, keepEmpty = false) {
+  const message = {};
+  for (const loc of form.locales) {
+    const texts = {};
+    for (const part of PARTS) {
+      const value = $(`rule-msg-${loc}-${part}`)?.value ?? "";
+      if (value || keepEmpty) texts[part] = value;
+    }
+    if (Object.keys(texts).length) message[loc] = texts;
+  }
+  return message;
+}
+
+/** The rule the form describes, over the one being edited (its other fields are kept). */
+function readRule(form) {
+  const rule = { ...(form.original ?? {}) };
+  rule.id = $("rule-id").value.trim();
+  rule.kind = $("rule-kind").value;
+  for (const [key, value] of [["target", $("rule-target").value], ["severity", $("rule-severity").value]]) {
+    if (value) rule[key] = value;
+    else delete rule[key];
+  }
+  rule.placement = $("rule-placement").value;
+  const priority = Number($("rule-priority").value);
+  rule.priority = $("rule-priority").value === "" || !Number.isFinite(priority) ? $("rule-priority").value : priority;
+  rule.when = form.when.getText();
+  rule.message = readMessage(form);
+  const order = ["id", "kind", "target", "placement", "priority", "severity", "when", "message"];
+  return Object.fromEntries([...order.filter((k) => k in rule).map((k) => [k, rule[k]]),
+    ...Object.entries(rule).filter(([k]) => !order.includes(k))]);
+}
+
+/** This rule's problems at their fields; `when`'s underlined at the engine's span. */
+function showProblems(form, problems, rule) {
+  for (const el of form.dialog.querySelectorAll(".field-error")) el.textContent = "";
+  const other = [];
+  const whenMarks = [];
+  for (const d of problems) {
+    const [, , field, loc, part] = d.path;
+    const text = d.help ? `${d.message} (${d.help})` : d.message;
+    if (field === "when") {
+      const s = rule.when ?? "";
+      const from = d.span ? utf16(s, d.span.start) : 0;
+      const to = d.span ? Math.max(utf16(s, d.span.end), from) : s.length;
+      whenMarks.push({ from: Math.min(from, s.length), to: Math.min(to, s.length), severity: "error", message: text, source: d.code, help: d.help });
+      appendError("rule-when-error", text);
+    } else if (FIELDS.includes(field)) appendError(`rule-${field}-error`, text);
+    else if (field === "message" && loc && PARTS.includes(part)) appendError(`rule-msg-${loc}-${part}-error`, text);
+    else other.push(d);
+  }
+  form.whenDiagnostics = whenMarks;
+  form.when.setDiagnostics(whenMarks);
+  fill($("rule-errors"), other.map((d) => h("li", {}, h("code", {}, d.code), " ", d.help ? `${d.message} (${d.help})` : d.message)));
+}
+
+function appendError(id, text) {
+  const el = $(id) ?? $("rule-errors");
+  el.textContent = el.textContent ? `${el.textContent} · ${text}` : text;
 }
 
 /** The locales the catalog's messages use (English first), and the rule's own. */
