@@ -322,6 +322,7 @@ function followLocale(tag) {
     setStatus(app.lastCheck.report, app.lastCheck.parsed);
     ruleForm.render(app.lastCheck.parsed ?? app.config);
   }
+  audience?.relabel();
   app.rendered = {};
 }
 

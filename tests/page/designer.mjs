@@ -150,6 +150,14 @@ test("in Japanese the page's own words are Japanese", async (ctx) => {
   const found = ENGLISH.filter((w) => visible.includes(w) || visible.some((t) => t.startsWith(`${w} `) || t === `${w}:`));
   assert(found.length === 0, `English words left in Japanese: ${found.join(", ")}`);
   assert((await page.locator("html").getAttribute("lang")) === "ja", "the document's language follows");
+  // The Audience tab's numbers and status.
+  await byId(page, "tab-audience").click();
+  await until(async () => (await byId(page, "audience-status").getAttribute("data-state")) === "done", "the sample population simulated", 60_000);
+  await until(async () => /アカウント/.test(await byId(page, "total-accounts").textContent()), "the totals in Japanese");
+  const tab = await byId(page, "audience").evaluate((el) => el.innerText);
+  const left = ["Generate and simulate", "Accounts", "See a callout", "Ready for a pitch", "accounts simulated", "Reach per rule"].filter((w) => tab.includes(w));
+  assert(left.length === 0, `English words left in the Audience tab: ${left.join(", ")}`);
+  await byId(page, "tab-preview").click();
   // The rule form too.
   await byId(page, "rule-add").click();
   await until(async () => (await page.locator('label[for="rule-kind"]').textContent()) === "種類", "the form's words in Japanese");
