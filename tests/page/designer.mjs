@@ -195,6 +195,12 @@ async function layoutProblems(page) {
         problems.push(`wraps: ${el.id || el.textContent.trim().slice(0, 30)} (${Math.round(box.height)} px)`);
       }
     }
+    // The catalog editor stays inside its box: nothing under it is covered.
+    const editor = document.querySelector("#config-editor-host .cm-editor");
+    const below = document.getElementById("editor-hint");
+    if (editor && visible(editor) && visible(below) && editor.getBoundingClientRect().bottom > below.getBoundingClientRect().top + 1) {
+      problems.push(`the editor covers the text under it (${Math.round(editor.getBoundingClientRect().bottom)} > ${Math.round(below.getBoundingClientRect().top)})`);
+    }
     if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`page scrolls sideways (${document.documentElement.scrollWidth})`);
     return problems;
   });
