@@ -323,6 +323,7 @@ function followLocale(tag) {
     ruleForm.render(app.lastCheck.parsed ?? app.config);
   }
   audience?.relabel();
+  results?.relabel();
   app.rendered = {};
 }
 
@@ -536,7 +537,7 @@ const audience = createAudience({
   toast,
 });
 
-createResults({
+const results = createResults({
   getConfig: () => app.config,
   getCurrency: () => app.config?.currency ?? "USD",
   toast,

@@ -157,6 +157,14 @@ test("in Japanese the page's own words are Japanese", async (ctx) => {
   const tab = await byId(page, "audience").evaluate((el) => el.innerText);
   const left = ["Generate and simulate", "Accounts", "See a callout", "Ready for a pitch", "accounts simulated", "Reach per rule"].filter((w) => tab.includes(w));
   assert(left.length === 0, `English words left in the Audience tab: ${left.join(", ")}`);
+  // The Results tab's numbers after a demo log.
+  await byId(page, "tab-results").click();
+  await byId(page, "results-count").fill("2000");
+  await byId(page, "results-generate").click();
+  await until(async () => (await byId(page, "results-status").getAttribute("data-state")) === "done", "the demo log analyzed", 60_000);
+  const results = await byId(page, "results").evaluate((el) => el.innerText);
+  const english = ["Events", "Conversions", "events of", "Chance to beat", "Click rate", "Generate a demo log", "Lift against the holdout"].filter((w) => results.includes(w));
+  assert(english.length === 0, `English words left in the Results tab: ${english.join(", ")}`);
   await byId(page, "tab-preview").click();
   // The rule form too.
   await byId(page, "rule-add").click();
