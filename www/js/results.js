@@ -59,7 +59,6 @@ export function createResults({ getConfig, getCurrency, toast }) {
   let result = null; // { report, currency, name }
   let demoLog = null; // the last demo log's bytes (Save the demo log)
   let sort = { key: null, dir: 1 };
-  let statusText = null; // the status line in the page's current words
 
   function ensureWorker() {
     if (worker) return worker;
@@ -102,10 +101,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
   /** Ends the run in `state` (`done`, `error`, `cancelled`) with a status text. */
   function finish(state, text) {
     running = null;
-    const el = $("results-status");
-    el.dataset.state = state;
-    statusText = typeof text === "function" ? text : () => text;
-    el.textContent = statusText();
+    setStatusText(state, text);
     $("results-progress").dataset.state = state;
     $("results-cancel").hidden = true;
     if (state !== "done") $("results-progress").hidden = true;
@@ -127,10 +123,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
     if (!running) return;
     stopWorker();
     if (quiet) running = null;
-    else {
-      const kept = !!result;
-      finish("cancelled", () => w(kept ? "results.cancelledKept" : "audience.cancelled"));
-    }
+    else finish("cancelled", cancelledText(!!result));
   }
 
   function loadFile(file) {
@@ -170,15 +163,23 @@ export function createResults({ getConfig, getCurrency, toast }) {
 
   wireControls({ loadFile, generate, cancel, save: () => demoLog && download(demoLog, "demo-events.jsonl", "application/x-ndjson") });
   /** The tab again in the page's current words. */
-  function relabel() {
-    if (statusText && $("results-status").dataset.state !== "idle" && $("results-status").dataset.state !== "running") {
-      $("results-status").textContent = statusText();
-    }
-    render();
-  }
-
+  const relabel = () => { relabelStatus(); render(); };
   return { generate, loadFile, cancel, relabel, get result() { return result; } };
 }
+
+/** The status line, kept as a function giving it in the page's current words (a switch writes it again). */
+const status = { text: null };
+function setStatusText(state, text) {
+  const el = $("results-status");
+  el.dataset.state = state;
+  status.text = typeof text === "function" ? text : () => text;
+  el.textContent = status.text();
+}
+function relabelStatus() {
+  const el = $("results-status");
+  if (status.text && !["idle", "running"].includes(el.dataset.state)) el.textContent = status.text();
+}
+const cancelledText = (kept) => () => w(kept ? "results.cancelledKept" : "audience.cancelled");
 
 /** The page's state while an analysis runs. */
 function showRunning(label) {
