@@ -62,6 +62,7 @@ export function bindAudience(core, api) {
     generate: guard(core.generate),
     generateContext: guard(core.generateContext),
     compile: guard(core.compile),
+    contextVocabulary: guard(core.contextVocabulary),
     csvRow: guard(core.csvRow),
     // The command-line tool's commands over files already read (the npm bin, js/cli/).
     cliSimulate: guard(core.cliSimulate),

@@ -14,6 +14,8 @@ const ENTRIES = [
   // The preview's callouts and meters: React, react-dom and the package's components (from js/,
   // so that the bundle follows the code).
   "preview-ui.js",
+  // The catalog editor and the rule form's `when` field (CodeMirror 6).
+  "editor.js",
 ];
 
 await mkdir(join(root, "www/build"), { recursive: true });

@@ -414,6 +414,12 @@ impl Engine {
         &self.catalog
     }
 
+    /// The context paths and functions a rule of this catalog can name, for editors
+    /// (the playground's rule form completes from it).
+    pub fn vocabulary(&self) -> crate::catalog::vocabulary::Vocabulary {
+        crate::catalog::vocabulary::vocabulary(&self.catalog.model)
+    }
+
     /// Warnings found while loading the config, restoring a state or persisting it.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings

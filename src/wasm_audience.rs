@@ -411,6 +411,20 @@ pub fn compile(
     Ok(out.into())
 }
 
+/// The context paths (`{ path, type, nullable, description? }`) and functions (`{ name,
+/// method, receiver, args: [{ name, type, values }], returns, description }`) a rule of the
+/// catalog can name, every metric, feature, plan and add-on id written out: what an editor
+/// completes from.
+///
+/// # Errors
+/// Throws a `ConfigError` when the config is invalid.
+#[wasm_bindgen(js_name = contextVocabulary, unchecked_return_type = "ContextVocabulary")]
+pub fn context_vocabulary(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    Ok(to_js(&engine_of(&config)?.vocabulary()))
+}
+
 /// `count` generated contexts as JSON Lines, drawn from `seed` as of `now` (ms since the
 /// epoch, an RFC 3339 string or a Date; the host clock when absent). The same arguments give
 /// the same text on every platform.

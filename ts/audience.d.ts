@@ -26,6 +26,24 @@ export interface CompiledCatalog {
   warnings: Diagnostic[];
 }
 
+/** What a rule of a catalog can name (`contextVocabulary(config)`): for editors that complete rules. */
+export interface ContextVocabulary {
+  /** Readable paths, every metric and feature id written out; a path ending in `.` takes a key the host chooses (`account.traits.`). */
+  paths: { path: string; type: "number" | "string" | "bool" | "list" | "dyn"; nullable: boolean; description?: string }[];
+  /** Functions (`hasFeature('sso')`), then methods (`page.route.startsWith('/x')`). */
+  functions: {
+    name: string;
+    /** Called on a value: `x.contains('a')`. */
+    method: boolean;
+    /** The type of the value a method is called on, or null for a function. */
+    receiver: string | null;
+    /** Arguments; `values` lists the ids accepted (the catalog's feature, add-on or plan ids), empty when any value goes. */
+    args: { name: string; type: string; values: string[] }[];
+    returns: string;
+    description: string;
+  }[];
+}
+
 /** In this entry an engine can also simulate, with its config and recorded state. */
 export interface PromptEngine {
   /** `simulate(thisEngine's config, contexts, { ...options, state: this.exportState() })`. */

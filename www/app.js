@@ -5,10 +5,14 @@ import {
   buildContext, decodeShare, defaultState, encodeShare, fmtDate, reconcileState, stateFromContext,
 } from "./js/model.js";
 import { renderControls, shiftedNow, syncControls, updateTrial, updateUsage } from "./js/controls.js";
-import { renderDiagnostics, rangeFor, selectInEditor } from "./js/editor.js";
+import { renderDiagnostics, rangeFor, selectInEditor, lintMarks, locate } from "./js/editor.js";
+import { createJsonEditor } from "./build/editor.js";
 import { ctaMessage, renderCallouts, renderMeters, renderWhy } from "./js/preview.js";
 import { createAudience } from "./js/audience.js";
 import { createResults } from "./js/results.js";
+import { createRuleForm } from "./js/rule-form.js";
+import { pageLocale, setPageLocale, t } from "./js/i18n.js";
+import { applyWords } from "./js/words-page.js";
 
 const SAMPLES = {
   team: "/samples/team.json",
@@ -17,8 +21,16 @@ const SAMPLES = {
   credits: "/samples/credits.json",
 };
 const $ = (id) => document.getElementById(id);
-const editor = $("config-editor");
+let configSchema = null; // the package's JSON Schema of a config, for completion (loaded at boot)
+const editor = createJsonEditor($("config-editor-host"), {
+  schema: () => configSchema,
+  values: (path) => idsAt(path, app.config),
+  label: t("editor.label"),
+  describedBy: "config-status editor-hint",
+  testid: "config-editor",
+});
 const form = $("context-form");
+const ruleForm = createRuleForm({ editor, getConfig: () => app.config, validate: (c) => validateConfig(c), getSchema: () => configSchema });
 
 const app = {
   engine: null,
@@ -48,7 +60,8 @@ function clearRawContext() {
 async function loadSample(name) {
   const res = await fetch(SAMPLES[name]);
   if (!res.ok) throw new Error(`could not load sample ${name}: HTTP ${res.status}`);
-  editor.value = await res.text();
+  editor.setText(await res.text());
+  revealRules();
   app.sample = name;
   app.edited = false;
   $("sample-select").value = name;
@@ -65,7 +78,7 @@ async function loadSample(name) {
  * history unless told otherwise) and the controls.
  */
 function applyConfigText({ sharedContext, sharedState, freshHistory = false } = {}) {
-  const text = editor.value;
+  const text = editor.getText();
   let parsed;
   try {
     parsed = JSON.parse(text);
@@ -75,6 +88,8 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
   const report = validateConfig(parsed === undefined ? text : parsed);
   showDiagnostics(report, text, parsed);
   setStatus(report, parsed);
+  app.lastCheck = { report, text, parsed };
+  ruleForm.render(parsed ?? app.config);
   if (!report.valid) {
     setStale(app.config != null);
     if (!app.config) showEmpty();
@@ -113,7 +128,8 @@ function applyConfigText({ sharedContext, sharedState, freshHistory = false } = 
 }
 
 function showDiagnostics(report, text, parsed) {
-  renderDiagnostics($("config-errors"), report, text, parsed, (d) => selectInEditor(editor, rangeFor(editor.value, d)));
+  renderDiagnostics($("config-errors"), report, text, parsed, (d) => selectInEditor(editor, rangeFor(editor.getText(), d)));
+  editor.setDiagnostics(lintMarks(report, text));
 }
 
 /** The placement filter lists the built-in placements and any the catalog configures. */
@@ -121,7 +137,7 @@ function fillPlacements(config) {
   const select = $("placement-filter");
   const names = [...new Set(["banner", "inline", "modal", ...Object.keys(config.placements ?? {})])];
   const current = select.value;
-  fill(select, h("option", { value: "" }, "All"), names.map((n) => h("option", { value: n }, n)));
+  fill(select, h("option", { value: "" }, t("preview.all")), names.map((n) => h("option", { value: n }, n)));
   select.value = names.includes(current) ? current : "";
 }
 
@@ -130,15 +146,16 @@ function setStatus(report, parsed) {
   status.classList.toggle("is-error", !report.valid);
   if (!report.valid) {
     const n = report.errors.length;
-    status.textContent = `${n} problem${n === 1 ? "" : "s"} — fix ${n === 1 ? "it" : "them"} to update the preview`;
+    status.textContent = t("editor.status.problems", { n });
     return;
   }
   const count = (x) => (Array.isArray(x) ? x.length : Object.keys(x ?? {}).length);
-  const parts = [`${count(parsed.plans)} plans`, `${count(parsed.addons)} add-ons`, `${count(parsed.metrics)} metrics`,
-    `${count(parsed.features)} features`];
-  if (parsed.rules) parts.push(`${count(parsed.rules)} rules`);
+  const parts = [t("editor.count.plans", { n: count(parsed.plans) }), t("editor.count.addons", { n: count(parsed.addons) }),
+    t("editor.count.metrics", { n: count(parsed.metrics) }), t("editor.count.features", { n: count(parsed.features) })];
+  if (parsed.rules) parts.push(t("editor.count.rules", { n: count(parsed.rules) }));
   const w = report.warnings.length;
-  status.textContent = `Valid · ${parts.join(" · ")}${w ? ` · ${w} warning${w === 1 ? "" : "s"}` : ""}`;
+  if (w) parts.push(t("editor.count.warnings", { n: w }));
+  status.textContent = t("editor.status.valid", { parts: parts.join(" · ") });
 }
 
 function setStale(stale) {
@@ -151,30 +168,46 @@ function showEmpty() {
 }
 
 const validateSoon = debounce(() => applyConfigText(), 250);
-editor.addEventListener("input", () => {
+editor.onChange(() => {
   app.edited = true;
   $("sample-select").value = "custom";
   validateSoon();
 });
-editor.addEventListener("keydown", (e) => {
-  // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
-  if (e.key === "Escape") editor.dataset.escaped = "true";
-  if (e.key === "Tab" && !e.shiftKey && editor.dataset.escaped !== "true") {
-    e.preventDefault();
-    editor.setRangeText("  ", editor.selectionStart, editor.selectionEnd, "end");
-    validateSoon();
+
+/** Opens the editor on the rules (or the first thing after `$schema`), not on `$schema`. */
+function revealRules() {
+  const text = editor.getText();
+  let at = null;
+  try {
+    at = locate(text, ["rules"]) ?? locate(text, ["plans"]);
+  } catch {
+    at = null;
   }
-});
-editor.addEventListener("blur", () => delete editor.dataset.escaped);
+  if (at) editor.reveal(at.keyStart ?? at.start);
+}
+
+/** Ids the schema cannot know, offered where a config names them (completion values). */
+function idsAt(path, config) {
+  if (!config) return [];
+  const plans = (config.plans ?? []).map((p) => p.id);
+  const addons = (config.addons ?? []).map((a) => a.id);
+  const features = Object.keys(config.features ?? {});
+  const [top, , field] = path;
+  if (top === "rules" && field === "placement") return [...new Set(["banner", "inline", "modal", ...Object.keys(config.placements ?? {})])];
+  if (top === "rules" && field === "target") return [...plans, ...addons, "rightSize"];
+  if ((top === "plans" || top === "addons") && field === "features") return features;
+  if (top === "addons" && field === "availableOn") return plans;
+  return [];
+}
 
 $("sample-select").addEventListener("change", (e) => loadSample(e.target.value));
 $("reset-config").addEventListener("click", () => loadSample(Object.hasOwn(SAMPLES, app.sample) ? app.sample : "team"));
 $("format-config").addEventListener("click", () => {
   try {
-    editor.value = `${JSON.stringify(JSON.parse(editor.value), null, 2)}\n`;
+    editor.setText(`${JSON.stringify(JSON.parse(editor.getText()), null, 2)}\n`);
     validateSoon.flush();
   } catch {
-    toast("The catalog is not valid JSON yet, so it cannot be formatted.");
+    toast(t("editor.notJson"));
   }
 });
 $("placement-filter").addEventListener("change", () => refresh());
@@ -206,6 +239,7 @@ function shiftNow(days) {
 function refresh({ rescale = false } = {}) {
   const { config, engine, state } = app;
   if (!engine) return;
+  followLocale(currentContext().locale ?? state.locale);
   const context = currentContext();
   // One refresh reads the context once: every check and the evaluation share a session.
   const session = typeof engine.session === "function" ? engine.session(context) : null;
@@ -272,6 +306,29 @@ function refresh({ rescale = false } = {}) {
   saveLink();
 }
 
+/**
+ * The page speaks the previewed context's locale: on a change its words are filled again and
+ * the controls rebuilt (focus stays on the control that had it).
+ */
+function followLocale(tag) {
+  const before = pageLocale();
+  if (setPageLocale(tag) === before) return;
+  applyWords();
+  document.documentElement.lang = pageLocale();
+  const focused = document.activeElement?.id;
+  renderControls(form, app.config, app.state, { onChange, shiftNow });
+  if (focused) document.getElementById(focused)?.focus();
+  fillPlacements(app.config);
+  if (app.lastCheck) {
+    showDiagnostics(app.lastCheck.report, app.lastCheck.text, app.lastCheck.parsed);
+    setStatus(app.lastCheck.report, app.lastCheck.parsed);
+    ruleForm.render(app.lastCheck.parsed ?? app.config);
+  }
+  audience?.relabel();
+  results?.relabel();
+  app.rendered = {};
+}
+
 function renderIfChanged(region, inputs, render) {
   const signature = JSON.stringify(inputs);
   if (app.rendered[region] === signature) return;
@@ -299,9 +356,9 @@ function dedupe(diags) {
 function trialText(check, locale) {
   if (!check?.trialEndsAt) return "";
   const end = fmtDate(check.trialEndsAt, locale);
-  if (check.reason === "trial_active") return `Trial active — ends ${end}.`;
-  if (check.reason === "trial_expired") return `Trial ended ${end}; the feature is locked again.`;
-  return `Trial ends ${end} (the plan already includes it).`;
+  if (check.reason === "trial_active") return t("trial.active", { end });
+  if (check.reason === "trial_expired") return t("trial.expired", { end });
+  return t("trial.included", { end });
 }
 
 function renderAppBar(config, state) {
@@ -390,7 +447,7 @@ const writeLink = debounce(async () => {
     v: 1,
     sample: app.sample,
     edited: app.edited || undefined,
-    config: editor.value,
+    config: editor.getText(),
     context: currentContext(),
     state: Object.keys(state?.callouts ?? {}).length ? state : undefined,
   });
@@ -398,7 +455,7 @@ const writeLink = debounce(async () => {
 }, 300);
 
 function showSharedCatalog(link) {
-  editor.value = link.configText;
+  editor.setText(link.configText);
   app.sample = Object.hasOwn(SAMPLES, link.sample) ? link.sample : "team";
   app.edited = link.edited || !Object.hasOwn(SAMPLES, link.sample);
   $("sample-select").value = app.edited ? "custom" : app.sample;
@@ -488,7 +545,7 @@ const audience = createAudience({
   toast,
 });
 
-createResults({
+const results = createResults({
   getConfig: () => app.config,
   getCurrency: () => app.config?.currency ?? "USD",
   toast,
@@ -520,6 +577,7 @@ async function main() {
     ? "This engine build has evaluate(): rules, readiness, caps and placements apply"
     : "This engine build has checkFeature() and checkUsage(); evaluate() is not available yet";
 
+  configSchema = await fetch("/pkg/config.schema.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
   const shared = await readShareLink();
   if (shared) {
     showSharedCatalog(shared);
@@ -530,6 +588,7 @@ async function main() {
   $("boot-status").hidden = true;
   $("tabs").hidden = false;
   showTab("preview");
+  revealRules();
   document.documentElement.dataset.ready = "true";
 }
 

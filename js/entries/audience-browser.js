@@ -12,5 +12,5 @@ const audience = bindAudience(core, api);
 const { init, initSync } = browserInit(initCore, initCoreSync, api);
 export { init as default, initSync };
 export const { PromptEngine, PromptSession, ConfigError, validateConfig } = api;
-export const { simulate, PromptSimulation, generate, generateContext, compile, csvRow, cliSimulate, cliAnalyze, analyzeEvents, CliGenerate, cliLint, cliWriteFailed } = audience;
+export const { simulate, PromptSimulation, generate, generateContext, compile, contextVocabulary, csvRow, cliSimulate, cliAnalyze, analyzeEvents, CliGenerate, cliLint, cliWriteFailed } = audience;
 export { defineConfig } from "../engine.js";

@@ -18,5 +18,5 @@ export default async function init() {}
 export function initSync() {}
 
 export const { PromptEngine, PromptSession, ConfigError, validateConfig } = api;
-export const { simulate, PromptSimulation, generate, generateContext, compile, csvRow, cliSimulate, cliAnalyze, analyzeEvents, CliGenerate, cliLint, cliWriteFailed } = audience;
+export const { simulate, PromptSimulation, generate, generateContext, compile, contextVocabulary, csvRow, cliSimulate, cliAnalyze, analyzeEvents, CliGenerate, cliLint, cliWriteFailed } = audience;
 export { defineConfig } from "../engine.js";

@@ -9,6 +9,7 @@ pub mod model;
 pub mod rules;
 pub mod schema;
 pub mod template;
+pub mod vocabulary;
 
 pub use assembled::{Catalog, IdOrder, GATE_RULE, LIMIT_RULE, TOP_UP_RULE};
 pub use load::{load_text, Loaded, MAX_CONFIG_BYTES};

@@ -31,7 +31,7 @@ const blocks = docBlocks();
 test("the documentation has its pages and their blocks", () => {
   const files = docFiles();
   for (const page of ["README.md", "CONTRIBUTING.md", "docs/api.md", "docs/config.md", "docs/context.md", "docs/rules.md",
-    "docs/frameworks.md", "docs/cli.md", "docs/audience.md", "docs/benchmarks.md", "docs/design.md"]) {
+    "docs/frameworks.md", "docs/cli.md", "docs/audience.md", "docs/benchmarks.md", "docs/design.md", "docs/playground.md"]) {
     assert.ok(files.includes(page), `${page} is missing`);
   }
   assert.ok(blocks.length >= 25, `only ${blocks.length} blocks found: is the parser broken?`);

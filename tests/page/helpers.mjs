@@ -34,3 +34,23 @@ export function recordErrors(page, ctx) {
   });
   page.on("pageerror", (err) => ctx.errors.push(`page error: ${err.message}`));
 }
+
+/** The catalog editor's text (the CodeMirror view on the element with data-testid="config-editor"). */
+export async function editorText(page) {
+  return byId(page, "config-editor").evaluate((el) => el.editorView.state.doc.toString());
+}
+
+/** Replaces the catalog editor's text as a user would: focus, select all, type (one input). */
+export async function setEditorText(page, text) {
+  await byId(page, "config-editor").locator(".cm-content").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(text);
+}
+
+/** The text selected in the catalog editor. */
+export async function editorSelection(page) {
+  return byId(page, "config-editor").evaluate((el) => {
+    const { state } = el.editorView;
+    return state.sliceDoc(state.selection.main.from, state.selection.main.to);
+  });
+}

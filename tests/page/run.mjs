@@ -10,7 +10,8 @@ import { cases as persistCases } from "./persist.mjs";
 import { cases as audienceCases } from "./audience.mjs";
 import { cases as resultsCases } from "./results.mjs";
 import { cases as componentCases } from "./components.mjs";
-import { ROOT, SHOTS, assert, byId, recordErrors, until } from "./helpers.mjs";
+import { cases as designerCases } from "./designer.mjs";
+import { ROOT, SHOTS, assert, byId, editorSelection, editorText, recordErrors, setEditorText, until } from "./helpers.mjs";
 
 mkdirSync(SHOTS, { recursive: true });
 
@@ -45,7 +46,7 @@ const calloutIn = (page, selector) => page.locator(`[data-testid="callouts"] ${s
 test("page loads the wasm and the team sample, and shows usage meters", async (ctx) => {
   const page = await open(ctx);
   assert((await byId(page, "sample-select").inputValue()) === "team", "default sample should be team");
-  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  const config = JSON.parse(await editorText(page));
   assert(config.plans.some((p) => p.id === "team"), "editor should hold the team catalog");
   const wasm = ctx.responses.find((r) => r.url().endsWith(".wasm"));
   assert(wasm && wasm.ok(), "the .wasm should load");
@@ -108,10 +109,10 @@ test("a broken config lists the error with its path and keeps the last good prev
   const calloutsBefore = await text(page, "callouts");
   const metersBefore = await text(page, "meters");
 
-  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  const config = JSON.parse(await editorText(page));
   config.plans[1].features.push("reportz");
   config.rules[0].message.en.body = "You are using {usage.seats.usd} seats.";
-  await byId(page, "config-editor").fill(JSON.stringify(config, null, 2));
+  await setEditorText(page, JSON.stringify(config, null, 2));
 
   const errors = byId(page, "config-errors");
   await until(async () => /plans\[1\]\.features\[1\]/.test(await errors.textContent()), "error path plans[1].features[1]");
@@ -127,8 +128,11 @@ test("a broken config lists the error with its path and keeps the last good prev
 
   // "Show in editor" selects the offending value.
   await errors.locator('li[data-code="unknown_feature"] button').click();
-  const selected = await byId(page, "config-editor").evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  const selected = await editorSelection(page);
   assert(selected.includes("reportz"), `editor selection: ${selected}`);
+  // …and the editor marks it at the same place.
+  await until(async () => (await byId(page, "config-editor").locator(".cm-lintRange-error").allTextContents()).some((t) => t.includes("reportz")),
+    "lint mark on reportz");
 
   // The context still drives the last good engine.
   await byId(page, "usage-seats").fill("25");
@@ -137,6 +141,36 @@ test("a broken config lists the error with its path and keeps the last good prev
 
   await page.locator("#reset-config").click();
   await until(async () => !(await byId(page, "stale-note").isVisible()), "stale note cleared after reset");
+});
+
+test("the catalog editor opens on the rules, completes from the JSON Schema and marks problems", async (ctx) => {
+  const page = await open(ctx);
+  const editor = byId(page, "config-editor");
+  const firstLine = await editor.evaluate((el) => {
+    const view = el.editorView;
+    const top = view.lineBlockAtHeight(view.scrollDOM.scrollTop + 20); // the first whole line
+    return view.state.doc.lineAt(top.from).text;
+  });
+  assert(/"rules"/.test(firstLine), `the editor opens on the rules: ${firstLine}`);
+  // A key inside a rule: completion lists the rule's properties with their descriptions.
+  const catalog = await editorText(page);
+  const at = catalog.indexOf('"kind"', catalog.indexOf('"rules"'));
+  await editor.evaluate((el, pos) => {
+    el.editorView.focus();
+    el.editorView.dispatch({ selection: { anchor: pos } });
+  }, at);
+  await page.keyboard.insertText('"sev');
+  const options = page.locator(".cm-tooltip-autocomplete li");
+  await until(async () => (await options.allTextContents()).some((o) => o.includes('"severity"')), "severity offered");
+  await page.keyboard.press("Enter");
+  await page.keyboard.insertText('"');
+  await until(async () => (await options.allTextContents()).some((o) => o.includes('"blocking"')), "severity values offered");
+  await page.keyboard.press("Escape");
+  await page.keyboard.insertText('blocking", ');
+  await until(async () => /severity": "blocking"/.test(await editorText(page)), "severity written");
+  // A value the schema cannot know: a rule's placement completes from the catalog's placements.
+  await until(async () => /valid/i.test(await text(page, "config-status")) && !/problem/i.test(await text(page, "config-status")), "still valid");
+  await shot(page, "04b-editor-completion");
 });
 
 test("locale ja shows Japanese callout text", async (ctx) => {
@@ -199,9 +233,9 @@ test("a 1,000-metric catalog and a year-9999 link each load within seconds", asy
 test("the share link round-trips config and context", async (ctx) => {
   await ctx.browserContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ctx.base });
   const page = await open(ctx);
-  const config = JSON.parse(await byId(page, "config-editor").inputValue());
+  const config = JSON.parse(await editorText(page));
   config.plans[1].label = "Team Pro";
-  await byId(page, "config-editor").fill(JSON.stringify(config, null, 2));
+  await setEditorText(page, JSON.stringify(config, null, 2));
   await until(async () => /Team Pro/.test(await text(page, "app-plan")), "edited label in the preview");
   await byId(page, "role-select").selectOption("admin");
   await byId(page, "locale-select").selectOption("ja");
@@ -217,7 +251,7 @@ test("the share link round-trips config and context", async (ctx) => {
   assert(url.includes("#s="), `link carries the state: ${url.slice(0, 80)}`);
 
   const values = async (p) => ({
-    editor: JSON.parse(await byId(p, "config-editor").inputValue()),
+    editor: JSON.parse(await editorText(p)),
     plan: await byId(p, "plan-select").inputValue(),
     role: await byId(p, "role-select").inputValue(),
     locale: await byId(p, "locale-select").inputValue(),
@@ -315,7 +349,7 @@ test("every sample catalog is valid and renders its meters and feature buttons",
   for (const sample of ["api", "credits", "features", "team"]) {
     await byId(page, "sample-select").selectOption(sample);
     const file = readFileSync(resolve(ROOT, `www/samples/${sample}.json`), "utf8");
-    await until(async () => (await byId(page, "config-editor").inputValue()) === file, `${sample} in the editor`);
+    await until(async () => (await editorText(page)) === file, `${sample} in the editor`);
     const config = JSON.parse(file);
     await until(async () => (await page.locator('[data-testid="meters"] .up-meter').count()) === Object.keys(config.metrics).length,
       `${sample}: one meter per metric`);
@@ -329,7 +363,7 @@ test("every sample catalog is valid and renders its meters and feature buttons",
 test("controls are labelled and keyboard reachable", async (ctx) => {
   const page = await open(ctx);
   const unlabelled = await page.evaluate(() =>
-    [...document.querySelectorAll("main input, main select, main textarea")]
+    [...document.querySelectorAll("main input, main select, main textarea, main [contenteditable]")]
       .filter((el) => !el.labels?.length && !el.getAttribute("aria-label"))
       .map((el) => el.id || el.outerHTML.slice(0, 60)));
   assert(unlabelled.length === 0, `unlabelled controls: ${unlabelled.join(", ")}`);
@@ -373,6 +407,8 @@ for (const [name, fn] of audienceCases) test(`audience: ${name}`, fn);
 for (const [name, fn] of resultsCases) test(`results: ${name}`, fn);
 // The drop-in React components and their stylesheet (axe-core, the modal's keyboard handling).
 for (const [name, fn] of componentCases) test(`components: ${name}`, fn);
+// The designer's tools (the rule form, the page's words in Japanese, the layout at 1024–1920 px).
+for (const [name, fn] of designerCases) test(`designer: ${name}`, fn);
 
 // `PAGE_ONLY=audience node tests/page/run.mjs` runs the cases whose name contains the text.
 if (process.env.PAGE_ONLY) tests.splice(0, tests.length, ...tests.filter((t) => t.name.includes(process.env.PAGE_ONLY)));

@@ -4,6 +4,7 @@
 // every text goes in as text (textContent / text nodes), never as HTML.
 import { h, fill, download, wireFilePicker } from "./dom.js";
 import { fmtMoney, fmtNumber } from "./model.js";
+import { t } from "./i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
@@ -105,8 +106,14 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
     else toast("Load the file again to simulate it with the edited catalog.");
   });
 
+  /** The tab again in the page's current words. */
+  function relabel() {
+    if (statusText && $("audience-status").dataset.state !== "idle") $("audience-status").textContent = statusText();
+    render();
+  }
+
   const { generate, start, cancel } = runner;
-  return { generate, start, cancel, markStale, opportunitiesCsv, get result() { return result; } };
+  return { generate, start, cancel, markStale, relabel, opportunitiesCsv, get result() { return result; } };
 }
 
 /**
@@ -149,13 +156,14 @@ function createRunner({ getConfig, getCanonical, toast, hasResult, onDone }) {
       running = null;
       showProgress(false);
       const secs = (data.ms / 1000).toFixed(data.ms < 10_000 ? 2 : 1);
-      setStatus("done", `${done.label}: ${fmt(data.report.totals.accounts)} accounts simulated in ${secs} s.`);
+      setStatus("done", () => t("audience.done", { label: labelText(done), n: fmt(data.report.totals.accounts), secs }));
       $("audience").dataset.ms = String(Math.round(data.ms));
       onDone(done);
     } else if (data.type === "cancelled") {
       running = null;
       showProgress(false);
-      setStatus("cancelled", hasResult() ? "Cancelled — showing the previous run." : "Cancelled.");
+      const kept = hasResult();
+      setStatus("cancelled", () => t(kept ? "audience.cancelledKept" : "audience.cancelled"));
     } else if (data.type === "error") {
       running = null;
       showProgress(false);
@@ -173,7 +181,7 @@ function createRunner({ getConfig, getCanonical, toast, hasResult, onDone }) {
     const options = { top: 20, ...(Number.isInteger(horizon) && horizon >= 1 && horizon <= 3650 ? { horizonDays: horizon } : {}) };
     running = { id, label, source: { ...source, text: undefined }, canonical: getCanonical() };
     ensureWorker().postMessage({ type: "run", id, config, source, options });
-    showRunStart(label);
+    showRunStart({ label, source });
   }
 
   function cancel({ quiet = false } = {}) {
@@ -225,13 +233,27 @@ function generatedRun({ count, seed, asOf } = {}, toast) {
     return null;
   }
   const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
+  // The form shows what is simulated (the sample run passes its own count and seed).
+  $("audience-count").value = String(count);
+  $("audience-seed").value = String(seed);
+  $("audience-asof").value = now.slice(0, 10);
   return { source: { kind: "generated", count, seed, now }, label: `Generated population (seed ${seed}, as of ${now.slice(0, 10)})` };
 }
 
+/** A run's label in the page's words (a generated population's is rebuilt from its source). */
+function labelText(run) {
+  const src = run.source;
+  if (src?.kind !== "generated" || !/^Generated population/.test(run.label)) return run.label;
+  return t("audience.generatedLabel", { seed: src.seed, date: src.now.slice(0, 10) }) + (/\(catalog edited\)$/.test(run.label) ? t("audience.edited") : "");
+}
+
+/** The status line: `text` is a string or a function giving it in the page's current words. */
+let statusText = null;
 function setStatus(state, text) {
   const el = $("audience-status");
   el.dataset.state = state;
-  el.textContent = text;
+  statusText = typeof text === "function" ? text : () => text;
+  el.textContent = statusText();
 }
 
 function showProgress(on) {
@@ -240,13 +262,13 @@ function showProgress(on) {
 }
 
 /** The progress bar and status of a run that has just started. */
-function showRunStart(label) {
+function showRunStart(run) {
   const bar = $("audience-progress-bar");
   bar.value = 0;
   bar.removeAttribute("max");
-  $("audience-progress-text").textContent = "Starting…";
+  $("audience-progress-text").textContent = t("audience.starting");
   showProgress(true);
-  setStatus("running", `Simulating ${label}…`);
+  setStatus("running", () => t("audience.running", { label: labelText(run) }));
 }
 
 /** The progress bar of a run: `done` of `total` accounts. */
@@ -254,7 +276,7 @@ function showRunProgress({ done, total }) {
   const bar = $("audience-progress-bar");
   bar.max = total;
   bar.value = done;
-  $("audience-progress-text").textContent = `${fmt(done)} of ${fmt(total)} accounts`;
+  $("audience-progress-text").textContent = t("audience.progress", { done: fmt(done), total: fmt(total) });
 }
 
 /** The tab's buttons, file input and drop zone. */
@@ -277,16 +299,17 @@ function stat(label, value, sub, testid) {
 }
 
 function renderTotals(report, currency) {
-  const t = report.totals;
+  const n = report.totals;
+  const w = t;
   const blocked = Object.values(report.readiness.blocked).reduce((a, b) => a + b, 0);
   fill($("audience-totals"),
-    stat("Accounts", fmt(t.accounts), t.accountsWithErrors ? `${fmt(t.accountsWithErrors)} with errors` : "no errors", "total-accounts"),
-    stat("See a callout", fmt(t.accountsWithCallouts), `${pct(t.accountsWithCallouts, t.accounts)} · ${fmt(t.callouts)} callouts`, "total-with-callouts"),
-    stat("Ready for a pitch", fmt(report.readiness.ready), `${fmt(blocked)} held back by readiness`, "total-ready"),
-    stat("Expansion opportunities", fmt(t.opportunityAccounts), `${money(t.potentialMonthlyUplift, currency)} / month potential`, "total-opportunities"),
-    stat("Right-size (downsell)", fmt(t.downsellAccounts), `${money(t.potentialMonthlySavings, currency)} / month to save`, "total-downsells"),
-    stat(`Reach a limit in ${report.horizonDays} days`, fmt(report.limitForecast.reduce((a, m) => a + m.accounts, 0)),
-      `${fmt(report.limitForecast.reduce((a, m) => a + m.atOrOver, 0))} already at or over`, "total-forecast"));
+    stat(w("audience.stat.accounts"), fmt(n.accounts), n.accountsWithErrors ? w("audience.stat.withErrors", { n: fmt(n.accountsWithErrors) }) : w("audience.stat.noErrors"), "total-accounts"),
+    stat(w("audience.stat.see"), fmt(n.accountsWithCallouts), w("audience.stat.seeSub", { pct: pct(n.accountsWithCallouts, n.accounts), n: fmt(n.callouts) }), "total-with-callouts"),
+    stat(w("audience.stat.ready"), fmt(report.readiness.ready), w("audience.stat.readySub", { n: fmt(blocked) }), "total-ready"),
+    stat(w("audience.stat.opportunities"), fmt(n.opportunityAccounts), w("audience.stat.opportunitiesSub", { money: money(n.potentialMonthlyUplift, currency) }), "total-opportunities"),
+    stat(w("audience.stat.downsell"), fmt(n.downsellAccounts), w("audience.stat.downsellSub", { money: money(n.potentialMonthlySavings, currency) }), "total-downsells"),
+    stat(w("audience.stat.limit", { days: report.horizonDays }), fmt(report.limitForecast.reduce((a, m) => a + m.accounts, 0)),
+      w("audience.stat.limitSub", { n: fmt(report.limitForecast.reduce((a, m) => a + m.atOrOver, 0)) }), "total-forecast"));
 }
 
 /**
@@ -404,7 +427,7 @@ function renderOpportunities(report, currency, open) {
 function renderForecast(report, open) {
   const metrics = report.limitForecast.filter((m) => m.accounts > 0);
   const target = $("audience-forecast-chart");
-  $("forecast-title").textContent = `Accounts reaching a limit within ${report.horizonDays} days`;
+  $("forecast-title").textContent = t("audience.limitsWithin", { days: report.horizonDays });
   if (!metrics.length) {
     fill(target, h("p", { class: "hint" }, "No account's usage trend reaches a limit within the horizon."));
   } else {

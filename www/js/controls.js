@@ -1,9 +1,9 @@
 // Context controls generated from the catalog. Every input carries data-bind="<state path>", and
 // one delegated listener writes its value into the state; syncControls() does the reverse.
 import { h, fill, icon } from "./dom.js";
+import { t } from "./i18n.js";
 import { ROLES, LOCALES, LIFECYCLES, toLocalInput, inputToIso, largestLimit, windowIds, isCredits } from "./model.js";
 
-const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 const label = (def, id) => def?.label || id;
 
 function field(id, text, control, hint) {
@@ -27,7 +27,7 @@ function rangeField(id, text, bind, { max, step = 1, testid, unit }) {
   return h("div", { class: "field field-range" },
     h("div", { class: "range-head" },
       h("label", { for: id }, text),
-      h("label", { for: `${id}-value`, class: "visually-hidden" }, `${text} (exact value)`),
+      h("label", { for: `${id}-value`, class: "visually-hidden" }, t("context.exact", { label: text })),
       h("span", { class: "range-box" }, box, unit ? h("span", { class: "unit" }, unit) : null)),
     slider,
     h("p", { class: "hint", id: `${id}-hint` }));
@@ -38,16 +38,16 @@ export function renderControls(form, config, state, handlers) {
   const plans = config.plans ?? [];
   const features = Object.entries(config.features ?? {});
   const metrics = Object.entries(config.metrics ?? {});
-  const featureOptions = [["", "— none —"], ...features.map(([id, def]) => [id, label(def, id)])];
+  const featureOptions = [["", t("context.none")], ...features.map(([id, def]) => [id, label(def, id)])];
 
   const addons = (config.addons ?? []).map((a) => {
     const max = a.stackable ? a.maxQuantity ?? 20 : 1;
     const where = a.availableOn?.length
-      ? `on ${a.availableOn.map((p) => label(plans.find((x) => x.id === p), p)).join(", ")}`
-      : "on every plan";
+      ? t("context.onPlans", { plans: a.availableOn.map((p) => label(plans.find((x) => x.id === p), p)).join(", ") })
+      : t("context.onEvery");
     return h("div", { class: "addon-row" },
       h("label", { for: `addon-${a.id}` }, label(a, a.id),
-        h("span", { class: "addon-meta" }, a.stackable ? `stackable, up to ${max} · ${where}` : where)),
+        h("span", { class: "addon-meta" }, a.stackable ? t("context.stackable", { max, where }) : where)),
       input(`addon-${a.id}`, `addons.${a.id}`, "number", { min: 0, max, step: 1, class: "num qty", "data-testid": `addon-${a.id}` }));
   });
 
@@ -61,11 +61,11 @@ export function renderControls(form, config, state, handlers) {
           testid: `usage-${id}-${w}`,
         }));
     }
-    return [rangeField(`usage-${id}`, isCredits(def) ? `${label(def, id)} balance` : label(def, id), `usage.${id}`, {
+    return [rangeField(`usage-${id}`, isCredits(def) ? t("context.balance", { label: label(def, id) }) : label(def, id), `usage.${id}`, {
       max: sliderMax(largestLimit(config, id) ?? 100),
       step: 1,
       testid: `usage-${id}`,
-      unit: def?.period ? `/ ${def.period}` : isCredits(def) ? "left" : null,
+      unit: def?.period ? `/ ${def.period}` : isCredits(def) ? t("context.left") : null,
     })];
   });
 
@@ -76,48 +76,48 @@ export function renderControls(form, config, state, handlers) {
 
   fill(form,
     h("fieldset", {},
-      h("legend", {}, "Account"),
-      field("plan-select", "Plan", select("plan-select", "plan", plans.map((p) => [p.id, label(p, p.id)]), "plan-select")),
-      addons.length ? h("div", { class: "field" }, h("p", { class: "field-title" }, "Add-ons (quantity)"), addons) : null,
+      h("legend", {}, t("context.account")),
+      field("plan-select", t("context.plan"), select("plan-select", "plan", plans.map((p) => [p.id, label(p, p.id)]), "plan-select")),
+      addons.length ? h("div", { class: "field" }, h("p", { class: "field-title" }, t("context.addons")), addons) : null,
       h("div", { class: "grid-2" },
-        field("created-at", "Account created", input("created-at", "createdAt", "date", { "data-testid": "created-at" })),
-        field("renewal-at", "Renews on", input("renewal-at", "renewalAt", "date", { "data-testid": "renewal-at" }))),
-      rangeField("health-score", "Health score", "healthScore", { max: 100, testid: "health-score" }),
+        field("created-at", t("context.created"), input("created-at", "createdAt", "date", { "data-testid": "created-at" })),
+        field("renewal-at", t("context.renews"), input("renewal-at", "renewalAt", "date", { "data-testid": "renewal-at" }))),
+      rangeField("health-score", t("context.health"), "healthScore", { max: 100, testid: "health-score" }),
       h("div", { class: "grid-2" },
-        field("lifecycle-select", "Lifecycle", select("lifecycle-select", "lifecycle", LIFECYCLES.map((l) => [l, cap(l)]), "lifecycle-select")),
-        field("escalations", "Open escalations", input("escalations", "openEscalations", "number", { min: 0, step: 1, class: "num", "data-testid": "escalations" }))),
-      field("account-id", "Account ID", input("account-id", "accountId", "text", { spellcheck: "false", "data-testid": "account-id" }),
-        "Experiments assign variants by this id.")),
+        field("lifecycle-select", t("context.lifecycle"), select("lifecycle-select", "lifecycle", LIFECYCLES.map((l) => [l, t(`lifecycle.${l}`)]), "lifecycle-select")),
+        field("escalations", t("context.escalations"), input("escalations", "openEscalations", "number", { min: 0, step: 1, class: "num", "data-testid": "escalations" }))),
+      field("account-id", t("context.accountId"), input("account-id", "accountId", "text", { spellcheck: "false", "data-testid": "account-id" }),
+        t("context.accountIdHint"))),
 
     h("fieldset", {},
-      h("legend", {}, "User"),
+      h("legend", {}, t("context.user")),
       h("div", { class: "grid-2" },
-        field("role-select", "Role", select("role-select", "role", ROLES.map((r) => [r, cap(r)]), "role-select")),
-        field("locale-select", "Locale", select("locale-select", "locale", LOCALES, "locale-select")))),
+        field("role-select", t("context.role"), select("role-select", "role", ROLES.map((r) => [r, t(`role.${r}`)]), "role-select")),
+        field("locale-select", t("context.locale"), select("locale-select", "locale", LOCALES, "locale-select")))),
 
-    metrics.length ? h("fieldset", {}, h("legend", {}, "Usage"), usage) : null,
+    metrics.length ? h("fieldset", {}, h("legend", {}, t("context.usage")), usage) : null,
 
     h("fieldset", {},
-      h("legend", {}, "Page and time"),
-      field("page-feature", "Current page feature", select("page-feature", "pageFeature", featureOptions, "page-feature"),
-        "The feature the user just opened. The preview's feature buttons set it too."),
-      field("now-input", "Now (UTC) — time travel", input("now-input", "now", "datetime-local", { step: 60, "data-testid": "now-input" })),
-      h("div", { class: "chip-row", role: "group", "aria-label": "Move the clock" },
-        [["−1 day", -1], ["+1 day", 1], ["+1 week", 7], ["+30 days", 30]].map(([text, days]) =>
+      h("legend", {}, t("context.pageTime")),
+      field("page-feature", t("context.pageFeature"), select("page-feature", "pageFeature", featureOptions, "page-feature"),
+        t("context.pageFeatureHint")),
+      field("now-input", t("context.now"), input("now-input", "now", "datetime-local", { step: 60, "data-testid": "now-input" })),
+      h("div", { class: "chip-row", role: "group", "aria-label": t("context.moveClock") },
+        [[t("context.minusDay"), -1], [t("context.plusDay"), 1], [t("context.plusWeek"), 7], [t("context.plus30"), 30]].map(([text, days]) =>
           h("button", { type: "button", class: "chip", "data-shift": days, onclick: () => handlers.shiftNow(days) }, text)),
-        h("button", { type: "button", class: "chip", onclick: () => handlers.shiftNow(null) }, icon("clock", "icon icon-sm"), "Today")),
-      field("trial-feature", "Trial of", select("trial-feature", "trialFeature", featureOptions, "trial-feature")),
-      field("trial-ends", "Trial ends (UTC)", input("trial-ends", "trialEndsAt", "datetime-local", { step: 60, "data-testid": "trial-ends" })),
+        h("button", { type: "button", class: "chip", onclick: () => handlers.shiftNow(null) }, icon("clock", "icon icon-sm"), t("context.today"))),
+      field("trial-feature", t("context.trialOf"), select("trial-feature", "trialFeature", featureOptions, "trial-feature")),
+      field("trial-ends", t("context.trialEnds"), input("trial-ends", "trialEndsAt", "datetime-local", { step: 60, "data-testid": "trial-ends" })),
       h("p", { class: "hint", id: "trial-status", "data-testid": "trial-status" })),
 
     h("details", { class: "fieldset-details" },
-      h("summary", {}, "Signals and feature adoption"),
+      h("summary", {}, t("context.signals")),
       h("div", { class: "grid-2" },
-        field("pending-invites", "Pending invites", input("pending-invites", "pendingInvites", "number", { min: 0, step: 1, class: "num" })),
+        field("pending-invites", t("context.invites"), input("pending-invites", "pendingInvites", "number", { min: 0, step: 1, class: "num" })),
         h("div", { class: "field field-check" },
           input("shared-login", "sharedLogin", "checkbox"),
-          h("label", { for: "shared-login" }, "Shared login suspected"))),
-      uses.length ? h("div", { class: "field" }, h("p", { class: "field-title" }, "Uses in the last 30 days"), uses) : null));
+          h("label", { for: "shared-login" }, t("context.sharedLogin")))),
+      uses.length ? h("div", { class: "field" }, h("p", { class: "field-title" }, t("context.uses30d")), uses) : null));
 
   form.oninput = (event) => {
     const el = event.target;
@@ -146,15 +146,15 @@ export function updateUsage(form, config, usageChecks, locale, rescale) {
     for (const w of check.windows ?? []) {
       const hint = document.getElementById(`usage-${metric}-${w.id}-hint`);
       if (hint) {
-        hint.textContent = (w.limit == null ? "Unlimited in this window" : `Limit ${fmt(w.limit)} · ${w.state ? w.state.replace("_", " ") : "—"}`)
-          + (check.binding === w.id ? " · binds" : "");
+        hint.textContent = (w.limit == null ? t("context.unlimitedWindow") : t("context.limit", { limit: fmt(w.limit), state: stateWord(w.state) }))
+          + (check.binding === w.id ? t("context.binds") : "");
       }
     }
     if (check.credits) {
       const hint = document.getElementById(`usage-${metric}-hint`);
       const c = check.credits;
-      if (hint) hint.textContent = `Grant ${c.granted == null ? "—" : fmt(c.granted)} · ${c.state ?? "—"}`
-        + (c.daysToEmpty != null && c.daysToEmpty > 0 ? ` · runs out in about ${c.daysToEmpty} days (estimate)` : "");
+      if (hint) hint.textContent = t("context.grant", { granted: c.granted == null ? "—" : fmt(c.granted), state: stateWord(c.state) })
+        + (c.daysToEmpty != null && c.daysToEmpty > 0 ? t("context.runsOut", { days: c.daysToEmpty }) : "");
       continue;
     }
     const slider = document.getElementById(`usage-${metric}`);
@@ -168,9 +168,14 @@ export function updateUsage(form, config, usageChecks, locale, rescale) {
     }
     const hint = document.getElementById(`usage-${metric}-hint`);
     hint.textContent = check.limit == null
-      ? (check.unlimited ? "Unlimited on this plan" : "No limit set")
-      : `Limit ${fmt(check.limit)} · ${check.state ? check.state.replace("_", " ") : "—"}`;
+      ? (check.unlimited ? t("context.unlimitedPlan") : t("context.noLimit"))
+      : t("context.limit", { limit: fmt(check.limit), state: stateWord(check.state) });
   }
+}
+
+/** A usage state (`at_limit`) in the page's words. */
+function stateWord(state) {
+  return state ? t(`state.${state}`) : "—";
 }
 
 /** Updates the trial line under the trial controls; the end date only applies with a trial. */

@@ -2,6 +2,7 @@
 // highlighted (spans are character offsets into the string at the path), and "show in editor".
 import { h, fill, richText } from "./dom.js";
 import { fmtPath, atPath } from "./model.js";
+import { t } from "./i18n.js";
 
 /** Where a path's value sits in JSON text: { start, end, keyStart?, keyEnd? } (UTF-16 offsets). */
 export function locate(text, path) {
@@ -137,23 +138,37 @@ export function renderDiagnostics(container, report, text, parsed, onShow) {
       h("div", { class: "diag-head" },
         h("span", { class: "diag-code" }, d.code),
         h("code", { class: "diag-path", "data-testid": "diag-path" }, fmtPath(d.path)),
-        h("button", { type: "button", class: "link-btn", onclick: () => onShow(d) }, "Show in editor")),
+        h("button", { type: "button", class: "link-btn", onclick: () => onShow(d) }, t("editor.show"))),
       h("p", { class: "diag-message" }, richText(d.message)),
       snippet(d, text, parsed),
-      d.help ? h("p", { class: "diag-help" }, richText(d.help)) : null);
+      d.help ? h("p", { class: "diag-help" }, h("b", {}, `${t("editor.hint.help")} `), richText(d.help)) : null);
   const errors = report.errors ?? [];
   const warnings = report.warnings ?? [];
   fill(container,
-    errors.length ? h("ul", { class: "diag-items", "aria-label": "Errors" }, errors.map((d) => item(d, "error"))) : null,
-    warnings.length ? h("ul", { class: "diag-items", "aria-label": "Warnings" }, warnings.map((d) => item(d, "warning"))) : null);
+    errors.length ? h("ul", { class: "diag-items", "aria-label": t("editor.errors") }, errors.map((d) => item(d, "error"))) : null,
+    warnings.length ? h("ul", { class: "diag-items", "aria-label": t("editor.warnings") }, warnings.map((d) => item(d, "warning"))) : null);
 }
 
-/** Selects a range in the textarea and scrolls it into view. */
+/** Selects a range in the catalog editor and scrolls it into view. */
 export function selectInEditor(editor, range) {
-  if (!range) return;
-  editor.focus();
-  editor.setSelectionRange(range.start, range.end);
-  const line = editor.value.slice(0, range.start).split("\n").length - 1;
-  const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 18;
-  editor.scrollTop = Math.max(0, (line - 4) * lineHeight);
+  if (range) editor.select(range);
+}
+
+/** The report's diagnostics as the editor's lint marks, each at its range in `text`. */
+export function lintMarks(report, text) {
+  const marks = [];
+  for (const [list, severity] of [[report.errors ?? [], "error"], [report.warnings ?? [], "warning"]]) {
+    for (const d of list) {
+      let range = null;
+      try {
+        range = rangeFor(text, d);
+      } catch {
+        range = null;
+      }
+      const from = Math.min(range?.start ?? 0, text.length);
+      const to = Math.min(Math.max(range?.end ?? from, from), text.length);
+      marks.push({ from, to, severity, source: d.code, message: d.help ? `${d.message} (${d.help})` : d.message });
+    }
+  }
+  return marks;
 }

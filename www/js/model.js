@@ -3,7 +3,7 @@
 // <input type="date"> ("2026-11-24") and <input type="datetime-local"> ("2026-11-24T09:00").
 
 export const ROLES = ["owner", "admin", "billing", "member", "viewer"];
-export const LOCALES = [["en", "English"], ["ja", "日本語 (Japanese)"]];
+export const LOCALES = [["en", "English"], ["ja", "日本語"]];
 export const LIFECYCLES = ["onboarding", "adoption", "expansion"];
 
 const DAY = 86_400_000;

@@ -5,6 +5,7 @@
 // table and the bad lines. Charts are HTML and CSS; every text goes in as text, never as HTML.
 import { h, fill, download, wireFilePicker } from "./dom.js";
 import { fmtMoney } from "./model.js";
+import { t as w } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,8 +88,9 @@ export function createResults({ getConfig, getCurrency, toast }) {
       }
       result = { report: data.report, currency: getCurrency(), name: data.name };
       const t = data.report.totals;
-      setBar(1, `Done: ${fmtBytes(data.bytes)} read twice in ${secs} s`);
-      finish("done", `${running.label}: ${fmtInt(t.events)} events of ${fmtInt(t.units)} units analyzed in ${secs} s.`);
+      setBar(1, w("results.bar.done", { bytes: fmtBytes(data.bytes), secs }));
+      const label = running.label;
+      finish("done", () => w("results.done", { label, events: fmtInt(t.events), units: fmtInt(t.units), secs }));
       $("results").dataset.ms = String(Math.round(data.ms));
       render();
     } else if (data.type === "error") {
@@ -99,9 +101,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
   /** Ends the run in `state` (`done`, `error`, `cancelled`) with a status text. */
   function finish(state, text) {
     running = null;
-    const el = $("results-status");
-    el.dataset.state = state;
-    el.textContent = text;
+    setStatusText(state, text);
     $("results-progress").dataset.state = state;
     $("results-cancel").hidden = true;
     if (state !== "done") $("results-progress").hidden = true;
@@ -123,7 +123,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
     if (!running) return;
     stopWorker();
     if (quiet) running = null;
-    else finish("cancelled", result ? "Cancelled — showing the previous log." : "Cancelled.");
+    else finish("cancelled", cancelledText(!!result));
   }
 
   function loadFile(file) {
@@ -148,7 +148,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
     const cards = report.experiments.map((x) => experimentCard(x, currency));
     if (report.program) cards.unshift(experimentCard(report.program, currency));
     fill($("results-experiments"), cards.length ? cards
-      : h("p", { class: "hint panel" }, "The log has no exposures to an experiment: there is nothing to compare with a holdout."));
+      : h("p", { class: "hint panel" }, w("results.noExposures")));
     renderCallouts();
   }
 
@@ -162,18 +162,34 @@ export function createResults({ getConfig, getCurrency, toast }) {
   }
 
   wireControls({ loadFile, generate, cancel, save: () => demoLog && download(demoLog, "demo-events.jsonl", "application/x-ndjson") });
-  return { generate, loadFile, cancel, get result() { return result; } };
+  /** The tab again in the page's current words. */
+  const relabel = () => { relabelStatus(); render(); };
+  return { generate, loadFile, cancel, relabel, get result() { return result; } };
 }
+
+/** The status line, kept as a function giving it in the page's current words (a switch writes it again). */
+const status = { text: null };
+function setStatusText(state, text) {
+  const el = $("results-status");
+  el.dataset.state = state;
+  status.text = typeof text === "function" ? text : () => text;
+  el.textContent = status.text();
+}
+function relabelStatus() {
+  const el = $("results-status");
+  if (status.text && !["idle", "running"].includes(el.dataset.state)) el.textContent = status.text();
+}
+const cancelledText = (kept) => () => w(kept ? "results.cancelledKept" : "audience.cancelled");
 
 /** The page's state while an analysis runs. */
 function showRunning(label) {
   const el = $("results-status");
   el.dataset.state = "running";
-  el.textContent = `Analyzing ${label}…`;
+  el.textContent = w("results.running", { label });
   $("results-progress").hidden = false;
   $("results-progress").dataset.state = "running";
   $("results-cancel").hidden = false;
-  setBar(0, "Starting…");
+  setBar(0, w("audience.starting"));
   for (const id of ["results-generate", "results-file-button"]) $(id).disabled = true;
 }
 
@@ -202,11 +218,7 @@ function wireControls({ loadFile, generate, cancel, save }) {
 
 // ---------- progress ----------
 
-const PHASES = {
-  generate: "Generating the demo log",
-  count: "Pass 1 of 2, counting events",
-  attribute: "Pass 2 of 2, crediting conversions",
-};
+const PHASES = { generate: "results.phase.generate", count: "results.phase.count", attribute: "results.phase.attribute" };
 
 /**
  * The bar over the whole run: a demo log's generation takes the first third; the analysis
@@ -217,8 +229,8 @@ function showProgress({ phase, done, total }, demo) {
   const pass = phase === "attribute" ? 1 : 0;
   const analysis = (pass + (phase === "generate" ? 0 : share)) / 2;
   const value = demo ? (phase === "generate" ? share / 3 : 1 / 3 + (2 / 3) * analysis) : analysis;
-  const what = phase === "generate" ? `${fmtInt(done)} of ${fmtInt(total)} accounts` : `${fmtBytes(done)} of ${fmtBytes(total)}`;
-  setBar(value, `${PHASES[phase] ?? phase}: ${what}`);
+  const what = phase === "generate" ? w("audience.progress", { done: fmtInt(done), total: fmtInt(total) }) : `${fmtBytes(done)} / ${fmtBytes(total)}`;
+  setBar(value, `${PHASES[phase] ? w(PHASES[phase]) : phase}: ${what}`);
 }
 
 function setBar(value, text) {
@@ -240,13 +252,13 @@ function stat(label, value, sub, testid) {
 
 function renderTotals(report, currency) {
   const t = report.totals;
-  const span = t.firstAt && t.lastAt ? `${t.firstAt.slice(0, 10)} to ${t.lastAt.slice(0, 10)}` : "no dated events";
+  const span = t.firstAt && t.lastAt ? w("results.stat.span", { from: t.firstAt.slice(0, 10), to: t.lastAt.slice(0, 10) }) : w("results.stat.noDates");
   fill($("results-totals"),
-    stat("Events", fmtInt(t.events), t.badLines ? `${fmtInt(t.badLines)} bad lines` : "no bad lines", "results-total-events"),
-    stat("Units", fmtInt(t.units), span, "results-total-units"),
-    stat("Conversions", fmtInt(t.conversions), `${fmtInt(t.conversionsWithoutCallout)} without a callout`, "results-total-conversions"),
-    stat("MRR from conversions", fmtCurrency(t.mrr, currency), "sum of the logged MRR deltas", "results-total-mrr"),
-    stat("Experiments", fmtInt(report.experiments.length), report.program ? "and the program-wide holdout" : "no program-wide holdout", "results-total-experiments"));
+    stat(w("results.stat.events"), fmtInt(t.events), t.badLines ? w("results.stat.badLines", { n: fmtInt(t.badLines) }) : w("results.stat.noBadLines"), "results-total-events"),
+    stat(w("results.stat.units"), fmtInt(t.units), span, "results-total-units"),
+    stat(w("results.stat.conversions"), fmtInt(t.conversions), w("results.stat.withoutCallout", { n: fmtInt(t.conversionsWithoutCallout) }), "results-total-conversions"),
+    stat(w("results.stat.mrr"), fmtCurrency(t.mrr, currency), w("results.stat.mrrSub"), "results-total-mrr"),
+    stat(w("results.stat.experiments"), fmtInt(report.experiments.length), w(report.program ? "results.stat.program" : "results.stat.noProgram"), "results-total-experiments"));
 }
 
 function renderProblems(report) {
@@ -272,7 +284,7 @@ const PROGRAM = "$program";
 /** One experiment (or the program-wide holdout): its split check, rates, lifts and arms. */
 function experimentCard(x, currency) {
   const program = x.key === PROGRAM;
-  const title = program ? "Program-wide holdout" : x.key;
+  const title = program ? w("results.programTitle") : x.key;
   const titleId = `exp-title-${cssId(x.key)}`;
   const meta = [
     program ? "units held out of every callout against units shown them" : x.rules.length ? `rules ${x.rules.join(", ")}` : "not in the catalog",
@@ -287,7 +299,7 @@ function experimentCard(x, currency) {
       h("div", {}, h("h3", { id: titleId }, title), h("p", { class: "hint" }, meta)),
       srm.ok === false ? null
         : h("span", { class: `pill ${srm.ok ? "pill-ok" : "pill-muted"}`, "data-testid": `srm-ok-${x.key}` },
-          srm.ok ? `Split as configured · ${pIs(srm.pValue)}` : "No configured split to check")),
+          srm.ok ? w("results.splitOk", { p: pIs(srm.pValue) }) : w("results.noSplit"))),
     srm.ok === false ? h("div", { class: "srm-banner", role: "alert", "data-testid": `srm-${x.key}`, "data-p": srm.pValue },
       h("strong", {}, "Sample ratio mismatch"),
       ` — the units per arm differ from the configured split (${pIs(srm.pValue)}). `,
@@ -299,10 +311,10 @@ function experimentCard(x, currency) {
       h("span", { class: "hint" }, " (MRR per exposed unit − MRR per holdout unit) × exposed units")) : null,
     h("div", { class: "experiment-charts" },
       h("div", { class: "experiment-chart" },
-        h("h4", {}, "Conversion rate, with its 95% interval"),
+        h("h4", {}, w("results.rateTitle")),
         rateChart(x)),
       h("div", { class: "experiment-chart" },
-        h("h4", {}, "Lift against the holdout, with its 95% interval"),
+        h("h4", {}, w("results.liftTitle")),
         variants.length ? liftChart(x, variants) : h("p", { class: "hint" }, "No arm to compare: the experiment has no holdout units or no variant."))),
     armsTable(x, currency));
 }
@@ -381,7 +393,7 @@ function liftChart(x, variants) {
 }
 
 function armsTable(x, currency) {
-  const cols = ["Arm", "Units", "Converted", "Rate", "95% interval", "MRR", "MRR / unit", "Lift", "Lift 95% interval", "p-value", "Chance to beat"];
+  const cols = ["arm", "units", "converted", "rate", "interval", "mrr", "mrrPerUnit", "lift", "liftInterval", "pValue", "chance"].map((k) => w(`results.col.${k}`));
   return h("div", { class: "table-wrap" }, h("table", { class: "data-table arms-table" },
     h("caption", { class: "visually-hidden" }, `Arms of ${x.key}`),
     h("thead", {}, h("tr", {}, cols.map((c, i) => h("th", { scope: "col", class: i ? "num" : null }, c)))),
@@ -399,15 +411,13 @@ function armsTable(x, currency) {
       h("td", { class: "num" }, a.lift ? fmtPct(a.lift.chanceToBeat) : "—"))))));
 }
 
-const CALLOUT_COLS = [
-  ["id", "Callout"], ["kind", "Kind"], ["placement", "Placement"], ["impressions", "Impressions"], ["clicks", "Clicks"],
-  ["ctr", "Click rate"], ["dismissals", "Dismissals"], ["conversions", "Conversions"], ["mrr", "MRR"],
-];
+/** The callout table's columns (their headers are the page's words `results.callout.<key>`). */
+const CALLOUT_COLS = [["id"], ["kind"], ["placement"], ["impressions"], ["clicks"], ["ctr"], ["dismissals"], ["conversions"], ["mrr"]];
 const ctr = (c) => (c.impressions ? c.clicks / c.impressions : null);
 
 /** The callouts, sortable by any column (a header button; `aria-sort` says how). */
 function calloutsTable(callouts, currency, sort, onSort) {
-  if (!callouts.length) return h("p", { class: "hint" }, "The log has no callout events.");
+  if (!callouts.length) return h("p", { class: "hint" }, w("results.noCallouts"));
   const value = (c, key) => (key === "ctr" ? ctr(c) : c[key]);
   const rows = [...callouts];
   if (sort.key) {
@@ -427,10 +437,10 @@ function calloutsTable(callouts, currency, sort, onSort) {
   };
   const numeric = (key) => !["id", "kind", "placement"].includes(key);
   return h("table", { class: "data-table callouts-table" },
-    h("thead", {}, h("tr", {}, CALLOUT_COLS.map(([key, label]) =>
+    h("thead", {}, h("tr", {}, CALLOUT_COLS.map(([key]) =>
       h("th", { scope: "col", class: numeric(key) ? "num" : null, "aria-sort": sort.key === key ? (sort.dir > 0 ? "ascending" : "descending") : null },
         h("button", { type: "button", class: "sort-btn", id: `sort-${key}`, "data-testid": `sort-${key}`, onclick: () => onSort(key) },
-          label, h("span", { class: "sort-mark", "aria-hidden": "true" }, sort.key === key ? (sort.dir > 0 ? "▲" : "▼") : "")))))),
+          w(`results.callout.${key}`), h("span", { class: "sort-mark", "aria-hidden": "true" }, sort.key === key ? (sort.dir > 0 ? "▲" : "▼") : "")))))),
     h("tbody", {}, rows.map((c) => h("tr", { "data-testid": "results-callout-row", "data-id": c.id },
       CALLOUT_COLS.map(([key]) => h("td", { class: numeric(key) ? "num" : null }, text(c, key)))))));
 }
