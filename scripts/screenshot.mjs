@@ -1,12 +1,15 @@
 // The README's picture: the playground (what `make demo` serves) at 1280×800 in the headless
 // Chromium of the page tests, with fixed dates so it does not depend on the day it is taken.
-//   node scripts/screenshot.mjs [out.png]        (after `make pkg`; default docs/playground.png)
+//   node scripts/screenshot.mjs [out.png] [width] [locale]
+//   (after `make pkg`; default docs/playground.png, 1280 px wide, en; `ja` shows the page in Japanese)
 import { resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { start } from "../www/serve.mjs";
 
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
 const out = resolve(ROOT, process.argv[2] ?? "docs/playground.png");
+const width = Number(process.argv[3] ?? 1280);
+const locale = process.argv[4] ?? "en";
 
 const server = start(0, { quiet: true });
 await new Promise((r) => server.once("listening", r));
@@ -16,7 +19,7 @@ const browser = await chromium.launch({
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width, height: 800 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -30,8 +33,9 @@ try {
   await byId("usage-seats").fill("22");
   await byId("trial-feature").selectOption("");
   await byId("page-feature").selectOption("sso");
+  if (locale !== "en") await byId("locale-select").selectOption(locale);
   await page.evaluate(() => document.activeElement?.blur());
-  await page.locator('[data-testid="meters"] .meter').first().waitFor();
+  await page.locator('[data-testid="meters"] .up-meter').first().waitFor();
   await page.waitForTimeout(500);
   if (errors.length) throw new Error(`the page reported errors:\n${errors.join("\n")}`);
   await page.screenshot({ path: out });
