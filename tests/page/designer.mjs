@@ -12,7 +12,7 @@ async function open(ctx, viewport) {
   recordErrors(page, ctx);
   await page.goto(`${ctx.base}/`);
   await page.waitForSelector("html[data-ready]", { timeout: 15000 });
-  await page.locator('[data-testid="meters"] .meter').first().waitFor();
+  await page.locator('[data-testid="meters"] .up-meter').first().waitFor();
   return page;
 }
 
