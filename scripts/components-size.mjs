@@ -35,4 +35,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = resolve(fileURLToPath(import.meta.url), "../..");
   const s = componentSizes(resolve(process.argv[2] ?? join(root, "pkg")));
   console.log(`\nReact components (gzip -9): react-ui.js ${s.module} B as shipped, ${s.minified} B minified (without React and the hooks); styles.css ${s.styles} B`);
+  // The playground's own bundles (not in the package): what the designer's page loads besides
+  // the authoring entry.
+  const www = join(root, "www", "build");
+  const kb = (file) => `${(gz(readFileSync(join(www, file))) / 1024).toFixed(1)} KB`;
+  console.log(`Playground bundles (gzip -9): the catalog editor (CodeMirror 6) ${kb("editor.js")}, the preview's components with React ${kb("preview-ui.js")}`);
 }
