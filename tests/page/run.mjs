@@ -11,6 +11,7 @@ import { cases as audienceCases } from "./audience.mjs";
 import { cases as resultsCases } from "./results.mjs";
 import { cases as componentCases } from "./components.mjs";
 import { cases as designerCases } from "./designer.mjs";
+import { cases as numberCases } from "./numbers.mjs";
 import { ROOT, SHOTS, assert, byId, editorSelection, editorText, recordErrors, setEditorText, until } from "./helpers.mjs";
 
 mkdirSync(SHOTS, { recursive: true });
@@ -409,6 +410,8 @@ for (const [name, fn] of resultsCases) test(`results: ${name}`, fn);
 for (const [name, fn] of componentCases) test(`components: ${name}`, fn);
 // The designer's tools (the rule form, the page's words in Japanese, the layout at 1024–1920 px).
 for (const [name, fn] of designerCases) test(`designer: ${name}`, fn);
+// Consistent numbers and states (meter and forecast, whole counts, prices, one blocking callout).
+for (const [name, fn] of numberCases) test(`numbers: ${name}`, fn);
 
 // `PAGE_ONLY=audience node tests/page/run.mjs` runs the cases whose name contains the text.
 if (process.env.PAGE_ONLY) tests.splice(0, tests.length, ...tests.filter((t) => t.name.includes(process.env.PAGE_ONLY)));
