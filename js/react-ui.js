@@ -12,7 +12,7 @@
 // This module imports the hooks from ./react.js, which re-exports it: the two form a cycle that
 // is safe because nothing here reads an imported binding before render.
 
-import { createElement as h, useEffect, useId, useMemo, useRef, useState } from "react";
+import { createElement as h, useEffect, useId, useRef, useState } from "react";
 import { useFeature, useImpression, useUpgradePrompts, useUsage } from "./react.js";
 
 // ---- words ----
@@ -84,28 +84,10 @@ function fill(text, vars) {
   return String(text).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
-/** The `locale` of a context (an object or JSON text); undefined when it has none. */
-function localeOf(context) {
-  let value = context;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-  }
-  try {
-    return value !== null && typeof value === "object" && typeof value.locale === "string" ? value.locale : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The locale a component uses: its `locale` prop, else the provider's context's. */
 function useLocale(given) {
-  const { context } = useUpgradePrompts();
-  const fromContext = useMemo(() => localeOf(context), [context]);
-  return given ?? fromContext;
+  const { locale } = useUpgradePrompts();
+  return given ?? locale;
 }
 
 // ---- numbers ----

@@ -119,6 +119,8 @@ export interface UpgradePrompts {
    */
   error: Diagnostic | null;
   context: Context | string;
+  /** The context's `locale` (undefined without one): the components' words and numbers follow it. */
+  locale: string | undefined;
   placement: string | undefined;
   /** Bumped by every click, dismissal or conversion recorded through the binding. */
   version: number;

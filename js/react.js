@@ -146,24 +146,41 @@ function useContextKey(context) {
   return token;
 }
 
-/** The context's `now`, used as the time of recorded events so that a time-travelled context
- * (a demo's date slider, a test) sees its own events in caps and cooldowns. */
-function nowOf(context) {
+/** A context as an object (parsed when it is JSON text); null when it is neither. */
+function contextObject(context) {
   let value = context;
   if (typeof value === "string") {
     try {
       value = JSON.parse(value);
     } catch {
-      return undefined;
+      return null;
     }
   }
-  if (value === null || typeof value !== "object") return undefined;
+  return value !== null && typeof value === "object" ? value : null;
+}
+
+/** Reads `key` of a context (a getter may throw); undefined when it is missing, throws or
+ * `accept` refuses it. */
+function contextField(context, key, accept) {
+  const value = contextObject(context);
+  if (value === null) return undefined;
   try {
-    const now = value.now;
-    return typeof now === "string" || typeof now === "number" || now instanceof Date ? now : undefined;
+    const field = value[key];
+    return accept(field) ? field : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The context's `now`, used as the time of recorded events so that a time-travelled context
+ * (a demo's date slider, a test) sees its own events in caps and cooldowns. */
+function nowOf(context) {
+  return contextField(context, "now", (now) => typeof now === "string" || typeof now === "number" || now instanceof Date);
+}
+
+/** The context's `locale`, for the components' words and numbers. */
+function localeOf(context) {
+  return contextField(context, "locale", (locale) => typeof locale === "string");
 }
 
 function calloutId(callout) {
@@ -708,10 +725,11 @@ function SessionProvider({ engine, failure, context, placement, children }) {
   const { session, error, answers } = opened;
   if (error !== null && failure === null) warnOnce(engine, error);
   const now = useMemo(() => nowOf(context), [contextKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const locale = useMemo(() => localeOf(context), [contextKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const actions = useMemo(() => makeActions(engine, store, now, error), [engine, store, now, error]);
   const value = useMemo(
-    () => ({ engine, session, error, context, placement, version, ...actions, [ANSWERS]: answers }),
-    [engine, session, error, answers, context, placement, version, actions],
+    () => ({ engine, session, error, context, locale, placement, version, ...actions, [ANSWERS]: answers }),
+    [engine, session, error, answers, context, locale, placement, version, actions],
   );
   return createElement(PromptsContext.Provider, { value }, children);
 }
@@ -739,7 +757,7 @@ function useRequired(name) {
  *
  * @returns {{ engine: import("upgrade-prompts").PromptEngine | null, session: import("upgrade-prompts").PromptSession | null,
  *   error: import("upgrade-prompts").Diagnostic | null,
- *   context: import("upgrade-prompts").Context | string, placement: string | undefined, version: number,
+ *   context: import("upgrade-prompts").Context | string, locale: string | undefined, placement: string | undefined, version: number,
  *   record: Function, impression: Function, click: Function, dismiss: Function, convert: Function, refresh: Function }}
  * @throws {Error} outside an `UpgradePromptsProvider`
  */

@@ -72,7 +72,7 @@ pub fn window_field(w: usize, f: u32) -> u32 {
     WINDOW_BASE + (w as u32) * 8 + f
 }
 /// The fields of [`USAGE_FIELDS`] only a credit metric has.
-const CREDIT_ONLY: &[&str] = &[
+pub const CREDIT_ONLY: &[&str] = &[
     "balance",
     "granted",
     "burnPerDay",

@@ -6,8 +6,8 @@
 
 use super::model::{Kind, Model};
 use super::schema::{
-    ACCOUNT_FIELDS, FEATURE_FIELDS, PAGE_FIELDS, PLAN_FIELDS, USAGE_FIELDS, USER_FIELDS,
-    WINDOW_FIELDS,
+    ACCOUNT_FIELDS, CREDIT_ONLY, FEATURE_FIELDS, PAGE_FIELDS, PLAN_FIELDS, USAGE_FIELDS,
+    USER_FIELDS, WINDOW_FIELDS,
 };
 use crate::base::out::{Out, ToJson};
 use crate::expr::{HostFn, Type};
@@ -147,16 +147,7 @@ fn prefix_path(path: &str, description: &str) -> VocabPath {
 
 /// The fields of `usage.<metric>` a metric has: credit fields only on credit metrics.
 fn usage_field_kept(credits: bool, name: &str) -> bool {
-    const CREDIT: &[&str] = &[
-        "balance",
-        "granted",
-        "burnPerDay",
-        "daysToEmpty",
-        "emptyDate",
-        "daysToExpiry",
-        "autoRecharge",
-    ];
-    credits || !CREDIT.contains(&name)
+    credits || !CREDIT_ONLY.contains(&name)
 }
 
 /// The readable paths of a model.
