@@ -156,6 +156,8 @@ struct Pick {
     target: Offer,
     value: f64,
     guard: Option<Guard>,
+    /// Shown (else held back: by `guard`, or behind another blocking callout).
+    shown: bool,
 }
 
 /// The account's best expansion and best downsell so far.
@@ -446,7 +448,7 @@ impl Simulation {
                 *n += 1;
             }
             self.counts.callouts += 1;
-            if let Some(p) = pick(c.origin, c.kind, c.target, None) {
+            if let Some(p) = pick(c.origin, c.kind, c.target, None, true) {
                 best.consider(p);
             }
         }
@@ -491,7 +493,7 @@ impl Simulation {
                 _ => None,
             };
             if let Some(g) = guard {
-                if let Some(p) = pick(h.origin, kind_of(catalog, h.origin), h.target, g) {
+                if let Some(p) = pick(h.origin, kind_of(catalog, h.origin), h.target, g, false) {
                     best.consider(p);
                 }
             }
@@ -809,6 +811,7 @@ fn pick(
     kind: CalloutKind,
     target: Option<Offer>,
     guard: Option<Guard>,
+    shown: bool,
 ) -> Option<Pick> {
     let target = target?;
     let delta = target.monthly_delta?;
@@ -823,6 +826,7 @@ fn pick(
         target,
         value,
         guard,
+        shown,
     })
 }
 
@@ -857,7 +861,7 @@ fn opportunity(s: &Session, index: u64, p: &Pick) -> Opportunity {
             once: p.target.once,
         },
         monthly_delta: p.target.monthly_delta.unwrap_or(0.0),
-        shown: p.guard.is_none(),
+        shown: p.shown,
         ready: guard.is_none(),
         guard,
     }
@@ -1041,7 +1045,8 @@ pub struct Opportunity {
     pub target: Target,
     /// Change of the monthly bill (negative for a downsell).
     pub monthly_delta: f64,
-    /// Whether the callout is shown (else a readiness guard holds it back).
+    /// Whether the callout is shown (else a readiness guard holds it back, or another
+    /// blocking callout is shown in its place).
     pub shown: bool,
     /// Whether the account passes the readiness guards for this kind.
     pub ready: bool,
