@@ -164,7 +164,7 @@ function setStale(stale) {
 }
 
 function showEmpty() {
-  $("why-body").textContent = "Fix the catalog to see a preview.";
+  $("why-body").textContent = t("preview.fixCatalog");
 }
 
 const validateSoon = debounce(() => applyConfigText(), 250);
@@ -239,7 +239,8 @@ function shiftNow(days) {
 function refresh({ rescale = false } = {}) {
   const { config, engine, state } = app;
   if (!engine) return;
-  followLocale(currentContext().locale ?? state.locale);
+  // Controls rebuilt for a new locale start from the catalog's default slider ranges: rescale them.
+  if (followLocale(currentContext().locale ?? state.locale)) rescale = true;
   const context = currentContext();
   // One refresh reads the context once: every check and the evaluation share a session.
   const session = typeof engine.session === "function" ? engine.session(context) : null;
@@ -308,11 +309,12 @@ function refresh({ rescale = false } = {}) {
 
 /**
  * The page speaks the previewed context's locale: on a change its words are filled again and
- * the controls rebuilt (focus stays on the control that had it).
+ * the controls rebuilt (focus stays on the control that had it). True when the locale changed:
+ * the rebuilt usage sliders then need the current limits (`updateUsage` with `rescale`).
  */
 function followLocale(tag) {
   const before = pageLocale();
-  if (setPageLocale(tag) === before) return;
+  if (setPageLocale(tag) === before) return false;
   applyWords();
   document.documentElement.lang = pageLocale();
   const focused = document.activeElement?.id;
@@ -327,6 +329,7 @@ function followLocale(tag) {
   audience?.relabel();
   results?.relabel();
   app.rendered = {};
+  return true;
 }
 
 function renderIfChanged(region, inputs, render) {
@@ -363,8 +366,8 @@ function trialText(check, locale) {
 
 function renderAppBar(config, state) {
   const plan = config.plans?.find((p) => p.id === state.plan);
-  $("app-plan").textContent = `${plan?.label || state.plan} plan`;
-  $("app-user").textContent = `${state.role} · ${state.locale}`;
+  $("app-plan").textContent = t("preview.planBadge", { plan: plan?.label || state.plan });
+  $("app-user").textContent = `${t(`role.${state.role}`)} · ${state.locale}`;
 }
 
 function openFeature(id) {
@@ -389,8 +392,8 @@ function onCta(callout, result, event) {
 
 /** After the preview's `Callout` recorded a dismissal (`result`). */
 function onDismiss(callout, result) {
-  if (result?.error && result.error.code !== "no_record") toast(`Not recorded: ${result.error.message}`);
-  else if (result?.recorded) toast(`Recorded dismiss of “${callout.title}”.`);
+  if (result?.error && result.error.code !== "no_record") toast(t("toast.notRecorded", { message: result.error.message }));
+  else if (result?.recorded) toast(t("toast.recorded", { type: "dismiss", title: callout.title }));
   // Closing a feature gate means leaving the gated feature.
   if (callout.kind === "feature_gate" && callout.placement === "modal") app.state.pageFeature = "";
   syncControls(form, app.state);
@@ -406,8 +409,8 @@ function onEvent(type, callout) {
 function record(type, callout, { quiet = false } = {}) {
   const at = currentContext().now;
   const result = app.engine.record({ type, callout: callout.id, ...(at ? { at } : {}) });
-  if (result?.error && result.error.code !== "no_record") toast(`Not recorded: ${result.error.message}`);
-  else if (!quiet) toast(`Recorded ${type} of “${callout.title}”.`);
+  if (result?.error && result.error.code !== "no_record") toast(t("toast.notRecorded", { message: result.error.message }));
+  else if (!quiet) toast(t("toast.recorded", { type, title: callout.title }));
   return !result?.error;
 }
 
@@ -424,17 +427,17 @@ function historyBlock() {
   ]);
   if (!events.length) return null;
   return h("div", { class: "why-block", "data-testid": "why-history" },
-    h("h3", {}, `Recorded events (${events.length})`),
-    h("p", { class: "hint" }, "Caps, cooldowns and conversions use these. They travel with the share link."),
+    h("h3", {}, t("why.history", { n: events.length })),
+    h("p", { class: "hint" }, t("why.historyHint")),
     h("ul", { class: "suppressed" }, events.map((e) => h("li", {}, h("code", {}, e)))),
-    h("button", { type: "button", class: "btn btn-quiet", onclick: clearHistory }, "Clear history"));
+    h("button", { type: "button", class: "btn btn-quiet", onclick: clearHistory }, t("why.clearHistory")));
 }
 
 function clearHistory() {
   const engine = new PromptEngine(app.config, { strict: true });
   app.engine.free?.();
   app.engine = engine;
-  toast("History cleared.");
+  toast(t("toast.historyCleared"));
   refresh();
 }
 

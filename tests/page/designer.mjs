@@ -1,7 +1,7 @@
 // Page tests of the designer's tools (run by tests/page/run.mjs): the rule form (fill, save,
 // lint the saved catalog with the package's `lint`; a misspelt path in `when` underlined at the
 // engine's span with a completion offered; an existing rule round-trips), the page's words in
-// Japanese, the layout from 1024 to 1920 px in both locales, and the Audience tab's count.
+// Japanese (the preview column and the why panel too, and the usage sliders across a switch), the layout from 1024 to 1920 px in both locales, and the Audience tab's count.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ROOT, assert, byId, editorText, recordErrors, until } from "./helpers.mjs";
@@ -173,6 +173,95 @@ test("in Japanese the page's own words are Japanese", async (ctx) => {
   // And back.
   await byId(page, "locale-select").selectOption("en");
   await until(async () => (await page.locator("#editor-title").textContent()) === "Catalog", "back in English");
+});
+
+/** English words of the preview column and the why panel (the page's, not the engine's). */
+const PREVIEW_ENGLISH = ["Your product", "Locked", "From engine.evaluate()", "designer rules", "Feature gate", "Usage limit",
+  "Seat expansion", "Upsell", "Cross-sell", "Right-size", "priority", "Ways to unlock", "cheapest", "Simulate host event",
+  "Contact sales", "/ month", " once", "Projected", "About ", "Suppressed", "Rule trace", "Recorded events", "Clear history",
+  "Target:", " is ", "runs out", "No callouts", "placement:", "Usage", "the account", "is reached", "cooldown", "pushes the same",
+  "missing value", "not matched", "other placement", "Caps, cooldowns", "holdout", "Top-up", "a day"];
+/** Whole texts that are English words of the page when they stand alone (chips, tags). */
+const PREVIEW_ENGLISH_WORDS = ["plan", "add-on", "info", "warning", "blocking", "shown", "suppressed", "Trial", "base"];
+
+/** The visible texts of the preview column, without the engine's own texts (callouts, reasons,
+ * problems), ids and expressions (code, mono chips). */
+async function previewTexts(page) {
+  return page.evaluate(() => {
+    const column = document.querySelector("#main .column-preview");
+    for (const d of column.querySelectorAll("details")) d.open = true;
+    const engine = '[data-testid^="callout-"], .reasons, .diag-list, code, .chip-static.mono, .trace-steps, .placement-filter option';
+    const texts = [];
+    const walker = document.createTreeWalker(column, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!node.textContent.trim() || el.closest(engine) || el.closest("select")) continue;
+      texts.push(node.textContent.trim());
+    }
+    for (const el of column.querySelectorAll("[title], [aria-label]")) texts.push(el.getAttribute("title") ?? "", el.getAttribute("aria-label") ?? "");
+    return texts.filter(Boolean);
+  });
+}
+
+test("in Japanese the preview column and the why panel are Japanese, and the usage sliders stay where they were", async (ctx) => {
+  const page = await open(ctx);
+  await byId(page, "now-input").fill("2026-11-24T09:00");
+  await byId(page, "created-at").fill("2025-01-15");
+  await byId(page, "renewal-at").fill("2027-06-01");
+  // Something in every part of the panel: a seat callout with a target, a feature gate with ways
+  // to unlock, suppressions, a recorded event, a locked feature button.
+  await byId(page, "usage-seats").fill("22");
+  await byId(page, "trial-feature").selectOption("");
+  await byId(page, "page-feature").selectOption("sso");
+  await byId(page, "lock-sso").waitFor();
+  await byId(page, "why-panel").locator(".event-row button").first().click();
+  await byId(page, "why-history").waitFor();
+  const slider = () => byId(page, "usage-api_calls").evaluate((el) => ({
+    value: Number(el.value), max: Number(el.max), box: Number(document.getElementById(`${el.id}-value`).value),
+  }));
+  const en = await slider();
+  assert(en.value === en.box && en.value > 0 && en.value < en.max, `English slider: ${JSON.stringify(en)}`);
+  const before = await previewTexts(page);
+  const seen = PREVIEW_ENGLISH.filter((w) => before.some((t) => t.includes(w)));
+  assert(seen.length > 12, `the English preview shows the checked words (saw ${seen.join(", ")})`);
+
+  await byId(page, "locale-select").selectOption("ja");
+  await until(async () => (await page.locator("#app-name").textContent()) !== "Your product", "the app header in Japanese");
+  await byId(page, "why-history").waitFor();
+  const texts = await previewTexts(page);
+  const found = [...PREVIEW_ENGLISH.filter((w) => texts.some((t) => t.includes(w))), ...PREVIEW_ENGLISH_WORDS.filter((w) => texts.includes(w))];
+  assert(found.length === 0, `English words left in the preview column: ${found.join(", ")}\n    ${texts.filter((t) => found.some((w) => t.includes(w))).join(" | ")}`);
+  assert(/プラン$/.test(await byId(page, "app-plan").textContent()), `plan badge: ${await byId(page, "app-plan").textContent()}`);
+  // The host events are the engine's event types, shown as code.
+  const events = await byId(page, "why-panel").locator(".event-row button").evaluateAll((els) => els.map((b) => b.querySelector("code")?.textContent));
+  assert(events.join() === "impression,click,dismiss,convert", `event buttons: ${events}`);
+
+  // The rebuilt controls keep the slider where the number box is (the limit's range, not the widest plan's).
+  const ja = await slider();
+  assert(ja.value === ja.box, `slider ${ja.value} and number box ${ja.box} agree`);
+  assert(ja.max === en.max, `slider range kept across the locale switch: ${en.max} → ${ja.max}`);
+  const knob = (s) => s.value / s.max;
+  assert(Math.abs(knob(ja) - knob(en)) < 0.01, `knob position kept: ${knob(en)} → ${knob(ja)}`);
+  // And back: English again.
+  await byId(page, "locale-select").selectOption("en");
+  await until(async () => (await page.locator("#app-name").textContent()) === "Your product", "back in English");
+  const back = await slider();
+  assert(back.value === back.box && back.max === en.max, `slider in English again: ${JSON.stringify(back)}`);
+});
+
+test("in Japanese the credit sample's preview (one-off and monthly prices, add-ons, burn rate) is Japanese", async (ctx) => {
+  const page = await open(ctx);
+  await byId(page, "sample-select").selectOption("credits");
+  await until(async () => (await page.locator('[data-testid^="why-"]').count()) > 1 && /once/.test(await byId(page, "why-panel").textContent()),
+    "the credit sample's top-up with its packs");
+  const before = await previewTexts(page);
+  const seen = [...PREVIEW_ENGLISH.filter((w) => before.some((t) => t.includes(w))), ...PREVIEW_ENGLISH_WORDS.filter((w) => before.includes(w))];
+  for (const w of [" once", "/ month", "add-on", "About ", "Top-up", "cheapest"]) assert(seen.includes(w), `the English preview shows "${w}" (saw ${seen.join(", ")})`);
+  await byId(page, "locale-select").selectOption("ja");
+  await until(async () => (await page.locator("#app-name").textContent()) !== "Your product", "the app header in Japanese");
+  const texts = await previewTexts(page);
+  const found = [...PREVIEW_ENGLISH.filter((w) => texts.some((t) => t.includes(w))), ...PREVIEW_ENGLISH_WORDS.filter((w) => texts.includes(w))];
+  assert(found.length === 0, `English words left in the preview column: ${found.join(", ")}\n    ${texts.filter((t) => found.some((w) => t.includes(w))).join(" | ")}`);
 });
 
 /** Controls whose content is cut and headers or labels that wrap, in the visible panels. */

@@ -65,7 +65,7 @@ export function renderControls(form, config, state, handlers) {
       max: sliderMax(largestLimit(config, id) ?? 100),
       step: 1,
       testid: `usage-${id}`,
-      unit: def?.period ? `/ ${def.period}` : isCredits(def) ? t("context.left") : null,
+      unit: def?.period ? perPeriod(def.period) : isCredits(def) ? t("context.left") : null,
     })];
   });
 
@@ -171,6 +171,13 @@ export function updateUsage(form, config, usageChecks, locale, rescale) {
       ? (check.unlimited ? t("context.unlimitedPlan") : t("context.noLimit"))
       : t("context.limit", { limit: fmt(check.limit), state: stateWord(check.state) });
   }
+}
+
+/** A metric's period as a unit (`/ month`) in the page's words; the id for a period it has no word for. */
+function perPeriod(period) {
+  const key = `context.per.${period}`;
+  const word = t(key);
+  return word === key ? `/ ${period}` : word;
 }
 
 /** A usage state (`at_limit`) in the page's words. */

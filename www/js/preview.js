@@ -7,25 +7,20 @@ import { pageLocale, t } from "./i18n.js";
 import "./words-preview.js";
 import { calloutWords, h as react, meterState, renderPreviewCallouts, renderPreviewMeters } from "../build/preview-ui.js";
 
-const KIND_LABELS = {
-  feature_gate: "Feature gate", upsell: "Upsell", usage_limit: "Usage limit", seat_expansion: "Seat expansion",
-  cross_sell: "Cross-sell", trial: "Trial", downsell: "Right-size",
-};
-const SUPPRESSION = {
-  "readiness:health": "health score is below the readiness minimum",
-  "readiness:tenure": "the account is too new",
-  "readiness:onboarding": "the account is still onboarding",
-  "readiness:escalations": "the account has open escalations",
-  "readiness:adoption": "the account uses too little of what it already pays for",
-  "cap:rule": "this rule's impression cap is reached",
-  "cap:global": "the global frequency cap is reached",
-  "cooldown:dismissed": "dismissed recently (cooldown)",
-  converted: "the account already converted",
-  holdout: "the account is in the experiment's holdout group",
-  placement_full: "the placement already shows its maximum",
-  duplicate_target: "a higher-ranked callout pushes the same target",
-  schedule: "outside the rule's active dates",
-};
+/** A word of the page for a code the engine answers with (`kind.usage_limit`), else the code. */
+function wordFor(prefix, code) {
+  const key = `${prefix}.${code}`;
+  const word = t(key);
+  return word === key ? String(code) : word;
+}
+
+/**
+ * A word of the page with elements in it: `{name}` in the text is replaced by `parts[name]`
+ * (a string or an element), so that each locale puts them in its own order.
+ */
+function words(key, parts) {
+  return t(key).split(/\{(\w+)\}/).map((piece, i) => (i % 2 ? parts[piece] ?? `{${piece}}` : piece)).filter((x) => x !== "");
+}
 
 /** A target's price: paid once for a credit pack, else the change of the monthly bill (the
  * same words in the callouts and the why panel). */
@@ -76,7 +71,7 @@ export function renderCallouts(view, ctx) {
       { slot: document.getElementById("slot-inline"), callouts: by("inline") },
       { slot: document.getElementById("slot-other"), callouts: callouts.filter((c) => !known.has(c.placement)), layout: "inline",
         group: (c, card) => react("div", { className: "placement-group" },
-          react("p", { className: "placement-name" }, t("preview.placement", { placement: c.placement })), card) },
+          react("p", { className: "placement-name" }, t("preview.placementGroup", { placement: c.placement })), card) },
       { slot: modalSlot, callouts: modals },
     ], {
       meta: (c) => calloutMeta(c, ctx),
@@ -90,15 +85,15 @@ export function renderCallouts(view, ctx) {
       const locked = check && !check.allowed;
       const trial = check?.source === "trial";
       const badge = locked
-        ? h("span", { class: "badge badge-lock", "data-testid": `lock-${id}` }, icon("lock", "icon icon-sm"), "Locked")
-        : trial ? h("span", { class: "badge badge-trial" }, "Trial") : null;
+        ? h("span", { class: "badge badge-lock", "data-testid": `lock-${id}` }, icon("lock", "icon icon-sm"), t("preview.locked"))
+        : trial ? h("span", { class: "badge badge-trial" }, t("preview.trial")) : null;
       return h("button", {
         type: "button",
         class: `feature-btn${locked ? " is-locked" : ""}${pageFeature === id ? " is-current" : ""}`,
         "aria-pressed": String(pageFeature === id),
         "data-testid": `feature-${id}`,
         "data-focus-key": `feature:${id}`,
-        title: locked ? `${def?.label || id} is not included — click to see the gate` : `Open ${def?.label || id}`,
+        title: t(locked ? "preview.lockedTitle" : "preview.openTitle", { feature: def?.label || id }),
         onclick: () => ctx.handlers.openFeature(pageFeature === id ? "" : id),
       }, def?.label || id, badge);
     });
@@ -138,13 +133,23 @@ function meterExtra(u, ctx) {
 function unlockList(options, ctx) {
   if (!options?.length) return null;
   return h("div", { class: "why-unlock" },
-    h("p", { class: "why-sub" }, "Ways to unlock (cheapest first)"),
+    h("p", { class: "why-sub" }, t("why.unlock")),
     h("ul", { class: "unlock-list" }, options.map((o, i) =>
       h("li", { class: i === 0 ? "is-best" : "" },
         h("span", { class: "unlock-name" }, o.label,
           o.type === "addon" && o.quantity > 1 ? ` × ${o.quantity}` : null,
-          h("span", { class: "unlock-type" }, o.type === "addon" ? "add-on" : "plan")),
-        h("span", { class: "unlock-price" }, offerPrice(o, ctx.currency, ctx.locale))))));
+          h("span", { class: "unlock-type" }, t(o.type === "addon" ? "why.unlockAddon" : "why.unlockPlan"))),
+        i === 0 ? bestPrice(offerPrice(o, ctx.currency, ctx.locale))
+          : h("span", { class: "unlock-price" }, offerPrice(o, ctx.currency, ctx.locale))))));
+}
+
+/**
+ * The cheapest option's price and the word for it. Not the `.unlock-price` of style.css: its
+ * `::after` writes " · cheapest" in English; the same look here, in the page's words.
+ */
+function bestPrice(text) {
+  return h("span", { class: "unlock-price-best", style: "font-variant-numeric: tabular-nums; font-weight: 600; white-space: nowrap" },
+    text, h("span", { style: "color: var(--ok); font-weight: 700" }, ` · ${t("why.cheapest")}`));
 }
 
 function chip(text, cls = "") {
@@ -157,12 +162,10 @@ function diagList(items, kind) {
       d.help ? h("span", { class: "diag-help" }, ` — ${d.help}`) : null, " ", chip(d.code))));
 }
 
-const TRACE_STATUS = { shown: "shown", suppressed: "suppressed", not_matched: "not matched", other_placement: "other placement" };
-
 /** Metrics a callout is about: its own usage check, or the usage paths its rule's trace read. */
 function metricsOf(c, check, trace) {
   if (check && "metric" in check) return [check.metric];
-  const exprs = (trace ?? []).filter((t) => t.rule === c.rule).flatMap((t) => t.steps.map((s) => s.expr));
+  const exprs = (trace ?? []).filter((e) => e.rule === c.rule).flatMap((e) => e.steps.map((s) => s.expr));
   return [...new Set(exprs.flatMap((e) => [...e.matchAll(/usage\.([A-Za-z_]\w*)\./g)].map((m) => m[1])))];
 }
 
@@ -170,78 +173,96 @@ function metricsOf(c, check, trace) {
  * beside a forecast that runs out). */
 function metricLine(u, def, ctx) {
   const shown = meterState(u).state;
-  return h("p", { class: "why-metric" },
-    h("strong", {}, def?.label || u.metric), ` (${u.metric}) is `,
-    h("strong", { class: `state-text state-${u.state}` }, calloutWords(pageLocale())[shown] ?? u.state ?? "unknown"),
-    u.limit != null ? `: ${fmtNumber(u.used, ctx.locale)} of ${fmtNumber(u.limit, ctx.locale)} (${Math.round((u.ratio ?? 0) * 100)}%)` : ", no limit",
-    u.daysLeft > 0 ? `, runs out in ${u.daysLeft} day${u.daysLeft === 1 ? "" : "s"} at the current pace` : "");
+  const amount = u.limit != null
+    ? t("why.amount", { used: fmtNumber(u.used, ctx.locale), limit: fmtNumber(u.limit, ctx.locale), percent: Math.round((u.ratio ?? 0) * 100) })
+    : t("why.noLimit");
+  const runsOut = u.daysLeft > 0 ? t(u.daysLeft === 1 ? "why.runsOutOne" : "why.runsOut", { n: u.daysLeft }) : "";
+  return h("p", { class: "why-metric" }, words("why.metric", {
+    label: h("strong", {}, def?.label || u.metric),
+    metric: u.metric,
+    state: h("strong", { class: `state-text state-${u.state}` }, calloutWords(pageLocale())[shown] ?? u.state ?? calloutWords(pageLocale()).unknown),
+    amount,
+    runsOut,
+  }));
 }
 
 function traceBlock(trace) {
   return h("details", { class: "why-block trace", "data-testid": "why-trace" },
-    h("summary", {}, `Rule trace (${trace.length})`),
-    h("ol", { class: "trace-list" }, trace.map((t) =>
-      h("li", { class: `trace-${t.status}` },
+    h("summary", {}, t("why.trace", { n: trace.length })),
+    h("ol", { class: "trace-list" }, trace.map((entry) =>
+      h("li", { class: `trace-${entry.status}` },
         h("div", { class: "trace-head" },
-          h("code", {}, t.rule),
-          chip(TRACE_STATUS[t.status] ?? t.status, `status-${t.status}`),
-          t.reason ? chip(t.reason, "mono") : null),
-        t.steps?.length ? h("ul", { class: "trace-steps" }, t.steps.map((s) =>
+          h("code", {}, entry.rule),
+          chip(wordFor("trace", entry.status), `status-${entry.status}`),
+          entry.reason ? chip(entry.reason, "mono") : null),
+        entry.steps?.length ? h("ul", { class: "trace-steps" }, entry.steps.map((s) =>
           h("li", { class: s.result === "true" ? "is-true" : "is-false" },
             h("code", {}, s.expr), h("span", { class: "arrow" }, " → "), h("code", {}, s.actual),
             h("span", { class: "arrow" }, " → "), h("strong", {}, s.result),
-            s.missing ? chip("missing value", "warn") : null))) : null))));
+            s.missing ? chip(t("why.missing"), "warn") : null))) : null))));
+}
+
+/** An experiment's arm as a chip: `key: variant`, or the holdout. */
+function armChip(experiment) {
+  const arm = experiment.holdout ? t("why.holdout") : experiment.variant ?? t("why.base");
+  return chip(`${experiment.key}: ${arm}`);
+}
+
+/** One shown callout in the why panel: what it is, why, how to unlock, and host events. */
+function whyItem(c, view, ctx) {
+  const { featureChecks, usageChecks, evaluation, config } = view;
+  const checks = [...Object.values(featureChecks), ...Object.values(usageChecks)];
+  const check = checks.find((k) => k.callout?.id === c.id);
+  const metrics = metricsOf(c, check, evaluation.trace).filter((m) => usageChecks[m]);
+  const unlock = check?.unlock ?? (metrics.length ? usageChecks[metrics[0]].unlock : null);
+  return h("article", { class: `why-item sev-${c.severity}`, "data-testid": `why-${c.id}` },
+    h("h3", {}, c.title),
+    h("div", { class: "chip-row" },
+      chip(wordFor("kind", c.kind), `kind-${c.kind}`), chip(c.placement), chip(wordFor("severity", c.severity)),
+      chip(t("why.priority", { n: c.priority })), chip(c.rule, "mono"),
+      c.experiment ? armChip(c.experiment) : null),
+    metrics.map((m) => metricLine(usageChecks[m], config.metrics?.[m], ctx)),
+    h("ul", { class: "reasons" }, (c.reasons ?? []).map((r) => h("li", {}, richText(r)))),
+    c.target && !check ? h("p", { class: "why-target" }, words("why.target", {
+      target: [h("strong", {}, c.target.label), c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ",
+        offerPrice(c.target, ctx.currency, ctx.locale)],
+    })) : null,
+    unlockList(unlock, ctx),
+    ctx.canRecord ? h("div", { class: "chip-row event-row" },
+      h("span", { class: "why-sub" }, t("why.simulate")),
+      ["impression", "click", "dismiss", "convert"].map((type) =>
+        h("button", { type: "button", class: "chip", "data-focus-key": `event:${type}:${c.id}`,
+          "aria-label": t("why.recordEvent", { type, title: c.title }), onclick: () => ctx.handlers.onEvent(type, c) },
+        h("code", {}, type)))) : null);
 }
 
 /** The "why" panel: reasons and unlock options per callout, suppressions, trace, context problems. */
 export function renderWhy(view, ctx) {
-  const { callouts, featureChecks, usageChecks, evaluation, mode, config } = view;
-  const checks = [...Object.values(featureChecks), ...Object.values(usageChecks)];
+  const { callouts, evaluation, mode } = view;
   const sections = [];
+  const code = (text) => h("code", {}, text);
 
   sections.push(h("p", { class: "why-mode" }, mode === "evaluate"
-    ? "From engine.evaluate(): designer rules and built-ins, after readiness, caps and placements."
-    : "From engine.checkFeature() for the page feature and engine.checkUsage() for every metric (this engine build has no evaluate())."));
+    ? words("why.fromEvaluate", { call: code("engine.evaluate()") })
+    : words("why.fromChecks", { checkFeature: code("engine.checkFeature()"), checkUsage: code("engine.checkUsage()"), evaluate: code("evaluate()") })));
 
   if (!callouts.length) {
     const suppressed = evaluation.suppressed?.length > 0;
     sections.push(h("p", { class: `why-empty${suppressed ? " is-suppressed" : ""}` }, icon(suppressed ? "info" : "check", "icon icon-sm"),
-      suppressed
-        ? "No callouts shown: every candidate was suppressed (see below)."
-        : "No callouts right now: the page's feature is available and every metric is below its thresholds."));
+      t(suppressed ? "why.allSuppressed" : "why.nothing")));
   }
-  for (const c of callouts) {
-    const check = checks.find((k) => k.callout?.id === c.id);
-    const metrics = metricsOf(c, check, evaluation.trace).filter((m) => usageChecks[m]);
-    const unlock = check?.unlock ?? (metrics.length ? usageChecks[metrics[0]].unlock : null);
-    sections.push(h("article", { class: `why-item sev-${c.severity}`, "data-testid": `why-${c.id}` },
-      h("h3", {}, c.title),
-      h("div", { class: "chip-row" },
-        chip(KIND_LABELS[c.kind] ?? c.kind, `kind-${c.kind}`), chip(c.placement), chip(c.severity),
-        chip(`priority ${c.priority}`), chip(c.rule, "mono"),
-        c.experiment ? chip(c.experiment.holdout ? `${c.experiment.key}: holdout` : `${c.experiment.key}: ${c.experiment.variant ?? "base"}`) : null),
-      metrics.map((m) => metricLine(usageChecks[m], config.metrics?.[m], ctx)),
-      h("ul", { class: "reasons" }, (c.reasons ?? []).map((r) => h("li", {}, richText(r)))),
-      c.target && !check ? h("p", { class: "why-target" }, "Target: ", h("strong", {}, c.target.label),
-        c.target.quantity > 1 ? ` × ${c.target.quantity}` : "", " · ", offerPrice(c.target, ctx.currency, ctx.locale)) : null,
-      unlockList(unlock, ctx),
-      ctx.canRecord ? h("div", { class: "chip-row event-row" },
-        h("span", { class: "why-sub" }, "Simulate host event:"),
-        ["impression", "click", "dismiss", "convert"].map((type) =>
-          h("button", { type: "button", class: "chip", "data-focus-key": `event:${type}:${c.id}`,
-            "aria-label": `Record ${type} of “${c.title}”`, onclick: () => ctx.handlers.onEvent(type, c) }, type))) : null));
-  }
+  for (const c of callouts) sections.push(whyItem(c, view, ctx));
 
   if (evaluation.suppressed?.length) {
     sections.push(h("div", { class: "why-block", "data-testid": "why-suppressed" },
-      h("h3", {}, `Suppressed (${evaluation.suppressed.length})`),
+      h("h3", {}, t("why.suppressed", { n: evaluation.suppressed.length })),
       h("ul", { class: "suppressed" }, evaluation.suppressed.map((s) =>
-        h("li", {}, h("code", {}, s.callout ?? s.rule), " — ", SUPPRESSION[s.reason] ?? s.reason, " ", chip(s.reason, "mono"),
-          s.experiment ? [" ", chip(s.experiment.holdout ? `${s.experiment.key}: holdout` : `${s.experiment.key}: ${s.experiment.variant}`)] : null)))));
+        h("li", {}, h("code", {}, s.callout ?? s.rule), " — ", wordFor("suppress", s.reason), " ", chip(s.reason, "mono"),
+          s.experiment ? [" ", armChip(s.experiment)] : null)))));
   }
   if (Array.isArray(evaluation.trace) && evaluation.trace.length) sections.push(traceBlock(evaluation.trace));
   else if (evaluation.trace != null) {
-    sections.push(h("details", { class: "why-block trace" }, h("summary", {}, "Evaluation trace"),
+    sections.push(h("details", { class: "why-block trace" }, h("summary", {}, t("why.evaluationTrace")),
       h("pre", { tabindex: 0 }, JSON.stringify(evaluation.trace, null, 2))));
   }
   const history = ctx.history?.();
@@ -250,7 +271,7 @@ export function renderWhy(view, ctx) {
   const warnings = evaluation.warnings ?? [];
   if (errors.length || warnings.length) {
     sections.push(h("div", { class: "why-block", "data-testid": "why-problems" },
-      h("h3", {}, "Context problems"),
+      h("h3", {}, t("why.problems")),
       errors.length ? diagList(errors, "error") : null,
       warnings.length ? diagList(warnings, "warning") : null));
   }
