@@ -143,13 +143,9 @@ function unlockList(options, ctx) {
           : h("span", { class: "unlock-price" }, offerPrice(o, ctx.currency, ctx.locale))))));
 }
 
-/**
- * The cheapest option's price and the word for it. Not the `.unlock-price` of style.css: its
- * `::after` writes " · cheapest" in English; the same look here, in the page's words.
- */
+/** The cheapest option's price and the word for it, in the page's words. */
 function bestPrice(text) {
-  return h("span", { class: "unlock-price-best", style: "font-variant-numeric: tabular-nums; font-weight: 600; white-space: nowrap" },
-    text, h("span", { style: "color: var(--ok); font-weight: 700" }, ` · ${t("why.cheapest")}`));
+  return h("span", { class: "unlock-price" }, text, h("span", { class: "unlock-best" }, ` · ${t("why.cheapest")}`));
 }
 
 function chip(text, cls = "") {
