@@ -1,7 +1,7 @@
 // The components' stylesheet (css/styles.css, shipped as `upgrade-prompts/styles.css`): every
 // selector is scoped under `up-` classes, only logical (direction-free) properties, visible
 // keyboard focus, and WCAG AA contrast for the text/background pairs the components draw, in
-// the light theme and both dark ones (the system preference and `.up-theme-dark`).
+// the light and the dark theme: every colour variable is set once, as `light-dark(light, dark)`.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -91,16 +91,57 @@ test("keyboard focus draws a visible outline", () => {
 
 // ---- contrast ----
 
-/** The custom properties set by the rules whose first selector is `first` (in `media`). */
-function theme(first, media) {
-  const rule = parseRules(css).find((r) => r.selectors[0] === first && r.media === media);
-  assert.ok(rule, `a theme rule ${first} ${media ?? ""}`);
-  return Object.fromEntries(declarations(rule.body).filter(([p]) => p.startsWith("--up-")));
+/** The `--up-` custom properties the theme rule (first selector `.up-callout`) sets. */
+function variables() {
+  const rules = parseRules(css).filter((r) => r.selectors[0] === ".up-callout" && r.media === null
+    && declarations(r.body).some(([p]) => p.startsWith("--up-")));
+  assert.equal(rules.length, 1, "one rule sets the variables");
+  return Object.fromEntries(declarations(rules[0].body).filter(([p]) => p.startsWith("--up-")));
 }
 
-const light = theme(".up-callout", null);
-const darkMedia = { ...light, ...theme(".up-callout", "@media (prefers-color-scheme: dark)") };
-const darkClass = { ...light, ...theme(".up-theme-dark .up-callout", null) };
+/** The `light-dark(a, b)` calls in a value: `{ start, end, args }` (nested parentheses kept
+ * whole in an argument). */
+function lightDarkCalls(value) {
+  const calls = [];
+  for (let at = value.indexOf("light-dark("); at >= 0; at = value.indexOf("light-dark(", at + 1)) {
+    const args = [];
+    let depth = 0;
+    let from = at + "light-dark(".length;
+    let end = value.length;
+    for (let i = from; i < value.length; i += 1) {
+      const c = value[i];
+      if (c === "(") depth += 1;
+      else if (c === ")" && depth > 0) depth -= 1;
+      else if ((c === "," || c === ")") && depth === 0) {
+        args.push(value.slice(from, i).trim());
+        from = i + 1;
+        if (c === ")") {
+          end = i + 1;
+          break;
+        }
+      }
+    }
+    calls.push({ start: at, end, args });
+  }
+  return calls;
+}
+
+/** The `[light, dark]` arguments of each `light-dark()` in a value. */
+export const lightDarkPairs = (value) => lightDarkCalls(value).map((c) => c.args);
+
+/** A value with each `light-dark(a, b)` replaced by `a` (`which` 0) or `b` (1). */
+function pick(value, which) {
+  let out = value;
+  for (const c of lightDarkCalls(value).reverse()) out = out.slice(0, c.start) + c.args[which] + out.slice(c.end);
+  return out;
+}
+
+/** The variables as one theme resolves them (light: 0, dark: 1). */
+const resolved = (vars, which) => Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, pick(v, which)]));
+
+const vars = variables();
+const light = resolved(vars, 0);
+const dark = resolved(vars, 1);
 
 function luminance(hex) {
   const m = /^#([0-9a-f]{6})$/i.exec(hex);
@@ -134,22 +175,51 @@ const GRAPHIC_PAIRS = [
   ["--up-critical-fill", ["--up-track"]],
 ];
 
-test("the two dark themes (system preference, .up-theme-dark) are the same", () => {
-  assert.deepEqual(theme(".up-callout", "@media (prefers-color-scheme: dark)"), theme(".up-theme-dark .up-callout", null));
+/** Whether a value is (or holds) a colour: a hex colour or a colour function. */
+const COLOUR = /#[0-9a-f]{3,8}\b|\b(rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(/i;
+
+test("every colour variable has a light and a dark value (one light-dark() per colour)", () => {
+  const colours = Object.entries(vars).filter(([, value]) => COLOUR.test(value) || value.includes("light-dark("));
+  assert.ok(colours.length >= 25, `${colours.length} colour variables`);
+  for (const [name, value] of colours) {
+    const pairs = lightDarkPairs(value);
+    assert.equal(pairs.length, 1, `${name}: ${value} is one light-dark(light, dark)`);
+    const [a, b, extra] = pairs[0];
+    assert.ok(a && b && extra === undefined, `${name}: two values in ${value}`);
+    assert.ok(COLOUR.test(a) && COLOUR.test(b), `${name}: both are colours (${a}; ${b})`);
+    // Nothing outside the light-dark() is a colour either (a shadow keeps its lengths there).
+    const [call] = lightDarkCalls(value);
+    assert.ok(!COLOUR.test(value.slice(0, call.start) + value.slice(call.end)), `${name}: a colour outside light-dark()`);
+  }
+  // And the reader itself: a lone colour is not a pair, a nested function stays whole.
+  assert.deepEqual(lightDarkPairs("#fff"), []);
+  assert.deepEqual(lightDarkPairs("0 1px light-dark(rgb(0 0 0 / 5%), rgb(1 2 3))"), [["rgb(0 0 0 / 5%)", "rgb(1 2 3)"]]);
+  assert.equal(pick("0 1px light-dark(rgb(0 0 0 / 5%),#123) inset", 1), "0 1px #123 inset");
 });
 
-test("every variable the rules read is set by the light theme", () => {
+test("the theme is the page's color-scheme; only the up-theme classes set one", () => {
+  const schemes = parseRules(css).flatMap((r) => declarations(r.body).filter(([p]) => p === "color-scheme")
+    .map(([, v]) => [r.selectors, v]));
+  assert.ok(schemes.length > 0, "the up-theme classes set a color-scheme");
+  for (const [selectors, value] of schemes) {
+    assert.ok(value === "light" || value === "dark", `color-scheme: ${value}`);
+    for (const s of selectors) assert.ok(s.includes(`.up-theme-${value}`), `${s} sets color-scheme: ${value} without .up-theme-${value}`);
+  }
+  assert.ok(!parseRules(css).some((r) => r.media && /prefers-color-scheme/.test(r.media)), "no @media (prefers-color-scheme)");
+});
+
+test("every variable the rules read is set by the theme rule", () => {
   const used = new Set([...css.matchAll(/var\((--up-[\w-]+)\)/g)].map((m) => m[1]));
-  for (const name of used) assert.ok(name in light, `${name} is read but not set`);
+  for (const name of used) assert.ok(name in vars, `${name} is read but not set`);
 });
 
-for (const [name, vars] of [["light", light], ["dark (system)", darkMedia], ["dark (.up-theme-dark)", darkClass]]) {
+for (const [name, theme] of [["light", light], ["dark", dark]]) {
   test(`WCAG AA contrast of every text in the ${name} theme`, () => {
     for (const [pairs, minimum] of [[TEXT_PAIRS, 4.5], [GRAPHIC_PAIRS, 3]]) {
       for (const [fg, backgrounds] of pairs) {
         for (const bg of backgrounds) {
-          const ratio = contrast(vars[fg], vars[bg]);
-          assert.ok(ratio >= minimum, `${fg} ${vars[fg]} on ${bg} ${vars[bg]}: ${ratio.toFixed(2)} < ${minimum}`);
+          const ratio = contrast(theme[fg], theme[bg]);
+          assert.ok(ratio >= minimum, `${fg} ${theme[fg]} on ${bg} ${theme[bg]}: ${ratio.toFixed(2)} < ${minimum}`);
         }
       }
     }

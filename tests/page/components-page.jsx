@@ -1,9 +1,11 @@
 // The test page of tests/page/components.mjs: the package's drop-in components (pkg/react.js,
 // styled by pkg/styles.css) over the real engine (the authoring entry, from the page's import
 // map): banners (warning, blocking), an inline callout, a feature gate, meters (ok, runs out
-// soon, approaching, unlimited, a credit balance) and a modal opened by a button. The theme and
-// direction come from the query: `?theme=light|dark|class-dark&dir=ltr|rtl`. Every recorded
-// event is kept in `window.recorded`.
+// soon, approaching, unlimited, a credit balance) and a modal opened by a button. The query sets
+// the page: `scheme=light-dark` declares `color-scheme: light dark` on the page (else it
+// declares none: a light-only page), `theme=dark|light` puts `.up-theme-dark|light` on the body,
+// `callout=<class>` gives every callout that class (the modal's: its dialog), `dir=rtl`,
+// `locale=ja`. Every recorded event is kept in `window.recorded`.
 import { useState } from "react";
 import { createRoot } from "react-dom/client";
 import init, { PromptEngine } from "upgrade-prompts";
@@ -11,7 +13,9 @@ import { Callout, FeatureGate, UpgradePromptsProvider, UsageMeter, useCallouts }
 
 const query = new URLSearchParams(location.search);
 document.documentElement.dir = query.get("dir") === "rtl" ? "rtl" : "ltr";
-if (query.get("theme") === "class-dark") document.body.classList.add("up-theme-dark", "page-dark");
+if (query.get("scheme") === "light-dark") document.documentElement.classList.add("page-light-dark");
+if (query.get("theme")) document.body.classList.add(`up-theme-${query.get("theme")}`);
+const calloutClass = query.get("callout") ?? undefined;
 
 const NOW = "2026-11-24T09:00:00Z";
 const base = {
@@ -42,7 +46,7 @@ function spied(engine) {
 }
 
 function Banners({ placement }) {
-  return useCallouts(placement).map((c) => <Callout key={c.id} callout={c} />);
+  return useCallouts(placement).map((c) => <Callout key={c.id} callout={c} className={calloutClass} />);
 }
 
 function ModalDemo({ engine }) {

@@ -56,8 +56,14 @@ test("page loads the wasm and the team sample, and shows usage meters", async (c
   assert(await byId(page, "meter-api_calls").isVisible(), "api_calls meter visible");
   assert(/of 25/.test(await text(page, "meter-seats")), "seats meter shows the Team limit");
   // The preview draws with the package's components and stylesheet (what ships).
-  const surface = await byId(page, "meter-seats").evaluate((el) => el.classList.contains("up-meter") && getComputedStyle(el).getPropertyValue("--up-surface").trim());
-  assert(surface === "#ffffff", `the seats meter is an up-meter styled by /pkg/styles.css (--up-surface: ${surface})`);
+  // Its mock app is `.up-theme-light`: light even when the system prefers dark.
+  const drawn = () => byId(page, "meter-seats").evaluate((el) => el.classList.contains("up-meter")
+    && `${getComputedStyle(el).getPropertyValue("--up-surface").trim()} → ${getComputedStyle(el).backgroundColor}`);
+  for (const scheme of ["dark", "light"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const surface = await drawn();
+    assert(/^light-dark\(#ffffff, .*→ rgb\(255, 255, 255\)$/.test(surface), `the seats meter is an up-meter styled by /pkg/styles.css, light under a ${scheme} system (--up-surface: ${surface})`);
+  }
   assert(/v\d+\.\d+\.\d+.*ms/.test(await text(page, "build-info")), "build info shows version and load time");
   assert(/valid/i.test(await text(page, "config-status")), "config status says valid");
   assert((await byId(page, "config-errors").locator("li").count()) === 0, "no config errors");
