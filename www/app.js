@@ -317,6 +317,9 @@ function followLocale(tag) {
   if (setPageLocale(tag) === before) return false;
   applyWords();
   document.documentElement.lang = pageLocale();
+  const source = $("context-source-text");
+  if (source.dataset.label) source.textContent = t("context.source", { label: source.dataset.label });
+  renderBuildInfo();
   const focused = document.activeElement?.id;
   renderControls(form, app.config, app.state, { onChange, shiftNow });
   if (focused) document.getElementById(focused)?.focus();
@@ -476,7 +479,7 @@ async function readShareLink() {
     if (typeof payload?.config !== "string") throw new Error("no config in link");
     return { configText: payload.config, context: payload.context, state: payload.state, sample: payload.sample, edited: !!payload.edited };
   } catch (err) {
-    toast(`This link could not be read (${err.message}); loading the default sample.`);
+    toast(t("toast.linkUnreadable", { message: err.message }));
     return null;
   }
 }
@@ -486,9 +489,9 @@ $("copy-link").addEventListener("click", async () => {
   const url = location.href;
   try {
     await navigator.clipboard.writeText(url);
-    toast("Link copied — it opens this catalog and context.");
+    toast(t("toast.linkCopied"));
   } catch {
-    toast("Copy the link from the address bar — clipboard access was not allowed.");
+    toast(t("toast.linkNotCopied"));
   }
 });
 
@@ -532,12 +535,14 @@ function openAccount(context, label) {
   app.state = stateFromContext(context, app.config);
   app.rawContext = context;
   syncControls(form, app.state);
-  $("context-source-text").textContent = `Account ${label} from the Audience tab, evaluated exactly as simulated. Editing a control switches to the edited values.`;
+  const text = $("context-source-text");
+  text.dataset.label = label;
+  text.textContent = t("context.source", { label });
   $("context-source").hidden = false;
   showTab("preview");
   refresh({ rescale: true });
   $("why-panel").scrollIntoView({ block: "nearest" });
-  toast(`Opened account ${label}.`);
+  toast(t("toast.openedAccount", { label }));
 }
 
 const audience = createAudience({
@@ -565,7 +570,14 @@ async function showBuildInfo(ms) {
   }
   const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
   const size = wasm?.decodedBodySize ? ` · ${Math.round(wasm.decodedBodySize / 1024)} KB wasm` : "";
-  $("build-info").textContent = `upgrade-prompts ${version ? `v${version}` : ""}${size} · ready in ${Math.round(ms)} ms`;
+  app.buildInfo = { version, size, ms: Math.round(ms) };
+  renderBuildInfo();
+}
+
+/** The footer's build line (the engine's version, the wasm's size, the load time) in the page's words. */
+function renderBuildInfo() {
+  const b = app.buildInfo;
+  if (b) $("build-info").textContent = `upgrade-prompts ${b.version ? `v${b.version}` : ""}${b.size} · ${t("page.ready", { ms: b.ms })}`;
 }
 
 // ---------- boot ----------
@@ -576,9 +588,8 @@ async function main() {
   const loadMs = performance.now() - t0;
   showBuildInfo(loadMs);
   $("engine-mode").textContent = typeof PromptEngine.prototype.evaluate === "function" ? "evaluate()" : "checks";
-  $("engine-mode").title = typeof PromptEngine.prototype.evaluate === "function"
-    ? "This engine build has evaluate(): rules, readiness, caps and placements apply"
-    : "This engine build has checkFeature() and checkUsage(); evaluate() is not available yet";
+  $("engine-mode").dataset.i18nTitle = typeof PromptEngine.prototype.evaluate === "function" ? "engine.modeEvaluate" : "engine.modeChecks";
+  $("engine-mode").title = t($("engine-mode").dataset.i18nTitle);
 
   configSchema = await fetch("/pkg/config.schema.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
   const shared = await readShareLink();

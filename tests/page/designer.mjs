@@ -131,6 +131,14 @@ const ENGLISH = ["Catalog", "Sample", "Context", "Reset", "Account", "Plan", "He
   "Usage", "Page and time", "Trial of", "Format", "Reset sample", "Rules", "Add rule", "Placement", "Live preview",
   "Validated as you type", "Copy link", "Audience", "Results", "Catalog & preview", "Owner", "Today", "Limit"];
 
+/** English words of the Audience tab (text, chart titles, legends, table headers, tooltips); compared ignoring case. */
+const AUDIENCE_ENGLISH = ["Open account", "(built-in)", "callouts (shown / matched)", "suppressed callouts", "week from today",
+  "Matched (held back", "Held:", "Shown", "already at or over", "Used / limit", "Monthly", "Simulation progress", "No account"];
+
+/** English words of the Results tab after a demo log (text, chart labels, captions, tooltips). */
+const RESULTS_ENGLISH = ["to beat", "holdout: units shown", "Conversion rate per arm", "Arms of", "units held out", "in several arms",
+  "not in the catalog", "unit: ", " units", "rules ", "Demo log", "No arm to compare", "no units", "Analysis progress", " to "];
+
 test("in Japanese the page's own words are Japanese", async (ctx) => {
   const page = await open(ctx);
   await byId(page, "locale-select").selectOption("ja");
@@ -155,17 +163,28 @@ test("in Japanese the page's own words are Japanese", async (ctx) => {
   await until(async () => (await byId(page, "audience-status").getAttribute("data-state")) === "done", "the sample population simulated", 60_000);
   await until(async () => /アカウント/.test(await byId(page, "total-accounts").textContent()), "the totals in Japanese");
   const tab = await byId(page, "audience").evaluate((el) => el.innerText);
-  const left = ["Generate and simulate", "Accounts", "See a callout", "Ready for a pitch", "accounts simulated", "Reach per rule"].filter((w) => tab.includes(w));
+  const titles = await byId(page, "audience").evaluate((el) => [...el.querySelectorAll("[aria-label], [title]")]
+    .map((e) => `${e.getAttribute("aria-label") ?? ""} ${e.getAttribute("title") ?? ""}`).join("\n"));
+  const left = [...["Generate and simulate", "Accounts", "See a callout", "Ready for a pitch", "accounts simulated", "Reach per rule"].filter((w) => tab.includes(w)),
+    ...AUDIENCE_ENGLISH.filter((w) => tab.toLowerCase().includes(w.toLowerCase()) || titles.includes(w))];
   assert(left.length === 0, `English words left in the Audience tab: ${left.join(", ")}`);
   // The Results tab's numbers after a demo log.
   await byId(page, "tab-results").click();
   await byId(page, "results-count").fill("2000");
   await byId(page, "results-generate").click();
   await until(async () => (await byId(page, "results-status").getAttribute("data-state")) === "done", "the demo log analyzed", 60_000);
-  const results = await byId(page, "results").evaluate((el) => el.innerText);
-  const english = ["Events", "Conversions", "events of", "Chance to beat", "Click rate", "Generate a demo log", "Lift against the holdout"].filter((w) => results.includes(w));
+  const results = await byId(page, "results").evaluate((el) => [el.innerText,
+    ...[...el.querySelectorAll("[aria-label], [title], [aria-valuetext]")].map((e) => ["aria-label", "title", "aria-valuetext"].map((a) => e.getAttribute(a) ?? "").join(" "))].join("\n"));
+  const english = ["Events", "Conversions", "events of", "Chance to beat", "Click rate", "Generate a demo log", "Lift against the holdout",
+    ...RESULTS_ENGLISH].filter((w) => results.includes(w));
   assert(english.length === 0, `English words left in the Results tab: ${english.join(", ")}`);
+  // The header's engine chip, the footer and the copy-link toast.
+  assert(/エンジン/.test(await byId(page, "engine-mode").getAttribute("title")), "the engine chip's tooltip in Japanese");
+  assert(!/ready in/.test(await byId(page, "build-info").textContent()), "the footer in Japanese");
   await byId(page, "tab-preview").click();
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]).catch(() => {});
+  await byId(page, "copy-link").click();
+  await until(async () => /リンク/.test(await page.locator("#toast").textContent()), "the copy-link toast in Japanese");
   // The rule form too.
   await byId(page, "rule-add").click();
   await until(async () => (await page.locator('label[for="rule-kind"]').textContent()) === "種類", "the form's words in Japanese");

@@ -137,6 +137,11 @@ async function checkFits(page, width) {
   assert(over.length === 0, `at ${width} px these overflow: ${over.join(", ")}`);
 }
 
+/** The page's English framing of a broken split, bad lines and the charts that must not stay in Japanese. */
+const SRM_ENGLISH = ["Sample ratio mismatch", "the units per arm differ", "(expected ", "not trustworthy", "bad lines", "bad line",
+  "…and ", "MRR attributed to the prompts", "MRR per exposed unit", "units held out", "to beat", "holdout: units shown",
+  "Conversion rate per arm", "Lift against the holdout", "Arms of", " units", "unit: ", "rules "];
+
 /** A log of 1,500 demo accounts with its split broken, program-wide holdout exposures and bad lines. */
 async function brokenLog() {
   const { CliGenerate } = await audience();
@@ -228,6 +233,16 @@ export const cases = [
     await checkCallouts(page, report, currency);
     await page.screenshot({ path: resolve(SHOTS, "32-results-srm-1024.png"), fullPage: true });
     await checkFits(page, 1024);
+    // In Japanese the warning, the bad lines' framing and the charts' labels are Japanese (ids, codes and messages stay).
+    await byId(page, "tab-preview").click();
+    await byId(page, "locale-select").selectOption("ja");
+    await byId(page, "tab-results").click();
+    await poll(async () => (await byId(page, "srm-seat-copy").textContent()).includes("サンプル比率の不一致"), "the split warning in Japanese");
+    const ja = await byId(page, "results").evaluate((el) => [el.innerText,
+      ...[...el.querySelectorAll("[aria-label], [title]")].map((e) => `${e.getAttribute("aria-label") ?? ""} ${e.getAttribute("title") ?? ""}`)].join("\n"));
+    const left = SRM_ENGLISH.filter((w) => ja.includes(w));
+    assert(left.length === 0, `English words left in Japanese: ${left.join(", ")}`);
+    assert((await byId(page, "results-bad-count").textContent()).startsWith(`不正な行 ${report.totals.badLines}件`), "bad line count in Japanese");
   }],
 
   ["the progress bar moves through the phases while the page stays responsive, and Cancel keeps the last results", async (ctx) => {

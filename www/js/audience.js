@@ -29,6 +29,8 @@ const REASON_COLORS = {
   "cooldown:dismissed": "#49a3a6", converted: "#2f9e5b", holdout: "#9aa1b5", placement_full: "#6f7891",
   duplicate_target: "#c2c7d6", schedule: "#a3805b", no_target: "#d3b8a0",
 };
+/** A suppression reason in the page's words (`audience.reason.<key>`), else its key. */
+const reasonLabel = (k) => (REASON_LABELS[k] ? t(`audience.reason.${k}`) : k);
 const METRIC_COLORS = ["#5b5bd6", "#e5813e", "#2f9e5b", "#b5487a", "#49a3a6", "#a3805b"];
 
 const fmt = (n) => fmtNumber(n, "en");
@@ -41,7 +43,7 @@ function money(n, currency) {
   }
 }
 const pct = (n, of) => (of ? `${((100 * n) / of).toFixed(1)}%` : "—");
-const ruleLabel = (r) => (r.startsWith("builtin:") ? `${r.slice(8)} (built-in)` : r);
+const ruleLabel = (r) => (r.startsWith("builtin:") ? t("audience.builtIn", { rule: r.slice(8) }) : r);
 const accountLabel = (a) => a.accountId ?? `#${a.index}`;
 
 export function createAudience({ getConfig, getCurrency, getCanonical, onAccount, toast }) {
@@ -60,12 +62,12 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
   /** Asks the worker for account `index` of the last run and hands it to the context panel. */
   function openAccount(index, label) {
     runner.context(index, (json) => {
-      if (!json) return toast(`Account ${label} is no longer available; run the simulation again.`);
+      if (!json) return toast(t("audience.accountGone", { label }));
       let context;
       try {
         context = JSON.parse(json);
       } catch {
-        return toast(`Account ${label} is not a readable context.`);
+        return toast(t("audience.accountUnreadable", { label }));
       }
       onAccount(context, label);
     });
@@ -103,7 +105,7 @@ export function createAudience({ getConfig, getCurrency, getCanonical, onAccount
   wireControls(runner, () => exportCsv(opportunitiesCsv, toast), () => {
     if (!result) return;
     if (result.source.kind === "generated") runner.start(result.source, result.label.replace(/ \(catalog edited\)$/, ""));
-    else toast("Load the file again to simulate it with the edited catalog.");
+    else toast(t("audience.loadAgain"));
   });
 
   /** The tab again in the page's current words. */
@@ -133,7 +135,7 @@ function createRunner({ getConfig, getCanonical, toast, hasResult, onDone }) {
     worker.onmessage = ({ data }) => onMessage(data);
     worker.onerror = (e) => {
       e.preventDefault();
-      setStatus("error", `The simulation worker failed: ${e.message || "unknown error"}`);
+      setStatus("error", t("audience.workerFailed", { message: e.message || t("results.unknownError") }));
       running = null;
       worker?.terminate();
       worker = null;
@@ -167,7 +169,7 @@ function createRunner({ getConfig, getCanonical, toast, hasResult, onDone }) {
     } else if (data.type === "error") {
       running = null;
       showProgress(false);
-      setStatus("error", `The simulation could not run: ${data.message}`);
+      setStatus("error", t("audience.failed", { message: data.message }));
     }
   }
 
@@ -345,8 +347,8 @@ function renderReach(report) {
   const svg = rowChart(rules, Math.max(1, ...rules.map((r) => r.matched)), {
     margin: 70,
     labelledBy: "reach-title reach-desc",
-    desc: s("desc", { id: "reach-desc" }, `Callouts shown and matched per rule, out of ${fmt(report.totals.accounts)} accounts.`),
-    axisTitle: "callouts (shown / matched)",
+    desc: s("desc", { id: "reach-desc" }, t("audience.reachDesc", { n: fmt(report.totals.accounts) })),
+    axisTitle: t("audience.reachAxis"),
   }, (r, _i, y, { rowH, left, scale }) => {
     const g = s("g", { "data-testid": `reach-${r.rule}`, "data-shown": r.shown, "data-matched": r.matched });
     g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
@@ -356,7 +358,7 @@ function renderReach(report) {
     g.append(s("title", {}, `${ruleLabel(r.rule)}: ${fmt(r.shown)} shown of ${fmt(r.matched)} matched`));
     return g;
   });
-  fill($("audience-reach"), svg, legend([["Shown", "var(--accent)"], ["Matched (held back or in another placement)", "#c9c8f3"]]));
+  fill($("audience-reach"), svg, legend([[t("audience.shown"), "var(--accent)"], [t("audience.matchedLegend"), "#c9c8f3"]]));
 }
 
 /** Stacked horizontal bars: per rule, its suppressed callouts by reason. */
@@ -364,7 +366,7 @@ function renderSuppression(report) {
   const rules = report.rules.filter((r) => Object.keys(r.suppressed).length);
   const target = $("audience-suppression");
   if (!rules.length) {
-    fill(target, h("p", { class: "hint" }, "No callout was suppressed."));
+    fill(target, h("p", { class: "hint" }, t("audience.noSuppressed")));
     return;
   }
   const reasons = Object.keys(REASON_LABELS).filter((k) => rules.some((r) => r.suppressed[k]));
@@ -372,7 +374,7 @@ function renderSuppression(report) {
   const svg = rowChart(rules, Math.max(1, ...totals), {
     margin: 60,
     labelledBy: "suppression-title",
-    axisTitle: "suppressed callouts, by reason",
+    axisTitle: t("audience.suppressedAxis"),
   }, (r, i, y, { rowH, left, scale }) => {
     const g = s("g", { "data-testid": `suppressed-${r.rule}`, "data-total": totals[i] });
     g.append(s("text", { x: left - 8, y: y + rowH / 2 + 4, class: "label", "text-anchor": "end" }, ruleLabel(r.rule)));
@@ -389,7 +391,7 @@ function renderSuppression(report) {
     g.append(s("text", { x: x + 6, y: y + rowH / 2 + 4, class: "value" }, fmt(totals[i])));
     return g;
   });
-  fill(target, svg, legend(reasons.map((k) => [`${REASON_LABELS[k]} (${k})`, REASON_COLORS[k]])));
+  fill(target, svg, legend(reasons.map((k) => [t("audience.reasonLegend", { label: reasonLabel(k), key: k }), REASON_COLORS[k]])));
 }
 
 function legend(items) {
@@ -401,7 +403,7 @@ function legend(items) {
 function accountButton(row, open) {
   const label = accountLabel(row);
   return h("button", { type: "button", class: "link-btn account-link", "data-testid": `account-${row.index}`,
-    title: `Open account ${label} in the preview and its “why”`, onclick: () => open(row.index, label) }, label);
+    title: t("audience.openTitle", { label }), onclick: () => open(row.index, label) }, label);
 }
 
 function renderOpportunities(report, currency, open) {
@@ -413,13 +415,13 @@ function renderOpportunities(report, currency, open) {
     h("td", {}, h("code", {}, o.callout)),
     h("td", {}, o.target.label),
     h("td", { class: "num" }, `+${money(o.monthlyDelta, currency)}`),
-    h("td", {}, o.shown ? h("span", { class: "pill pill-ok" }, "Shown")
-      : h("span", { class: "pill pill-held", title: o.guard ?? "" }, `Held: ${REASON_LABELS[o.guard] ?? o.guard ?? "—"}`))));
+    h("td", {}, o.shown ? h("span", { class: "pill pill-ok" }, t("audience.shown"))
+      : h("span", { class: "pill pill-held", title: o.guard ?? "" }, t("audience.heldPill", { reason: o.guard ? reasonLabel(o.guard) : "—" })))));
   fill($("audience-opportunities"), rows.length
     ? h("table", { class: "data-table" },
-      h("thead", {}, h("tr", {}, ["#", "Account", "Plan", "Callout", "Target", "Monthly", "Status"].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ["#", ...["account", "plan", "callout", "target", "monthly", "status"].map((k) => t(`audience.col.${k}`))].map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, body))
-    : h("p", { class: "hint" }, "No account has an expansion opportunity with a price."));
+    : h("p", { class: "hint" }, t("audience.noOpportunities")));
   $("audience-export").disabled = !rows.length;
 }
 
@@ -429,16 +431,16 @@ function renderForecast(report, open) {
   const target = $("audience-forecast-chart");
   $("forecast-title").textContent = t("audience.limitsWithin", { days: report.horizonDays });
   if (!metrics.length) {
-    fill(target, h("p", { class: "hint" }, "No account's usage trend reaches a limit within the horizon."));
+    fill(target, h("p", { class: "hint" }, t("audience.noForecast")));
   } else {
     const weeks = Math.max(0, ...report.limitForecast.map((m) => m.byWeek.length));
-    fill(target, forecastChart(metrics, weeks), legend(metrics.map((m, mi) => [`${m.label} (${fmt(m.accounts)} accounts; ${fmt(m.atOrOver)} already at or over)`, METRIC_COLORS[mi % METRIC_COLORS.length]])));
+    fill(target, forecastChart(metrics, weeks), legend(metrics.map((m, mi) => [t("audience.metricLegend", { label: m.label, n: fmt(m.accounts), over: fmt(m.atOrOver) }), METRIC_COLORS[mi % METRIC_COLORS.length]])));
   }
   const soonest = report.limitForecast.flatMap((m) => m.soonest.map((x) => ({ ...x, label: m.label })))
     .sort((a, b) => a.daysToLimit - b.daysToLimit || a.index - b.index).slice(0, 20);
   fill($("audience-forecast-table"), soonest.length
     ? h("table", { class: "data-table" },
-      h("thead", {}, h("tr", {}, ["Account", "Plan", "Metric", "Used / limit", "Days", "Date"].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ["account", "plan", "metric", "usedLimit", "days", "date"].map((k) => t(`audience.col.${k}`)).map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, soonest.map((x) => h("tr", { "data-testid": "forecast-row" },
         h("td", {}, accountButton(x, open)),
         h("td", {}, x.plan ?? "—"),
@@ -484,7 +486,7 @@ function forecastChart(metrics, weeks) {
     g.append(s("text", { x: x + (band - 6) / 2, y: top + plotH + 16, class: "axis", "text-anchor": "middle" }, String(w + 1)));
     svg.append(g);
   }
-  svg.append(s("text", { x: left + (width - left) / 2, y: height - 4, class: "axis-title", "text-anchor": "middle" }, "week from today (1 = days 0–6)"));
+  svg.append(s("text", { x: left + (width - left) / 2, y: height - 4, class: "axis-title", "text-anchor": "middle" }, t("audience.weekAxis")));
   svg.append(s("text", { x: 12, y: top + plotH / 2, class: "axis-title", "text-anchor": "middle", transform: `rotate(-90 12 ${top + plotH / 2})` }, "accounts"));
   return svg;
 }
@@ -492,13 +494,13 @@ function forecastChart(metrics, weeks) {
 function renderProblems(report, problems) {
   const items = [
     ...problems.map((p) => h("li", {}, h("code", {}, p.code), " ", p.message)),
-    ...report.errors.map((e) => h("li", {}, h("code", {}, e.code), ` line/account ${e.index}: `, e.message)),
+    ...report.errors.map((e) => h("li", {}, h("code", {}, e.code), ` ${t("audience.problemAt", { index: e.index })} `, e.message)),
     ...report.warnings.map((w) => h("li", {}, h("code", {}, w.code), " ", w.message)),
   ];
   const more = report.totals.accountsWithErrors - report.errors.length;
   $("audience-problems").hidden = !items.length;
-  fill($("audience-problems"), h("h3", {}, `Problems (${fmt(report.totals.accountsWithErrors)} accounts with errors)`),
-    h("ul", { class: "diag-list" }, items, more > 0 ? h("li", {}, `…and ${fmt(more)} more`) : null));
+  fill($("audience-problems"), h("h3", {}, t("audience.problems", { n: fmt(report.totals.accountsWithErrors) })),
+    h("ul", { class: "diag-list" }, items, more > 0 ? h("li", {}, t("results.bad.more", { n: fmt(more) })) : null));
 }
 
 // ---------- export ----------
@@ -523,7 +525,7 @@ async function exportCsv(makeCsv, toast) {
   try {
     text = await makeCsv();
   } catch (e) {
-    toast(`The export failed: ${e?.message ?? e}`);
+    toast(t("audience.exportFailed", { message: e?.message ?? e }));
     return;
   }
   download(text, "opportunities.csv", "text/csv;charset=utf-8");

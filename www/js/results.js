@@ -50,7 +50,7 @@ function fmtBytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
-const interval = (ci, f) => (ci ? `${f(ci[0])} to ${f(ci[1])}` : "—");
+const interval = (ci, f) => (ci ? w("results.interval", { from: f(ci[0]), to: f(ci[1]) }) : "—");
 
 export function createResults({ getConfig, getCurrency, toast }) {
   let worker = null;
@@ -67,7 +67,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
     worker.onerror = (e) => {
       e.preventDefault();
       stopWorker();
-      finish("error", `The analysis worker failed: ${e.message || "unknown error"}`);
+      finish("error", w("results.workerFailed", { message: e.message || w("results.unknownError") }));
     };
     return worker;
   }
@@ -94,7 +94,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
       $("results").dataset.ms = String(Math.round(data.ms));
       render();
     } else if (data.type === "error") {
-      finish("error", `The log could not be analyzed: ${data.message}`);
+      finish("error", w("results.failed", { message: data.message }));
     }
   }
 
@@ -110,7 +110,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
 
   function start(source, label) {
     const config = getConfig();
-    if (!config) return toast("The catalog has errors: fix it first, the analysis reads its rules.");
+    if (!config) return toast(w("results.catalogErrors"));
     if (running) cancel({ quiet: true });
     const id = ++runId;
     running = { id, label, demo: source.kind === "demo" };
@@ -129,7 +129,7 @@ export function createResults({ getConfig, getCurrency, toast }) {
   function loadFile(file) {
     if (!file) return;
     const name = file.name || "events";
-    if (!/\.(csv|jsonl|ndjson|json)$/i.test(name)) return toast(`${name}: choose a .jsonl, .ndjson or .csv file.`);
+    if (!/\.(csv|jsonl|ndjson|json)$/i.test(name)) return toast(w("results.fileType", { name }));
     start({ kind: "file", file }, name);
   }
 
@@ -200,11 +200,11 @@ function demoRequest({ count, seed, asOf } = {}) {
   seed = seed ?? Number($("results-seed").value);
   asOf = asOf ?? $("results-asof").value;
   if (!Number.isInteger(count) || count < 1 || count > MAX_DEMO_ACCOUNTS) {
-    return { error: `The account count must be a whole number from 1 to ${fmtInt(MAX_DEMO_ACCOUNTS)}.` };
+    return { error: w("results.countRange", { max: fmtInt(MAX_DEMO_ACCOUNTS) }) };
   }
-  if (!Number.isInteger(seed) || seed < 0) return { error: "The seed must be a whole number of 0 or more." };
+  if (!Number.isInteger(seed) || seed < 0) return { error: w("results.seedRange") };
   const now = `${asOf || new Date().toISOString().slice(0, 10)}T09:00:00Z`;
-  return { source: { kind: "demo", count, seed, now }, label: `Demo log (${fmtInt(count)} accounts, seed ${seed}, as of ${now.slice(0, 10)})` };
+  return { source: { kind: "demo", count, seed, now }, label: w("results.demoLabel", { n: fmtInt(count), seed, date: now.slice(0, 10) }) };
 }
 
 /** The tab's buttons, file input and drop zone. */
@@ -269,14 +269,15 @@ function renderProblems(report) {
   if (el.hidden) return fill(el);
   const listed = report.errors.slice(0, LISTED_ERRORS);
   const more = bad - listed.length;
-  const codes = Object.entries(report.errorCodes ?? {}).map(([code, n]) => `${code} ${fmtInt(n)}`).join(", ");
+  const codes = Object.entries(report.errorCodes ?? {}).map(([code, n]) => `${code} ${fmtInt(n)}`).join(w("results.listComma"));
+  const title = bad ? w(bad === 1 ? "results.bad.one" : "results.bad.many", { n: fmtInt(bad) }) + (codes ? w("results.bad.codes", { codes }) : "") : w("results.bad.problems");
   fill(el,
-    h("h3", { "data-testid": "results-bad-count" }, bad ? `${fmtInt(bad)} bad ${bad === 1 ? "line" : "lines"}${codes ? ` (${codes})` : ""}` : "Problems with the file"),
+    h("h3", { "data-testid": "results-bad-count" }, title),
     h("ul", { class: "diag-list diag-error" },
-      input.map((p) => h("li", { "data-testid": "results-input-error" }, h("code", {}, p.code), p.line ? ` line ${p.line}: ` : " ", p.message)),
+      input.map((p) => h("li", { "data-testid": "results-input-error" }, h("code", {}, p.code), p.line ? ` ${w("results.bad.lineColon", { line: p.line })} ` : " ", p.message)),
       listed.map((e) => h("li", { "data-testid": "results-bad-line", "data-line": e.line, "data-code": e.code },
-        `line ${e.line} `, h("code", {}, e.code), ` ${e.message}`)),
-      more > 0 ? h("li", {}, `…and ${fmtInt(more)} more`) : null));
+        `${w("results.bad.line", { line: e.line })} `, h("code", {}, e.code), ` ${e.message}`)),
+      more > 0 ? h("li", {}, w("results.bad.more", { n: fmtInt(more) })) : null));
 }
 
 const PROGRAM = "$program";
@@ -287,10 +288,10 @@ function experimentCard(x, currency) {
   const title = program ? w("results.programTitle") : x.key;
   const titleId = `exp-title-${cssId(x.key)}`;
   const meta = [
-    program ? "units held out of every callout against units shown them" : x.rules.length ? `rules ${x.rules.join(", ")}` : "not in the catalog",
-    x.unit ? `unit: ${x.unit}` : null,
-    `${fmtInt(x.units)} units`,
-    x.unitsInSeveralArms ? `${fmtInt(x.unitsInSeveralArms)} in several arms` : null,
+    program ? w("results.meta.program") : x.rules.length ? w("results.meta.rules", { rules: x.rules.join(", ") }) : w("results.meta.notInCatalog"),
+    x.unit ? w("results.meta.unit", { unit: x.unit }) : null,
+    w("results.meta.units", { n: fmtInt(x.units) }),
+    x.unitsInSeveralArms ? w("results.meta.severalArms", { n: fmtInt(x.unitsInSeveralArms) }) : null,
   ].filter(Boolean).join(" · ");
   const srm = x.srm ?? {};
   const variants = x.arms.filter((a) => a.lift);
@@ -301,26 +302,29 @@ function experimentCard(x, currency) {
         : h("span", { class: `pill ${srm.ok ? "pill-ok" : "pill-muted"}`, "data-testid": `srm-ok-${x.key}` },
           srm.ok ? w("results.splitOk", { p: pIs(srm.pValue) }) : w("results.noSplit"))),
     srm.ok === false ? h("div", { class: "srm-banner", role: "alert", "data-testid": `srm-${x.key}`, "data-p": srm.pValue },
-      h("strong", {}, "Sample ratio mismatch"),
-      ` — the units per arm differ from the configured split (${pIs(srm.pValue)}). `,
-      "Arms: ", x.arms.map((a) => `${a.id} ${fmtInt(a.units)}${a.expectedShare != null ? ` (expected ${fmtPct(a.expectedShare)})` : ""}`).join(", "),
-      ". Until the cause is found (an assignment or logging bug), the lift below is not trustworthy.") : null,
+      h("strong", {}, w("results.srm.title")),
+      w("results.srm.text", { p: pIs(srm.pValue), arms: srmArms(x.arms) })) : null,
     program && x.attributedMrr !== undefined ? h("p", { class: "program-mrr", "data-testid": "program-attributed" },
-      h("span", { class: "stat-label" }, "MRR attributed to the prompts "),
+      h("span", { class: "stat-label" }, w("results.attributed")),
       h("strong", {}, fmtCurrency(x.attributedMrr, currency)),
-      h("span", { class: "hint" }, " (MRR per exposed unit − MRR per holdout unit) × exposed units")) : null,
+      h("span", { class: "hint" }, w("results.attributedHint"))) : null,
     h("div", { class: "experiment-charts" },
       h("div", { class: "experiment-chart" },
         h("h4", {}, w("results.rateTitle")),
         rateChart(x)),
       h("div", { class: "experiment-chart" },
         h("h4", {}, w("results.liftTitle")),
-        variants.length ? liftChart(x, variants) : h("p", { class: "hint" }, "No arm to compare: the experiment has no holdout units or no variant."))),
+        variants.length ? liftChart(x, variants) : h("p", { class: "hint" }, w("results.noVariant")))),
     armsTable(x, currency));
 }
 
+/** The arms of a split check, with their expected shares, in the page's words. */
+const srmArms = (arms) => arms.map((a) => (a.expectedShare != null
+  ? w("results.srm.armExpected", { id: a.id, units: fmtInt(a.units), share: fmtPct(a.expectedShare) })
+  : `${a.id} ${fmtInt(a.units)}`)).join(w("results.listComma"));
+
 /** An arm's id; a holdout arm not called `holdout` says it is one. */
-const armLabel = (a) => [a.id, a.holdout && a.id !== "holdout" ? h("span", { class: "pill pill-muted" }, "holdout") : null];
+const armLabel = (a) => [a.id, a.holdout && a.id !== "holdout" ? h("span", { class: "pill pill-muted" }, w("results.holdoutPill")) : null];
 
 const cssId = (s) => String(s).replace(/[^A-Za-z0-9_-]/g, "_");
 
@@ -352,15 +356,15 @@ function rateChart(x) {
   const ticks = pctTicks(max, false);
   const top = ticks[ticks.length - 1];
   const at = (v) => ((100 * v) / top).toFixed(3);
-  return h("div", { class: "ci-chart", role: "img", "aria-label": `Conversion rate per arm of ${x.key}: ${x.arms.map((a) => `${a.id} ${fmtPct(a.rate)} (${interval(a.ci, fmtPct)})`).join("; ")}` },
+  return h("div", { class: "ci-chart", role: "img", "aria-label": w("results.rateAria", { key: x.key, arms: x.arms.map((a) => w("results.ariaArm", { id: a.id, value: fmtPct(a.rate), ci: interval(a.ci, fmtPct) })).join(w("results.listSemi")) }) },
     x.arms.map((a) => chartRow({ "data-testid": `rate-${x.key}-${a.id}`, "data-rate": a.rate, "data-low": a.ci?.[0], "data-high": a.ci?.[1], "data-holdout": String(a.holdout) },
       armLabel(a),
       [gridLines(ticks, at),
         a.rate != null ? h("span", { class: `ci-bar${a.holdout ? " is-holdout" : ""}`, style: `width:${at(a.rate)}%` }) : null,
         a.ci ? h("span", { class: "ci-whisker", "data-testid": "whisker", style: `left:${at(a.ci[0])}%;width:${(at(a.ci[1]) - at(a.ci[0])).toFixed(3)}%` }) : null],
-      [h("strong", {}, fmtPct(a.rate)), h("span", { class: "ci-sub" }, a.ci ? `${fmtPct(a.ci[0])} – ${fmtPct(a.ci[1])}` : "no units")])),
+      [h("strong", {}, fmtPct(a.rate)), h("span", { class: "ci-sub" }, a.ci ? `${fmtPct(a.ci[0])} – ${fmtPct(a.ci[1])}` : w("results.noUnits"))])),
     axis(ticks, at, (v) => tickPct(v, false)),
-    x.arms.some((a) => a.holdout) ? h("p", { class: "ci-legend" }, h("span", { class: "swatch swatch-holdout" }), "holdout: units shown no callout") : null);
+    x.arms.some((a) => a.holdout) ? h("p", { class: "ci-legend" }, h("span", { class: "swatch swatch-holdout" }), w("results.legend")) : null);
 }
 
 /**
@@ -376,7 +380,7 @@ function liftChart(x, variants) {
   const top = ticks[ticks.length - 1];
   const clamp = (v) => Math.max(-top, Math.min(top, v));
   const at = (v) => ((50 * (clamp(v) + top)) / top).toFixed(3);
-  return h("div", { class: "ci-chart", role: "img", "aria-label": `Lift against the holdout of ${x.key}: ${variants.map((a) => `${a.id} ${fmtChange(a.lift.relative)} (${interval(a.lift.ci, fmtChange)})`).join("; ")}` },
+  return h("div", { class: "ci-chart", role: "img", "aria-label": w("results.liftAria", { key: x.key, arms: variants.map((a) => w("results.ariaArm", { id: a.id, value: fmtChange(a.lift.relative), ci: interval(a.lift.ci, fmtChange) })).join(w("results.listSemi")) }) },
     variants.map((a) => {
       const { relative, ci } = a.lift;
       const tone = ci && ci[0] > 0 ? "is-up" : ci && ci[1] < 0 ? "is-down" : "is-flat";
@@ -387,7 +391,7 @@ function liftChart(x, variants) {
           ci ? h("span", { class: `ci-whisker ${tone}${cut}`, style: `left:${at(ci[0])}%;width:${(at(ci[1]) - at(ci[0])).toFixed(3)}%` }) : null,
           relative != null ? h("span", { class: `ci-point ${tone}`, style: `left:${at(relative)}%` }) : null],
         [h("strong", {}, fmtChange(relative)), h("span", { class: "ci-sub" }, pIs(a.lift.pValue)),
-          h("span", { class: "ci-sub" }, `${fmtPct(a.lift.chanceToBeat)} to beat`)]);
+          h("span", { class: "ci-sub" }, w("results.toBeat", { p: fmtPct(a.lift.chanceToBeat) }))]);
     }),
     axis(ticks, at, (v) => tickPct(v, true)));
 }
@@ -395,7 +399,7 @@ function liftChart(x, variants) {
 function armsTable(x, currency) {
   const cols = ["arm", "units", "converted", "rate", "interval", "mrr", "mrrPerUnit", "lift", "liftInterval", "pValue", "chance"].map((k) => w(`results.col.${k}`));
   return h("div", { class: "table-wrap" }, h("table", { class: "data-table arms-table" },
-    h("caption", { class: "visually-hidden" }, `Arms of ${x.key}`),
+    h("caption", { class: "visually-hidden" }, w("results.armsCaption", { key: x.key })),
     h("thead", {}, h("tr", {}, cols.map((c, i) => h("th", { scope: "col", class: i ? "num" : null }, c)))),
     h("tbody", {}, x.arms.map((a) => h("tr", { "data-testid": `arm-${x.key}-${a.id}` },
       h("th", { scope: "row" }, armLabel(a)),
