@@ -355,7 +355,7 @@ function renderReach(report) {
     g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.matched * scale), height: rowH - 10, class: "bar-matched", rx: 3 },));
     g.append(s("rect", { x: left, y: y + 5, width: Math.max(0, r.shown * scale), height: rowH - 10, class: "bar-shown", rx: 3 }));
     g.append(s("text", { x: left + r.matched * scale + 6, y: y + rowH / 2 + 4, class: "value" }, `${fmt(r.shown)} / ${fmt(r.matched)}`));
-    g.append(s("title", {}, `${ruleLabel(r.rule)}: ${fmt(r.shown)} shown of ${fmt(r.matched)} matched`));
+    g.append(s("title", {}, t("audience.barTitle", { rule: ruleLabel(r.rule), shown: fmt(r.shown), matched: fmt(r.matched) })));
     return g;
   });
   fill($("audience-reach"), svg, legend([[t("audience.shown"), "var(--accent)"], [t("audience.matchedLegend"), "#c9c8f3"]]));
