@@ -476,14 +476,17 @@ test("hooks run around evaluations: before/after/finally on success, error/final
 
 test("callouts object flags equal evaluate()", async () => {
   const engine = new PromptEngine(config);
-  const { d, client } = await ready("callouts", new UpgradePromptsProvider({ engine }), nested("free", 3, { page: { feature: "reports" } }));
-  const expected = engine.evaluate(engineContext("free", 3, { page: { feature: "reports" } }));
+  // The gate and a critical API-calls banner (a blocking at-limit seat notice would wait behind
+  // the gate: one blocking callout at a time).
+  const extra = { page: { feature: "sso" }, usage: { seats: { used: 1 }, api_calls: { used: 960 } } };
+  const { d, client } = await ready("callouts", new UpgradePromptsProvider({ engine }), nested("free", 1, extra));
+  const expected = engine.evaluate(engineContext("free", 1, extra));
   const all = client.getObjectDetails("callouts", []);
   assert.deepEqual(all.value, expected.callouts);
-  assert.ok(all.value.length >= 2, "a feature gate and a seat callout");
+  assert.ok(all.value.length >= 2, "a feature gate and a usage banner");
   assert.equal(all.flagMetadata.suppressed, expected.suppressed.length);
   const modal = client.getObjectValue("callouts.modal", []);
-  assert.deepEqual(modal.map((c) => c.id), ["feature_gate:reports"]);
+  assert.deepEqual(modal.map((c) => c.id), ["feature_gate:sso"]);
   await OpenFeature.setContext(d, {});
   assert.equal(client.getObjectDetails("callouts", []).errorCode, ErrorCode.INVALID_CONTEXT);
   engine.free();
