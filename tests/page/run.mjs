@@ -168,13 +168,31 @@ test("the catalog editor opens on the rules, completes from the JSON Schema and 
   }, at);
   await page.keyboard.insertText('"sev');
   const options = page.locator(".cm-tooltip-autocomplete li");
-  await until(async () => (await options.allTextContents()).some((o) => o.includes('"severity"')), "severity offered");
+  // Completion opens as one types; a re-validation of the catalog may close it meanwhile, so
+  // ask again (Ctrl+Space, as a user would) until the option is listed.
+  const offered = (word) => async () => {
+    if ((await options.allTextContents()).some((o) => o.includes(word))) return true;
+    if ((await page.locator(".cm-tooltip-autocomplete").count()) === 0) {
+      await page.keyboard.press("Control+Space");
+      await page.waitForTimeout(150);
+    }
+    return false;
+  };
+  await until(offered('"severity"'), "severity offered");
   await page.keyboard.press("Enter");
   await page.keyboard.insertText('"');
-  await until(async () => (await options.allTextContents()).some((o) => o.includes('"blocking"')), "severity values offered");
+  await until(offered('"blocking"'), "severity values offered");
   await page.keyboard.press("Escape");
-  await page.keyboard.insertText('blocking", ');
-  await until(async () => /severity": "blocking"/.test(await editorText(page)), "severity written");
+  // Write the value between the completed key and the next one (typed quotes may or may not
+  // have been paired by the editor, so the text is set, not typed).
+  await editor.evaluate((el) => {
+    const view = el.editorView;
+    const doc = view.state.doc.toString();
+    const from = doc.indexOf('"severity": ') + '"severity": '.length;
+    const to = doc.indexOf('"kind"', from);
+    view.dispatch({ changes: { from, to, insert: '"blocking", ' } });
+  });
+  await until(async () => /severity": "blocking", "kind"/.test(await editorText(page)), "severity written");
   // A value the schema cannot know: a rule's placement completes from the catalog's placements.
   await until(async () => /valid/i.test(await text(page, "config-status")) && !/problem/i.test(await text(page, "config-status")), "still valid");
   await shot(page, "04b-editor-completion");
@@ -253,7 +271,8 @@ test("the share link round-trips config and context", async (ctx) => {
   await byId(page, "page-feature").selectOption("sso");
 
   await byId(page, "copy-link").click();
-  await until(async () => /link/i.test(await text(page, "toast")), "copy confirmation");
+  // (The page speaks Japanese now: the context's locale is ja.)
+  await until(async () => /リンク/.test(await text(page, "toast")), "copy confirmation");
   const url = await page.evaluate(() => navigator.clipboard.readText().catch(() => location.href));
   assert(url.includes("#s="), `link carries the state: ${url.slice(0, 80)}`);
 
